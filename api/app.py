@@ -1,0 +1,52 @@
+"""The Litestar application: routes, authentication, problem+json, OpenAPI at /schema."""
+
+from __future__ import annotations
+
+from litestar import Litestar, get
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from api.attachments import AttachmentController
+from api.auth import jwt_auth
+from api.complaints import ComplaintController
+from api.directory import DirectoryController
+from api.problems import EXCEPTION_HANDLERS
+from api.services import Services
+
+MAX_JSON_BODY = 1_000_000
+
+
+@get("/health", summary="Liveness", sync_to_thread=False)
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def create_app(services: Services) -> Litestar:
+    auth = jwt_auth(services.settings.jwt_secret)
+    return Litestar(
+        route_handlers=[health, ComplaintController, AttachmentController, DirectoryController],
+        dependencies={"services": Provide(lambda: services, sync_to_thread=False)},
+        on_app_init=[auth.on_app_init],
+        exception_handlers=EXCEPTION_HANDLERS,
+        request_max_body_size=MAX_JSON_BODY,
+        openapi_config=OpenAPIConfig(
+            title="Sampark",
+            version="1",
+            description=(
+                "Citizen grievance redressal: file, route, transfer, escalate, resolve with "
+                "evidence, feedback, reopen, close; timelines rebuilt from the event store. "
+                "Errors are RFC 9457 problem+json."
+            ),
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin(), ScalarRenderPlugin(path="/scalar")],
+            components=Components(
+                security_schemes={
+                    "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
+                }
+            ),
+            security=[{"BearerToken": []}],
+        ),
+        on_shutdown=[services.close],
+    )

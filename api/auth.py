@@ -1,0 +1,43 @@
+"""Authentication: Litestar's JWT support turns a bearer token into an `Identity`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.security.jwt import JWTAuth, Token
+
+from domain.values import Identity, Role
+from infra.tokens import ALGORITHM, ISSUER
+
+ROLES = {role.value for role in Role if role != Role.SYSTEM}
+
+
+async def identity_from_token(token: Token, _: ASGIConnection[Any, Any, Any, Any]) -> Identity | None:
+    """The caller's identity; `None` (so a 401) when the token names no known role."""
+    role = token.extras.get("role")
+    if role not in ROLES:
+        return None
+
+    def claim(name: str) -> str | None:
+        value = token.extras.get(name)
+        return value if isinstance(value, str) and value else None
+
+    return Identity(
+        id=token.sub,
+        role=Role(role),
+        district=claim("district"),
+        department=claim("department"),
+        post=claim("post"),
+        mobile=claim("mobile"),
+    )
+
+
+def jwt_auth(secret: str) -> JWTAuth[Identity, Token]:
+    return JWTAuth[Identity, Token](
+        retrieve_user_handler=identity_from_token,
+        token_secret=secret,
+        algorithm=ALGORITHM,
+        accepted_issuers=[ISSUER],
+        exclude=["^/schema", "^/health"],
+    )

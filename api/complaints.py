@@ -1,0 +1,320 @@
+"""Complaint commands and the event-store reads: current state, timeline, time travel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.params import Parameter
+
+from api import schemas, views
+from api.idempotency import receipt_for, run_once
+from api.problems import Problem
+from api.services import Services
+from domain.complaint import Complaint, complaint_id
+from domain.values import Attachment, Complainant, Identity
+
+Req = Request[Identity, Any, Any]
+
+
+def parse_complaint_id(ref: str) -> UUID:
+    """A complaint is named by its id or by its registration number."""
+    try:
+        return UUID(ref)
+    except ValueError:
+        if not 1 <= len(ref) <= 64:
+            raise Problem(404, "no such complaint") from None
+        return complaint_id(ref)
+
+
+def attachments(services: Services, refs: list[schemas.AttachmentRef]) -> tuple[Attachment, ...]:
+    """Every referenced file must be in the store, with the size the caller claims."""
+    found = []
+    for index, ref in enumerate(refs):
+        content = services.blobs.get(ref.sha256)
+        if content is None or len(content) != ref.size:
+            raise Problem(
+                422,
+                f"attachment {ref.sha256} was not uploaded (POST /v1/attachments first)"
+                if content is None
+                else f"attachment {ref.sha256} has {len(content)} bytes, not {ref.size}",
+                field=f"attachments[{index}]",
+            )
+        found.append(
+            Attachment(
+                sha256=ref.sha256, filename=ref.filename, media_type=ref.media_type, size=ref.size
+            )
+        )
+    return tuple(found)
+
+
+def _command(
+    services: Services,
+    request: Req,
+    data: msgspec.Struct,
+    write: Callable[[dict[str, Any]], Complaint],
+    status: int = 200,
+) -> Response[Any]:
+    def answer(c: Complaint) -> Response[Any]:
+        return Response(views.command_result(c), status_code=status)
+
+    def replay(aggregate_id: UUID, version: int) -> Response[Any]:
+        return answer(services.app.complaint_at_version(aggregate_id, version))
+
+    receipt = receipt_for(request, request.user, msgspec.json.encode(data))
+    return run_once(services.receipts, receipt, write, answer, replay)
+
+
+class ComplaintController(Controller):
+    path = "/v1/complaints"
+    tags = ["complaints"]
+
+    @post("/", sync_to_thread=True, status_code=201, summary="File a complaint")
+    def file(
+        self, request: Req, services: Services, data: schemas.FileComplaint
+    ) -> Response[schemas.CommandResult]:
+        evidence = attachments(services, data.attachments)
+        person = data.complainant
+        return _command(
+            services,
+            request,
+            data,
+            lambda receipt: services.app.file_complaint(
+                by=request.user,
+                complainant=Complainant(
+                    name=person.name.strip(),
+                    mobile=person.mobile,
+                    email=person.email,
+                    address=person.address,
+                ),
+                district=data.district,
+                department=data.department,
+                category=data.category,
+                subject=data.subject,
+                description=data.description,
+                channel=data.channel,
+                attachments=evidence,
+                **receipt,
+            ),
+            status=201,
+        )
+
+    @post("/{ref:str}/assign", sync_to_thread=True, summary="Assign to a post")
+    def assign(
+        self, request: Req, services: Services, ref: str, data: schemas.Assign
+    ) -> Response[schemas.CommandResult]:
+        return _command(
+            services,
+            request,
+            data,
+            lambda r: services.app.assign(
+                parse_complaint_id(ref),
+                by=request.user,
+                post=data.post,
+                expected_version=data.expected_version,
+                **r,
+            ),
+        )
+
+    @post("/{ref:str}/transfer", sync_to_thread=True, summary="Transfer to another department")
+    def transfer(
+        self, request: Req, services: Services, ref: str, data: schemas.Transfer
+    ) -> Response[schemas.CommandResult]:
+        return _command(
+            services,
+            request,
+            data,
+            lambda r: services.app.transfer(
+                parse_complaint_id(ref),
+                by=request.user,
+                department=data.department,
+                category=data.category,
+                reason=data.reason,
+                expected_version=data.expected_version,
+                **r,
+            ),
+        )
+
+    @post("/{ref:str}/escalate", sync_to_thread=True, summary="Escalate one level")
+    def escalate(
+        self, request: Req, services: Services, ref: str, data: schemas.WithReason
+    ) -> Response[schemas.CommandResult]:
+        return _command(
+            services,
+            request,
+            data,
+            lambda r: services.app.escalate(
+                parse_complaint_id(ref),
+                by=request.user,
+                reason=data.reason,
+                expected_version=data.expected_version,
+                **r,
+            ),
+        )
+
+    @post("/{ref:str}/priority", sync_to_thread=True, summary="Raise to high priority")
+    def raise_priority(
+        self, request: Req, services: Services, ref: str, data: schemas.WithReason
+    ) -> Response[schemas.CommandResult]:
+        return _command(
+            services,
+            request,
+            data,
+            lambda r: services.app.raise_priority(
+                parse_complaint_id(ref),
+                by=request.user,
+                reason=data.reason,
+                expected_version=data.expected_version,
+                **r,
+            ),
+        )
+
+    @post("/{ref:str}/resolve", sync_to_thread=True, summary="Dispose of, with evidence")
+    def resolve(
+        self, request: Req, services: Services, ref: str, data: schemas.Resolve
+    ) -> Response[schemas.CommandResult]:
+        evidence = attachments(services, data.attachments)
+        return _command(
+            services,
+            request,
+            data,
+            lambda r: services.app.resolve(
+                parse_complaint_id(ref),
+                by=request.user,
+                outcome=data.outcome,
+                action_taken=data.action_taken,
+                evidence=evidence,
+                expected_version=data.expected_version,
+                **r,
+            ),
+        )
+
+    @post("/{ref:str}/feedback", sync_to_thread=True, summary="The complainant's feedback")
+    def feedback(
+        self, request: Req, services: Services, ref: str, data: schemas.GiveFeedback
+    ) -> Response[schemas.CommandResult]:
+        return _command(
+            services,
+            request,
+            data,
+            lambda r: services.app.give_feedback(
+                parse_complaint_id(ref),
+                by=request.user,
+                satisfied=data.satisfied,
+                rating=data.rating,
+                comment=data.comment,
+                expected_version=data.expected_version,
+                **r,
+            ),
+        )
+
+    @post("/{ref:str}/reopen", sync_to_thread=True, summary="Reopen a disposed complaint")
+    def reopen(
+        self, request: Req, services: Services, ref: str, data: schemas.WithReason
+    ) -> Response[schemas.CommandResult]:
+        return _command(
+            services,
+            request,
+            data,
+            lambda r: services.app.reopen(
+                parse_complaint_id(ref),
+                by=request.user,
+                reason=data.reason,
+                expected_version=data.expected_version,
+                **r,
+            ),
+        )
+
+    @post("/{ref:str}/close", sync_to_thread=True, summary="Close")
+    def close(
+        self, request: Req, services: Services, ref: str, data: schemas.WithReason
+    ) -> Response[schemas.CommandResult]:
+        return _command(
+            services,
+            request,
+            data,
+            lambda r: services.app.close_complaint(
+                parse_complaint_id(ref),
+                by=request.user,
+                reason=data.reason,
+                expected_version=data.expected_version,
+                **r,
+            ),
+        )
+
+    @post("/{ref:str}/remind", sync_to_thread=True, summary="The complainant's reminder")
+    def remind(
+        self, request: Req, services: Services, ref: str, data: schemas.Remind
+    ) -> Response[schemas.CommandResult]:
+        return _command(
+            services,
+            request,
+            data,
+            lambda r: services.app.remind(
+                parse_complaint_id(ref),
+                by=request.user,
+                note=data.note,
+                expected_version=data.expected_version,
+                **r,
+            ),
+        )
+
+    @post("/{ref:str}/comments", sync_to_thread=True, summary="A staff comment")
+    def comment(
+        self, request: Req, services: Services, ref: str, data: schemas.Comment
+    ) -> Response[schemas.CommandResult]:
+        return _command(
+            services,
+            request,
+            data,
+            lambda r: services.app.comment(
+                parse_complaint_id(ref),
+                by=request.user,
+                text=data.text,
+                expected_version=data.expected_version,
+                **r,
+            ),
+        )
+
+    # --- reads, from the event store ----------------------------------------------------
+
+    @get("/{ref:str}", sync_to_thread=True, summary="The complaint as it is now")
+    def current(self, request: Req, services: Services, ref: str) -> schemas.ComplaintOut:
+        complaint = services.app.complaint(parse_complaint_id(ref), by=request.user)
+        return views.complaint_out(complaint, request.user)
+
+    @get("/{ref:str}/timeline", sync_to_thread=True, summary="Every event, in order")
+    def timeline(self, request: Req, services: Services, ref: str) -> schemas.Timeline:
+        complaint = services.app.complaint(parse_complaint_id(ref), by=request.user)
+        events = services.app.timeline(complaint.id)
+        return schemas.Timeline(
+            id=complaint.id,
+            registration_no=complaint.registration_no,
+            events=[views.timeline_entry(e, request.user) for e in events],
+        )
+
+    @get("/{ref:str}/state", sync_to_thread=True, summary="The complaint as it was then")
+    def state(
+        self,
+        request: Req,
+        services: Services,
+        ref: str,
+        version: int | None = Parameter(default=None, ge=1),
+        at: datetime | None = Parameter(default=None),
+    ) -> schemas.ComplaintOut:
+        complaint_ref = parse_complaint_id(ref)
+        services.app.complaint(complaint_ref, by=request.user)  # scope check on today's state
+        if (version is None) == (at is None):
+            raise Problem(400, "give exactly one of version or at", field="version")
+        if version is not None:
+            then = services.app.complaint_at_version(complaint_ref, version)
+        else:
+            assert at is not None
+            if at.tzinfo is None:
+                raise Problem(400, "at needs a timezone, e.g. 2026-11-22T10:00:00Z", field="at")
+            then = services.app.complaint_as_of(complaint_ref, at)
+        return views.complaint_out(then, request.user)

@@ -1,0 +1,278 @@
+"""The directory over HTTP: anyone signed in reads it; only admins change it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from msgspec import Meta
+
+from infra.codec import event_fields
+from api.idempotency import receipt_for, run_once
+from api.problems import Problem
+from api.schemas import ActorOut, Base, Code, Name
+from api.services import Services
+from domain.directory import Category, Chain, Department, Directory, District, Post, Route
+from domain.errors import Forbidden
+from domain.values import Identity, Role
+
+Req = Request[Identity, Any, Any]
+Level = Annotated[int, Meta(ge=1, le=4)]
+Days = Annotated[int, Meta(ge=1, le=365)]
+
+
+class DistrictIn(Base):
+    code: Code
+    name: Name
+    division: Name
+
+
+class DepartmentIn(Base):
+    code: Code
+    name: Name
+    default_category: Code
+
+
+class CategoryIn(Base):
+    department: Code
+    code: Code
+    name: Name
+    days_allowed: Annotated[list[Days], Meta(min_length=4, max_length=4)]
+
+
+class PostIn(Base):
+    id: Code
+    designation: Name
+    department: Code
+    level: Level
+    district: Code | None = None
+    holder: Name | None = None
+
+
+class HolderIn(Base):
+    holder: Name | None
+
+
+class RouteIn(Base):
+    department: Code
+    district: Code
+    post: Code
+    category: Code | None = None
+
+
+class RouteKey(Base):
+    department: Code
+    district: Code
+    category: Code | None = None
+
+
+class ChainIn(Base):
+    department: Code
+    district: Code
+    posts: Annotated[list[Code], Meta(min_length=3, max_length=3)]
+
+
+class DirectoryChange(msgspec.Struct):
+    version: int
+
+
+class DirectoryEntry(msgspec.Struct, kw_only=True):
+    version: int
+    type: str
+    time: datetime
+    actor: ActorOut
+    data: dict[str, Any]
+
+
+def _change(
+    services: Services,
+    request: Req,
+    data: msgspec.Struct,
+    change: Callable[[Directory, datetime], object],
+) -> Response[Any]:
+    def write(receipt: dict[str, Any]) -> Directory:
+        return services.app.change_directory(request.user, change, **receipt)
+
+    def answer(directory: Directory) -> Response[Any]:
+        return Response(DirectoryChange(version=directory.version), status_code=200)
+
+    def replay(_: UUID, version: int) -> Response[Any]:
+        return Response(DirectoryChange(version=version), status_code=200)
+
+    receipt = receipt_for(request, request.user, msgspec.json.encode(data))
+    return run_once(services.receipts, receipt, write, answer, replay)
+
+
+def _filtered(items: list[Any], **wanted: Any) -> list[Any]:
+    return [
+        item
+        for item in items
+        if all(value is None or getattr(item, key) == value for key, value in wanted.items())
+    ]
+
+
+class DirectoryController(Controller):
+    path = "/v1/directory"
+    tags = ["directory"]
+
+    # --- reading ------------------------------------------------------------------------
+
+    @get("/districts", sync_to_thread=True)
+    def districts(self, services: Services) -> list[District]:
+        return sorted(services.app.directory().districts.values(), key=lambda d: d.name)
+
+    @get("/departments", sync_to_thread=True)
+    def departments(self, services: Services) -> list[Department]:
+        return sorted(services.app.directory().departments.values(), key=lambda d: d.code)
+
+    @get("/categories", sync_to_thread=True)
+    def categories(self, services: Services, department: str | None = None) -> list[Category]:
+        items = sorted(services.app.directory().categories.values(), key=lambda c: (c.department, c.code))
+        return _filtered(items, department=department)
+
+    @get("/posts", sync_to_thread=True)
+    def posts(
+        self,
+        services: Services,
+        department: str | None = None,
+        district: str | None = None,
+        level: int | None = None,
+    ) -> list[Post]:
+        items = sorted(services.app.directory().posts.values(), key=lambda p: p.id)
+        return _filtered(items, department=department, district=district, level=level)
+
+    @get("/posts/{post_id:str}", sync_to_thread=True)
+    def post_detail(self, services: Services, post_id: str) -> Post:
+        found = services.app.directory().posts.get(post_id)
+        if found is None:
+            raise Problem(404, f"no post {post_id!r}")
+        return found
+
+    @get("/routes", sync_to_thread=True)
+    def routes(
+        self, services: Services, department: str | None = None, district: str | None = None
+    ) -> list[Route]:
+        items = sorted(
+            services.app.directory().routes.values(),
+            key=lambda r: (r.department, r.district, r.category or ""),
+        )
+        return _filtered(items, department=department, district=district)
+
+    @get("/chains", sync_to_thread=True)
+    def chains(
+        self, services: Services, department: str | None = None, district: str | None = None
+    ) -> list[Chain]:
+        items = sorted(
+            services.app.directory().chains.values(), key=lambda c: (c.department, c.district)
+        )
+        return _filtered(items, department=department, district=district)
+
+    @get("/timeline", sync_to_thread=True, summary="Every change to the directory: who, what, when")
+    def timeline(self, request: Req, services: Services) -> list[DirectoryEntry]:
+        if request.user.role not in (Role.ADMIN, Role.AUDITOR):
+            raise Forbidden("only admins and auditors read the directory's history")
+        return [
+            DirectoryEntry(
+                version=e.originator_version,
+                type=type(e).__name__,
+                time=e.timestamp,
+                actor=ActorOut(id=e.actor.id, role=e.actor.role),  # type: ignore[attr-defined]
+                data=event_fields(e),
+            )
+            for e in services.app.directory_timeline()
+        ]
+
+    # --- changing (admins) --------------------------------------------------------------
+
+    @post("/districts", sync_to_thread=True)
+    def define_district(self, request: Req, services: Services, data: DistrictIn) -> Response[Any]:
+        district = District(code=data.code, name=data.name, division=data.division)
+        return _change(
+            services, request, data, lambda d, at: d.define_district(district, request.user.actor, at)
+        )
+
+    @post("/departments", sync_to_thread=True)
+    def define_department(
+        self, request: Req, services: Services, data: DepartmentIn
+    ) -> Response[Any]:
+        department = Department(
+            code=data.code, name=data.name, default_category=data.default_category
+        )
+        return _change(
+            services,
+            request,
+            data,
+            lambda d, at: d.define_department(department, request.user.actor, at),
+        )
+
+    @post("/categories", sync_to_thread=True)
+    def define_category(self, request: Req, services: Services, data: CategoryIn) -> Response[Any]:
+        days = data.days_allowed
+        category = Category(
+            department=data.department,
+            code=data.code,
+            name=data.name,
+            days_allowed=(days[0], days[1], days[2], days[3]),
+        )
+        return _change(
+            services, request, data, lambda d, at: d.define_category(category, request.user.actor, at)
+        )
+
+    @post("/posts", sync_to_thread=True)
+    def define_post(self, request: Req, services: Services, data: PostIn) -> Response[Any]:
+        post_ = Post(
+            id=data.id,
+            designation=data.designation,
+            department=data.department,
+            district=data.district,
+            level=data.level,
+            holder=data.holder,
+        )
+        return _change(
+            services, request, data, lambda d, at: d.define_post(post_, request.user.actor, at)
+        )
+
+    @post("/posts/{post_id:str}/holder", sync_to_thread=True, summary="An officer takes over a post")
+    def change_holder(
+        self, request: Req, services: Services, post_id: str, data: HolderIn
+    ) -> Response[Any]:
+        return _change(
+            services,
+            request,
+            data,
+            lambda d, at: d.change_holder(post_id, data.holder, request.user.actor, at),
+        )
+
+    @post("/routes", sync_to_thread=True)
+    def set_route(self, request: Req, services: Services, data: RouteIn) -> Response[Any]:
+        route = Route(
+            department=data.department, category=data.category, district=data.district, post=data.post
+        )
+        return _change(
+            services, request, data, lambda d, at: d.set_route(route, request.user.actor, at)
+        )
+
+    @post("/routes/remove", sync_to_thread=True)
+    def remove_route(self, request: Req, services: Services, data: RouteKey) -> Response[Any]:
+        return _change(
+            services,
+            request,
+            data,
+            lambda d, at: d.remove_route(
+                data.department, data.category, data.district, request.user.actor, at
+            ),
+        )
+
+    @post("/chains", sync_to_thread=True)
+    def set_chain(self, request: Req, services: Services, data: ChainIn) -> Response[Any]:
+        p = data.posts
+        chain = Chain(department=data.department, district=data.district, posts=(p[0], p[1], p[2]))
+        return _change(
+            services, request, data, lambda d, at: d.set_chain(chain, request.user.actor, at)
+        )
+
+

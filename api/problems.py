@@ -1,0 +1,123 @@
+"""RFC 9457 problem+json for every error: bad input names its field, never a 500."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from domain.errors import DomainError, Forbidden, IllegalMove, InvalidCommand, NotFound
+from domain.errors import VersionConflict as DomainVersionConflict
+
+log = logging.getLogger(__name__)
+PROBLEM_JSON = "application/problem+json"
+
+TITLES = {
+    400: "Bad request",
+    401: "Not authenticated",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Content too large",
+    415: "Unsupported media type",
+    422: "Unprocessable content",
+    500: "Internal server error",
+}
+
+
+class Problem(HTTPException):
+    """An error answered as problem+json, optionally naming the offending field."""
+
+    def __init__(
+        self, status: int, detail: str, *, field: str | None = None, **extra: Any
+    ) -> None:
+        super().__init__(status_code=status, detail=detail)
+        self.field = field
+        self.extra_members = extra
+
+
+def problem_response(
+    status: int, detail: str, *, field: str | None = None, **extra: Any
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    if field is not None:
+        body["field"] = field
+    body.update({k: v for k, v in extra.items() if v is not None})
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+_MSGSPEC_PATH = re.compile(r"at `\$(?P<path>[^`]*)`")
+
+
+def _field_from_message(message: str) -> str | None:
+    """msgspec says where it failed as `$.complainant.mobile`; we name it `complainant.mobile`."""
+    match = _MSGSPEC_PATH.search(message)
+    if not match:
+        return None
+    return match.group("path").lstrip(".") or None
+
+
+def on_validation(_: Request[Any, Any, Any], error: ValidationException) -> Response[Any]:
+    errors: list[dict[str, Any]] = []
+    for item in error.extra if isinstance(error.extra, list) else []:
+        if isinstance(item, dict):
+            message = str(item.get("message", ""))
+            field = item.get("key") or _field_from_message(message)
+            source = item.get("source")
+            if source in ("query", "path", "header") and item.get("key"):
+                field = str(item["key"])
+            errors.append({"field": field, "message": message})
+    if not errors:
+        errors.append({"field": _field_from_message(str(error.detail)), "message": error.detail})
+    first = errors[0]
+    detail = f"{first['field']}: {first['message']}" if first["field"] else str(first["message"])
+    return problem_response(400, detail, field=first["field"], errors=errors)
+
+
+def on_http(_: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
+    if isinstance(error, Problem):
+        return problem_response(
+            error.status_code, error.detail, field=error.field, **error.extra_members
+        )
+    status = error.status_code
+    detail = error.detail or TITLES.get(status, "Error")
+    if status == 401:
+        detail = "a valid bearer token is required"
+    return problem_response(status, detail)
+
+
+def on_domain(_: Request[Any, Any, Any], error: DomainError) -> Response[Any]:
+    if isinstance(error, DomainVersionConflict):
+        return problem_response(409, error.reason, current_version=error.current_version)
+    status = {
+        InvalidCommand: 422,
+        IllegalMove: 409,
+        Forbidden: 403,
+        NotFound: 404,
+    }.get(type(error), 422)
+    return problem_response(status, error.reason, field=error.field)
+
+
+def on_unexpected(_: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    log.exception("unexpected error", exc_info=error)
+    return problem_response(500, "an unexpected error occurred; it has been logged")
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    ValidationException: on_validation,
+    HTTPException: on_http,
+    DomainError: on_domain,
+    Exception: on_unexpected,
+}
+
+__all__ = ["EXCEPTION_HANDLERS", "MediaType", "Problem", "problem_response"]

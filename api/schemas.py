@@ -1,0 +1,186 @@
+"""The HTTP contract: msgspec structs for requests and answers (published at /schema)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from msgspec import Meta
+
+from domain.values import Channel, Outcome, Priority, Role, Status
+
+Mobile = Annotated[
+    str, Meta(pattern=r"^[6-9][0-9]{9}$", description="Ten-digit Indian mobile number")
+]
+Name = Annotated[str, Meta(min_length=1, max_length=200)]
+Code = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+ShortText = Annotated[str, Meta(min_length=1, max_length=300)]
+LongText = Annotated[str, Meta(min_length=1, max_length=10_000)]
+Reason = Annotated[str, Meta(min_length=1, max_length=2_000)]
+Sha256 = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$")]
+Version = Annotated[int, Meta(ge=1)]
+
+
+class Base(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    pass
+
+
+# --- requests -------------------------------------------------------------------------------
+
+
+class ComplainantIn(Base):
+    name: Name
+    mobile: Mobile
+    email: Annotated[str, Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)] | None = None
+    address: Annotated[str, Meta(max_length=1_000)] | None = None
+
+
+class AttachmentRef(Base):
+    sha256: Sha256
+    filename: Annotated[str, Meta(min_length=1, max_length=255)]
+    media_type: Annotated[str, Meta(min_length=3, max_length=100)]
+    size: Annotated[int, Meta(ge=1)]
+
+
+class FileComplaint(Base):
+    complainant: ComplainantIn
+    district: Code
+    department: Code
+    category: Code
+    subject: ShortText
+    description: LongText
+    channel: Channel
+    attachments: Annotated[list[AttachmentRef], Meta(max_length=10)] = []
+
+
+class Assign(Base):
+    post: Code
+    expected_version: Version | None = None
+
+
+class Transfer(Base):
+    department: Code
+    reason: Reason
+    category: Code | None = None
+    expected_version: Version | None = None
+
+
+class WithReason(Base):
+    reason: Reason
+    expected_version: Version | None = None
+
+
+class Resolve(Base):
+    outcome: Outcome
+    action_taken: LongText
+    attachments: Annotated[list[AttachmentRef], Meta(max_length=20)]
+    expected_version: Version | None = None
+
+
+class GiveFeedback(Base):
+    satisfied: bool
+    rating: Annotated[int, Meta(ge=1, le=5)]
+    comment: Annotated[str, Meta(max_length=2_000)] | None = None
+    expected_version: Version | None = None
+
+
+class Remind(Base):
+    note: Annotated[str, Meta(max_length=2_000)] | None = None
+    expected_version: Version | None = None
+
+
+class Comment(Base):
+    text: LongText
+    expected_version: Version | None = None
+
+
+# --- answers -------------------------------------------------------------------------------
+
+
+class CommandResult(msgspec.Struct, kw_only=True):
+    id: UUID
+    registration_no: str
+    version: int
+    status: Status
+    level: int
+    holder: str | None
+    due_at: datetime | None
+
+
+class ActorOut(msgspec.Struct):
+    id: str
+    role: Role
+
+
+class ResolutionOut(msgspec.Struct, kw_only=True):
+    outcome: Outcome
+    action_taken: str
+    evidence: list[AttachmentRef]
+    resolved_by: str | None
+    level: int
+    resolved_at: datetime
+    feedback_until: datetime
+
+
+class FeedbackOut(msgspec.Struct, kw_only=True):
+    satisfied: bool
+    rating: int
+    comment: str | None
+
+
+class ComplainantOut(msgspec.Struct, kw_only=True):
+    name: str
+    mobile: str
+    email: str | None
+    address: str | None
+
+
+class ComplaintOut(msgspec.Struct, kw_only=True):
+    id: UUID
+    registration_no: str
+    version: int
+    status: Status
+    level: int
+    holder: str | None
+    priority: Priority
+    complainant: ComplainantOut | None  # None for callers who see no personal data
+    district: str
+    department: str
+    category: str
+    subject: str
+    description: str
+    channel: Channel
+    attachments: list[AttachmentRef]
+    filed_at: datetime | None
+    due_at: datetime | None
+    updated_at: datetime
+    resolution: ResolutionOut | None
+    feedback: FeedbackOut | None
+    reopen_count: int
+    escalation_count: int
+    transfer_count: int
+    reminder_count: int
+    comment_count: int
+
+
+class TimelineEntry(msgspec.Struct, kw_only=True):
+    version: int
+    type: str
+    time: datetime
+    actor: ActorOut
+    data: dict[str, Any]
+
+
+class Timeline(msgspec.Struct, kw_only=True):
+    id: UUID
+    registration_no: str
+    events: list[TimelineEntry]
+
+
+class Uploaded(msgspec.Struct, kw_only=True):
+    sha256: str
+    filename: str
+    media_type: str
+    size: int

@@ -1,0 +1,377 @@
+"""The Sampark application: the commands frontends send, over the event store.
+
+Each command loads the complaint, lets the aggregate decide, and saves its new events in one
+transaction. A write that loses a race (optimistic concurrency on the complaint's version)
+raises `VersionConflict`: never a lost update. Extra keyword arguments to a command travel to
+the recorder with the events (for example an idempotency receipt), stored in that same
+transaction.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate, DomainEventProtocol
+from eventsourcing.persistence import IntegrityError
+
+from domain.complaint import Complaint
+from domain.directory import DIRECTORY_ID, Directory, MasterData
+from domain.errors import Forbidden, NotFound, VersionConflict
+from domain.values import Attachment, Channel, Complainant, Identity, Outcome, Role
+
+Clock = Callable[[], datetime]
+
+
+class RegistrationNumbers(Protocol):
+    """Hands out human-readable registration numbers, never the same one twice."""
+
+    def next(self, district: str, at: datetime) -> str: ...
+
+
+@dataclass(frozen=True)
+class Policy:
+    feedback_window: timedelta = field(default=timedelta(days=7))
+
+
+class Sampark(Application[UUID]):
+    name = "sampark"
+
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        registration_numbers: RegistrationNumbers,
+        policy: Policy | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(env=env)
+        self.clock = clock
+        self.registration_numbers = registration_numbers
+        self.policy = policy or Policy()
+        self._directory: Directory | None = None
+        self._directory_lock = threading.Lock()
+
+    # --- complaints: commands -----------------------------------------------------------
+
+    def file_complaint(
+        self,
+        *,
+        by: Identity,
+        complainant: Complainant,
+        district: str,
+        department: str,
+        category: str,
+        subject: str,
+        description: str,
+        channel: Channel,
+        attachments: tuple[Attachment, ...] = (),
+        **receipt: Any,
+    ) -> Complaint:
+        at = self.clock()
+        directory = self.directory()
+        # Check the filing before spending a registration number on it.
+        directory.check_filing(department, category, district)
+        complaint = Complaint.file(
+            by=by,
+            registration_no=self.registration_numbers.next(district, at),
+            complainant=complainant,
+            district=district,
+            department=department,
+            category=category,
+            subject=subject,
+            description=description,
+            channel=channel,
+            attachments=attachments,
+            directory=directory,
+            at=at,
+        )
+        self._save(complaint, receipt)
+        return complaint
+
+    def assign(
+        self, complaint_id: UUID, *, by: Identity, post: str, expected_version: int | None = None,
+        **receipt: Any,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            expected_version,
+            lambda c, at: c.assign(by=by, post_id=post, directory=self.directory(), at=at),
+            receipt,
+        )
+
+    def transfer(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        department: str,
+        category: str | None,
+        reason: str,
+        expected_version: int | None = None,
+        **receipt: Any,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            expected_version,
+            lambda c, at: c.transfer(
+                by=by,
+                department=department,
+                category=category,
+                reason=reason,
+                directory=self.directory(),
+                at=at,
+            ),
+            receipt,
+        )
+
+    def escalate(
+        self, complaint_id: UUID, *, by: Identity, reason: str,
+        expected_version: int | None = None, **receipt: Any,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            expected_version,
+            lambda c, at: c.escalate(by=by, reason=reason, directory=self.directory(), at=at),
+            receipt,
+        )
+
+    def raise_priority(
+        self, complaint_id: UUID, *, by: Identity, reason: str,
+        expected_version: int | None = None, **receipt: Any,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            expected_version,
+            lambda c, at: c.raise_priority(by=by, reason=reason, at=at),
+            receipt,
+        )
+
+    def resolve(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        outcome: Outcome,
+        action_taken: str,
+        evidence: tuple[Attachment, ...],
+        expected_version: int | None = None,
+        **receipt: Any,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            expected_version,
+            lambda c, at: c.resolve(
+                by=by,
+                outcome=outcome,
+                action_taken=action_taken,
+                evidence=evidence,
+                feedback_window=self.policy.feedback_window,
+                at=at,
+            ),
+            receipt,
+        )
+
+    def give_feedback(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        satisfied: bool,
+        rating: int,
+        comment: str | None = None,
+        expected_version: int | None = None,
+        **receipt: Any,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            expected_version,
+            lambda c, at: c.give_feedback(
+                by=by, satisfied=satisfied, rating=rating, comment=comment, at=at
+            ),
+            receipt,
+        )
+
+    def reopen(
+        self, complaint_id: UUID, *, by: Identity, reason: str,
+        expected_version: int | None = None, **receipt: Any,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            expected_version,
+            lambda c, at: c.reopen(by=by, reason=reason, directory=self.directory(), at=at),
+            receipt,
+        )
+
+    def close_complaint(
+        self, complaint_id: UUID, *, by: Identity, reason: str,
+        expected_version: int | None = None, **receipt: Any,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            expected_version,
+            lambda c, at: c.close(by=by, reason=reason, at=at),
+            receipt,
+        )
+
+    def remind(
+        self, complaint_id: UUID, *, by: Identity, note: str | None = None,
+        expected_version: int | None = None, **receipt: Any,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            expected_version,
+            lambda c, at: c.remind(by=by, note=note, at=at),
+            receipt,
+        )
+
+    def comment(
+        self, complaint_id: UUID, *, by: Identity, text: str,
+        expected_version: int | None = None, **receipt: Any,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            expected_version,
+            lambda c, at: c.comment(by=by, text=text, at=at),
+            receipt,
+        )
+
+    # --- complaints: reading from the event store ---------------------------------------
+
+    def complaint(self, complaint_id: UUID, *, by: Identity | None = None) -> Complaint:
+        """The complaint as it is now; with `by`, only if that caller may see it."""
+        try:
+            complaint: Complaint = self.repository.get(complaint_id)
+        except AggregateNotFoundError:
+            raise NotFound(f"no complaint {complaint_id}") from None
+        if by is not None:
+            from domain.access import check_sees
+
+            check_sees(by, complaint)
+        return complaint
+
+    def complaint_at_version(self, complaint_id: UUID, version: int) -> Complaint:
+        complaint = self.complaint(complaint_id)
+        if not 1 <= version <= complaint.version:
+            raise NotFound(f"the complaint has versions 1 to {complaint.version}, not {version}")
+        found: Complaint = self.repository.get(complaint_id, version=version)
+        return found
+
+    def complaint_as_of(self, complaint_id: UUID, at: datetime) -> Complaint:
+        """The complaint as it stood at `at`: every event up to that moment, folded."""
+        complaint: Complaint | None = None
+        for event in self.timeline(complaint_id):
+            if event.timestamp > at:
+                break
+            complaint = event.mutate(complaint)  # type: ignore[attr-defined]
+        if complaint is None:
+            raise NotFound(f"complaint {complaint_id} was not yet filed at {at.isoformat()}")
+        return complaint
+
+    def timeline(self, complaint_id: UUID) -> list[DomainEventProtocol[UUID]]:
+        events = list(self.events.get(complaint_id))
+        if not events:
+            raise NotFound(f"no complaint {complaint_id}")
+        return events
+
+    # --- the directory ------------------------------------------------------------------
+
+    def directory(self) -> Directory:
+        """The master data, brought up to date with any change saved since last asked.
+
+        The returned object is never changed afterwards (a change makes a new copy), so
+        concurrent readers are safe.
+        """
+        with self._directory_lock:
+            current = self._directory
+            if current is None:
+                try:
+                    current = self.repository.get(DIRECTORY_ID)
+                except AggregateNotFoundError:
+                    return _empty_directory()
+            else:
+                newer = list(self.events.get(DIRECTORY_ID, gt=current.version))
+                if newer:
+                    current = copy.deepcopy(current)
+                    for event in newer:
+                        event.mutate(current)  # type: ignore[attr-defined]
+            self._directory = current
+            return current
+
+    def change_directory(
+        self, by: Identity, change: Callable[[Directory, datetime], object], **receipt: Any
+    ) -> Directory:
+        """Apply one admin change (or a whole load) to the directory, as events."""
+        if by.role != Role.ADMIN:
+            raise Forbidden("only an admin changes the directory")
+        at = self.clock()
+        current = self.directory()
+        directory = (
+            copy.deepcopy(current) if current.version else Directory.create(by.actor, at)
+        )
+        change(directory, at)
+        self._save(directory, receipt)
+        return directory
+
+    def load_directory(self, by: Identity, data: MasterData) -> int:
+        """Bring the directory in line with a master-data file; returns the number of changes."""
+        changes = 0
+
+        def load(directory: Directory, at: datetime) -> None:
+            nonlocal changes
+            changes = directory.load(data, by.actor, at)
+
+        self.change_directory(by, load)
+        return changes
+
+    def directory_timeline(self) -> list[DomainEventProtocol[UUID]]:
+        return list(self.events.get(DIRECTORY_ID))
+
+    # --- the common shape of a command ------------------------------------------------
+
+    def _command(
+        self,
+        complaint_id: UUID,
+        expected_version: int | None,
+        decide: Callable[[Complaint, datetime], None],
+        receipt: dict[str, Any],
+    ) -> Complaint:
+        complaint = self.complaint(complaint_id)
+        if expected_version is not None and expected_version != complaint.version:
+            raise VersionConflict(
+                f"the complaint is at version {complaint.version}, not {expected_version}",
+                current_version=complaint.version,
+            )
+        decide(complaint, self.clock())
+        self._save(complaint, receipt)
+        return complaint
+
+    def _save(self, aggregate: Aggregate, receipt: dict[str, Any]) -> None:
+        try:
+            self.save(aggregate, **receipt)
+        except IntegrityError:
+            current = _current_version(self, aggregate.id)
+            raise VersionConflict(
+                "another change to this record was saved first; reload and retry",
+                current_version=current,
+            ) from None
+
+
+def _current_version(app: Sampark, aggregate_id: UUID) -> int:
+    last = list(app.events.get(aggregate_id, desc=True, limit=1))
+    return last[0].originator_version if last else 0
+
+
+def _empty_directory() -> Directory:
+    """A directory with nothing in it yet (version 0), before any load."""
+    directory = Directory.__new__(Directory)
+    Directory.__init__(directory)
+    directory._version = 0
+    return directory
+

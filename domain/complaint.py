@@ -1,0 +1,428 @@
+"""The Complaint aggregate: the rules of a grievance's life, from filing to closure.
+
+Each command checks who is asking (`domain/access.py`) and whether the complaint's state
+allows the move, then records one or more events (`domain/events.py`). Time always comes in
+as an argument; nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from domain import access, sla
+from domain.directory import Category, Directory, Post
+from domain.errors import IllegalMove, InvalidCommand
+from domain.events import (
+    Assigned,
+    Closed,
+    CommentAdded,
+    Escalated,
+    FeedbackGiven,
+    Filed,
+    PriorityRaised,
+    ReminderReceived,
+    Reopened,
+    Resolved,
+    Transferred,
+)
+from domain.values import (
+    HIGH_PRIORITY_CHANNELS,
+    MAX_LEVEL,
+    MIN_LEVEL,
+    OPEN_STATUSES,
+    Attachment,
+    Channel,
+    Complainant,
+    Feedback,
+    Identity,
+    Outcome,
+    Priority,
+    Resolution,
+    Role,
+    Status,
+    Trigger,
+)
+
+MIN_RATING, MAX_RATING = 1, 5
+
+
+def complaint_id(registration_no: str) -> UUID:
+    """A complaint's id follows from its registration number, so either finds it."""
+    return uuid5(NAMESPACE_URL, f"sampark:complaint:{registration_no}")
+
+
+def _text(value: str, field: str) -> str:
+    if not value.strip():
+        raise InvalidCommand(f"{field} must not be empty", field=field)
+    return value.strip()
+
+
+class Complaint(Aggregate):
+    def __init__(self) -> None:
+        self.registration_no = ""
+        self.complainant = Complainant(name="", mobile="")
+        self.district = ""
+        self.department = ""
+        self.category = ""
+        self.subject = ""
+        self.description = ""
+        self.channel = Channel.PORTAL
+        self.attachments: tuple[Attachment, ...] = ()
+        self.priority = Priority.NORMAL
+        self.status = Status.UNASSIGNED
+        self.level = MIN_LEVEL
+        self.holder: str | None = None
+        self.due_at: datetime | None = None
+        self.filed_at: datetime | None = None
+        self.resolution: Resolution | None = None
+        self.feedback: Feedback | None = None
+        self.reopen_count = 0
+        self.escalation_count = 0
+        self.transfer_count = 0
+        self.reminder_count = 0
+        self.comment_count = 0
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    # --- filing and routing ------------------------------------------------------------
+
+    @classmethod
+    def file(
+        cls,
+        *,
+        by: Identity,
+        registration_no: str,
+        complainant: Complainant,
+        district: str,
+        department: str,
+        category: str,
+        subject: str,
+        description: str,
+        channel: Channel,
+        attachments: tuple[Attachment, ...],
+        directory: Directory,
+        at: datetime,
+    ) -> Complaint:
+        """Register a complaint and route it at once to its level-1 post, if one is mapped.
+
+        With no route it stays unassigned in the state-level pool: visible, never dropped.
+        """
+        access.check_filer(by, channel, complainant.mobile)
+        found = directory.check_filing(department, category, district)
+        complaint = cls._create(
+            Filed,
+            id=complaint_id(registration_no),
+            timestamp=at,
+            actor=by.actor,
+            registration_no=registration_no,
+            complainant=complainant,
+            district=district,
+            department=department,
+            category=category,
+            subject=_text(subject, "subject"),
+            description=_text(description, "description"),
+            channel=channel,
+            attachments=attachments,
+            priority=Priority.HIGH if channel in HIGH_PRIORITY_CHANNELS else Priority.NORMAL,
+            due_at=sla.due_at(found, MIN_LEVEL, at),
+        )
+        post = directory.level_one_post(department, category, district)
+        if post is not None:
+            complaint._assign(by, post, Trigger.ROUTE, directory, at)
+        return complaint
+
+    def assign(self, *, by: Identity, post_id: str, directory: Directory, at: datetime) -> None:
+        """Hand the complaint to a post of its own department, e.g. from the unassigned pool."""
+        access.require(
+            by,
+            self,
+            by.role == Role.ADMIN
+            or (by.role == Role.COLLECTOR and access.in_district(by, self))
+            or (by.role == Role.DEPARTMENT_HEAD and access.in_department(by, self)),
+            "assign",
+        )
+        self._require_open("assign")
+        post = directory.posts.get(post_id)
+        if post is None:
+            raise InvalidCommand(f"unknown post {post_id!r}", field="post")
+        if post.department != self.department:
+            raise InvalidCommand(
+                f"post {post_id!r} belongs to {post.department!r}; transfer the complaint "
+                "to that department instead",
+                field="post",
+            )
+        if post.district not in (None, self.district):
+            raise InvalidCommand(f"post {post_id!r} serves another district", field="post")
+        if post.id == self.holder:
+            raise IllegalMove(f"the complaint is already with {post_id!r}")
+        self._assign(by, post, Trigger.MANUAL, directory, at)
+
+    def _assign(
+        self, by: Identity, post: Post, trigger: Trigger, directory: Directory, at: datetime
+    ) -> None:
+        self.trigger_event(
+            Assigned,
+            timestamp=at,
+            actor=by.actor,
+            post=post.id,
+            level=post.level,
+            due_at=sla.due_at(self._category(directory), post.level, at),
+            trigger=trigger,
+        )
+
+    # --- moving between departments and levels ---------------------------------------
+
+    def transfer(
+        self,
+        *,
+        by: Identity,
+        department: str,
+        category: str | None,
+        reason: str,
+        directory: Directory,
+        at: datetime,
+    ) -> None:
+        """"Not my department" is a transfer, never a disposal: back to level 1 elsewhere."""
+        access.require(
+            by,
+            self,
+            access.holds(by, self)
+            or by.role == Role.ADMIN
+            or (by.role == Role.COLLECTOR and access.in_district(by, self))
+            or (by.role == Role.DEPARTMENT_HEAD and access.in_department(by, self)),
+            "transfer",
+        )
+        self._require_open("transfer")
+        reason = _text(reason, "reason")
+        if department == self.department:
+            raise InvalidCommand("the complaint is already with that department", field="department")
+        if department not in directory.departments:
+            raise InvalidCommand(f"unknown department {department!r}", field="department")
+        category = category or directory.departments[department].default_category
+        found = directory.category(department, category)
+        if found is None:
+            raise InvalidCommand(
+                f"department {department!r} has no category {category!r}", field="category"
+            )
+        post = directory.level_one_post(department, category, self.district)
+        self.trigger_event(
+            Transferred,
+            timestamp=at,
+            actor=by.actor,
+            from_department=self.department,
+            to_department=department,
+            from_category=self.category,
+            to_category=category,
+            reason=reason,
+            holder=post.id if post else None,
+            due_at=sla.due_at(found, MIN_LEVEL, at),
+        )
+
+    def escalate(
+        self,
+        *,
+        by: Identity,
+        reason: str,
+        directory: Directory,
+        at: datetime,
+        trigger: Trigger = Trigger.MANUAL,
+    ) -> None:
+        """Climb one level, to the next post of the department's chain in this district."""
+        access.require(
+            by,
+            self,
+            by.role in (Role.ADMIN, Role.SYSTEM)
+            or (by.role == Role.COLLECTOR and access.in_district(by, self))
+            or (by.role == Role.DEPARTMENT_HEAD and access.in_department(by, self)),
+            "escalate",
+        )
+        self._require_open("escalate")
+        reason = _text(reason, "reason")
+        if self.level >= MAX_LEVEL:
+            raise IllegalMove("the complaint is already with the state government (level 4)")
+        to_level = self.level + 1
+        post = directory.post_at_level(self.department, self.district, to_level)
+        if post is None:
+            raise IllegalMove(
+                f"the directory has no level-{to_level} post for {self.department!r} "
+                f"in {self.district!r}"
+            )
+        self.trigger_event(
+            Escalated,
+            timestamp=at,
+            actor=by.actor,
+            from_level=self.level,
+            to_level=to_level,
+            holder=post.id,
+            due_at=sla.due_at(self._category(directory), to_level, at),
+            reason=reason,
+            trigger=trigger,
+            missed_due_at=self.due_at if trigger == Trigger.DEADLINE else None,
+        )
+
+    def raise_priority(self, *, by: Identity, reason: str, at: datetime) -> None:
+        access.require(
+            by,
+            self,
+            by.role == Role.ADMIN or (by.role == Role.COLLECTOR and access.in_district(by, self)),
+            "raise the priority of",
+        )
+        self._require_open("raise the priority of")
+        if self.priority == Priority.HIGH:
+            raise IllegalMove("the complaint is already high priority")
+        self.trigger_event(
+            PriorityRaised, timestamp=at, actor=by.actor, reason=_text(reason, "reason")
+        )
+
+    # --- disposal, feedback, reopening, closure ---------------------------------------
+
+    def resolve(
+        self,
+        *,
+        by: Identity,
+        outcome: Outcome,
+        action_taken: str,
+        evidence: tuple[Attachment, ...],
+        feedback_window: timedelta,
+        at: datetime,
+    ) -> None:
+        """Disposal by the holder, with the action taken and at least one piece of evidence."""
+        access.require(by, self, access.holds(by, self), "resolve")
+        self._require_open("resolve")
+        action_taken = _text(action_taken, "action_taken")
+        if not evidence:
+            raise InvalidCommand(
+                "a disposal needs at least one document, photo or video of the action taken",
+                field="attachments",
+            )
+        self.trigger_event(
+            Resolved,
+            timestamp=at,
+            actor=by.actor,
+            outcome=outcome,
+            action_taken=action_taken,
+            evidence=evidence,
+            resolved_by=self.holder,
+            level=self.level,
+            feedback_until=at + feedback_window,
+        )
+
+    def give_feedback(
+        self, *, by: Identity, satisfied: bool, rating: int, comment: str | None, at: datetime
+    ) -> None:
+        """The complainant's word, once per disposal; satisfied feedback closes the complaint."""
+        access.require(
+            by, self, access.owns(by, self) or by.role == Role.OPERATOR, "give feedback on"
+        )
+        if self.status != Status.RESOLVED:
+            raise IllegalMove(f"feedback comes after disposal; the complaint is {self.status}")
+        if self.feedback is not None:
+            raise IllegalMove("feedback was already given for this disposal")
+        if not MIN_RATING <= rating <= MAX_RATING:
+            raise InvalidCommand("rating must be between 1 and 5", field="rating")
+        comment = comment.strip() if comment and comment.strip() else None
+        self.trigger_event(
+            FeedbackGiven,
+            timestamp=at,
+            actor=by.actor,
+            satisfied=satisfied,
+            rating=rating,
+            comment=comment,
+        )
+        if satisfied:
+            self.trigger_event(
+                Closed,
+                timestamp=at,
+                actor=by.actor,
+                reason="the complainant is satisfied with the action taken",
+                trigger=Trigger.FEEDBACK_SATISFIED,
+            )
+
+    def reopen(self, *, by: Identity, reason: str, directory: Directory, at: datetime) -> None:
+        """Back to the officer who disposed of it. The complainant may ask for this only when
+        not satisfied and within the feedback window; a collector or department head may
+        re-open any disposed complaint of their scope."""
+        by_officials = (by.role == Role.COLLECTOR and access.in_district(by, self)) or (
+            by.role == Role.DEPARTMENT_HEAD and access.in_department(by, self)
+        )
+        access.require(by, self, by_officials or access.owns(by, self), "reopen")
+        reason = _text(reason, "reason")
+        if self.resolution is None or self.status not in (Status.RESOLVED, Status.CLOSED):
+            raise IllegalMove(f"only a disposed complaint can be reopened; it is {self.status}")
+        if not by_officials:
+            if self.status != Status.RESOLVED:
+                raise IllegalMove("the complaint is closed; ask the collector to reopen it")
+            if self.feedback is not None and self.feedback.satisfied:
+                raise IllegalMove("you were satisfied with the disposal")
+            if at > self.resolution.feedback_until:
+                raise IllegalMove("the feedback window for this disposal has passed")
+        level = self.resolution.level
+        self.trigger_event(
+            Reopened,
+            timestamp=at,
+            actor=by.actor,
+            reason=reason,
+            holder=self.resolution.resolved_by,
+            level=level,
+            due_at=sla.due_at(self._category(directory), level, at),
+            reopen_count=self.reopen_count + 1,
+        )
+
+    def close(self, *, by: Identity, reason: str, at: datetime) -> None:
+        """Closed by a collector or an admin, or by the complainant accepting the disposal."""
+        access.require(
+            by,
+            self,
+            by.role == Role.ADMIN
+            or (by.role == Role.COLLECTOR and access.in_district(by, self))
+            or access.owns(by, self),
+            "close",
+        )
+        if self.status == Status.CLOSED:
+            raise IllegalMove("the complaint is already closed")
+        if self.status != Status.RESOLVED:
+            raise IllegalMove(
+                "an undisposed complaint cannot be closed; it must be resolved or transferred"
+            )
+        self.trigger_event(
+            Closed,
+            timestamp=at,
+            actor=by.actor,
+            reason=_text(reason, "reason"),
+            trigger=Trigger.MANUAL,
+        )
+
+    # --- the timeline's other entries --------------------------------------------------
+
+    def remind(self, *, by: Identity, note: str | None, at: datetime) -> None:
+        access.require(
+            by, self, access.owns(by, self) or by.role == Role.OPERATOR, "send a reminder on"
+        )
+        self._require_open("send a reminder on")
+        note = note.strip() if note and note.strip() else None
+        self.trigger_event(ReminderReceived, timestamp=at, actor=by.actor, note=note)
+
+    def comment(self, *, by: Identity, text: str, at: datetime) -> None:
+        access.require(
+            by, self, by.role not in (Role.CITIZEN, Role.ANALYST, Role.AUDITOR), "comment on"
+        )
+        self.trigger_event(CommentAdded, timestamp=at, actor=by.actor, text=_text(text, "text"))
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def _require_open(self, action: str) -> None:
+        if not self.is_open:
+            raise IllegalMove(f"cannot {action} a complaint that is {self.status}")
+
+    def _category(self, directory: Directory) -> Category:
+        found = directory.category(self.department, self.category)
+        if found is None:
+            raise IllegalMove(
+                f"category {self.category!r} of {self.department!r} is no longer in the directory"
+            )
+        return found

@@ -1,0 +1,308 @@
+"""The directory: the state's master data ("Raj Masters") as an event-sourced aggregate.
+
+Departments, districts, categories with the time allowed at each level, officer posts, the
+routes that send a complaint to its level-1 post, and the escalation chain above it. Every
+change is an event, so an auditor can see who changed which route, and when.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+from uuid import NAMESPACE_URL, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from domain.errors import InvalidCommand
+from domain.values import MAX_LEVEL, MIN_LEVEL, Actor
+
+DIRECTORY_ID = uuid5(NAMESPACE_URL, "sampark:directory")
+
+
+@dataclass(frozen=True)
+class District:
+    code: str
+    name: str
+    division: str
+
+
+@dataclass(frozen=True)
+class Category:
+    department: str
+    code: str
+    name: str
+    days_allowed: tuple[int, int, int, int]  # calendar days allowed at L1, L2, L3, L4
+
+
+@dataclass(frozen=True)
+class Department:
+    code: str
+    name: str
+    default_category: str
+
+
+@dataclass(frozen=True)
+class Post:
+    id: str
+    designation: str
+    department: str
+    district: str | None  # None: a state-level post
+    level: int
+    holder: str | None  # the officer's name; None while vacant
+
+
+@dataclass(frozen=True)
+class Route:
+    """Complaints of this department (and category, or any) in this district go to this post."""
+
+    department: str
+    category: str | None
+    district: str
+    post: str
+
+
+@dataclass(frozen=True)
+class Chain:
+    """The posts a complaint climbs to above level 1, for one department and district."""
+
+    department: str
+    district: str
+    posts: tuple[str, str, str]  # levels 2, 3 and 4
+
+
+@dataclass(frozen=True)
+class MasterData:
+    """A whole directory, as loaded from a data file."""
+
+    districts: tuple[District, ...]
+    departments: tuple[Department, ...]
+    categories: tuple[Category, ...]
+    posts: tuple[Post, ...]
+    routes: tuple[Route, ...]
+    chains: tuple[Chain, ...]
+
+
+class DirectoryEvent(Aggregate.Event):
+    actor: Actor
+
+
+class DirectoryCreated(Aggregate.Created):
+    actor: Actor
+
+
+class DistrictDefined(DirectoryEvent):
+    district: District
+
+    def apply(self, directory: Directory) -> None:
+        directory.districts[self.district.code] = self.district
+
+
+class DepartmentDefined(DirectoryEvent):
+    department: Department
+
+    def apply(self, directory: Directory) -> None:
+        directory.departments[self.department.code] = self.department
+
+
+class CategoryDefined(DirectoryEvent):
+    category: Category
+
+    def apply(self, directory: Directory) -> None:
+        key = (self.category.department, self.category.code)
+        directory.categories[key] = self.category
+
+
+class PostDefined(DirectoryEvent):
+    post: Post
+
+    def apply(self, directory: Directory) -> None:
+        directory.posts[self.post.id] = self.post
+
+
+class PostHolderChanged(DirectoryEvent):
+    post: str
+    holder: str | None
+
+    def apply(self, directory: Directory) -> None:
+        directory.posts[self.post] = replace(directory.posts[self.post], holder=self.holder)
+
+
+class RouteSet(DirectoryEvent):
+    route: Route
+
+    def apply(self, directory: Directory) -> None:
+        r = self.route
+        directory.routes[(r.department, r.category, r.district)] = r
+
+
+class RouteRemoved(DirectoryEvent):
+    department: str
+    category: str | None
+    district: str
+
+    def apply(self, directory: Directory) -> None:
+        directory.routes.pop((self.department, self.category, self.district), None)
+
+
+class ChainSet(DirectoryEvent):
+    chain: Chain
+
+    def apply(self, directory: Directory) -> None:
+        directory.chains[(self.chain.department, self.chain.district)] = self.chain
+
+
+class Directory(Aggregate):
+    """The master data that routing and escalation read."""
+
+    def __init__(self) -> None:
+        self.districts: dict[str, District] = {}
+        self.departments: dict[str, Department] = {}
+        self.categories: dict[tuple[str, str], Category] = {}
+        self.posts: dict[str, Post] = {}
+        self.routes: dict[tuple[str, str | None, str], Route] = {}
+        self.chains: dict[tuple[str, str], Chain] = {}
+
+    @classmethod
+    def create(cls, actor: Actor, at: datetime) -> Directory:
+        return cls._create(DirectoryCreated, id=DIRECTORY_ID, actor=actor, timestamp=at)
+
+    # --- what routing and escalation ask -------------------------------------------------
+
+    def category(self, department: str, code: str) -> Category | None:
+        return self.categories.get((department, code))
+
+    def level_one_post(self, department: str, category: str, district: str) -> Post | None:
+        """The post a new complaint goes to: a category route first, else the department's."""
+        route = self.routes.get((department, category, district)) or self.routes.get(
+            (department, None, district)
+        )
+        return self.posts.get(route.post) if route else None
+
+    def post_at_level(self, department: str, district: str, level: int) -> Post | None:
+        """The post that holds complaints at `level` (2..4) of this department and district."""
+        chain = self.chains.get((department, district))
+        if chain is None or not MIN_LEVEL < level <= MAX_LEVEL:
+            return None
+        return self.posts.get(chain.posts[level - 2])
+
+    def check_filing(self, department: str, category: str, district: str) -> Category:
+        """The category a complaint may be filed under, or an error naming the bad field."""
+        if district not in self.districts:
+            raise InvalidCommand(f"unknown district {district!r}", field="district")
+        if department not in self.departments:
+            raise InvalidCommand(f"unknown department {department!r}", field="department")
+        found = self.category(department, category)
+        if found is None:
+            raise InvalidCommand(
+                f"department {department!r} has no category {category!r}", field="category"
+            )
+        return found
+
+    # --- commands: each change is an event ---------------------------------------------
+
+    def define_district(self, district: District, actor: Actor, at: datetime) -> None:
+        if self.districts.get(district.code) != district:
+            self.trigger_event(DistrictDefined, district=district, actor=actor, timestamp=at)
+
+    def define_department(self, department: Department, actor: Actor, at: datetime) -> None:
+        if self.departments.get(department.code) != department:
+            self.trigger_event(
+                DepartmentDefined, department=department, actor=actor, timestamp=at
+            )
+
+    def define_category(self, category: Category, actor: Actor, at: datetime) -> None:
+        if category.department not in self.departments:
+            raise InvalidCommand(
+                f"unknown department {category.department!r}", field="department"
+            )
+        if len(category.days_allowed) != MAX_LEVEL or min(category.days_allowed) < 1:
+            raise InvalidCommand(
+                "days_allowed needs four whole days, one per level, each at least 1",
+                field="days_allowed",
+            )
+        if self.category(category.department, category.code) != category:
+            self.trigger_event(CategoryDefined, category=category, actor=actor, timestamp=at)
+
+    def define_post(self, post: Post, actor: Actor, at: datetime) -> None:
+        if post.department not in self.departments:
+            raise InvalidCommand(f"unknown department {post.department!r}", field="department")
+        if post.district is not None and post.district not in self.districts:
+            raise InvalidCommand(f"unknown district {post.district!r}", field="district")
+        if not MIN_LEVEL <= post.level <= MAX_LEVEL:
+            raise InvalidCommand("level must be between 1 and 4", field="level")
+        if self.posts.get(post.id) != post:
+            self.trigger_event(PostDefined, post=post, actor=actor, timestamp=at)
+
+    def change_holder(self, post: str, holder: str | None, actor: Actor, at: datetime) -> None:
+        if post not in self.posts:
+            raise InvalidCommand(f"unknown post {post!r}", field="post")
+        if self.posts[post].holder != holder:
+            self.trigger_event(
+                PostHolderChanged, post=post, holder=holder, actor=actor, timestamp=at
+            )
+
+    def set_route(self, route: Route, actor: Actor, at: datetime) -> None:
+        if route.district not in self.districts:
+            raise InvalidCommand(f"unknown district {route.district!r}", field="district")
+        if route.department not in self.departments:
+            raise InvalidCommand(f"unknown department {route.department!r}", field="department")
+        if route.category is not None and not self.category(route.department, route.category):
+            raise InvalidCommand(f"unknown category {route.category!r}", field="category")
+        post = self.posts.get(route.post)
+        if post is None:
+            raise InvalidCommand(f"unknown post {route.post!r}", field="post")
+        if post.department != route.department or post.level != MIN_LEVEL:
+            raise InvalidCommand(
+                f"post {route.post!r} is not a level-1 post of {route.department!r}",
+                field="post",
+            )
+        if self.routes.get((route.department, route.category, route.district)) != route:
+            self.trigger_event(RouteSet, route=route, actor=actor, timestamp=at)
+
+    def remove_route(
+        self, department: str, category: str | None, district: str, actor: Actor, at: datetime
+    ) -> None:
+        if (department, category, district) not in self.routes:
+            raise InvalidCommand("no such route", field="district")
+        self.trigger_event(
+            RouteRemoved,
+            department=department,
+            category=category,
+            district=district,
+            actor=actor,
+            timestamp=at,
+        )
+
+    def set_chain(self, chain: Chain, actor: Actor, at: datetime) -> None:
+        if chain.department not in self.departments:
+            raise InvalidCommand(f"unknown department {chain.department!r}", field="department")
+        if chain.district not in self.districts:
+            raise InvalidCommand(f"unknown district {chain.district!r}", field="district")
+        for index, post_id in enumerate(chain.posts):
+            post = self.posts.get(post_id)
+            level = index + 2
+            if post is None or post.department != chain.department or post.level != level:
+                raise InvalidCommand(
+                    f"{post_id!r} is not a level-{level} post of {chain.department!r}",
+                    field=f"posts[{index}]",
+                )
+        if self.chains.get((chain.department, chain.district)) != chain:
+            self.trigger_event(ChainSet, chain=chain, actor=actor, timestamp=at)
+
+    def load(self, data: MasterData, actor: Actor, at: datetime) -> int:
+        """Bring the directory in line with `data`; only differences become events."""
+        before = len(self.pending_events)
+        steps: Iterable[tuple[Any, Iterable[Any]]] = (
+            (self.define_district, data.districts),
+            (self.define_department, data.departments),
+            (self.define_category, data.categories),
+            (self.define_post, data.posts),
+            (self.set_route, data.routes),
+            (self.set_chain, data.chains),
+        )
+        for define, items in steps:
+            for item in items:
+                define(item, actor, at)
+        return len(self.pending_events) - before

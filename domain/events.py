@@ -1,0 +1,229 @@
+"""The events of a complaint's life: the public contract (see docs/events.md).
+
+Every event carries the actor (id and role, from the authenticated identity) and its time
+(`timestamp`, from the application's clock). Each `apply` says how the event changes the
+complaint; the rules that decide whether it may happen live in `domain/complaint.py`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from eventsourcing.domain import Aggregate
+
+from domain.values import (
+    MIN_LEVEL,
+    Actor,
+    Attachment,
+    Channel,
+    Complainant,
+    Feedback,
+    Outcome,
+    Priority,
+    Resolution,
+    Status,
+    Trigger,
+)
+
+if TYPE_CHECKING:
+    from domain.complaint import Complaint
+
+
+class ComplaintEvent(Aggregate.Event):
+    actor: Actor
+
+
+class Filed(Aggregate.Created):
+    """A citizen (or an operator for one) registered a complaint. Routing follows at once."""
+
+    actor: Actor
+    registration_no: str
+    complainant: Complainant
+    district: str
+    department: str
+    category: str
+    subject: str
+    description: str
+    channel: Channel
+    attachments: tuple[Attachment, ...]
+    priority: Priority
+    due_at: datetime
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.registration_no = self.registration_no
+        complaint.complainant = self.complainant
+        complaint.district = self.district
+        complaint.department = self.department
+        complaint.category = self.category
+        complaint.subject = self.subject
+        complaint.description = self.description
+        complaint.channel = self.channel
+        complaint.attachments = self.attachments
+        complaint.priority = self.priority
+        complaint.due_at = self.due_at
+        complaint.filed_at = self.timestamp
+        complaint.status = Status.UNASSIGNED
+        complaint.level = MIN_LEVEL
+
+
+class Assigned(ComplaintEvent):
+    """The complaint was handed to a post: by its route at filing, or by hand from the pool."""
+
+    post: str
+    level: int
+    due_at: datetime
+    trigger: Trigger
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.holder = self.post
+        complaint.level = self.level
+        complaint.due_at = self.due_at
+        if complaint.status == Status.UNASSIGNED:
+            complaint.status = Status.ASSIGNED
+
+
+class Transferred(ComplaintEvent):
+    """Sent to another department: back to level 1 there, with a new deadline."""
+
+    from_department: str
+    to_department: str
+    from_category: str
+    to_category: str
+    reason: str
+    holder: str | None  # the new department's level-1 post; None: the state-level pool
+    due_at: datetime
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.department = self.to_department
+        complaint.category = self.to_category
+        complaint.holder = self.holder
+        complaint.level = MIN_LEVEL
+        complaint.due_at = self.due_at
+        complaint.transfer_count += 1
+        if self.holder is None:
+            complaint.status = Status.UNASSIGNED
+        elif complaint.status == Status.UNASSIGNED:
+            complaint.status = Status.ASSIGNED
+
+
+class Escalated(ComplaintEvent):
+    """Climbed one level, to the next post of the department's chain."""
+
+    from_level: int
+    to_level: int
+    holder: str
+    due_at: datetime
+    reason: str
+    trigger: Trigger
+    missed_due_at: datetime | None  # the deadline that passed, when the trigger is `deadline`
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.level = self.to_level
+        complaint.holder = self.holder
+        complaint.due_at = self.due_at
+        complaint.escalation_count += 1
+        if complaint.status == Status.UNASSIGNED:
+            complaint.status = Status.ASSIGNED
+
+
+class Resolved(ComplaintEvent):
+    """Disposed of by the holder: an outcome, the action taken, and its evidence."""
+
+    outcome: Outcome
+    action_taken: str
+    evidence: tuple[Attachment, ...]
+    resolved_by: str | None
+    level: int
+    feedback_until: datetime
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.status = Status.RESOLVED
+        complaint.resolution = Resolution(
+            outcome=self.outcome,
+            action_taken=self.action_taken,
+            evidence=self.evidence,
+            resolved_by=self.resolved_by,
+            level=self.level,
+            resolved_at=self.timestamp,
+            feedback_until=self.feedback_until,
+        )
+        complaint.feedback = None
+        complaint.due_at = None
+
+
+class FeedbackGiven(ComplaintEvent):
+    """The complainant's word on the disposal: satisfied or not, and a rating."""
+
+    satisfied: bool
+    rating: int
+    comment: str | None
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.feedback = Feedback(
+            satisfied=self.satisfied, rating=self.rating, comment=self.comment
+        )
+
+
+class Reopened(ComplaintEvent):
+    """Sent back to the officer who disposed of it, with a new deadline."""
+
+    reason: str
+    holder: str | None
+    level: int
+    due_at: datetime
+    reopen_count: int
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.status = Status.REOPENED if self.holder else Status.UNASSIGNED
+        complaint.holder = self.holder
+        complaint.level = self.level
+        complaint.due_at = self.due_at
+        complaint.reopen_count = self.reopen_count
+
+
+class Closed(ComplaintEvent):
+    reason: str
+    trigger: Trigger
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.status = Status.CLOSED
+        complaint.due_at = None
+
+
+class PriorityRaised(ComplaintEvent):
+    reason: str
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.priority = Priority.HIGH
+
+
+class ReminderReceived(ComplaintEvent):
+    """The complainant asked after the complaint (recorded on the timeline)."""
+
+    note: str | None
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.reminder_count += 1
+
+
+class CommentAdded(ComplaintEvent):
+    text: str
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.comment_count += 1
+
+
+COMPLAINT_EVENTS: tuple[type[Aggregate.Event], ...] = (
+    Filed,
+    Assigned,
+    Transferred,
+    Escalated,
+    Resolved,
+    FeedbackGiven,
+    Reopened,
+    Closed,
+    PriorityRaised,
+    ReminderReceived,
+    CommentAdded,
+)

@@ -1,0 +1,133 @@
+"""Value objects of the grievance domain: who acts, through which channel, with what outcome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CITIZEN = "citizen"
+    OPERATOR = "operator"  # helpline 181 or an e-Mitra kiosk filing for a citizen
+    OFFICER = "officer"
+    COLLECTOR = "collector"
+    DEPARTMENT_HEAD = "department_head"
+    SECRETARY = "secretary"
+    ANALYST = "analyst"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+    SYSTEM = "system"  # the scheduler and other automatic actors
+
+
+class Channel(StrEnum):
+    PORTAL = "portal"
+    HELPLINE_181 = "helpline_181"
+    WHATSAPP = "whatsapp"
+    EMITRA = "emitra"
+    CMO = "cmo"
+    VIP = "vip"
+    SAMPARK_DIWAS = "sampark_diwas"
+
+
+HIGH_PRIORITY_CHANNELS = frozenset({Channel.CMO, Channel.VIP})
+
+
+class Priority(StrEnum):
+    NORMAL = "normal"
+    HIGH = "high"
+
+
+class Status(StrEnum):
+    UNASSIGNED = "unassigned"  # no route matched: waits in the state-level pool
+    ASSIGNED = "assigned"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+    CLOSED = "closed"
+
+
+OPEN_STATUSES = frozenset({Status.UNASSIGNED, Status.ASSIGNED, Status.REOPENED})
+
+
+class Outcome(StrEnum):
+    """Disposal outcomes, as Rajasthan Sampark records them."""
+
+    RELIEF = "relief"
+    INTERIM_RELIEF = "interim_relief"
+    REJECTED = "rejected"
+    FALSE_COMPLAINT = "false_complaint"
+    SUB_JUDICE = "sub_judice"
+    NOT_POSSIBLE = "not_possible"
+
+
+class Trigger(StrEnum):
+    """What set an automatic or manual move in motion."""
+
+    MANUAL = "manual"
+    DEADLINE = "deadline"
+    ROUTE = "route"
+    FEEDBACK_SATISFIED = "feedback_satisfied"
+
+
+MIN_LEVEL = 1
+MAX_LEVEL = 4  # officer, higher officer, head of department, state government
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something: recorded on every event."""
+
+    id: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class Identity:
+    """An authenticated caller and the scope its token grants."""
+
+    id: str
+    role: Role
+    district: str | None = None
+    department: str | None = None
+    post: str | None = None
+    mobile: str | None = None
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(id=self.id, role=self.role)
+
+
+@dataclass(frozen=True)
+class Complainant:
+    name: str
+    mobile: str
+    email: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A reference to a file in the content-addressed store."""
+
+    sha256: str
+    filename: str
+    media_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Resolution:
+    outcome: Outcome
+    action_taken: str
+    evidence: tuple[Attachment, ...]
+    resolved_by: str | None  # the post that disposed of it
+    level: int
+    resolved_at: datetime
+    feedback_until: datetime  # the end of the complainant's feedback window
+
+
+@dataclass(frozen=True)
+class Feedback:
+    satisfied: bool
+    rating: int
+    comment: str | None

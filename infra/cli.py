@@ -1,0 +1,208 @@
+"""`sampark`: the composition root. Starts the stack, mints tokens, loads the directory.
+
+Only this module imports the other packages, and only inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from infra.settings import Settings
+from infra.tokens import mint
+
+DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "data" / "directory.json"
+BOOTSTRAP_ADMIN = {"role": "admin", "sub": "sampark-bootstrap"}
+
+# One ready identity per role, scoped to the sample directory (Jaipur, water supply).
+DEMO_IDENTITIES: list[dict[str, str]] = [
+    {"role": "citizen", "sub": "citizen-9876543210", "mobile": "9876543210"},
+    {"role": "operator", "sub": "helpline-181-agent-07"},
+    {"role": "officer", "sub": "ae-phed-jaipur", "post": "PHED-JAI-L1", "district": "JAI",
+     "department": "PHED"},
+    {"role": "collector", "sub": "collector-jaipur", "district": "JAI"},
+    {"role": "department_head", "sub": "ce-phed", "department": "PHED", "post": "PHED-HOD"},
+    {"role": "secretary", "sub": "acs-phed", "department": "PHED"},
+    {"role": "analyst", "sub": "analyst-01"},
+    {"role": "auditor", "sub": "auditor-01"},
+    {"role": "admin", "sub": "admin-01"},
+]
+
+
+@contextmanager
+def database(settings: Settings) -> Iterator[str]:
+    """The configured PostgreSQL, or the embedded one kept under `<home>/postgres`."""
+    if settings.database_url:
+        yield settings.database_url
+        return
+    from infra.embedded import EmbeddedPostgres
+
+    server = EmbeddedPostgres(Path(settings.home) / "postgres")
+    try:
+        yield server.ensure_database("sampark")
+    finally:
+        server.stop()
+
+
+def load_directory(services: Any, path: Path) -> int:
+    import msgspec
+
+    from domain.directory import MasterData
+    from domain.values import Identity, Role
+
+    try:
+        data = msgspec.json.decode(path.read_bytes(), type=MasterData)
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError) as error:
+        raise SystemExit(f"cannot load the directory from {path}: {error}") from None
+    admin = Identity(id=BOOTSTRAP_ADMIN["sub"], role=Role.ADMIN)
+    changes: int = services.app.load_directory(admin, data)
+    return changes
+
+
+def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
+    print(
+        mint(
+            settings.jwt_secret,
+            role=args.role,
+            sub=args.sub,
+            district=args.district,
+            department=args.department,
+            post=args.post,
+            mobile=args.mobile,
+        )
+    )
+
+
+def cmd_directory_load(args: argparse.Namespace, settings: Settings) -> None:
+    from api.services import open_services
+
+    with database(settings) as url:
+        services = open_services(settings, url)
+        try:
+            changes = load_directory(services, Path(args.file))
+        finally:
+            services.close()
+    print(f"directory loaded from {args.file}: {changes} change(s) recorded")
+
+
+def _welcome(settings: Settings) -> str:
+    base = f"http://{settings.host}:{settings.port}"
+    lines = [
+        "",
+        f"Sampark is up: {base}   (API docs: {base}/schema)",
+        "",
+        "Ready tokens (12 hours), one per role:",
+    ]
+    tokens = {}
+    for identity in DEMO_IDENTITIES:
+        token = mint(settings.jwt_secret, **identity)
+        tokens[identity["role"]] = token
+        scope = ", ".join(f"{k}={v}" for k, v in identity.items() if k not in ("role", "sub"))
+        lines.append(f"  {identity['role']:<16} {scope}")
+        lines.append(f"    {token}")
+    body = json.dumps(
+        {
+            "complainant": {"name": "Ramesh Kumar", "mobile": "9876543210"},
+            "district": "JAI",
+            "department": "PHED",
+            "category": "water-supply",
+            "subject": "No water supply for three days",
+            "description": "Ward 12, Malviya Nagar: taps dry since Monday.",
+            "channel": "portal",
+        }
+    )
+    lines += [
+        "",
+        "File a complaint as the citizen:",
+        f"  curl -s -X POST {base}/v1/complaints \\",
+        f"    -H 'Authorization: Bearer {tokens['citizen']}' \\",
+        "    -H 'Content-Type: application/json' \\",
+        f"    -d '{body}'",
+        "",
+        "Ctrl-C stops everything.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
+    import uvicorn
+
+    from api.app import create_app
+    from api.services import open_services
+
+    with database(settings) as url:
+        services = open_services(settings, url)
+        changes = load_directory(services, Path(args.directory))
+        logging.getLogger("sampark").info("directory: %d change(s) loaded", changes)
+        app = create_app(services)
+        config = uvicorn.Config(
+            app, host=settings.host, port=settings.port, log_level="info", lifespan="on"
+        )
+        server = uvicorn.Server(config)
+        original_startup = server.startup
+
+        async def startup(sockets: Any = None) -> None:
+            await original_startup(sockets)
+            print(_welcome(settings), flush=True)
+
+        server.startup = startup  # type: ignore[method-assign]
+        server.run()
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
+    import uvicorn
+
+    from api.app import create_app
+    from api.services import open_services
+
+    with database(settings) as url:
+        uvicorn.run(
+            create_app(open_services(settings, url)),
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+        )
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="sampark", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="start the whole stack on the embedded default")
+    run.add_argument("--directory", default=str(DEFAULT_DIRECTORY), help="master-data file")
+    run.set_defaults(handler=cmd_run)
+
+    serve = commands.add_parser("serve", help="serve the API only")
+    serve.set_defaults(handler=cmd_serve)
+
+    token = commands.add_parser("token", help="mint a bearer token")
+    token.add_argument("--role", required=True)
+    token.add_argument("--sub", required=True)
+    for claim in ("district", "department", "post", "mobile"):
+        token.add_argument(f"--{claim}")
+    token.set_defaults(handler=cmd_token)
+
+    directory = commands.add_parser("directory", help="the state's master data")
+    directory_commands = directory.add_subparsers(dest="directory_command", required=True)
+    load = directory_commands.add_parser("load", help="load a master-data file (idempotent)")
+    load.add_argument("file")
+    load.set_defaults(handler=cmd_directory_load)
+    return root
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    args = parser().parse_args(argv)
+    settings = Settings.from_env()
+    args.handler(args, settings)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

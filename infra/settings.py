@@ -1,0 +1,38 @@
+"""Configuration: `SAMPARK_*` environment variables, read once into one struct."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+
+DEVELOPMENT_SECRET = "sampark-development-secret-change-me-0123456789"
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    database_url: str | None = None  # None: start the embedded PostgreSQL
+    kafka_bootstrap: str | None = None
+    home: str = ".sampark"  # embedded data, blobs and logs live here
+    blob_dir: str | None = None  # default: <home>/blobs
+    jwt_secret: str = DEVELOPMENT_SECRET
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_upload_bytes: int = 25 * 1024 * 1024
+    feedback_window_days: int = 7
+    environment: str = "development"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        environ = os.environ if environ is None else environ
+        fields = {
+            name: environ[f"SAMPARK_{name.upper()}"]
+            for name in cls.__struct_fields__
+            if f"SAMPARK_{name.upper()}" in environ
+        }
+        return msgspec.convert(fields, cls, strict=False)
+
+    @property
+    def blobs(self) -> Path:
+        return Path(self.blob_dir) if self.blob_dir else Path(self.home) / "blobs"
