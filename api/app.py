@@ -48,5 +48,4 @@ def create_app(services: Services) -> Litestar:
             ),
             security=[{"BearerToken": []}],
         ),
-        on_shutdown=[services.close],
     )

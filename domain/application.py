@@ -22,11 +22,12 @@ from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import IntegrityError
 
 from domain.complaint import Complaint
-from domain.directory import DIRECTORY_ID, Directory, MasterData
+from domain.directory import DIRECTORY_ID, Directory, DirectoryCreated, MasterData
 from domain.errors import Forbidden, NotFound, VersionConflict
 from domain.values import Attachment, Channel, Complainant, Identity, Outcome, Role
 
 Clock = Callable[[], datetime]
+DIRECTORY_BATCH = 100
 
 
 class RegistrationNumbers(Protocol):
@@ -320,15 +321,24 @@ class Sampark(Application[UUID]):
         return directory
 
     def load_directory(self, by: Identity, data: MasterData) -> int:
-        """Bring the directory in line with a master-data file; returns the number of changes."""
-        changes = 0
+        """Bring the directory in line with a master-data file; returns the number of changes.
 
-        def load(directory: Directory, at: datetime) -> None:
-            nonlocal changes
-            changes = directory.load(data, by.actor, at)
-
-        self.change_directory(by, load)
-        return changes
+        A first load records a couple of thousand events; they are saved in batches (one
+        huge pipelined insert can stall the PostgreSQL driver). Each batch is atomic and a
+        load records only differences, so loading again after an interruption completes it.
+        """
+        if by.role != Role.ADMIN:
+            raise Forbidden("only an admin changes the directory")
+        at = self.clock()
+        current = self.directory()
+        directory = (
+            copy.deepcopy(current) if current.version else Directory.create(by.actor, at)
+        )
+        directory.load(data, by.actor, at)
+        events = directory.collect_events()
+        for start in range(0, len(events), DIRECTORY_BATCH):
+            self.save(*events[start : start + DIRECTORY_BATCH])
+        return len([e for e in events if not isinstance(e, DirectoryCreated)])
 
     def directory_timeline(self) -> list[DomainEventProtocol[UUID]]:
         return list(self.events.get(DIRECTORY_ID))

@@ -153,7 +153,10 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
             print(_welcome(settings), flush=True)
 
         server.startup = startup  # type: ignore[method-assign]
-        server.run()
+        try:
+            server.run()
+        finally:
+            services.close()
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
@@ -163,12 +166,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     from api.services import open_services
 
     with database(settings) as url:
-        uvicorn.run(
-            create_app(open_services(settings, url)),
-            host=settings.host,
-            port=settings.port,
-            log_level="info",
-        )
+        services = open_services(settings, url)
+        try:
+            uvicorn.run(
+                create_app(services), host=settings.host, port=settings.port, log_level="info"
+            )
+        finally:
+            services.close()
 
 
 def parser() -> argparse.ArgumentParser:
