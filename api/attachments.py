@@ -8,8 +8,9 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath
 
 from api import schemas
 from api.idempotency import answer_once, receipt_for
@@ -17,6 +18,7 @@ from api.problems import Problem
 from api.services import Services
 from domain.values import Identity
 
+Injected = NamedDependency[Services]
 MULTIPART_OVERHEAD = 64 * 1024
 DEFAULT_MAX_UPLOAD = 25 * 1024 * 1024
 
@@ -60,7 +62,7 @@ class AttachmentController(Controller):
     def upload(
         self,
         request: Request[Identity, Any, Any],
-        services: Services,
+        services: Injected,
         data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Response[Any]:
         limit = services.settings.max_upload_bytes
@@ -71,7 +73,11 @@ class AttachmentController(Controller):
             raise Problem(400, "the file is empty", field="file")
         declared = (data.content_type or "").split(";")[0].strip().lower()
         if declared not in SIGNATURES:
-            raise Problem(415, f"{declared or 'this type'} is not accepted; send one of {ALLOWED}", field="file")
+            raise Problem(
+                415,
+                f"{declared or 'this type'} is not accepted; send one of {ALLOWED}",
+                field="file",
+            )
         if media_type_of(content) != declared:
             raise Problem(415, f"the file's content is not {declared}", field="file")
         filename = (data.filename or "upload").replace("/", "_").replace("\\", "_")[:255]
@@ -94,7 +100,7 @@ class AttachmentController(Controller):
         )
 
     @get("/{sha256:str}", sync_to_thread=True, summary="Download evidence")
-    def download(self, services: Services, sha256: str) -> Response[bytes]:
+    def download(self, services: Injected, sha256: FromPath[str]) -> Response[bytes]:
         content = services.blobs.get(sha256)
         if content is None:
             raise Problem(404, "no such attachment")

@@ -13,7 +13,9 @@ from infra.tokens import ALGORITHM, ISSUER
 ROLES = {role.value for role in Role if role != Role.SYSTEM}
 
 
-async def identity_from_token(token: Token, _: ASGIConnection[Any, Any, Any, Any]) -> Identity | None:
+async def identity_from_token(
+    token: Token, _: ASGIConnection[Any, Any, Any, Any]
+) -> Identity | None:
     """The caller's identity; `None` (so a 401) when the token names no known role."""
     role = token.extras.get("role")
     if role not in ROLES:

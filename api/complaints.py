@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api import schemas, views
 from api.idempotency import receipt_for, run_once
@@ -19,9 +20,11 @@ from domain.complaint import Complaint, complaint_id
 from domain.values import Attachment, Complainant, Identity
 
 Req = Request[Identity, Any, Any]
+Injected = NamedDependency[Services]
+Ref = FromPath[str]  # a complaint's id or its registration number
 
 
-def parse_complaint_id(ref: str) -> UUID:
+def parse_complaint_id(ref: Ref) -> UUID:
     """A complaint is named by its id or by its registration number."""
     try:
         return UUID(ref)
@@ -31,7 +34,7 @@ def parse_complaint_id(ref: str) -> UUID:
         return complaint_id(ref)
 
 
-def attachments(services: Services, refs: list[schemas.AttachmentRef]) -> tuple[Attachment, ...]:
+def attachments(services: Injected, refs: list[schemas.AttachmentRef]) -> tuple[Attachment, ...]:
     """Every referenced file must be in the store, with the size the caller claims."""
     found = []
     for index, ref in enumerate(refs):
@@ -53,7 +56,7 @@ def attachments(services: Services, refs: list[schemas.AttachmentRef]) -> tuple[
 
 
 def _command(
-    services: Services,
+    services: Injected,
     request: Req,
     data: msgspec.Struct,
     write: Callable[[dict[str, Any]], Complaint],
@@ -75,7 +78,10 @@ class ComplaintController(Controller):
 
     @post("/", sync_to_thread=True, status_code=201, summary="File a complaint")
     def file(
-        self, request: Req, services: Services, data: schemas.FileComplaint
+        self,
+        request: Req,
+        services: Injected,
+        data: JSONBody[schemas.FileComplaint],
     ) -> Response[schemas.CommandResult]:
         evidence = attachments(services, data.attachments)
         person = data.complainant
@@ -105,7 +111,11 @@ class ComplaintController(Controller):
 
     @post("/{ref:str}/assign", sync_to_thread=True, summary="Assign to a post")
     def assign(
-        self, request: Req, services: Services, ref: str, data: schemas.Assign
+        self,
+        request: Req,
+        services: Injected,
+        ref: Ref,
+        data: JSONBody[schemas.Assign],
     ) -> Response[schemas.CommandResult]:
         return _command(
             services,
@@ -122,7 +132,11 @@ class ComplaintController(Controller):
 
     @post("/{ref:str}/transfer", sync_to_thread=True, summary="Transfer to another department")
     def transfer(
-        self, request: Req, services: Services, ref: str, data: schemas.Transfer
+        self,
+        request: Req,
+        services: Injected,
+        ref: Ref,
+        data: JSONBody[schemas.Transfer],
     ) -> Response[schemas.CommandResult]:
         return _command(
             services,
@@ -141,7 +155,11 @@ class ComplaintController(Controller):
 
     @post("/{ref:str}/escalate", sync_to_thread=True, summary="Escalate one level")
     def escalate(
-        self, request: Req, services: Services, ref: str, data: schemas.WithReason
+        self,
+        request: Req,
+        services: Injected,
+        ref: Ref,
+        data: JSONBody[schemas.WithReason],
     ) -> Response[schemas.CommandResult]:
         return _command(
             services,
@@ -158,7 +176,11 @@ class ComplaintController(Controller):
 
     @post("/{ref:str}/priority", sync_to_thread=True, summary="Raise to high priority")
     def raise_priority(
-        self, request: Req, services: Services, ref: str, data: schemas.WithReason
+        self,
+        request: Req,
+        services: Injected,
+        ref: Ref,
+        data: JSONBody[schemas.WithReason],
     ) -> Response[schemas.CommandResult]:
         return _command(
             services,
@@ -175,7 +197,11 @@ class ComplaintController(Controller):
 
     @post("/{ref:str}/resolve", sync_to_thread=True, summary="Dispose of, with evidence")
     def resolve(
-        self, request: Req, services: Services, ref: str, data: schemas.Resolve
+        self,
+        request: Req,
+        services: Injected,
+        ref: Ref,
+        data: JSONBody[schemas.Resolve],
     ) -> Response[schemas.CommandResult]:
         evidence = attachments(services, data.attachments)
         return _command(
@@ -195,7 +221,11 @@ class ComplaintController(Controller):
 
     @post("/{ref:str}/feedback", sync_to_thread=True, summary="The complainant's feedback")
     def feedback(
-        self, request: Req, services: Services, ref: str, data: schemas.GiveFeedback
+        self,
+        request: Req,
+        services: Injected,
+        ref: Ref,
+        data: JSONBody[schemas.GiveFeedback],
     ) -> Response[schemas.CommandResult]:
         return _command(
             services,
@@ -214,7 +244,11 @@ class ComplaintController(Controller):
 
     @post("/{ref:str}/reopen", sync_to_thread=True, summary="Reopen a disposed complaint")
     def reopen(
-        self, request: Req, services: Services, ref: str, data: schemas.WithReason
+        self,
+        request: Req,
+        services: Injected,
+        ref: Ref,
+        data: JSONBody[schemas.WithReason],
     ) -> Response[schemas.CommandResult]:
         return _command(
             services,
@@ -231,7 +265,11 @@ class ComplaintController(Controller):
 
     @post("/{ref:str}/close", sync_to_thread=True, summary="Close")
     def close(
-        self, request: Req, services: Services, ref: str, data: schemas.WithReason
+        self,
+        request: Req,
+        services: Injected,
+        ref: Ref,
+        data: JSONBody[schemas.WithReason],
     ) -> Response[schemas.CommandResult]:
         return _command(
             services,
@@ -248,7 +286,11 @@ class ComplaintController(Controller):
 
     @post("/{ref:str}/remind", sync_to_thread=True, summary="The complainant's reminder")
     def remind(
-        self, request: Req, services: Services, ref: str, data: schemas.Remind
+        self,
+        request: Req,
+        services: Injected,
+        ref: Ref,
+        data: JSONBody[schemas.Remind],
     ) -> Response[schemas.CommandResult]:
         return _command(
             services,
@@ -265,7 +307,11 @@ class ComplaintController(Controller):
 
     @post("/{ref:str}/comments", sync_to_thread=True, summary="A staff comment")
     def comment(
-        self, request: Req, services: Services, ref: str, data: schemas.Comment
+        self,
+        request: Req,
+        services: Injected,
+        ref: Ref,
+        data: JSONBody[schemas.Comment],
     ) -> Response[schemas.CommandResult]:
         return _command(
             services,
@@ -283,12 +329,12 @@ class ComplaintController(Controller):
     # --- reads, from the event store ----------------------------------------------------
 
     @get("/{ref:str}", sync_to_thread=True, summary="The complaint as it is now")
-    def current(self, request: Req, services: Services, ref: str) -> schemas.ComplaintOut:
+    def current(self, request: Req, services: Injected, ref: Ref) -> schemas.ComplaintOut:
         complaint = services.app.complaint(parse_complaint_id(ref), by=request.user)
         return views.complaint_out(complaint, request.user)
 
     @get("/{ref:str}/timeline", sync_to_thread=True, summary="Every event, in order")
-    def timeline(self, request: Req, services: Services, ref: str) -> schemas.Timeline:
+    def timeline(self, request: Req, services: Injected, ref: Ref) -> schemas.Timeline:
         complaint = services.app.complaint(parse_complaint_id(ref), by=request.user)
         events = services.app.timeline(complaint.id)
         return schemas.Timeline(
@@ -301,10 +347,10 @@ class ComplaintController(Controller):
     def state(
         self,
         request: Req,
-        services: Services,
-        ref: str,
-        version: int | None = Parameter(default=None, ge=1),
-        at: datetime | None = Parameter(default=None),
+        services: Injected,
+        ref: Ref,
+        version: Annotated[int | None, QueryParameter(ge=1)] = None,
+        at: FromQuery[datetime | None] = None,
     ) -> schemas.ComplaintOut:
         complaint_ref = parse_complaint_id(ref)
         services.app.complaint(complaint_ref, by=request.user)  # scope check on today's state

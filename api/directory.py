@@ -9,9 +9,10 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import Meta
 
-from infra.codec import event_fields
 from api.idempotency import receipt_for, run_once
 from api.problems import Problem
 from api.schemas import ActorOut, Base, Code, Name
@@ -19,8 +20,10 @@ from api.services import Services
 from domain.directory import Category, Chain, Department, Directory, District, Post, Route
 from domain.errors import Forbidden
 from domain.values import Identity, Role
+from infra.codec import event_fields
 
 Req = Request[Identity, Any, Any]
+Injected = NamedDependency[Services]
 Level = Annotated[int, Meta(ge=1, le=4)]
 Days = Annotated[int, Meta(ge=1, le=365)]
 
@@ -89,7 +92,7 @@ class DirectoryEntry(msgspec.Struct, kw_only=True):
 
 
 def _change(
-    services: Services,
+    services: Injected,
     request: Req,
     data: msgspec.Struct,
     change: Callable[[Directory, datetime], object],
@@ -122,31 +125,35 @@ class DirectoryController(Controller):
     # --- reading ------------------------------------------------------------------------
 
     @get("/districts", sync_to_thread=True)
-    def districts(self, services: Services) -> list[District]:
+    def districts(self, services: Injected) -> list[District]:
         return sorted(services.app.directory().districts.values(), key=lambda d: d.name)
 
     @get("/departments", sync_to_thread=True)
-    def departments(self, services: Services) -> list[Department]:
+    def departments(self, services: Injected) -> list[Department]:
         return sorted(services.app.directory().departments.values(), key=lambda d: d.code)
 
     @get("/categories", sync_to_thread=True)
-    def categories(self, services: Services, department: str | None = None) -> list[Category]:
-        items = sorted(services.app.directory().categories.values(), key=lambda c: (c.department, c.code))
+    def categories(
+        self, services: Injected, department: FromQuery[str | None] = None
+    ) -> list[Category]:
+        items = sorted(
+            services.app.directory().categories.values(), key=lambda c: (c.department, c.code)
+        )
         return _filtered(items, department=department)
 
     @get("/posts", sync_to_thread=True)
     def posts(
         self,
-        services: Services,
-        department: str | None = None,
-        district: str | None = None,
-        level: int | None = None,
+        services: Injected,
+        department: FromQuery[str | None] = None,
+        district: FromQuery[str | None] = None,
+        level: FromQuery[int | None] = None,
     ) -> list[Post]:
         items = sorted(services.app.directory().posts.values(), key=lambda p: p.id)
         return _filtered(items, department=department, district=district, level=level)
 
     @get("/posts/{post_id:str}", sync_to_thread=True)
-    def post_detail(self, services: Services, post_id: str) -> Post:
+    def post_detail(self, services: Injected, post_id: FromPath[str]) -> Post:
         found = services.app.directory().posts.get(post_id)
         if found is None:
             raise Problem(404, f"no post {post_id!r}")
@@ -154,7 +161,10 @@ class DirectoryController(Controller):
 
     @get("/routes", sync_to_thread=True)
     def routes(
-        self, services: Services, department: str | None = None, district: str | None = None
+        self,
+        services: Injected,
+        department: FromQuery[str | None] = None,
+        district: FromQuery[str | None] = None,
     ) -> list[Route]:
         items = sorted(
             services.app.directory().routes.values(),
@@ -164,7 +174,10 @@ class DirectoryController(Controller):
 
     @get("/chains", sync_to_thread=True)
     def chains(
-        self, services: Services, department: str | None = None, district: str | None = None
+        self,
+        services: Injected,
+        department: FromQuery[str | None] = None,
+        district: FromQuery[str | None] = None,
     ) -> list[Chain]:
         items = sorted(
             services.app.directory().chains.values(), key=lambda c: (c.department, c.district)
@@ -172,7 +185,7 @@ class DirectoryController(Controller):
         return _filtered(items, department=department, district=district)
 
     @get("/timeline", sync_to_thread=True, summary="Every change to the directory: who, what, when")
-    def timeline(self, request: Req, services: Services) -> list[DirectoryEntry]:
+    def timeline(self, request: Req, services: Injected) -> list[DirectoryEntry]:
         if request.user.role not in (Role.ADMIN, Role.AUDITOR):
             raise Forbidden("only admins and auditors read the directory's history")
         return [
@@ -189,15 +202,20 @@ class DirectoryController(Controller):
     # --- changing (admins) --------------------------------------------------------------
 
     @post("/districts", sync_to_thread=True)
-    def define_district(self, request: Req, services: Services, data: DistrictIn) -> Response[Any]:
+    def define_district(
+        self, request: Req, services: Injected, data: JSONBody[DistrictIn]
+    ) -> Response[Any]:
         district = District(code=data.code, name=data.name, division=data.division)
         return _change(
-            services, request, data, lambda d, at: d.define_district(district, request.user.actor, at)
+            services,
+            request,
+            data,
+            lambda d, at: d.define_district(district, request.user.actor, at),
         )
 
     @post("/departments", sync_to_thread=True)
     def define_department(
-        self, request: Req, services: Services, data: DepartmentIn
+        self, request: Req, services: Injected, data: JSONBody[DepartmentIn]
     ) -> Response[Any]:
         department = Department(
             code=data.code, name=data.name, default_category=data.default_category
@@ -210,7 +228,9 @@ class DirectoryController(Controller):
         )
 
     @post("/categories", sync_to_thread=True)
-    def define_category(self, request: Req, services: Services, data: CategoryIn) -> Response[Any]:
+    def define_category(
+        self, request: Req, services: Injected, data: JSONBody[CategoryIn]
+    ) -> Response[Any]:
         days = data.days_allowed
         category = Category(
             department=data.department,
@@ -219,11 +239,16 @@ class DirectoryController(Controller):
             days_allowed=(days[0], days[1], days[2], days[3]),
         )
         return _change(
-            services, request, data, lambda d, at: d.define_category(category, request.user.actor, at)
+            services,
+            request,
+            data,
+            lambda d, at: d.define_category(category, request.user.actor, at),
         )
 
     @post("/posts", sync_to_thread=True)
-    def define_post(self, request: Req, services: Services, data: PostIn) -> Response[Any]:
+    def define_post(
+        self, request: Req, services: Injected, data: JSONBody[PostIn]
+    ) -> Response[Any]:
         post_ = Post(
             id=data.id,
             designation=data.designation,
@@ -236,9 +261,15 @@ class DirectoryController(Controller):
             services, request, data, lambda d, at: d.define_post(post_, request.user.actor, at)
         )
 
-    @post("/posts/{post_id:str}/holder", sync_to_thread=True, summary="An officer takes over a post")
+    @post(
+        "/posts/{post_id:str}/holder", sync_to_thread=True, summary="An officer takes over a post"
+    )
     def change_holder(
-        self, request: Req, services: Services, post_id: str, data: HolderIn
+        self,
+        request: Req,
+        services: Injected,
+        post_id: FromPath[str],
+        data: JSONBody[HolderIn],
     ) -> Response[Any]:
         return _change(
             services,
@@ -248,16 +279,21 @@ class DirectoryController(Controller):
         )
 
     @post("/routes", sync_to_thread=True)
-    def set_route(self, request: Req, services: Services, data: RouteIn) -> Response[Any]:
+    def set_route(self, request: Req, services: Injected, data: JSONBody[RouteIn]) -> Response[Any]:
         route = Route(
-            department=data.department, category=data.category, district=data.district, post=data.post
+            department=data.department,
+            category=data.category,
+            district=data.district,
+            post=data.post,
         )
         return _change(
             services, request, data, lambda d, at: d.set_route(route, request.user.actor, at)
         )
 
     @post("/routes/remove", sync_to_thread=True)
-    def remove_route(self, request: Req, services: Services, data: RouteKey) -> Response[Any]:
+    def remove_route(
+        self, request: Req, services: Injected, data: JSONBody[RouteKey]
+    ) -> Response[Any]:
         return _change(
             services,
             request,
@@ -268,11 +304,9 @@ class DirectoryController(Controller):
         )
 
     @post("/chains", sync_to_thread=True)
-    def set_chain(self, request: Req, services: Services, data: ChainIn) -> Response[Any]:
+    def set_chain(self, request: Req, services: Injected, data: JSONBody[ChainIn]) -> Response[Any]:
         p = data.posts
         chain = Chain(department=data.department, district=data.district, posts=(p[0], p[1], p[2]))
         return _change(
             services, request, data, lambda d, at: d.set_chain(chain, request.user.actor, at)
         )
-
-

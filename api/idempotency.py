@@ -12,7 +12,7 @@ from litestar import Request, Response
 from api.problems import Problem
 from domain.errors import DomainError
 from domain.values import Identity
-from infra.receipts import PriorAnswer, ReceiptBook, Receipt
+from infra.receipts import PriorAnswer, Receipt, ReceiptBook
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
@@ -24,7 +24,9 @@ def receipt_for(request: Request[Any, Any, Any], who: Identity, body: bytes) -> 
     if key is None:
         return None
     if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable():
-        raise Problem(400, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters", field=HEADER)
+        raise Problem(
+            400, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters", field=HEADER
+        )
     digest = hashlib.sha256()
     for part in (request.method.encode(), request.url.path.encode(), body):
         digest.update(len(part).to_bytes(8, "big"))

@@ -32,9 +32,7 @@ TITLES = {
 class Problem(HTTPException):
     """An error answered as problem+json, optionally naming the offending field."""
 
-    def __init__(
-        self, status: int, detail: str, *, field: str | None = None, **extra: Any
-    ) -> None:
+    def __init__(self, status: int, detail: str, *, field: str | None = None, **extra: Any) -> None:
         super().__init__(status_code=status, detail=detail)
         self.field = field
         self.extra_members = extra

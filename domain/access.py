@@ -67,7 +67,7 @@ def check_sees(who: Identity, complaint: Complaint) -> None:
 
 
 def require(who: Identity, complaint: Complaint, allowed: bool, action: str) -> None:
-    """Refuse `action` unless `allowed`; a caller who may not even see the complaint gets 404/403."""
+    """Refuse `action` unless `allowed`; one who may not even see the complaint: 404 or 403."""
     check_sees(who, complaint)
     if not allowed:
         raise Forbidden(f"a {who.role} may not {action} this complaint")

@@ -14,11 +14,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate, DomainEventProtocol
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from domain.complaint import Complaint
@@ -97,7 +97,12 @@ class Sampark(Application[UUID]):
         return complaint
 
     def assign(
-        self, complaint_id: UUID, *, by: Identity, post: str, expected_version: int | None = None,
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        post: str,
+        expected_version: int | None = None,
         **receipt: Any,
     ) -> Complaint:
         return self._command(
@@ -133,8 +138,13 @@ class Sampark(Application[UUID]):
         )
 
     def escalate(
-        self, complaint_id: UUID, *, by: Identity, reason: str,
-        expected_version: int | None = None, **receipt: Any,
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        reason: str,
+        expected_version: int | None = None,
+        **receipt: Any,
     ) -> Complaint:
         return self._command(
             complaint_id,
@@ -144,8 +154,13 @@ class Sampark(Application[UUID]):
         )
 
     def raise_priority(
-        self, complaint_id: UUID, *, by: Identity, reason: str,
-        expected_version: int | None = None, **receipt: Any,
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        reason: str,
+        expected_version: int | None = None,
+        **receipt: Any,
     ) -> Complaint:
         return self._command(
             complaint_id,
@@ -200,8 +215,13 @@ class Sampark(Application[UUID]):
         )
 
     def reopen(
-        self, complaint_id: UUID, *, by: Identity, reason: str,
-        expected_version: int | None = None, **receipt: Any,
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        reason: str,
+        expected_version: int | None = None,
+        **receipt: Any,
     ) -> Complaint:
         return self._command(
             complaint_id,
@@ -211,8 +231,13 @@ class Sampark(Application[UUID]):
         )
 
     def close_complaint(
-        self, complaint_id: UUID, *, by: Identity, reason: str,
-        expected_version: int | None = None, **receipt: Any,
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        reason: str,
+        expected_version: int | None = None,
+        **receipt: Any,
     ) -> Complaint:
         return self._command(
             complaint_id,
@@ -222,8 +247,13 @@ class Sampark(Application[UUID]):
         )
 
     def remind(
-        self, complaint_id: UUID, *, by: Identity, note: str | None = None,
-        expected_version: int | None = None, **receipt: Any,
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        note: str | None = None,
+        expected_version: int | None = None,
+        **receipt: Any,
     ) -> Complaint:
         return self._command(
             complaint_id,
@@ -233,8 +263,13 @@ class Sampark(Application[UUID]):
         )
 
     def comment(
-        self, complaint_id: UUID, *, by: Identity, text: str,
-        expected_version: int | None = None, **receipt: Any,
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        text: str,
+        expected_version: int | None = None,
+        **receipt: Any,
     ) -> Complaint:
         return self._command(
             complaint_id,
@@ -275,8 +310,8 @@ class Sampark(Application[UUID]):
             raise NotFound(f"complaint {complaint_id} was not yet filed at {at.isoformat()}")
         return complaint
 
-    def timeline(self, complaint_id: UUID) -> list[DomainEventProtocol[UUID]]:
-        events = list(self.events.get(complaint_id))
+    def timeline(self, complaint_id: UUID) -> list[Aggregate.Event]:
+        events = cast(list[Aggregate.Event], list(self.events.get(complaint_id)))
         if not events:
             raise NotFound(f"no complaint {complaint_id}")
         return events
@@ -313,9 +348,7 @@ class Sampark(Application[UUID]):
             raise Forbidden("only an admin changes the directory")
         at = self.clock()
         current = self.directory()
-        directory = (
-            copy.deepcopy(current) if current.version else Directory.create(by.actor, at)
-        )
+        directory = copy.deepcopy(current) if current.version else Directory.create(by.actor, at)
         change(directory, at)
         self._save(directory, receipt)
         return directory
@@ -331,17 +364,15 @@ class Sampark(Application[UUID]):
             raise Forbidden("only an admin changes the directory")
         at = self.clock()
         current = self.directory()
-        directory = (
-            copy.deepcopy(current) if current.version else Directory.create(by.actor, at)
-        )
+        directory = copy.deepcopy(current) if current.version else Directory.create(by.actor, at)
         directory.load(data, by.actor, at)
         events = directory.collect_events()
         for start in range(0, len(events), DIRECTORY_BATCH):
             self.save(*events[start : start + DIRECTORY_BATCH])
         return len([e for e in events if not isinstance(e, DirectoryCreated)])
 
-    def directory_timeline(self) -> list[DomainEventProtocol[UUID]]:
-        return list(self.events.get(DIRECTORY_ID))
+    def directory_timeline(self) -> list[Aggregate.Event]:
+        return cast(list[Aggregate.Event], list(self.events.get(DIRECTORY_ID)))
 
     # --- the common shape of a command ------------------------------------------------
 
@@ -384,4 +415,3 @@ def _empty_directory() -> Directory:
     Directory.__init__(directory)
     directory._version = 0
     return directory
-

@@ -187,7 +187,7 @@ class Complaint(Aggregate):
         directory: Directory,
         at: datetime,
     ) -> None:
-        """"Not my department" is a transfer, never a disposal: back to level 1 elsewhere."""
+        """ "Not my department" is a transfer, never a disposal: back to level 1 elsewhere."""
         access.require(
             by,
             self,
@@ -200,7 +200,9 @@ class Complaint(Aggregate):
         self._require_open("transfer")
         reason = _text(reason, "reason")
         if department == self.department:
-            raise InvalidCommand("the complaint is already with that department", field="department")
+            raise InvalidCommand(
+                "the complaint is already with that department", field="department"
+            )
         if department not in directory.departments:
             raise InvalidCommand(f"unknown department {department!r}", field="department")
         category = category or directory.departments[department].default_category

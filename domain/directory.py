@@ -208,15 +208,11 @@ class Directory(Aggregate):
 
     def define_department(self, department: Department, actor: Actor, at: datetime) -> None:
         if self.departments.get(department.code) != department:
-            self.trigger_event(
-                DepartmentDefined, department=department, actor=actor, timestamp=at
-            )
+            self.trigger_event(DepartmentDefined, department=department, actor=actor, timestamp=at)
 
     def define_category(self, category: Category, actor: Actor, at: datetime) -> None:
         if category.department not in self.departments:
-            raise InvalidCommand(
-                f"unknown department {category.department!r}", field="department"
-            )
+            raise InvalidCommand(f"unknown department {category.department!r}", field="department")
         if len(category.days_allowed) != MAX_LEVEL or min(category.days_allowed) < 1:
             raise InvalidCommand(
                 "days_allowed needs four whole days, one per level, each at least 1",

@@ -24,8 +24,13 @@ BOOTSTRAP_ADMIN = {"role": "admin", "sub": "sampark-bootstrap"}
 DEMO_IDENTITIES: list[dict[str, str]] = [
     {"role": "citizen", "sub": "citizen-9876543210", "mobile": "9876543210"},
     {"role": "operator", "sub": "helpline-181-agent-07"},
-    {"role": "officer", "sub": "ae-phed-jaipur", "post": "PHED-JAI-L1", "district": "JAI",
-     "department": "PHED"},
+    {
+        "role": "officer",
+        "sub": "ae-phed-jaipur",
+        "post": "PHED-JAI-L1",
+        "district": "JAI",
+        "department": "PHED",
+    },
     {"role": "collector", "sub": "collector-jaipur", "district": "JAI"},
     {"role": "department_head", "sub": "ce-phed", "department": "PHED", "post": "PHED-HOD"},
     {"role": "secretary", "sub": "acs-phed", "department": "PHED"},
@@ -101,7 +106,15 @@ def _welcome(settings: Settings) -> str:
     ]
     tokens = {}
     for identity in DEMO_IDENTITIES:
-        token = mint(settings.jwt_secret, **identity)
+        token = mint(
+            settings.jwt_secret,
+            role=identity["role"],
+            sub=identity["sub"],
+            district=identity.get("district"),
+            department=identity.get("department"),
+            post=identity.get("post"),
+            mobile=identity.get("mobile"),
+        )
         tokens[identity["role"]] = token
         scope = ", ".join(f"{k}={v}" for k, v in identity.items() if k not in ("role", "sub"))
         lines.append(f"  {identity['role']:<16} {scope}")

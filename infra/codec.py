@@ -35,7 +35,9 @@ class MsgspecTranscoder(Transcoder):
 def _schema(event_class: type[Any]) -> msgspec.json.Decoder[Any]:
     hints = typing.get_type_hints(event_class)
     fields = [(name, hint) for name, hint in hints.items() if name not in _ENVELOPE_FIELDS]
-    struct = msgspec.defstruct(f"Stored{event_class.__qualname__}", fields, forbid_unknown_fields=False)
+    struct = msgspec.defstruct(
+        f"Stored{event_class.__qualname__}", fields, forbid_unknown_fields=False
+    )
     return msgspec.json.Decoder(struct)
 
 

