@@ -104,7 +104,11 @@ def test_with_no_route_the_complaint_waits_unassigned_in_the_state_pool(
 
 @pytest.mark.parametrize(
     ("channel", "priority"),
-    [(Channel.CMO, Priority.HIGH), (Channel.VIP, Priority.HIGH), (Channel.HELPLINE_181, Priority.NORMAL)],
+    [
+        (Channel.CMO, Priority.HIGH),
+        (Channel.VIP, Priority.HIGH),
+        (Channel.HELPLINE_181, Priority.NORMAL),
+    ],
 )
 def test_cmo_and_vip_complaints_are_high_priority_from_the_start(
     directory: Directory, channel: Channel, priority: Priority
@@ -128,8 +132,11 @@ def test_a_citizen_files_only_for_itself_and_only_through_citizen_channels(
     directory: Directory,
 ) -> None:
     with pytest.raises(Forbidden) as other_mobile:
-        world.file(directory, Identity(id="x", role=Role.CITIZEN, mobile="9000000000"),
-                   complainant=RAMESH_COMPLAINANT)
+        world.file(
+            directory,
+            Identity(id="x", role=Role.CITIZEN, mobile="9000000000"),
+            complainant=RAMESH_COMPLAINANT,
+        )
     assert other_mobile.value.field == "complainant.mobile"
     with pytest.raises(Forbidden) as cmo:
         world.file(directory, RAMESH, channel=Channel.CMO)
@@ -162,7 +169,9 @@ def test_assignment_stays_within_the_department_and_the_callers_scope(
     with pytest.raises(InvalidCommand):
         complaint.assign(by=ADMIN, post_id="PHED-AJM-L1", directory=directory, at=START)
     with pytest.raises(Forbidden):
-        complaint.assign(by=JAIPUR_WATER_OFFICER, post_id="PHED-JAI-L2", directory=directory, at=START)
+        complaint.assign(
+            by=JAIPUR_WATER_OFFICER, post_id="PHED-JAI-L2", directory=directory, at=START
+        )
     with pytest.raises(Forbidden):
         complaint.assign(by=AJMER_COLLECTOR, post_id="PHED-JAI-L2", directory=directory, at=START)
     complaint.assign(by=JAIPUR_COLLECTOR, post_id="PHED-JAI-L2", directory=directory, at=START)
@@ -217,7 +226,11 @@ def test_a_transfer_needs_another_known_department_and_a_reason(
         assert refused.value.field == field
     with pytest.raises(Forbidden):
         complaint.transfer(
-            by=POWER_HEAD, department="ENERGY", category=None, reason="x", directory=directory,
+            by=POWER_HEAD,
+            department="ENERGY",
+            category=None,
+            reason="x",
+            directory=directory,
             at=START,
         )
 
@@ -341,8 +354,9 @@ def test_the_complainant_reopens_only_within_the_feedback_window(
     with pytest.raises(IllegalMove, match="window"):
         complaint.reopen(by=RAMESH, reason="Still dry", directory=directory, at=too_late)
     # The collector may still reopen it.
-    complaint.reopen(by=JAIPUR_COLLECTOR, reason="Field visit: still dry", directory=directory,
-                     at=too_late)
+    complaint.reopen(
+        by=JAIPUR_COLLECTOR, reason="Field visit: still dry", directory=directory, at=too_late
+    )
     assert complaint.status == Status.REOPENED
 
 
@@ -380,8 +394,12 @@ def test_a_collector_closes_a_disposed_complaint_once(complaint: Complaint) -> N
         complaint.close(by=ADMIN, reason="again", at=START)
     with pytest.raises(IllegalMove):
         complaint.resolve(
-            by=JAIPUR_WATER_OFFICER, outcome=Outcome.RELIEF, action_taken="x",
-            evidence=(PHOTO,), feedback_window=WEEK, at=START,
+            by=JAIPUR_WATER_OFFICER,
+            outcome=Outcome.RELIEF,
+            action_taken="x",
+            evidence=(PHOTO,),
+            feedback_window=WEEK,
+            at=START,
         )
 
 

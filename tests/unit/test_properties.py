@@ -50,14 +50,25 @@ POSTS = sorted(DIRECTORY.posts)
 def officer_of(post: str) -> Identity:
     p = DIRECTORY.posts[post]
     return Identity(
-        id=f"holder-{post}", role=Role.OFFICER, post=post, district=p.district,
+        id=f"holder-{post}",
+        role=Role.OFFICER,
+        post=post,
+        district=p.district,
         department=p.department,
     )
 
 
 ACTORS = [
-    RAMESH, citizen("9812345678"), OPERATOR, JAIPUR_WATER_OFFICER, JAIPUR_COLLECTOR,
-    AJMER_COLLECTOR, WATER_HEAD, POWER_HEAD, ADMIN, ANALYST,
+    RAMESH,
+    citizen("9812345678"),
+    OPERATOR,
+    JAIPUR_WATER_OFFICER,
+    JAIPUR_COLLECTOR,
+    AJMER_COLLECTOR,
+    WATER_HEAD,
+    POWER_HEAD,
+    ADMIN,
+    ANALYST,
 ]
 
 Step = Callable[[Complaint, Identity, Any], None]
@@ -66,17 +77,29 @@ STEPS: dict[str, Step] = {
         by=by, post_id=POSTS[at.second % len(POSTS)], directory=DIRECTORY, at=at
     ),
     "transfer": lambda c, by, at: c.transfer(
-        by=by, department=("ENERGY", "PHED")[at.second % 2], category=None, reason="r",
-        directory=DIRECTORY, at=at,
+        by=by,
+        department=("ENERGY", "PHED")[at.second % 2],
+        category=None,
+        reason="r",
+        directory=DIRECTORY,
+        at=at,
     ),
     "escalate": lambda c, by, at: c.escalate(by=by, reason="late", directory=DIRECTORY, at=at),
     "resolve": lambda c, by, at: c.resolve(
-        by=by, outcome=Outcome.RELIEF, action_taken="done", evidence=(PHOTO,),
-        feedback_window=timedelta(days=7), at=at,
+        by=by,
+        outcome=Outcome.RELIEF,
+        action_taken="done",
+        evidence=(PHOTO,),
+        feedback_window=timedelta(days=7),
+        at=at,
     ),
     "resolve_as_holder": lambda c, by, at: c.resolve(
-        by=officer_of(c.holder) if c.holder else by, outcome=Outcome.NOT_POSSIBLE,
-        action_taken="done", evidence=(PHOTO,), feedback_window=timedelta(days=7), at=at,
+        by=officer_of(c.holder) if c.holder else by,
+        outcome=Outcome.NOT_POSSIBLE,
+        action_taken="done",
+        evidence=(PHOTO,),
+        feedback_window=timedelta(days=7),
+        at=at,
     ),
     "feedback": lambda c, by, at: c.give_feedback(
         by=by, satisfied=at.second % 2 == 0, rating=1 + at.second % 5, comment=None, at=at

@@ -22,8 +22,12 @@ def a_full_life() -> list[object]:
     complaint.comment(by=JAIPUR_WATER_OFFICER, text="पाइपलाइन की जाँच 🚰", at=START)
     complaint.escalate(by=JAIPUR_COLLECTOR, reason="slow", directory=directory, at=START)
     complaint.transfer(
-        by=JAIPUR_COLLECTOR, department="ENERGY", category=None, reason="pump power",
-        directory=directory, at=START,
+        by=JAIPUR_COLLECTOR,
+        department="ENERGY",
+        category=None,
+        reason="pump power",
+        directory=directory,
+        at=START,
     )
     complaint.raise_priority(by=JAIPUR_COLLECTOR, reason="ward-wide", at=START)
     complaint.assign(by=JAIPUR_COLLECTOR, post_id="ENERGY-JAI-L1", directory=directory, at=START)
@@ -32,14 +36,22 @@ def a_full_life() -> list[object]:
         id="ae", role=Role.OFFICER, post="ENERGY-JAI-L1", district="JAI", department="ENERGY"
     )
     complaint.resolve(
-        by=officer, outcome=Outcome.INTERIM_RELIEF, action_taken="Generator placed",
-        evidence=(PHOTO,), feedback_window=timedelta(days=7), at=START,
+        by=officer,
+        outcome=Outcome.INTERIM_RELIEF,
+        action_taken="Generator placed",
+        evidence=(PHOTO,),
+        feedback_window=timedelta(days=7),
+        at=START,
     )
     complaint.give_feedback(by=ramesh, satisfied=False, rating=2, comment=None, at=START)
     complaint.reopen(by=ramesh, reason="still off", directory=directory, at=START)
     complaint.resolve(
-        by=officer, outcome=Outcome.RELIEF, action_taken="Line repaired",
-        evidence=(PHOTO,), feedback_window=timedelta(days=7), at=START,
+        by=officer,
+        outcome=Outcome.RELIEF,
+        action_taken="Line repaired",
+        evidence=(PHOTO,),
+        feedback_window=timedelta(days=7),
+        at=START,
     )
     complaint.close(by=JAIPUR_COLLECTOR, reason="verified on site", at=START)
     return list(complaint.collect_events())

@@ -60,11 +60,11 @@ def master_data() -> MasterData:
         *_posts("ENERGY", ["JAI", "AJM"]),
         Post("ENERGY-JAI-CONTROL-ROOM", "AE (Control Room)", "ENERGY", "JAI", 1, None),
     ]
-    routes = [
-        Route("PHED", None, d, f"PHED-{d}-L1") for d in ("JAI", "AJM", "BKN")
-    ] + [
-        Route("ENERGY", None, d, f"ENERGY-{d}-L1") for d in ("JAI", "AJM")
-    ] + [Route("ENERGY", "power-supply", "JAI", "ENERGY-JAI-CONTROL-ROOM")]
+    routes = (
+        [Route("PHED", None, d, f"PHED-{d}-L1") for d in ("JAI", "AJM", "BKN")]
+        + [Route("ENERGY", None, d, f"ENERGY-{d}-L1") for d in ("JAI", "AJM")]
+        + [Route("ENERGY", "power-supply", "JAI", "ENERGY-JAI-CONTROL-ROOM")]
+    )
     chains = [
         Chain(dep, d, (f"{dep}-{d}-L2", f"{dep}-HOD", f"{dep}-STATE"))
         for dep, ds in (("PHED", ("JAI", "AJM", "BKN")), ("ENERGY", ("JAI", "AJM")))

@@ -1,0 +1,73 @@
+"""Directory changes are events: on the directory's timeline, seen by every process."""
+
+from __future__ import annotations
+
+from api.services import Services, open_services
+from domain.directory import Directory, Route
+from domain.values import Channel, Complainant
+from infra.settings import Settings
+from tests.support import ADMIN, citizen
+
+
+def test_a_route_change_is_on_the_directory_timeline_with_who_and_when(
+    services: Services,
+) -> None:
+    before = len(services.app.directory_timeline())
+
+    def reroute(directory: Directory, at: object) -> None:
+        directory.set_route(
+            Route("PHED", "water-supply", "JAI", "PHED-JAI-L1"),
+            ADMIN.actor,
+            at,  # type: ignore[arg-type]
+        )
+        directory.change_holder("PHED-JAI-L1", "Kavita Rathore", ADMIN.actor, at)  # type: ignore[arg-type]
+
+    services.app.change_directory(ADMIN, reroute)
+    changes = services.app.directory_timeline()[before:]
+    assert [type(e).__name__ for e in changes] == ["RouteSet", "PostHolderChanged"]
+    assert all(e.actor == ADMIN.actor for e in changes)  # type: ignore[attr-defined]
+
+
+def test_another_process_sees_a_directory_change_at_its_next_command(
+    services: Services, settings: Settings, database: str
+) -> None:
+    other = open_services(settings, database)
+    try:
+        assert other.app.directory().posts["PHED-AJM-L1"].holder != "Vacant Desk"
+        services.app.change_directory(
+            ADMIN,
+            lambda d, at: d.remove_route("PHED", None, "AJM", ADMIN.actor, at),
+        )
+        mobile = "9123456780"
+        complaint = other.app.file_complaint(
+            by=citizen(mobile),
+            complainant=Complainant(name="Gopal", mobile=mobile),
+            district="AJM",
+            department="PHED",
+            category="water-supply",
+            subject="Hand pump broken",
+            description="The hand pump near the school is broken.",
+            channel=Channel.WHATSAPP,
+        )
+        assert complaint.status == "unassigned"
+        assert complaint.holder is None
+    finally:
+        other.close()
+
+
+def test_loading_the_sample_directory_again_changes_nothing(services: Services) -> None:
+    from infra.cli import DEFAULT_DIRECTORY, load_directory
+
+    before = services.app.directory().version
+    assert load_directory(services, DEFAULT_DIRECTORY) == 0
+    assert services.app.directory().version == before
+    directory = services.app.directory()
+    assert len(directory.districts) == 41
+    assert len(directory.departments) >= 10
+    for department in directory.departments:
+        for district in directory.districts:
+            assert directory.level_one_post(
+                department, directory.departments[department].default_category, district
+            )
+            for level in (2, 3, 4):
+                assert directory.post_at_level(department, district, level) is not None
