@@ -55,14 +55,16 @@ def problem_response(
 
 
 _MSGSPEC_PATH = re.compile(r"at `\$(?P<path>[^`]*)`")
+_MSGSPEC_FIELD = re.compile(r"(?:missing required|unknown) field `(?P<name>[^`]+)`")
 
 
-def _field_from_message(message: str) -> str | None:
-    """msgspec says where it failed as `$.complainant.mobile`; we name it `complainant.mobile`."""
-    match = _MSGSPEC_PATH.search(message)
-    if not match:
-        return None
-    return match.group("path").lstrip(".") or None
+def field_from_message(message: str) -> str | None:
+    """msgspec says where it failed (`at `$.complainant``) and sometimes which field is
+    missing or unknown; together they name the field, as `complainant.mobile`."""
+    path = _MSGSPEC_PATH.search(message)
+    name = _MSGSPEC_FIELD.search(message)
+    parts = [path.group("path").lstrip(".") if path else "", name.group("name") if name else ""]
+    return ".".join(p for p in parts if p) or None
 
 
 def on_validation(_: Request[Any, Any, Any], error: ValidationException) -> Response[Any]:
@@ -70,13 +72,17 @@ def on_validation(_: Request[Any, Any, Any], error: ValidationException) -> Resp
     for item in error.extra if isinstance(error.extra, list) else []:
         if isinstance(item, dict):
             message = str(item.get("message", ""))
-            field = item.get("key") or _field_from_message(message)
-            source = item.get("source")
-            if source in ("query", "path", "header") and item.get("key"):
-                field = str(item["key"])
+            key = item.get("key")
+            if item.get("source") == "body" or key == "data":
+                # Litestar puts the path in `key` ("data" at the top) and msgspec may add
+                # the name of a missing or unknown field to the message.
+                path = "" if key in (None, "data") else str(key)
+                field = ".".join(p for p in (path, field_from_message(message)) if p) or None
+            else:
+                field = key or field_from_message(message)
             errors.append({"field": field, "message": message})
     if not errors:
-        errors.append({"field": _field_from_message(str(error.detail)), "message": error.detail})
+        errors.append({"field": field_from_message(str(error.detail)), "message": error.detail})
     first = errors[0]
     detail = f"{first['field']}: {first['message']}" if first["field"] else str(first["message"])
     return problem_response(400, detail, field=first["field"], errors=errors)
