@@ -1,0 +1,108 @@
+"""The directory over HTTP: everyone signed in reads it, admins change it, auditors see how."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.testing import TestClient
+
+from tests.conftest import Tokens
+from tests.support import ADMIN, AUDITOR, JAIPUR_COLLECTOR, OPERATOR, citizen, water_complaint
+
+Client = TestClient[Any]
+
+
+def test_the_sample_directory_covers_every_district_of_rajasthan(
+    client: Client, tokens: Tokens
+) -> None:
+    headers = tokens.headers(citizen("9876543210"))
+    districts = client.get("/v1/directory/districts", headers=headers).json()
+    assert len(districts) == 41
+    assert {"code": "JAI", "name": "Jaipur", "division": "Jaipur"} in districts
+    departments = client.get("/v1/directory/departments", headers=headers).json()
+    assert len(departments) >= 10
+    water = client.get("/v1/directory/categories", params={"department": "PHED"}, headers=headers)
+    assert {c["code"] for c in water.json()} >= {"water-supply", "contaminated-water"}
+    posts = client.get(
+        "/v1/directory/posts", params={"department": "PHED", "district": "JAI"}, headers=headers
+    ).json()
+    assert [(p["id"], p["level"]) for p in posts] == [("PHED-JAI-L1", 1), ("PHED-JAI-L2", 2)]
+    chain = client.get(
+        "/v1/directory/chains", params={"department": "PHED", "district": "JAI"}, headers=headers
+    ).json()
+    assert chain == [
+        {
+            "department": "PHED",
+            "district": "JAI",
+            "posts": ["PHED-JAI-L2", "PHED-HOD", "PHED-STATE"],
+        }
+    ]
+    missing = client.get("/v1/directory/posts/NOPE", headers=headers)
+    assert missing.status_code == 404
+
+
+def test_an_admin_reroutes_and_new_complaints_follow_the_new_route(
+    client: Client, tokens: Tokens
+) -> None:
+    admin = tokens.headers(ADMIN)
+    post = {
+        "id": "PHED-JAI-TANKER-CELL",
+        "designation": "Assistant Engineer (Tanker Cell), Jaipur",
+        "department": "PHED",
+        "district": "JAI",
+        "level": 1,
+        "holder": "Neha Saini",
+    }
+    assert client.post("/v1/directory/posts", json=post, headers=admin).status_code == 200
+    route = {
+        "department": "PHED",
+        "category": "water-supply",
+        "district": "JAI",
+        "post": "PHED-JAI-TANKER-CELL",
+    }
+    changed = client.post("/v1/directory/routes", json=route, headers=admin)
+    assert changed.status_code == 200, changed.text
+
+    filed = client.post(
+        "/v1/complaints", json=water_complaint("9876543210"), headers=tokens.headers(OPERATOR)
+    )
+    assert filed.json()["holder"] == "PHED-JAI-TANKER-CELL"
+
+    history = client.get("/v1/directory/timeline", headers=tokens.headers(AUDITOR)).json()
+    assert [(e["type"], e["actor"]["id"]) for e in history[-2:]] == [
+        ("PostDefined", ADMIN.id),
+        ("RouteSet", ADMIN.id),
+    ]
+    assert history[-1]["data"]["route"]["post"] == "PHED-JAI-TANKER-CELL"
+
+
+def test_a_vacant_post_is_recorded_as_such(client: Client, tokens: Tokens) -> None:
+    answer = client.post(
+        "/v1/directory/posts/PHED-JAI-L1/holder",
+        json={"holder": None},
+        headers=tokens.headers(ADMIN),
+    )
+    assert answer.status_code == 200
+    post = client.get("/v1/directory/posts/PHED-JAI-L1", headers=tokens.headers(ADMIN)).json()
+    assert post["holder"] is None
+
+
+def test_only_admins_change_the_directory_and_bad_changes_name_the_field(
+    client: Client, tokens: Tokens
+) -> None:
+    route = {"department": "PHED", "district": "JAI", "post": "ENERGY-JAI-L1"}
+    assert (
+        client.post(
+            "/v1/directory/routes", json=route, headers=tokens.headers(JAIPUR_COLLECTOR)
+        ).status_code
+        == 403
+    )
+    wrong = client.post("/v1/directory/routes", json=route, headers=tokens.headers(ADMIN))
+    assert wrong.status_code == 422 and wrong.json()["field"] == "post"
+    malformed = client.post(
+        "/v1/directory/categories",
+        json={"department": "PHED", "code": "tanker", "name": "Tanker", "days_allowed": [1, 2]},
+        headers=tokens.headers(ADMIN),
+    )
+    assert malformed.status_code == 400 and malformed.json()["field"] == "days_allowed"
+    assert client.get("/v1/directory/timeline", headers=tokens.headers(OPERATOR)).status_code == 403
