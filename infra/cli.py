@@ -218,7 +218,11 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     args = parser().parse_args(argv)
     settings = Settings.from_env()
-    args.handler(args, settings)
+    try:
+        args.handler(args, settings)
+    except KeyboardInterrupt:
+        # uvicorn shuts down gracefully, then passes Ctrl-C on; by now everything is closed.
+        print("Sampark stopped.", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,87 @@
+"""`make run` as a newcomer meets it: the stack starts on the embedded PostgreSQL, prints a
+token per role and a curl that files a complaint, and Ctrl-C stops everything cleanly."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from infra.settings import DEVELOPMENT_SECRET
+from infra.tokens import mint
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for_output(process: subprocess.Popen[str], marker: str, timeout: float) -> str:
+    assert process.stdout is not None
+    seen = ""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            if process.poll() is not None:
+                break
+            continue
+        seen += line
+        if marker in line:
+            return seen
+    raise AssertionError(f"never printed {marker!r}; output so far:\n{seen}")
+
+
+@pytest.mark.e2e
+def test_sampark_run_files_a_complaint_with_the_printed_curl(tmp_path: Path) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SAMPARK_")}
+    env |= {"SAMPARK_HOME": str(tmp_path / "home"), "SAMPARK_PORT": str(port)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "infra.cli", "run"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        output = wait_for_output(process, "Ctrl-C stops everything", timeout=120)
+        for role in ("citizen", "officer", "collector", "department_head", "admin", "auditor"):
+            assert re.search(rf"^  {role}\s", output, re.MULTILINE), role
+
+        curl = output[output.index("curl -s") : output.index("Ctrl-C")].strip()
+        filed = subprocess.run(["bash", "-c", curl], capture_output=True, text=True, timeout=30)
+        answer = httpx.Response(200, content=filed.stdout).json()
+        assert answer["status"] == "assigned"
+        assert answer["holder"] == "PHED-JAI-L1"
+
+        officer = mint(
+            DEVELOPMENT_SECRET,
+            role="officer",
+            sub="ae",
+            post="PHED-JAI-L1",
+            district="JAI",
+            department="PHED",
+        )
+        timeline = httpx.get(
+            f"http://127.0.0.1:{port}/v1/complaints/{answer['id']}/timeline",
+            headers={"Authorization": f"Bearer {officer}"},
+        )
+        assert [e["type"] for e in timeline.json()["events"]] == ["Filed", "Assigned"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=30)
+    assert code == 0
+    # PostgreSQL was shut down cleanly, and its data stays for the next run.
+    data = tmp_path / "home" / "postgres"
+    assert (data / "PG_VERSION").exists()
+    assert not (data / "postmaster.pid").exists()

@@ -1,0 +1,74 @@
+"""The `sampark` command: tokens for every role, and an idempotent directory load."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+from litestar.security.jwt import Token
+
+from infra.cli import DEFAULT_DIRECTORY
+from infra.embedded import database_url
+
+
+def sampark(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SAMPARK_")} | env
+    return subprocess.run(
+        [sys.executable, "-m", "infra.cli", *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_token_carries_the_role_and_scope_signed_with_the_configured_secret() -> None:
+    secret = "cli-test-secret-0123456789-0123456789"
+    minted = sampark(
+        "token",
+        "--role",
+        "officer",
+        "--sub",
+        "ae-phed-jaipur",
+        "--post",
+        "PHED-JAI-L1",
+        "--district",
+        "JAI",
+        "--department",
+        "PHED",
+        SAMPARK_JWT_SECRET=secret,
+    )
+    assert minted.returncode == 0, minted.stderr
+    token = Token.decode(minted.stdout.strip(), secret, "HS256")
+    assert token.sub == "ae-phed-jaipur"
+    assert token.extras == {
+        "role": "officer",
+        "post": "PHED-JAI-L1",
+        "district": "JAI",
+        "department": "PHED",
+    }
+
+
+def test_directory_load_records_the_sample_once(server_url: str, tmp_path: Path) -> None:
+    name = "sampark_cli_load"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env = {"SAMPARK_DATABASE_URL": database_url(server_url, name), "SAMPARK_HOME": str(tmp_path)}
+    first = sampark("directory", "load", str(DEFAULT_DIRECTORY), **env)
+    assert first.returncode == 0, first.stderr
+    sample = json.loads(DEFAULT_DIRECTORY.read_text())
+    assert f"{sum(len(items) for items in sample.values())} change(s)" in first.stdout
+    again = sampark("directory", "load", str(DEFAULT_DIRECTORY), **env)
+    assert "0 change(s)" in again.stdout
+
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"districts": [{"code": "JAI"}]}')
+    refused = sampark("directory", "load", str(broken), **env)
+    assert refused.returncode != 0
+    assert "cannot load the directory" in refused.stderr
+    assert "districts[0]" in refused.stderr
