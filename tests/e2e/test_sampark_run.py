@@ -59,7 +59,9 @@ def test_sampark_run_files_a_complaint_with_the_printed_curl(tmp_path: Path) -> 
             assert re.search(rf"^  {role}\s", output, re.MULTILINE), role
 
         curl = output[output.index("curl -s") : output.index("Ctrl-C")].strip()
-        filed = subprocess.run(["bash", "-c", curl], capture_output=True, text=True, timeout=30)
+        filed = subprocess.run(
+            ["bash", "-c", curl], check=True, capture_output=True, text=True, timeout=30
+        )
         answer = httpx.Response(200, content=filed.stdout).json()
         assert answer["status"] == "assigned"
         assert answer["holder"] == "PHED-JAI-L1"

@@ -19,6 +19,7 @@ def sampark(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("SAMPARK_")} | env
     return subprocess.run(
         [sys.executable, "-m", "infra.cli", *args],
+        check=False,
         env=environment,
         capture_output=True,
         text=True,
