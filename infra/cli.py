@@ -218,6 +218,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     args = parser().parse_args(argv)
     settings = Settings.from_env()
+    settings.check()
     try:
         args.handler(args, settings)
     except KeyboardInterrupt:

@@ -7,6 +7,7 @@ the event class's own annotations, so dates, enums and value objects come back t
 
 from __future__ import annotations
 
+import dataclasses
 import typing
 from functools import cache
 from typing import Any
@@ -34,7 +35,11 @@ class MsgspecTranscoder(Transcoder):
 @cache
 def _schema(event_class: type[Any]) -> msgspec.json.Decoder[Any]:
     hints = typing.get_type_hints(event_class)
-    fields = [(name, hint) for name, hint in hints.items() if name not in _ENVELOPE_FIELDS]
+    fields = [
+        (f.name, hints[f.name])
+        for f in dataclasses.fields(event_class)
+        if f.name not in _ENVELOPE_FIELDS
+    ]
     struct = msgspec.defstruct(
         f"Stored{event_class.__qualname__}", fields, forbid_unknown_fields=False
     )

@@ -33,6 +33,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         }
         return msgspec.convert(fields, cls, strict=False)
 
+    def check(self) -> None:
+        """Refuse to run production on the development secret everyone can read."""
+        if self.environment == "production" and self.jwt_secret == DEVELOPMENT_SECRET:
+            raise SystemExit("SAMPARK_JWT_SECRET must be set to a secret of your own in production")
+        if len(self.jwt_secret) < 32:
+            raise SystemExit("SAMPARK_JWT_SECRET must be at least 32 characters long")
+
     @property
     def blobs(self) -> Path:
         return Path(self.blob_dir) if self.blob_dir else Path(self.home) / "blobs"

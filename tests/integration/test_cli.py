@@ -73,3 +73,9 @@ def test_directory_load_records_the_sample_once(server_url: str, tmp_path: Path)
     assert refused.returncode != 0
     assert "cannot load the directory" in refused.stderr
     assert "districts[0]" in refused.stderr
+
+
+def test_production_refuses_the_development_secret() -> None:
+    refused = sampark("token", "--role", "admin", "--sub", "x", SAMPARK_ENVIRONMENT="production")
+    assert refused.returncode != 0
+    assert "SAMPARK_JWT_SECRET" in refused.stderr

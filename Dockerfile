@@ -1,0 +1,27 @@
+# The sampark services (api now; relay, projector, scheduler and notifier as they arrive).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY domain ./domain
+COPY projections ./projections
+COPY api ./api
+COPY scheduler ./scheduler
+COPY infra ./infra
+COPY data ./data
+RUN pip install . \
+    && useradd --system --uid 10001 sampark \
+    && mkdir -p /var/lib/sampark/blobs \
+    && chown -R sampark /var/lib/sampark
+
+USER sampark
+ENV SAMPARK_HOME=/var/lib/sampark \
+    SAMPARK_BLOB_DIR=/var/lib/sampark/blobs \
+    SAMPARK_HOST=0.0.0.0 \
+    SAMPARK_PORT=8000
+EXPOSE 8000
+CMD ["sampark", "serve"]

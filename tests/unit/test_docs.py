@@ -1,0 +1,34 @@
+"""docs/events.md, the public contract, names every event and every one of its fields."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from domain import directory
+from domain.events import COMPLAINT_EVENTS
+
+DOC = (Path(__file__).parents[2] / "docs" / "events.md").read_text()
+ENVELOPE = {"originator_id", "originator_version", "timestamp", "actor", "originator_topic"}
+DIRECTORY_EVENTS = [
+    directory.DirectoryCreated,
+    directory.DistrictDefined,
+    directory.DepartmentDefined,
+    directory.CategoryDefined,
+    directory.PostDefined,
+    directory.PostHolderChanged,
+    directory.RouteSet,
+    directory.RouteRemoved,
+    directory.ChainSet,
+]
+
+
+def test_every_event_and_field_is_documented() -> None:
+    for event in [*COMPLAINT_EVENTS, *DIRECTORY_EVENTS]:
+        row = next(
+            (line for line in DOC.splitlines() if line.startswith(f"| `{event.__name__}` |")), None
+        )
+        assert row is not None, f"{event.__name__} is not in docs/events.md"
+        for field in dataclasses.fields(event):  # type: ignore[arg-type]
+            if field.name not in ENVELOPE:
+                assert f"`{field.name}`" in row, f"{event.__name__}.{field.name} is not documented"
