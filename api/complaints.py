@@ -72,6 +72,30 @@ def _command(
     return run_once(services.receipts, receipt, write, answer, replay)
 
 
+def _on_complaint(
+    services: Services,
+    request: Req,
+    ref: str,
+    data: Any,
+    command: str,
+    **fields: Any,
+) -> Response[Any]:
+    """Send `command` (a method of the application) for the complaint `ref`, once per key."""
+    run = getattr(services.app, command)
+    return _command(
+        services,
+        request,
+        data,
+        lambda receipt: run(
+            parse_complaint_id(ref),
+            by=request.user,
+            expected_version=data.expected_version,
+            **fields,
+            **receipt,
+        ),
+    )
+
+
 class ComplaintController(Controller):
     path = "/v1/complaints"
     tags = ["complaints"]
@@ -111,220 +135,91 @@ class ComplaintController(Controller):
 
     @post("/{ref:str}/assign", sync_to_thread=True, summary="Assign to a post")
     def assign(
-        self,
-        request: Req,
-        services: Injected,
-        ref: Ref,
-        data: JSONBody[schemas.Assign],
+        self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Assign]
     ) -> Response[schemas.CommandResult]:
-        return _command(
-            services,
-            request,
-            data,
-            lambda r: services.app.assign(
-                parse_complaint_id(ref),
-                by=request.user,
-                post=data.post,
-                expected_version=data.expected_version,
-                **r,
-            ),
-        )
+        return _on_complaint(services, request, ref, data, "assign", post=data.post)
 
     @post("/{ref:str}/transfer", sync_to_thread=True, summary="Transfer to another department")
     def transfer(
-        self,
-        request: Req,
-        services: Injected,
-        ref: Ref,
-        data: JSONBody[schemas.Transfer],
+        self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Transfer]
     ) -> Response[schemas.CommandResult]:
-        return _command(
+        return _on_complaint(
             services,
             request,
+            ref,
             data,
-            lambda r: services.app.transfer(
-                parse_complaint_id(ref),
-                by=request.user,
-                department=data.department,
-                category=data.category,
-                reason=data.reason,
-                expected_version=data.expected_version,
-                **r,
-            ),
+            "transfer",
+            department=data.department,
+            category=data.category,
+            reason=data.reason,
         )
 
     @post("/{ref:str}/escalate", sync_to_thread=True, summary="Escalate one level")
     def escalate(
-        self,
-        request: Req,
-        services: Injected,
-        ref: Ref,
-        data: JSONBody[schemas.WithReason],
+        self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
-        return _command(
-            services,
-            request,
-            data,
-            lambda r: services.app.escalate(
-                parse_complaint_id(ref),
-                by=request.user,
-                reason=data.reason,
-                expected_version=data.expected_version,
-                **r,
-            ),
-        )
+        return _on_complaint(services, request, ref, data, "escalate", reason=data.reason)
 
     @post("/{ref:str}/priority", sync_to_thread=True, summary="Raise to high priority")
     def raise_priority(
-        self,
-        request: Req,
-        services: Injected,
-        ref: Ref,
-        data: JSONBody[schemas.WithReason],
+        self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
-        return _command(
-            services,
-            request,
-            data,
-            lambda r: services.app.raise_priority(
-                parse_complaint_id(ref),
-                by=request.user,
-                reason=data.reason,
-                expected_version=data.expected_version,
-                **r,
-            ),
-        )
+        return _on_complaint(services, request, ref, data, "raise_priority", reason=data.reason)
 
     @post("/{ref:str}/resolve", sync_to_thread=True, summary="Dispose of, with evidence")
     def resolve(
-        self,
-        request: Req,
-        services: Injected,
-        ref: Ref,
-        data: JSONBody[schemas.Resolve],
+        self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Resolve]
     ) -> Response[schemas.CommandResult]:
         evidence = attachments(services, data.attachments)
-        return _command(
+        return _on_complaint(
             services,
             request,
+            ref,
             data,
-            lambda r: services.app.resolve(
-                parse_complaint_id(ref),
-                by=request.user,
-                outcome=data.outcome,
-                action_taken=data.action_taken,
-                evidence=evidence,
-                expected_version=data.expected_version,
-                **r,
-            ),
+            "resolve",
+            outcome=data.outcome,
+            action_taken=data.action_taken,
+            evidence=evidence,
         )
 
     @post("/{ref:str}/feedback", sync_to_thread=True, summary="The complainant's feedback")
     def feedback(
-        self,
-        request: Req,
-        services: Injected,
-        ref: Ref,
-        data: JSONBody[schemas.GiveFeedback],
+        self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.GiveFeedback]
     ) -> Response[schemas.CommandResult]:
-        return _command(
+        return _on_complaint(
             services,
             request,
+            ref,
             data,
-            lambda r: services.app.give_feedback(
-                parse_complaint_id(ref),
-                by=request.user,
-                satisfied=data.satisfied,
-                rating=data.rating,
-                comment=data.comment,
-                expected_version=data.expected_version,
-                **r,
-            ),
+            "give_feedback",
+            satisfied=data.satisfied,
+            rating=data.rating,
+            comment=data.comment,
         )
 
     @post("/{ref:str}/reopen", sync_to_thread=True, summary="Reopen a disposed complaint")
     def reopen(
-        self,
-        request: Req,
-        services: Injected,
-        ref: Ref,
-        data: JSONBody[schemas.WithReason],
+        self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
-        return _command(
-            services,
-            request,
-            data,
-            lambda r: services.app.reopen(
-                parse_complaint_id(ref),
-                by=request.user,
-                reason=data.reason,
-                expected_version=data.expected_version,
-                **r,
-            ),
-        )
+        return _on_complaint(services, request, ref, data, "reopen", reason=data.reason)
 
     @post("/{ref:str}/close", sync_to_thread=True, summary="Close")
     def close(
-        self,
-        request: Req,
-        services: Injected,
-        ref: Ref,
-        data: JSONBody[schemas.WithReason],
+        self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
-        return _command(
-            services,
-            request,
-            data,
-            lambda r: services.app.close_complaint(
-                parse_complaint_id(ref),
-                by=request.user,
-                reason=data.reason,
-                expected_version=data.expected_version,
-                **r,
-            ),
-        )
+        return _on_complaint(services, request, ref, data, "close_complaint", reason=data.reason)
 
     @post("/{ref:str}/remind", sync_to_thread=True, summary="The complainant's reminder")
     def remind(
-        self,
-        request: Req,
-        services: Injected,
-        ref: Ref,
-        data: JSONBody[schemas.Remind],
+        self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Remind]
     ) -> Response[schemas.CommandResult]:
-        return _command(
-            services,
-            request,
-            data,
-            lambda r: services.app.remind(
-                parse_complaint_id(ref),
-                by=request.user,
-                note=data.note,
-                expected_version=data.expected_version,
-                **r,
-            ),
-        )
+        return _on_complaint(services, request, ref, data, "remind", note=data.note)
 
     @post("/{ref:str}/comments", sync_to_thread=True, summary="A staff comment")
     def comment(
-        self,
-        request: Req,
-        services: Injected,
-        ref: Ref,
-        data: JSONBody[schemas.Comment],
+        self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Comment]
     ) -> Response[schemas.CommandResult]:
-        return _command(
-            services,
-            request,
-            data,
-            lambda r: services.app.comment(
-                parse_complaint_id(ref),
-                by=request.user,
-                text=data.text,
-                expected_version=data.expected_version,
-                **r,
-            ),
-        )
+        return _on_complaint(services, request, ref, data, "comment", text=data.text)
 
     # --- reads, from the event store ----------------------------------------------------
 
