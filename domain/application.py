@@ -21,6 +21,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
+from domain.access import check_filer
 from domain.complaint import Complaint
 from domain.directory import DIRECTORY_ID, Directory, DirectoryCreated, MasterData
 from domain.errors import Forbidden, NotFound, VersionConflict
@@ -78,6 +79,7 @@ class Sampark(Application[UUID]):
         at = self.clock()
         directory = self.directory()
         # Check the filing before spending a registration number on it.
+        check_filer(by, channel, complainant.mobile)
         directory.check_filing(department, category, district)
         complaint = Complaint.file(
             by=by,

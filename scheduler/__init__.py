@@ -1,0 +1,1 @@
+"""Deadlines (to come): the scheduler that turns passing deadlines into escalations."""

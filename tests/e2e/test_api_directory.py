@@ -106,3 +106,14 @@ def test_only_admins_change_the_directory_and_bad_changes_name_the_field(
     )
     assert malformed.status_code == 400 and malformed.json()["field"] == "days_allowed"
     assert client.get("/v1/directory/timeline", headers=tokens.headers(OPERATOR)).status_code == 403
+
+
+def test_a_retried_directory_change_is_recorded_once(client: Client, tokens: Tokens) -> None:
+    headers = tokens.headers(ADMIN, **{"Idempotency-Key": "holder-change-1"})
+    body = {"holder": "Pooja Verma"}
+    first = client.post("/v1/directory/posts/PHED-AJM-L1/holder", json=body, headers=headers)
+    again = client.post("/v1/directory/posts/PHED-AJM-L1/holder", json=body, headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    history = client.get("/v1/directory/timeline", headers=tokens.headers(AUDITOR)).json()
+    assert [e["type"] for e in history].count("PostHolderChanged") == 1
