@@ -42,7 +42,10 @@ def wait_for_output(process: subprocess.Popen[str], marker: str, timeout: float)
 
 
 @pytest.mark.e2e
-def test_sampark_run_files_a_complaint_with_the_printed_curl(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_sampark_run_files_a_complaint_with_the_printed_curl(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAMPARK_")}
     env |= {"SAMPARK_HOME": str(tmp_path / "home"), "SAMPARK_PORT": str(port)}
@@ -80,7 +83,7 @@ def test_sampark_run_files_a_complaint_with_the_printed_curl(tmp_path: Path) -> 
         )
         assert [e["type"] for e in timeline.json()["events"]] == ["Filed", "Assigned"]
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         code = process.wait(timeout=30)
     assert code == 0
     # PostgreSQL was shut down cleanly, and its data stays for the next run.
