@@ -25,9 +25,10 @@ from domain.access import check_filer
 from domain.complaint import Complaint
 from domain.directory import DIRECTORY_ID, Directory, DirectoryCreated, MasterData
 from domain.errors import Forbidden, NotFound, VersionConflict
-from domain.values import Attachment, Channel, Complainant, Identity, Outcome, Role
+from domain.values import Actor, Attachment, Channel, Complainant, Identity, Outcome, Role
 
 Clock = Callable[[], datetime]
+SYSTEM_ACTOR = Actor(id="sampark", role=Role.SYSTEM)
 DIRECTORY_BATCH = 100
 
 
@@ -324,15 +325,18 @@ class Sampark(Application[UUID]):
         """The master data, brought up to date with any change saved since last asked.
 
         The returned object is never changed afterwards (a change makes a new copy), so
-        concurrent readers are safe.
+        concurrent readers are safe. Before any load the directory is empty.
         """
+        return self._stored_directory() or Directory.create(SYSTEM_ACTOR, self.clock())
+
+    def _stored_directory(self) -> Directory | None:
         with self._directory_lock:
             current = self._directory
             if current is None:
                 try:
                     current = self.repository.get(DIRECTORY_ID)
                 except AggregateNotFoundError:
-                    return _empty_directory()
+                    return None
             else:
                 newer = list(self.events.get(DIRECTORY_ID, gt=current.version))
                 if newer:
@@ -342,15 +346,18 @@ class Sampark(Application[UUID]):
             self._directory = current
             return current
 
+    def _directory_to_change(self, by: Identity, at: datetime) -> Directory:
+        if by.role != Role.ADMIN:
+            raise Forbidden("only an admin changes the directory")
+        current = self._stored_directory()
+        return copy.deepcopy(current) if current else Directory.create(by.actor, at)
+
     def change_directory(
         self, by: Identity, change: Callable[[Directory, datetime], object], **receipt: Any
     ) -> Directory:
-        """Apply one admin change (or a whole load) to the directory, as events."""
-        if by.role != Role.ADMIN:
-            raise Forbidden("only an admin changes the directory")
+        """Apply one admin change to the directory, as events."""
         at = self.clock()
-        current = self.directory()
-        directory = copy.deepcopy(current) if current.version else Directory.create(by.actor, at)
+        directory = self._directory_to_change(by, at)
         change(directory, at)
         self._save(directory, receipt)
         return directory
@@ -362,11 +369,8 @@ class Sampark(Application[UUID]):
         huge pipelined insert can stall the PostgreSQL driver). Each batch is atomic and a
         load records only differences, so loading again after an interruption completes it.
         """
-        if by.role != Role.ADMIN:
-            raise Forbidden("only an admin changes the directory")
         at = self.clock()
-        current = self.directory()
-        directory = copy.deepcopy(current) if current.version else Directory.create(by.actor, at)
+        directory = self._directory_to_change(by, at)
         directory.load(data, by.actor, at)
         events = directory.collect_events()
         for start in range(0, len(events), DIRECTORY_BATCH):
@@ -409,11 +413,3 @@ class Sampark(Application[UUID]):
 def _current_version(app: Sampark, aggregate_id: UUID) -> int:
     last = list(app.events.get(aggregate_id, desc=True, limit=1))
     return last[0].originator_version if last else 0
-
-
-def _empty_directory() -> Directory:
-    """A directory with nothing in it yet (version 0), before any load."""
-    directory = Directory.__new__(Directory)
-    Directory.__init__(directory)
-    directory._version = 0
-    return directory

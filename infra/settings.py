@@ -31,7 +31,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             for name in cls.__struct_fields__
             if f"SAMPARK_{name.upper()}" in environ
         }
-        return msgspec.convert(fields, cls, strict=False)
+        try:
+            return msgspec.convert(fields, cls, strict=False)
+        except msgspec.ValidationError as error:
+            field = str(error).rsplit("`$.", 1)[-1].rstrip("`")
+            raise SystemExit(f"bad configuration in SAMPARK_{field.upper()}: {error}") from None
 
     def check(self) -> None:
         """Refuse to run production on the development secret everyone can read."""

@@ -79,3 +79,9 @@ def test_production_refuses_the_development_secret() -> None:
     refused = sampark("token", "--role", "admin", "--sub", "x", SAMPARK_ENVIRONMENT="production")
     assert refused.returncode != 0
     assert "SAMPARK_JWT_SECRET" in refused.stderr
+
+
+def test_a_malformed_setting_is_named() -> None:
+    refused = sampark("token", "--role", "admin", "--sub", "x", SAMPARK_PORT="eighty")
+    assert refused.returncode != 0
+    assert "SAMPARK_PORT" in refused.stderr

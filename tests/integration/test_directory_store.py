@@ -71,3 +71,35 @@ def test_loading_the_sample_directory_again_changes_nothing(services: Services) 
             )
             for level in (2, 3, 4):
                 assert directory.post_at_level(department, district, level) is not None
+
+
+def test_before_any_load_the_directory_is_empty_and_filing_says_why(
+    server_url: str, settings: Settings
+) -> None:
+    import psycopg
+    import pytest
+
+    from domain.errors import InvalidCommand
+    from infra.embedded import database_url
+
+    name = "sampark_empty_directory"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    empty = open_services(settings, database_url(server_url, name))
+    try:
+        assert empty.app.directory().districts == {}
+        with pytest.raises(InvalidCommand) as refused:
+            empty.app.file_complaint(
+                by=citizen("9000000009"),
+                complainant=Complainant(name="Gopal", mobile="9000000009"),
+                district="JAI",
+                department="PHED",
+                category="water-supply",
+                subject="No water",
+                description="Dry taps.",
+                channel=Channel.PORTAL,
+            )
+        assert refused.value.field == "district"
+    finally:
+        empty.close()
