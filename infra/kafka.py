@@ -1,0 +1,63 @@
+"""Kafka clients for the complaint topic (kafka-python), tuned for Apache Kafka and Tansu."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.admin import NewTopic
+from kafka.errors import TopicAlreadyExistsError
+
+COMPLAINT_TOPIC = "sampark.complaints"
+
+
+def ensure_topic(bootstrap: str, topic: str, partitions: int) -> bool:
+    """Create the topic when missing; True when it had to be created."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="sampark-admin")
+    try:
+        if topic in admin.list_topics():
+            return False
+        try:
+            admin.create_topics([NewTopic(topic, partitions, 1)])
+        except TopicAlreadyExistsError:
+            return False
+        return True
+    finally:
+        admin.close()
+
+
+def producer(bootstrap: str) -> KafkaProducer:
+    # One request in flight per connection keeps a complaint's events in order on retries.
+    return KafkaProducer(
+        bootstrap_servers=bootstrap,
+        acks="all",
+        retries=5,
+        max_in_flight_requests_per_connection=1,
+        linger_ms=2,
+        client_id="sampark-relay",
+    )
+
+
+def consumer(bootstrap: str, group: str | None, **extra: Any) -> KafkaConsumer:
+    # A short session timeout makes group joins quick on the embedded broker.
+    return KafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=group,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        session_timeout_ms=6000,
+        heartbeat_interval_ms=1000,
+        max_poll_records=500,
+        **extra,
+    )
+
+
+def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
+    """partition -> the offset the next message will get; empty when the topic is missing."""
+    reader = consumer(bootstrap, None)
+    try:
+        partitions = reader.partitions_for_topic(topic) or set()
+        ends = reader.end_offsets([TopicPartition(topic, p) for p in partitions])
+        return {tp.partition: offset for tp, offset in ends.items()}
+    finally:
+        reader.close()

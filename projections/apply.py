@@ -1,0 +1,59 @@
+"""Applying a batch of complaint events to the read models, exactly once in effect.
+
+An event whose version is not above the row's is a duplicate (a redelivery, a replay) and is
+skipped; one that jumps a version is a gap: reported in `gaps`, never applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from projections import rows as projection
+from projections.store import ReadModels
+
+
+@dataclass
+class Applied:
+    applied: int = 0
+    duplicates: int = 0
+    gaps: int = 0
+
+    def __iadd__(self, other: Applied) -> Applied:
+        self.applied += other.applied
+        self.duplicates += other.duplicates
+        self.gaps += other.gaps
+        return self
+
+
+def apply_events(models: ReadModels, events: Sequence[Any]) -> Applied:
+    """Apply `events` (domain events, in per-complaint order) in the caller's transaction."""
+    result = Applied()
+    rows = models.rows((e.originator_id for e in events), lock=True)
+    changed: dict[UUID, projection.ComplaintRow] = {}
+    tallies, disposals = [], []
+    for event in events:
+        complaint: UUID = event.originator_id
+        row = rows.get(complaint)
+        have = row.version if row else 0
+        version: int = event.originator_version
+        if version <= have:
+            result.duplicates += 1
+            continue
+        if version != have + 1:
+            models.record_gap(complaint, have, version)
+            result.gaps += 1
+            continue
+        after = projection.apply(row, event)
+        if (counted := projection.tally(row, after, event)) is not None:
+            tallies.append(counted)
+        if (disposed := projection.disposal(after, event)) is not None:
+            disposals.append(disposed)
+        rows[complaint] = changed[complaint] = after
+        result.applied += 1
+    models.save_rows(list(changed.values()))
+    models.add_tallies(tallies)
+    models.add_disposals(disposals)
+    return result

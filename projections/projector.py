@@ -1,0 +1,126 @@
+"""The projector: a Kafka consumer group that keeps the read models.
+
+Each polled batch is applied in one PostgreSQL transaction together with the offsets of its
+partitions, so a crash anywhere leaves both as they were. On (re)assignment it seeks to the
+offsets stored in PostgreSQL, not the broker's. Several projectors in one group share the
+partitions; a complaint's events all travel in one partition, in order.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from kafka import ConsumerRebalanceListener, TopicPartition
+from psycopg_pool import ConnectionPool
+
+from infra import kafka
+from infra.codec import MsgspecMapper, MsgspecTranscoder
+from projections import envelope
+from projections.apply import Applied, apply_events
+from projections.store import LIVE, REBUILD_LOCK, ReadModels, migrate
+
+log = logging.getLogger(__name__)
+GROUP = "sampark-read-models"
+
+
+class Projector:
+    def __init__(
+        self,
+        database_url: str,
+        bootstrap: str,
+        *,
+        topic: str = kafka.COMPLAINT_TOPIC,
+        group: str = GROUP,
+        poll_ms: int = 200,
+    ) -> None:
+        self.database_url = database_url
+        self.bootstrap = bootstrap
+        self.topic = topic
+        self.group = group
+        self.poll_ms = poll_ms
+        self.stopping = threading.Event()
+        self.mapper = MsgspecMapper(transcoder=MsgspecTranscoder())
+        self.epochs: dict[int, int] = {}  # partition -> relay epoch being read
+        self.totals = Applied()
+        self.assigned = threading.Event()
+
+    def run(self) -> None:
+        with ConnectionPool(
+            self.database_url, min_size=1, max_size=2, kwargs={"autocommit": True}
+        ) as pool:
+            with pool.connection() as conn, conn.transaction():
+                migrate(conn)
+            consumer = kafka.consumer(self.bootstrap, self.group)
+            consumer.subscribe([self.topic], listener=_SeekToStored(self, consumer, pool))
+            try:
+                while not self.stopping.is_set():
+                    batch = consumer.poll(timeout_ms=self.poll_ms)
+                    if batch:
+                        with pool.connection() as conn:
+                            self.apply_batch(conn, consumer, batch)
+            finally:
+                consumer.close()
+
+    def apply_batch(
+        self, conn: Any, consumer: Any, batch: dict[TopicPartition, list[Any]]
+    ) -> Applied:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock_shared(%s)", (REBUILD_LOCK,))
+            models = ReadModels(conn, LIVE)
+            events = []
+            offsets: dict[int, tuple[int, int]] = {}
+            for tp, records in sorted(batch.items(), key=lambda item: item[0].partition):
+                epoch = self.epochs.get(tp.partition, 0)
+                for record in records:
+                    message = envelope.decode(record.value)
+                    if message.relayepoch > epoch:
+                        if record.offset != 0:
+                            # The relay started over on a new topic: read it from its start.
+                            log.warning(
+                                "projector: epoch %d on partition %d; reading it again",
+                                message.relayepoch,
+                                tp.partition,
+                            )
+                            consumer.seek(tp, 0)
+                            self.epochs[tp.partition] = message.relayepoch
+                            break
+                        epoch = message.relayepoch
+                    events.append(self.mapper.to_domain_event(envelope.stored_event(message)))
+                    offsets[tp.partition] = (record.offset + 1, epoch)
+                    self.epochs[tp.partition] = epoch
+            applied = apply_events(models, events)
+            self.save_offsets(models, offsets)
+        self.totals += applied
+        if applied.gaps:
+            log.error("projector: %d event(s) after a missing one; see read.gaps", applied.gaps)
+        return applied
+
+    def save_offsets(self, models: ReadModels, offsets: dict[int, tuple[int, int]]) -> None:
+        models.save_offsets(self.group, self.topic, offsets)
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
+    """On assignment, continue from the offsets saved with the read models."""
+
+    def __init__(self, projector: Projector, consumer: Any, pool: ConnectionPool) -> None:
+        self.projector = projector
+        self.consumer = consumer
+        self.pool = pool
+
+    def on_partitions_revoked(self, revoked: Any) -> None:
+        self.projector.assigned.clear()
+
+    def on_partitions_assigned(self, assigned: Any) -> None:
+        with self.pool.connection() as conn:
+            stored = ReadModels(conn, LIVE).offsets(self.projector.group, self.projector.topic)
+        for tp in assigned:
+            offset, epoch = stored.get(tp.partition, (0, 0))
+            self.consumer.seek(tp, offset)
+            self.projector.epochs[tp.partition] = epoch
+        log.info("projector: assigned %s", sorted(tp.partition for tp in assigned))
+        self.projector.assigned.set()

@@ -1,0 +1,254 @@
+"""How each event changes the read models: a complaint's row and the day's counters.
+
+Pure functions of (row before, event); the projector, the rebuild and the tests all use them.
+`row_from_complaint` derives the same row from the domain aggregate instead, which is how
+`sampark projections verify` checks the read models against the event store independently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from domain.complaint import Complaint
+from domain.events import (
+    Assigned,
+    Closed,
+    CommentAdded,
+    Escalated,
+    FeedbackGiven,
+    Filed,
+    PriorityRaised,
+    ReminderReceived,
+    Reopened,
+    Resolved,
+    Transferred,
+)
+from domain.values import Priority, Status
+
+INDIA = ZoneInfo("Asia/Kolkata")
+SECONDS_A_DAY = Decimal(86400)
+
+
+@dataclass(frozen=True)
+class ComplaintRow:
+    id: UUID
+    registration_no: str
+    version: int
+    status: str
+    level: int
+    holder: str | None
+    department: str
+    category: str
+    district: str
+    channel: str
+    priority: str
+    subject: str
+    description: str
+    complainant_name: str
+    complainant_mobile: str
+    filed_at: datetime
+    due_at: datetime | None
+    resolved_at: datetime | None
+    outcome: str | None
+    feedback_satisfied: bool | None
+    feedback_rating: int | None
+    reopen_count: int
+    escalation_count: int
+    transfer_count: int
+    last_event_at: datetime
+
+
+COLUMNS = tuple(ComplaintRow.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counters to add for one district x department x day."""
+
+    district: str
+    department: str
+    day: date
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Disposal:
+    complaint_id: UUID
+    version: int
+    district: str
+    department: str
+    day: date
+    days: Decimal
+
+
+def day_in_india(moment: datetime) -> date:
+    return moment.astimezone(INDIA).date()
+
+
+def apply(row: ComplaintRow | None, event: object) -> ComplaintRow:
+    """The row after `event`; `row` is None only for `Filed`."""
+    at: datetime = event.timestamp  # type: ignore[attr-defined]
+    version: int = event.originator_version  # type: ignore[attr-defined]
+    if isinstance(event, Filed):
+        return ComplaintRow(
+            id=event.originator_id,
+            registration_no=event.registration_no,
+            version=version,
+            status=Status.UNASSIGNED,
+            level=1,
+            holder=None,
+            department=event.department,
+            category=event.category,
+            district=event.district,
+            channel=event.channel,
+            priority=event.priority,
+            subject=event.subject,
+            description=event.description,
+            complainant_name=event.complainant.name,
+            complainant_mobile=event.complainant.mobile,
+            filed_at=at,
+            due_at=event.due_at,
+            resolved_at=None,
+            outcome=None,
+            feedback_satisfied=None,
+            feedback_rating=None,
+            reopen_count=0,
+            escalation_count=0,
+            transfer_count=0,
+            last_event_at=at,
+        )
+    assert row is not None, f"{type(event).__name__} before Filed"
+    row = replace(row, version=version, last_event_at=at)
+    match event:
+        case Assigned():
+            status = Status.ASSIGNED if row.status == Status.UNASSIGNED else row.status
+            return replace(
+                row, holder=event.post, level=event.level, due_at=event.due_at, status=status
+            )
+        case Transferred():
+            if event.holder is None:
+                status = Status.UNASSIGNED
+            else:
+                status = Status.ASSIGNED if row.status == Status.UNASSIGNED else row.status
+            return replace(
+                row,
+                department=event.to_department,
+                category=event.to_category,
+                holder=event.holder,
+                level=1,
+                due_at=event.due_at,
+                transfer_count=row.transfer_count + 1,
+                status=status,
+            )
+        case Escalated():
+            status = Status.ASSIGNED if row.status == Status.UNASSIGNED else row.status
+            return replace(
+                row,
+                level=event.to_level,
+                holder=event.holder,
+                due_at=event.due_at,
+                escalation_count=row.escalation_count + 1,
+                status=status,
+            )
+        case Resolved():
+            return replace(
+                row,
+                status=Status.RESOLVED,
+                resolved_at=at,
+                outcome=event.outcome,
+                due_at=None,
+                feedback_satisfied=None,
+                feedback_rating=None,
+            )
+        case FeedbackGiven():
+            return replace(row, feedback_satisfied=event.satisfied, feedback_rating=event.rating)
+        case Reopened():
+            return replace(
+                row,
+                status=Status.REOPENED if event.holder else Status.UNASSIGNED,
+                holder=event.holder,
+                level=event.level,
+                due_at=event.due_at,
+                reopen_count=event.reopen_count,
+            )
+        case Closed():
+            return replace(row, status=Status.CLOSED, due_at=None)
+        case PriorityRaised():
+            return replace(row, priority=Priority.HIGH)
+        case ReminderReceived() | CommentAdded():
+            return row
+    raise TypeError(f"no projection for {type(event).__name__}")
+
+
+def tally(before: ComplaintRow | None, after: ComplaintRow, event: object) -> Tally | None:
+    """What `event` adds to the day's counters, under the complaint's place at that moment."""
+    counts: dict[str, int] = {}
+    match event:
+        case Filed():
+            counts["registered"] = 1
+        case Resolved():
+            counts["resolved"] = 1
+            counts[f"resolved_{event.outcome}"] = 1
+        case Escalated():
+            counts[f"escalated_l{event.to_level}"] = 1
+        case Transferred():
+            counts["transferred"] = 1
+        case Reopened():
+            counts["reopened"] = 1
+        case FeedbackGiven():
+            counts["feedback_satisfied" if event.satisfied else "feedback_not_satisfied"] = 1
+        case _:
+            return None
+    place = before if isinstance(event, Transferred) and before else after
+    at: datetime = event.timestamp  # type: ignore[attr-defined]
+    return Tally(place.district, place.department, day_in_india(at), counts)
+
+
+def disposal(after: ComplaintRow, event: object) -> Disposal | None:
+    if not isinstance(event, Resolved):
+        return None
+    elapsed = Decimal((event.timestamp - after.filed_at).total_seconds()) / SECONDS_A_DAY
+    return Disposal(
+        complaint_id=after.id,
+        version=after.version,
+        district=after.district,
+        department=after.department,
+        day=day_in_india(event.timestamp),
+        days=round(elapsed, 4),
+    )
+
+
+def row_from_complaint(c: Complaint) -> ComplaintRow:
+    """The row the read model must hold for this complaint, from the domain's own fold."""
+    assert c.filed_at is not None
+    return ComplaintRow(
+        id=c.id,
+        registration_no=c.registration_no,
+        version=c.version,
+        status=c.status,
+        level=c.level,
+        holder=c.holder,
+        department=c.department,
+        category=c.category,
+        district=c.district,
+        channel=c.channel,
+        priority=c.priority,
+        subject=c.subject,
+        description=c.description,
+        complainant_name=c.complainant.name,
+        complainant_mobile=c.complainant.mobile,
+        filed_at=c.filed_at,
+        due_at=c.due_at,
+        resolved_at=c.resolution.resolved_at if c.resolution else None,
+        outcome=c.resolution.outcome if c.resolution else None,
+        feedback_satisfied=c.feedback.satisfied if c.feedback else None,
+        feedback_rating=c.feedback.rating if c.feedback else None,
+        reopen_count=c.reopen_count,
+        escalation_count=c.escalation_count,
+        transfer_count=c.transfer_count,
+        last_event_at=c.modified_on,
+    )

@@ -1,0 +1,98 @@
+-- Read models: plain tables in their own schema, fed by the projector, thrown away and rebuilt
+-- from events at will. Documented for analysts in docs/read-models.md. `{schema}` is `read`
+-- for the live copy and `read_rebuild` while `sampark projections rebuild` runs.
+CREATE SCHEMA IF NOT EXISTS {schema};
+
+CREATE TABLE IF NOT EXISTS {schema}.complaints (
+    id uuid PRIMARY KEY,
+    registration_no text NOT NULL UNIQUE,
+    version integer NOT NULL,
+    status text NOT NULL,
+    level smallint NOT NULL,
+    holder text,
+    department text NOT NULL,
+    category text NOT NULL,
+    district text NOT NULL,
+    channel text NOT NULL,
+    priority text NOT NULL,
+    subject text NOT NULL,
+    description text NOT NULL,
+    complainant_name text NOT NULL,
+    complainant_mobile text NOT NULL,
+    filed_at timestamptz NOT NULL,
+    due_at timestamptz,
+    resolved_at timestamptz,
+    outcome text,
+    feedback_satisfied boolean,
+    feedback_rating smallint,
+    reopen_count integer NOT NULL,
+    escalation_count integer NOT NULL,
+    transfer_count integer NOT NULL,
+    last_event_at timestamptz NOT NULL,
+    words tsvector GENERATED ALWAYS AS (
+        to_tsvector('simple', subject || ' ' || description)
+    ) STORED
+);
+CREATE INDEX IF NOT EXISTS complaints_filed ON {schema}.complaints (filed_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS complaints_place ON {schema}.complaints (district, department, status);
+CREATE INDEX IF NOT EXISTS complaints_inbox ON {schema}.complaints (holder, priority, due_at)
+    WHERE status IN ('unassigned', 'assigned', 'reopened');
+CREATE INDEX IF NOT EXISTS complaints_due ON {schema}.complaints (due_at)
+    WHERE status IN ('unassigned', 'assigned', 'reopened');
+CREATE INDEX IF NOT EXISTS complaints_mobile ON {schema}.complaints (complainant_mobile);
+CREATE INDEX IF NOT EXISTS complaints_words ON {schema}.complaints USING gin (words);
+
+-- What happened, per district x department x day (Asia/Kolkata).
+CREATE TABLE IF NOT EXISTS {schema}.daily_counts (
+    district text NOT NULL,
+    department text NOT NULL,
+    day date NOT NULL,
+    registered integer NOT NULL DEFAULT 0,
+    resolved integer NOT NULL DEFAULT 0,
+    resolved_relief integer NOT NULL DEFAULT 0,
+    resolved_interim_relief integer NOT NULL DEFAULT 0,
+    resolved_rejected integer NOT NULL DEFAULT 0,
+    resolved_false_complaint integer NOT NULL DEFAULT 0,
+    resolved_sub_judice integer NOT NULL DEFAULT 0,
+    resolved_not_possible integer NOT NULL DEFAULT 0,
+    escalated_l2 integer NOT NULL DEFAULT 0,
+    escalated_l3 integer NOT NULL DEFAULT 0,
+    escalated_l4 integer NOT NULL DEFAULT 0,
+    transferred integer NOT NULL DEFAULT 0,
+    reopened integer NOT NULL DEFAULT 0,
+    feedback_satisfied integer NOT NULL DEFAULT 0,
+    feedback_not_satisfied integer NOT NULL DEFAULT 0,
+    PRIMARY KEY (district, department, day)
+);
+CREATE INDEX IF NOT EXISTS daily_counts_day ON {schema}.daily_counts (day);
+
+-- One row per disposal, for the average and median days to dispose.
+CREATE TABLE IF NOT EXISTS {schema}.disposals (
+    complaint_id uuid NOT NULL,
+    version integer NOT NULL,
+    district text NOT NULL,
+    department text NOT NULL,
+    day date NOT NULL,
+    days numeric NOT NULL,
+    PRIMARY KEY (complaint_id, version)
+);
+CREATE INDEX IF NOT EXISTS disposals_day ON {schema}.disposals (day);
+
+-- The projector's place in each partition, written with the changes it made.
+CREATE TABLE IF NOT EXISTS {schema}.offsets (
+    consumer_group text NOT NULL,
+    topic text NOT NULL,
+    partition integer NOT NULL,
+    next_offset bigint NOT NULL,
+    relay_epoch integer NOT NULL,
+    PRIMARY KEY (consumer_group, topic, partition)
+);
+
+-- Events that arrived after a missing one: reported, never applied.
+CREATE TABLE IF NOT EXISTS {schema}.gaps (
+    complaint_id uuid NOT NULL,
+    have_version integer NOT NULL,
+    got_version integer NOT NULL,
+    seen_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (complaint_id, got_version)
+);

@@ -1,0 +1,165 @@
+"""Reading and writing the read models with plain SQL (psycopg), in a named schema."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from enum import Enum
+from importlib import resources
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from psycopg import sql
+
+from projections.rows import COLUMNS, ComplaintRow, Disposal, Tally
+
+LIVE = "read"
+REBUILD = "read_rebuild"
+REBUILD_LOCK = 7210002  # projector batches share it; the rebuild's switch takes it alone
+
+COUNTER_COLUMNS = (
+    "registered",
+    "resolved",
+    "resolved_relief",
+    "resolved_interim_relief",
+    "resolved_rejected",
+    "resolved_false_complaint",
+    "resolved_sub_judice",
+    "resolved_not_possible",
+    "escalated_l2",
+    "escalated_l3",
+    "escalated_l4",
+    "transferred",
+    "reopened",
+    "feedback_satisfied",
+    "feedback_not_satisfied",
+)
+
+
+def ddl(schema: str) -> str:
+    text = resources.files("projections").joinpath("schema.sql").read_text()
+    return text.replace("{schema}", schema)
+
+
+def migrate(conn: psycopg.Connection[Any], schema: str = LIVE) -> None:
+    conn.execute("SELECT pg_advisory_xact_lock(7210003)")
+    conn.execute(ddl(schema).encode())
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+class ReadModels:
+    """The read-model tables of one schema, used inside the caller's transaction."""
+
+    def __init__(self, conn: psycopg.Connection[Any], schema: str = LIVE) -> None:
+        self.conn = conn
+        self.schema = sql.Identifier(schema)
+
+    def _q(self, text: str) -> sql.Composed:
+        return sql.SQL(text).format(s=self.schema)
+
+    # --- complaints ---------------------------------------------------------------------
+
+    def rows(self, ids: Iterable[UUID], *, lock: bool = False) -> dict[UUID, ComplaintRow]:
+        wanted = list(set(ids))
+        if not wanted:
+            return {}
+        columns = sql.SQL(", ").join(map(sql.Identifier, COLUMNS))
+        query = sql.SQL("SELECT {c} FROM {s}.complaints WHERE id = ANY(%s) ORDER BY id").format(
+            c=columns, s=self.schema
+        )
+        if lock:
+            query += sql.SQL(" FOR UPDATE")
+        found = self.conn.execute(query, (wanted,)).fetchall()
+        return {r[0]: ComplaintRow(*r) for r in found}
+
+    def save_rows(self, rows: Sequence[ComplaintRow]) -> None:
+        if not rows:
+            return
+        names = sql.SQL(", ").join(map(sql.Identifier, COLUMNS))
+        holes = sql.SQL(", ").join(sql.Placeholder() * len(COLUMNS))
+        updates = sql.SQL(", ").join(
+            sql.SQL("{c} = excluded.{c}").format(c=sql.Identifier(c)) for c in COLUMNS[1:]
+        )
+        query = sql.SQL(
+            "INSERT INTO {s}.complaints ({names}) VALUES ({holes}) "
+            "ON CONFLICT (id) DO UPDATE SET {updates}"
+        ).format(s=self.schema, names=names, holes=holes, updates=updates)
+        params = [[_plain(v) for v in dataclasses.astuple(r)] for r in rows]
+        with self.conn.cursor() as cur:
+            cur.executemany(query, params)
+
+    # --- counters and disposals ---------------------------------------------------------
+
+    def add_tallies(self, tallies: Sequence[Tally]) -> None:
+        merged: dict[tuple[str, str, Any], dict[str, int]] = {}
+        for t in tallies:
+            counts = merged.setdefault((t.district, t.department, t.day), {})
+            for name, amount in t.counts.items():
+                counts[name] = counts.get(name, 0) + amount
+        if not merged:
+            return
+        columns = sql.SQL(", ").join(map(sql.Identifier, COUNTER_COLUMNS))
+        holes = sql.SQL(", ").join(sql.Placeholder() * (3 + len(COUNTER_COLUMNS)))
+        sums = sql.SQL(", ").join(
+            sql.SQL("{c} = {s}.daily_counts.{c} + excluded.{c}").format(
+                c=sql.Identifier(c), s=self.schema
+            )
+            for c in COUNTER_COLUMNS
+        )
+        query = sql.SQL(
+            "INSERT INTO {s}.daily_counts (district, department, day, {columns}) "
+            "VALUES ({holes}) ON CONFLICT (district, department, day) DO UPDATE SET {sums}"
+        ).format(s=self.schema, columns=columns, holes=holes, sums=sums)
+        params = [
+            [*key, *(counts.get(c, 0) for c in COUNTER_COLUMNS)]
+            for key, counts in sorted(merged.items())
+        ]
+        with self.conn.cursor() as cur:
+            cur.executemany(query, params)
+
+    def add_disposals(self, disposals: Sequence[Disposal]) -> None:
+        if not disposals:
+            return
+        query = self._q(
+            "INSERT INTO {s}.disposals (complaint_id, version, district, department, day, days) "
+            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
+        )
+        with self.conn.cursor() as cur:
+            cur.executemany(query, [dataclasses.astuple(d) for d in disposals])
+
+    # --- the projector's place ----------------------------------------------------------
+
+    def offsets(self, group: str, topic: str) -> dict[int, tuple[int, int]]:
+        """partition -> (next offset, relay epoch)"""
+        found = self.conn.execute(
+            self._q(
+                "SELECT partition, next_offset, relay_epoch FROM {s}.offsets "
+                "WHERE consumer_group = %s AND topic = %s"
+            ),
+            (group, topic),
+        ).fetchall()
+        return {p: (o, e) for p, o, e in found}
+
+    def save_offsets(self, group: str, topic: str, offsets: dict[int, tuple[int, int]]) -> None:
+        query = self._q(
+            "INSERT INTO {s}.offsets (consumer_group, topic, partition, next_offset, relay_epoch) "
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (consumer_group, topic, partition) "
+            "DO UPDATE SET next_offset = excluded.next_offset, relay_epoch = excluded.relay_epoch"
+        )
+        with self.conn.cursor() as cur:
+            cur.executemany(
+                query, [(group, topic, p, o, e) for p, (o, e) in sorted(offsets.items())]
+            )
+
+    def record_gap(self, complaint_id: UUID, have: int, got: int) -> None:
+        self.conn.execute(
+            self._q(
+                "INSERT INTO {s}.gaps (complaint_id, have_version, got_version) "
+                "VALUES (%s, %s, %s) ON CONFLICT DO NOTHING"
+            ),
+            (complaint_id, have, got),
+        )
