@@ -7,9 +7,11 @@ Pure functions of (row before, event); the projector, the rebuild and the tests 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -27,7 +29,7 @@ from domain.events import (
     Resolved,
     Transferred,
 )
-from domain.values import Priority, Status
+from domain.values import Attachment, Priority, Status
 
 INDIA = ZoneInfo("Asia/Kolkata")
 SECONDS_A_DAY = Decimal(86400)
@@ -50,15 +52,26 @@ class ComplaintRow:
     description: str
     complainant_name: str
     complainant_mobile: str
+    complainant_email: str | None
+    complainant_address: str | None
+    attachments: list[dict[str, Any]]
     filed_at: datetime
     due_at: datetime | None
     resolved_at: datetime | None
     outcome: str | None
+    action_taken: str | None
+    evidence: list[dict[str, Any]] | None
+    resolved_by: str | None
+    resolution_level: int | None
+    feedback_until: datetime | None
     feedback_satisfied: bool | None
     feedback_rating: int | None
+    feedback_comment: str | None
     reopen_count: int
     escalation_count: int
     transfer_count: int
+    reminder_count: int
+    comment_count: int
     last_event_at: datetime
 
 
@@ -83,6 +96,10 @@ class Disposal:
     department: str
     day: date
     days: Decimal
+
+
+def files(attachments: tuple[Attachment, ...]) -> list[dict[str, Any]]:
+    return [dataclasses.asdict(a) for a in attachments]
 
 
 def day_in_india(moment: datetime) -> date:
@@ -110,15 +127,26 @@ def apply(row: ComplaintRow | None, event: object) -> ComplaintRow:
             description=event.description,
             complainant_name=event.complainant.name,
             complainant_mobile=event.complainant.mobile,
+            complainant_email=event.complainant.email,
+            complainant_address=event.complainant.address,
+            attachments=files(event.attachments),
             filed_at=at,
             due_at=event.due_at,
             resolved_at=None,
             outcome=None,
+            action_taken=None,
+            evidence=None,
+            resolved_by=None,
+            resolution_level=None,
+            feedback_until=None,
             feedback_satisfied=None,
             feedback_rating=None,
+            feedback_comment=None,
             reopen_count=0,
             escalation_count=0,
             transfer_count=0,
+            reminder_count=0,
+            comment_count=0,
             last_event_at=at,
         )
     assert row is not None, f"{type(event).__name__} before Filed"
@@ -160,12 +188,23 @@ def apply(row: ComplaintRow | None, event: object) -> ComplaintRow:
                 status=Status.RESOLVED,
                 resolved_at=at,
                 outcome=event.outcome,
+                action_taken=event.action_taken,
+                evidence=files(event.evidence),
+                resolved_by=event.resolved_by,
+                resolution_level=event.level,
+                feedback_until=event.feedback_until,
                 due_at=None,
                 feedback_satisfied=None,
                 feedback_rating=None,
+                feedback_comment=None,
             )
         case FeedbackGiven():
-            return replace(row, feedback_satisfied=event.satisfied, feedback_rating=event.rating)
+            return replace(
+                row,
+                feedback_satisfied=event.satisfied,
+                feedback_rating=event.rating,
+                feedback_comment=event.comment,
+            )
         case Reopened():
             return replace(
                 row,
@@ -179,8 +218,10 @@ def apply(row: ComplaintRow | None, event: object) -> ComplaintRow:
             return replace(row, status=Status.CLOSED, due_at=None)
         case PriorityRaised():
             return replace(row, priority=Priority.HIGH)
-        case ReminderReceived() | CommentAdded():
-            return row
+        case ReminderReceived():
+            return replace(row, reminder_count=row.reminder_count + 1)
+        case CommentAdded():
+            return replace(row, comment_count=row.comment_count + 1)
     raise TypeError(f"no projection for {type(event).__name__}")
 
 
@@ -225,6 +266,7 @@ def disposal(after: ComplaintRow, event: object) -> Disposal | None:
 def row_from_complaint(c: Complaint) -> ComplaintRow:
     """The row the read model must hold for this complaint, from the domain's own fold."""
     assert c.filed_at is not None
+    r = c.resolution
     return ComplaintRow(
         id=c.id,
         registration_no=c.registration_no,
@@ -241,14 +283,25 @@ def row_from_complaint(c: Complaint) -> ComplaintRow:
         description=c.description,
         complainant_name=c.complainant.name,
         complainant_mobile=c.complainant.mobile,
+        complainant_email=c.complainant.email,
+        complainant_address=c.complainant.address,
+        attachments=files(c.attachments),
         filed_at=c.filed_at,
         due_at=c.due_at,
-        resolved_at=c.resolution.resolved_at if c.resolution else None,
-        outcome=c.resolution.outcome if c.resolution else None,
+        resolved_at=r.resolved_at if r else None,
+        outcome=r.outcome if r else None,
+        action_taken=r.action_taken if r else None,
+        evidence=files(r.evidence) if r else None,
+        resolved_by=r.resolved_by if r else None,
+        resolution_level=r.level if r else None,
+        feedback_until=r.feedback_until if r else None,
         feedback_satisfied=c.feedback.satisfied if c.feedback else None,
         feedback_rating=c.feedback.rating if c.feedback else None,
+        feedback_comment=c.feedback.comment if c.feedback else None,
         reopen_count=c.reopen_count,
         escalation_count=c.escalation_count,
         transfer_count=c.transfer_count,
+        reminder_count=c.reminder_count,
+        comment_count=c.comment_count,
         last_event_at=c.modified_on,
     )

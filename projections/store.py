@@ -11,6 +11,7 @@ from uuid import UUID
 
 import psycopg
 from psycopg import sql
+from psycopg.types.json import Jsonb
 
 from projections.rows import COLUMNS, ComplaintRow, Disposal, Tally
 
@@ -48,7 +49,9 @@ def migrate(conn: psycopg.Connection[Any], schema: str = LIVE) -> None:
 
 
 def _plain(value: Any) -> Any:
-    return value.value if isinstance(value, Enum) else value
+    if isinstance(value, Enum):
+        return value.value
+    return Jsonb(value) if isinstance(value, list) else value
 
 
 class ReadModels:
@@ -88,7 +91,7 @@ class ReadModels:
             "INSERT INTO {s}.complaints ({names}) VALUES ({holes}) "
             "ON CONFLICT (id) DO UPDATE SET {updates}"
         ).format(s=self.schema, names=names, holes=holes, updates=updates)
-        params = [[_plain(v) for v in dataclasses.astuple(r)] for r in rows]
+        params = [[_plain(getattr(r, c)) for c in COLUMNS] for r in rows]
         with self.conn.cursor() as cur:
             cur.executemany(query, params)
 

@@ -1,5 +1,6 @@
 """Whatever anyone tries, in any order, a complaint never breaks its invariants, a refused
-command changes nothing, and replaying its stored events rebuilds exactly the same state."""
+command changes nothing, replaying its stored events rebuilds exactly the same state, and
+the read model's projection of those events agrees with the domain."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from domain.values import (
     Status,
 )
 from infra.codec import MsgspecMapper, MsgspecTranscoder
+from projections import rows as projection
 from tests.support import (
     ADMIN,
     AJMER_COLLECTOR,
@@ -168,3 +170,9 @@ def test_no_sequence_of_commands_breaks_a_complaint(
         stored = mapper.to_stored_event(event)  # type: ignore[arg-type]
         replayed = mapper.to_domain_event(stored).mutate(replayed)  # type: ignore[attr-defined]
     assert replayed == complaint
+
+    # The read model's projection of the same history agrees with the domain's fold.
+    row = None
+    for event in history:
+        row = projection.apply(row, event)
+    assert row == projection.row_from_complaint(complaint)
