@@ -13,6 +13,7 @@ from api.auth import jwt_auth
 from api.complaints import ComplaintController
 from api.directory import DirectoryController
 from api.problems import EXCEPTION_HANDLERS
+from api.read import DashboardController, InboxController, pipeline
 from api.services import Services
 
 MAX_JSON_BODY = 1_000_000
@@ -26,7 +27,15 @@ def health() -> dict[str, str]:
 def create_app(services: Services) -> Litestar:
     auth = jwt_auth(services.settings.jwt_secret)
     return Litestar(
-        route_handlers=[health, ComplaintController, AttachmentController, DirectoryController],
+        route_handlers=[
+            health,
+            ComplaintController,
+            AttachmentController,
+            DirectoryController,
+            InboxController,
+            DashboardController,
+            pipeline,
+        ],
         dependencies={"services": Provide(lambda: services, sync_to_thread=False)},
         on_app_init=[auth.on_app_init],
         exception_handlers=EXCEPTION_HANDLERS,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
@@ -15,9 +16,12 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from api import schemas, views
 from api.idempotency import receipt_for, run_once
 from api.problems import Problem
+from api.schemas import Code
 from api.services import Services
 from domain.complaint import Complaint, complaint_id
-from domain.values import Attachment, Complainant, Identity
+from domain.values import Attachment, Channel, Complainant, Identity, Priority, Role, Status
+from projections.queries import OutOfScope, ReadQueries, Search
+from projections.rows import ComplaintRow
 
 Req = Request[Identity, Any, Any]
 Injected = NamedDependency[Services]
@@ -53,6 +57,27 @@ def attachments(services: Injected, refs: list[schemas.AttachmentRef]) -> tuple[
             )
         )
     return tuple(found)
+
+
+def read_model_row(services: Services, complaint: UUID, min_version: int | None) -> ComplaintRow:
+    deadline = time.monotonic() + services.settings.read_wait_seconds
+    while True:
+        with services.pool.connection() as conn:
+            row = ReadQueries(conn).complaint(complaint)
+        if row is not None and (min_version is None or row.version >= min_version):
+            return row
+        if min_version is None or time.monotonic() >= deadline:
+            break
+        time.sleep(0.02)
+    if row is None and min_version is None:
+        raise Problem(404, "no such complaint")
+    raise Problem(
+        503,
+        f"version {min_version} is not yet in the read model; try again",
+        field="min_version",
+        read_model_version=row.version if row else None,
+        retry_after_seconds=1,
+    )
 
 
 def _command(
@@ -223,10 +248,79 @@ class ComplaintController(Controller):
 
     # --- reads, from the event store ----------------------------------------------------
 
-    @get("/{ref:str}", sync_to_thread=True, summary="The complaint as it is now")
-    def current(self, request: Req, services: Injected, ref: Ref) -> schemas.ComplaintOut:
-        complaint = services.app.complaint(parse_complaint_id(ref), by=request.user)
-        return views.complaint_out(complaint, request.user)
+    @get("/", sync_to_thread=True, summary="Search complaints (read model)")
+    def search(
+        self,
+        request: Req,
+        services: Injected,
+        status: FromQuery[Status | None] = None,
+        district: FromQuery[Code | None] = None,
+        department: FromQuery[Code | None] = None,
+        category: FromQuery[Code | None] = None,
+        level: Annotated[int | None, QueryParameter(ge=1, le=4)] = None,
+        holder: FromQuery[Code | None] = None,
+        priority: FromQuery[Priority | None] = None,
+        channel: FromQuery[Channel | None] = None,
+        filed_from: FromQuery[datetime | None] = None,
+        filed_to: FromQuery[datetime | None] = None,
+        overdue: FromQuery[bool | None] = None,
+        q: Annotated[str | None, QueryParameter(min_length=1, max_length=200)] = None,
+        cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+    ) -> schemas.ComplaintPage:
+        for name, moment in (("filed_from", filed_from), ("filed_to", filed_to)):
+            if moment is not None and moment.tzinfo is None:
+                raise Problem(
+                    400, f"{name} needs a timezone, e.g. 2026-11-01T00:00:00Z", field=name
+                )
+        wanted = Search(
+            status=status,
+            district=district,
+            department=department,
+            category=category,
+            level=level,
+            holder=holder,
+            priority=priority,
+            channel=channel,
+            filed_from=filed_from,
+            filed_to=filed_to,
+            overdue=overdue,
+            words=q,
+        )
+        now = services.app.clock()
+        try:
+            with services.pool.connection() as conn:
+                page = ReadQueries(conn).search(
+                    request.user, wanted, cursor=cursor, limit=limit, now=now
+                )
+        except OutOfScope as refused:
+            raise Problem(403, str(refused)) from None
+        except ValueError as bad:
+            raise Problem(400, str(bad), field="cursor") from None
+        return schemas.ComplaintPage(
+            items=[views.summary(r, request.user, now) for r in page.rows],
+            next_cursor=page.next_cursor,
+        )
+
+    @get("/{ref:str}", sync_to_thread=True, summary="The complaint as it is now (read model)")
+    def current(
+        self,
+        request: Req,
+        services: Injected,
+        ref: Ref,
+        min_version: Annotated[int | None, QueryParameter(ge=1)] = None,
+    ) -> schemas.ComplaintOut:
+        """With `min_version`, waits a few seconds for the read model to hold that version,
+        so a frontend reads its own writes."""
+        complaint = parse_complaint_id(ref)
+        row = read_model_row(services, complaint, min_version)
+        with services.pool.connection() as conn:
+            visible = ReadQueries(conn).visible(request.user, complaint)
+        if not visible:
+            if request.user.role == Role.CITIZEN:
+                raise Problem(404, "no such complaint")
+            raise Problem(403, f"complaint {row.registration_no} is outside your scope")
+        return views.complaint_from_row(row, request.user)
 
     @get("/{ref:str}/timeline", sync_to_thread=True, summary="Every event, in order")
     def timeline(self, request: Req, services: Injected, ref: Ref) -> schemas.Timeline:

@@ -184,3 +184,40 @@ class Uploaded(msgspec.Struct, kw_only=True):
     filename: str
     media_type: str
     size: int
+
+
+class ComplaintSummary(msgspec.Struct, kw_only=True):
+    id: UUID
+    registration_no: str
+    version: int
+    status: Status
+    level: int
+    holder: str | None
+    priority: Priority
+    district: str
+    department: str
+    category: str
+    channel: Channel
+    subject: str
+    complainant_name: str | None  # None for callers who see no personal data
+    filed_at: datetime
+    due_at: datetime | None
+    overdue: bool
+    resolved_at: datetime | None
+    outcome: Outcome | None
+    feedback_satisfied: bool | None
+    reopen_count: int
+    escalation_count: int
+    transfer_count: int
+
+
+class ComplaintPage(msgspec.Struct, kw_only=True):
+    items: list[ComplaintSummary]
+    next_cursor: str | None
+
+
+class Dashboard(msgspec.Struct, kw_only=True):
+    by: str
+    first_day: str
+    last_day: str
+    rows: list[dict[str, Any]]

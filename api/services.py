@@ -13,6 +13,7 @@ from infra.blobs import BlobStore
 from infra.receipts import ReceiptBook
 from infra.settings import Settings
 from infra.store import SequenceRegistrationNumbers, create_schema, eventsourcing_env, system_clock
+from projections.store import migrate
 
 
 @dataclass
@@ -35,6 +36,8 @@ def open_services(
     pool = ConnectionPool(
         database_url, min_size=1, max_size=8, kwargs={"autocommit": True}, open=True
     )
+    with pool.connection() as conn, conn.transaction():
+        migrate(conn)
     app = Sampark(
         clock=clock,
         registration_numbers=SequenceRegistrationNumbers(pool),

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import msgspec
 
 from api import schemas
 from domain.complaint import Complaint
-from domain.values import Attachment, Identity, Role
+from domain.values import (
+    OPEN_STATUSES,
+    Attachment,
+    Channel,
+    Identity,
+    Outcome,
+    Priority,
+    Role,
+    Status,
+)
 from infra.codec import event_fields
+from projections.rows import ComplaintRow
 
 NO_PERSONAL_DATA = frozenset({Role.ANALYST})
 
@@ -97,3 +108,86 @@ def timeline_entry(event: Any, who: Identity) -> schemas.TimelineEntry:
 
 def to_json(value: Any) -> bytes:
     return msgspec.json.encode(value)
+
+
+def _refs(files: list[dict[str, Any]] | None) -> list[schemas.AttachmentRef]:
+    return [schemas.AttachmentRef(**f) for f in files or []]
+
+
+def complaint_from_row(r: ComplaintRow, who: Identity) -> schemas.ComplaintOut:
+    private = who.role in NO_PERSONAL_DATA
+    return schemas.ComplaintOut(
+        id=r.id,
+        registration_no=r.registration_no,
+        version=r.version,
+        status=Status(r.status),
+        level=r.level,
+        holder=r.holder,
+        priority=Priority(r.priority),
+        complainant=None
+        if private
+        else schemas.ComplainantOut(
+            name=r.complainant_name,
+            mobile=r.complainant_mobile,
+            email=r.complainant_email,
+            address=r.complainant_address,
+        ),
+        district=r.district,
+        department=r.department,
+        category=r.category,
+        subject=r.subject,
+        description=r.description,
+        channel=Channel(r.channel),
+        attachments=_refs(r.attachments),
+        filed_at=r.filed_at,
+        due_at=r.due_at,
+        updated_at=r.last_event_at,
+        resolution=None
+        if r.resolved_at is None or r.outcome is None
+        else schemas.ResolutionOut(
+            outcome=Outcome(r.outcome),
+            action_taken=r.action_taken or "",
+            evidence=_refs(r.evidence),
+            resolved_by=r.resolved_by,
+            level=r.resolution_level or r.level,
+            resolved_at=r.resolved_at,
+            feedback_until=r.feedback_until or r.resolved_at,
+        ),
+        feedback=None
+        if r.feedback_satisfied is None or r.feedback_rating is None
+        else schemas.FeedbackOut(
+            satisfied=r.feedback_satisfied, rating=r.feedback_rating, comment=r.feedback_comment
+        ),
+        reopen_count=r.reopen_count,
+        escalation_count=r.escalation_count,
+        transfer_count=r.transfer_count,
+        reminder_count=r.reminder_count,
+        comment_count=r.comment_count,
+    )
+
+
+def summary(r: ComplaintRow, who: Identity, now: datetime) -> schemas.ComplaintSummary:
+    return schemas.ComplaintSummary(
+        id=r.id,
+        registration_no=r.registration_no,
+        version=r.version,
+        status=Status(r.status),
+        level=r.level,
+        holder=r.holder,
+        priority=Priority(r.priority),
+        district=r.district,
+        department=r.department,
+        category=r.category,
+        channel=Channel(r.channel),
+        subject=r.subject,
+        complainant_name=None if who.role in NO_PERSONAL_DATA else r.complainant_name,
+        filed_at=r.filed_at,
+        due_at=r.due_at,
+        overdue=r.status in OPEN_STATUSES and r.due_at is not None and r.due_at < now,
+        resolved_at=r.resolved_at,
+        outcome=Outcome(r.outcome) if r.outcome else None,
+        feedback_satisfied=r.feedback_satisfied,
+        reopen_count=r.reopen_count,
+        escalation_count=r.escalation_count,
+        transfer_count=r.transfer_count,
+    )

@@ -38,15 +38,21 @@ def producer(bootstrap: str) -> KafkaProducer:
     )
 
 
-def consumer(bootstrap: str, group: str | None, **extra: Any) -> KafkaConsumer:
-    # A short session timeout makes group joins quick on the embedded broker.
+def consumer(
+    bootstrap: str, group: str | None, *, session_timeout_ms: int = 10_000, **extra: Any
+) -> KafkaConsumer:
+    """A consumer that commits nothing to the broker: offsets live in PostgreSQL.
+
+    Tansu holds a group join for about the session timeout, so the embedded stack uses a
+    short one (1 s); Apache Kafka refuses less than its `group.min.session.timeout.ms`.
+    """
     return KafkaConsumer(
         bootstrap_servers=bootstrap,
         group_id=group,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
-        session_timeout_ms=6000,
-        heartbeat_interval_ms=1000,
+        session_timeout_ms=session_timeout_ms,
+        heartbeat_interval_ms=max(100, session_timeout_ms // 4),
         max_poll_records=500,
         **extra,
     )

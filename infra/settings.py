@@ -13,7 +13,10 @@ DEVELOPMENT_SECRET = "sampark-development-secret-change-me-0123456789"
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str | None = None  # None: start the embedded PostgreSQL
-    kafka_bootstrap: str | None = None
+    kafka_bootstrap: str | None = None  # None: start the embedded broker
+    kafka_topic: str = "sampark.complaints"
+    kafka_partitions: int = 6
+    kafka_session_timeout_ms: int | None = None  # default: 1000 embedded, 10000 otherwise
     home: str = ".sampark"  # embedded data, blobs and logs live here
     blob_dir: str | None = None  # default: <home>/blobs
     jwt_secret: str = DEVELOPMENT_SECRET
@@ -21,6 +24,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     port: int = 8000
     max_upload_bytes: int = 25 * 1024 * 1024
     feedback_window_days: int = 7
+    read_wait_seconds: float = 5.0  # how long `?min_version=` waits for the read model
     environment: str = "development"
 
     @classmethod

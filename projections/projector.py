@@ -34,12 +34,14 @@ class Projector:
         topic: str = kafka.COMPLAINT_TOPIC,
         group: str = GROUP,
         poll_ms: int = 200,
+        session_timeout_ms: int = 10_000,
     ) -> None:
         self.database_url = database_url
         self.bootstrap = bootstrap
         self.topic = topic
         self.group = group
         self.poll_ms = poll_ms
+        self.session_timeout_ms = session_timeout_ms
         self.stopping = threading.Event()
         self.mapper = MsgspecMapper(transcoder=MsgspecTranscoder())
         self.epochs: dict[int, int] = {}  # partition -> relay epoch being read
@@ -52,7 +54,9 @@ class Projector:
         ) as pool:
             with pool.connection() as conn, conn.transaction():
                 migrate(conn)
-            consumer = kafka.consumer(self.bootstrap, self.group)
+            consumer = kafka.consumer(
+                self.bootstrap, self.group, session_timeout_ms=self.session_timeout_ms
+            )
             consumer.subscribe([self.topic], listener=_SeekToStored(self, consumer, pool))
             try:
                 while not self.stopping.is_set():
@@ -70,7 +74,7 @@ class Projector:
             conn.execute("SELECT pg_advisory_xact_lock_shared(%s)", (REBUILD_LOCK,))
             models = ReadModels(conn, LIVE)
             events = []
-            offsets: dict[int, tuple[int, int]] = {}
+            offsets: dict[int, tuple[int, int, Any]] = {}
             for tp, records in sorted(batch.items(), key=lambda item: item[0].partition):
                 epoch = self.epochs.get(tp.partition, 0)
                 for record in records:
@@ -88,7 +92,7 @@ class Projector:
                             break
                         epoch = message.relayepoch
                     events.append(self.mapper.to_domain_event(envelope.stored_event(message)))
-                    offsets[tp.partition] = (record.offset + 1, epoch)
+                    offsets[tp.partition] = (record.offset + 1, epoch, message.time)
                     self.epochs[tp.partition] = epoch
             applied = apply_events(models, events)
             self.save_offsets(models, offsets)
@@ -97,7 +101,7 @@ class Projector:
             log.error("projector: %d event(s) after a missing one; see read.gaps", applied.gaps)
         return applied
 
-    def save_offsets(self, models: ReadModels, offsets: dict[int, tuple[int, int]]) -> None:
+    def save_offsets(self, models: ReadModels, offsets: dict[int, tuple[int, int, Any]]) -> None:
         models.save_offsets(self.group, self.topic, offsets)
 
     def stop(self) -> None:

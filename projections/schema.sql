@@ -96,6 +96,7 @@ CREATE TABLE IF NOT EXISTS {schema}.offsets (
     partition integer NOT NULL,
     next_offset bigint NOT NULL,
     relay_epoch integer NOT NULL,
+    last_event_time timestamptz,  -- the time of the last event applied from this partition
     PRIMARY KEY (consumer_group, topic, partition)
 );
 

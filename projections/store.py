@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from enum import Enum
 from importlib import resources
 from typing import Any
@@ -147,15 +148,20 @@ class ReadModels:
         ).fetchall()
         return {p: (o, e) for p, o, e in found}
 
-    def save_offsets(self, group: str, topic: str, offsets: dict[int, tuple[int, int]]) -> None:
+    def save_offsets(
+        self, group: str, topic: str, offsets: dict[int, tuple[int, int, datetime]]
+    ) -> None:
+        """partition -> (next offset, relay epoch, time of the last event applied)"""
         query = self._q(
-            "INSERT INTO {s}.offsets (consumer_group, topic, partition, next_offset, relay_epoch) "
-            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (consumer_group, topic, partition) "
-            "DO UPDATE SET next_offset = excluded.next_offset, relay_epoch = excluded.relay_epoch"
+            "INSERT INTO {s}.offsets "
+            "(consumer_group, topic, partition, next_offset, relay_epoch, last_event_time) "
+            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (consumer_group, topic, partition) "
+            "DO UPDATE SET next_offset = excluded.next_offset, "
+            "relay_epoch = excluded.relay_epoch, last_event_time = excluded.last_event_time"
         )
         with self.conn.cursor() as cur:
             cur.executemany(
-                query, [(group, topic, p, o, e) for p, (o, e) in sorted(offsets.items())]
+                query, [(group, topic, p, *values) for p, values in sorted(offsets.items())]
             )
 
     def record_gap(self, complaint_id: UUID, have: int, got: int) -> None:

@@ -6,19 +6,28 @@ from __future__ import annotations
 import itertools
 import os
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 from litestar.testing import TestClient
+from psycopg.conninfo import conninfo_to_dict
 
 from api.app import create_app
 from api.services import Services, open_services
+from infra.broker import EmbeddedBroker
 from infra.cli import DEFAULT_DIRECTORY, load_directory
 from infra.embedded import EmbeddedPostgres, database_url
 from infra.settings import Settings
 from infra.tokens import mint
+from projections.projector import GROUP, Projector
+from projections.relay import Relay
+from projections.status import pipeline_status
 from tests.support import TurnableClock
 
 TEMPLATE = "sampark_test_template"
@@ -72,9 +81,31 @@ def clock() -> TurnableClock:
     return TurnableClock()
 
 
+@pytest.fixture(scope="session")
+def broker() -> Iterator[str]:
+    """A Kafka-protocol broker: the embedded Tansu, or `SAMPARK_KAFKA_BOOTSTRAP`."""
+    external = os.environ.get("SAMPARK_KAFKA_BOOTSTRAP")
+    if external:
+        yield external
+        return
+    embedded = EmbeddedBroker()
+    try:
+        yield embedded.bootstrap
+    finally:
+        embedded.stop()
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(home=str(tmp_path), jwt_secret=SECRET, max_upload_bytes=64 * 1024)
+def settings(tmp_path: Path, database: str, broker: str) -> Settings:
+    return Settings(
+        home=str(tmp_path),
+        jwt_secret=SECRET,
+        max_upload_bytes=64 * 1024,
+        kafka_bootstrap=broker,
+        kafka_topic=f"complaints.{conninfo_to_dict(database)['dbname']}",
+        kafka_partitions=3,
+        kafka_session_timeout_ms=1000,
+    )
 
 
 @pytest.fixture
@@ -90,6 +121,84 @@ def services(settings: Settings, database: str, clock: TurnableClock) -> Iterato
 def client(services: Services) -> Iterator[TestClient]:  # type: ignore[type-arg]
     with TestClient(app=create_app(services)) as test_client:
         yield test_client
+
+
+class Pipeline:
+    """The relay and a projector, running in threads for one test's database and topic."""
+
+    def __init__(self, settings: Settings, database: str) -> None:
+        assert settings.kafka_bootstrap is not None
+        self.database = database
+        self.settings = settings
+        self.relay = Relay(
+            database,
+            settings.kafka_bootstrap,
+            topic=settings.kafka_topic,
+            partitions=settings.kafka_partitions,
+            idle_wait=0.05,
+        )
+        self.projectors: list[Projector] = []
+        self.threads: list[threading.Thread] = []
+        self._start(self.relay.run)
+        self.add_projector()
+
+    def _start(self, target: Any) -> None:
+        thread = threading.Thread(target=target, daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
+    def add_projector(self, projector: Projector | None = None) -> Projector:
+        assert self.settings.kafka_bootstrap is not None
+        projector = projector or Projector(
+            self.database,
+            self.settings.kafka_bootstrap,
+            topic=self.settings.kafka_topic,
+            poll_ms=50,
+            session_timeout_ms=self.settings.kafka_session_timeout_ms or 1000,
+        )
+        self.projectors.append(projector)
+        self._start(projector.run)
+        assert projector.assigned.wait(30), "the projector never got its partitions"
+        return projector
+
+    def settle(self, timeout: float = 30) -> dict[str, Any]:
+        """Wait until the read models hold every event in the store."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with psycopg.connect(self.database) as conn:
+                status = pipeline_status(
+                    conn,
+                    self.settings.kafka_bootstrap,
+                    self.settings.kafka_topic,
+                    GROUP,
+                    datetime.now(UTC),
+                )
+            caught_up = (
+                status["relay"]["lag_events"] == 0
+                and status["projector"]["lag_events"] == 0
+                and all(p["end"] is not None for p in status["projector"]["partitions"])
+            )
+            if caught_up:
+                return status
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the read side did not catch up: {status}")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.relay.stop()
+        for projector in self.projectors:
+            projector.stop()
+        for thread in self.threads:
+            thread.join(timeout=15)
+
+
+@pytest.fixture
+def pipeline(services: Services, settings: Settings, database: str) -> Iterator[Pipeline]:
+    running = Pipeline(settings, database)
+    try:
+        yield running
+    finally:
+        running.stop()
 
 
 class Tokens:

@@ -10,7 +10,7 @@ import pytest
 from litestar.testing import TestClient
 
 from infra.tokens import mint
-from tests.conftest import SECRET, Tokens
+from tests.conftest import SECRET, Pipeline, Tokens
 from tests.support import (
     AJMER_WATER_OFFICER,
     ANALYST,
@@ -161,11 +161,14 @@ def test_an_unknown_complaint_is_a_404(client: Client, tokens: Tokens) -> None:
 
 
 def test_a_citizen_learns_nothing_of_another_citizens_complaint(
-    client: Client, tokens: Tokens
+    client: Client, tokens: Tokens, pipeline: Pipeline
 ) -> None:
     filed = file(client, tokens)
+    pipeline.settle()
     stranger = tokens.headers(citizen(new_mobile()))
     problem(client.get(f"/v1/complaints/{filed['id']}", headers=stranger), 404)
+    own = tokens.headers(citizen(filed["mobile"]))
+    assert client.get(f"/v1/complaints/{filed['id']}", headers=own).status_code == 200
     problem(client.get(f"/v1/complaints/{filed['id']}/timeline", headers=stranger), 404)
 
 
@@ -207,8 +210,9 @@ def test_out_of_scope_staff_get_a_403(client: Client, tokens: Tokens) -> None:
     assert problem(cmo, 403)["field"] == "channel"
 
 
-def test_analysts_see_no_personal_data(client: Client, tokens: Tokens) -> None:
+def test_analysts_see_no_personal_data(client: Client, tokens: Tokens, pipeline: Pipeline) -> None:
     filed = file(client, tokens)
+    pipeline.settle()
     seen = client.get(f"/v1/complaints/{filed['id']}", headers=tokens.headers(ANALYST)).json()
     assert seen["complainant"] is None
     timeline = client.get(

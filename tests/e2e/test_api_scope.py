@@ -12,7 +12,7 @@ import pytest
 from litestar.testing import TestClient
 
 from domain.values import Identity
-from tests.conftest import Tokens
+from tests.conftest import Pipeline, Tokens
 from tests.support import (
     ADMIN,
     AJMER_COLLECTOR,
@@ -86,19 +86,40 @@ CASES: list[tuple[tuple[str, str, Any], Identity, int]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("request_", "who", "status"),
-    CASES,
-    ids=[f"{r[1] or '/'}-{w.id}" for r, w, _ in CASES],
-)
-def test_scope(
-    client: Client, tokens: Tokens, request_: tuple[str, str, Any], who: Identity, status: int
-) -> None:
-    filed = client.post(
+READS = [c for c in CASES if c[0] is READ]
+COMMANDS = [c for c in CASES if c[0] is not READ]
+
+
+def file_one(client: Client, tokens: Tokens) -> dict[str, Any]:
+    filed: dict[str, Any] = client.post(
         "/v1/complaints",
         json=water_complaint(COMPLAINANT_MOBILE),
         headers=tokens.headers(COMPLAINANT),
     ).json()
+    return filed
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [(w, s) for _, w, s in READS], ids=[w.id for _, w, _ in READS]
+)
+def test_who_reads_the_complaint(
+    client: Client, tokens: Tokens, pipeline: Pipeline, who: Identity, status: int
+) -> None:
+    filed = file_one(client, tokens)
+    pipeline.settle()
+    answer = client.get(f"/v1/complaints/{filed['id']}", headers=tokens.headers(who))
+    assert answer.status_code == status, answer.text
+
+
+@pytest.mark.parametrize(
+    ("request_", "who", "status"),
+    COMMANDS,
+    ids=[f"{r[1]}-{w.id}" for r, w, _ in COMMANDS],
+)
+def test_scope(
+    client: Client, tokens: Tokens, request_: tuple[str, str, Any], who: Identity, status: int
+) -> None:
+    filed = file_one(client, tokens)
     method, suffix, body = request_
     answer = client.request(
         method, f"/v1/complaints/{filed['id']}{suffix}", json=body, headers=tokens.headers(who)

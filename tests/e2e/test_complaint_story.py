@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar.testing import TestClient
 
-from tests.conftest import Tokens
+from tests.conftest import Pipeline, Tokens
 from tests.support import JAIPUR_WATER_OFFICER, citizen, new_mobile, water_complaint
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -25,7 +25,7 @@ def upload_photo(client: TestClient[Any], headers: dict[str, str]) -> dict[str, 
 
 
 def test_a_water_complaint_from_filing_to_satisfied_closure(
-    client: TestClient[Any], tokens: Tokens
+    client: TestClient[Any], tokens: Tokens, pipeline: Pipeline
 ) -> None:
     mobile = new_mobile()
     ramesh = tokens.headers(citizen(mobile))
@@ -63,9 +63,19 @@ def test_a_water_complaint_from_filing_to_satisfied_closure(
     assert feedback.json()["status"] == "closed"
 
     # The citizen can track it by registration number too.
-    tracked = client.get(f"/v1/complaints/{complaint['registration_no']}", headers=ramesh)
-    assert tracked.status_code == 200
+    tracked = client.get(
+        f"/v1/complaints/{complaint['registration_no']}",
+        params={"min_version": feedback.json()["version"]},
+        headers=ramesh,
+    )
+    assert tracked.status_code == 200, tracked.text
+    assert tracked.json()["status"] == "closed"
     assert tracked.json()["resolution"]["evidence"] == [photo]
+    assert tracked.json()["feedback"] == {
+        "satisfied": True,
+        "rating": 5,
+        "comment": "Water is back, thank you",
+    }
 
     timeline = client.get(f"/v1/complaints/{complaint['id']}/timeline", headers=officer)
     assert timeline.status_code == 200

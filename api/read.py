@@ -1,0 +1,109 @@
+"""The read side over HTTP: inboxes, dashboards, and the pipeline's own health."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+
+from api import schemas, views
+from api.problems import Problem
+from api.services import Services
+from domain.values import Identity, Role
+from projections.projector import GROUP
+from projections.queries import OutOfScope, ReadQueries
+from projections.rows import day_in_india
+from projections.status import pipeline_status
+
+Req = Request[Identity, Any, Any]
+Injected = NamedDependency[Services]
+MAX_DAYS = 366
+PIPELINE_WATCHERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.ANALYST})
+
+
+class InboxController(Controller):
+    path = "/v1/inbox"
+    tags = ["read side"]
+
+    @get("/", sync_to_thread=True, summary="My pending complaints: priority first, then due time")
+    def inbox(
+        self,
+        request: Req,
+        services: Injected,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+    ) -> list[schemas.ComplaintSummary]:
+        now = services.app.clock()
+        try:
+            with services.pool.connection() as conn:
+                rows = ReadQueries(conn).inbox(request.user, limit=limit)
+        except OutOfScope as refused:
+            raise Problem(403, str(refused)) from None
+        return [views.summary(r, request.user, now) for r in rows]
+
+
+class DashboardController(Controller):
+    path = "/v1/dashboards"
+    tags = ["read side"]
+
+    def _dashboard(
+        self, request: Req, services: Services, by: str, first: date | None, last: date | None
+    ) -> schemas.Dashboard:
+        now = services.app.clock()
+        last = last or day_in_india(now)
+        first = first or last - timedelta(days=29)
+        if first > last:
+            raise Problem(400, "from must not be after to", field="from")
+        if (last - first).days >= MAX_DAYS:
+            raise Problem(400, f"a dashboard covers at most {MAX_DAYS} days", field="from")
+        try:
+            with services.pool.connection() as conn:
+                rows = ReadQueries(conn).dashboard(request.user, by, first, last, now)
+        except OutOfScope as refused:
+            raise Problem(403, str(refused)) from None
+        return schemas.Dashboard(
+            by=by, first_day=first.isoformat(), last_day=last.isoformat(), rows=rows
+        )
+
+    @get("/districts", sync_to_thread=True, summary="Figures per district")
+    def districts(
+        self,
+        request: Req,
+        services: Injected,
+        first: Annotated[date | None, QueryParameter(name="from")] = None,
+        last: Annotated[date | None, QueryParameter(name="to")] = None,
+    ) -> schemas.Dashboard:
+        return self._dashboard(request, services, "district", first, last)
+
+    @get("/departments", sync_to_thread=True, summary="Figures per department")
+    def departments(
+        self,
+        request: Req,
+        services: Injected,
+        first: Annotated[date | None, QueryParameter(name="from")] = None,
+        last: Annotated[date | None, QueryParameter(name="to")] = None,
+    ) -> schemas.Dashboard:
+        return self._dashboard(request, services, "department", first, last)
+
+    @get("/daily", sync_to_thread=True, summary="Figures per day (Asia/Kolkata)")
+    def daily(
+        self,
+        request: Req,
+        services: Injected,
+        first: Annotated[date | None, QueryParameter(name="from")] = None,
+        last: Annotated[date | None, QueryParameter(name="to")] = None,
+    ) -> schemas.Dashboard:
+        return self._dashboard(request, services, "day", first, last)
+
+
+@get("/v1/pipeline/status", sync_to_thread=True, tags=["read side"], summary="Read-side lag")
+def pipeline(request: Req, services: Injected) -> dict[str, Any]:
+    if request.user.role not in PIPELINE_WATCHERS:
+        raise Problem(403, f"a {request.user.role} does not watch the pipeline")
+    settings = services.settings
+    with services.pool.connection() as conn:
+        return pipeline_status(
+            conn, settings.kafka_bootstrap, settings.kafka_topic, GROUP, services.app.clock()
+        )
