@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from infra.settings import Settings
 from infra.tokens import mint
 
@@ -56,9 +58,84 @@ def database(settings: Settings) -> Iterator[str]:
         server.stop()
 
 
-def load_directory(services: Any, path: Path) -> int:
-    import msgspec
+@contextmanager
+def broker(settings: Settings) -> Iterator[Settings]:
+    """Settings that name a broker: the configured one, or the embedded Tansu."""
+    if settings.kafka_bootstrap:
+        yield settings
+        return
+    from infra.broker import EmbeddedBroker
 
+    Path(settings.home).mkdir(parents=True, exist_ok=True)
+    embedded = EmbeddedBroker(log_file=Path(settings.home) / "broker.log")
+    try:
+        yield msgspec.structs.replace(
+            settings,
+            kafka_bootstrap=embedded.bootstrap,
+            kafka_session_timeout_ms=settings.kafka_session_timeout_ms or 1000,
+        )
+    finally:
+        embedded.stop()
+
+
+def session_timeout(settings: Settings) -> int:
+    return settings.kafka_session_timeout_ms or 10_000
+
+
+def read_side(settings: Settings, url: str) -> tuple[Any, Any]:
+    from projections.projector import Projector
+    from projections.relay import Relay
+
+    assert settings.kafka_bootstrap is not None
+    relay = Relay(
+        url,
+        settings.kafka_bootstrap,
+        topic=settings.kafka_topic,
+        partitions=settings.kafka_partitions,
+    )
+    projector = Projector(
+        url,
+        settings.kafka_bootstrap,
+        topic=settings.kafka_topic,
+        session_timeout_ms=session_timeout(settings),
+    )
+    return relay, projector
+
+
+def cmd_relay(args: argparse.Namespace, settings: Settings) -> None:
+    with database(settings) as url, broker(settings) as configured:
+        relay, _ = read_side(configured, url)
+        relay.run_until_stopped()
+
+
+def cmd_projector(args: argparse.Namespace, settings: Settings) -> None:
+    with database(settings) as url, broker(settings) as configured:
+        _, projector = read_side(configured, url)
+        projector.run_until_stopped()
+
+
+def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> None:
+    from projections.rebuild import progress_bar, rebuild
+
+    with database(settings) as url:
+        done = rebuild(url, progress_bar)
+    print(f"read models rebuilt: {done.applied} events applied")
+
+
+def cmd_verify(args: argparse.Namespace, settings: Settings) -> None:
+    from projections.rebuild import verify
+
+    with database(settings) as url:
+        differences = verify(url)
+    for difference in differences:
+        print(difference)
+    if differences:
+        print(f"{len(differences)} difference(s) between the read models and the event store")
+        raise SystemExit(1)
+    print("the read models agree with the event store")
+
+
+def load_directory(services: Any, path: Path) -> int:
     from domain.directory import MasterData
     from domain.values import Identity, Role
 
@@ -146,30 +223,42 @@ def _welcome(settings: Settings) -> str:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
+    import threading
+
     import uvicorn
 
     from api.app import create_app
     from api.services import open_services
 
-    with database(settings) as url:
-        services = open_services(settings, url)
+    with database(settings) as url, broker(settings) as configured:
+        services = open_services(configured, url)
+        workers = read_side(configured, url)
+        threads = [
+            threading.Thread(target=w.run_until_stopped, name=type(w).__name__) for w in workers
+        ]
+        for thread in threads:
+            thread.start()
         changes = load_directory(services, Path(args.directory))
         logging.getLogger("sampark").info("directory: %d change(s) loaded", changes)
         app = create_app(services)
         config = uvicorn.Config(
-            app, host=settings.host, port=settings.port, log_level="info", lifespan="on"
+            app, host=configured.host, port=configured.port, log_level="info", lifespan="on"
         )
         server = uvicorn.Server(config)
         original_startup = server.startup
 
         async def startup(sockets: Any = None) -> None:
             await original_startup(sockets)
-            print(_welcome(settings), flush=True)
+            print(_welcome(configured), flush=True)
 
         server.startup = startup  # type: ignore[method-assign]
         try:
             server.run()
         finally:
+            for worker in workers:
+                worker.stop()
+            for thread in threads:
+                thread.join(timeout=15)
             services.close()
 
 
@@ -206,6 +295,17 @@ def parser() -> argparse.ArgumentParser:
     for claim in ("district", "department", "post", "mobile"):
         token.add_argument(f"--{claim}")
     token.set_defaults(handler=cmd_token)
+
+    relay = commands.add_parser("relay", help="publish the event store's events to Kafka")
+    relay.set_defaults(handler=cmd_relay)
+    projector = commands.add_parser("projector", help="keep the read models from Kafka")
+    projector.set_defaults(handler=cmd_projector)
+    projections = commands.add_parser("projections", help="the read models")
+    projection_commands = projections.add_subparsers(dest="projections_command", required=True)
+    rebuild = projection_commands.add_parser("rebuild", help="replay every event into a fresh copy")
+    rebuild.set_defaults(handler=cmd_rebuild)
+    verify = projection_commands.add_parser("verify", help="compare with the event store")
+    verify.set_defaults(handler=cmd_verify)
 
     directory = commands.add_parser("directory", help="the state's master data")
     directory_commands = directory.add_subparsers(dest="directory_command", required=True)

@@ -20,12 +20,13 @@ from infra.codec import MsgspecMapper, MsgspecTranscoder
 from projections import envelope
 from projections.apply import Applied, apply_events
 from projections.store import LIVE, REBUILD_LOCK, ReadModels, migrate
+from projections.worker import Worker
 
 log = logging.getLogger(__name__)
 GROUP = "sampark-read-models"
 
 
-class Projector:
+class Projector(Worker):
     def __init__(
         self,
         database_url: str,
@@ -103,9 +104,6 @@ class Projector:
 
     def save_offsets(self, models: ReadModels, offsets: dict[int, tuple[int, int, Any]]) -> None:
         models.save_offsets(self.group, self.topic, offsets)
-
-    def stop(self) -> None:
-        self.stopping.set()
 
 
 class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]

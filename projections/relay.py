@@ -23,6 +23,7 @@ from eventsourcing.persistence import StoredEvent
 
 from infra import kafka
 from projections import envelope
+from projections.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ class RelayState:
     acked: dict[int, int] = field(default_factory=dict)  # partition -> highest acked offset
 
 
-class Relay:
+class Relay(Worker):
     def __init__(
         self,
         database_url: str,
@@ -173,6 +174,3 @@ class Relay:
         self.save_state(conn, after)
         self.published += len(acks)
         return after
-
-    def stop(self) -> None:
-        self.stopping.set()

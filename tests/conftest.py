@@ -139,7 +139,7 @@ class Pipeline:
         )
         self.projectors: list[Projector] = []
         self.threads: list[threading.Thread] = []
-        self._start(self.relay.run)
+        self._start(self.relay.run_until_stopped)
         self.add_projector()
 
     def _start(self, target: Any) -> None:
@@ -157,7 +157,7 @@ class Pipeline:
             session_timeout_ms=self.settings.kafka_session_timeout_ms or 1000,
         )
         self.projectors.append(projector)
-        self._start(projector.run)
+        self._start(projector.run_until_stopped)
         assert projector.assigned.wait(30), "the projector never got its partitions"
         return projector
 

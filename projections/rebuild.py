@@ -1,0 +1,238 @@
+"""Rebuild the read models from the event store, and verify them against it.
+
+`rebuild` replays every event into a fresh copy (`read_rebuild`) while the live copy keeps
+serving, then, holding the lock every projector batch shares, catches up the last events,
+carries over the projector's offsets and swaps the two schemas in one transaction.
+
+`verify` folds every complaint with the domain's own aggregate and compares the rows, the
+daily counters and the disposals with what the read models hold.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import psycopg
+
+from domain.complaint import Complaint
+from infra.codec import MsgspecMapper, MsgspecTranscoder
+from projections import rows as projection
+from projections.apply import Applied, apply_events
+from projections.relay import COMPLAINT_EVENT_TOPIC, EVENTS_TABLE
+from projections.store import COUNTER_COLUMNS, LIVE, REBUILD, REBUILD_LOCK, ReadModels, migrate
+
+CHUNK = 5000
+Progress = Callable[[int, int, float], None]
+mapper = MsgspecMapper(transcoder=MsgspecTranscoder())
+
+
+def events_after(conn: psycopg.Connection[Any], position: int, limit: int) -> list[tuple[Any, ...]]:
+    return conn.execute(
+        f"SELECT notification_id, originator_id, originator_version, topic, state "
+        f"FROM {EVENTS_TABLE} WHERE notification_id > %s AND topic LIKE %s "
+        f"ORDER BY notification_id LIMIT %s",
+        (position, COMPLAINT_EVENT_TOPIC + "%", limit),
+    ).fetchall()
+
+
+def decoded(rows: list[tuple[Any, ...]]) -> list[Any]:
+    from eventsourcing.persistence import StoredEvent
+
+    return [mapper.to_domain_event(StoredEvent(r[1], r[2], r[3], bytes(r[4]))) for r in rows]
+
+
+def head(conn: psycopg.Connection[Any]) -> int:
+    found = conn.execute(f"SELECT coalesce(max(notification_id), 0) FROM {EVENTS_TABLE}")
+    row = found.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _replay(
+    conn: psycopg.Connection[Any],
+    position: int,
+    total: int,
+    progress: Progress | None,
+    started: float,
+    done: Applied,
+) -> int:
+    while batch := events_after(conn, position, CHUNK):
+        with conn.transaction():
+            done += apply_events(ReadModels(conn, REBUILD), decoded(batch))
+        position = batch[-1][0]
+        if progress:
+            progress(position, total, done.applied / max(time.monotonic() - started, 1e-9))
+    return position
+
+
+def rebuild(database_url: str, progress: Progress | None = None) -> Applied:
+    done = Applied()
+    started = time.monotonic()
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {REBUILD} CASCADE")
+        with conn.transaction():
+            migrate(conn, REBUILD)
+        position = _replay(conn, 0, head(conn), progress, started, done)
+        with conn.transaction():
+            # Projector batches hold this lock shared: from here none runs until the swap.
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (REBUILD_LOCK,))
+            while batch := events_after(conn, position, CHUNK):
+                done += apply_events(ReadModels(conn, REBUILD), decoded(batch))
+                position = batch[-1][0]
+            with conn.transaction():
+                migrate(conn, LIVE)  # in case there was no live copy yet
+            conn.execute(f"INSERT INTO {REBUILD}.offsets SELECT * FROM {LIVE}.offsets")
+            conn.execute(f"ALTER SCHEMA {LIVE} RENAME TO {LIVE}_retired")
+            conn.execute(f"ALTER SCHEMA {REBUILD} RENAME TO {LIVE}")
+            conn.execute(f"DROP SCHEMA {LIVE}_retired CASCADE")
+    if progress:
+        progress(position, position, done.applied / max(time.monotonic() - started, 1e-9))
+    return done
+
+
+def progress_bar(position: int, total: int, rate: float) -> None:
+    share = position / total if total else 1.0
+    filled = int(share * 30)
+    sys.stderr.write(
+        f"\rrebuilding [{'#' * filled}{'.' * (30 - filled)}] {share:6.1%} "
+        f"notification {position}/{total}, {rate:,.0f} events/s"
+    )
+    if position >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+# --- verify ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Expected:
+    counts: dict[tuple[str, str, Any], dict[str, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    )
+    disposals: dict[tuple[str, str, Any], list[Decimal]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+
+def complaints_in_store(conn: psycopg.Connection[Any]) -> Iterator[list[Any]]:
+    """Every complaint's events, one complaint at a time."""
+    with conn.cursor(name="verify") as cursor:
+        cursor.itersize = CHUNK
+        cursor.execute(
+            f"SELECT notification_id, originator_id, originator_version, topic, state "
+            f"FROM {EVENTS_TABLE} WHERE topic LIKE %s ORDER BY originator_id, originator_version",
+            (COMPLAINT_EVENT_TOPIC + "%",),
+        )
+        current: list[tuple[Any, ...]] = []
+        for row in cursor:
+            if current and row[1] != current[0][1]:
+                yield decoded(current)
+                current = []
+            current.append(row)
+        if current:
+            yield decoded(current)
+
+
+def verify(database_url: str) -> list[str]:
+    """Every difference between the read models and the event store, in words."""
+    differences: list[str] = []
+    expected = Expected()
+    seen: set[Any] = set()
+    with psycopg.connect(database_url) as conn, psycopg.connect(database_url) as reader:
+        models = ReadModels(reader, LIVE)
+        pending: dict[Any, projection.ComplaintRow] = {}
+
+        def compare() -> None:
+            held = models.rows(pending)
+            for complaint_id, want in pending.items():
+                have = held.get(complaint_id)
+                if have is None:
+                    differences.append(
+                        f"complaint {want.registration_no}: missing from the read model"
+                    )
+                    continue
+                for column in projection.COLUMNS:
+                    a, b = getattr(have, column), getattr(want, column)
+                    if a != b:
+                        differences.append(
+                            f"complaint {want.registration_no}: {column} is {a!r}, "
+                            f"the event store says {b!r}"
+                        )
+            pending.clear()
+
+        for events in complaints_in_store(conn):
+            complaint: Complaint | None = None
+            row: projection.ComplaintRow | None = None
+            for event in events:
+                complaint = event.mutate(complaint)
+                after = projection.apply(row, event)
+                if (t := projection.tally(row, after, event)) is not None:
+                    for name, amount in t.counts.items():
+                        expected.counts[(t.district, t.department, t.day)][name] += amount
+                if (d := projection.disposal(after, event)) is not None:
+                    expected.disposals[(d.district, d.department, d.day)].append(d.days)
+                row = after
+            assert complaint is not None
+            pending[complaint.id] = projection.row_from_complaint(complaint)
+            seen.add(complaint.id)
+            if len(pending) >= 1000:
+                compare()
+        compare()
+
+        extra = reader.execute(
+            f"SELECT id, registration_no FROM {LIVE}.complaints WHERE NOT (id = ANY(%s))",
+            (list(seen),),
+        ).fetchall()
+        differences += [
+            f"complaint {r[1]}: in the read model but not in the event store" for r in extra
+        ]
+        differences += _compare_counts(reader, expected)
+        differences += _compare_disposals(reader, expected)
+    return differences
+
+
+def _compare_counts(conn: psycopg.Connection[Any], expected: Expected) -> list[str]:
+    columns = ", ".join(COUNTER_COLUMNS)
+    held = {
+        (r[0], r[1], r[2]): dict(zip(COUNTER_COLUMNS, r[3:], strict=True))
+        for r in conn.execute(
+            f"SELECT district, department, day, {columns} FROM {LIVE}.daily_counts"
+        )
+    }
+    out = []
+    for key in sorted(set(held) | set(expected.counts), key=str):
+        have = held.get(key, {})
+        want = expected.counts.get(key, {})
+        for name in COUNTER_COLUMNS:
+            if int(have.get(name, 0)) != int(want.get(name, 0)):
+                out.append(
+                    f"daily_counts {key[0]}/{key[1]}/{key[2]}: {name} is {have.get(name, 0)}, "
+                    f"the event store says {want.get(name, 0)}"
+                )
+    return out
+
+
+def _compare_disposals(conn: psycopg.Connection[Any], expected: Expected) -> list[str]:
+    held = {
+        (r[0], r[1], r[2]): (r[3], r[4])
+        for r in conn.execute(
+            f"SELECT district, department, day, count(*), sum(days) FROM {LIVE}.disposals "
+            "GROUP BY 1, 2, 3"
+        )
+    }
+    out = []
+    for key in sorted(set(held) | set(expected.disposals), key=str):
+        want = expected.disposals.get(key, [])
+        have = held.get(key, (0, Decimal(0)))
+        if (have[0], Decimal(have[1] or 0)) != (len(want), sum(want, Decimal(0))):
+            out.append(
+                f"disposals {key[0]}/{key[1]}/{key[2]}: {have[0]} totalling {have[1]} days, "
+                f"the event store says {len(want)} totalling {sum(want, Decimal(0))}"
+            )
+    return out
