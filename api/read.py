@@ -13,7 +13,6 @@ from api import schemas, views
 from api.problems import Problem
 from api.services import Services
 from domain.values import Identity, Role
-from projections.projector import GROUP
 from projections.queries import OutOfScope, ReadQueries
 from projections.rows import day_in_india
 from projections.status import pipeline_status
@@ -105,5 +104,5 @@ def pipeline(request: Req, services: Injected) -> dict[str, Any]:
     settings = services.settings
     with services.pool.connection() as conn:
         return pipeline_status(
-            conn, settings.kafka_bootstrap, settings.kafka_topic, GROUP, services.app.clock()
+            conn, settings.kafka_topic, settings.kafka_group, services.app.clock()
         )

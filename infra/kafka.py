@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
@@ -35,6 +36,7 @@ def producer(bootstrap: str) -> KafkaProducer:
         max_in_flight_requests_per_connection=1,
         linger_ms=2,
         client_id="sampark-relay",
+        enable_idempotence=False,
     )
 
 
@@ -46,16 +48,42 @@ def consumer(
     Tansu holds a group join for about the session timeout, so the embedded stack uses a
     short one (1 s); Apache Kafka refuses less than its `group.min.session.timeout.ms`.
     """
+    extra.setdefault("auto_offset_reset", "earliest")
     return KafkaConsumer(
         bootstrap_servers=bootstrap,
         group_id=group,
         enable_auto_commit=False,
-        auto_offset_reset="earliest",
         session_timeout_ms=session_timeout_ms,
         heartbeat_interval_ms=max(100, session_timeout_ms // 4),
         max_poll_records=500,
         **extra,
     )
+
+
+def holds(bootstrap: str, topic: str, acked: dict[int, int], timeout: float = 5.0) -> bool:
+    """Whether the broker still holds the last message acknowledged in each partition.
+
+    Read, not asked: Tansu's ListOffsets answers with the start of the last record batch,
+    not the end of the log, so an end offset from it cannot be trusted.
+    """
+    reader = consumer(bootstrap, None, auto_offset_reset="earliest")
+    try:
+        partitions = [TopicPartition(topic, p) for p in acked]
+        reader.assign(partitions)
+        for tp in partitions:
+            reader.seek(tp, acked[tp.partition])
+        waiting = set(partitions)
+        deadline = time.monotonic() + timeout
+        while waiting and time.monotonic() < deadline:
+            for tp, records in reader.poll(timeout_ms=200).items():
+                if tp in waiting and records:
+                    if records[0].offset != acked[tp.partition]:
+                        return False
+                    waiting.discard(tp)
+                    reader.pause(tp)
+        return not waiting
+    finally:
+        reader.close()
 
 
 def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:

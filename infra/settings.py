@@ -15,6 +15,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str | None = None  # None: start the embedded PostgreSQL
     kafka_bootstrap: str | None = None  # None: start the embedded broker
     kafka_topic: str = "sampark.complaints"
+    kafka_group: str = "sampark-read-models"  # the projectors' consumer group
     kafka_partitions: int = 6
     kafka_session_timeout_ms: int | None = None  # default: 1000 embedded, 10000 otherwise
     home: str = ".sampark"  # embedded data, blobs and logs live here

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from kafka import ConsumerRebalanceListener, TopicPartition
@@ -24,6 +25,16 @@ from projections.worker import Worker
 
 log = logging.getLogger(__name__)
 GROUP = "sampark-read-models"
+EPOCH_CHECK_SECONDS = 1.0
+
+
+def relay_epoch(conn: Any, topic: str) -> int:
+    found = (
+        conn.execute("SELECT epoch FROM sampark.relay_state WHERE topic = %s", (topic,)).fetchone()
+        if conn.execute("SELECT to_regclass('sampark.relay_state')").fetchone()[0]
+        else None
+    )
+    return int(found[0]) if found else 0
 
 
 class Projector(Worker):
@@ -59,14 +70,36 @@ class Projector(Worker):
                 self.bootstrap, self.group, session_timeout_ms=self.session_timeout_ms
             )
             consumer.subscribe([self.topic], listener=_SeekToStored(self, consumer, pool))
+            checked = 0.0
             try:
                 while not self.stopping.is_set():
+                    if time.monotonic() - checked > EPOCH_CHECK_SECONDS:
+                        with pool.connection() as conn:
+                            self.follow_relay_epoch(conn, consumer)
+                        checked = time.monotonic()
                     batch = consumer.poll(timeout_ms=self.poll_ms)
                     if batch:
                         with pool.connection() as conn:
                             self.apply_batch(conn, consumer, batch)
             finally:
                 consumer.close()
+
+    def follow_relay_epoch(self, conn: Any, consumer: Any) -> None:
+        """When the relay started over on a new topic, read each partition from its start.
+
+        The relay records its new epoch before it publishes anything in it, so a projector
+        never waits at an offset the new topic may never reach.
+        """
+        epoch = relay_epoch(conn, self.topic)
+        for tp in consumer.assignment():
+            if self.epochs.get(tp.partition, 0) < epoch:
+                log.warning(
+                    "projector: relay epoch %d; reading partition %d from its start",
+                    epoch,
+                    tp.partition,
+                )
+                consumer.seek(tp, 0)
+                self.epochs[tp.partition] = epoch
 
     def apply_batch(
         self, conn: Any, consumer: Any, batch: dict[TopicPartition, list[Any]]
@@ -120,8 +153,11 @@ class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
     def on_partitions_assigned(self, assigned: Any) -> None:
         with self.pool.connection() as conn:
             stored = ReadModels(conn, LIVE).offsets(self.projector.group, self.projector.topic)
+            current = relay_epoch(conn, self.projector.topic)
         for tp in assigned:
             offset, epoch = stored.get(tp.partition, (0, 0))
+            if epoch < current:  # saved for a topic the broker has since lost
+                offset, epoch = 0, current
             self.consumer.seek(tp, offset)
             self.projector.epochs[tp.partition] = epoch
         log.info("projector: assigned %s", sorted(tp.partition for tp in assigned))

@@ -103,10 +103,8 @@ class Relay(Worker):
             return state
         if created:
             return self.start_over(conn, state, "the topic was missing")
-        ends = kafka.end_offsets(self.bootstrap, self.topic)
-        for partition, offset in state.acked.items():
-            if ends.get(partition, 0) <= offset:
-                return self.start_over(conn, state, f"partition {partition} lost messages")
+        if not kafka.holds(self.bootstrap, self.topic, state.acked):
+            return self.start_over(conn, state, "the broker lost acknowledged messages")
         return state
 
     # --- the loop -----------------------------------------------------------------------

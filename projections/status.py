@@ -1,4 +1,9 @@
-"""How far behind the event store the read side is: relay and projector lag."""
+"""How far behind the event store the read side is: relay and projector lag.
+
+The topic's end is taken from what the broker acknowledged to the relay (kept in PostgreSQL
+beside its position), not asked of the broker: the relay is the topic's only writer, and
+Tansu's ListOffsets answers with the start of the last record batch rather than the log's end.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,6 @@ from typing import Any
 import msgspec
 import psycopg
 
-from infra import kafka
 from projections.relay import EVENTS_TABLE
 from projections.store import LIVE
 
@@ -21,18 +25,21 @@ def _seconds(now: datetime, then: datetime | None) -> float:
     return round(max(0.0, (now - then).total_seconds()), 3) if then else 0.0
 
 
+def _exists(conn: psycopg.Connection[Any], table: str) -> bool:
+    found = conn.execute("SELECT to_regclass(%s)", (table,)).fetchone()
+    return found is not None and found[0] is not None
+
+
 def pipeline_status(
-    conn: psycopg.Connection[Any], bootstrap: str | None, topic: str, group: str, now: datetime
+    conn: psycopg.Connection[Any], topic: str, group: str, now: datetime
 ) -> dict[str, Any]:
     head = conn.execute(f"SELECT coalesce(max(notification_id), 0) FROM {EVENTS_TABLE}").fetchone()
-    relay = (
-        conn.execute(
-            "SELECT position, epoch, updated_at FROM sampark.relay_state WHERE topic = %s", (topic,)
+    relay = None
+    if _exists(conn, "sampark.relay_state"):
+        relay = conn.execute(
+            "SELECT position, epoch, acked FROM sampark.relay_state WHERE topic = %s", (topic,)
         ).fetchone()
-        if _exists(conn, "sampark.relay_state")
-        else None
-    )
-    position = relay[0] if relay else 0
+    position, epoch, acked = relay if relay else (0, None, {})
     behind = conn.execute(
         f"SELECT count(*), min(notification_id) FROM {EVENTS_TABLE} WHERE notification_id > %s",
         (position,),
@@ -45,55 +52,54 @@ def pipeline_status(
         ).fetchone()
         oldest = msgspec.json.decode(bytes(state[0]), type=_Stamp).timestamp if state else None
 
-    stored = (
-        conn.execute(
-            f"SELECT partition, next_offset, last_event_time FROM {LIVE}.offsets "
-            "WHERE consumer_group = %s AND topic = %s",
-            (group, topic),
-        ).fetchall()
-        if _exists(conn, f"{LIVE}.offsets")
-        else []
-    )
-    ends: dict[int, int] = {}
-    if bootstrap:
-        try:
-            ends = kafka.end_offsets(bootstrap, topic)
-        except Exception:  # the broker is down: say so, with what PostgreSQL knows
-            ends = {}
+    stored: dict[int, tuple[int, int, datetime | None]] = {}
+    if _exists(conn, f"{LIVE}.offsets"):
+        stored = {
+            p: (o, e, t)
+            for p, o, e, t in conn.execute(
+                f"SELECT partition, next_offset, relay_epoch, last_event_time FROM {LIVE}.offsets "
+                "WHERE consumer_group = %s AND topic = %s",
+                (group, topic),
+            )
+        }
     partitions = []
     lag_seconds = 0.0
-    for partition in sorted(set(ends) | {p for p, _, _ in stored}):
-        applied = next(((o, t) for p, o, t in stored if p == partition), (0, None))
-        end = ends.get(partition)
-        lag = max(0, end - applied[0]) if end is not None else None
-        if lag:
-            lag_seconds = max(lag_seconds, _seconds(now, applied[1]))
-        partitions.append({"partition": partition, "applied": applied[0], "end": end, "lag": lag})
+    for partition in sorted({int(p) for p in acked} | set(stored)):
+        end = acked[str(partition)] + 1 if str(partition) in acked else 0
+        applied, applied_epoch, last_time = stored.get(partition, (0, None, None))
+        same_topic = applied_epoch == epoch or end == 0
+        lag = max(0, end - applied) if same_topic else None
+        if lag or lag is None:
+            lag_seconds = max(lag_seconds, _seconds(now, last_time or oldest))
+        partitions.append(
+            {
+                "partition": partition,
+                "end": end,
+                "applied": applied,
+                "lag": lag,
+                "projector_epoch": applied_epoch,
+            }
+        )
     gaps = (
         conn.execute(f"SELECT count(*) FROM {LIVE}.gaps").fetchone()
         if _exists(conn, f"{LIVE}.gaps")
         else (0,)
     )
+    unknown = any(p["lag"] is None for p in partitions)
     return {
         "event_store_head": head[0],
         "relay": {
             "position": position,
-            "epoch": relay[1] if relay else None,
+            "epoch": epoch,
             "lag_events": behind[0],
             "lag_seconds": _seconds(now, oldest),
         },
         "projector": {
             "group": group,
             "topic": topic,
-            "broker_reachable": bool(ends) if bootstrap else None,
             "partitions": partitions,
-            "lag_events": sum(p["lag"] or 0 for p in partitions),
+            "lag_events": None if unknown else sum(p["lag"] for p in partitions),
             "lag_seconds": lag_seconds,
             "gaps": gaps[0] if gaps else 0,
         },
     }
-
-
-def _exists(conn: psycopg.Connection[Any], table: str) -> bool:
-    found = conn.execute("SELECT to_regclass(%s)", (table,)).fetchone()
-    return found is not None and found[0] is not None

@@ -25,7 +25,7 @@ from infra.cli import DEFAULT_DIRECTORY, load_directory
 from infra.embedded import EmbeddedPostgres, database_url
 from infra.settings import Settings
 from infra.tokens import mint
-from projections.projector import GROUP, Projector
+from projections.projector import Projector
 from projections.relay import Relay
 from projections.status import pipeline_status
 from tests.support import TurnableClock
@@ -103,6 +103,7 @@ def settings(tmp_path: Path, database: str, broker: str) -> Settings:
         max_upload_bytes=64 * 1024,
         kafka_bootstrap=broker,
         kafka_topic=f"complaints.{conninfo_to_dict(database)['dbname']}",
+        kafka_group=f"read-models.{conninfo_to_dict(database)['dbname']}",
         kafka_partitions=3,
         kafka_session_timeout_ms=1000,
     )
@@ -126,11 +127,18 @@ def client(services: Services) -> Iterator[TestClient]:  # type: ignore[type-arg
 class Pipeline:
     """The relay and a projector, running in threads for one test's database and topic."""
 
-    def __init__(self, settings: Settings, database: str) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        database: str,
+        *,
+        relay_class: type[Relay] = Relay,
+        projector: Projector | None = None,
+    ) -> None:
         assert settings.kafka_bootstrap is not None
         self.database = database
         self.settings = settings
-        self.relay = Relay(
+        self.relay = relay_class(
             database,
             settings.kafka_bootstrap,
             topic=settings.kafka_topic,
@@ -139,8 +147,12 @@ class Pipeline:
         )
         self.projectors: list[Projector] = []
         self.threads: list[threading.Thread] = []
-        self._start(self.relay.run_until_stopped)
-        self.add_projector()
+        self._start(lambda: self.relay.run_until_stopped(backoff=0.1))
+        try:
+            self.add_projector(projector)
+        except BaseException:
+            self.stop()
+            raise
 
     def _start(self, target: Any) -> None:
         thread = threading.Thread(target=target, daemon=True)
@@ -153,11 +165,12 @@ class Pipeline:
             self.database,
             self.settings.kafka_bootstrap,
             topic=self.settings.kafka_topic,
+            group=self.settings.kafka_group,
             poll_ms=50,
             session_timeout_ms=self.settings.kafka_session_timeout_ms or 1000,
         )
         self.projectors.append(projector)
-        self._start(projector.run_until_stopped)
+        self._start(lambda: projector.run_until_stopped(backoff=0.1))
         assert projector.assigned.wait(30), "the projector never got its partitions"
         return projector
 
@@ -167,16 +180,10 @@ class Pipeline:
         while True:
             with psycopg.connect(self.database) as conn:
                 status = pipeline_status(
-                    conn,
-                    self.settings.kafka_bootstrap,
-                    self.settings.kafka_topic,
-                    GROUP,
-                    datetime.now(UTC),
+                    conn, self.settings.kafka_topic, self.settings.kafka_group, datetime.now(UTC)
                 )
             caught_up = (
-                status["relay"]["lag_events"] == 0
-                and status["projector"]["lag_events"] == 0
-                and all(p["end"] is not None for p in status["projector"]["partitions"])
+                status["relay"]["lag_events"] == 0 and status["projector"]["lag_events"] == 0
             )
             if caught_up:
                 return status
