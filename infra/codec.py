@@ -33,17 +33,20 @@ class MsgspecTranscoder(Transcoder):
 
 
 @cache
-def _schema(event_class: type[Any]) -> msgspec.json.Decoder[Any]:
+def stored_struct(event_class: type[Any]) -> type[msgspec.Struct]:
+    """The stored shape of an event class: its own fields, typed by its annotations."""
     hints = typing.get_type_hints(event_class)
     fields = [
         (f.name, hints[f.name])
         for f in dataclasses.fields(event_class)
         if f.name not in _ENVELOPE_FIELDS
     ]
-    struct = msgspec.defstruct(
-        f"Stored{event_class.__qualname__}", fields, forbid_unknown_fields=False
-    )
-    return msgspec.json.Decoder(struct)
+    return msgspec.defstruct(event_class.__name__, fields, forbid_unknown_fields=False)
+
+
+@cache
+def _schema(event_class: type[Any]) -> msgspec.json.Decoder[Any]:
+    return msgspec.json.Decoder(stored_struct(event_class))
 
 
 class MsgspecMapper(Mapper[UUID]):

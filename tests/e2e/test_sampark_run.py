@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -82,6 +83,33 @@ def test_sampark_run_files_a_complaint_with_the_printed_curl(
             headers={"Authorization": f"Bearer {officer}"},
         )
         assert [e["type"] for e in timeline.json()["events"]] == ["Filed", "Assigned"]
+
+        # Within moments the complaint is in search and on the collector's dashboard.
+        collector = mint(DEVELOPMENT_SECRET, role="collector", sub="dm", district="JAI")
+        seen: list[Any] = []
+        deadline = time.monotonic() + 10
+        while not seen and time.monotonic() < deadline:
+            seen = httpx.get(
+                f"http://127.0.0.1:{port}/v1/complaints",
+                params={"district": "JAI"},
+                headers={"Authorization": f"Bearer {collector}"},
+            ).json()["items"]
+            time.sleep(0.1)
+        assert [c["id"] for c in seen] == [answer["id"]]
+        dashboard = httpx.get(
+            f"http://127.0.0.1:{port}/v1/dashboards/districts",
+            headers={"Authorization": f"Bearer {collector}"},
+        ).json()
+        assert dashboard["rows"][0]["registered"] == 1
+        verified = subprocess.run(
+            [sys.executable, "-m", "infra.cli", "projections", "verify"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert verified.returncode == 0, verified.stdout + verified.stderr
     finally:
         process.send_signal(stop)
         code = process.wait(timeout=30)

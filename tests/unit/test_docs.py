@@ -32,3 +32,9 @@ def test_every_event_and_field_is_documented() -> None:
         for field in dataclasses.fields(event):  # type: ignore[arg-type]
             if field.name not in ENVELOPE:
                 assert f"`{field.name}`" in row, f"{event.__name__}.{field.name} is not documented"
+
+
+def test_the_json_schemas_in_the_document_are_the_current_ones() -> None:
+    from scripts.event_schemas import schemas
+
+    assert schemas().strip() in DOC, "run: python scripts/event_schemas.py, paste into docs"
