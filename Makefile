@@ -25,6 +25,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.filing
+	$(BIN)/python -m bench.read_side
 
 clean:
 	rm -rf $(VENV) .sampark .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,180 @@
+"""Read-side benchmark: command accepted -> visible in the read model, and rebuild speed.
+
+Starts the embedded PostgreSQL and broker (or uses `SAMPARK_DATABASE_URL` /
+`SAMPARK_KAFKA_BOOTSTRAP`), runs `sampark relay` and `sampark projector` as their own
+processes, files complaints at a steady rate with one client, and watches the read model
+(polling every 5 ms) for the moment each one appears. Then times `rebuild` over the store.
+
+    .venv/bin/python -m bench.read_side --rate 100 --seconds 30
+
+Writes bench/results/read_side.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from api.services import open_services
+from domain.values import Channel, Complainant, Identity, Role
+from infra.broker import EmbeddedBroker
+from infra.cli import DEFAULT_DIRECTORY, load_directory
+from infra.embedded import EmbeddedPostgres, database_url
+from infra.settings import Settings
+from projections.rebuild import rebuild
+
+RESULTS = Path(__file__).parent / "results" / "read_side.json"
+OPERATOR = Identity(id="bench-operator", role=Role.OPERATOR)
+DISTRICTS = ["JAI", "JOD", "KOT", "UDR", "AJM", "BKN", "ALW", "SIK"]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+class Watcher(threading.Thread):
+    """Notes when each complaint first appears in the read model."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.url = url
+        self.seen: dict[Any, float] = {}
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            while not self.stopping.is_set():
+                rows = conn.execute(
+                    "SELECT id FROM read.complaints "
+                    "WHERE last_event_at > now() - interval '1 minute'"
+                ).fetchall()
+                now = time.perf_counter()
+                for (complaint_id,) in rows:
+                    self.seen.setdefault(complaint_id, now)
+                time.sleep(0.005)
+
+
+def main() -> None:  # noqa: PLR0915
+    options = argparse.ArgumentParser(description=__doc__)
+    options.add_argument("--rate", type=float, default=100.0, help="commands per second")
+    options.add_argument("--seconds", type=float, default=30.0)
+    args = options.parse_args()
+
+    home = tempfile.mkdtemp(prefix="sampark-bench-read-")
+    server_url = os.environ.get("SAMPARK_DATABASE_URL")
+    embedded = None if server_url else EmbeddedPostgres(Path(home) / "pg", temporary=True)
+    server_url = server_url or embedded.url  # type: ignore[union-attr]
+    bootstrap = os.environ.get("SAMPARK_KAFKA_BOOTSTRAP")
+    broker = None if bootstrap else EmbeddedBroker()
+    bootstrap = bootstrap or broker.bootstrap  # type: ignore[union-attr]
+    workers: list[subprocess.Popen[bytes]] = []
+    try:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute('DROP DATABASE IF EXISTS "sampark_bench_read" WITH (FORCE)')
+            conn.execute('CREATE DATABASE "sampark_bench_read"')
+        url = database_url(server_url, "sampark_bench_read")
+        services = open_services(Settings(home=home), url)
+        load_directory(services, DEFAULT_DIRECTORY)
+        env = os.environ | {
+            "SAMPARK_DATABASE_URL": url,
+            "SAMPARK_KAFKA_BOOTSTRAP": bootstrap,
+            "SAMPARK_KAFKA_SESSION_TIMEOUT_MS": "1000",
+            "SAMPARK_HOME": home,
+        }
+        for command in ("relay", "projector"):
+            workers.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "infra.cli", command],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+        time.sleep(3)  # the projector joins its group
+
+        watcher = Watcher(url)
+        watcher.start()
+        accepted: dict[Any, float] = {}
+        interval = 1.0 / args.rate
+        started = time.perf_counter()
+        n = 0
+        while time.perf_counter() - started < args.seconds:
+            due = started + n * interval
+            if (wait := due - time.perf_counter()) > 0:
+                time.sleep(wait)
+            complaint = services.app.file_complaint(
+                by=OPERATOR,
+                complainant=Complainant(name="Bench", mobile=f"9{n:09d}"),
+                district=DISTRICTS[n % len(DISTRICTS)],
+                department="PHED",
+                category="water-supply",
+                subject="No water supply",
+                description="Taps dry since Monday.",
+                channel=Channel.HELPLINE_181,
+            )
+            accepted[complaint.id] = time.perf_counter()
+            n += 1
+        achieved = n / (time.perf_counter() - started)
+        deadline = time.monotonic() + 30
+        while (
+            len(watcher.seen.keys() & accepted.keys()) < len(accepted)
+            and time.monotonic() < deadline
+        ):
+            time.sleep(0.05)
+        watcher.stopping.set()
+        lags = [(watcher.seen[i] - t) * 1000 for i, t in accepted.items() if i in watcher.seen]
+        missing = len(accepted) - len(lags)
+
+        for worker in workers:
+            worker.terminate()
+            worker.wait(timeout=15)
+        workers.clear()
+        services.close()
+
+        began = time.perf_counter()
+        done = rebuild(url)
+        rebuild_seconds = time.perf_counter() - began
+    finally:
+        for worker in workers:
+            worker.kill()
+        if broker:
+            broker.stop()
+        if embedded:
+            embedded.stop()
+
+    result = {
+        "lag": {
+            "commands": n,
+            "rate_asked": args.rate,
+            "rate_achieved": round(achieved, 1),
+            "p50_ms": round(statistics.median(lags), 1),
+            "p99_ms": round(percentile(lags, 0.99), 1),
+            "max_ms": round(max(lags), 1),
+            "never_seen": missing,
+            "watch_interval_ms": 5,
+        },
+        "rebuild": {
+            "events": done.applied,
+            "seconds": round(rebuild_seconds, 2),
+            "events_per_second": round(done.applied / rebuild_seconds, 1),
+        },
+    }
+    print(json.dumps(result, indent=2))
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
