@@ -35,6 +35,8 @@ def producer(bootstrap: str) -> KafkaProducer:
         retries=5,
         max_in_flight_requests_per_connection=1,
         linger_ms=2,
+        max_block_ms=5000,  # a lost topic fails the send soon, and the relay starts over
+        request_timeout_ms=10_000,
         client_id="sampark-relay",
         enable_idempotence=False,
     )
