@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -32,21 +31,28 @@ class MsgspecTranscoder(Transcoder):
         return msgspec.json.decode(data)
 
 
-@cache
-def stored_struct(event_class: type[Any]) -> type[msgspec.Struct]:
+_structs: dict[Any, type[msgspec.Struct]] = {}
+_decoders: dict[Any, msgspec.json.Decoder[Any]] = {}
+
+
+def stored_struct(event_class: Any) -> type[msgspec.Struct]:
     """The stored shape of an event class: its own fields, typed by its annotations."""
-    hints = typing.get_type_hints(event_class)
-    fields = [
-        (f.name, hints[f.name])
-        for f in dataclasses.fields(event_class)
-        if f.name not in _ENVELOPE_FIELDS
-    ]
-    return msgspec.defstruct(event_class.__name__, fields, forbid_unknown_fields=False)
+    if (found := _structs.get(event_class)) is None:
+        hints = typing.get_type_hints(event_class)
+        fields = [
+            (f.name, hints[f.name])
+            for f in dataclasses.fields(event_class)
+            if f.name not in _ENVELOPE_FIELDS
+        ]
+        found = msgspec.defstruct(event_class.__name__, fields, forbid_unknown_fields=False)
+        _structs[event_class] = found
+    return found
 
 
-@cache
-def _schema(event_class: type[Any]) -> msgspec.json.Decoder[Any]:
-    return msgspec.json.Decoder(stored_struct(event_class))
+def _schema(event_class: Any) -> msgspec.json.Decoder[Any]:
+    if (found := _decoders.get(event_class)) is None:
+        found = _decoders[event_class] = msgspec.json.Decoder(stored_struct(event_class))
+    return found
 
 
 class MsgspecMapper(Mapper[UUID]):
