@@ -28,6 +28,19 @@ GROUP = "sampark-read-models"
 EPOCH_CHECK_SECONDS = 1.0
 
 
+class TopicStartedOver(Exception):
+    """The relay started a new epoch on a new topic while this consumer was reading."""
+
+
+def group_for(group: str, epoch: int) -> str:
+    """The consumer group that reads the topic of a relay epoch.
+
+    A topic the broker lost and the relay filled again is read by a group of its own: a fresh
+    group starts from the first offset, and no member of the old one can hold it up.
+    """
+    return group if epoch <= 1 else f"{group}.epoch{epoch}"
+
+
 def relay_epoch(conn: Any, topic: str) -> int:
     found = (
         conn.execute("SELECT epoch FROM sampark.relay_state WHERE topic = %s", (topic,)).fetchone()
@@ -59,6 +72,8 @@ class Projector(Worker):
         self.epochs: dict[int, int] = {}  # partition -> relay epoch being read
         self.totals = Applied()
         self.assigned = threading.Event()
+        self.relay_epoch_seen = 0
+        self.current_group = group
 
     def run(self) -> None:
         with ConnectionPool(
@@ -66,11 +81,13 @@ class Projector(Worker):
         ) as pool:
             with pool.connection() as conn, conn.transaction():
                 migrate(conn)
+                self.relay_epoch_seen = relay_epoch(conn, self.topic)
+            self.current_group = group_for(self.group, self.relay_epoch_seen)
             consumer = kafka.consumer(
-                self.bootstrap, self.group, session_timeout_ms=self.session_timeout_ms
+                self.bootstrap, self.current_group, session_timeout_ms=self.session_timeout_ms
             )
             consumer.subscribe([self.topic], listener=_SeekToStored(self, consumer, pool))
-            checked = 0.0
+            checked = time.monotonic()
             try:
                 while not self.stopping.is_set():
                     if time.monotonic() - checked > EPOCH_CHECK_SECONDS:
@@ -88,9 +105,14 @@ class Projector(Worker):
         """When the relay started over on a new topic, read each partition from its start.
 
         The relay records its new epoch before it publishes anything in it, so a projector
-        never waits at an offset the new topic may never reach.
+        never waits at an offset the new topic may never reach. If the epoch changes while this
+        consumer runs, the broker was lost under it: start again with a fresh consumer and a
+        fresh group membership rather than trust the old one to recover.
         """
         epoch = relay_epoch(conn, self.topic)
+        if group_for(self.group, epoch) != self.current_group:
+            raise TopicStartedOver(f"the relay moved to epoch {epoch}")
+        self.relay_epoch_seen = epoch
         for tp in consumer.assignment():
             if self.epochs.get(tp.partition, 0) < epoch:
                 log.warning(
@@ -136,7 +158,7 @@ class Projector(Worker):
         return applied
 
     def save_offsets(self, models: ReadModels, offsets: dict[int, tuple[int, int, Any]]) -> None:
-        models.save_offsets(self.group, self.topic, offsets)
+        models.save_offsets(self.current_group, self.topic, offsets)
 
 
 class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -152,7 +174,9 @@ class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
 
     def on_partitions_assigned(self, assigned: Any) -> None:
         with self.pool.connection() as conn:
-            stored = ReadModels(conn, LIVE).offsets(self.projector.group, self.projector.topic)
+            stored = ReadModels(conn, LIVE).offsets(
+                self.projector.current_group, self.projector.topic
+            )
             current = relay_epoch(conn, self.projector.topic)
         for tp in assigned:
             offset, epoch = stored.get(tp.partition, (0, 0))

@@ -13,6 +13,7 @@ from typing import Any
 import msgspec
 import psycopg
 
+from projections.projector import group_for
 from projections.relay import EVENTS_TABLE
 from projections.store import LIVE
 
@@ -52,6 +53,7 @@ def pipeline_status(
         ).fetchone()
         oldest = msgspec.json.decode(bytes(state[0]), type=_Stamp).timestamp if state else None
 
+    group = group_for(group, epoch or 1)
     stored: dict[int, tuple[int, int, datetime | None]] = {}
     if _exists(conn, f"{LIVE}.offsets"):
         stored = {
