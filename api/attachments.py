@@ -80,7 +80,8 @@ class AttachmentController(Controller):
             )
         if media_type_of(content) != declared:
             raise Problem(415, f"the file's content is not {declared}", field="file")
-        filename = (data.filename or "upload").replace("/", "_").replace("\\", "_")[:255]
+        filename = (data.filename or "upload").replace("/", "_").replace("\\", "_")
+        filename = filename.replace("\x00", "")[:255] or "upload"
         digest = hashlib.sha256()
         for part in (content, declared.encode(), filename.encode()):
             digest.update(part)

@@ -264,7 +264,9 @@ class ComplaintController(Controller):
         filed_from: FromQuery[datetime | None] = None,
         filed_to: FromQuery[datetime | None] = None,
         overdue: FromQuery[bool | None] = None,
-        q: Annotated[str | None, QueryParameter(min_length=1, max_length=200)] = None,
+        q: Annotated[
+            str | None, QueryParameter(min_length=1, max_length=200, pattern=schemas.TEXT)
+        ] = None,
         cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> schemas.ComplaintPage:

@@ -14,11 +14,14 @@ from domain.values import Channel, Outcome, Priority, Role, Status
 Mobile = Annotated[
     str, Meta(pattern=r"^[6-9][0-9]{9}$", description="Ten-digit Indian mobile number")
 ]
-Name = Annotated[str, Meta(min_length=1, max_length=200)]
+# PostgreSQL text cannot hold NUL: refuse it at the door, naming the field, rather than fail
+# (with a 500, or in the projector) when the row is written.
+TEXT = r"^[^\x00]*$"
+Name = Annotated[str, Meta(min_length=1, max_length=200, pattern=TEXT)]
 Code = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
-ShortText = Annotated[str, Meta(min_length=1, max_length=300)]
-LongText = Annotated[str, Meta(min_length=1, max_length=10_000)]
-Reason = Annotated[str, Meta(min_length=1, max_length=2_000)]
+ShortText = Annotated[str, Meta(min_length=1, max_length=300, pattern=TEXT)]
+LongText = Annotated[str, Meta(min_length=1, max_length=10_000, pattern=TEXT)]
+Reason = Annotated[str, Meta(min_length=1, max_length=2_000, pattern=TEXT)]
 Sha256 = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$")]
 Version = Annotated[int, Meta(ge=1)]
 
@@ -33,14 +36,17 @@ class Base(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 class ComplainantIn(Base):
     name: Name
     mobile: Mobile
-    email: Annotated[str, Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)] | None = None
-    address: Annotated[str, Meta(max_length=1_000)] | None = None
+    email: (
+        Annotated[str, Meta(pattern=r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$", max_length=254)]
+        | None
+    ) = None
+    address: Annotated[str, Meta(max_length=1_000, pattern=TEXT)] | None = None
 
 
 class AttachmentRef(Base):
     sha256: Sha256
-    filename: Annotated[str, Meta(min_length=1, max_length=255)]
-    media_type: Annotated[str, Meta(min_length=3, max_length=100)]
+    filename: Annotated[str, Meta(min_length=1, max_length=255, pattern=TEXT)]
+    media_type: Annotated[str, Meta(min_length=3, max_length=100, pattern=TEXT)]
     size: Annotated[int, Meta(ge=1)]
 
 
@@ -82,12 +88,12 @@ class Resolve(Base):
 class GiveFeedback(Base):
     satisfied: bool
     rating: Annotated[int, Meta(ge=1, le=5)]
-    comment: Annotated[str, Meta(max_length=2_000)] | None = None
+    comment: Annotated[str, Meta(max_length=2_000, pattern=TEXT)] | None = None
     expected_version: Version | None = None
 
 
 class Remind(Base):
-    note: Annotated[str, Meta(max_length=2_000)] | None = None
+    note: Annotated[str, Meta(max_length=2_000, pattern=TEXT)] | None = None
     expected_version: Version | None = None
 
 

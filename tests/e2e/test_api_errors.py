@@ -248,3 +248,16 @@ def test_state_takes_exactly_one_of_version_or_a_zoned_time(client: Client, toke
     )
     problem(client.get(url, params={"version": 99}, headers=headers), 404)
     problem(client.get(url, params={"at": "2020-01-01T00:00:00Z"}, headers=headers), 404)
+
+
+def test_a_nul_character_is_refused_naming_the_field(client: Client, tokens: Tokens) -> None:
+    answer = client.post(
+        "/v1/complaints",
+        json=water_complaint(new_mobile(), description="taps dry\u0000 since Monday"),
+        headers=tokens.headers(OPERATOR),
+    )
+    assert problem(answer, 400)["field"] == "description"
+    search = client.get(
+        "/v1/complaints", params={"q": "dry\u0000"}, headers=tokens.headers(OPERATOR)
+    )
+    assert problem(search, 400)["field"] == "q"
