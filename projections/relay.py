@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 COMPLAINT_EVENT_TOPIC = "domain.events:"
 EVENTS_TABLE = "sampark_events"
 NOTIFY_CHANNEL = "sampark_events"
+RELAY_LOCK = 7210004
 
 STATE_SQL = """
 CREATE SCHEMA IF NOT EXISTS sampark;
@@ -109,6 +110,19 @@ class Relay(Worker):
 
     # --- the loop -----------------------------------------------------------------------
 
+    def wait_to_be_the_relay(self, conn: psycopg.Connection[Any]) -> bool:
+        """One relay per topic publishes; another waits, ready to take over when it dies.
+
+        The lock belongs to this connection's session, so a crashed relay releases it."""
+        while not self.stopping.is_set():
+            found = conn.execute(
+                "SELECT pg_try_advisory_lock(%s, hashtext(%s))", (RELAY_LOCK, self.topic)
+            ).fetchone()
+            if found and found[0]:
+                return True
+            self.stopping.wait(self.idle_wait)
+        return False
+
     def fetch(self, conn: psycopg.Connection[Any], after: int) -> list[tuple[Any, ...]]:
         return conn.execute(
             f"SELECT notification_id, originator_id, originator_version, topic, state "
@@ -140,6 +154,8 @@ class Relay(Worker):
             psycopg.connect(self.database_url, autocommit=True) as conn,
             psycopg.connect(self.database_url, autocommit=True) as listener,
         ):
+            if not self.wait_to_be_the_relay(conn):
+                return
             state = self.check_topic(conn, self.load_state(conn))
             listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
             producer = kafka.producer(self.bootstrap)

@@ -216,3 +216,32 @@ def test_verify_finds_a_row_and_a_counter_changed_by_hand(
 def _fresh_crash_flags() -> None:
     RelayThatDiesBeforeSavingItsPlace.crashed = False
     ProjectorThatDiesMidBatch.crashes = 0
+
+
+def test_a_second_relay_waits_and_takes_over_when_the_first_stops(
+    services: Services, pipeline: Pipeline, settings: Settings, database: str
+) -> None:
+    import threading
+
+    assert settings.kafka_bootstrap is not None
+    standby = Relay(
+        database,
+        settings.kafka_bootstrap,
+        topic=settings.kafka_topic,
+        partitions=settings.kafka_partitions,
+        idle_wait=0.05,
+    )
+    thread = threading.Thread(target=standby.run_until_stopped, daemon=True)
+    thread.start()
+    try:
+        some_history(services, 6)
+        pipeline.settle()
+        assert standby.published == 0, "only one relay publishes"
+        pipeline.relay.stop()
+        some_history(services, 6)
+        settle_and_verify(pipeline, database)
+        assert standby.published > 0, "the standby took over"
+        assert registered(database) == 12
+    finally:
+        standby.stop()
+        thread.join(timeout=15)
