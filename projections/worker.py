@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 import threading
+from abc import ABC, abstractmethod
 
 log = logging.getLogger(__name__)
 
 
-class Worker:
+class Worker(ABC):
     stopping: threading.Event
 
+    @abstractmethod
     def run(self) -> None:
-        raise NotImplementedError
+        """One life of the loop: returns when stopped, raises when something failed."""
 
     def stop(self) -> None:
         self.stopping.set()

@@ -160,3 +160,42 @@ def test_the_timeline_and_time_travel_come_from_the_event_store(
     assert (between.version, between.level, between.holder) == (3, 2, "PHED-JAI-L2")
     assert services.app.complaint_as_of(complaint.id, filed_at).version == 2
     assert services.app.complaint(complaint.id).status == "resolved"
+
+
+def test_two_copies_of_one_keyed_request_racing_write_once_and_answer_alike(
+    settings: Settings, database: str
+) -> None:
+    from litestar import Response
+
+    from api.idempotency import run_once
+
+    clock = RacingClock(racers=2)
+    services = open_services(settings, database, clock=clock)
+    try:
+        complaint = file_water_complaint(services)
+        receipt = Receipt(principal="officer:ae", key="retry-7", request_hash="same-body")
+        clock.barrier = threading.Barrier(2)
+
+        def send() -> Response[Any]:
+            return run_once(
+                services.receipts,
+                receipt,
+                lambda r: services.app.comment(
+                    complaint.id, by=JAIPUR_WATER_OFFICER, text="site visited", **r
+                ),
+                lambda c: Response({"version": c.version}),
+                lambda _, version: Response({"version": version}),
+            )
+
+        with ThreadPoolExecutor(2) as pool:
+            answers = list(pool.map(lambda _: send(), range(2)))
+        clock.barrier = None
+
+        assert [a.content for a in answers] == [{"version": 3}, {"version": 3}]
+        assert sorted(a.headers.get("Idempotent-Replayed", "no") for a in answers) == [
+            "no",
+            "true",
+        ]
+        assert stored_versions(database, complaint) == [1, 2, 3]
+    finally:
+        services.close()
