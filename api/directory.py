@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -17,15 +17,39 @@ from api.idempotency import receipt_for, run_once
 from api.problems import Problem
 from api.schemas import ActorOut, Base, Code, Name
 from api.services import Services
-from domain.directory import Category, Chain, Department, Directory, District, Post, Route
+from domain.directory import (
+    Category,
+    Chain,
+    Department,
+    Directory,
+    District,
+    Holiday,
+    Post,
+    Route,
+)
 from domain.errors import Forbidden
+from domain.sla import DEFAULT_SLA, Sla, Unit
 from domain.values import Identity, Role
 from infra.codec import event_fields
 
 Req = Request[Identity, Any, Any]
 Injected = NamedDependency[Services]
 Level = Annotated[int, Meta(ge=1, le=4)]
-Days = Annotated[int, Meta(ge=1, le=365)]
+Amount = Annotated[int, Meta(ge=1, le=1_000_000)]
+
+
+class SlaIn(Base):
+    """Time allowed at L1..L4 in `unit`; CMO and VIP complaints get `urgent_factor` of it."""
+
+    allowed: Annotated[list[Amount], Meta(min_length=4, max_length=4)]
+    unit: Unit = Unit.CALENDAR_DAYS
+    urgent_factor: Annotated[float, Meta(gt=0, le=1)] = 0.5
+
+    def policy(self) -> Sla:
+        a = self.allowed
+        return Sla(
+            allowed=(a[0], a[1], a[2], a[3]), unit=self.unit, urgent_factor=self.urgent_factor
+        )
 
 
 class DistrictIn(Base):
@@ -38,13 +62,23 @@ class DepartmentIn(Base):
     code: Code
     name: Name
     default_category: Code
+    sla: SlaIn | None = None  # None: 7 calendar days at each level
 
 
 class CategoryIn(Base):
     department: Code
     code: Code
     name: Name
-    days_allowed: Annotated[list[Days], Meta(min_length=4, max_length=4)]
+    sla: SlaIn | None = None  # None: the department's
+
+
+class HolidayIn(Base):
+    day: date
+    name: Name
+
+
+class HolidayKey(Base):
+    day: date
 
 
 class PostIn(Base):
@@ -184,6 +218,11 @@ class DirectoryController(Controller):
         )
         return _filtered(items, department=department, district=district)
 
+    @get("/holidays", sync_to_thread=True, summary="The state's holidays (not working days)")
+    def holidays(self, services: Injected, year: FromQuery[int | None] = None) -> list[Holiday]:
+        items = sorted(services.app.directory().holidays.values(), key=lambda h: h.day)
+        return [h for h in items if year is None or h.day.year == year]
+
     @get("/timeline", sync_to_thread=True, summary="Every change to the directory: who, what, when")
     def timeline(self, request: Req, services: Injected) -> list[DirectoryEntry]:
         if request.user.role not in (Role.ADMIN, Role.AUDITOR):
@@ -218,7 +257,10 @@ class DirectoryController(Controller):
         self, request: Req, services: Injected, data: JSONBody[DepartmentIn]
     ) -> Response[Any]:
         department = Department(
-            code=data.code, name=data.name, default_category=data.default_category
+            code=data.code,
+            name=data.name,
+            default_category=data.default_category,
+            sla=data.sla.policy() if data.sla else DEFAULT_SLA,
         )
         return _change(
             services,
@@ -231,12 +273,11 @@ class DirectoryController(Controller):
     def define_category(
         self, request: Req, services: Injected, data: JSONBody[CategoryIn]
     ) -> Response[Any]:
-        days = data.days_allowed
         category = Category(
             department=data.department,
             code=data.code,
             name=data.name,
-            days_allowed=(days[0], days[1], days[2], days[3]),
+            sla=data.sla.policy() if data.sla else None,
         )
         return _change(
             services,
@@ -309,4 +350,27 @@ class DirectoryController(Controller):
         chain = Chain(department=data.department, district=data.district, posts=(p[0], p[1], p[2]))
         return _change(
             services, request, data, lambda d, at: d.set_chain(chain, request.user.actor, at)
+        )
+
+    @post("/holidays", sync_to_thread=True, summary="Declare a holiday")
+    def declare_holiday(
+        self, request: Req, services: Injected, data: JSONBody[HolidayIn]
+    ) -> Response[Any]:
+        holiday = Holiday(day=data.day, name=data.name)
+        return _change(
+            services,
+            request,
+            data,
+            lambda d, at: d.declare_holiday(holiday, request.user.actor, at),
+        )
+
+    @post("/holidays/cancel", sync_to_thread=True, summary="Cancel a holiday")
+    def cancel_holiday(
+        self, request: Req, services: Injected, data: JSONBody[HolidayKey]
+    ) -> Response[Any]:
+        return _change(
+            services,
+            request,
+            data,
+            lambda d, at: d.cancel_holiday(data.day, request.user.actor, at),
         )

@@ -9,27 +9,25 @@ transaction.
 
 from __future__ import annotations
 
-import copy
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol, cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from domain.access import check_filer
 from domain.complaint import Complaint
-from domain.directory import DIRECTORY_ID, Directory, DirectoryCreated, MasterData
-from domain.errors import Forbidden, NotFound, VersionConflict
-from domain.values import Actor, Attachment, Channel, Complainant, Identity, Outcome, Role
+from domain.directory_keeping import DirectoryKeeping
+from domain.errors import NotFound, VersionConflict
+from domain.values import Attachment, Channel, Complainant, Identity, Outcome, Role
 
 Clock = Callable[[], datetime]
-SYSTEM_ACTOR = Actor(id="sampark", role=Role.SYSTEM)
-DIRECTORY_BATCH = 100
+SYSTEM = Identity(id="scheduler", role=Role.SYSTEM)  # the actor of every automatic move
+AUTOMATIC_ATTEMPTS = 3
 
 
 class RegistrationNumbers(Protocol):
@@ -43,7 +41,7 @@ class Policy:
     feedback_window: timedelta = field(default=timedelta(days=7))
 
 
-class Sampark(Application[UUID]):
+class Sampark(DirectoryKeeping):
     name = "sampark"
 
     def __init__(
@@ -58,8 +56,6 @@ class Sampark(Application[UUID]):
         self.clock = clock
         self.registration_numbers = registration_numbers
         self.policy = policy or Policy()
-        self._directory: Directory | None = None
-        self._directory_lock = threading.Lock()
 
     # --- complaints: commands -----------------------------------------------------------
 
@@ -281,6 +277,67 @@ class Sampark(Application[UUID]):
             receipt,
         )
 
+    def record_review(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        note: str,
+        expected_version: int | None = None,
+        **receipt: Any,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            expected_version,
+            lambda c, at: c.record_review(by=by, note=note, at=at),
+            receipt,
+        )
+
+    # --- complaints: what the clock does (sent by the scheduler) ------------------------
+
+    def pass_deadlines(self, complaint_id: UUID) -> int:
+        """Escalate (or mark, or flag) for every deadline that has passed; the new events."""
+        return self._automatic(
+            complaint_id,
+            lambda c, at: c.pass_deadlines(by=SYSTEM, directory=self.directory(), at=at),
+        )
+
+    def warn_of_deadline(self, complaint_id: UUID, lead: timedelta) -> int:
+        return self._automatic(
+            complaint_id, lambda c, at: c.warn_of_deadline(by=SYSTEM, lead=lead, at=at)
+        )
+
+    def close_unanswered(self, complaint_id: UUID) -> int:
+        return self._automatic(complaint_id, lambda c, at: c.close_unanswered(by=SYSTEM, at=at))
+
+    def queue_for_review(self, complaint_id: UUID, day: date, rank: int) -> int:
+        return self._automatic(
+            complaint_id,
+            lambda c, at: c.queue_for_review(by=SYSTEM, day=day, rank=rank, at=at),
+        )
+
+    def _automatic(self, complaint_id: UUID, decide: Callable[[Complaint, datetime], None]) -> int:
+        """Let the complaint decide against its own state; on a lost race, decide again.
+
+        Returns the number of events recorded: 0 when there was nothing to do (the deadline
+        was met, another scheduler was first, the read model that suggested it was stale).
+        """
+        for _ in range(AUTOMATIC_ATTEMPTS):
+            complaint = self.complaint(complaint_id)
+            decide(complaint, self.clock())
+            new = len(complaint.pending_events)
+            if new == 0:
+                return 0
+            try:
+                self._save(complaint, {})
+            except VersionConflict:
+                continue
+            return new
+        raise VersionConflict(
+            f"complaint {complaint_id} kept changing; the next scan will try again",
+            current_version=_current_version(self, complaint_id),
+        )
+
     # --- complaints: reading from the event store ---------------------------------------
 
     def complaint(self, complaint_id: UUID, *, by: Identity | None = None) -> Complaint:
@@ -318,67 +375,6 @@ class Sampark(Application[UUID]):
         if not events:
             raise NotFound(f"no complaint {complaint_id}")
         return events
-
-    # --- the directory ------------------------------------------------------------------
-
-    def directory(self) -> Directory:
-        """The master data, brought up to date with any change saved since last asked.
-
-        The returned object is never changed afterwards (a change makes a new copy), so
-        concurrent readers are safe. Before any load the directory is empty.
-        """
-        return self._stored_directory() or Directory.create(SYSTEM_ACTOR, self.clock())
-
-    def _stored_directory(self) -> Directory | None:
-        with self._directory_lock:
-            current = self._directory
-            if current is None:
-                try:
-                    current = self.repository.get(DIRECTORY_ID)
-                except AggregateNotFoundError:
-                    return None
-            else:
-                newer = list(self.events.get(DIRECTORY_ID, gt=current.version))
-                if newer:
-                    current = copy.deepcopy(current)
-                    for event in newer:
-                        event.mutate(current)  # type: ignore[attr-defined]
-            self._directory = current
-            return current
-
-    def _directory_to_change(self, by: Identity, at: datetime) -> Directory:
-        if by.role != Role.ADMIN:
-            raise Forbidden("only an admin changes the directory")
-        current = self._stored_directory()
-        return copy.deepcopy(current) if current else Directory.create(by.actor, at)
-
-    def change_directory(
-        self, by: Identity, change: Callable[[Directory, datetime], object], **receipt: Any
-    ) -> Directory:
-        """Apply one admin change to the directory, as events."""
-        at = self.clock()
-        directory = self._directory_to_change(by, at)
-        change(directory, at)
-        self._save(directory, receipt)
-        return directory
-
-    def load_directory(self, by: Identity, data: MasterData) -> int:
-        """Bring the directory in line with a master-data file; returns the number of changes.
-
-        A first load records a couple of thousand events; they are saved in batches (one
-        huge pipelined insert can stall the PostgreSQL driver). Each batch is atomic and a
-        load records only differences, so loading again after an interruption completes it.
-        """
-        at = self.clock()
-        directory = self._directory_to_change(by, at)
-        directory.load(data, by.actor, at)
-        events = directory.collect_events()
-        for start in range(0, len(events), DIRECTORY_BATCH):
-            self.save(*events[start : start + DIRECTORY_BATCH])
-        return len([e for e in events if not isinstance(e, DirectoryCreated)])
-
-    def directory_timeline(self) -> list[Aggregate.Event]:
-        return cast(list[Aggregate.Event], list(self.events.get(DIRECTORY_ID)))
 
     # --- the common shape of a command ------------------------------------------------
 

@@ -7,13 +7,12 @@ as an argument; nothing here reads the clock.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate
-
 from domain import access, sla
-from domain.directory import Category, Directory, Post
+from domain.deadlines import DeadlineRules
+from domain.directory import Directory, Post
 from domain.errors import IllegalMove, InvalidCommand
 from domain.events import (
     Assigned,
@@ -26,13 +25,13 @@ from domain.events import (
     ReminderReceived,
     Reopened,
     Resolved,
+    ReviewRecorded,
     Transferred,
 )
 from domain.values import (
     HIGH_PRIORITY_CHANNELS,
     MAX_LEVEL,
     MIN_LEVEL,
-    OPEN_STATUSES,
     Attachment,
     Channel,
     Complainant,
@@ -60,7 +59,7 @@ def _text(value: str, field: str) -> str:
     return value.strip()
 
 
-class Complaint(Aggregate):
+class Complaint(DeadlineRules):
     def __init__(self) -> None:
         self.registration_no = ""
         self.complainant = Complainant(name="", mobile="")
@@ -84,10 +83,11 @@ class Complaint(Aggregate):
         self.transfer_count = 0
         self.reminder_count = 0
         self.comment_count = 0
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+        self.warned_due_at: datetime | None = None
+        self.stalled_due_at: datetime | None = None
+        self.gap: str | None = None
+        self.review_day: date | None = None
+        self.review_count = 0
 
     # --- filing and routing ------------------------------------------------------------
 
@@ -113,7 +113,7 @@ class Complaint(Aggregate):
         With no route it stays unassigned in the state-level pool: visible, never dropped.
         """
         access.check_filer(by, channel, complainant.mobile)
-        found = directory.check_filing(department, category, district)
+        directory.check_filing(department, category, district)
         complaint = cls._create(
             Filed,
             id=complaint_id(registration_no),
@@ -129,7 +129,13 @@ class Complaint(Aggregate):
             channel=channel,
             attachments=attachments,
             priority=Priority.HIGH if channel in HIGH_PRIORITY_CHANNELS else Priority.NORMAL,
-            due_at=sla.due_at(found, MIN_LEVEL, at),
+            due_at=sla.due_at(
+                directory.sla(department, category),
+                MIN_LEVEL,
+                at,
+                calendar=directory.calendar(),
+                urgent=channel in HIGH_PRIORITY_CHANNELS,
+            ),
         )
         post = directory.level_one_post(department, category, district)
         if post is not None:
@@ -171,7 +177,7 @@ class Complaint(Aggregate):
             actor=by.actor,
             post=post.id,
             level=post.level,
-            due_at=sla.due_at(self._category(directory), post.level, at),
+            due_at=self.due(directory, post.level, at),
             trigger=trigger,
         )
 
@@ -206,8 +212,7 @@ class Complaint(Aggregate):
         if department not in directory.departments:
             raise InvalidCommand(f"unknown department {department!r}", field="department")
         category = category or directory.departments[department].default_category
-        found = directory.category(department, category)
-        if found is None:
+        if directory.category(department, category) is None:
             raise InvalidCommand(
                 f"department {department!r} has no category {category!r}", field="category"
             )
@@ -222,7 +227,13 @@ class Complaint(Aggregate):
             to_category=category,
             reason=reason,
             holder=post.id if post else None,
-            due_at=sla.due_at(found, MIN_LEVEL, at),
+            due_at=sla.due_at(
+                directory.sla(department, category),
+                MIN_LEVEL,
+                at,
+                calendar=directory.calendar(),
+                urgent=self.channel in HIGH_PRIORITY_CHANNELS,
+            ),
         )
 
     def escalate(
@@ -232,9 +243,10 @@ class Complaint(Aggregate):
         reason: str,
         directory: Directory,
         at: datetime,
-        trigger: Trigger = Trigger.MANUAL,
     ) -> None:
-        """Climb one level, to the next post of the department's chain in this district."""
+        """Climb one level by hand, to the next post of the department's chain here.
+
+        (When a deadline passes the complaint climbs by itself: `pass_deadlines`.)"""
         access.require(
             by,
             self,
@@ -254,6 +266,8 @@ class Complaint(Aggregate):
                 f"the directory has no level-{to_level} post for {self.department!r} "
                 f"in {self.district!r}"
             )
+        if post.holder is None:
+            raise IllegalMove(f"the level-{to_level} post {post.id!r} is vacant")
         self.trigger_event(
             Escalated,
             timestamp=at,
@@ -261,10 +275,10 @@ class Complaint(Aggregate):
             from_level=self.level,
             to_level=to_level,
             holder=post.id,
-            due_at=sla.due_at(self._category(directory), to_level, at),
+            due_at=self.due(directory, to_level, at),
             reason=reason,
-            trigger=trigger,
-            missed_due_at=self.due_at if trigger == Trigger.DEADLINE else None,
+            trigger=Trigger.MANUAL,
+            missed_due_at=None,
         )
 
     def raise_priority(self, *, by: Identity, reason: str, at: datetime) -> None:
@@ -371,7 +385,7 @@ class Complaint(Aggregate):
             reason=reason,
             holder=self.resolution.resolved_by,
             level=level,
-            due_at=sla.due_at(self._category(directory), level, at),
+            due_at=self.due(directory, level, at),
             reopen_count=self.reopen_count + 1,
         )
 
@@ -415,16 +429,15 @@ class Complaint(Aggregate):
         )
         self.trigger_event(CommentAdded, timestamp=at, actor=by.actor, text=_text(text, "text"))
 
+    def record_review(self, *, by: Identity, note: str, at: datetime) -> None:
+        """A secretary's review of a complaint of their department, with what must happen."""
+        access.require(
+            by, self, by.role == Role.SECRETARY and access.in_department(by, self), "review"
+        )
+        self.trigger_event(ReviewRecorded, timestamp=at, actor=by.actor, note=_text(note, "note"))
+
     # --- helpers -----------------------------------------------------------------------
 
     def _require_open(self, action: str) -> None:
         if not self.is_open:
             raise IllegalMove(f"cannot {action} a complaint that is {self.status}")
-
-    def _category(self, directory: Directory) -> Category:
-        found = directory.category(self.department, self.category)
-        if found is None:
-            raise IllegalMove(
-                f"category {self.category!r} of {self.department!r} is no longer in the directory"
-            )
-        return found

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
 from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidCommand
+from domain.sla import DEFAULT_SLA, Calendar, Sla
 from domain.values import MAX_LEVEL, MIN_LEVEL, Actor
 
 DIRECTORY_ID = uuid5(NAMESPACE_URL, "sampark:directory")
@@ -33,7 +34,7 @@ class Category:
     department: str
     code: str
     name: str
-    days_allowed: tuple[int, int, int, int]  # calendar days allowed at L1, L2, L3, L4
+    sla: Sla | None = None  # None: the department's
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,15 @@ class Department:
     code: str
     name: str
     default_category: str
+    sla: Sla = DEFAULT_SLA  # for its categories that set none of their own
+
+
+@dataclass(frozen=True)
+class Holiday:
+    """A day the state's offices are closed: not counted in working-day deadlines."""
+
+    day: date
+    name: str
 
 
 @dataclass(frozen=True)
@@ -82,6 +92,7 @@ class MasterData:
     posts: tuple[Post, ...]
     routes: tuple[Route, ...]
     chains: tuple[Chain, ...]
+    holidays: tuple[Holiday, ...] = ()
 
 
 class DirectoryEvent(Aggregate.Event):
@@ -153,6 +164,20 @@ class ChainSet(DirectoryEvent):
         directory.chains[(self.chain.department, self.chain.district)] = self.chain
 
 
+class HolidayDeclared(DirectoryEvent):
+    holiday: Holiday
+
+    def apply(self, directory: Directory) -> None:
+        directory.holidays[self.holiday.day] = self.holiday
+
+
+class HolidayCancelled(DirectoryEvent):
+    day: date
+
+    def apply(self, directory: Directory) -> None:
+        del directory.holidays[self.day]
+
+
 class Directory(Aggregate):
     """The master data that routing and escalation read."""
 
@@ -163,6 +188,7 @@ class Directory(Aggregate):
         self.posts: dict[str, Post] = {}
         self.routes: dict[tuple[str, str | None, str], Route] = {}
         self.chains: dict[tuple[str, str], Chain] = {}
+        self.holidays: dict[date, Holiday] = {}
 
     @classmethod
     def create(cls, actor: Actor, at: datetime) -> Directory:
@@ -172,6 +198,17 @@ class Directory(Aggregate):
 
     def category(self, department: str, code: str) -> Category | None:
         return self.categories.get((department, code))
+
+    def sla(self, department: str, category: str) -> Sla:
+        """The deadlines of a category: its own, else its department's."""
+        found = self.category(department, category)
+        if found is not None and found.sla is not None:
+            return found.sla
+        owner = self.departments.get(department)
+        return owner.sla if owner else DEFAULT_SLA
+
+    def calendar(self) -> Calendar:
+        return Calendar(frozenset(self.holidays))
 
     def level_one_post(self, department: str, category: str, district: str) -> Post | None:
         """The post a new complaint goes to: a category route first, else the department's."""
@@ -207,17 +244,16 @@ class Directory(Aggregate):
             self.trigger_event(DistrictDefined, district=district, actor=actor, timestamp=at)
 
     def define_department(self, department: Department, actor: Actor, at: datetime) -> None:
+        if problem := department.sla.problem():
+            raise InvalidCommand(problem, field="sla")
         if self.departments.get(department.code) != department:
             self.trigger_event(DepartmentDefined, department=department, actor=actor, timestamp=at)
 
     def define_category(self, category: Category, actor: Actor, at: datetime) -> None:
         if category.department not in self.departments:
             raise InvalidCommand(f"unknown department {category.department!r}", field="department")
-        if len(category.days_allowed) != MAX_LEVEL or min(category.days_allowed) < 1:
-            raise InvalidCommand(
-                "days_allowed needs four whole days, one per level, each at least 1",
-                field="days_allowed",
-            )
+        if category.sla is not None and (problem := category.sla.problem()):
+            raise InvalidCommand(problem, field="sla")
         if self.category(category.department, category.code) != category:
             self.trigger_event(CategoryDefined, category=category, actor=actor, timestamp=at)
 
@@ -287,6 +323,17 @@ class Directory(Aggregate):
         if self.chains.get((chain.department, chain.district)) != chain:
             self.trigger_event(ChainSet, chain=chain, actor=actor, timestamp=at)
 
+    def declare_holiday(self, holiday: Holiday, actor: Actor, at: datetime) -> None:
+        if not holiday.name.strip():
+            raise InvalidCommand("a holiday needs a name", field="name")
+        if self.holidays.get(holiday.day) != holiday:
+            self.trigger_event(HolidayDeclared, holiday=holiday, actor=actor, timestamp=at)
+
+    def cancel_holiday(self, day: date, actor: Actor, at: datetime) -> None:
+        if day not in self.holidays:
+            raise InvalidCommand(f"{day.isoformat()} is not a holiday", field="day")
+        self.trigger_event(HolidayCancelled, day=day, actor=actor, timestamp=at)
+
     def load(self, data: MasterData, actor: Actor, at: datetime) -> int:
         """Bring the directory in line with `data`; only differences become events."""
         before = len(self.pending_events)
@@ -297,6 +344,7 @@ class Directory(Aggregate):
             (self.define_post, data.posts),
             (self.set_route, data.routes),
             (self.set_chain, data.chains),
+            (self.declare_holiday, data.holidays),
         )
         for define, items in steps:
             for item in items:

@@ -7,7 +7,7 @@ complaint; the rules that decide whether it may happen live in `domain/complaint
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from eventsourcing.domain import Aggregate
@@ -214,6 +214,65 @@ class CommentAdded(ComplaintEvent):
         complaint.comment_count += 1
 
 
+class DeadlineApproaching(ComplaintEvent):
+    """The holder's deadline at this level is near: once per deadline, for the reminders."""
+
+    level: int
+    holder: str | None
+    due_at: datetime
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.warned_due_at = self.due_at
+
+
+class DeadlineMissed(ComplaintEvent):
+    """The deadline at level 4 passed: there is no higher level, so it stays overdue there."""
+
+    level: int
+    holder: str | None
+    missed_due_at: datetime
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.stalled_due_at = self.missed_due_at
+        complaint.gap = None
+
+
+class EscalationBlocked(ComplaintEvent):
+    """A deadline passed but the next post of the chain is missing or vacant: the complaint
+    stays with its holder and is listed among the directory's gaps until an admin fills it."""
+
+    level: int
+    to_level: int
+    holder: str | None
+    missed_due_at: datetime
+    post: str | None  # the vacant post; None when the chain has no post at that level
+    reason: str
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.stalled_due_at = self.missed_due_at
+        complaint.gap = self.reason
+
+
+class QueuedForReview(ComplaintEvent):
+    """Chosen for the department secretary's daily review (one of the day's ten)."""
+
+    day: date  # in India
+    department: str
+    rank: int  # 1 is the most in need of review
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.review_day = self.day
+
+
+class ReviewRecorded(ComplaintEvent):
+    """A secretary reviewed the complaint and noted what must happen."""
+
+    note: str
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.review_count += 1
+
+
 COMPLAINT_EVENTS: tuple[type[Aggregate.Event], ...] = (
     Filed,
     Assigned,
@@ -226,4 +285,9 @@ COMPLAINT_EVENTS: tuple[type[Aggregate.Event], ...] = (
     PriorityRaised,
     ReminderReceived,
     CommentAdded,
+    DeadlineApproaching,
+    DeadlineMissed,
+    EscalationBlocked,
+    QueuedForReview,
+    ReviewRecorded,
 )

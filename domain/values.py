@@ -67,6 +67,7 @@ class Trigger(StrEnum):
     DEADLINE = "deadline"
     ROUTE = "route"
     FEEDBACK_SATISFIED = "feedback_satisfied"
+    FEEDBACK_WINDOW_EXPIRED = "feedback_window_expired"
 
 
 MIN_LEVEL = 1

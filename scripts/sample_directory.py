@@ -1,10 +1,15 @@
 """Writes data/directory.json: a realistic sample of Rajasthan's master data.
 
 Every one of the state's 41 districts (as reorganised in December 2024, in 7 divisions), 11
-departments with their complaint categories and the calendar days allowed at each level, a
+departments with their complaint categories and the days allowed at each level (calendar
+days for services that fail at once, working days for office work), a
 level-1 and a level-2 post per department and district, the head of department (level 3) and
 the state government's secretary (level 4), a route per department and district, and the
-escalation chain above each route. Holder names are invented and fixed, so the file is stable.
+escalation chain above each route, and the state's holidays for 2026 and 2027. Holder names
+are invented and fixed, so the file is stable.
+
+One category is for demonstrations: `PHED/demo-minutes` allows two minutes at each level, so
+in `make run` a complaint filed under it climbs from L1 to L4 in a few minutes.
 
     python scripts/sample_directory.py > data/directory.json
 """
@@ -65,6 +70,36 @@ DIVISIONS = {
         ("RSM", "Rajsamand"),
         ("SLM", "Salumbar"),
     ],
+}
+
+# Departments whose work is office work count working days; the others calendar days.
+WORKING_DAY_DEPARTMENTS = frozenset({"REVENUE", "RDPR", "SJE", "EDUCATION"})
+
+# A sample of the state's gazetted holidays (fixed dates, and the main festivals).
+HOLIDAYS = [
+    ("2026-01-26", "Republic Day"),
+    ("2026-03-04", "Holi (Dhulandi)"),
+    ("2026-03-30", "Rajasthan Diwas"),
+    ("2026-04-14", "Dr. Ambedkar Jayanti"),
+    ("2026-08-15", "Independence Day"),
+    ("2026-10-02", "Gandhi Jayanti"),
+    ("2026-10-20", "Dussehra"),
+    ("2026-11-09", "Govardhan Puja"),
+    ("2026-11-24", "Guru Nanak Jayanti"),
+    ("2026-12-25", "Christmas"),
+    ("2027-01-26", "Republic Day"),
+    ("2027-03-22", "Holi (Dhulandi)"),
+    ("2027-03-30", "Rajasthan Diwas"),
+    ("2027-04-14", "Dr. Ambedkar Jayanti"),
+    ("2027-08-15", "Independence Day"),
+    ("2027-10-02", "Gandhi Jayanti"),
+    ("2027-12-25", "Christmas"),
+]
+DEMO_CATEGORY = {
+    "department": "PHED",
+    "code": "demo-minutes",
+    "name": "Demonstration: two minutes at each level",
+    "sla": {"allowed": [2, 2, 2, 2], "unit": "minutes"},
 }
 
 # code, name, designations at L1..L4, categories (code, name, days at L1..L4); the first
@@ -292,9 +327,22 @@ def build() -> dict[str, object]:
     departments, categories, posts, routes, chains = [], [], [], [], []
     n = 0
     for code, name, designations, cats in DEPARTMENTS:
-        departments.append({"code": code, "name": name, "default_category": cats[0][0]})
+        unit = "working_days" if code in WORKING_DAY_DEPARTMENTS else "calendar_days"
+        departments.append(
+            {
+                "code": code,
+                "name": name,
+                "default_category": cats[0][0],
+                "sla": {"allowed": [7, 7, 7, 7], "unit": unit},
+            }
+        )
         categories += [
-            {"department": code, "code": c, "name": cname, "days_allowed": days}
+            {
+                "department": code,
+                "code": c,
+                "name": cname,
+                "sla": {"allowed": days, "unit": unit},
+            }
             for c, cname, days in cats
         ]
         hod, state = f"{code}-HOD", f"{code}-STATE"
@@ -362,6 +410,7 @@ def build() -> dict[str, object]:
             "post": "ENERGY-JAI-CONTROL-ROOM",
         }
     )
+    categories.append(DEMO_CATEGORY)
     return {
         "districts": districts,
         "departments": departments,
@@ -369,6 +418,7 @@ def build() -> dict[str, object]:
         "posts": posts,
         "routes": routes,
         "chains": chains,
+        "holidays": [{"day": day, "name": name} for day, name in HOLIDAYS],
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import pytest
 
@@ -10,12 +11,15 @@ from domain.directory import (
     Category,
     Chain,
     Directory,
+    Holiday,
+    HolidayDeclared,
     PostDefined,
     PostHolderChanged,
     Route,
     RouteRemoved,
 )
 from domain.errors import InvalidCommand
+from domain.sla import Sla
 from tests.support import START
 from tests.unit import world
 
@@ -76,12 +80,42 @@ def test_a_chain_names_the_level_two_three_and_four_posts_in_order() -> None:
     assert refused.value.field == "posts[0]"
 
 
-def test_a_category_allows_whole_days_at_every_level() -> None:
+def test_a_category_allows_some_time_at_every_level() -> None:
     with pytest.raises(InvalidCommand) as refused:
         world.directory().define_category(
-            Category("PHED", "tanker", "Water tanker", (0, 1, 1, 1)), world.ROOT, START
+            Category("PHED", "tanker", "Water tanker", Sla((0, 1, 1, 1))), world.ROOT, START
         )
-    assert refused.value.field == "days_allowed"
+    assert refused.value.field == "sla"
+
+
+def test_an_urgent_factor_shortens_the_clock_and_never_lengthens_it() -> None:
+    with pytest.raises(InvalidCommand) as refused:
+        world.directory().define_category(
+            Category("PHED", "tanker", "Water tanker", Sla((1, 1, 1, 1), urgent_factor=1.5)),
+            world.ROOT,
+            START,
+        )
+    assert refused.value.field == "sla"
+
+
+def test_a_category_without_deadlines_of_its_own_keeps_its_departments() -> None:
+    directory = world.directory()
+    assert directory.sla("ENERGY", "meter-billing") == directory.departments["ENERGY"].sla
+    assert directory.sla("PHED", "water-supply").allowed == world.WATER_DAYS
+
+
+def test_holidays_are_declared_once_and_can_be_cancelled() -> None:
+    directory = world.directory()
+    diwali = Holiday(date(2026, 11, 8), "Diwali")
+    directory.declare_holiday(diwali, world.ROOT, START)
+    directory.declare_holiday(diwali, world.ROOT, START)
+    assert [type(e) for e in directory.collect_events()] == [HolidayDeclared]
+    assert date(2026, 11, 8) in directory.calendar().holidays
+    directory.cancel_holiday(date(2026, 11, 8), world.ROOT, START)
+    assert date(2026, 11, 8) not in directory.calendar().holidays
+    with pytest.raises(InvalidCommand) as refused:
+        directory.cancel_holiday(date(2026, 11, 8), world.ROOT, START)
+    assert refused.value.field == "day"
 
 
 def test_removing_a_route_sends_new_complaints_to_the_pool() -> None:

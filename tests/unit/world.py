@@ -6,7 +6,7 @@ no route for power, so power complaints from Bikaner wait in the state-level poo
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from domain.complaint import Complaint
@@ -16,16 +16,20 @@ from domain.directory import (
     Department,
     Directory,
     District,
+    Holiday,
     MasterData,
     Post,
     Route,
 )
+from domain.sla import Sla, Unit
 from domain.values import Actor, Channel, Complainant, Identity, Role
 from tests.support import START
 
 ROOT = Actor(id="admin-01", role=Role.ADMIN)
 WATER_DAYS = (3, 3, 5, 7)
 POWER_DAYS = (1, 2, 3, 5)
+WORKING = Unit.WORKING_DAYS
+HOLIDAYS = (Holiday(date(2026, 11, 24), "Guru Nanak Jayanti"),)
 
 
 def _posts(department: str, districts: list[str]) -> list[Post]:
@@ -50,10 +54,11 @@ def master_data() -> MasterData:
         Department("ENERGY", "Energy", "power-supply"),
     )
     categories = (
-        Category("PHED", "water-supply", "Drinking water supply", WATER_DAYS),
-        Category("PHED", "contaminated-water", "Contaminated water", (2, 2, 3, 5)),
-        Category("ENERGY", "power-supply", "Power supply", POWER_DAYS),
-        Category("ENERGY", "meter-billing", "Billing", (15, 7, 7, 10)),
+        Category("PHED", "water-supply", "Drinking water supply", Sla(WATER_DAYS)),
+        Category("PHED", "contaminated-water", "Contaminated water", Sla((2, 2, 3, 5))),
+        Category("PHED", "new-connection", "New connection", Sla((5, 3, 3, 5), WORKING)),
+        Category("ENERGY", "power-supply", "Power supply", Sla(POWER_DAYS)),
+        Category("ENERGY", "meter-billing", "Billing", None),  # the department's default
     )
     posts = [
         *_posts("PHED", ["JAI", "AJM", "BKN"]),
@@ -77,6 +82,7 @@ def master_data() -> MasterData:
         posts=tuple(posts),
         routes=tuple(routes),
         chains=tuple(chains),
+        holidays=HOLIDAYS,
     )
 
 
