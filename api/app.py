@@ -12,6 +12,7 @@ from api.attachments import AttachmentController
 from api.auth import jwt_auth
 from api.complaints import ComplaintController
 from api.directory import DirectoryController
+from api.oversight import ReviewController, directory_gaps
 from api.problems import EXCEPTION_HANDLERS
 from api.read import DashboardController, InboxController, pipeline
 from api.services import Services
@@ -31,7 +32,9 @@ def create_app(services: Services) -> Litestar:
             health,
             ComplaintController,
             AttachmentController,
+            directory_gaps,
             DirectoryController,
+            ReviewController,
             InboxController,
             DashboardController,
             pipeline,

@@ -246,6 +246,12 @@ class ComplaintController(Controller):
     ) -> Response[schemas.CommandResult]:
         return _on_complaint(services, request, ref, data, "comment", text=data.text)
 
+    @post("/{ref:str}/review", sync_to_thread=True, summary="A secretary's review")
+    def review(
+        self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Review]
+    ) -> Response[schemas.CommandResult]:
+        return _on_complaint(services, request, ref, data, "record_review", note=data.note)
+
     # --- reads, from the event store ----------------------------------------------------
 
     @get("/", sync_to_thread=True, summary="Search complaints (read model)")

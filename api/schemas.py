@@ -102,6 +102,11 @@ class Comment(Base):
     expected_version: Version | None = None
 
 
+class Review(Base):
+    note: Reason
+    expected_version: Version | None = None
+
+
 # --- answers -------------------------------------------------------------------------------
 
 
@@ -143,6 +148,15 @@ class ComplainantOut(msgspec.Struct, kw_only=True):
     address: str | None
 
 
+class DeadlineOut(msgspec.Struct, kw_only=True):
+    """Where the complaint's current deadline stands."""
+
+    due_at: datetime
+    warned: bool  # its holder was warned that it nears
+    missed: bool  # it passed at level 4: nowhere higher to go, listed as overdue
+    blocked: str | None  # it passed, but the next post is missing or vacant: why
+
+
 class ComplaintOut(msgspec.Struct, kw_only=True):
     id: UUID
     registration_no: str
@@ -161,6 +175,7 @@ class ComplaintOut(msgspec.Struct, kw_only=True):
     attachments: list[AttachmentRef]
     filed_at: datetime | None
     due_at: datetime | None
+    deadline: DeadlineOut | None  # None once disposed of
     updated_at: datetime
     resolution: ResolutionOut | None
     feedback: FeedbackOut | None
@@ -169,6 +184,7 @@ class ComplaintOut(msgspec.Struct, kw_only=True):
     transfer_count: int
     reminder_count: int
     comment_count: int
+    review_count: int
 
 
 class TimelineEntry(msgspec.Struct, kw_only=True):

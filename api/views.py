@@ -10,6 +10,7 @@ import msgspec
 from api import schemas
 from domain.complaint import Complaint
 from domain.values import (
+    MAX_LEVEL,
     OPEN_STATUSES,
     Channel,
     Identity,
@@ -89,6 +90,7 @@ def complaint_from_row(r: ComplaintRow, who: Identity) -> schemas.ComplaintOut:
         attachments=_refs(r.attachments),
         filed_at=r.filed_at,
         due_at=r.due_at,
+        deadline=_deadline(r),
         updated_at=r.last_event_at,
         resolution=None
         if r.resolved_at is None or r.outcome is None
@@ -111,6 +113,19 @@ def complaint_from_row(r: ComplaintRow, who: Identity) -> schemas.ComplaintOut:
         transfer_count=r.transfer_count,
         reminder_count=r.reminder_count,
         comment_count=r.comment_count,
+        review_count=r.review_count,
+    )
+
+
+def _deadline(r: ComplaintRow) -> schemas.DeadlineOut | None:
+    if r.due_at is None or r.status not in OPEN_STATUSES:
+        return None
+    stalled = r.stalled_due_at == r.due_at
+    return schemas.DeadlineOut(
+        due_at=r.due_at,
+        warned=r.warned_due_at == r.due_at,
+        missed=stalled and r.gap_level is None and r.level == MAX_LEVEL,
+        blocked=r.gap_reason if stalled and r.gap_level is not None else None,
     )
 
 

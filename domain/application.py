@@ -295,39 +295,41 @@ class Sampark(DirectoryKeeping):
 
     # --- complaints: what the clock does (sent by the scheduler) ------------------------
 
-    def pass_deadlines(self, complaint_id: UUID) -> int:
+    def pass_deadlines(self, complaint_id: UUID) -> list[Aggregate.Event]:
         """Escalate (or mark, or flag) for every deadline that has passed; the new events."""
         return self._automatic(
             complaint_id,
             lambda c, at: c.pass_deadlines(by=SYSTEM, directory=self.directory(), at=at),
         )
 
-    def warn_of_deadline(self, complaint_id: UUID, lead: timedelta) -> int:
+    def warn_of_deadline(self, complaint_id: UUID, lead: timedelta) -> list[Aggregate.Event]:
         return self._automatic(
             complaint_id, lambda c, at: c.warn_of_deadline(by=SYSTEM, lead=lead, at=at)
         )
 
-    def close_unanswered(self, complaint_id: UUID) -> int:
+    def close_unanswered(self, complaint_id: UUID) -> list[Aggregate.Event]:
         return self._automatic(complaint_id, lambda c, at: c.close_unanswered(by=SYSTEM, at=at))
 
-    def queue_for_review(self, complaint_id: UUID, day: date, rank: int) -> int:
+    def queue_for_review(self, complaint_id: UUID, day: date, rank: int) -> list[Aggregate.Event]:
         return self._automatic(
             complaint_id,
             lambda c, at: c.queue_for_review(by=SYSTEM, day=day, rank=rank, at=at),
         )
 
-    def _automatic(self, complaint_id: UUID, decide: Callable[[Complaint, datetime], None]) -> int:
+    def _automatic(
+        self, complaint_id: UUID, decide: Callable[[Complaint, datetime], None]
+    ) -> list[Aggregate.Event]:
         """Let the complaint decide against its own state; on a lost race, decide again.
 
-        Returns the number of events recorded: 0 when there was nothing to do (the deadline
-        was met, another scheduler was first, the read model that suggested it was stale).
+        Returns the events recorded: none when there was nothing to do (the deadline was
+        met, another scheduler was first, the read model that suggested it was stale).
         """
         for _ in range(AUTOMATIC_ATTEMPTS):
             complaint = self.complaint(complaint_id)
             decide(complaint, self.clock())
-            new = len(complaint.pending_events)
-            if new == 0:
-                return 0
+            new = cast(list[Aggregate.Event], list(complaint.pending_events))
+            if not new:
+                return []
             try:
                 self._save(complaint, {})
             except VersionConflict:

@@ -41,6 +41,7 @@ from domain.values import (
     Priority,
     Resolution,
     Role,
+    RoutingGap,
     Status,
     Trigger,
 )
@@ -85,7 +86,7 @@ class Complaint(DeadlineRules):
         self.comment_count = 0
         self.warned_due_at: datetime | None = None
         self.stalled_due_at: datetime | None = None
-        self.gap: str | None = None
+        self.gap: RoutingGap | None = None
         self.review_day: date | None = None
         self.review_count = 0
 

@@ -41,6 +41,7 @@ from domain.values import (
     Identity,
     Resolution,
     Role,
+    RoutingGap,
     Status,
     Trigger,
 )
@@ -61,7 +62,7 @@ class DeadlineRules(Aggregate):
         resolution: Resolution | None
         warned_due_at: datetime | None  # the deadline the holder was last warned of
         stalled_due_at: datetime | None  # a passed deadline that could not move it higher
-        gap: str | None  # why the climb is blocked, while it is
+        gap: RoutingGap | None  # why the climb was last blocked
         review_day: date | None  # the last day it was queued for the secretary's review
 
     @property

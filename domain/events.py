@@ -22,6 +22,7 @@ from domain.values import (
     Outcome,
     Priority,
     Resolution,
+    RoutingGap,
     Status,
     Trigger,
 )
@@ -250,7 +251,7 @@ class EscalationBlocked(ComplaintEvent):
 
     def apply(self, complaint: Complaint) -> None:
         complaint.stalled_due_at = self.missed_due_at
-        complaint.gap = self.reason
+        complaint.gap = RoutingGap(to_level=self.to_level, post=self.post, reason=self.reason)
 
 
 class QueuedForReview(ComplaintEvent):

@@ -132,3 +132,12 @@ class Feedback:
     satisfied: bool
     rating: int
     comment: str | None
+
+
+@dataclass(frozen=True)
+class RoutingGap:
+    """Why a complaint could not climb: the next post of its chain is missing or vacant."""
+
+    to_level: int
+    post: str | None  # the vacant post; None when the chain has no post at that level
+    reason: str

@@ -102,6 +102,39 @@ def read_side(settings: Settings, url: str) -> tuple[Any, Any]:
     return relay, projector
 
 
+def scheduler(settings: Settings, services: Any, url: str) -> Any:
+    from datetime import timedelta
+
+    from scheduler.jobs import Clockwork
+    from scheduler.leadership import Leadership
+    from scheduler.service import Scheduler
+
+    clockwork = Clockwork(
+        services.app,
+        services.pool,
+        lead=timedelta(hours=settings.reminder_lead_hours),
+        review_size=settings.review_size,
+        workers=settings.scheduler_workers,
+    )
+    return Scheduler(
+        clockwork,
+        Leadership(url),
+        scan_seconds=settings.scan_seconds,
+        review_at=settings.review_clock(),
+    )
+
+
+def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> None:
+    from api.services import open_services
+
+    with database(settings) as url:
+        services = open_services(settings, url)
+        try:
+            scheduler(settings, services, url).run_until_stopped()
+        finally:
+            services.close()
+
+
 def cmd_relay(args: argparse.Namespace, settings: Settings) -> None:
     with database(settings) as url, broker(settings) as configured:
         relay, _ = read_side(configured, url)
@@ -232,7 +265,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
 
     with database(settings) as url, broker(settings) as configured:
         services = open_services(configured, url)
-        workers = read_side(configured, url)
+        workers = [*read_side(configured, url), scheduler(configured, services, url)]
         threads = [
             threading.Thread(target=w.run_until_stopped, name=type(w).__name__) for w in workers
         ]
@@ -300,6 +333,10 @@ def parser() -> argparse.ArgumentParser:
     relay.set_defaults(handler=cmd_relay)
     projector = commands.add_parser("projector", help="keep the read models from Kafka")
     projector.set_defaults(handler=cmd_projector)
+    clock = commands.add_parser(
+        "scheduler", help="escalate at deadlines, warn, auto-close, make the review lists"
+    )
+    clock.set_defaults(handler=cmd_scheduler)
     projections = commands.add_parser("projections", help="the read models")
     projection_commands = projections.add_subparsers(dest="projections_command", required=True)
     rebuild = projection_commands.add_parser("rebuild", help="replay every event into a fresh copy")

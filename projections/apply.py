@@ -33,7 +33,7 @@ def apply_events(models: ReadModels, events: Sequence[Any]) -> Applied:
     result = Applied()
     rows = models.rows((e.originator_id for e in events), lock=True)
     changed: dict[UUID, projection.ComplaintRow] = {}
-    tallies, disposals = [], []
+    tallies, disposals, reviews = [], [], []
     for event in events:
         complaint: UUID = event.originator_id
         row = rows.get(complaint)
@@ -51,9 +51,12 @@ def apply_events(models: ReadModels, events: Sequence[Any]) -> Applied:
             tallies.append(counted)
         if (disposed := projection.disposal(after, event)) is not None:
             disposals.append(disposed)
+        if (entry := projection.review(after, event)) is not None:
+            reviews.append(entry)
         rows[complaint] = changed[complaint] = after
         result.applied += 1
     models.save_rows(list(changed.values()))
     models.add_tallies(tallies)
     models.add_disposals(disposals)
+    models.save_reviews(reviews)
     return result

@@ -20,13 +20,18 @@ from domain.events import (
     Assigned,
     Closed,
     CommentAdded,
+    DeadlineApproaching,
+    DeadlineMissed,
     Escalated,
+    EscalationBlocked,
     FeedbackGiven,
     Filed,
     PriorityRaised,
+    QueuedForReview,
     ReminderReceived,
     Reopened,
     Resolved,
+    ReviewRecorded,
     Transferred,
 )
 from domain.values import Attachment, Priority, Status
@@ -73,6 +78,12 @@ class ComplaintRow:
     reminder_count: int
     comment_count: int
     last_event_at: datetime
+    warned_due_at: datetime | None  # the deadline its holder was warned of
+    stalled_due_at: datetime | None  # a passed deadline that could not move it higher
+    gap_level: int | None  # the last routing gap: the level it could not climb to,
+    gap_post: str | None  # the vacant post (None: no post at that level),
+    gap_reason: str | None  # and why
+    review_count: int
 
 
 COLUMNS = tuple(ComplaintRow.__dataclass_fields__)
@@ -86,6 +97,20 @@ class Tally:
     department: str
     day: date
     counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """A line of a secretary's review list: queued by the scheduler, or reviewed."""
+
+    day: date
+    complaint_id: UUID
+    department: str
+    rank: int | None = None
+    queued_at: datetime | None = None
+    reviewed_at: datetime | None = None
+    reviewed_by: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +173,12 @@ def apply(row: ComplaintRow | None, event: object) -> ComplaintRow:
             reminder_count=0,
             comment_count=0,
             last_event_at=at,
+            warned_due_at=None,
+            stalled_due_at=None,
+            gap_level=None,
+            gap_post=None,
+            gap_reason=None,
+            review_count=0,
         )
     assert row is not None, f"{type(event).__name__} before Filed"
     row = replace(row, version=version, last_event_at=at)
@@ -222,6 +253,28 @@ def apply(row: ComplaintRow | None, event: object) -> ComplaintRow:
             return replace(row, reminder_count=row.reminder_count + 1)
         case CommentAdded():
             return replace(row, comment_count=row.comment_count + 1)
+        case DeadlineApproaching():
+            return replace(row, warned_due_at=event.due_at)
+        case DeadlineMissed():
+            return replace(
+                row,
+                stalled_due_at=event.missed_due_at,
+                gap_level=None,
+                gap_post=None,
+                gap_reason=None,
+            )
+        case EscalationBlocked():
+            return replace(
+                row,
+                stalled_due_at=event.missed_due_at,
+                gap_level=event.to_level,
+                gap_post=event.post,
+                gap_reason=event.reason,
+            )
+        case QueuedForReview():
+            return row
+        case ReviewRecorded():
+            return replace(row, review_count=row.review_count + 1)
     raise TypeError(f"no projection for {type(event).__name__}")
 
 
@@ -261,6 +314,28 @@ def disposal(after: ComplaintRow, event: object) -> Disposal | None:
         day=day_in_india(event.timestamp),
         days=round(elapsed, 4),
     )
+
+
+def review(after: ComplaintRow, event: object) -> ReviewEntry | None:
+    match event:
+        case QueuedForReview():
+            return ReviewEntry(
+                day=event.day,
+                complaint_id=after.id,
+                department=event.department,
+                rank=event.rank,
+                queued_at=event.timestamp,
+            )
+        case ReviewRecorded():
+            return ReviewEntry(
+                day=day_in_india(event.timestamp),
+                complaint_id=after.id,
+                department=after.department,
+                reviewed_at=event.timestamp,
+                reviewed_by=event.actor.id,
+                note=event.note,
+            )
+    return None
 
 
 def row_from_complaint(c: Complaint) -> ComplaintRow:
@@ -304,4 +379,10 @@ def row_from_complaint(c: Complaint) -> ComplaintRow:
         reminder_count=c.reminder_count,
         comment_count=c.comment_count,
         last_event_at=c.modified_on,
+        warned_due_at=c.warned_due_at,
+        stalled_due_at=c.stalled_due_at,
+        gap_level=c.gap.to_level if c.gap else None,
+        gap_post=c.gap.post if c.gap else None,
+        gap_reason=c.gap.reason if c.gap else None,
+        review_count=c.review_count,
     )

@@ -44,12 +44,36 @@ CREATE TABLE IF NOT EXISTS {schema}.complaints (
         to_tsvector('simple', subject || ' ' || description)
     ) STORED
 );
+-- Added with the scheduler (issue 4); ALTERs bring an older read schema up to date.
+ALTER TABLE {schema}.complaints
+    ADD COLUMN IF NOT EXISTS warned_due_at timestamptz,
+    ADD COLUMN IF NOT EXISTS stalled_due_at timestamptz,
+    ADD COLUMN IF NOT EXISTS gap_level smallint,
+    ADD COLUMN IF NOT EXISTS gap_post text,
+    ADD COLUMN IF NOT EXISTS gap_reason text,
+    ADD COLUMN IF NOT EXISTS review_count integer NOT NULL DEFAULT 0;
+
 CREATE INDEX IF NOT EXISTS complaints_filed ON {schema}.complaints (filed_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS complaints_place ON {schema}.complaints (district, department, status);
 CREATE INDEX IF NOT EXISTS complaints_inbox ON {schema}.complaints (holder, priority, due_at)
     WHERE status IN ('unassigned', 'assigned', 'reopened');
 CREATE INDEX IF NOT EXISTS complaints_due ON {schema}.complaints (due_at)
     WHERE status IN ('unassigned', 'assigned', 'reopened');
+-- The scheduler's indexes. Due: open, and its deadline not yet found unmovable.
+CREATE INDEX IF NOT EXISTS complaints_to_escalate ON {schema}.complaints (due_at)
+    WHERE status IN ('unassigned', 'assigned', 'reopened')
+      AND stalled_due_at IS DISTINCT FROM due_at;
+-- To warn: open, and its holder not yet warned of this deadline.
+CREATE INDEX IF NOT EXISTS complaints_to_warn ON {schema}.complaints (due_at)
+    WHERE status IN ('unassigned', 'assigned', 'reopened')
+      AND warned_due_at IS DISTINCT FROM due_at;
+-- Blocked by a routing gap, until a directory change lets them climb.
+CREATE INDEX IF NOT EXISTS complaints_blocked ON {schema}.complaints (department, district)
+    WHERE status IN ('unassigned', 'assigned', 'reopened')
+      AND stalled_due_at = due_at AND gap_level IS NOT NULL;
+-- Disposed of, awaiting the complainant until the feedback window ends.
+CREATE INDEX IF NOT EXISTS complaints_awaiting_feedback ON {schema}.complaints (feedback_until)
+    WHERE status = 'resolved';
 CREATE INDEX IF NOT EXISTS complaints_mobile ON {schema}.complaints (complainant_mobile);
 CREATE INDEX IF NOT EXISTS complaints_words ON {schema}.complaints USING gin (words);
 
@@ -99,6 +123,20 @@ CREATE TABLE IF NOT EXISTS {schema}.offsets (
     last_event_time timestamptz,  -- the time of the last event applied from this partition
     PRIMARY KEY (consumer_group, topic, partition)
 );
+
+-- The secretaries' daily review lists (day in Asia/Kolkata), and the reviews recorded.
+CREATE TABLE IF NOT EXISTS {schema}.reviews (
+    day date NOT NULL,
+    complaint_id uuid NOT NULL,
+    department text NOT NULL,
+    rank integer,  -- NULL: reviewed without being on the day's list
+    queued_at timestamptz,
+    reviewed_at timestamptz,
+    reviewed_by text,
+    note text,
+    PRIMARY KEY (day, complaint_id)
+);
+CREATE INDEX IF NOT EXISTS reviews_department ON {schema}.reviews (department, day);
 
 -- Events that arrived after a missing one: reported, never applied.
 CREATE TABLE IF NOT EXISTS {schema}.gaps (

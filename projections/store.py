@@ -14,7 +14,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from projections.rows import COLUMNS, ComplaintRow, Disposal, Tally
+from projections.rows import COLUMNS, ComplaintRow, Disposal, ReviewEntry, Tally
 
 LIVE = "read"
 REBUILD = "read_rebuild"
@@ -134,6 +134,23 @@ class ReadModels:
         )
         with self.conn.cursor() as cur:
             cur.executemany(query, [dataclasses.astuple(d) for d in disposals])
+
+    def save_reviews(self, entries: Sequence[ReviewEntry]) -> None:
+        """Queued lines keep their rank; a review fills in who reviewed it, when, and why."""
+        if not entries:
+            return
+        query = self._q(
+            "INSERT INTO {s}.reviews (day, complaint_id, department, rank, queued_at, "
+            "reviewed_at, reviewed_by, note) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (day, complaint_id) DO UPDATE SET "
+            "rank = coalesce({s}.reviews.rank, excluded.rank), "
+            "queued_at = coalesce({s}.reviews.queued_at, excluded.queued_at), "
+            "reviewed_at = coalesce(excluded.reviewed_at, {s}.reviews.reviewed_at), "
+            "reviewed_by = coalesce(excluded.reviewed_by, {s}.reviews.reviewed_by), "
+            "note = coalesce(excluded.note, {s}.reviews.note)"
+        )
+        with self.conn.cursor() as cur:
+            cur.executemany(query, [dataclasses.astuple(e) for e in entries])
 
     # --- the projector's place ----------------------------------------------------------
 

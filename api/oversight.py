@@ -1,0 +1,101 @@
+"""Oversight over HTTP: the secretaries' daily review lists and the directory's gaps."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+
+from api.problems import Problem
+from api.schemas import Code
+from api.services import Services
+from domain.sla import INDIA
+from domain.values import Identity, Role
+from projections.agenda import Agenda, Gap, ReviewLine
+
+Req = Request[Identity, Any, Any]
+Injected = NamedDependency[Services]
+GAP_WATCHERS = frozenset({Role.ADMIN, Role.AUDITOR})
+
+
+class ReviewList(msgspec.Struct, kw_only=True):
+    day: date
+    department: str
+    queued: int  # put on the list by the scheduler this morning
+    reviewed: int  # reviewed today, on the list or not
+    items: list[ReviewLine]
+
+
+class VacantPost(msgspec.Struct, kw_only=True):
+    post: str
+    department: str
+    level: int
+    chains: int  # escalation chains that lead through it
+
+
+class Gaps(msgspec.Struct, kw_only=True):
+    blocked: list[Gap]  # complaints whose climb waits on the directory, grouped
+    vacant_chain_posts: list[VacantPost]  # posts that will block the next climb through them
+
+
+class ReviewController(Controller):
+    path = "/v1/reviews"
+    tags = ["oversight"]
+
+    @get("/today", sync_to_thread=True, summary="A secretary's review list for today")
+    def today(
+        self, request: Req, services: Injected, department: FromQuery[Code | None] = None
+    ) -> ReviewList:
+        """Each morning the scheduler puts a department's most pressing pending complaints
+        (overdue first, high priority first, oldest first) on its secretary's list. A
+        secretary sees their own department's; an admin or auditor names one."""
+        who = request.user
+        if who.role == Role.SECRETARY:
+            if department not in (None, who.department):
+                raise Problem(
+                    403, "a secretary sees their own department's list", field="department"
+                )
+            department = who.department
+        elif who.role in (Role.ADMIN, Role.AUDITOR):
+            if department is None:
+                raise Problem(400, "name the department", field="department")
+        else:
+            raise Problem(403, f"a {who.role} has no review list")
+        if department is None:
+            raise Problem(403, "this secretary's token names no department")
+        day = services.app.clock().astimezone(INDIA).date()
+        with services.pool.connection() as conn:
+            items = Agenda(conn).review_list(department, day)
+        return ReviewList(
+            day=day,
+            department=department,
+            queued=sum(1 for i in items if i.rank is not None),
+            reviewed=sum(1 for i in items if i.reviewed_at is not None),
+            items=items,
+        )
+
+
+@get("/v1/directory/gaps", sync_to_thread=True, tags=["directory"], summary="Routing gaps")
+def directory_gaps(request: Req, services: Injected) -> Gaps:
+    """Complaints held with their holder because the next post of the chain is missing or
+    vacant, and the vacant posts that would hold the next ones. Fill the post (or set the
+    chain) and the scheduler moves the held complaints at its next scan."""
+    if request.user.role not in GAP_WATCHERS:
+        raise Problem(403, "only admins and auditors see the directory's gaps")
+    directory = services.app.directory()
+    through: dict[str, int] = {}
+    for chain in directory.chains.values():
+        for post in chain.posts:
+            through[post] = through.get(post, 0) + 1
+    vacant = [
+        VacantPost(post=p.id, department=p.department, level=p.level, chains=through[p.id])
+        for p in sorted(directory.posts.values(), key=lambda p: p.id)
+        if p.holder is None and p.id in through
+    ]
+    with services.pool.connection() as conn:
+        blocked = Agenda(conn).gaps()
+    return Gaps(blocked=blocked, vacant_chain_posts=vacant)

@@ -1,0 +1,130 @@
+"""The scheduler's jobs: each asks the read model what may need doing, then lets every
+complaint decide for itself (`domain/deadlines.py`).
+
+- `scan_deadlines`: complaints past due climb (or are marked, or flagged); those blocked by a
+  directory gap are tried again whenever the directory changes.
+- `warn_of_deadlines`: holders are warned once, `lead` before each deadline.
+- `close_unanswered`: disposals left without feedback are closed when the window ends.
+- `queue_reviews`: each department's secretary gets the day's most pressing complaints.
+
+Each job returns what it recorded, counted by event type.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from functools import partial
+from typing import Any
+from uuid import UUID
+
+from psycopg_pool import ConnectionPool
+
+from domain.application import Sampark
+from domain.sla import INDIA
+from projections.agenda import Agenda, Key
+
+log = logging.getLogger(__name__)
+Moves = Counter[str]
+
+
+class Clockwork:
+    def __init__(
+        self,
+        app: Sampark,
+        pool: ConnectionPool,
+        *,
+        lead: timedelta = timedelta(hours=48),
+        review_size: int = 10,
+        workers: int = 4,
+    ) -> None:
+        self.app = app
+        self.pool = pool
+        self.lead = lead
+        self.review_size = review_size
+        self.workers = workers
+        self._directory_seen: int | None = None
+
+    # --- the jobs -----------------------------------------------------------------------
+
+    def scan_deadlines(self) -> Moves:
+        now = self.app.clock()
+        moves = self._each_page(lambda a, after: a.past_due(now, after), self.app.pass_deadlines)
+        version = self.app.directory().version
+        if version != self._directory_seen:
+            with self.pool.connection() as conn:
+                blocked = Agenda(conn).blocked()
+            moves += self._each(blocked, self.app.pass_deadlines)
+            self._directory_seen = version
+        return moves
+
+    def warn_of_deadlines(self) -> Moves:
+        now = self.app.clock()
+        return self._each_page(
+            lambda a, after: a.nearing_due(now, self.lead, after),
+            lambda complaint: self.app.warn_of_deadline(complaint, self.lead),
+        )
+
+    def close_unanswered(self) -> Moves:
+        now = self.app.clock()
+        return self._each_page(
+            lambda a, after: a.feedback_window_over(now, after), self.app.close_unanswered
+        )
+
+    def queue_reviews(self, day: date | None = None) -> Moves:
+        """Top each department's list for `day` (today in India) up to `review_size`."""
+        now = self.app.clock()
+        day = day or now.astimezone(INDIA).date()
+        moves: Moves = Counter()
+        with self.pool.connection() as conn:
+            agenda = Agenda(conn)
+            wanted = []
+            for department in agenda.departments_with_pending():
+                queued = agenda.queued(department, day)
+                need = self.review_size - queued
+                if need > 0:
+                    chosen = agenda.most_in_need(department, day, now, need)
+                    wanted += [(c, queued + rank) for rank, c in enumerate(chosen, start=1)]
+        for complaint, rank in wanted:
+            moves += self._one(partial(self.app.queue_for_review, day=day, rank=rank), complaint)
+        return moves
+
+    # --- doing it for many complaints -----------------------------------------------------
+
+    def _each_page(
+        self,
+        page: Callable[[Agenda, Key | None], list[Key]],
+        command: Callable[[UUID], Sequence[Any]],
+    ) -> Moves:
+        moves: Moves = Counter()
+        after: Key | None = None
+        while True:
+            with self.pool.connection() as conn:
+                found = page(Agenda(conn), after)
+            if not found:
+                return moves
+            moves += self._each([complaint for _, complaint in found], command)
+            after = found[-1]
+
+    def _each(self, complaints: Iterable[UUID], command: Callable[[UUID], Sequence[Any]]) -> Moves:
+        moves: Moves = Counter()
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="clockwork") as pool:
+            for done in pool.map(lambda c: self._one(command, c), complaints):
+                moves += done
+        return moves
+
+    @staticmethod
+    def _one(command: Callable[[UUID], Sequence[Any]], complaint: UUID) -> Moves:
+        """One complaint's command; its failure is logged and left to the next run."""
+        try:
+            return Counter(type(e).__name__ for e in command(complaint))
+        except Exception:
+            log.exception("the scheduler could not move complaint %s; will try again", complaint)
+            return Counter({"failed": 1})
+
+
+def describe(moves: Moves) -> str:
+    return ", ".join(f"{name} {count}" for name, count in sorted(moves.items())) or "nothing"

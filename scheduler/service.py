@@ -1,0 +1,93 @@
+"""`sampark scheduler`: APScheduler 3 runs the clockwork's jobs, while this process leads.
+
+The deadline scan, the warnings and the auto-close run every `scan_seconds`; the
+secretaries' lists are made every morning at `review_time` in India, and once at start (the
+job only tops lists up, so a restart never doubles them). Every job first asks for the
+leadership lock: a standby scheduler runs the same timetable and does nothing until the
+leader goes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from domain.sla import INDIA
+from projections.worker import Worker
+from scheduler.jobs import Clockwork, Moves, describe
+from scheduler.leadership import Leadership
+
+log = logging.getLogger(__name__)
+
+
+class Scheduler(Worker):
+    def __init__(
+        self,
+        clockwork: Clockwork,
+        leadership: Leadership,
+        *,
+        scan_seconds: float = 60.0,
+        review_at: tuple[int, int] = (8, 0),
+    ) -> None:
+        self.clockwork = clockwork
+        self.leadership = leadership
+        self.scan_seconds = scan_seconds
+        self.review_at = review_at
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        timetable = BackgroundScheduler(timezone=INDIA)
+        every_scan = IntervalTrigger(seconds=self.scan_seconds, timezone=INDIA)
+        now = datetime.now(INDIA)
+        jobs: list[tuple[str, Callable[[], Moves], object]] = [
+            ("deadline scan", self.clockwork.scan_deadlines, every_scan),
+            ("deadline warnings", self.clockwork.warn_of_deadlines, every_scan),
+            ("auto-close", self.clockwork.close_unanswered, every_scan),
+            (
+                "daily review",
+                self.clockwork.queue_reviews,
+                CronTrigger(hour=self.review_at[0], minute=self.review_at[1], timezone=INDIA),
+            ),
+        ]
+        for name, job, trigger in jobs:
+            timetable.add_job(
+                self._as_leader(name, job),
+                trigger,
+                id=name,
+                name=name,
+                max_instances=1,  # a slow scan is never overlapped by the next
+                coalesce=True,  # runs missed while busy become one
+                misfire_grace_time=None,
+                next_run_time=now,
+            )
+        timetable.start()
+        log.info(
+            "scheduler started: scan every %.3g s, review lists at %02d:%02d Asia/Kolkata",
+            self.scan_seconds,
+            *self.review_at,
+        )
+        try:
+            self.stopping.wait()
+        finally:
+            timetable.shutdown(wait=True)
+            self.leadership.release()
+
+    def _as_leader(self, name: str, job: Callable[[], Moves]) -> Callable[[], None]:
+        def run() -> None:
+            if not self.leadership.holds():
+                return
+            try:
+                moves = job()
+            except Exception:
+                log.exception("%s failed; it runs again at its next time", name)
+                return
+            if moves:
+                log.info("%s: %s", name, describe(moves))
+
+        return run
