@@ -20,6 +20,8 @@ DIRECTORY_EVENTS = [
     directory.RouteSet,
     directory.RouteRemoved,
     directory.ChainSet,
+    directory.HolidayDeclared,
+    directory.HolidayCancelled,
 ]
 
 
