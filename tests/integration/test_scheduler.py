@@ -94,6 +94,8 @@ def test_a_neglected_complaint_climbs_from_l1_to_l4_then_stays_overdue_at_state_
         (3, 4, "PHED-STATE"),
     ]
     assert all(e.trigger == Trigger.DEADLINE and e.actor.id == "scheduler" for e in climbs)
+    (missed,) = kinds(services, neglected, DeadlineMissed)
+    assert (missed.level, missed.missed_due_at) == (4, climbs[-1].due_at)
     with psycopg.connect(services.pool.conninfo) as conn:
         row = conn.execute(
             "SELECT level, holder, status, due_at < %s, stalled_due_at = due_at "
