@@ -101,10 +101,21 @@ def test_only_admins_change_the_directory_and_bad_changes_name_the_field(
     assert wrong.status_code == 422 and wrong.json()["field"] == "post"
     malformed = client.post(
         "/v1/directory/categories",
-        json={"department": "PHED", "code": "tanker", "name": "Tanker", "days_allowed": [1, 2]},
+        json={"department": "PHED", "code": "tanker", "name": "Tanker", "sla": {"allowed": [1, 2]}},
         headers=tokens.headers(ADMIN),
     )
-    assert malformed.status_code == 400 and malformed.json()["field"] == "days_allowed"
+    assert malformed.status_code == 400 and malformed.json()["field"] == "sla.allowed"
+    unknown_unit = client.post(
+        "/v1/directory/categories",
+        json={
+            "department": "PHED",
+            "code": "tanker",
+            "name": "Tanker",
+            "sla": {"allowed": [1, 1, 1, 1], "unit": "fortnights"},
+        },
+        headers=tokens.headers(ADMIN),
+    )
+    assert unknown_unit.status_code == 400 and unknown_unit.json()["field"] == "sla.unit"
     assert client.get("/v1/directory/timeline", headers=tokens.headers(OPERATOR)).status_code == 403
 
 
@@ -117,3 +128,34 @@ def test_a_retried_directory_change_is_recorded_once(client: Client, tokens: Tok
     assert again.json() == first.json()
     history = client.get("/v1/directory/timeline", headers=tokens.headers(AUDITOR)).json()
     assert [e["type"] for e in history].count("PostHolderChanged") == 1
+
+
+def test_deadlines_follow_the_category_policy_and_the_states_holidays(
+    client: Client, tokens: Tokens
+) -> None:
+    admin = tokens.headers(ADMIN)
+    tanker = {
+        "department": "PHED",
+        "code": "tanker",
+        "name": "Water tanker",
+        "sla": {"allowed": [2, 2, 3, 3], "unit": "working_days"},
+    }
+    assert client.post("/v1/directory/categories", json=tanker, headers=admin).status_code == 200
+    # The test clock starts on Monday 2 November 2026, 10:00 in Jaipur.
+    holiday = {"day": "2026-11-03", "name": "Local holiday"}
+    assert client.post("/v1/directory/holidays", json=holiday, headers=admin).status_code == 200
+    listed = client.get("/v1/directory/holidays?year=2026", headers=admin).json()
+    assert {"day": "2026-11-03", "name": "Local holiday"} in listed
+
+    filed = client.post(
+        "/v1/complaints",
+        json=water_complaint("9876500001", category="tanker", channel="helpline_181"),
+        headers=tokens.headers(OPERATOR),
+    ).json()
+    # Two working days from Monday, skipping the Tuesday holiday: Thursday, same time.
+    assert filed["due_at"].startswith("2026-11-05T04:30")
+
+    cancel = client.post("/v1/directory/holidays/cancel", json={"day": "2026-11-03"}, headers=admin)
+    assert cancel.status_code == 200
+    again = client.post("/v1/directory/holidays/cancel", json={"day": "2026-11-03"}, headers=admin)
+    assert again.status_code == 422 and again.json()["field"] == "day"
