@@ -207,6 +207,10 @@ def cmd_directory_load(args: argparse.Namespace, settings: Settings) -> None:
     print(f"directory loaded from {args.file}: {changes} change(s) recorded")
 
 
+def configured_scan(settings: Settings) -> str:
+    return f"{settings.scan_seconds:g} s"
+
+
 def _welcome(settings: Settings) -> str:
     base = f"http://{settings.host}:{settings.port}"
     lines = [
@@ -248,6 +252,11 @@ def _welcome(settings: Settings) -> str:
         f"    -H 'Authorization: Bearer {tokens['citizen']}' \\",
         "    -H 'Content-Type: application/json' \\",
         f"    -d '{body}'",
+        "",
+        "Watch a complaint climb on its own: file it under category demo-minutes (one minute",
+        f"a level; the scheduler scans every {configured_scan(settings)}) and read its timeline:",
+        f"  curl -s {base}/v1/complaints/<registration_no>/timeline \\",
+        f"    -H 'Authorization: Bearer {tokens['auditor']}'",
         "",
         "Ctrl-C stops everything.",
         "",

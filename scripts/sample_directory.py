@@ -8,7 +8,7 @@ the state government's secretary (level 4), a route per department and district,
 escalation chain above each route, and the state's holidays for 2026 and 2027. Holder names
 are invented and fixed, so the file is stable.
 
-One category is for demonstrations: `PHED/demo-minutes` allows two minutes at each level, so
+One category is for demonstrations: `PHED/demo-minutes` allows one minute at each level, so
 in `make run` a complaint filed under it climbs from L1 to L4 in a few minutes.
 
     python scripts/sample_directory.py > data/directory.json
@@ -98,8 +98,8 @@ HOLIDAYS = [
 DEMO_CATEGORY = {
     "department": "PHED",
     "code": "demo-minutes",
-    "name": "Demonstration: two minutes at each level",
-    "sla": {"allowed": [2, 2, 2, 2], "unit": "minutes"},
+    "name": "Demonstration: one minute at each level",
+    "sla": {"allowed": [1, 1, 1, 1], "unit": "minutes"},
 }
 
 # code, name, designations at L1..L4, categories (code, name, days at L1..L4); the first

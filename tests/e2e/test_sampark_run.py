@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -118,3 +119,63 @@ def test_sampark_run_files_a_complaint_with_the_printed_curl(
     data = tmp_path / "home" / "postgres"
     assert (data / "PG_VERSION").exists()
     assert not (data / "postmaster.pid").exists()
+
+
+@pytest.mark.e2e
+def test_in_sampark_run_a_demo_complaint_climbs_to_level_2_on_its_own(tmp_path: Path) -> None:
+    """The issue's promise to a newcomer: file under `demo-minutes`, wait a minute, and the
+    timeline shows the scheduler's `Escalated` with trigger `deadline` and the new holder."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SAMPARK_")}
+    env |= {
+        "SAMPARK_HOME": str(tmp_path / "home"),
+        "SAMPARK_PORT": str(port),
+        "SAMPARK_SCAN_SECONDS": "2",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "infra.cli", "run"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        output = wait_for_output(process, "Ctrl-C stops everything", timeout=120)
+        assert "demo-minutes" in output
+        operator = mint(DEVELOPMENT_SECRET, role="operator", sub="helpline-181-agent-07")
+        auditor = mint(DEVELOPMENT_SECRET, role="auditor", sub="auditor-01")
+        filed = httpx.post(
+            f"{base}/v1/complaints",
+            json={
+                "complainant": {"name": "Geeta Devi", "mobile": "9811100000"},
+                "district": "JAI",
+                "department": "PHED",
+                "category": "demo-minutes",
+                "subject": "Demo: nobody acts on this",
+                "description": "Filed to watch the scheduler escalate it.",
+                "channel": "helpline_181",
+            },
+            headers={"Authorization": f"Bearer {operator}"},
+        ).json()
+        climbed: list[dict[str, Any]] = []
+        deadline = time.monotonic() + 150
+        while not climbed and time.monotonic() < deadline:
+            time.sleep(1)
+            events = httpx.get(
+                f"{base}/v1/complaints/{filed['registration_no']}/timeline",
+                headers={"Authorization": f"Bearer {auditor}"},
+            ).json()["events"]
+            climbed = [e for e in events if e["type"] == "Escalated"]
+        assert climbed, "the demo complaint did not climb within 150 s"
+        first = climbed[0]
+        assert first["actor"] == {"id": "scheduler", "role": "system"}
+        assert first["data"]["trigger"] == "deadline"
+        assert (first["data"]["from_level"], first["data"]["to_level"]) == (1, 2)
+        assert first["data"]["holder"] == "PHED-JAI-L2"
+        missed = datetime.fromisoformat(first["data"]["missed_due_at"])
+        assert missed == datetime.fromisoformat(filed["due_at"])  # the deadline of level 1
+    finally:
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=30)
+    assert code == 0
