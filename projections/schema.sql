@@ -60,11 +60,11 @@ CREATE INDEX IF NOT EXISTS complaints_inbox ON {schema}.complaints (holder, prio
 CREATE INDEX IF NOT EXISTS complaints_due ON {schema}.complaints (due_at)
     WHERE status IN ('unassigned', 'assigned', 'reopened');
 -- The scheduler's indexes. Due: open, and its deadline not yet found unmovable.
-CREATE INDEX IF NOT EXISTS complaints_to_escalate ON {schema}.complaints (due_at)
+CREATE INDEX IF NOT EXISTS complaints_to_escalate ON {schema}.complaints (due_at, id)
     WHERE status IN ('unassigned', 'assigned', 'reopened')
       AND stalled_due_at IS DISTINCT FROM due_at;
 -- To warn: open, and its holder not yet warned of this deadline.
-CREATE INDEX IF NOT EXISTS complaints_to_warn ON {schema}.complaints (due_at)
+CREATE INDEX IF NOT EXISTS complaints_to_warn ON {schema}.complaints (due_at, id)
     WHERE status IN ('unassigned', 'assigned', 'reopened')
       AND warned_due_at IS DISTINCT FROM due_at;
 -- Blocked by a routing gap, until a directory change lets them climb.
@@ -72,7 +72,7 @@ CREATE INDEX IF NOT EXISTS complaints_blocked ON {schema}.complaints (department
     WHERE status IN ('unassigned', 'assigned', 'reopened')
       AND stalled_due_at = due_at AND gap_level IS NOT NULL;
 -- Disposed of, awaiting the complainant until the feedback window ends.
-CREATE INDEX IF NOT EXISTS complaints_awaiting_feedback ON {schema}.complaints (feedback_until)
+CREATE INDEX IF NOT EXISTS complaints_awaiting_feedback ON {schema}.complaints (feedback_until, id)
     WHERE status = 'resolved';
 CREATE INDEX IF NOT EXISTS complaints_mobile ON {schema}.complaints (complainant_mobile);
 CREATE INDEX IF NOT EXISTS complaints_words ON {schema}.complaints USING gin (words);
