@@ -27,6 +27,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.filing
 	$(BIN)/python -m bench.read_side
+	$(BIN)/python -m bench.deadline_scan
 
 clean:
 	rm -rf $(VENV) .sampark .pytest_cache .mypy_cache .ruff_cache
