@@ -13,6 +13,7 @@ import hypothesis
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.application import SYSTEM
 from domain.complaint import Complaint
 from domain.directory import Directory
 from domain.errors import DomainError
@@ -39,6 +40,7 @@ from tests.support import (
     POWER_HEAD,
     START,
     WATER_HEAD,
+    WATER_SECRETARY,
     citizen,
 )
 from tests.unit import world
@@ -71,6 +73,7 @@ ACTORS = [
     POWER_HEAD,
     ADMIN,
     ANALYST,
+    WATER_SECRETARY,
 ]
 
 Step = Callable[[Complaint, Identity, Any], None]
@@ -111,6 +114,14 @@ STEPS: dict[str, Step] = {
     "remind": lambda c, by, at: c.remind(by=by, note=None, at=at),
     "comment": lambda c, by, at: c.comment(by=by, text="note", at=at),
     "priority": lambda c, by, at: c.raise_priority(by=by, reason="urgent", at=at),
+    "review": lambda c, by, at: c.record_review(by=by, note="seen", at=at),
+    # What the scheduler sends, whoever the script picked:
+    "deadlines": lambda c, by, at: c.pass_deadlines(by=SYSTEM, directory=DIRECTORY, at=at),
+    "warn": lambda c, by, at: c.warn_of_deadline(by=SYSTEM, lead=timedelta(hours=48), at=at),
+    "close_unanswered": lambda c, by, at: c.close_unanswered(by=SYSTEM, at=at),
+    "queue_for_review": lambda c, by, at: c.queue_for_review(
+        by=SYSTEM, day=at.date(), rank=1, at=at
+    ),
 }
 
 steps = st.lists(
