@@ -63,7 +63,8 @@ def test_sampark_run_files_a_complaint_with_the_printed_curl(
         for role in ("citizen", "officer", "collector", "department_head", "admin", "auditor"):
             assert re.search(rf"^  {role}\s", output, re.MULTILINE), role
 
-        curl = output[output.index("curl -s") : output.index("Ctrl-C")].strip()
+        printed = output[output.index("curl -s") :]
+        curl = printed[: printed.index("\n\n")].strip()  # the first curl: it files
         filed = subprocess.run(
             ["bash", "-c", curl], check=True, capture_output=True, text=True, timeout=30
         )
