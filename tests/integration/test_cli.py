@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import psycopg
+import pytest
 from litestar.security.jwt import Token
 
 from infra.cli import DEFAULT_DIRECTORY
@@ -85,3 +86,17 @@ def test_a_malformed_setting_is_named() -> None:
     refused = sampark("token", "--role", "admin", "--sub", "x", SAMPARK_PORT="eighty")
     assert refused.returncode != 0
     assert "SAMPARK_PORT" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SAMPARK_REVIEW_TIME", "25:00"),
+        ("SAMPARK_SCAN_SECONDS", "0"),
+        ("SAMPARK_SCHEDULER_WORKERS", "0"),
+    ],
+)
+def test_a_scheduler_setting_out_of_range_is_named(name: str, value: str) -> None:
+    refused = sampark("token", "--role", "admin", "--sub", "x", **{name: value})
+    assert refused.returncode != 0
+    assert name in refused.stderr
