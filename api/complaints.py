@@ -145,6 +145,7 @@ class ComplaintController(Controller):
                     mobile=person.mobile,
                     email=person.email,
                     address=person.address,
+                    language=person.language,
                 ),
                 district=data.district,
                 department=data.department,

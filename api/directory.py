@@ -15,7 +15,7 @@ from msgspec import Meta
 
 from api.idempotency import receipt_for, run_once
 from api.problems import Problem
-from api.schemas import ActorOut, Base, Code, Name
+from api.schemas import ActorOut, Base, Code, Mobile, Name
 from api.services import Services
 from domain.directory import (
     Category,
@@ -88,6 +88,7 @@ class PostIn(Base):
     level: Level
     district: Code | None = None
     holder: Name | None = None
+    mobile: Mobile | None = None
 
 
 class HolderIn(Base):
@@ -297,6 +298,7 @@ class DirectoryController(Controller):
             district=data.district,
             level=data.level,
             holder=data.holder,
+            mobile=data.mobile,
         )
         return _change(
             services, request, data, lambda d, at: d.define_post(post_, request.user.actor, at)

@@ -9,7 +9,7 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
-from domain.values import Channel, Outcome, Priority, Role, Status
+from domain.values import Channel, Language, Outcome, Priority, Role, Status
 
 Mobile = Annotated[
     str, Meta(pattern=r"^[6-9][0-9]{9}$", description="Ten-digit Indian mobile number")
@@ -41,6 +41,7 @@ class ComplainantIn(Base):
         | None
     ) = None
     address: Annotated[str, Meta(max_length=1_000, pattern=TEXT)] | None = None
+    language: Language = Language.HINDI  # of the messages and the Action Taken Report
 
 
 class AttachmentRef(Base):
@@ -146,6 +147,7 @@ class ComplainantOut(msgspec.Struct, kw_only=True):
     mobile: str
     email: str | None
     address: str | None
+    language: Language
 
 
 class DeadlineOut(msgspec.Struct, kw_only=True):

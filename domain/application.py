@@ -23,6 +23,7 @@ from domain.access import check_filer
 from domain.complaint import Complaint
 from domain.directory_keeping import DirectoryKeeping
 from domain.errors import NotFound, VersionConflict
+from domain.feedback import Unsatisfied
 from domain.values import Attachment, Channel, Complainant, Identity, Outcome, Role
 
 Clock = Callable[[], datetime]
@@ -39,6 +40,7 @@ class RegistrationNumbers(Protocol):
 @dataclass(frozen=True)
 class Policy:
     feedback_window: timedelta = field(default=timedelta(days=7))
+    unsatisfied: Unsatisfied = Unsatisfied.REOPEN_THEN_APPEAL
 
 
 class Sampark(DirectoryKeeping):
@@ -208,7 +210,13 @@ class Sampark(DirectoryKeeping):
             complaint_id,
             expected_version,
             lambda c, at: c.give_feedback(
-                by=by, satisfied=satisfied, rating=rating, comment=comment, at=at
+                by=by,
+                satisfied=satisfied,
+                rating=rating,
+                comment=comment,
+                at=at,
+                directory=self.directory(),
+                policy=self.policy.unsatisfied,
             ),
             receipt,
         )

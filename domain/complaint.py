@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain import access, sla
-from domain.deadlines import DeadlineRules
 from domain.directory import Directory, Post
 from domain.errors import IllegalMove, InvalidCommand
 from domain.events import (
@@ -19,15 +18,14 @@ from domain.events import (
     Closed,
     CommentAdded,
     Escalated,
-    FeedbackGiven,
     Filed,
     PriorityRaised,
     ReminderReceived,
-    Reopened,
     Resolved,
     ReviewRecorded,
     Transferred,
 )
+from domain.feedback import FeedbackRules
 from domain.values import (
     HIGH_PRIORITY_CHANNELS,
     MAX_LEVEL,
@@ -46,8 +44,6 @@ from domain.values import (
     Trigger,
 )
 
-MIN_RATING, MAX_RATING = 1, 5
-
 
 def complaint_id(registration_no: str) -> UUID:
     """A complaint's id follows from its registration number, so either finds it."""
@@ -60,7 +56,7 @@ def _text(value: str, field: str) -> str:
     return value.strip()
 
 
-class Complaint(DeadlineRules):
+class Complaint(FeedbackRules):
     def __init__(self) -> None:
         self.registration_no = ""
         self.complainant = Complainant(name="", mobile="")
@@ -89,6 +85,7 @@ class Complaint(DeadlineRules):
         self.gap: RoutingGap | None = None
         self.review_day: date | None = None
         self.review_count = 0
+        self.unsatisfied_count = 0
 
     # --- filing and routing ------------------------------------------------------------
 
@@ -329,37 +326,6 @@ class Complaint(DeadlineRules):
             feedback_until=at + feedback_window,
         )
 
-    def give_feedback(
-        self, *, by: Identity, satisfied: bool, rating: int, comment: str | None, at: datetime
-    ) -> None:
-        """The complainant's word, once per disposal; satisfied feedback closes the complaint."""
-        access.require(
-            by, self, access.owns(by, self) or by.role == Role.OPERATOR, "give feedback on"
-        )
-        if self.status != Status.RESOLVED:
-            raise IllegalMove(f"feedback comes after disposal; the complaint is {self.status}")
-        if self.feedback is not None:
-            raise IllegalMove("feedback was already given for this disposal")
-        if not MIN_RATING <= rating <= MAX_RATING:
-            raise InvalidCommand("rating must be between 1 and 5", field="rating")
-        comment = comment.strip() if comment and comment.strip() else None
-        self.trigger_event(
-            FeedbackGiven,
-            timestamp=at,
-            actor=by.actor,
-            satisfied=satisfied,
-            rating=rating,
-            comment=comment,
-        )
-        if satisfied:
-            self.trigger_event(
-                Closed,
-                timestamp=at,
-                actor=by.actor,
-                reason="the complainant is satisfied with the action taken",
-                trigger=Trigger.FEEDBACK_SATISFIED,
-            )
-
     def reopen(self, *, by: Identity, reason: str, directory: Directory, at: datetime) -> None:
         """Back to the officer who disposed of it. The complainant may ask for this only when
         not satisfied and within the feedback window; a collector or department head may
@@ -378,17 +344,7 @@ class Complaint(DeadlineRules):
                 raise IllegalMove("you were satisfied with the disposal")
             if at > self.resolution.feedback_until:
                 raise IllegalMove("the feedback window for this disposal has passed")
-        level = self.resolution.level
-        self.trigger_event(
-            Reopened,
-            timestamp=at,
-            actor=by.actor,
-            reason=reason,
-            holder=self.resolution.resolved_by,
-            level=level,
-            due_at=self.due(directory, level, at),
-            reopen_count=self.reopen_count + 1,
-        )
+        self.reopen_to_resolver(by, reason, directory, at)
 
     def close(self, *, by: Identity, reason: str, at: datetime) -> None:
         """Closed by a collector or an admin, or by the complainant accepting the disposal."""

@@ -61,6 +61,7 @@ class Post:
     district: str | None  # None: a state-level post
     level: int
     holder: str | None  # the officer's name; None while vacant
+    mobile: str | None = None  # where the post hears of its complaints (WhatsApp, SMS)
 
 
 @dataclass(frozen=True)

@@ -164,6 +164,8 @@ class FeedbackGiven(ComplaintEvent):
         complaint.feedback = Feedback(
             satisfied=self.satisfied, rating=self.rating, comment=self.comment
         )
+        if not self.satisfied:
+            complaint.unsatisfied_count += 1
 
 
 class Reopened(ComplaintEvent):

@@ -68,6 +68,7 @@ class Trigger(StrEnum):
     ROUTE = "route"
     FEEDBACK_SATISFIED = "feedback_satisfied"
     FEEDBACK_WINDOW_EXPIRED = "feedback_window_expired"
+    APPEAL = "appeal"  # the complainant, not satisfied again
 
 
 MIN_LEVEL = 1
@@ -98,12 +99,20 @@ class Identity:
         return Actor(id=self.id, role=self.role)
 
 
+class Language(StrEnum):
+    """The language a complainant hears back in: Hindi unless they ask for English."""
+
+    HINDI = "hi"
+    ENGLISH = "en"
+
+
 @dataclass(frozen=True)
 class Complainant:
     name: str
     mobile: str
     email: str | None = None
     address: str | None = None
+    language: Language = Language.HINDI
 
 
 @dataclass(frozen=True)

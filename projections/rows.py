@@ -84,6 +84,7 @@ class ComplaintRow:
     gap_post: str | None  # the vacant post (None: no post at that level),
     gap_reason: str | None  # and why
     review_count: int
+    complainant_language: str
 
 
 COLUMNS = tuple(ComplaintRow.__dataclass_fields__)
@@ -179,6 +180,7 @@ def apply(row: ComplaintRow | None, event: object) -> ComplaintRow:
             gap_post=None,
             gap_reason=None,
             review_count=0,
+            complainant_language=event.complainant.language,
         )
     assert row is not None, f"{type(event).__name__} before Filed"
     row = replace(row, version=version, last_event_at=at)
@@ -385,4 +387,5 @@ def row_from_complaint(c: Complaint) -> ComplaintRow:
         gap_post=c.gap.post if c.gap else None,
         gap_reason=c.gap.reason if c.gap else None,
         review_count=c.review_count,
+        complainant_language=c.complainant.language,
     )

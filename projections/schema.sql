@@ -44,14 +44,15 @@ CREATE TABLE IF NOT EXISTS {schema}.complaints (
         to_tsvector('simple', subject || ' ' || description)
     ) STORED
 );
--- Added with the scheduler (issue 4); ALTERs bring an older read schema up to date.
+-- Added later (the scheduler, the notifications); ALTERs bring an older read schema up to date.
 ALTER TABLE {schema}.complaints
     ADD COLUMN IF NOT EXISTS warned_due_at timestamptz,
     ADD COLUMN IF NOT EXISTS stalled_due_at timestamptz,
     ADD COLUMN IF NOT EXISTS gap_level smallint,
     ADD COLUMN IF NOT EXISTS gap_post text,
     ADD COLUMN IF NOT EXISTS gap_reason text,
-    ADD COLUMN IF NOT EXISTS review_count integer NOT NULL DEFAULT 0;
+    ADD COLUMN IF NOT EXISTS review_count integer NOT NULL DEFAULT 0,
+    ADD COLUMN IF NOT EXISTS complainant_language text NOT NULL DEFAULT 'hi';
 
 CREATE INDEX IF NOT EXISTS complaints_filed ON {schema}.complaints (filed_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS complaints_place ON {schema}.complaints (district, department, status);
