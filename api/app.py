@@ -8,6 +8,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
+from api.atr import ActionTakenReport
 from api.attachments import AttachmentController
 from api.auth import jwt_auth
 from api.complaints import ComplaintController
@@ -16,6 +17,7 @@ from api.oversight import ReviewController, directory_gaps
 from api.problems import EXCEPTION_HANDLERS
 from api.read import DashboardController, InboxController, pipeline
 from api.services import Services
+from api.webhooks import WhatsAppWebhook
 
 MAX_JSON_BODY = 1_000_000
 
@@ -38,6 +40,8 @@ def create_app(services: Services) -> Litestar:
             InboxController,
             DashboardController,
             pipeline,
+            ActionTakenReport,
+            WhatsAppWebhook,
         ],
         dependencies={"services": Provide(lambda: services, sync_to_thread=False)},
         on_app_init=[auth.on_app_init],

@@ -13,6 +13,8 @@ from api import schemas, views
 from api.problems import Problem
 from api.services import Services
 from domain.values import Identity, Role
+from projections.outbox import GROUP as NOTIFICATIONS_GROUP
+from projections.outbox import Outbox
 from projections.queries import OutOfScope, ReadQueries
 from projections.rows import day_in_india
 from projections.status import pipeline_status
@@ -102,7 +104,21 @@ def pipeline(request: Req, services: Injected) -> dict[str, Any]:
     if request.user.role not in PIPELINE_WATCHERS:
         raise Problem(403, f"a {request.user.role} does not watch the pipeline")
     settings = services.settings
+    now = services.app.clock()
     with services.pool.connection() as conn:
-        return pipeline_status(
-            conn, settings.kafka_topic, settings.kafka_group, services.app.clock()
-        )
+        status = pipeline_status(conn, settings.kafka_topic, settings.kafka_group, now)
+        consumer = pipeline_status(conn, settings.kafka_topic, NOTIFICATIONS_GROUP, now)
+        exists = conn.execute("SELECT to_regclass('notify.messages')").fetchone()
+        outbox = Outbox(conn).status() if exists and exists[0] else None
+    halted = [s for s in (outbox or {}).get("senders", []) if s["state"] == "halted"]
+    status["notifications"] = {
+        "consumer": {
+            "group": NOTIFICATIONS_GROUP,
+            "lag_events": consumer["projector"]["lag_events"],
+            "lag_seconds": consumer["projector"]["lag_seconds"],
+        },
+        "outbox": outbox,
+        "sending": "halted" if halted else "running",
+        "halted_because": halted[0]["reason"] if halted else None,
+    }
+    return status

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from psycopg_pool import ConnectionPool
 
 from domain.application import Policy, Sampark
+from domain.feedback import Unsatisfied
 from infra.blobs import BlobStore
 from infra.receipts import ReceiptBook
 from infra.settings import Settings
@@ -41,7 +42,10 @@ def open_services(
     app = Sampark(
         clock=clock,
         registration_numbers=SequenceRegistrationNumbers(pool),
-        policy=Policy(feedback_window=timedelta(days=settings.feedback_window_days)),
+        policy=Policy(
+            feedback_window=timedelta(days=settings.feedback_window_days),
+            unsatisfied=Unsatisfied(settings.feedback_unsatisfied),
+        ),
         env=eventsourcing_env(database_url),
     )
     return Services(

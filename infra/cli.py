@@ -78,6 +78,92 @@ def broker(settings: Settings) -> Iterator[Settings]:
         embedded.stop()
 
 
+@contextmanager
+def providers(settings: Settings) -> Iterator[Settings]:
+    """Settings that name the message providers: the configured ones, or a local stand-in
+    that prints every message it gets."""
+    if settings.whatsapp_base_url:
+        yield settings
+        return
+    from infra.standin import ProviderStandIn
+
+    standin = ProviderStandIn(echo=lambda line: print(f"stand-in provider: {line}", flush=True))
+    standin.start()
+    try:
+        yield msgspec.structs.replace(
+            settings,
+            whatsapp_base_url=standin.whatsapp_base,
+            whatsapp_token=next(iter(standin.tokens)),
+            sms_base_url=standin.sms_base,
+            sms_api_key=standin.sms_key,
+        )
+    finally:
+        standin.stop()
+
+
+def notifier(settings: Settings, services: Any, url: str) -> list[Any]:
+    """The notifications consumer (events -> outbox) and the sender (outbox -> providers)."""
+    from datetime import timedelta
+
+    from api.atr import atr_link
+    from infra.providers import SmsGateway, WhatsAppCloud, token_source
+    from projections.delivery import Sender
+    from projections.messages import Links
+    from projections.notifications import Notifications
+
+    assert settings.kafka_bootstrap is not None
+    consumer = Notifications(
+        url,
+        settings.kafka_bootstrap,
+        directory=services.app.directory,
+        links=Links(report=lambda complaint, at: atr_link(services, complaint, at)),
+        clock=services.app.clock,
+        max_age=timedelta(hours=settings.notify_max_age_hours),
+        topic=settings.kafka_topic,
+        session_timeout_ms=session_timeout(settings),
+    )
+    whatsapp = (
+        WhatsAppCloud(
+            settings.whatsapp_base_url,
+            settings.whatsapp_phone_number_id,
+            token_source(settings.whatsapp_token, settings.whatsapp_token_file),
+        )
+        if settings.whatsapp_base_url
+        else None
+    )
+    sms = SmsGateway(settings.sms_base_url, settings.sms_api_key) if settings.sms_base_url else None
+    sender = Sender(
+        url,
+        whatsapp=whatsapp,
+        sms=sms,
+        clock=services.app.clock,
+        probe_seconds=settings.notify_probe_seconds,
+    )
+    return [consumer, sender]
+
+
+def cmd_notifier(args: argparse.Namespace, settings: Settings) -> None:
+    import threading
+
+    from api.services import open_services
+
+    with database(settings) as url, broker(settings) as configured, providers(configured) as ready:
+        services = open_services(ready, url)
+        workers = notifier(ready, services, url)
+        threads = [threading.Thread(target=w.run_until_stopped, daemon=True) for w in workers]
+        for thread in threads:
+            thread.start()
+        try:
+            while any(t.is_alive() for t in threads):
+                threads[0].join(timeout=1)
+        finally:
+            for worker in workers:
+                worker.stop()
+            for thread in threads:
+                thread.join(timeout=15)
+            services.close()
+
+
 def session_timeout(settings: Settings) -> int:
     return settings.kafka_session_timeout_ms or 10_000
 
@@ -272,9 +358,17 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
     from api.app import create_app
     from api.services import open_services
 
-    with database(settings) as url, broker(settings) as configured:
+    with (
+        database(settings) as url,
+        broker(settings) as with_broker,
+        providers(with_broker) as configured,
+    ):
         services = open_services(configured, url)
-        workers = [*read_side(configured, url), scheduler(configured, services, url)]
+        workers = [
+            *read_side(configured, url),
+            scheduler(configured, services, url),
+            *notifier(configured, services, url),
+        ]
         threads = [
             threading.Thread(target=w.run_until_stopped, name=type(w).__name__) for w in workers
         ]
@@ -346,6 +440,10 @@ def parser() -> argparse.ArgumentParser:
         "scheduler", help="escalate at deadlines, warn, auto-close, make the review lists"
     )
     clock.set_defaults(handler=cmd_scheduler)
+    notify = commands.add_parser(
+        "notifier", help="tell citizens and officers: WhatsApp messages, SMS as the fallback"
+    )
+    notify.set_defaults(handler=cmd_notifier)
     projections = commands.add_parser("projections", help="the read models")
     projection_commands = projections.add_subparsers(dest="projections_command", required=True)
     rebuild = projection_commands.add_parser("rebuild", help="replay every event into a fresh copy")

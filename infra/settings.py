@@ -9,6 +9,7 @@ from pathlib import Path
 import msgspec
 
 DEVELOPMENT_SECRET = "sampark-development-secret-change-me-0123456789"
+DEVELOPMENT_APP_SECRET = "sampark-development-whatsapp-app-secret"
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -25,6 +26,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     port: int = 8000
     max_upload_bytes: int = 25 * 1024 * 1024
     feedback_window_days: int = 7
+    # What "not satisfied" does: record, reopen, or reopen_then_appeal (the second time, a
+    # level up).
+    feedback_unsatisfied: str = "reopen_then_appeal"
     read_wait_seconds: float = 5.0  # how long `?min_version=` waits for the read model
     scan_seconds: float = 60.0  # how often the scheduler looks for passed deadlines
     reminder_lead_hours: float = 48.0  # how long before a deadline its holder is warned
@@ -32,6 +36,21 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     review_size: int = 10  # complaints on each department's daily list
     scheduler_workers: int = 4  # complaints the scheduler moves at once
     environment: str = "development"
+    # Citizens' links (the report page) start with this; default http://<host>:<port>.
+    public_base_url: str | None = None
+    atr_secret: str | None = None  # signs report links; default: the JWT secret
+    atr_days: int = 90  # how long a report link works
+    # The WhatsApp Business Cloud API (None: `sampark run` starts a local stand-in).
+    whatsapp_base_url: str | None = None  # e.g. https://graph.facebook.com/v21.0
+    whatsapp_phone_number_id: str = "sampark"
+    whatsapp_token: str | None = None
+    whatsapp_token_file: str | None = None  # read afresh at each send: rotate without restart
+    whatsapp_app_secret: str = DEVELOPMENT_APP_SECRET  # checks the webhook's signature
+    whatsapp_verify_token: str | None = None  # the webhook verification handshake
+    sms_base_url: str | None = None  # the SMS gateway, the fallback
+    sms_api_key: str = ""
+    notify_max_age_hours: float = 72.0  # older events are not announced
+    notify_probe_seconds: float = 30.0  # how often a halted sender tries the provider again
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -51,6 +70,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         """Refuse to run production on the development secret everyone can read."""
         if self.environment == "production" and self.jwt_secret == DEVELOPMENT_SECRET:
             raise SystemExit("SAMPARK_JWT_SECRET must be set to a secret of your own in production")
+        if self.environment == "production" and self.whatsapp_app_secret == DEVELOPMENT_APP_SECRET:
+            raise SystemExit("SAMPARK_WHATSAPP_APP_SECRET must be set in production")
         if len(self.jwt_secret) < 32:
             raise SystemExit("SAMPARK_JWT_SECRET must be at least 32 characters long")
         if not 0 < self.scan_seconds <= 3600:
@@ -61,6 +82,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 "SAMPARK_SCHEDULER_WORKERS must be at least 1"
             )
         self.review_clock()
+        if self.feedback_unsatisfied not in ("record", "reopen", "reopen_then_appeal"):
+            raise SystemExit(
+                "SAMPARK_FEEDBACK_UNSATISFIED must be record, reopen or reopen_then_appeal"
+            )
 
     def review_clock(self) -> tuple[int, int]:
         """`review_time` as (hour, minute)."""
@@ -68,6 +93,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
             raise SystemExit(f"SAMPARK_REVIEW_TIME must be HH:MM, not {self.review_time!r}")
         return int(hour), int(minute)
+
+    @property
+    def public_url(self) -> str:
+        return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def blobs(self) -> Path:

@@ -80,7 +80,7 @@ class Projector(Worker):
             self.database_url, min_size=1, max_size=2, kwargs={"autocommit": True}
         ) as pool:
             with pool.connection() as conn, conn.transaction():
-                migrate(conn)
+                self.prepare(conn)
                 self.relay_epoch_seen = relay_epoch(conn, self.topic)
             self.current_group = group_for(self.group, self.relay_epoch_seen)
             consumer = kafka.consumer(
@@ -150,12 +150,20 @@ class Projector(Worker):
                     events.append(self.mapper.to_domain_event(envelope.stored_event(message)))
                     offsets[tp.partition] = (record.offset + 1, epoch, message.time)
                     self.epochs[tp.partition] = epoch
-            applied = apply_events(models, events)
+            applied = self.project(conn, events)
             self.save_offsets(models, offsets)
         self.totals += applied
         if applied.gaps:
             log.error("projector: %d event(s) after a missing one; see read.gaps", applied.gaps)
         return applied
+
+    def prepare(self, conn: Any) -> None:
+        """Make sure the tables this consumer writes exist."""
+        migrate(conn)
+
+    def project(self, conn: Any, events: list[Any]) -> Applied:
+        """Apply a batch of events, in the transaction that also saves the offsets."""
+        return apply_events(ReadModels(conn, LIVE), events)
 
     def save_offsets(self, models: ReadModels, offsets: dict[int, tuple[int, int, Any]]) -> None:
         models.save_offsets(self.current_group, self.topic, offsets)

@@ -1,0 +1,245 @@
+"""The Action Taken Report, as a phone-sized HTML page and as a PDF, in Hindi or English.
+
+Built from the complaint as the event store has it (never from a read model): what was asked,
+who disposed of it and how, with which evidence, and where it stands now.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from domain.complaint import Complaint
+from domain.directory import Directory
+from domain.sla import INDIA
+from domain.values import Language, Status
+from projections.messages import OUTCOMES
+
+LABELS: dict[str, dict[str, str]] = {
+    "title": {"hi": "की गई कार्यवाही की रिपोर्ट", "en": "Action Taken Report"},
+    "progress": {"hi": "शिकायत की स्थिति", "en": "Complaint status"},
+    "registration_no": {"hi": "पंजीयन संख्या", "en": "Registration no."},
+    "subject": {"hi": "विषय", "en": "Subject"},
+    "description": {"hi": "शिकायत", "en": "Complaint"},
+    "place": {"hi": "ज़िला / विभाग", "en": "District / department"},
+    "filed_at": {"hi": "दर्ज होने की तिथि", "en": "Filed on"},
+    "status": {"hi": "स्थिति", "en": "Status"},
+    "with": {"hi": "अभी किसके पास", "en": "Now with"},
+    "due_at": {"hi": "निस्तारण की अंतिम तिथि", "en": "To be disposed of by"},
+    "outcome": {"hi": "परिणाम", "en": "Outcome"},
+    "action_taken": {"hi": "की गई कार्यवाही", "en": "Action taken"},
+    "resolved_by": {"hi": "निस्तारण करने वाले अधिकारी", "en": "Disposed of by"},
+    "resolved_at": {"hi": "निस्तारण की तिथि", "en": "Disposed of on"},
+    "evidence": {"hi": "साक्ष्य", "en": "Evidence"},
+    "feedback": {"hi": "आपकी राय", "en": "Your feedback"},
+    "ask": {"hi": "क्या आप की गई कार्यवाही से संतुष्ट हैं?", "en": "Are you satisfied?"},
+    "yes": {"hi": "संतुष्ट", "en": "Satisfied"},
+    "no": {"hi": "असंतुष्ट", "en": "Not satisfied"},
+    "rating": {"hi": "अंक (1-5)", "en": "Rating (1-5)"},
+    "comment": {"hi": "टिप्पणी", "en": "Comment"},
+    "given": {"hi": "आपकी राय दर्ज है", "en": "Your feedback is recorded"},
+    "other": {"hi": "English", "en": "हिंदी"},
+    "pdf": {"hi": "PDF डाउनलोड करें", "en": "Download PDF"},
+    "level": {"hi": "स्तर", "en": "level"},
+}
+STATUSES: dict[str, dict[str, str]] = {
+    Status.UNASSIGNED: {"hi": "राज्य स्तर पर प्रतीक्षारत", "en": "waiting at state level"},
+    Status.ASSIGNED: {"hi": "कार्यवाही जारी", "en": "in progress"},
+    Status.RESOLVED: {"hi": "निस्तारित", "en": "disposed of"},
+    Status.REOPENED: {"hi": "पुनः खोली गई", "en": "reopened"},
+    Status.CLOSED: {"hi": "बंद", "en": "closed"},
+}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    filename: str
+    media_type: str
+    link: str
+
+
+@dataclass(frozen=True)
+class Report:
+    language: str
+    complaint: Complaint
+    department: str
+    category: str
+    district: str
+    holder: str | None  # designation of the post that holds it now
+    resolved_by: str | None  # designation of the post that disposed of it
+    evidence: list[Evidence]
+    may_give_feedback: bool
+
+    def label(self, name: str) -> str:
+        return LABELS[name][self.language]
+
+    def rows(self) -> list[tuple[str, str]]:
+        c = self.complaint
+        rows = [
+            (self.label("registration_no"), c.registration_no),
+            (self.label("subject"), c.subject),
+            (self.label("description"), c.description),
+            (self.label("place"), f"{self.district} / {self.department} ({self.category})"),
+            (self.label("filed_at"), when(c.filed_at)),
+            (self.label("status"), STATUSES[c.status][self.language]),
+        ]
+        if c.is_open:
+            level = f"{self.label('level')} {c.level}"
+            rows.append((self.label("with"), f"{self.holder or '-'} ({level})"))
+            if c.due_at:
+                rows.append((self.label("due_at"), when(c.due_at)))
+        if c.resolution is not None:
+            r = c.resolution
+            rows += [
+                (self.label("outcome"), OUTCOMES[r.outcome][self.language]),
+                (self.label("action_taken"), r.action_taken),
+                (self.label("resolved_by"), f"{self.resolved_by or '-'}, {self.department}"),
+                (self.label("resolved_at"), when(r.resolved_at)),
+            ]
+        return rows
+
+
+def build(
+    complaint: Complaint,
+    directory: Directory,
+    language: str,
+    evidence_link: str,
+) -> Report:
+    def designation(post_id: str | None) -> str | None:
+        post = directory.posts.get(post_id) if post_id else None
+        return post.designation if post else None
+
+    department = directory.departments.get(complaint.department)
+    category = directory.category(complaint.department, complaint.category)
+    district = directory.districts.get(complaint.district)
+    resolution = complaint.resolution
+    return Report(
+        language=language,
+        complaint=complaint,
+        department=department.name if department else complaint.department,
+        category=category.name if category else complaint.category,
+        district=district.name if district else complaint.district,
+        holder=designation(complaint.holder),
+        resolved_by=designation(resolution.resolved_by) if resolution else None,
+        evidence=[
+            Evidence(a.filename, a.media_type, f"{evidence_link}/{a.sha256}")
+            for a in (resolution.evidence if resolution else ())
+        ],
+        may_give_feedback=complaint.status == Status.RESOLVED and complaint.feedback is None,
+    )
+
+
+def when(moment: datetime | None) -> str:
+    return moment.astimezone(INDIA).strftime("%d-%m-%Y %H:%M") if moment else "-"
+
+
+# --- HTML --------------------------------------------------------------------------------
+
+STYLE = """
+body{font-family:'Noto Sans','Noto Sans Devanagari',sans-serif;margin:0;background:#f4f4f0;
+color:#1d1d1b;font-size:17px;line-height:1.5}
+main{max-width:40rem;margin:auto;padding:1rem}
+h1{font-size:1.35rem;margin:.2rem 0 1rem}
+dl{background:#fff;border-radius:.6rem;padding:.8rem 1rem;margin:0 0 1rem}
+dt{font-size:.85rem;color:#5c5c57;margin-top:.6rem}dd{margin:0;white-space:pre-wrap}
+nav a{margin-right:1rem}form{background:#fff;border-radius:.6rem;padding:1rem}
+button{font-size:1.05rem;padding:.7rem 1.1rem;margin:.3rem .4rem .3rem 0;border-radius:.5rem;
+border:1px solid #888}
+input,textarea{font-size:1rem;width:100%;box-sizing:border-box;margin:.2rem 0 .6rem}
+"""
+
+
+def page(report: Report, token_path: str, notice: str | None = None) -> str:
+    e = html.escape
+    title = report.label("title") if report.complaint.resolution else report.label("progress")
+    other = "en" if report.language == Language.HINDI else "hi"
+    parts = [
+        f'<!doctype html><html lang="{report.language}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(title)} {e(report.complaint.registration_no)}</title>",
+        f"<style>{STYLE}</style></head><body><main>",
+        f"<nav><a href='{token_path}?lang={other}'>{e(report.label('other'))}</a>",
+        f"<a href='{token_path}?lang={report.language}&amp;format=pdf'>"
+        f"{e(report.label('pdf'))}</a></nav>",
+        f"<h1>{e(title)}</h1>",
+    ]
+    if notice:
+        parts.append(f"<p><strong>{e(notice)}</strong></p>")
+    parts.append("<dl>")
+    for name, value in report.rows():
+        parts.append(f"<dt>{e(name)}</dt><dd>{e(value)}</dd>")
+    if report.evidence:
+        links = "<br>".join(
+            f"<a href='{e(item.link)}'>{e(item.filename)}</a>" for item in report.evidence
+        )
+        parts.append(f"<dt>{e(report.label('evidence'))}</dt><dd>{links}</dd>")
+    parts.append("</dl>")
+    if report.may_give_feedback:
+        parts += [
+            f"<form method='post' action='{token_path}/feedback?lang={report.language}'>",
+            f"<p>{e(report.label('ask'))}</p>",
+            f"<label>{e(report.label('rating'))}"
+            "<input name='rating' type='number' min='1' max='5'></label>",
+            f"<label>{e(report.label('comment'))}<textarea name='comment' rows='2'></textarea>"
+            "</label>",
+            f"<button name='satisfied' value='yes'>{e(report.label('yes'))}</button>",
+            f"<button name='satisfied' value='no'>{e(report.label('no'))}</button>",
+            "</form>",
+        ]
+    elif report.complaint.feedback is not None:
+        parts.append(f"<p>{e(report.label('given'))}</p>")
+    parts.append("</main></body></html>")
+    return "".join(parts)
+
+
+# --- PDF ---------------------------------------------------------------------------------
+
+
+@cache
+def _fonts() -> tuple[str, str]:
+    import fontpkg_noto_sans
+    import fontpkg_noto_sans_devanagari
+
+    def regular(module: object) -> str:
+        folder = Path(module.__file__).parent / "files"  # type: ignore[attr-defined]
+        return str(next(p for p in sorted(folder.glob("*.ttf")) if "Italic" not in p.name))
+
+    return regular(fontpkg_noto_sans_devanagari), regular(fontpkg_noto_sans)
+
+
+def pdf(report: Report) -> bytes:
+    """The same report as a PDF: Devanagari shaped by HarfBuzz, in Noto Sans Devanagari."""
+    from fpdf import FPDF
+
+    devanagari, latin = _fonts()
+    document = FPDF(format="A4")
+    document.set_title(f"{report.label('title')} {report.complaint.registration_no}")
+    document.add_font("Devanagari", fname=devanagari)
+    document.add_font("Latin", fname=latin)
+    document.set_text_shaping(True)
+    document.set_fallback_fonts(["Latin"])
+    document.add_page()
+    document.set_margins(18, 18, 18)
+    document.set_font("Devanagari", size=17)
+    title = report.label("title") if report.complaint.resolution else report.label("progress")
+    document.multi_cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
+    document.ln(2)
+    width = document.epw
+    for name, value in report.rows():
+        document.set_font("Devanagari", size=9)
+        document.set_text_color(90, 90, 85)
+        document.multi_cell(width, 5, name, new_x="LMARGIN", new_y="NEXT")
+        document.set_font("Devanagari", size=12)
+        document.set_text_color(20, 20, 20)
+        document.multi_cell(width, 6.5, value, new_x="LMARGIN", new_y="NEXT")
+        document.ln(1.5)
+    if report.evidence:
+        document.set_font("Devanagari", size=9)
+        document.multi_cell(width, 5, report.label("evidence"), new_x="LMARGIN", new_y="NEXT")
+        document.set_font("Devanagari", size=11)
+        for item in report.evidence:
+            document.cell(width, 6.5, item.filename, link=item.link, new_x="LMARGIN", new_y="NEXT")
+    return bytes(document.output())

@@ -1,0 +1,161 @@
+"""A local stand-in for the message providers: the WhatsApp Cloud API and an SMS gateway.
+
+`make run` starts one when no provider is configured and prints what it receives; the tests
+use it to see exactly what was sent and to play the provider's failures: an outage (5xx),
+a number that is not on WhatsApp, an invalid number, an expired token.
+
+    WhatsApp: POST {base}/v21.0/{phone_number_id}/messages   (Bearer token)
+    SMS:      POST {base}/sms/send                           (Bearer key)
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+WHATSAPP_VERSION = "v21.0"
+
+
+class ProviderStandIn:
+    def __init__(
+        self,
+        *,
+        token: str = "standin-whatsapp-token",
+        sms_key: str = "standin-sms-key",
+        echo: Callable[[str], None] | None = None,
+        port: int = 0,
+    ) -> None:
+        self.tokens = {token}
+        self.sms_key = sms_key
+        self.echo = echo
+        self.received: list[dict[str, Any]] = []  # every accepted message, in order
+        self.refused: list[dict[str, Any]] = []
+        self.outage = 0  # answer this many next requests with 503
+        self.not_on_whatsapp: set[str] = set()
+        self.invalid_numbers: set[str] = set()
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def whatsapp_base(self) -> str:
+        return f"{self.base_url}/{WHATSAPP_VERSION}"
+
+    @property
+    def sms_base(self) -> str:
+        return f"{self.base_url}/sms"
+
+    def start(self) -> ProviderStandIn:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def whatsapp_to(self, mobile: str) -> list[dict[str, Any]]:
+        return [m for m in self.received if m["channel"] == "whatsapp" and m["to"].endswith(mobile)]
+
+    # --- the provider's behaviour ---------------------------------------------------------
+
+    def answer(self, path: str, headers: dict[str, str], body: Any) -> tuple[int, Any]:
+        with self._lock:
+            if self.outage > 0:
+                self.outage -= 1
+                return 503, {"error": {"message": "Service temporarily unavailable", "code": 2}}
+            auth = headers.get("authorization", "").removeprefix("Bearer ")
+            if path.startswith(f"/{WHATSAPP_VERSION}/") and path.endswith("/messages"):
+                return self._whatsapp(auth, body)
+            if path == "/sms/send":
+                return self._sms(auth, body)
+            return 404, {"error": {"message": f"no such endpoint {path}"}}
+
+    def _whatsapp(self, token: str, body: Any) -> tuple[int, Any]:
+        if token not in self.tokens:
+            self.refused.append({"channel": "whatsapp", "reason": "token", "body": body})
+            return 401, {
+                "error": {
+                    "message": "Error validating access token: Session has expired.",
+                    "type": "OAuthException",
+                    "code": 190,
+                }
+            }
+        to = str(body.get("to", ""))
+        if to[-10:] in self.not_on_whatsapp:
+            self.refused.append({"channel": "whatsapp", "reason": "not on whatsapp", "to": to})
+            return 400, {"error": {"message": "Message undeliverable", "code": 131026}}
+        message_id = f"wamid.standin.{next(self._ids)}"
+        template = body.get("template", {})
+        params = [
+            p.get("text")
+            for c in template.get("components", [])
+            if c.get("type") == "body"
+            for p in c.get("parameters", [])
+        ]
+        self._record(
+            {
+                "channel": "whatsapp",
+                "id": message_id,
+                "to": to,
+                "template": template.get("name"),
+                "language": template.get("language", {}).get("code"),
+                "params": params,
+                "buttons": [
+                    c["parameters"][0]["payload"]
+                    for c in template.get("components", [])
+                    if c.get("type") == "button"
+                ],
+            }
+        )
+        return 200, {"messaging_product": "whatsapp", "messages": [{"id": message_id}]}
+
+    def _sms(self, key: str, body: Any) -> tuple[int, Any]:
+        if key != self.sms_key:
+            return 401, {"error": "bad api key"}
+        to = str(body.get("to", ""))
+        if to[-10:] in self.invalid_numbers or not to.isdigit():
+            self.refused.append({"channel": "sms", "reason": "invalid number", "to": to})
+            return 400, {"error": f"invalid number {to}"}
+        message_id = f"sms.standin.{next(self._ids)}"
+        self._record({"channel": "sms", "id": message_id, "to": to, "text": body.get("text")})
+        return 200, {"id": message_id}
+
+    def _record(self, message: dict[str, Any]) -> None:
+        self.received.append(message)
+        if self.echo is not None:
+            shown = message.get("text") or f"{message['template']} {message['params']}"
+            self.echo(f"[{message['channel']} -> +{message['to']}] {shown}")
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                try:
+                    body = json.loads(self.rfile.read(length) or b"{}")
+                except ValueError:
+                    body = {}
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                status, answer = standin.answer(self.path, headers, body)
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        return Handler

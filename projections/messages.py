@@ -1,0 +1,231 @@
+"""Which events tell whom what: the messages of a complaint's life, in Hindi and English.
+
+Pure: an event, what is known of its complaint's complainant, and the directory go in; the
+messages to send come out, each with a key made of the complaint, the event's version and
+the audience, so the same event never makes the same message twice.
+
+Each message is a WhatsApp template (approved at the provider under `template`, with `params`
+as its body parameters, and quick-reply feedback buttons on `sampark_resolved`) and the same
+text written out in full, for the SMS fallback and the logs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from domain.directory import Directory
+from domain.events import (
+    Assigned,
+    Closed,
+    DeadlineApproaching,
+    Escalated,
+    Filed,
+    Reopened,
+    Resolved,
+    Transferred,
+)
+from domain.sla import INDIA
+from domain.values import Language, Outcome
+
+COMPLAINANT, HOLDER = "complainant", "holder"
+SATISFIED, NOT_SATISFIED = "SATISFIED", "NOT_SATISFIED"  # the quick-reply payloads
+
+TEXTS: dict[str, dict[str, str]] = {
+    "sampark_filed": {
+        "hi": "आपकी शिकायत {0} ({1}) दर्ज हो गई है। स्थिति देखें: {2}",
+        "en": "Your complaint {0} ({1}) is registered. Track it: {2}",
+    },
+    "sampark_transferred": {
+        "hi": "आपकी शिकायत {0} {1} को भेजी गई है; अब यह {2} के पास है।",
+        "en": "Your complaint {0} was transferred to {1}; it is now with the {2}.",
+    },
+    "sampark_escalated": {
+        "hi": "आपकी शिकायत {0} स्तर {1} पर भेजी गई है; अब यह {2} के पास है।",
+        "en": "Your complaint {0} went up to level {1}; it is now with the {2}.",
+    },
+    "sampark_resolved": {
+        "hi": "आपकी शिकायत {0} का निस्तारण हुआ: {1}। की गई कार्यवाही की रिपोर्ट: {2} "
+        "क्या आप संतुष्ट हैं? बटन दबाएँ, या 1 से 5 तक अंक भेजें।",
+        "en": "Your complaint {0} was disposed of: {1}. Action Taken Report: {2} "
+        "Are you satisfied? Tap a button, or reply with a rating from 1 to 5.",
+    },
+    "sampark_closed": {
+        "hi": "आपकी शिकायत {0} बंद कर दी गई है। धन्यवाद।",
+        "en": "Your complaint {0} is closed. Thank you.",
+    },
+    "sampark_assigned": {
+        "hi": "शिकायत {0} अब आपके पास है; निस्तारण की अंतिम तिथि {1}।",
+        "en": "Complaint {0} is now with you; dispose of it by {1}.",
+    },
+    "sampark_deadline": {
+        "hi": "शिकायत {0} की स्तर {1} पर अंतिम तिथि {2} निकट है।",
+        "en": "Complaint {0} is due at level {1} by {2}.",
+    },
+    "sampark_thanks": {
+        "hi": "शिकायत {0} पर आपकी राय दर्ज हो गई है। धन्यवाद।",
+        "en": "Thank you: your feedback on complaint {0} is recorded.",
+    },
+    "sampark_unmatched": {
+        "hi": "धन्यवाद। हम आपका संदेश किसी शिकायत से नहीं जोड़ सके। कृपया रिपोर्ट वाले संदेश "
+        "का उत्तर दें, या 181 पर कॉल करें।",
+        "en": "Thank you. We could not match your message to a complaint. Please reply to the "
+        "message with the report, or call 181.",
+    },
+}
+
+OUTCOMES: dict[str, dict[str, str]] = {
+    Outcome.RELIEF: {"hi": "राहत दी गई", "en": "relief given"},
+    Outcome.INTERIM_RELIEF: {"hi": "अंतरिम राहत", "en": "interim relief"},
+    Outcome.REJECTED: {"hi": "अस्वीकृत", "en": "rejected"},
+    Outcome.FALSE_COMPLAINT: {"hi": "झूठी शिकायत", "en": "false complaint"},
+    Outcome.SUB_JUDICE: {"hi": "न्यायालय में विचाराधीन", "en": "sub judice"},
+    Outcome.NOT_POSSIBLE: {"hi": "राहत संभव नहीं", "en": "relief not possible"},
+}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """What the notifications keep of a complaint from its `Filed` event."""
+
+    complaint_id: UUID
+    registration_no: str
+    mobile: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Message:
+    key: str  # complaint:version:audience: one message per event and audience, ever
+    complaint_id: UUID | None  # None: an answer to a reply that matched no complaint
+    audience: str
+    mobile: str
+    language: str
+    template: str
+    params: list[str]
+    text: str
+    buttons: bool = False
+
+
+def render(template: str, language: str, params: list[str]) -> str:
+    texts = TEXTS[template]
+    return texts.get(language, texts[Language.HINDI]).format(*params)
+
+
+def local_time(moment: datetime) -> str:
+    return moment.astimezone(INDIA).strftime("%d-%m-%Y %H:%M")
+
+
+@dataclass(frozen=True)
+class Links:
+    """The citizen's signed link to the complaint's report page: its progress until it is
+    disposed of, then the Action Taken Report. (complaint, time of the message) -> URL."""
+
+    report: Callable[[UUID, datetime], str]
+
+
+def messages_for(
+    event: object, recipient: Recipient | None, directory: Directory, links: Links
+) -> list[Message]:
+    complaint: UUID = event.originator_id  # type: ignore[attr-defined]
+    version: int = event.originator_version  # type: ignore[attr-defined]
+    found: list[Message] = []
+
+    def to_complainant(template: str, params: list[str], buttons: bool = False) -> None:
+        if recipient is None:
+            return
+        found.append(
+            Message(
+                key=f"{complaint}:{version}:{COMPLAINANT}",
+                complaint_id=complaint,
+                audience=COMPLAINANT,
+                mobile=recipient.mobile,
+                language=recipient.language,
+                template=template,
+                params=params,
+                text=render(template, recipient.language, params),
+                buttons=buttons,
+            )
+        )
+
+    def to_holder(post_id: str | None, template: str, params: list[str]) -> None:
+        post = directory.posts.get(post_id) if post_id else None
+        if post is None or post.mobile is None:
+            return  # a vacant post or one without a number hears it in its inbox
+        found.append(
+            Message(
+                key=f"{complaint}:{version}:{HOLDER}",
+                complaint_id=complaint,
+                audience=HOLDER,
+                mobile=post.mobile,
+                language=Language.HINDI,
+                template=template,
+                params=params,
+                text=render(template, Language.HINDI, params),
+            )
+        )
+
+    def designation(post_id: str | None) -> str:
+        post = directory.posts.get(post_id) if post_id else None
+        return post.designation if post else "state-level pool"
+
+    reg = recipient.registration_no if recipient else str(complaint)
+    language = recipient.language if recipient else Language.HINDI
+    match event:
+        case Filed():
+            department = directory.departments.get(event.department)
+            to_complainant(
+                "sampark_filed",
+                [
+                    event.registration_no,
+                    department.name if department else event.department,
+                    links.report(complaint, event.timestamp),
+                ],
+            )
+        case Assigned():
+            to_holder(event.post, "sampark_assigned", _with_you(event, reg))
+        case Transferred():
+            department = directory.departments.get(event.to_department)
+            to_complainant(
+                "sampark_transferred",
+                [
+                    reg,
+                    department.name if department else event.to_department,
+                    designation(event.holder),
+                ],
+            )
+            to_holder(event.holder, "sampark_assigned", _with_you(event, reg))
+        case Escalated():
+            to_complainant(
+                "sampark_escalated", [reg, str(event.to_level), designation(event.holder)]
+            )
+            to_holder(event.holder, "sampark_assigned", _with_you(event, reg))
+        case Reopened():
+            to_holder(event.holder, "sampark_assigned", _with_you(event, reg))
+        case Resolved():
+            to_complainant(
+                "sampark_resolved",
+                [
+                    reg,
+                    OUTCOMES[event.outcome][language],
+                    links.report(complaint, event.timestamp),
+                ],
+                buttons=True,
+            )
+        case Closed():
+            to_complainant("sampark_closed", [reg])
+        case DeadlineApproaching():
+            to_holder(
+                event.holder,
+                "sampark_deadline",
+                [reg, str(event.level), local_time(event.due_at)],
+            )
+    return found
+
+
+def _with_you(event: object, reg: str) -> list[str]:
+    """Registration number and due time, for the post that now holds the complaint."""
+    due: datetime = event.due_at  # type: ignore[attr-defined]
+    return [reg, local_time(due)]
