@@ -15,12 +15,12 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from api.problems import Problem
 from api.services import Services
@@ -118,9 +118,9 @@ class WhatsAppWebhook(Controller):
     def verify(
         self,
         services: Injected,
-        mode: str | None = Parameter(query="hub.mode", default=None),
-        token: str | None = Parameter(query="hub.verify_token", default=None),
-        challenge: str | None = Parameter(query="hub.challenge", default=None),
+        mode: Annotated[str | None, QueryParameter(name="hub.mode")] = None,
+        token: Annotated[str | None, QueryParameter(name="hub.verify_token")] = None,
+        challenge: Annotated[str | None, QueryParameter(name="hub.challenge")] = None,
     ) -> Response[str]:
         expected = services.settings.whatsapp_verify_token
         if mode != "subscribe" or not expected or token != expected or challenge is None:

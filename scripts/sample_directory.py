@@ -3,7 +3,8 @@
 Every one of the state's 41 districts (as reorganised in December 2024, in 7 divisions), 11
 departments with their complaint categories and the days allowed at each level (calendar
 days for services that fail at once, working days for office work), a
-level-1 and a level-2 post per department and district, the head of department (level 3) and
+level-1 and a level-2 post per department and district (each with an official mobile
+number, invented), the head of department (level 3) and
 the state government's secretary (level 4), a route per department and district, and the
 escalation chain above each route, and the state's holidays for 2026 and 2027. Holder names
 are invented and fixed, so the file is stable.
@@ -318,6 +319,11 @@ def holder(n: int) -> str:
     return f"{FIRST[n % len(FIRST)]} {LAST[(n * 7) % len(LAST)]}"
 
 
+def office_mobile(n: int) -> str:
+    """The post's official number (invented): where it hears of its complaints."""
+    return f"94{n:08d}"
+
+
 def build() -> dict[str, object]:
     districts = [
         {"code": code, "name": name, "division": division}
@@ -354,6 +360,7 @@ def build() -> dict[str, object]:
                 "district": None,
                 "level": 3,
                 "holder": holder(n := n + 1),
+                "mobile": office_mobile(n),
             }
         )
         posts.append(
@@ -364,6 +371,7 @@ def build() -> dict[str, object]:
                 "district": None,
                 "level": 4,
                 "holder": holder(n := n + 1),
+                "mobile": office_mobile(n),
             }
         )
         for district in districts:
@@ -377,6 +385,7 @@ def build() -> dict[str, object]:
                     "district": d,
                     "level": 1,
                     "holder": holder(n := n + 1),
+                    "mobile": office_mobile(n),
                 }
             )
             posts.append(
@@ -387,6 +396,7 @@ def build() -> dict[str, object]:
                     "district": d,
                     "level": 2,
                     "holder": holder(n := n + 1),
+                    "mobile": office_mobile(n),
                 }
             )
             routes.append({"department": code, "category": None, "district": d, "post": l1})
@@ -400,6 +410,7 @@ def build() -> dict[str, object]:
             "district": "JAI",
             "level": 1,
             "holder": holder(n + 1),
+            "mobile": office_mobile(n + 1),
         }
     )
     routes.append(
