@@ -20,7 +20,7 @@ from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import QueryParameter, RawBody
 
 from api.problems import Problem
 from api.services import Services
@@ -129,7 +129,7 @@ class WhatsAppWebhook(Controller):
 
     @post("/", sync_to_thread=True, status_code=200, summary="Replies from citizens")
     def receive(
-        self, request: Request[Any, Any, Any], services: Injected, body: bytes
+        self, request: Request[Any, Any, Any], services: Injected, body: RawBody
     ) -> dict[str, int]:
         signature = request.headers.get("X-Hub-Signature-256")
         if signature is None:
