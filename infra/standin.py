@@ -134,7 +134,7 @@ class ProviderStandIn:
         self.received.append(message)
         if self.echo is not None:
             shown = message.get("text") or f"{message['template']} {message['params']}"
-            self.echo(f"[{message['channel']} -> +{message['to']}] {shown}")
+            self.echo(f"[{message['channel']} -> +{message['to']}, {message['id']}] {shown}")
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         standin = self

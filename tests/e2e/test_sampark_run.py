@@ -3,8 +3,10 @@ token per role and a curl that files a complaint, and Ctrl-C stops everything cl
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import select
 import signal
 import socket
 import subprocess
@@ -17,7 +19,8 @@ from typing import Any
 import httpx
 import pytest
 
-from infra.settings import DEVELOPMENT_SECRET
+from infra.settings import DEVELOPMENT_APP_SECRET, DEVELOPMENT_SECRET
+from infra.signing import hub_signature
 from infra.tokens import mint
 
 
@@ -180,3 +183,117 @@ def test_in_sampark_run_a_demo_complaint_climbs_to_level_2_on_its_own(tmp_path: 
         process.send_signal(signal.SIGINT)
         code = process.wait(timeout=30)
     assert code == 0
+
+
+@pytest.mark.e2e
+def test_in_sampark_run_the_citizen_gets_the_report_on_whatsapp_and_answers(
+    tmp_path: Path,
+) -> None:
+    """The issue's promise: resolving a complaint sends one WhatsApp message (to the local
+    stand-in, which prints it) with a working report link; a signed "not satisfied" reply
+    reopens the complaint; the timeline shows both."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SAMPARK_")}
+    env |= {"SAMPARK_HOME": str(tmp_path / "home"), "SAMPARK_PORT": str(port)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "infra.cli", "run"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def bearer(**claims: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {mint(DEVELOPMENT_SECRET, **claims)}"}  # type: ignore[arg-type]
+
+    try:
+        wait_for_output(process, "Ctrl-C stops everything", timeout=120)
+        mobile = "9822200000"
+        filed = httpx.post(
+            f"{base}/v1/complaints",
+            json={
+                "complainant": {"name": "Kamla Devi", "mobile": mobile},
+                "district": "JAI",
+                "department": "PHED",
+                "category": "water-supply",
+                "subject": "No water",
+                "description": "Ward 3: taps dry.",
+                "channel": "helpline_181",
+            },
+            headers=bearer(role="operator", sub="helpline-181-agent-07"),
+        ).json()
+        officer = bearer(
+            role="officer", sub="ae", post="PHED-JAI-L1", district="JAI", department="PHED"
+        )
+        photo = httpx.post(
+            f"{base}/v1/attachments",
+            files={"file": ("done.png", b"\x89PNG\r\n\x1a\n" + b"\x01" * 32, "image/png")},
+            headers=officer,
+        ).json()
+        resolved = httpx.post(
+            f"{base}/v1/complaints/{filed['id']}/resolve",
+            json={"outcome": "relief", "action_taken": "Valve replaced", "attachments": [photo]},
+            headers=officer,
+        )
+        assert resolved.status_code == 200, resolved.text
+        line = wait_for_output(process, "sampark_resolved", timeout=60).splitlines()[-1]
+        assert f"+91{mobile}" in line
+        message_id = re.search(r"(wamid\.\S+)\]", line).group(1)  # type: ignore[union-attr]
+        link = re.search(r"(http://\S+/atr/[\w.-]+)", line).group(1)  # type: ignore[union-attr]
+        report = httpx.get(link)
+        assert report.status_code == 200 and "Valve replaced" in report.text
+
+        reply = {
+            "entry": [
+                {
+                    "changes": [
+                        {
+                            "value": {
+                                "messages": [
+                                    {
+                                        "from": f"91{mobile}",
+                                        "id": "wamid.citizen.1",
+                                        "type": "button",
+                                        "context": {"id": message_id},
+                                        "button": {"payload": "NOT_SATISFIED"},
+                                    }
+                                ]
+                            }
+                        }
+                    ]
+                }
+            ]
+        }
+        body = json.dumps(reply).encode()
+        answered = httpx.post(
+            f"{base}/v1/webhooks/whatsapp",
+            content=body,
+            headers={
+                "Content-Type": "application/json",
+                "X-Hub-Signature-256": hub_signature(DEVELOPMENT_APP_SECRET, body),
+            },
+        )
+        assert answered.json() == {"recorded": 1}
+        timeline = httpx.get(
+            f"{base}/v1/complaints/{filed['id']}/timeline",
+            headers=bearer(role="auditor", sub="auditor-01"),
+        ).json()["events"]
+        kinds = [e["type"] for e in timeline]
+        assert kinds[-3:] == ["Resolved", "FeedbackGiven", "Reopened"]
+        assert output_count(process, "sampark_resolved") == 0  # one message, not two
+    finally:
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=30)
+    assert code == 0
+
+
+def output_count(process: subprocess.Popen[str], marker: str, seconds: float = 2.0) -> int:
+    """How often `marker` is printed in the next few seconds."""
+    assert process.stdout is not None
+    deadline, seen = time.monotonic() + seconds, ""
+    while (left := deadline - time.monotonic()) > 0:
+        ready, _, _ = select.select([process.stdout], [], [], left)
+        if ready:
+            seen += process.stdout.readline()
+    return seen.count(marker)
