@@ -297,7 +297,7 @@ def configured_scan(settings: Settings) -> str:
     return f"{settings.scan_seconds:g} s"
 
 
-def _welcome(settings: Settings) -> str:
+def _welcome(settings: Settings, *, standin: bool) -> str:
     base = f"http://{settings.host}:{settings.port}"
     lines = [
         "",
@@ -344,6 +344,17 @@ def _welcome(settings: Settings) -> str:
         f"  curl -s {base}/v1/complaints/<registration_no>/timeline \\",
         f"    -H 'Authorization: Bearer {tokens['auditor']}'",
         "",
+        *(
+            [
+                "Messages to citizens and officers go to a local stand-in for WhatsApp, which",
+                "prints them here (set SAMPARK_WHATSAPP_BASE_URL for the real one); a report",
+                "link opens the Action Taken Report; replies come in at POST",
+                "/v1/webhooks/whatsapp.",
+                "",
+            ]
+            if standin
+            else []
+        ),
         "Ctrl-C stops everything.",
         "",
     ]
@@ -385,7 +396,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
 
         async def startup(sockets: Any = None) -> None:
             await original_startup(sockets)
-            print(_welcome(configured), flush=True)
+            print(_welcome(configured, standin=not settings.whatsapp_base_url), flush=True)
 
         server.startup = startup  # type: ignore[method-assign]
         try:
