@@ -8,12 +8,15 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import msgspec
 import pypdfium2
 from litestar.testing import TestClient
 
+from api.app import create_app
 from api.atr import atr_link
-from api.services import Services
+from api.services import Services, open_services
 from domain.values import Attachment, Channel, Complainant, Language, Outcome
+from infra.settings import Settings
 from infra.signing import sign
 from tests.support import JAIPUR_WATER_OFFICER, OPERATOR, TurnableClock, new_mobile
 
@@ -122,10 +125,44 @@ def test_the_complainant_answers_from_the_report_page(client: Client, services: 
     assert bad.status_code == 400 and bad.json()["field"] == "rating"
 
 
-def test_the_webhook_answers_the_verification_handshake(client: Client, services: Services) -> None:
+def test_before_disposal_the_same_link_shows_the_progress(
+    client: Client, services: Services
+) -> None:
+    complaint = services.app.file_complaint(
+        by=OPERATOR,
+        complainant=Complainant(name="Mohan", mobile=new_mobile(), language=Language.ENGLISH),
+        district="JAI",
+        department="PHED",
+        category="water-supply",
+        subject="Leaking pipe",
+        description="Ward 4",
+        channel=Channel.HELPLINE_181,
+    ).id
+    page = client.get(path_of(services, complaint))
+    assert page.status_code == 200
+    assert "Complaint status" in page.text and "Assistant Engineer, Jaipur (level 1)" in page.text
+    assert "Are you satisfied?" not in page.text
+
+
+def test_the_webhook_answers_the_verification_handshake(
+    client: Client, settings: Settings, database: str, clock: TurnableClock
+) -> None:
     # Not configured: the handshake fails rather than accept any token.
-    refused = client.get(
-        "/v1/webhooks/whatsapp",
-        params={"hub.mode": "subscribe", "hub.verify_token": "x", "hub.challenge": "42"},
+    handshake = {"hub.mode": "subscribe", "hub.verify_token": "x", "hub.challenge": "42"}
+    assert client.get("/v1/webhooks/whatsapp", params=handshake).status_code == 403
+    configured = open_services(
+        msgspec.structs.replace(settings, whatsapp_verify_token="our-verify-token"),
+        database,
+        clock=clock,
     )
-    assert refused.status_code == 403
+    try:
+        with TestClient(app=create_app(configured)) as other:
+            wrong = other.get("/v1/webhooks/whatsapp", params=handshake)
+            assert wrong.status_code == 403
+            right = other.get(
+                "/v1/webhooks/whatsapp",
+                params={**handshake, "hub.verify_token": "our-verify-token"},
+            )
+            assert right.status_code == 200 and right.text == "42"
+    finally:
+        configured.close()
