@@ -174,6 +174,8 @@ class WhatsAppWebhook(Controller):
                 )
                 recorded = True
             except DomainError as refused:
+                if services.receipts.find(receipt.principal, receipt.key) is not None:
+                    return 0  # the same reply, delivered twice at once: the other copy won
                 log.info("WhatsApp reply %s not recorded: %s", reply.message_id, refused)
         template, params = ("sampark_thanks", [reg]) if recorded else ("sampark_unmatched", [])
         with services.pool.connection() as conn, conn.transaction():
