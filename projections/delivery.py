@@ -1,7 +1,7 @@
 """The sender: works through the outbox, WhatsApp first and SMS as the fallback.
 
 Each due message is claimed (`FOR UPDATE SKIP LOCKED`: several senders share the work),
-sent, and its new state saved in the same transaction. A transient failure is retried with
+sent, and its new state saved in a transaction of its own. A transient failure is retried with
 exponential backoff up to a cap; after the last attempt, or at once on a permanent refusal
 (not a WhatsApp number), the message falls back to SMS; when SMS fails too it is `failed`,
 and counted. When the provider refuses our credentials (an expired token) the sender halts:
@@ -94,17 +94,22 @@ class Sender(Worker):
     def send_due(self, pool: ConnectionPool[Any]) -> int:
         """One pass over the due messages; returns how many were settled one way or another."""
         worked = 0
-        with pool.connection() as conn, conn.transaction():
+        with pool.connection() as conn:
             outbox = Outbox(conn)
-            for message in outbox.claim(self.clock(), self.batch):
-                try:
-                    self._deliver(outbox, message)
-                except AuthFailed as refused:
-                    self._halt(outbox, str(refused))
-                    return worked
+            for _ in range(self.batch):
+                # One transaction per message: its state is saved the moment it is sent.
+                with conn.transaction():
+                    claimed = outbox.claim(self.clock(), 1)
+                    if not claimed:
+                        break
+                    try:
+                        self._deliver(outbox, claimed[0])
+                    except AuthFailed as refused:
+                        self._halt(outbox, str(refused))
+                        return worked
+                    if self.halted is not None:
+                        self._resume(outbox)
                 worked += 1
-            if self.halted is not None or worked:
-                self._resume(outbox)
         return worked
 
     def _deliver(self, outbox: Outbox, message: Queued) -> None:

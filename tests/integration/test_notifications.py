@@ -93,6 +93,15 @@ class Notifier:
         for thread in self.threads:
             thread.join(timeout=15)
 
+    def wait_settled(self, complaint: UUID) -> None:
+        """Until every message of the complaint is queued and sent, in the database."""
+
+        def settled() -> bool:
+            states = [m["state"] for m in self.messages(complaint)]
+            return bool(states) and all(state == "sent" for state in states)
+
+        eventually(settled)
+
     def messages(self, complaint: UUID | None = None) -> list[dict[str, Any]]:
         with psycopg.connect(self.database) as conn:
             rows = conn.execute(
@@ -213,6 +222,7 @@ def test_from_resolution_to_feedback_to_reopening_the_loop_closes_on_whatsapp(
         return [m for m in standin.whatsapp_to(mobile) if m["template"] == "sampark_resolved"]
 
     (atr,) = eventually(atr_sent)
+    notifier.wait_settled(complaint)  # the provider's id is saved: a reply can refer to it
     assert atr["language"] == "en" and atr["buttons"] == ["SATISFIED", "NOT_SATISFIED"]
     link = atr["params"][2]
     assert link.startswith(f"{settings.public_url}/atr/")
@@ -266,6 +276,7 @@ def test_a_webhook_delivered_twice_is_recorded_once(
     (atr,) = eventually(
         lambda: [m for m in standin.whatsapp_to(mobile) if m["template"] == "sampark_resolved"]
     )
+    notifier.wait_settled(complaint)
     payload = button_reply(mobile, "wamid.in.3", atr["id"], "SATISFIED")
     first = webhook(client, payload, settings.whatsapp_app_secret)
     again = webhook(client, payload, settings.whatsapp_app_secret)
@@ -390,8 +401,13 @@ def test_an_expired_token_halts_sending_loudly_and_the_queue_resumes_once_it_is_
 
         token_file.write_text(next(iter(standin.tokens)))  # the token is rotated
         eventually(lambda: all(standin.whatsapp_to(m) for m in mobiles))
-        status = client.get("/v1/pipeline/status", headers=tokens.headers(ADMIN)).json()
-        assert status["notifications"]["sending"] == "running"
+
+        def running_again() -> bool:
+            """the pipeline status shows the sender running again"""
+            status = client.get("/v1/pipeline/status", headers=tokens.headers(ADMIN)).json()
+            return bool(status["notifications"]["sending"] == "running")
+
+        eventually(running_again)
         assert sorted(len(standin.whatsapp_to(m)) for m in mobiles) == [1, 1, 1]
     finally:
         running.stop()
@@ -404,6 +420,7 @@ def test_replaying_the_topic_sends_nothing_twice(
     complaint = file(services, mobile)
     resolve(services, complaint)
     eventually(lambda: len(standin.whatsapp_to(mobile)) == 2)
+    notifier.wait_settled(complaint)
     before = notifier.messages()
     notifier.consumer.stop()
     notifier.threads[0].join(timeout=15)
