@@ -10,6 +10,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from api.atr import ActionTakenReport
 from api.attachments import AttachmentController
+from api.audit import complaint_audit
 from api.auth import jwt_auth
 from api.complaints import ComplaintController
 from api.directory import DirectoryController
@@ -41,6 +42,7 @@ def create_app(services: Services) -> Litestar:
             DashboardController,
             pipeline,
             ActionTakenReport,
+            complaint_audit,
             WhatsAppWebhook,
         ],
         dependencies={"services": Provide(lambda: services, sync_to_thread=False)},

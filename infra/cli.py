@@ -207,6 +207,8 @@ def scheduler(settings: Settings, services: Any, url: str) -> Any:
         Leadership(url),
         scan_seconds=settings.scan_seconds,
         review_at=settings.review_clock(),
+        checkpoint_minutes=settings.checkpoint_minutes,
+        signing_key=settings.signing_key(),
     )
 
 
@@ -219,6 +221,54 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> None:
             scheduler(settings, services, url).run_until_stopped()
         finally:
             services.close()
+
+
+def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> None:
+    from uuid import UUID
+
+    import psycopg
+
+    from infra.audit import all_chains, verify_chain, verify_checkpoint
+
+    with database(settings) as url, psycopg.connect(url) as conn:
+        if args.complaint:
+            from domain.complaint import complaint_id
+
+            try:
+                wanted = UUID(args.complaint)
+            except ValueError:
+                wanted = complaint_id(args.complaint)  # a registration number
+            reports = [verify_chain(conn, wanted)]
+        else:
+            reports = list(all_chains(conn))
+        broken = [r for r in reports if not r.holds]
+        for report in broken:
+            print(
+                f"BROKEN {report.originator_id}: version {report.first_broken_version}: "
+                f"{report.reason}"
+            )
+        checkpoint = verify_checkpoint(conn, settings.signing_key().public_key())
+    for problem in checkpoint.problems:
+        print(f"CHECKPOINT {checkpoint.id}: {problem}")
+    print(
+        f"{len(reports) - len(broken)} of {len(reports)} chain(s) hold; checkpoint "
+        f"{checkpoint.id} of {checkpoint.taken_at}: "
+        f"{'valid' if not checkpoint.problems else 'NOT valid'}"
+    )
+    if broken or (checkpoint.id is not None and checkpoint.problems):
+        raise SystemExit(1)
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace, settings: Settings) -> None:
+    from datetime import UTC, datetime
+
+    import psycopg
+
+    from infra.audit import take_checkpoint
+
+    with database(settings) as url, psycopg.connect(url, autocommit=True) as conn:
+        taken = take_checkpoint(conn, settings.signing_key(), datetime.now(UTC))
+    print(f"checkpoint {taken.id}: {taken.chains} chain(s), root {taken.root.hex()}")
 
 
 def cmd_relay(args: argparse.Namespace, settings: Settings) -> None:
@@ -461,6 +511,18 @@ def parser() -> argparse.ArgumentParser:
     rebuild.set_defaults(handler=cmd_rebuild)
     verify = projection_commands.add_parser("verify", help="compare with the event store")
     verify.set_defaults(handler=cmd_verify)
+
+    audit = commands.add_parser("audit", help="the event store's tamper evidence")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    audit_verify = audit_commands.add_parser(
+        "verify", help="check every hash chain (or one complaint's) and the latest checkpoint"
+    )
+    audit_verify.add_argument("--complaint", help="a complaint's id or registration number")
+    audit_verify.set_defaults(handler=cmd_audit_verify)
+    audit_checkpoint = audit_commands.add_parser(
+        "checkpoint", help="sign the heads of every chain now"
+    )
+    audit_checkpoint.set_defaults(handler=cmd_audit_checkpoint)
 
     directory = commands.add_parser("directory", help="the state's master data")
     directory_commands = directory.add_subparsers(dest="directory_command", required=True)

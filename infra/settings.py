@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -49,6 +50,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     whatsapp_verify_token: str | None = None  # the webhook verification handshake
     sms_base_url: str | None = None  # the SMS gateway, the fallback
     sms_api_key: str = ""
+    # The Ed25519 key that signs audit checkpoints: base64 of its 32 raw bytes, or a file
+    # holding that; in development one is made under SAMPARK_HOME.
+    audit_signing_key: str | None = None
+    audit_signing_key_file: str | None = None
+    checkpoint_minutes: float = 60.0  # how often the scheduler signs a checkpoint
     notify_max_age_hours: float = 72.0  # older events are not announced
     notify_probe_seconds: float = 30.0  # how often a halted sender tries the provider again
 
@@ -70,6 +76,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         """Refuse to run production on the development secret everyone can read."""
         if self.environment == "production" and self.jwt_secret == DEVELOPMENT_SECRET:
             raise SystemExit("SAMPARK_JWT_SECRET must be set to a secret of your own in production")
+        if self.environment == "production" and not (
+            self.audit_signing_key or self.audit_signing_key_file
+        ):
+            raise SystemExit("SAMPARK_AUDIT_SIGNING_KEY(_FILE) must be set in production")
         if self.environment == "production" and self.whatsapp_app_secret == DEVELOPMENT_APP_SECRET:
             raise SystemExit("SAMPARK_WHATSAPP_APP_SECRET must be set in production")
         if len(self.jwt_secret) < 32:
@@ -93,6 +103,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
             raise SystemExit(f"SAMPARK_REVIEW_TIME must be HH:MM, not {self.review_time!r}")
         return int(hour), int(minute)
+
+    def signing_key(self) -> Any:
+        from infra.audit import load_signing_key
+
+        return load_signing_key(
+            self.audit_signing_key, self.audit_signing_key_file, Path(self.home)
+        )
 
     @property
     def public_url(self) -> str:

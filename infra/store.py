@@ -16,6 +16,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import DictRow
 from psycopg_pool import ConnectionPool
 
+from infra.audit import AUDIT_SQL, chain_rows
 from infra.receipts import Receipt
 
 INDIA = ZoneInfo("Asia/Kolkata")
@@ -37,8 +38,9 @@ CREATE TABLE IF NOT EXISTS sampark.idempotency_keys (
 
 
 class SamparkRecorder(PostgresApplicationRecorder):
-    """Stores a request's idempotency receipt in the same transaction as its events, so a
-    retry finds either both or neither."""
+    """Stores, in the same transaction as the events: each event's link in its aggregate's
+    hash chain (`infra/audit.py`), and a request's idempotency receipt, so a retry finds
+    either both or neither."""
 
     def _insert_events(
         self, curs: psycopg.Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -57,6 +59,13 @@ class SamparkRecorder(PostgresApplicationRecorder):
                     last.originator_id,
                     last.originator_version,
                 ),
+            )
+        if stored_events:
+            curs.executemany(
+                "INSERT INTO sampark.event_hashes "
+                "(originator_id, originator_version, previous_hash, event_hash) "
+                "VALUES (%s, %s, %s, %s)",
+                chain_rows(curs, list(stored_events)),
             )
         super()._insert_events(curs, stored_events, **kwargs)
 
@@ -83,6 +92,7 @@ def create_schema(database_url: str) -> None:
         conn.execute("SELECT pg_advisory_lock(7210001)")
         try:
             conn.execute(SCHEMA_SQL)
+            conn.execute(AUDIT_SQL)
         finally:
             conn.execute("SELECT pg_advisory_unlock(7210001)")
 

@@ -13,12 +13,14 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from domain.sla import INDIA
+from infra.audit import take_checkpoint
 from projections.worker import Worker
 from scheduler.jobs import Clockwork, Moves, describe
 from scheduler.leadership import Leadership
@@ -34,11 +36,15 @@ class Scheduler(Worker):
         *,
         scan_seconds: float = 60.0,
         review_at: tuple[int, int] = (8, 0),
+        checkpoint_minutes: float = 60.0,
+        signing_key: Any = None,
     ) -> None:
         self.clockwork = clockwork
         self.leadership = leadership
         self.scan_seconds = scan_seconds
         self.review_at = review_at
+        self.checkpoint_minutes = checkpoint_minutes
+        self.signing_key = signing_key
         self.stopping = threading.Event()
 
     def run(self) -> None:
@@ -55,6 +61,14 @@ class Scheduler(Worker):
                 CronTrigger(hour=self.review_at[0], minute=self.review_at[1], timezone=INDIA),
             ),
         ]
+        if self.signing_key is not None:
+            jobs.append(
+                (
+                    "audit checkpoint",
+                    self._checkpoint,
+                    IntervalTrigger(minutes=self.checkpoint_minutes, timezone=INDIA),
+                )
+            )
         for name, job, trigger in jobs:
             timetable.add_job(
                 self._as_leader(name, job),
@@ -77,6 +91,14 @@ class Scheduler(Worker):
         finally:
             timetable.shutdown(wait=True)
             self.leadership.release()
+
+    def _checkpoint(self) -> Moves:
+        """Sign the heads of every hash chain (`infra/audit.py`)."""
+        from collections import Counter
+
+        with self.clockwork.pool.connection() as conn:
+            taken = take_checkpoint(conn, self.signing_key, self.clockwork.app.clock())
+        return Counter({f"checkpoint of {taken.chains} chains": 1})
 
     def _as_leader(self, name: str, job: Callable[[], Moves]) -> Callable[[], None]:
         def run() -> None:

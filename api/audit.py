@@ -1,0 +1,88 @@
+"""Auditors' endpoints: whether a complaint's history is intact."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import Request, get
+from litestar.di import NamedDependency
+
+from api.complaints import Ref, parse_complaint_id
+from api.problems import Problem
+from api.services import Services
+from domain.values import Identity, Role
+from infra.audit import verify_chain, verify_checkpoint
+
+Req = Request[Identity, Any, Any]
+Injected = NamedDependency[Services]
+AUDIT_READERS = frozenset({Role.AUDITOR, Role.ADMIN})
+
+
+class CheckpointOut(msgspec.Struct, kw_only=True):
+    id: int | None
+    taken_at: datetime | None
+    signature_valid: bool
+    covers_version: int | None  # this complaint's version the checkpoint signed
+    matches: bool | None  # whether the chain still holds what was signed
+    problems: list[str]
+
+
+class AuditOut(msgspec.Struct, kw_only=True):
+    complaint: UUID
+    events: int
+    chain_holds: bool
+    first_broken_version: int | None
+    reason: str | None
+    checkpoint: CheckpointOut
+
+
+@get("/v1/complaints/{ref:str}/audit", sync_to_thread=True, tags=["audit"], summary="Integrity")
+def complaint_audit(request: Req, services: Injected, ref: Ref) -> AuditOut:
+    """Recomputes the complaint's hash chain from the stored events and checks it against
+    the latest signed checkpoint."""
+    if request.user.role not in AUDIT_READERS:
+        raise Problem(403, "only auditors and admins check the audit chain")
+    complaint = parse_complaint_id(ref)
+    with services.pool.connection() as conn:
+        chain = verify_chain(conn, complaint)
+        if chain.events == 0:
+            raise Problem(404, "no such complaint")
+        checkpoint = verify_checkpoint(conn, services.settings.signing_key().public_key())
+        kept = (
+            conn.execute(
+                "SELECT originator_version, event_hash FROM sampark.audit_heads "
+                "WHERE checkpoint_id = %s AND originator_id = %s",
+                (checkpoint.id, complaint),
+            ).fetchone()
+            if checkpoint.id is not None
+            else None
+        )
+        now = (
+            conn.execute(
+                "SELECT event_hash FROM sampark.event_hashes "
+                "WHERE originator_id = %s AND originator_version = %s",
+                (complaint, kept[0]),
+            ).fetchone()
+            if kept
+            else None
+        )
+    matches = None if kept is None else (now is not None and bytes(now[0]) == bytes(kept[1]))
+    return AuditOut(
+        complaint=complaint,
+        events=chain.events,
+        chain_holds=chain.holds and matches is not False,
+        first_broken_version=chain.first_broken_version
+        or (kept[0] if matches is False and kept else None),
+        reason=chain.reason or ("differs from the signed checkpoint" if matches is False else None),
+        checkpoint=CheckpointOut(
+            id=checkpoint.id,
+            taken_at=checkpoint.taken_at,
+            signature_valid=checkpoint.signature_valid,
+            covers_version=kept[0] if kept else None,
+            matches=matches,
+            problems=checkpoint.problems,
+        ),
+    )
