@@ -1,4 +1,4 @@
-"""Who may see and do what: roles, and the scope each role's token grants.
+"""Who may see and do what: the table in `domain/permissions.py`, applied.
 
 An officer acts only on complaints its post holds; a collector only within its district; a
 department head only within its department; a citizen only on its own complaints. Staff out
@@ -11,51 +11,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from domain.errors import Forbidden, NotFound
+from domain.permissions import Scope, in_scope, permits
 from domain.values import Channel, Identity, Role
 
 if TYPE_CHECKING:
     from domain.complaint import Complaint
 
-STATE_WIDE_READERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.ANALYST, Role.OPERATOR})
 CITIZEN_CHANNELS = frozenset({Channel.PORTAL, Channel.WHATSAPP})
 FILERS = frozenset({Role.CITIZEN, Role.OPERATOR, Role.COLLECTOR, Role.ADMIN})
 PRIVILEGED_CHANNEL_FILERS = frozenset({Role.OPERATOR, Role.ADMIN})
 
 
 def owns(who: Identity, complaint: Complaint) -> bool:
-    return (
-        who.role == Role.CITIZEN
-        and who.mobile is not None
-        and who.mobile == complaint.complainant.mobile
-    )
-
-
-def holds(who: Identity, complaint: Complaint) -> bool:
-    return who.role == Role.OFFICER and who.post is not None and who.post == complaint.holder
-
-
-def in_district(who: Identity, complaint: Complaint) -> bool:
-    return who.district is not None and who.district == complaint.district
-
-
-def in_department(who: Identity, complaint: Complaint) -> bool:
-    return who.department is not None and who.department == complaint.department
+    return who.role == Role.CITIZEN and in_scope(who, Scope.OWN_COMPLAINT, complaint)
 
 
 def may_see(who: Identity, complaint: Complaint) -> bool:
-    match who.role:
-        case Role.CITIZEN:
-            return owns(who, complaint)
-        case Role.COLLECTOR:
-            return in_district(who, complaint)
-        case Role.DEPARTMENT_HEAD | Role.SECRETARY:
-            return in_department(who, complaint)
-        case Role.OFFICER:
-            return holds(who, complaint) or (
-                in_district(who, complaint) and in_department(who, complaint)
-            )
-        case _:
-            return who.role in STATE_WIDE_READERS or who.role == Role.SYSTEM
+    return permits(who, "see", complaint)
 
 
 def check_sees(who: Identity, complaint: Complaint) -> None:
@@ -66,11 +38,20 @@ def check_sees(who: Identity, complaint: Complaint) -> None:
     raise Forbidden(f"complaint {complaint.registration_no} is outside your scope")
 
 
-def require(who: Identity, complaint: Complaint, allowed: bool, action: str) -> None:
-    """Refuse `action` unless `allowed`; one who may not even see the complaint: 404 or 403."""
+VERBS = {
+    "raise_priority": "raise the priority of",
+    "give_feedback": "give feedback on",
+    "remind": "send a reminder on",
+    "comment": "comment on",
+}
+
+
+def require(who: Identity, complaint: Complaint, action: str) -> None:
+    """Refuse `action` unless the table permits it here; one who may not even see the
+    complaint learns nothing more (a citizen: 404; staff: 403)."""
     check_sees(who, complaint)
-    if not allowed:
-        raise Forbidden(f"a {who.role} may not {action} this complaint")
+    if not permits(who, action, complaint):
+        raise Forbidden(f"a {who.role} may not {VERBS.get(action, action)} this complaint")
 
 
 def check_filer(who: Identity, channel: Channel, mobile: str) -> None:

@@ -18,7 +18,7 @@ given, so a stale read model or a second scheduler cannot make a wrong or double
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from eventsourcing.domain import Aggregate
 
@@ -33,6 +33,7 @@ from domain.events import (
     EscalationBlocked,
     QueuedForReview,
 )
+from domain.permissions import permits
 from domain.values import (
     HIGH_PRIORITY_CHANNELS,
     MAX_LEVEL,
@@ -40,11 +41,13 @@ from domain.values import (
     Channel,
     Identity,
     Resolution,
-    Role,
     RoutingGap,
     Status,
     Trigger,
 )
+
+if TYPE_CHECKING:
+    from domain.complaint import Complaint
 
 
 class DeadlineRules(Aggregate):
@@ -81,7 +84,7 @@ class DeadlineRules(Aggregate):
 
     def pass_deadlines(self, *, by: Identity, directory: Directory, at: datetime) -> None:
         """Climb one level for each deadline that has passed by `at`; nothing if none has."""
-        _require_system(by, "enforce the deadlines of")
+        _require(by, self, "pass_deadlines")
         while self.is_open and self.due_at is not None and self.due_at <= at:
             missed = self.due_at
             retrying = self.stalled_due_at == missed
@@ -133,7 +136,7 @@ class DeadlineRules(Aggregate):
 
     def warn_of_deadline(self, *, by: Identity, lead: timedelta, at: datetime) -> None:
         """Once per deadline, `lead` before it; not once it has passed (it climbs instead)."""
-        _require_system(by, "warn of the deadline of")
+        _require(by, self, "warn_of_deadline")
         due = self.due_at
         if not self.is_open or due is None or self.warned_due_at == due:
             return
@@ -149,7 +152,7 @@ class DeadlineRules(Aggregate):
 
     def close_unanswered(self, *, by: Identity, at: datetime) -> None:
         """A disposal still awaiting the complainant when the feedback window ends is final."""
-        _require_system(by, "close")
+        _require(by, self, "close_unanswered")
         if self.status != Status.RESOLVED or self.resolution is None:
             return
         if at < self.resolution.feedback_until:
@@ -164,7 +167,7 @@ class DeadlineRules(Aggregate):
 
     def queue_for_review(self, *, by: Identity, day: date, rank: int, at: datetime) -> None:
         """Put a pending complaint on its secretary's list for `day`, at most once that day."""
-        _require_system(by, "queue for review")
+        _require(by, self, "queue_for_review")
         if not self.is_open or self.review_day == day:
             return
         self.trigger_event(
@@ -177,6 +180,6 @@ class DeadlineRules(Aggregate):
         )
 
 
-def _require_system(by: Identity, action: str) -> None:
-    if by.role != Role.SYSTEM:
-        raise Forbidden(f"only the scheduler may {action} a complaint")
+def _require(by: Identity, complaint: DeadlineRules, action: str) -> None:
+    if not permits(by, action, cast("Complaint", complaint)):
+        raise Forbidden(f"only the scheduler may {action.replace('_', ' ')}")

@@ -16,7 +16,7 @@ from domain.deadlines import DeadlineRules
 from domain.directory import Directory
 from domain.errors import IllegalMove, InvalidCommand
 from domain.events import Closed, Escalated, FeedbackGiven, Reopened
-from domain.values import MAX_LEVEL, Feedback, Identity, Role, Status, Trigger
+from domain.values import MAX_LEVEL, Feedback, Identity, Status, Trigger
 
 if TYPE_CHECKING:
     from domain.complaint import Complaint
@@ -50,13 +50,7 @@ class FeedbackRules(DeadlineRules):
         policy: Unsatisfied = Unsatisfied.RECORD,
     ) -> None:
         """The complainant's word, once per disposal (or an operator's, for them)."""
-        complaint = cast("Complaint", self)
-        access.require(
-            by,
-            complaint,
-            access.owns(by, complaint) or by.role == Role.OPERATOR,
-            "give feedback on",
-        )
+        access.require(by, cast("Complaint", self), "give_feedback")
         if self.status != Status.RESOLVED:
             raise IllegalMove(f"feedback comes after disposal; the complaint is {self.status}")
         if self.feedback is not None:

@@ -17,12 +17,12 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
+from domain.permissions import PERMISSIONS, Scope
 from domain.values import OPEN_STATUSES, Identity, Role
 from projections.rows import COLUMNS, ComplaintRow
 from projections.store import LIVE
 
 OPEN = sorted(s.value for s in OPEN_STATUSES)
-STATE_WIDE = frozenset({Role.ADMIN, Role.AUDITOR, Role.ANALYST, Role.OPERATOR})
 DASHBOARD_ROLES = frozenset(
     {Role.COLLECTOR, Role.DEPARTMENT_HEAD, Role.SECRETARY, Role.ANALYST, Role.AUDITOR, Role.ADMIN}
 )
@@ -55,21 +55,24 @@ class Page:
 
 
 def scope_conditions(who: Identity) -> tuple[list[sql.Composable], list[Any]]:
-    """What part of the state's complaints the caller may see, as WHERE conditions."""
-    match who.role:
-        case Role.CITIZEN:
+    """What part of the state's complaints the caller may see (`domain/permissions.py`,
+    action "see"), as WHERE conditions."""
+    match PERMISSIONS["see"].get(who.role):
+        case Scope.OWN_COMPLAINT:
             return [sql.SQL("complainant_mobile = %s")], [who.mobile or ""]
-        case Role.COLLECTOR:
-            return [sql.SQL("district = %s")], [who.district or ""]
-        case Role.DEPARTMENT_HEAD | Role.SECRETARY:
-            return [sql.SQL("department = %s")], [who.department or ""]
-        case Role.OFFICER:
+        case Scope.OWN_POST:
+            return [sql.SQL("holder = %s")], [who.post or ""]
+        case Scope.OFFICE:
             return [sql.SQL("(holder = %s OR (district = %s AND department = %s))")], [
                 who.post or "",
                 who.district or "",
                 who.department or "",
             ]
-        case _ if who.role in STATE_WIDE:
+        case Scope.DISTRICT:
+            return [sql.SQL("district = %s")], [who.district or ""]
+        case Scope.DEPARTMENT:
+            return [sql.SQL("department = %s")], [who.department or ""]
+        case Scope.STATE:
             return [], []
     raise OutOfScope(f"a {who.role} has no view of complaints")
 

@@ -1,0 +1,107 @@
+"""Who may do what, and where: access as data.
+
+One table: for every action on a complaint (each command, and seeing it), the roles that may
+take it and the scope each is held to. Roles not listed may not take the action at all. The
+aggregate asks `permits` before it decides anything; the HTTP tests are generated from the
+same table (tests/e2e/test_access_matrix.py).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from domain.values import Role
+
+if TYPE_CHECKING:
+    from domain.complaint import Complaint
+    from domain.values import Identity
+
+
+class Scope(StrEnum):
+    OWN_COMPLAINT = "own_complaint"  # filed under the mobile number of the citizen's login
+    OWN_POST = "own_post"  # held by the officer's post
+    OFFICE = "office"  # held by the officer's post, or in the officer's district and department
+    DISTRICT = "district"  # in the collector's district
+    DEPARTMENT = "department"  # of the head's or secretary's department
+    STATE = "state"  # anywhere
+
+
+R = Role
+S = Scope
+STAFF_SEE = {
+    R.OFFICER: S.OFFICE,
+    R.COLLECTOR: S.DISTRICT,
+    R.DEPARTMENT_HEAD: S.DEPARTMENT,
+    R.SECRETARY: S.DEPARTMENT,
+}
+
+PERMISSIONS: dict[str, dict[Role, Scope]] = {
+    "see": {
+        R.CITIZEN: S.OWN_COMPLAINT,
+        **STAFF_SEE,
+        R.OPERATOR: S.STATE,
+        R.ANALYST: S.STATE,  # pseudonymised: no name, mobile or address
+        R.AUDITOR: S.STATE,
+        R.ADMIN: S.STATE,
+        R.SYSTEM: S.STATE,
+    },
+    "assign": {R.COLLECTOR: S.DISTRICT, R.DEPARTMENT_HEAD: S.DEPARTMENT, R.ADMIN: S.STATE},
+    "transfer": {
+        R.OFFICER: S.OWN_POST,
+        R.COLLECTOR: S.DISTRICT,
+        R.DEPARTMENT_HEAD: S.DEPARTMENT,
+        R.ADMIN: S.STATE,
+    },
+    "escalate": {
+        R.COLLECTOR: S.DISTRICT,
+        R.DEPARTMENT_HEAD: S.DEPARTMENT,
+        R.ADMIN: S.STATE,
+        R.SYSTEM: S.STATE,
+    },
+    "raise_priority": {R.COLLECTOR: S.DISTRICT, R.ADMIN: S.STATE},
+    "resolve": {R.OFFICER: S.OWN_POST},
+    "give_feedback": {R.CITIZEN: S.OWN_COMPLAINT, R.OPERATOR: S.STATE},
+    "reopen": {
+        R.CITIZEN: S.OWN_COMPLAINT,  # only when not satisfied, within the feedback window
+        R.COLLECTOR: S.DISTRICT,
+        R.DEPARTMENT_HEAD: S.DEPARTMENT,
+    },
+    "close": {R.CITIZEN: S.OWN_COMPLAINT, R.COLLECTOR: S.DISTRICT, R.ADMIN: S.STATE},
+    "remind": {R.CITIZEN: S.OWN_COMPLAINT, R.OPERATOR: S.STATE},
+    "comment": {**STAFF_SEE, R.OPERATOR: S.STATE, R.ADMIN: S.STATE, R.SYSTEM: S.STATE},
+    "review": {R.SECRETARY: S.DEPARTMENT},
+    "audit": {R.AUDITOR: S.STATE, R.ADMIN: S.STATE},  # check the hash chain
+    # What the scheduler does by itself.
+    "pass_deadlines": {R.SYSTEM: S.STATE},
+    "warn_of_deadline": {R.SYSTEM: S.STATE},
+    "close_unanswered": {R.SYSTEM: S.STATE},
+    "queue_for_review": {R.SYSTEM: S.STATE},
+}
+
+
+def in_scope(who: Identity, scope: Scope, complaint: Complaint) -> bool:
+    match scope:
+        case Scope.STATE:
+            return True
+        case Scope.OWN_COMPLAINT:
+            return who.mobile is not None and who.mobile == complaint.complainant.mobile
+        case Scope.OWN_POST:
+            return who.post is not None and who.post == complaint.holder
+        case Scope.OFFICE:
+            return in_scope(who, Scope.OWN_POST, complaint) or (
+                who.district == complaint.district
+                and who.department == complaint.department
+                and who.district is not None
+            )
+        case Scope.DISTRICT:
+            return who.district is not None and who.district == complaint.district
+        case Scope.DEPARTMENT:
+            return who.department is not None and who.department == complaint.department
+    return False
+
+
+def permits(who: Identity, action: str, complaint: Complaint) -> bool:
+    """Whether `who` may take `action` on this complaint."""
+    scope = PERMISSIONS[action].get(who.role)
+    return scope is not None and in_scope(who, scope, complaint)
