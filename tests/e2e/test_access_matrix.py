@@ -1,0 +1,216 @@
+"""Every complaint endpoint x every role x in and out of scope, as the permissions table says.
+
+For each case a fresh complaint is put in a state where the action is possible (disposed of
+before feedback, and so on), then the endpoint is called over HTTP. The expected answer
+comes from `domain/permissions.py`: permitted here -> 2xx; not permitted but visible -> 403;
+not visible -> 403 for staff and 404 for a citizen (who learns nothing of others'
+complaints); no token -> 401.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import pytest
+from litestar.testing import TestClient
+
+from api.services import Services
+from domain.access import may_see
+from domain.permissions import PERMISSIONS, Scope, permits
+from domain.values import Channel, Complainant, Identity, Outcome, Role
+from tests.conftest import Pipeline, Tokens
+from tests.support import JAIPUR_WATER_OFFICER, OPERATOR
+from tests.unit.test_complaint_rules import PHOTO
+
+Client = TestClient[Any]
+MOBILE = "9700000001"
+
+# For each role: one identity in the scope of a Jaipur water complaint held by PHED-JAI-L1,
+# and (where the role has a scope short of the state) one outside it.
+IDENTITIES: dict[Role, dict[bool, Identity]] = {
+    Role.CITIZEN: {
+        True: Identity(id="citizen-own", role=Role.CITIZEN, mobile=MOBILE),
+        False: Identity(id="citizen-other", role=Role.CITIZEN, mobile="9700000002"),
+    },
+    Role.OFFICER: {
+        True: JAIPUR_WATER_OFFICER,
+        False: Identity(
+            id="ae-ajmer", role=Role.OFFICER, post="PHED-AJM-L1", district="AJM", department="PHED"
+        ),
+    },
+    Role.COLLECTOR: {
+        True: Identity(id="dm-jaipur", role=Role.COLLECTOR, district="JAI"),
+        False: Identity(id="dm-ajmer", role=Role.COLLECTOR, district="AJM"),
+    },
+    Role.DEPARTMENT_HEAD: {
+        True: Identity(id="ce-phed", role=Role.DEPARTMENT_HEAD, department="PHED"),
+        False: Identity(id="md-discom", role=Role.DEPARTMENT_HEAD, department="ENERGY"),
+    },
+    Role.SECRETARY: {
+        True: Identity(id="acs-phed", role=Role.SECRETARY, department="PHED"),
+        False: Identity(id="acs-energy", role=Role.SECRETARY, department="ENERGY"),
+    },
+    Role.OPERATOR: {True: OPERATOR},
+    Role.ANALYST: {True: Identity(id="analyst", role=Role.ANALYST)},
+    Role.AUDITOR: {True: Identity(id="auditor", role=Role.AUDITOR)},
+    Role.ADMIN: {True: Identity(id="admin", role=Role.ADMIN)},
+}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    action: str
+    method: str
+    path: str  # {id} is the complaint
+    body: dict[str, Any] | None = None
+    prepare: str = "open"  # the complaint's state before the call
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x05" * 40
+
+
+def evidence(services: Services) -> dict[str, Any]:
+    """A photo in the evidence store, as a resolution refers to it."""
+    return {
+        "sha256": services.blobs.put(PNG),
+        "filename": "repaired.png",
+        "media_type": "image/png",
+        "size": len(PNG),
+    }
+
+
+ENDPOINTS = [
+    Endpoint("see", "GET", "/v1/complaints/{id}/timeline"),
+    Endpoint("see", "GET", "/v1/complaints/{id}/state?version=1"),
+    Endpoint("assign", "POST", "/v1/complaints/{id}/assign", {"post": "PHED-JAI-L2"}),
+    Endpoint(
+        "transfer", "POST", "/v1/complaints/{id}/transfer", {"department": "ENERGY", "reason": "r"}
+    ),
+    Endpoint("escalate", "POST", "/v1/complaints/{id}/escalate", {"reason": "slow"}),
+    Endpoint("raise_priority", "POST", "/v1/complaints/{id}/priority", {"reason": "urgent"}),
+    Endpoint(
+        "resolve",
+        "POST",
+        "/v1/complaints/{id}/resolve",
+        {"outcome": "relief", "action_taken": "done", "attachments": ["EVIDENCE"]},
+    ),
+    Endpoint(
+        "give_feedback",
+        "POST",
+        "/v1/complaints/{id}/feedback",
+        {"satisfied": True, "rating": 5},
+        "resolved",
+    ),
+    Endpoint("reopen", "POST", "/v1/complaints/{id}/reopen", {"reason": "again"}, "resolved"),
+    Endpoint("close", "POST", "/v1/complaints/{id}/close", {"reason": "done"}, "resolved"),
+    Endpoint("remind", "POST", "/v1/complaints/{id}/remind", {}),
+    Endpoint("comment", "POST", "/v1/complaints/{id}/comments", {"text": "noted"}),
+    Endpoint("review", "POST", "/v1/complaints/{id}/review", {"note": "call the XEN"}),
+    Endpoint("audit", "GET", "/v1/complaints/{id}/audit"),
+]
+
+CASES = [
+    (endpoint, role, inside)
+    for endpoint in ENDPOINTS
+    for role, identities in IDENTITIES.items()
+    for inside in identities
+]
+
+
+def new_complaint(services: Services, state: str) -> UUID:
+    complaint = services.app.file_complaint(
+        by=OPERATOR,
+        complainant=Complainant(name="Asha", mobile=MOBILE),
+        district="JAI",
+        department="PHED",
+        category="water-supply",
+        subject="No water",
+        description="Ward 1",
+        channel=Channel.HELPLINE_181,
+    ).id
+    if state == "resolved":
+        services.app.resolve(
+            complaint,
+            by=JAIPUR_WATER_OFFICER,
+            outcome=Outcome.RELIEF,
+            action_taken="Fixed",
+            evidence=(PHOTO,),
+        )
+    return complaint
+
+
+def expected(action: str, who: Identity, services: Services, complaint: UUID) -> int:
+    found = services.app.complaint(complaint)
+    if permits(who, action, found):
+        return 200
+    if who.role == Role.CITIZEN and not may_see(who, found):
+        return 404
+    return 403
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "role", "inside"),
+    CASES,
+    ids=[f"{e.action}:{e.path.split('/')[-1]}-{r}-{'in' if i else 'out'}" for e, r, i in CASES],
+)
+def test_the_table_decides(
+    client: Client,
+    tokens: Tokens,
+    services: Services,
+    endpoint: Endpoint,
+    role: Role,
+    inside: bool,
+) -> None:
+    complaint = new_complaint(services, endpoint.prepare)
+    who = IDENTITIES[role][inside]
+    want = expected(endpoint.action, who, services, complaint)
+    url = endpoint.path.replace("{id}", str(complaint))
+    if endpoint.method == "GET":
+        answer = client.get(url, headers=tokens.headers(who))
+    else:
+        body = dict(endpoint.body or {})
+        if "attachments" in body:
+            body["attachments"] = [evidence(services)]
+        answer = client.post(url, json=body, headers=tokens.headers(who))
+    assert answer.status_code == want, (answer.status_code, answer.text)
+    if want != 200:  # a refusal writes nothing
+        assert services.app.complaint(complaint).version == (2 if endpoint.prepare == "open" else 3)
+
+
+def test_without_a_token_every_endpoint_is_a_401(client: Client, services: Services) -> None:
+    complaint = new_complaint(services, "resolved")
+    for endpoint in ENDPOINTS:
+        url = endpoint.path.replace("{id}", str(complaint))
+        call = client.get if endpoint.method == "GET" else client.post
+        assert call(url).status_code == 401, url  # type: ignore[operator]
+
+
+def test_the_read_model_view_follows_the_same_table(
+    client: Client, tokens: Tokens, services: Services, pipeline: Pipeline
+) -> None:
+    complaint = new_complaint(services, "open")
+    pipeline.settle()
+    found = services.app.complaint(complaint)
+    for role, identities in IDENTITIES.items():
+        for inside, who in identities.items():
+            answer = client.get(f"/v1/complaints/{complaint}", headers=tokens.headers(who))
+            want = expected("see", who, services, complaint)
+            assert answer.status_code == want, (role, inside, answer.text)
+            if want == 200:
+                shown = answer.json()["complainant"]
+                assert (shown is None) == (who.role == Role.ANALYST)
+            listed = client.get("/v1/complaints", headers=tokens.headers(who)).json()
+            ids = [c["id"] for c in listed.get("items", [])]
+            assert (str(complaint) in ids) == may_see(who, found), (role, inside)
+
+
+def test_every_role_in_the_table_is_tried_in_and_out_of_its_scope() -> None:
+    for action, roles in PERMISSIONS.items():
+        for role, scope in roles.items():
+            if role == Role.SYSTEM:
+                continue  # no token is ever minted for the scheduler
+            assert role in IDENTITIES, (action, role)
+            assert (False in IDENTITIES[role]) == (scope != Scope.STATE), (action, role)
+    assert len(CASES) == len(ENDPOINTS) * sum(len(i) for i in IDENTITIES.values())
