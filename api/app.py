@@ -10,7 +10,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from api.atr import ActionTakenReport
 from api.attachments import AttachmentController
-from api.audit import complaint_audit
+from api.audit import complaint_audit, who_looked
 from api.auth import jwt_auth
 from api.complaints import ComplaintController
 from api.directory import DirectoryController
@@ -43,6 +43,7 @@ def create_app(services: Services) -> Litestar:
             pipeline,
             ActionTakenReport,
             complaint_audit,
+            who_looked,
             WhatsAppWebhook,
         ],
         dependencies={"services": Provide(lambda: services, sync_to_thread=False)},

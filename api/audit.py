@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
 from litestar import Request, get
 from litestar.di import NamedDependency
+from litestar.params import FromQuery, QueryParameter
 
 from api.complaints import Ref, parse_complaint_id
+from api.problems import Problem
 from api.services import Services
 from domain import access
-from domain.values import Identity
+from domain.values import Identity, Role
 from infra.audit import verify_chain, verify_checkpoint
 
 Req = Request[Identity, Any, Any]
@@ -83,3 +85,46 @@ def complaint_audit(request: Req, services: Injected, ref: Ref) -> AuditOut:
             problems=checkpoint.problems,
         ),
     )
+
+
+class LookOut(msgspec.Struct, kw_only=True):
+    at: datetime
+    actor_id: str
+    actor_role: str
+    complaint: UUID
+    endpoint: str
+
+
+@get("/v1/audit/access", sync_to_thread=True, tags=["audit"], summary="Who looked at what")
+def who_looked(
+    request: Req,
+    services: Injected,
+    complaint: FromQuery[str | None] = None,
+    actor: Annotated[str | None, QueryParameter(max_length=200)] = None,
+    since: Annotated[datetime | None, QueryParameter(name="from")] = None,
+    until: Annotated[datetime | None, QueryParameter(name="to")] = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
+) -> list[LookOut]:
+    """Every time staff were shown a complaint's personal data: newest first."""
+    if request.user.role not in (Role.AUDITOR, Role.ADMIN):
+        raise Problem(403, "only auditors and admins read who looked")
+    for name, moment in (("from", since), ("to", until)):
+        if moment is not None and moment.tzinfo is None:
+            raise Problem(400, f"{name} needs a timezone", field=name)
+    looks = services.looks.find(
+        complaint=parse_complaint_id(complaint) if complaint else None,
+        actor=actor,
+        since=since,
+        until=until,
+        limit=limit,
+    )
+    return [
+        LookOut(
+            at=look.at,
+            actor_id=look.actor_id,
+            actor_role=look.actor_role,
+            complaint=look.complaint_id,
+            endpoint=look.endpoint,
+        )
+        for look in looks
+    ]

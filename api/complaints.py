@@ -306,6 +306,7 @@ class ComplaintController(Controller):
             raise Problem(403, str(refused)) from None
         except ValueError as bad:
             raise Problem(400, str(bad), field="cursor") from None
+        services.looked(request.user, (r.id for r in page.rows), "GET /v1/complaints")
         return schemas.ComplaintPage(
             items=[views.summary(r, request.user, now) for r in page.rows],
             next_cursor=page.next_cursor,
@@ -329,12 +330,14 @@ class ComplaintController(Controller):
             if request.user.role == Role.CITIZEN:
                 raise Problem(404, "no such complaint")
             raise Problem(403, f"complaint {row.registration_no} is outside your scope")
+        services.looked(request.user, [complaint], "GET /v1/complaints/{ref}")
         return views.complaint_from_row(row, request.user)
 
     @get("/{ref:str}/timeline", sync_to_thread=True, summary="Every event, in order")
     def timeline(self, request: Req, services: Injected, ref: Ref) -> schemas.Timeline:
         complaint = services.app.complaint(parse_complaint_id(ref), by=request.user)
         events = services.app.timeline(complaint.id)
+        services.looked(request.user, [complaint.id], "GET /v1/complaints/{ref}/timeline")
         return schemas.Timeline(
             id=complaint.id,
             registration_no=complaint.registration_no,
@@ -361,4 +364,5 @@ class ComplaintController(Controller):
             if at.tzinfo is None:
                 raise Problem(400, "at needs a timezone, e.g. 2026-11-22T10:00:00Z", field="at")
             then = services.app.complaint_as_of(complaint_ref, at)
+        services.looked(request.user, [complaint_ref], "GET /v1/complaints/{ref}/state")
         return views.complaint_out(then, request.user)

@@ -42,6 +42,7 @@ class InboxController(Controller):
                 rows = ReadQueries(conn).inbox(request.user, limit=limit)
         except OutOfScope as refused:
             raise Problem(403, str(refused)) from None
+        services.looked(request.user, (r.id for r in rows), "GET /v1/inbox")
         return [views.summary(r, request.user, now) for r in rows]
 
 

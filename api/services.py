@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from psycopg_pool import ConnectionPool
 
 from domain.application import Policy, Sampark
 from domain.feedback import Unsatisfied
+from domain.values import Identity, Role
+from infra.access_log import AccessLog
 from infra.blobs import BlobStore
 from infra.receipts import ReceiptBook
 from infra.settings import Settings
 from infra.store import SequenceRegistrationNumbers, create_schema, eventsourcing_env, system_clock
 from projections.store import migrate
+
+# A citizen reading their own complaint, and analysts (shown no personal data).
+UNRECORDED = frozenset({Role.CITIZEN, Role.ANALYST})
 
 
 @dataclass
@@ -24,6 +30,12 @@ class Services:
     pool: ConnectionPool
     receipts: ReceiptBook
     blobs: BlobStore
+    looks: AccessLog
+
+    def looked(self, who: Identity, complaints: Iterable[UUID], endpoint: str) -> None:
+        """Record that staff were shown these complaints' personal data."""
+        if who.role not in UNRECORDED:
+            self.looks.record(who.id, who.role, complaints, endpoint, self.app.clock())
 
     def close(self) -> None:
         self.app.close()
@@ -54,4 +66,5 @@ def open_services(
         pool=pool,
         receipts=ReceiptBook(pool),
         blobs=BlobStore(settings.blobs),
+        looks=AccessLog(pool),
     )

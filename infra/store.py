@@ -16,6 +16,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import DictRow
 from psycopg_pool import ConnectionPool
 
+from infra.access_log import ACCESS_LOG_SQL
 from infra.audit import AUDIT_SQL, chain_rows
 from infra.receipts import Receipt
 
@@ -93,6 +94,7 @@ def create_schema(database_url: str) -> None:
         try:
             conn.execute(SCHEMA_SQL)
             conn.execute(AUDIT_SQL)
+            conn.execute(ACCESS_LOG_SQL)
         finally:
             conn.execute("SELECT pg_advisory_unlock(7210001)")
 
