@@ -121,6 +121,35 @@ def _on_complaint(
     )
 
 
+def _limit_citizens(services: Services, request: Req, mobile: str) -> None:
+    """A citizen files at most so many complaints per mobile and per client address."""
+    if request.user.role != Role.CITIZEN:
+        return
+    settings, now = services.settings, services.app.clock()
+    address = request.client.host if request.client else "unknown"
+    for key, limit, seconds, what in (
+        (
+            f"file:mobile:{mobile}",
+            settings.file_limit_per_mobile,
+            settings.file_limit_per_mobile_seconds,
+            "this mobile number",
+        ),
+        (
+            f"file:address:{address}",
+            settings.file_limit_per_address,
+            settings.file_limit_per_address_seconds,
+            "this address",
+        ),
+    ):
+        wait = services.limits.take(key, limit, seconds, now)
+        if wait is not None:
+            raise Problem(
+                429,
+                f"too many complaints from {what}; try again in {int(wait)} seconds",
+                retry_after_seconds=int(wait),
+            )
+
+
 class ComplaintController(Controller):
     path = "/v1/complaints"
     tags = ["complaints"]
@@ -132,6 +161,7 @@ class ComplaintController(Controller):
         services: Injected,
         data: JSONBody[schemas.FileComplaint],
     ) -> Response[schemas.CommandResult]:
+        _limit_citizens(services, request, data.complainant.mobile)
         evidence = attachments(services, data.attachments)
         person = data.complainant
         return _command(

@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
 
 TITLES = {
+    429: "Too many requests",
     400: "Bad request",
     401: "Not authenticated",
     403: "Forbidden",
@@ -51,6 +52,8 @@ def problem_response(
         body["field"] = field
     body.update({k: v for k, v in extra.items() if v is not None})
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if extra.get("retry_after_seconds") is not None:
+        headers = {"Retry-After": str(extra["retry_after_seconds"])}
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 

@@ -14,6 +14,7 @@ from domain.feedback import Unsatisfied
 from domain.values import Identity, Role
 from infra.access_log import AccessLog
 from infra.blobs import BlobStore
+from infra.rate_limits import RateLimiter
 from infra.receipts import ReceiptBook
 from infra.settings import Settings
 from infra.store import SequenceRegistrationNumbers, create_schema, eventsourcing_env, system_clock
@@ -31,6 +32,7 @@ class Services:
     receipts: ReceiptBook
     blobs: BlobStore
     looks: AccessLog
+    limits: RateLimiter
 
     def looked(self, who: Identity, complaints: Iterable[UUID], endpoint: str) -> None:
         """Record that staff were shown these complaints' personal data."""
@@ -67,4 +69,5 @@ def open_services(
         receipts=ReceiptBook(pool),
         blobs=BlobStore(settings.blobs),
         looks=AccessLog(pool),
+        limits=RateLimiter(pool),
     )

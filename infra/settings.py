@@ -27,6 +27,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     port: int = 8000
     max_upload_bytes: int = 25 * 1024 * 1024
     feedback_window_days: int = 7
+    # Citizens filing (staff are not limited this way): per mobile number, and per client
+    # address (a village's shared connection files for many people).
+    file_limit_per_mobile: int = 5
+    file_limit_per_mobile_seconds: int = 3600
+    file_limit_per_address: int = 30
+    file_limit_per_address_seconds: int = 600
     # What "not satisfied" does: record, reopen, or reopen_then_appeal (the second time, a
     # level up).
     feedback_unsatisfied: str = "reopen_then_appeal"

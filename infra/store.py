@@ -18,6 +18,7 @@ from psycopg_pool import ConnectionPool
 
 from infra.access_log import ACCESS_LOG_SQL
 from infra.audit import AUDIT_SQL, chain_rows
+from infra.rate_limits import RATE_LIMITS_SQL
 from infra.receipts import Receipt
 
 INDIA = ZoneInfo("Asia/Kolkata")
@@ -95,6 +96,7 @@ def create_schema(database_url: str) -> None:
             conn.execute(SCHEMA_SQL)
             conn.execute(AUDIT_SQL)
             conn.execute(ACCESS_LOG_SQL)
+            conn.execute(RATE_LIMITS_SQL)
         finally:
             conn.execute("SELECT pg_advisory_unlock(7210001)")
 

@@ -1,0 +1,44 @@
+"""Fixed-window rate limits kept in PostgreSQL, so every API process counts together."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
+from psycopg_pool import ConnectionPool
+
+RATE_LIMITS_SQL = """
+CREATE TABLE IF NOT EXISTS sampark.rate_windows (
+    key text NOT NULL,
+    window_start timestamptz NOT NULL,
+    count integer NOT NULL,
+    PRIMARY KEY (key, window_start)
+);
+"""
+
+
+class RateLimiter:
+    def __init__(self, pool: ConnectionPool[Any]) -> None:
+        self.pool = pool
+
+    def take(self, key: str, limit: int, seconds: int, now: datetime) -> float | None:
+        """Count one use of `key`; the seconds to wait if that was one too many, else None."""
+        epoch = now.timestamp()
+        start = now - timedelta(seconds=epoch % seconds)
+        with self.pool.connection() as conn:
+            found = conn.execute(
+                "INSERT INTO sampark.rate_windows (key, window_start, count) VALUES (%s, %s, 1) "
+                "ON CONFLICT (key, window_start) DO UPDATE "
+                "SET count = sampark.rate_windows.count + 1 RETURNING count",
+                (key, start),
+            ).fetchone()
+            count = int(found[0]) if found else 1
+            if count == 1:  # a new window: forget this key's old ones
+                conn.execute(
+                    "DELETE FROM sampark.rate_windows WHERE key = %s AND window_start < %s",
+                    (key, start),
+                )
+        if count <= limit:
+            return None
+        return max(1.0, math.ceil((start + timedelta(seconds=seconds) - now).total_seconds()))
