@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
+import psycopg
 from psycopg_pool import ConnectionPool
 
 from domain.application import Policy, Sampark
@@ -21,6 +23,7 @@ from infra.store import SequenceRegistrationNumbers, create_schema, eventsourcin
 from projections.store import migrate
 
 # A citizen reading their own complaint, and analysts (shown no personal data).
+STARTUP_LOCK = 7210001  # shared with create_schema
 UNRECORDED = frozenset({Role.CITIZEN, Role.ANALYST})
 
 
@@ -53,15 +56,11 @@ def open_services(
     )
     with pool.connection() as conn, conn.transaction():
         migrate(conn)
-    app = Sampark(
-        clock=clock,
-        registration_numbers=SequenceRegistrationNumbers(pool),
-        policy=Policy(
-            feedback_window=timedelta(days=settings.feedback_window_days),
-            unsatisfied=Unsatisfied(settings.feedback_unsatisfied),
-        ),
-        env=eventsourcing_env(database_url),
-    )
+    # The event store's tables are created when the application starts; processes that
+    # start together (two schedulers, say) take turns, or PostgreSQL may refuse one.
+    with psycopg.connect(database_url, autocommit=True) as turn:
+        turn.execute("SELECT pg_advisory_lock(%s)", (STARTUP_LOCK,))
+        app = _application(settings, database_url, clock, pool)
     return Services(
         settings=settings,
         app=app,
@@ -70,4 +69,21 @@ def open_services(
         blobs=BlobStore(settings.blobs),
         looks=AccessLog(pool),
         limits=RateLimiter(pool),
+    )
+
+
+def _application(
+    settings: Settings,
+    database_url: str,
+    clock: Callable[[], datetime],
+    pool: ConnectionPool[Any],
+) -> Sampark:
+    return Sampark(
+        clock=clock,
+        registration_numbers=SequenceRegistrationNumbers(pool),
+        policy=Policy(
+            feedback_window=timedelta(days=settings.feedback_window_days),
+            unsatisfied=Unsatisfied(settings.feedback_unsatisfied),
+        ),
+        env=eventsourcing_env(database_url),
     )

@@ -538,6 +538,9 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    from infra.redaction import install
+
+    install()
     args = parser().parse_args(argv)
     settings = Settings.from_env()
     settings.check()

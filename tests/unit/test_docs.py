@@ -40,3 +40,10 @@ def test_the_json_schemas_in_the_document_are_the_current_ones() -> None:
     from scripts.event_schemas import schemas
 
     assert schemas().strip() in DOC, "run: python scripts/event_schemas.py, paste into docs"
+
+
+def test_the_permissions_table_in_the_security_document_is_the_current_one() -> None:
+    from scripts.permissions_table import table
+
+    security = (Path(__file__).parents[2] / "docs" / "security.md").read_text()
+    assert table() in security, "run: python scripts/permissions_table.py, paste into docs"
