@@ -29,7 +29,12 @@ def health() -> dict[str, str]:
 
 
 def create_app(services: Services) -> Litestar:
-    auth = jwt_auth(services.settings.jwt_secret)
+    settings = services.settings
+    auth = jwt_auth(
+        settings.jwt_secret,
+        jwks_file=settings.jwt_jwks_file,
+        leeway_seconds=settings.jwt_leeway_seconds,
+    )
     return Litestar(
         route_handlers=[
             health,

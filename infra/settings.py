@@ -22,7 +22,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     kafka_session_timeout_ms: int | None = None  # default: 1000 embedded, 10000 otherwise
     home: str = ".sampark"  # embedded data, blobs and logs live here
     blob_dir: str | None = None  # default: <home>/blobs
-    jwt_secret: str = DEVELOPMENT_SECRET
+    jwt_secret: str = DEVELOPMENT_SECRET  # HS256: development only
+    jwt_jwks_file: str | None = None  # production: RS256/ES256 public keys, chosen by kid
+    jwt_leeway_seconds: int = 30  # clock skew allowed on exp, nbf and iat
     host: str = "127.0.0.1"
     port: int = 8000
     max_upload_bytes: int = 25 * 1024 * 1024
@@ -82,6 +84,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         """Refuse to run production on the development secret everyone can read."""
         if self.environment == "production" and self.jwt_secret == DEVELOPMENT_SECRET:
             raise SystemExit("SAMPARK_JWT_SECRET must be set to a secret of your own in production")
+        if self.environment == "production" and not self.jwt_jwks_file:
+            raise SystemExit(
+                "production verifies RS256/ES256 tokens: set SAMPARK_JWT_JWKS_FILE "
+                "(HS256 with a shared secret is for development only)"
+            )
         if self.environment == "production" and not (
             self.audit_signing_key or self.audit_signing_key_file
         ):
