@@ -63,15 +63,18 @@ class AttachmentController(Controller):
         self,
         request: Request[Identity, Any, Any],
         services: Injected,
-        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Response[Any]:
+        upload = data.get("file")
+        if not isinstance(upload, UploadFile):
+            raise Problem(400, "send the file as a multipart part named file", field="file")
         limit = services.settings.max_upload_bytes
-        content = data.file.read(limit + 1)
+        content = upload.file.read(limit + 1)
         if len(content) > limit:
             raise Problem(413, f"a file may be at most {limit} bytes", field="file")
         if not content:
             raise Problem(400, "the file is empty", field="file")
-        declared = (data.content_type or "").split(";")[0].strip().lower()
+        declared = (upload.content_type or "").split(";")[0].strip().lower()
         if declared not in SIGNATURES:
             raise Problem(
                 415,
@@ -80,7 +83,7 @@ class AttachmentController(Controller):
             )
         if media_type_of(content) != declared:
             raise Problem(415, f"the file's content is not {declared}", field="file")
-        filename = (data.filename or "upload").replace("/", "_").replace("\\", "_")
+        filename = (upload.filename or "upload").replace("/", "_").replace("\\", "_")
         filename = filename.replace("\x00", "")[:255] or "upload"
         digest = hashlib.sha256()
         for part in (content, declared.encode(), filename.encode()):

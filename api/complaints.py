@@ -60,6 +60,12 @@ def attachments(services: Injected, refs: list[schemas.AttachmentRef]) -> tuple[
 
 
 def read_model_row(services: Services, complaint: UUID, min_version: int | None) -> ComplaintRow:
+    if min_version is not None:
+        # Wait only for what the event store holds: an unknown complaint or a version never
+        # written is answered at once.
+        stored = services.app.complaint(complaint).version
+        if stored < min_version:
+            raise Problem(404, f"the complaint has versions 1 to {stored}", field="min_version")
     deadline = time.monotonic() + services.settings.read_wait_seconds
     while True:
         with services.pool.connection() as conn:
