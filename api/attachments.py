@@ -16,6 +16,7 @@ from api import schemas
 from api.idempotency import answer_once, receipt_for
 from api.problems import Problem
 from api.services import Services
+from domain.permissions import uses
 from domain.values import Identity
 
 Injected = NamedDependency[Services]
@@ -65,6 +66,8 @@ class AttachmentController(Controller):
         services: Injected,
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Response[Any]:
+        if not uses(request.user, "upload_evidence"):
+            raise Problem(403, f"a {request.user.role} does not upload evidence")
         upload = data.get("file")
         if not isinstance(upload, UploadFile):
             raise Problem(400, "send the file as a multipart part named file", field="file")

@@ -15,7 +15,8 @@ from api.complaints import Ref, parse_complaint_id
 from api.problems import Problem
 from api.services import Services
 from domain import access
-from domain.values import Identity, Role
+from domain.permissions import uses
+from domain.values import Identity
 from infra.audit import verify_chain, verify_checkpoint
 
 Req = Request[Identity, Any, Any]
@@ -106,7 +107,7 @@ def who_looked(
     limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
 ) -> list[LookOut]:
     """Every time staff were shown a complaint's personal data: newest first."""
-    if request.user.role not in (Role.AUDITOR, Role.ADMIN):
+    if not uses(request.user, "who_looked"):
         raise Problem(403, "only auditors and admins read who looked")
     for name, moment in (("from", since), ("to", until)):
         if moment is not None and moment.tzinfo is None:

@@ -28,8 +28,9 @@ from domain.directory import (
     Route,
 )
 from domain.errors import Forbidden
+from domain.permissions import uses
 from domain.sla import DEFAULT_SLA, Sla, Unit
-from domain.values import Identity, Role
+from domain.values import Identity
 from infra.codec import event_fields
 
 Req = Request[Identity, Any, Any]
@@ -226,7 +227,7 @@ class DirectoryController(Controller):
 
     @get("/timeline", sync_to_thread=True, summary="Every change to the directory: who, what, when")
     def timeline(self, request: Req, services: Injected) -> list[DirectoryEntry]:
-        if request.user.role not in (Role.ADMIN, Role.AUDITOR):
+        if not uses(request.user, "directory_history"):
             raise Forbidden("only admins and auditors read the directory's history")
         return [
             DirectoryEntry(

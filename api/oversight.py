@@ -13,13 +13,13 @@ from litestar.params import FromQuery
 from api.problems import Problem
 from api.schemas import Code
 from api.services import Services
+from domain.permissions import uses
 from domain.sla import INDIA
 from domain.values import Identity, Role
 from projections.agenda import Agenda, Gap, ReviewLine
 
 Req = Request[Identity, Any, Any]
 Injected = NamedDependency[Services]
-GAP_WATCHERS = frozenset({Role.ADMIN, Role.AUDITOR})
 
 
 class ReviewList(msgspec.Struct, kw_only=True):
@@ -54,17 +54,16 @@ class ReviewController(Controller):
         (overdue first, high priority first, oldest first) on its secretary's list. A
         secretary sees their own department's; an admin or auditor names one."""
         who = request.user
+        if not uses(who, "review_list"):
+            raise Problem(403, f"a {who.role} has no review list")
         if who.role == Role.SECRETARY:
             if department not in (None, who.department):
                 raise Problem(
                     403, "a secretary sees their own department's list", field="department"
                 )
             department = who.department
-        elif who.role in (Role.ADMIN, Role.AUDITOR):
-            if department is None:
-                raise Problem(400, "name the department", field="department")
-        else:
-            raise Problem(403, f"a {who.role} has no review list")
+        elif department is None:
+            raise Problem(400, "name the department", field="department")
         if department is None:
             raise Problem(403, "this secretary's token names no department")
         day = services.app.clock().astimezone(INDIA).date()
@@ -84,7 +83,7 @@ def directory_gaps(request: Req, services: Injected) -> Gaps:
     """Complaints held with their holder because the next post of the chain is missing or
     vacant, and the vacant posts that would hold the next ones. Fill the post (or set the
     chain) and the scheduler moves the held complaints at its next scan."""
-    if request.user.role not in GAP_WATCHERS:
+    if not uses(request.user, "directory_gaps"):
         raise Problem(403, "only admins and auditors see the directory's gaps")
     directory = services.app.directory()
     through: dict[str, int] = {}

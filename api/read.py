@@ -12,7 +12,8 @@ from litestar.params import QueryParameter
 from api import schemas, views
 from api.problems import Problem
 from api.services import Services
-from domain.values import Identity, Role
+from domain.permissions import uses
+from domain.values import Identity
 from projections.outbox import GROUP as NOTIFICATIONS_GROUP
 from projections.outbox import Outbox
 from projections.queries import OutOfScope, ReadQueries
@@ -22,7 +23,6 @@ from projections.status import pipeline_status
 Req = Request[Identity, Any, Any]
 Injected = NamedDependency[Services]
 MAX_DAYS = 366
-PIPELINE_WATCHERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.ANALYST})
 
 
 class InboxController(Controller):
@@ -102,7 +102,7 @@ class DashboardController(Controller):
 
 @get("/v1/pipeline/status", sync_to_thread=True, tags=["read side"], summary="Read-side lag")
 def pipeline(request: Req, services: Injected) -> dict[str, Any]:
-    if request.user.role not in PIPELINE_WATCHERS:
+    if not uses(request.user, "pipeline"):
         raise Problem(403, f"a {request.user.role} does not watch the pipeline")
     settings = services.settings
     now = services.app.clock()

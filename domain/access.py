@@ -11,14 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from domain.errors import Forbidden, NotFound
-from domain.permissions import Scope, in_scope, permits
+from domain.permissions import Scope, in_scope, permits, uses
 from domain.values import Channel, Identity, Role
 
 if TYPE_CHECKING:
     from domain.complaint import Complaint
 
 CITIZEN_CHANNELS = frozenset({Channel.PORTAL, Channel.WHATSAPP})
-FILERS = frozenset({Role.CITIZEN, Role.OPERATOR, Role.COLLECTOR, Role.ADMIN})
 PRIVILEGED_CHANNEL_FILERS = frozenset({Role.OPERATOR, Role.ADMIN})
 
 
@@ -55,7 +54,7 @@ def require(who: Identity, complaint: Complaint, action: str) -> None:
 
 
 def check_filer(who: Identity, channel: Channel, mobile: str) -> None:
-    if who.role not in FILERS:
+    if not uses(who, "file"):
         raise Forbidden(f"a {who.role} may not file complaints")
     if who.role == Role.CITIZEN:
         if channel not in CITIZEN_CHANNELS:

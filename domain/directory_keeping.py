@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.directory import DIRECTORY_ID, Directory, DirectoryCreated, MasterData
 from domain.errors import Forbidden
+from domain.permissions import uses
 from domain.values import Actor, Identity, Role
 
 SYSTEM_ACTOR = Actor(id="sampark", role=Role.SYSTEM)
@@ -61,7 +62,7 @@ class DirectoryKeeping(Application[UUID]):
             return current
 
     def _directory_to_change(self, by: Identity, at: datetime) -> Directory:
-        if by.role != Role.ADMIN:
+        if not uses(by, "directory_change"):
             raise Forbidden("only an admin changes the directory")
         current = self._stored_directory()
         return copy.deepcopy(current) if current else Directory.create(by.actor, at)

@@ -80,6 +80,54 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
 }
 
 
+# The endpoints that act on no one complaint: who may use them, and the scope of what they
+# are shown (lists and figures are filtered to it).
+SERVICES: dict[str, dict[Role, Scope]] = {
+    "file": {
+        R.CITIZEN: S.OWN_COMPLAINT,  # only under their own mobile, through the portal or WhatsApp
+        R.OPERATOR: S.STATE,
+        R.COLLECTOR: S.STATE,  # at a Sampark Diwas hearing
+        R.ADMIN: S.STATE,
+    },
+    "search": {r: s for r, s in PERMISSIONS["see"].items() if r != R.SYSTEM},
+    "inbox": {
+        R.CITIZEN: S.OWN_COMPLAINT,
+        R.OFFICER: S.OWN_POST,
+        R.COLLECTOR: S.DISTRICT,
+        R.DEPARTMENT_HEAD: S.DEPARTMENT,
+        R.SECRETARY: S.DEPARTMENT,
+        R.ADMIN: S.STATE,  # the state-level pool
+    },
+    "dashboards": {
+        R.COLLECTOR: S.DISTRICT,
+        R.DEPARTMENT_HEAD: S.DEPARTMENT,
+        R.SECRETARY: S.DEPARTMENT,
+        R.ANALYST: S.STATE,
+        R.AUDITOR: S.STATE,
+        R.ADMIN: S.STATE,
+    },
+    "review_list": {R.SECRETARY: S.DEPARTMENT, R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
+    "pipeline": {R.ANALYST: S.STATE, R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
+    "who_looked": {R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
+    "directory_read": {r: S.STATE for r in Role if r != R.SYSTEM},
+    "directory_history": {R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
+    "directory_gaps": {R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
+    "directory_change": {R.ADMIN: S.STATE},
+    "upload_evidence": {
+        R.CITIZEN: S.OWN_COMPLAINT,
+        R.OPERATOR: S.STATE,
+        R.OFFICER: S.OWN_POST,
+        R.COLLECTOR: S.DISTRICT,
+        R.ADMIN: S.STATE,
+    },
+}
+
+
+def uses(who: Identity, service: str) -> bool:
+    """Whether `who` may use an endpoint that acts on no one complaint."""
+    return who.role in SERVICES[service]
+
+
 def in_scope(who: Identity, scope: Scope, complaint: Complaint) -> bool:
     match scope:
         case Scope.STATE:

@@ -17,15 +17,12 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from domain.permissions import PERMISSIONS, Scope
+from domain.permissions import PERMISSIONS, Scope, uses
 from domain.values import OPEN_STATUSES, Identity, Role
 from projections.rows import COLUMNS, ComplaintRow
 from projections.store import LIVE
 
 OPEN = sorted(s.value for s in OPEN_STATUSES)
-DASHBOARD_ROLES = frozenset(
-    {Role.COLLECTOR, Role.DEPARTMENT_HEAD, Role.SECRETARY, Role.ANALYST, Role.AUDITOR, Role.ADMIN}
-)
 
 
 class OutOfScope(Exception):
@@ -168,6 +165,8 @@ class ReadQueries:
 
     def inbox(self, who: Identity, *, limit: int) -> list[ComplaintRow]:
         """The caller's pending complaints: high priority first, then the nearest deadline."""
+        if not uses(who, "inbox"):
+            raise OutOfScope(f"a {who.role} has no inbox")
         where: list[sql.Composable] = [sql.SQL("status = ANY(%s)")]
         params: list[Any] = [OPEN]
         if who.post:
@@ -195,7 +194,7 @@ class ReadQueries:
     ) -> list[dict[str, Any]]:
         """Figures per district, per department or per day, for the days first..last."""
         key = {"district": "district", "department": "department", "day": "day"}[by]
-        if who.role not in DASHBOARD_ROLES:
+        if not uses(who, "dashboards"):
             raise OutOfScope(f"a {who.role} has no dashboards")
         where, params = scope_conditions(who)
         scope = sql.SQL(" AND ").join(where) if where else sql.SQL("TRUE")

@@ -6,23 +6,36 @@
 
 from __future__ import annotations
 
-from domain.permissions import PERMISSIONS
+from domain.permissions import PERMISSIONS, SERVICES, Scope
 from domain.values import Role
 
 ROLES = [r for r in Role if r != Role.SYSTEM]
 
 
-def table() -> str:
+def _rows(title: str, table: dict[str, dict[Role, Scope]]) -> list[str]:
     lines = [
-        "| action | " + " | ".join(r.value for r in ROLES) + " |",
+        f"| {title} | " + " | ".join(r.value for r in ROLES) + " |",
         "| --- |" + " --- |" * len(ROLES),
     ]
-    for action, roles in PERMISSIONS.items():
+    for action, roles in table.items():
         if set(roles) == {Role.SYSTEM}:
             continue
         cells = [roles[r].value if r in roles else "-" for r in ROLES]
         lines.append(f"| `{action}` | " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def table() -> str:
+    return (
+        "\n".join(
+            [
+                *_rows("action on a complaint", PERMISSIONS),
+                "",
+                *_rows("endpoint on no one complaint", SERVICES),
+            ]
+        )
+        + "\n"
+    )
 
 
 if __name__ == "__main__":
