@@ -48,13 +48,24 @@ def test_a_frontend_reads_its_own_write(client: Client, tokens: Tokens, pipeline
     assert seen.status_code == 200, seen.text
     assert seen.json()["version"] == filed["version"]
     assert seen.json()["holder"] == "PHED-JAI-L1"
-    too_far = client.get(
+    never = client.get(
         f"/v1/complaints/{filed['id']}",
         params={"min_version": 99},
         headers=tokens.headers(citizen(mobile)),
     )
-    assert too_far.status_code == 503
-    assert too_far.json()["read_model_version"] == filed["version"]
+    assert never.status_code == 404 and never.json()["field"] == "min_version"  # at once
+
+    pipeline.stop()  # the read side falls behind the next write
+    reminded = client.post(
+        f"/v1/complaints/{filed['id']}/remind", json={}, headers=tokens.headers(citizen(mobile))
+    ).json()
+    behind = client.get(
+        f"/v1/complaints/{filed['id']}",
+        params={"min_version": reminded["version"]},
+        headers=tokens.headers(citizen(mobile)),
+    )
+    assert behind.status_code == 503  # written, not yet readable: try again
+    assert behind.json()["read_model_version"] == filed["version"]
 
 
 def test_search_filters_pages_and_scopes(
