@@ -18,6 +18,7 @@ from api.problems import Problem
 from api.services import Services
 from domain.permissions import uses
 from domain.values import Identity
+from projections.queries import ReadQueries
 
 Injected = NamedDependency[Services]
 MULTIPART_OVERHEAD = 64 * 1024
@@ -107,9 +108,17 @@ class AttachmentController(Controller):
         )
 
     @get("/{sha256:str}", sync_to_thread=True, summary="Download evidence")
-    def download(self, services: Injected, sha256: FromPath[str]) -> Response[bytes]:
+    def download(
+        self, request: Request[Identity, Any, Any], services: Injected, sha256: FromPath[str]
+    ) -> Response[bytes]:
+        """A file attached to complaints opens for whoever may see one of them; a file not
+        yet attached to any, for those who upload evidence."""
         content = services.blobs.get(sha256)
         if content is None:
+            raise Problem(404, "no such attachment")
+        with services.pool.connection() as conn:
+            found = ReadQueries(conn).attached(request.user, sha256)
+        if found.visible == 0 and (found.anywhere > 0 or not uses(request.user, "upload_evidence")):
             raise Problem(404, "no such attachment")
         return Response(
             content,

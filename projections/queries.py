@@ -89,6 +89,12 @@ def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
         raise ValueError("not a cursor this API gave out") from error
 
 
+@dataclass(frozen=True)
+class Attached:
+    anywhere: int
+    visible: int
+
+
 class ReadQueries:
     def __init__(self, conn: psycopg.Connection[Any], schema: str = LIVE) -> None:
         self.conn = conn
@@ -116,6 +122,25 @@ class ReadQueries:
         if where:
             query += sql.SQL(" AND ") + sql.SQL(" AND ").join(where)
         return self.conn.execute(query, [complaint_id, *params]).fetchone() is not None
+
+    def attached(self, who: Identity, sha256: str) -> Attached:
+        """How many complaints carry this file (as filed or as evidence), and how many of
+        them `who` may see."""
+        refers = sql.SQL(
+            "(attachments @> %s::jsonb OR coalesce(evidence, '[]'::jsonb) @> %s::jsonb)"
+        )
+        file = json.dumps([{"sha256": sha256}])
+        query = sql.SQL("SELECT count(*) FROM {s}.complaints WHERE ").format(s=self.schema)
+        anywhere = self.conn.execute(query + refers, [file, file]).fetchone()
+        try:
+            where, params = scope_conditions(who)
+        except OutOfScope:
+            return Attached(anywhere=int(anywhere[0]) if anywhere else 0, visible=0)
+        seen = sql.SQL(" AND ").join([refers, *where])
+        visible = self.conn.execute(query + seen, [file, file, *params]).fetchone()
+        return Attached(
+            anywhere=int(anywhere[0]) if anywhere else 0, visible=int(visible[0]) if visible else 0
+        )
 
     def complaint(self, complaint_id: UUID) -> ComplaintRow | None:
         found = self._rows([sql.SQL("id = %s")], [complaint_id], sql.SQL(""), [])
