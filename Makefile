@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.filing
 	$(BIN)/python -m bench.read_side
 	$(BIN)/python -m bench.deadline_scan
+	$(BIN)/python -m bench.write_throughput
 
 clean:
 	rm -rf $(VENV) .sampark .pytest_cache .mypy_cache .ruff_cache
