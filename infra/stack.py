@@ -1,0 +1,177 @@
+"""The running stack, put together from settings: the database and broker (configured or
+embedded), the message providers (configured or a local stand-in), and the long-running
+workers (relay, projector, scheduler, notifier). Only the CLI imports this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from infra.settings import Settings
+
+BOOTSTRAP_ADMIN = {"role": "admin", "sub": "sampark-bootstrap"}
+
+
+@contextmanager
+def database(settings: Settings) -> Iterator[str]:
+    """The configured PostgreSQL, or the embedded one kept under `<home>/postgres`."""
+    if settings.database_url:
+        yield settings.database_url
+        return
+    from infra.embedded import EmbeddedPostgres
+
+    server = EmbeddedPostgres(Path(settings.home) / "postgres")
+    try:
+        yield server.ensure_database("sampark")
+    finally:
+        server.stop()
+
+
+@contextmanager
+def broker(settings: Settings) -> Iterator[Settings]:
+    """Settings that name a broker: the configured one, or the embedded Tansu."""
+    if settings.kafka_bootstrap:
+        yield settings
+        return
+    from infra.broker import EmbeddedBroker
+
+    Path(settings.home).mkdir(parents=True, exist_ok=True)
+    embedded = EmbeddedBroker(log_file=Path(settings.home) / "broker.log")
+    try:
+        yield msgspec.structs.replace(
+            settings,
+            kafka_bootstrap=embedded.bootstrap,
+            kafka_session_timeout_ms=settings.kafka_session_timeout_ms or 1000,
+        )
+    finally:
+        embedded.stop()
+
+
+@contextmanager
+def providers(settings: Settings) -> Iterator[Settings]:
+    """Settings that name the message providers: the configured ones, or a local stand-in
+    that prints every message it gets."""
+    if settings.whatsapp_base_url:
+        yield settings
+        return
+    from infra.standin import ProviderStandIn
+
+    standin = ProviderStandIn(echo=lambda line: print(f"stand-in provider: {line}", flush=True))
+    standin.start()
+    try:
+        yield msgspec.structs.replace(
+            settings,
+            whatsapp_base_url=standin.whatsapp_base,
+            whatsapp_token=next(iter(standin.tokens)),
+            sms_base_url=standin.sms_base,
+            sms_api_key=standin.sms_key,
+        )
+    finally:
+        standin.stop()
+
+
+def notifier(settings: Settings, services: Any, url: str) -> list[Any]:
+    """The notifications consumer (events -> outbox) and the sender (outbox -> providers)."""
+    from datetime import timedelta
+
+    from api.atr import atr_link
+    from infra.providers import SmsGateway, WhatsAppCloud, token_source
+    from projections.delivery import Sender
+    from projections.messages import Links
+    from projections.notifications import Notifications
+
+    assert settings.kafka_bootstrap is not None
+    consumer = Notifications(
+        url,
+        settings.kafka_bootstrap,
+        directory=services.app.directory,
+        links=Links(report=lambda complaint, at: atr_link(services, complaint, at)),
+        clock=services.app.clock,
+        max_age=timedelta(hours=settings.notify_max_age_hours),
+        topic=settings.kafka_topic,
+        session_timeout_ms=session_timeout(settings),
+    )
+    whatsapp = (
+        WhatsAppCloud(
+            settings.whatsapp_base_url,
+            settings.whatsapp_phone_number_id,
+            token_source(settings.whatsapp_token, settings.whatsapp_token_file),
+        )
+        if settings.whatsapp_base_url
+        else None
+    )
+    sms = SmsGateway(settings.sms_base_url, settings.sms_api_key) if settings.sms_base_url else None
+    sender = Sender(
+        url,
+        whatsapp=whatsapp,
+        sms=sms,
+        clock=services.app.clock,
+        probe_seconds=settings.notify_probe_seconds,
+    )
+    return [consumer, sender]
+
+
+def session_timeout(settings: Settings) -> int:
+    return settings.kafka_session_timeout_ms or 10_000
+
+
+def read_side(settings: Settings, url: str) -> tuple[Any, Any]:
+    from projections.projector import Projector
+    from projections.relay import Relay
+
+    assert settings.kafka_bootstrap is not None
+    relay = Relay(
+        url,
+        settings.kafka_bootstrap,
+        topic=settings.kafka_topic,
+        partitions=settings.kafka_partitions,
+    )
+    projector = Projector(
+        url,
+        settings.kafka_bootstrap,
+        topic=settings.kafka_topic,
+        session_timeout_ms=session_timeout(settings),
+    )
+    return relay, projector
+
+
+def scheduler(settings: Settings, services: Any, url: str) -> Any:
+    from datetime import timedelta
+
+    from scheduler.jobs import Clockwork
+    from scheduler.leadership import Leadership
+    from scheduler.service import Scheduler
+
+    clockwork = Clockwork(
+        services.app,
+        services.pool,
+        lead=timedelta(hours=settings.reminder_lead_hours),
+        review_size=settings.review_size,
+        workers=settings.scheduler_workers,
+    )
+    return Scheduler(
+        clockwork,
+        Leadership(url),
+        scan_seconds=settings.scan_seconds,
+        review_at=settings.review_clock(),
+        checkpoint_minutes=settings.checkpoint_minutes,
+        signing_key=settings.signing_key(),
+    )
+
+
+def load_directory(services: Any, path: Path) -> int:
+    from domain.directory import MasterData
+    from domain.values import Identity, Role
+
+    try:
+        data = msgspec.json.decode(path.read_bytes(), type=MasterData)
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError) as error:
+        raise SystemExit(f"cannot load the directory from {path}: {error}") from None
+    admin = Identity(id=BOOTSTRAP_ADMIN["sub"], role=Role.ADMIN)
+    changes: int = services.app.load_directory(admin, data)
+    return changes
