@@ -17,7 +17,6 @@ from domain.events import (
     Assigned,
     Closed,
     CommentAdded,
-    Escalated,
     Filed,
     PriorityRaised,
     ReminderReceived,
@@ -235,27 +234,10 @@ class Complaint(FeedbackRules):
         reason = _text(reason, "reason")
         if self.level >= MAX_LEVEL:
             raise IllegalMove("the complaint is already with the state government (level 4)")
-        to_level = self.level + 1
-        post = directory.post_at_level(self.department, self.district, to_level)
-        if post is None:
-            raise IllegalMove(
-                f"the directory has no level-{to_level} post for {self.department!r} "
-                f"in {self.district!r}"
-            )
-        if post.holder is None:
-            raise IllegalMove(f"the level-{to_level} post {post.id!r} is vacant")
-        self.trigger_event(
-            Escalated,
-            timestamp=at,
-            actor=by.actor,
-            from_level=self.level,
-            to_level=to_level,
-            holder=post.id,
-            due_at=self.due(directory, to_level, at),
-            reason=reason,
-            trigger=Trigger.MANUAL,
-            missed_due_at=None,
-        )
+        post, gap = self.next_post(directory)
+        if post is None or gap is not None:
+            raise IllegalMove(gap or "no post to escalate to")
+        self.climb(by, post, directory, at, clock_from=at, reason=reason, trigger=Trigger.MANUAL)
 
     def raise_priority(self, *, by: Identity, reason: str, at: datetime) -> None:
         access.require(by, self, "raise_priority")

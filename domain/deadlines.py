@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, cast
 from eventsourcing.domain import Aggregate
 
 from domain import sla
-from domain.directory import Directory
+from domain.directory import Directory, Post
 from domain.errors import Forbidden
 from domain.events import (
     Closed,
@@ -99,40 +99,73 @@ class DeadlineRules(Aggregate):
                         missed_due_at=missed,
                     )
                 return
-            to_level = self.level + 1
-            post = directory.post_at_level(self.department, self.district, to_level)
-            if post is None or post.holder is None:
+            post, gap = self.next_post(directory)
+            if post is None or gap is not None:
                 if not retrying:
                     self.trigger_event(
                         EscalationBlocked,
                         timestamp=at,
                         actor=by.actor,
                         level=self.level,
-                        to_level=to_level,
+                        to_level=self.level + 1,
                         holder=self.holder,
                         missed_due_at=missed,
                         post=post.id if post else None,
-                        reason=f"post {post.id!r} is vacant"
-                        if post
-                        else f"the directory has no level-{to_level} post for "
-                        f"{self.department!r} in {self.district!r}",
+                        reason=gap,
                     )
                 return
             # A climb that waited on a directory gap starts the new holder's clock now: they
             # never had the complaint. Otherwise each deadline counts from the one before.
-            start = at if retrying else missed
-            self.trigger_event(
-                Escalated,
-                timestamp=at,
-                actor=by.actor,
-                from_level=self.level,
-                to_level=to_level,
-                holder=post.id,
-                due_at=self.due(directory, to_level, start),
+            self.climb(
+                by,
+                post,
+                directory,
+                at,
+                clock_from=at if retrying else missed,
                 reason=f"the level-{self.level} deadline {missed.isoformat()} passed",
                 trigger=Trigger.DEADLINE,
                 missed_due_at=missed,
             )
+
+    def next_post(self, directory: Directory) -> tuple[Post | None, str | None]:
+        """The post one level up the chain, and why it cannot take the complaint, if so
+        (missing from the directory, or vacant)."""
+        to_level = self.level + 1
+        post = directory.post_at_level(self.department, self.district, to_level)
+        if post is None:
+            return None, (
+                f"the directory has no level-{to_level} post for {self.department!r} "
+                f"in {self.district!r}"
+            )
+        if post.holder is None:
+            return post, f"the level-{to_level} post {post.id!r} is vacant"
+        return post, None
+
+    def climb(
+        self,
+        by: Identity,
+        post: Post,
+        directory: Directory,
+        at: datetime,
+        *,
+        clock_from: datetime,
+        reason: str,
+        trigger: Trigger,
+        missed_due_at: datetime | None = None,
+    ) -> None:
+        """Up one level, to `post`, with its deadline counted from `clock_from`."""
+        self.trigger_event(
+            Escalated,
+            timestamp=at,
+            actor=by.actor,
+            from_level=self.level,
+            to_level=post.level,
+            holder=post.id,
+            due_at=self.due(directory, post.level, clock_from),
+            reason=reason,
+            trigger=trigger,
+            missed_due_at=missed_due_at,
+        )
 
     def warn_of_deadline(self, *, by: Identity, lead: timedelta, at: datetime) -> None:
         """Once per deadline, `lead` before it; not once it has passed (it climbs instead)."""

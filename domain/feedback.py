@@ -15,7 +15,7 @@ from domain import access
 from domain.deadlines import DeadlineRules
 from domain.directory import Directory
 from domain.errors import IllegalMove, InvalidCommand
-from domain.events import Closed, Escalated, FeedbackGiven, Reopened
+from domain.events import Closed, FeedbackGiven, Reopened
 from domain.values import MAX_LEVEL, Feedback, Identity, Status, Trigger
 
 if TYPE_CHECKING:
@@ -103,19 +103,15 @@ class FeedbackRules(DeadlineRules):
         """Up one level, if there is a level and a post holder to take it."""
         if self.level >= MAX_LEVEL:
             return
-        to_level = self.level + 1
-        post = directory.post_at_level(self.department, self.district, to_level)
-        if post is None or post.holder is None:
+        post, gap = self.next_post(directory)
+        if post is None or gap is not None:
             return  # it stays reopened with its officer; the gap shows at its next deadline
-        self.trigger_event(
-            Escalated,
-            timestamp=at,
-            actor=by.actor,
-            from_level=self.level,
-            to_level=to_level,
-            holder=post.id,
-            due_at=self.due(directory, to_level, at),
+        self.climb(
+            by,
+            post,
+            directory,
+            at,
+            clock_from=at,
             reason=f"appeal: not satisfied {self.unsatisfied_count} times",
             trigger=Trigger.APPEAL,
-            missed_due_at=None,
         )

@@ -36,7 +36,7 @@ class AuthFailed(DeliveryError):
 
 
 def international(mobile: str) -> str:
-    """A 10-digit Indian mobile number as the providers want it: 91XXXXXXXXXX."""
+    """A 10-digit Indian mobile number as the providers want it: country code 91 first."""
     return mobile if len(mobile) > 10 else INDIA_PREFIX + mobile
 
 
