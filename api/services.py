@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from psycopg_pool import ConnectionPool
 
 from domain.application import Policy, Sampark
@@ -36,6 +37,7 @@ class Services:
     blobs: BlobStore
     looks: AccessLog
     limits: RateLimiter
+    audit_key: Ed25519PublicKey  # verifies the signed audit checkpoints
 
     def looked(self, who: Identity, complaints: Iterable[UUID], endpoint: str) -> None:
         """Record that staff were shown these complaints' personal data."""
@@ -69,6 +71,7 @@ def open_services(
         blobs=BlobStore(settings.blobs),
         looks=AccessLog(pool),
         limits=RateLimiter(pool),
+        audit_key=settings.signing_key().public_key(),
     )
 
 

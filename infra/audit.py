@@ -271,7 +271,7 @@ class CheckpointReport:
     id: int | None
     taken_at: datetime | None
     signature_valid: bool
-    root_matches: bool
+    root_matches: bool | None  # None: not checked
     problems: list[str]
 
 
@@ -279,13 +279,42 @@ def verify_checkpoint(
     conn: psycopg.Connection[Any], trusted: Ed25519PublicKey | None
 ) -> CheckpointReport:
     """The latest checkpoint: its signature (by the trusted key), its root over the kept
-    heads, and each kept head against its chain as stored now."""
+    heads, and each kept head against its chain as stored now (reads every head)."""
+    signed = verify_signature(conn, trusted)
+    if signed.id is None:
+        return signed
+    found = conn.execute(
+        "SELECT chains, root FROM sampark.audit_checkpoints WHERE id = %s", (signed.id,)
+    ).fetchone()
+    assert found is not None
+    chains, root = found
+    problems = list(signed.problems)
+    heads = conn.execute(
+        "SELECT a.originator_id, a.originator_version, a.event_hash, h.event_hash "
+        "FROM sampark.audit_heads a LEFT JOIN sampark.event_hashes h "
+        "ON h.originator_id = a.originator_id AND h.originator_version = a.originator_version "
+        "WHERE a.checkpoint_id = %s ORDER BY a.originator_id",
+        (signed.id,),
+    ).fetchall()
+    matches = merkle_root([leaf(o, v, bytes(h)) for o, v, h, _ in heads]) == bytes(root)
+    if not matches or len(heads) != chains:
+        problems.append("the signed root does not match the chain heads kept with it")
+    for originator, version, kept, now in heads:
+        if now is None or bytes(now) != bytes(kept):
+            problems.append(f"{originator}: version {version} is not what the checkpoint signed")
+    return CheckpointReport(signed.id, signed.taken_at, signed.signature_valid, matches, problems)
+
+
+def verify_signature(
+    conn: psycopg.Connection[Any], trusted: Ed25519PublicKey | None
+) -> CheckpointReport:
+    """The latest checkpoint's signature only (`root_matches` is not checked: None)."""
     found = conn.execute(
         "SELECT id, taken_at, chains, root, public_key, signature FROM sampark.audit_checkpoints "
         "ORDER BY id DESC LIMIT 1"
     ).fetchone()
     if found is None:
-        return CheckpointReport(None, None, False, False, ["no checkpoint has been taken yet"])
+        return CheckpointReport(None, None, False, None, ["no checkpoint has been taken yet"])
     checkpoint, taken_at, chains, root, public_key, signature = found
     problems = []
     key = trusted or Ed25519PublicKey.from_public_bytes(bytes(public_key))
@@ -297,17 +326,4 @@ def verify_checkpoint(
     except InvalidSignature:
         valid = False
         problems.append("the checkpoint's signature is not valid")
-    heads = conn.execute(
-        "SELECT a.originator_id, a.originator_version, a.event_hash, h.event_hash "
-        "FROM sampark.audit_heads a LEFT JOIN sampark.event_hashes h "
-        "ON h.originator_id = a.originator_id AND h.originator_version = a.originator_version "
-        "WHERE a.checkpoint_id = %s ORDER BY a.originator_id",
-        (checkpoint,),
-    ).fetchall()
-    matches = merkle_root([leaf(o, v, bytes(h)) for o, v, h, _ in heads]) == bytes(root)
-    if not matches or len(heads) != chains:
-        problems.append("the signed root does not match the chain heads kept with it")
-    for originator, version, kept, now in heads:
-        if now is None or bytes(now) != bytes(kept):
-            problems.append(f"{originator}: version {version} is not what the checkpoint signed")
-    return CheckpointReport(checkpoint, taken_at, valid, matches, problems)
+    return CheckpointReport(checkpoint, taken_at, valid, None, problems)
