@@ -6,10 +6,18 @@ import logging
 import re
 from typing import Any
 
+from eventsourcing.persistence import InterfaceError, OperationalError
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
-from domain.errors import DomainError, Forbidden, IllegalMove, InvalidCommand, NotFound
+from domain.errors import (
+    DomainError,
+    Forbidden,
+    IllegalMove,
+    InvalidCommand,
+    NotFound,
+    StaleDecision,
+)
 from domain.errors import VersionConflict as DomainVersionConflict
 
 log = logging.getLogger(__name__)
@@ -111,8 +119,18 @@ def on_domain(_: Request[Any, Any, Any], error: DomainError) -> Response[Any]:
         IllegalMove: 409,
         Forbidden: 403,
         NotFound: 404,
+        StaleDecision: 503,
     }.get(type(error), 422)
     return problem_response(status, error.reason, field=error.field)
+
+
+def on_store_unreachable(_: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    """The connection to PostgreSQL failed: whether a write landed is unknown here, so the
+    client retries with the same Idempotency-Key, which makes the retry safe."""
+    log.warning("event store unreachable: %s", error)
+    return problem_response(
+        503, "the event store could not be reached; retry with the same Idempotency-Key"
+    )
 
 
 def on_unexpected(_: Request[Any, Any, Any], error: Exception) -> Response[Any]:
@@ -124,6 +142,8 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     ValidationException: on_validation,
     HTTPException: on_http,
     DomainError: on_domain,
+    OperationalError: on_store_unreachable,
+    InterfaceError: on_store_unreachable,
     Exception: on_unexpected,
 }
 

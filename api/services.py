@@ -20,7 +20,13 @@ from infra.blobs import BlobStore
 from infra.rate_limits import RateLimiter
 from infra.receipts import ReceiptBook
 from infra.settings import Settings
-from infra.store import SequenceRegistrationNumbers, create_schema, eventsourcing_env, system_clock
+from infra.store import (
+    SamparkRecorder,
+    SequenceRegistrationNumbers,
+    create_schema,
+    eventsourcing_env,
+    system_clock,
+)
 from projections.store import migrate
 
 # A citizen reading their own complaint, and analysts (shown no personal data).
@@ -45,6 +51,8 @@ class Services:
             self.looks.record(who.id, who.role, complaints, endpoint, self.app.clock())
 
     def close(self) -> None:
+        if isinstance(self.app.recorder, SamparkRecorder):
+            self.app.recorder.close()
         self.app.close()
         self.pool.close()
 

@@ -94,10 +94,13 @@ def main() -> None:
         services = open_services(Settings(home=home), url)
         load_directory(services, DEFAULT_DIRECTORY)
         with psycopg.connect(url, autocommit=True) as conn:
+            # The events table's shape: the same columns, key and notification-id index.
             conn.execute(
-                "CREATE TABLE bench_raw (id bigserial PRIMARY KEY, originator_id uuid NOT NULL, "
-                "originator_version integer NOT NULL, topic text NOT NULL, state bytea NOT NULL)"
+                "CREATE TABLE bench_raw (originator_id uuid NOT NULL, "
+                "originator_version bigint NOT NULL, topic text, state bytea, "
+                "notification_id bigserial, PRIMARY KEY (originator_id, originator_version))"
             )
+            conn.execute("CREATE UNIQUE INDEX ON bench_raw (notification_id)")
         numbers = itertools.count()
 
         def filing_worker() -> Callable[[], None]:

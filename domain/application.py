@@ -21,14 +21,17 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.access import check_filer
 from domain.complaint import Complaint
+from domain.directory import Directory
 from domain.directory_keeping import DirectoryKeeping
-from domain.errors import NotFound, VersionConflict
+from domain.errors import DomainError, NotFound, StaleDecision, VersionConflict
 from domain.feedback import Unsatisfied
 from domain.values import Attachment, Channel, Complainant, Identity, Outcome, Role
 
 Clock = Callable[[], datetime]
 SYSTEM = Identity(id="scheduler", role=Role.SYSTEM)  # the actor of every automatic move
 AUTOMATIC_ATTEMPTS = 3
+DECISION_ATTEMPTS = 20  # a directory load saves its changes in a few dozen batches
+Decision = Callable[[Complaint, datetime, Directory], None]
 
 
 class RegistrationNumbers(Protocol):
@@ -75,27 +78,27 @@ class Sampark(DirectoryKeeping):
         attachments: tuple[Attachment, ...] = (),
         **receipt: Any,
     ) -> Complaint:
-        at = self.clock()
-        directory = self.directory()
-        # Check the filing before spending a registration number on it.
-        check_filer(by, channel, complainant.mobile)
-        directory.check_filing(department, category, district)
-        complaint = Complaint.file(
-            by=by,
-            registration_no=self.registration_numbers.next(district, at),
-            complainant=complainant,
-            district=district,
-            department=department,
-            category=category,
-            subject=subject,
-            description=description,
-            channel=channel,
-            attachments=attachments,
-            directory=directory,
-            at=at,
-        )
-        self._save(complaint, receipt)
-        return complaint
+        def decide(directory: Directory) -> Complaint:
+            at = self.clock()
+            # Check the filing before spending a registration number on it.
+            check_filer(by, channel, complainant.mobile)
+            directory.check_filing(department, category, district)
+            return Complaint.file(
+                by=by,
+                registration_no=self.registration_numbers.next(district, at),
+                complainant=complainant,
+                district=district,
+                department=department,
+                category=category,
+                subject=subject,
+                description=description,
+                channel=channel,
+                attachments=attachments,
+                directory=directory,
+                at=at,
+            )
+
+        return self._decided(decide, receipt)
 
     def assign(
         self,
@@ -109,7 +112,7 @@ class Sampark(DirectoryKeeping):
         return self._command(
             complaint_id,
             expected_version,
-            lambda c, at: c.assign(by=by, post_id=post, directory=self.directory(), at=at),
+            lambda c, at, d: c.assign(by=by, post_id=post, directory=d, at=at),
             receipt,
         )
 
@@ -127,12 +130,12 @@ class Sampark(DirectoryKeeping):
         return self._command(
             complaint_id,
             expected_version,
-            lambda c, at: c.transfer(
+            lambda c, at, d: c.transfer(
                 by=by,
                 department=department,
                 category=category,
                 reason=reason,
-                directory=self.directory(),
+                directory=d,
                 at=at,
             ),
             receipt,
@@ -150,7 +153,7 @@ class Sampark(DirectoryKeeping):
         return self._command(
             complaint_id,
             expected_version,
-            lambda c, at: c.escalate(by=by, reason=reason, directory=self.directory(), at=at),
+            lambda c, at, d: c.escalate(by=by, reason=reason, directory=d, at=at),
             receipt,
         )
 
@@ -166,7 +169,7 @@ class Sampark(DirectoryKeeping):
         return self._command(
             complaint_id,
             expected_version,
-            lambda c, at: c.raise_priority(by=by, reason=reason, at=at),
+            lambda c, at, d: c.raise_priority(by=by, reason=reason, at=at),
             receipt,
         )
 
@@ -184,7 +187,7 @@ class Sampark(DirectoryKeeping):
         return self._command(
             complaint_id,
             expected_version,
-            lambda c, at: c.resolve(
+            lambda c, at, d: c.resolve(
                 by=by,
                 outcome=outcome,
                 action_taken=action_taken,
@@ -209,13 +212,13 @@ class Sampark(DirectoryKeeping):
         return self._command(
             complaint_id,
             expected_version,
-            lambda c, at: c.give_feedback(
+            lambda c, at, d: c.give_feedback(
                 by=by,
                 satisfied=satisfied,
                 rating=rating,
                 comment=comment,
                 at=at,
-                directory=self.directory(),
+                directory=d,
                 policy=self.policy.unsatisfied,
             ),
             receipt,
@@ -233,7 +236,7 @@ class Sampark(DirectoryKeeping):
         return self._command(
             complaint_id,
             expected_version,
-            lambda c, at: c.reopen(by=by, reason=reason, directory=self.directory(), at=at),
+            lambda c, at, d: c.reopen(by=by, reason=reason, directory=d, at=at),
             receipt,
         )
 
@@ -249,7 +252,7 @@ class Sampark(DirectoryKeeping):
         return self._command(
             complaint_id,
             expected_version,
-            lambda c, at: c.close(by=by, reason=reason, at=at),
+            lambda c, at, d: c.close(by=by, reason=reason, at=at),
             receipt,
         )
 
@@ -265,7 +268,7 @@ class Sampark(DirectoryKeeping):
         return self._command(
             complaint_id,
             expected_version,
-            lambda c, at: c.remind(by=by, note=note, at=at),
+            lambda c, at, d: c.remind(by=by, note=note, at=at),
             receipt,
         )
 
@@ -281,7 +284,7 @@ class Sampark(DirectoryKeeping):
         return self._command(
             complaint_id,
             expected_version,
-            lambda c, at: c.comment(by=by, text=text, at=at),
+            lambda c, at, d: c.comment(by=by, text=text, at=at),
             receipt,
         )
 
@@ -297,7 +300,7 @@ class Sampark(DirectoryKeeping):
         return self._command(
             complaint_id,
             expected_version,
-            lambda c, at: c.record_review(by=by, note=note, at=at),
+            lambda c, at, d: c.record_review(by=by, note=note, at=at),
             receipt,
         )
 
@@ -307,39 +310,40 @@ class Sampark(DirectoryKeeping):
         """Escalate (or mark, or flag) for every deadline that has passed; the new events."""
         return self._automatic(
             complaint_id,
-            lambda c, at: c.pass_deadlines(by=SYSTEM, directory=self.directory(), at=at),
+            lambda c, at, d: c.pass_deadlines(by=SYSTEM, directory=d, at=at),
         )
 
     def warn_of_deadline(self, complaint_id: UUID, lead: timedelta) -> list[Aggregate.Event]:
         return self._automatic(
-            complaint_id, lambda c, at: c.warn_of_deadline(by=SYSTEM, lead=lead, at=at)
+            complaint_id, lambda c, at, _: c.warn_of_deadline(by=SYSTEM, lead=lead, at=at)
         )
 
     def close_unanswered(self, complaint_id: UUID) -> list[Aggregate.Event]:
-        return self._automatic(complaint_id, lambda c, at: c.close_unanswered(by=SYSTEM, at=at))
+        return self._automatic(complaint_id, lambda c, at, d: c.close_unanswered(by=SYSTEM, at=at))
 
     def queue_for_review(self, complaint_id: UUID, day: date, rank: int) -> list[Aggregate.Event]:
         return self._automatic(
             complaint_id,
-            lambda c, at: c.queue_for_review(by=SYSTEM, day=day, rank=rank, at=at),
+            lambda c, at, d: c.queue_for_review(by=SYSTEM, day=day, rank=rank, at=at),
         )
 
-    def _automatic(
-        self, complaint_id: UUID, decide: Callable[[Complaint, datetime], None]
-    ) -> list[Aggregate.Event]:
+    def _automatic(self, complaint_id: UUID, decide: Decision) -> list[Aggregate.Event]:
         """Let the complaint decide against its own state; on a lost race, decide again.
 
         Returns the events recorded: none when there was nothing to do (the deadline was
         met, another scheduler was first, the read model that suggested it was stale).
         """
-        for _ in range(AUTOMATIC_ATTEMPTS):
+        new: list[Aggregate.Event] = []
+
+        def attempt(directory: Directory) -> Complaint:
             complaint = self.complaint(complaint_id)
-            decide(complaint, self.clock())
-            new = cast(list[Aggregate.Event], list(complaint.pending_events))
-            if not new:
-                return []
+            decide(complaint, self.clock(), directory)
+            new[:] = cast(list[Aggregate.Event], complaint.pending_events)
+            return complaint
+
+        for _ in range(AUTOMATIC_ATTEMPTS):
             try:
-                self._save(complaint, {})
+                self._decided(attempt, {})
             except VersionConflict:
                 continue
             return new
@@ -392,18 +396,42 @@ class Sampark(DirectoryKeeping):
         self,
         complaint_id: UUID,
         expected_version: int | None,
-        decide: Callable[[Complaint, datetime], None],
+        decide: Decision,
         receipt: dict[str, Any],
     ) -> Complaint:
-        complaint = self.complaint(complaint_id)
-        if expected_version is not None and expected_version != complaint.version:
-            raise VersionConflict(
-                f"the complaint is at version {complaint.version}, not {expected_version}",
-                current_version=complaint.version,
-            )
-        decide(complaint, self.clock())
-        self._save(complaint, receipt)
-        return complaint
+        def attempt(directory: Directory) -> Complaint:
+            complaint = self.complaint(complaint_id)
+            if expected_version is not None and expected_version != complaint.version:
+                raise VersionConflict(
+                    f"the complaint is at version {complaint.version}, not {expected_version}",
+                    current_version=complaint.version,
+                )
+            decide(complaint, self.clock(), directory)
+            return complaint
+
+        return self._decided(attempt, receipt)
+
+    def _decided(
+        self, decide: Callable[[Directory], Complaint], receipt: dict[str, Any]
+    ) -> Complaint:
+        """Decide on the directory as last seen, and save. The recorder refuses the events if
+        the directory has moved since (nothing is saved): then catch up and decide again. A
+        refusal is only given once the directory it rests on is known to be current."""
+        for _ in range(DECISION_ATTEMPTS):
+            directory, seen = self._directory_for_decision()
+            try:
+                complaint = decide(directory)
+            except DomainError:
+                if self._directory_moved_since(seen):
+                    continue  # refused on an old directory: decide again on the new one
+                raise
+            try:
+                self._save(complaint, {**receipt, "decided_on": seen})
+            except StaleDecision:
+                self._stored_directory()
+                continue
+            return complaint
+        raise StaleDecision("the directory is being changed; try again in a moment")
 
     def _save(self, aggregate: Aggregate, receipt: dict[str, Any]) -> None:
         try:

@@ -44,6 +44,25 @@ class DirectoryKeeping(Application[UUID]):
         """
         return self._stored_directory() or Directory.create(SYSTEM_ACTOR, self.clock())
 
+    def _directory_for_decision(self) -> tuple[Directory, tuple[UUID, int]]:
+        """The directory as last seen, without asking the store, and the version it is at.
+
+        A command decided on it saves with `decided_on` that version: the recorder refuses
+        the events if the directory has moved since, and the command decides again.
+        """
+        with self._directory_lock:
+            current = self._directory
+        if current is None:
+            current = self._stored_directory()
+        if current is None:
+            return Directory.create(SYSTEM_ACTOR, self.clock()), (DIRECTORY_ID, 0)
+        return current, (DIRECTORY_ID, current.version)
+
+    def _directory_moved_since(self, seen: tuple[UUID, int]) -> bool:
+        """Whether the stored directory is past the version `seen` (catching up with it)."""
+        current = self._stored_directory()
+        return (current.version if current else 0) != seen[1]
+
     def _stored_directory(self) -> Directory | None:
         with self._directory_lock:
             current = self._directory

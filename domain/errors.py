@@ -34,3 +34,9 @@ class VersionConflict(DomainError):
     def __init__(self, reason: str, *, current_version: int) -> None:
         super().__init__(reason)
         self.current_version = current_version
+
+
+class StaleDecision(DomainError):
+    """The directory changed between a decision and its saving: nothing was saved. The
+    command is decided again on the new directory; if it keeps changing (a load in
+    progress), the caller is asked to try again shortly (HTTP 503)."""

@@ -1,8 +1,9 @@
 """Tamper evidence for the event store: a hash chain per aggregate, and signed checkpoints.
 
 Every stored event gets a row in `sampark.event_hashes`, written by the recorder in the same
-transaction as the event: the hash of the previous event of the same aggregate, and its own
-hash over that, its id, version, topic and stored state. Editing, deleting or reordering
+transaction as the event (in SQL, by `infra/recording.py`; `event_hash` below is the same
+sum): the hash of the previous event of the same aggregate, and its own hash over that, its
+id, version, topic and stored state. Editing, deleting or reordering
 event rows breaks a chain at the first version touched.
 
 A checkpoint takes the head of every chain, computes a Merkle root over them, and signs it
@@ -67,32 +68,6 @@ def event_hash(
     digest.update(topic.encode())
     digest.update(bytes(state))
     return digest.digest()
-
-
-def chain_rows(curs: Any, stored_events: list[Any]) -> list[tuple[UUID, int, bytes, bytes]]:
-    """The hash rows for events about to be stored, linked to what is stored already."""
-    heads: dict[UUID, tuple[int, bytes]] = {}
-    rows = []
-    for event in stored_events:
-        originator: UUID = event.originator_id
-        version: int = event.originator_version
-        previous = GENESIS
-        if version > 1:
-            known = heads.get(originator)
-            if known is not None and known[0] == version - 1:
-                previous = known[1]
-            else:
-                found = curs.execute(
-                    "SELECT event_hash FROM sampark.event_hashes "
-                    "WHERE originator_id = %s AND originator_version = %s",
-                    (originator, version - 1),
-                ).fetchone()
-                if found is not None:
-                    previous = bytes(found["event_hash"])
-        digest = event_hash(previous, originator, version, event.topic, event.state)
-        heads[originator] = (version, digest)
-        rows.append((originator, version, previous, digest))
-    return rows
 
 
 # --- verification --------------------------------------------------------------------------

@@ -187,6 +187,32 @@ def cmd_directory_load(args: argparse.Namespace, settings: Settings) -> None:
     print(f"directory loaded from {args.file}: {changes} change(s) recorded")
 
 
+def cmd_simulate(args: argparse.Namespace, settings: Settings) -> None:
+    from api.services import open_services
+    from infra.simulation import progress_bar, simulate
+
+    if args.complaints < 1 or args.days < 1:
+        raise SystemExit("--complaints and --days must be at least 1")
+    with database(settings) as url:
+        services = open_services(settings, url)
+        try:
+            if not services.app.directory().categories:
+                load_directory(services, DEFAULT_DIRECTORY)
+            done = simulate(
+                services.app,
+                args.complaints,
+                args.days,
+                seed=args.seed,
+                progress=progress_bar(args.complaints),
+            )
+        finally:
+            services.close()
+    print(
+        f"simulated {done.complaints:,} complaints over {args.days} days: {done.events:,} events "
+        f"in {done.seconds:.1f} s ({done.events / done.seconds:,.0f} events/s)"
+    )
+
+
 def configured_scan(settings: Settings) -> str:
     return f"{settings.scan_seconds:g} s"
 
@@ -373,6 +399,13 @@ def parser() -> argparse.ArgumentParser:
     load = directory_commands.add_parser("load", help="load a master-data file (idempotent)")
     load.add_argument("file")
     load.set_defaults(handler=cmd_directory_load)
+    simulate = commands.add_parser(
+        "simulate", help="write a realistic history of complaints into the event store"
+    )
+    simulate.add_argument("--complaints", type=int, required=True)
+    simulate.add_argument("--days", type=int, required=True)
+    simulate.add_argument("--seed", type=int, default=2026, help="the same seed, the same history")
+    simulate.set_defaults(handler=cmd_simulate)
     return root
 
 

@@ -3,23 +3,28 @@ mapper, a recorder that stores idempotency receipts with the events, and our own
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import psycopg
-from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.persistence import (
+    IntegrityError,
+    OperationalError,
+    PersistenceError,
+    StoredEvent,
+)
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import get_topic
 from psycopg.conninfo import conninfo_to_dict
-from psycopg.rows import DictRow
 from psycopg_pool import ConnectionPool
 
 from infra.access_log import ACCESS_LOG_SQL
-from infra.audit import AUDIT_SQL, chain_rows
+from infra.audit import AUDIT_SQL
 from infra.rate_limits import RATE_LIMITS_SQL
-from infra.receipts import Receipt
+from infra.recording import RECORD_SQL, Command, GroupCommit, Outcome, record_commands_call
 
 INDIA = ZoneInfo("Asia/Kolkata")
 
@@ -40,36 +45,44 @@ CREATE TABLE IF NOT EXISTS sampark.idempotency_keys (
 
 
 class SamparkRecorder(PostgresApplicationRecorder):
-    """Stores, in the same transaction as the events: each event's link in its aggregate's
-    hash chain (`infra/audit.py`), and a request's idempotency receipt, so a retry finds
-    either both or neither."""
+    """Records each command's events with their hash-chain links and its idempotency receipt,
+    in one transaction, by group commit (`infra/recording.py`): a retry finds both or
+    neither, and concurrent commands share the lock and the commit."""
 
-    def _insert_events(
-        self, curs: psycopg.Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> None:
-        receipt: Receipt | None = kwargs.get("receipt")
-        if receipt is not None and stored_events:
-            last = stored_events[-1]
-            curs.execute(
-                "INSERT INTO sampark.idempotency_keys "
-                "(principal, key, request_hash, originator_id, originator_version) "
-                "VALUES (%s, %s, %s, %s, %s)",
-                (
-                    receipt.principal,
-                    receipt.key,
-                    receipt.request_hash,
-                    last.originator_id,
-                    last.originator_version,
-                ),
-            )
-        if stored_events:
-            curs.executemany(
-                "INSERT INTO sampark.event_hashes "
-                "(originator_id, originator_version, previous_hash, event_hash) "
-                "VALUES (%s, %s, %s, %s)",
-                chain_rows(curs, list(stored_events)),
-            )
-        super()._insert_events(curs, stored_events, **kwargs)
+    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self._group = GroupCommit(self._record)
+        # One connection of the pool is kept for writing, used by one batch at a time: the
+        # same server process each time measures faster than taking turns through the pool.
+        self._writer: psycopg.Connection[Any] | None = None
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
+        if not stored_events:
+            return []
+        command = Command(stored_events, kwargs.get("receipt"), kwargs.get("decided_on"))
+        return self._group.record(command)
+
+    def _record(self, commands: Sequence[Command]) -> list[Outcome]:
+        statement, params = record_commands_call(commands)
+        if self._writer is None:
+            self._writer = self.datastore.pool.getconn()
+        try:
+            rows = self._writer.execute(statement, params, prepare=True).fetchall()
+        except (psycopg.OperationalError, psycopg.InterfaceError) as lost:
+            self.datastore.pool.putconn(self._writer)  # the pool checks it and replaces it
+            self._writer = None
+            raise OperationalError(str(lost)) from lost
+        except psycopg.IntegrityError as refused:
+            raise IntegrityError(str(refused)) from refused
+        except psycopg.Error as failed:
+            raise PersistenceError(str(failed)) from failed
+        return [Outcome(list(row["notification_ids"] or ()), row["refusal"]) for row in rows]
+
+    def close(self) -> None:
+        """Give the writer connection back (the pool closes it if the pool is closing)."""
+        if self._writer is not None:
+            self.datastore.pool.putconn(self._writer)
+            self._writer = None
 
 
 def eventsourcing_env(database_url: str) -> dict[str, str]:
@@ -97,21 +110,37 @@ def create_schema(database_url: str) -> None:
             conn.execute(AUDIT_SQL)
             conn.execute(ACCESS_LOG_SQL)
             conn.execute(RATE_LIMITS_SQL)
+            conn.execute(RECORD_SQL)
         finally:
             conn.execute("SELECT pg_advisory_unlock(7210001)")
 
 
 class SequenceRegistrationNumbers:
-    """`JAI-2026-0000042`: district code, year in India, and a state-wide sequence number."""
+    """`JAI-2026-0000042`: district code, year in India, and a state-wide sequence number.
+
+    Numbers are taken from the sequence a block at a time, so filing does not wait for a
+    round trip each: unique across processes, increasing within one, and a restart leaves
+    the rest of its block unused (a gap, as a rolled-back sequence call leaves one).
+    """
+
+    BLOCK = 64
 
     def __init__(self, pool: ConnectionPool) -> None:
         self._pool = pool
+        self._lock = threading.Lock()
+        self._block: list[int] = []
 
     def next(self, district: str, at: datetime) -> str:
-        with self._pool.connection() as conn:
-            row = conn.execute("SELECT nextval('sampark.registration_no')").fetchone()
-        assert row is not None
-        return f"{district}-{at.astimezone(INDIA).year}-{row[0]:07d}"
+        with self._lock:
+            if not self._block:
+                with self._pool.connection() as conn:
+                    rows = conn.execute(
+                        "SELECT nextval('sampark.registration_no') FROM generate_series(1, %s)",
+                        (self.BLOCK,),
+                    ).fetchall()
+                self._block = sorted((row[0] for row in rows), reverse=True)
+            number = self._block.pop()
+        return f"{district}-{at.astimezone(INDIA).year}-{number:07d}"
 
 
 def system_clock() -> datetime:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from api.services import Services, open_services
-from domain.directory import Directory, Route
+from domain.directory import Category, Directory, Route
+from domain.sla import Sla
 from domain.values import Channel, Complainant
 from infra.settings import Settings
 from tests.support import ADMIN, citizen
@@ -51,6 +52,33 @@ def test_another_process_sees_a_directory_change_at_its_next_command(
         )
         assert complaint.status == "unassigned"
         assert complaint.holder is None
+    finally:
+        other.close()
+
+
+def test_a_category_added_by_another_process_is_accepted_at_once_not_refused_as_unknown(
+    services: Services, settings: Settings, database: str
+) -> None:
+    """Commands decide on the directory as last seen; a refusal waits for the current one."""
+    other = open_services(settings, database)
+    try:
+        assert other.app.directory().category("PHED", "tanker-request") is None
+        tanker = Category("PHED", "tanker-request", "Water tanker", Sla((1, 2, 3, 5)))
+        services.app.change_directory(
+            ADMIN, lambda d, at: d.define_category(tanker, ADMIN.actor, at)
+        )
+        mobile = "9123456781"
+        complaint = other.app.file_complaint(
+            by=citizen(mobile),
+            complainant=Complainant(name="Kamla", mobile=mobile),
+            district="JAI",
+            department="PHED",
+            category="tanker-request",
+            subject="Tanker needed",
+            description="No supply for four days; a tanker is needed.",
+            channel=Channel.WHATSAPP,
+        )
+        assert complaint.category == "tanker-request"
     finally:
         other.close()
 
