@@ -29,9 +29,10 @@ import psycopg
 from api.services import open_services
 from domain.values import Channel, Complainant, Identity, Role
 from infra.broker import EmbeddedBroker
-from infra.cli import DEFAULT_DIRECTORY, load_directory
+from infra.cli import DEFAULT_DIRECTORY
 from infra.embedded import EmbeddedPostgres, database_url
 from infra.settings import Settings
+from infra.stack import load_directory
 from projections.rebuild import rebuild
 
 RESULTS = Path(__file__).parent / "results" / "read_side.json"
@@ -66,51 +67,44 @@ class Watcher(threading.Thread):
                 time.sleep(0.005)
 
 
-def main() -> None:  # noqa: PLR0915
-    options = argparse.ArgumentParser(description=__doc__)
-    options.add_argument("--rate", type=float, default=100.0, help="commands per second")
-    options.add_argument("--seconds", type=float, default=30.0)
-    args = options.parse_args()
+def start_workers(url: str, bootstrap: str, home: str) -> list[subprocess.Popen[bytes]]:
+    env = os.environ | {
+        "SAMPARK_DATABASE_URL": url,
+        "SAMPARK_KAFKA_BOOTSTRAP": bootstrap,
+        "SAMPARK_KAFKA_SESSION_TIMEOUT_MS": "1000",
+        "SAMPARK_HOME": home,
+    }
+    return [
+        subprocess.Popen(
+            [sys.executable, "-m", "infra.cli", command],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for command in ("relay", "projector")
+    ]
 
-    home = tempfile.mkdtemp(prefix="sampark-bench-read-")
-    server_url = os.environ.get("SAMPARK_DATABASE_URL")
-    embedded = None if server_url else EmbeddedPostgres(Path(home) / "pg", temporary=True)
-    server_url = server_url or embedded.url  # type: ignore[union-attr]
-    bootstrap = os.environ.get("SAMPARK_KAFKA_BOOTSTRAP")
-    broker = None if bootstrap else EmbeddedBroker()
-    bootstrap = bootstrap or broker.bootstrap  # type: ignore[union-attr]
-    workers: list[subprocess.Popen[bytes]] = []
+
+def measure_lag(
+    server_url: str, bootstrap: str, home: str, rate: float, seconds: float
+) -> dict[str, Any]:
+    """File at `rate` for `seconds` with relay and projector running; when each is visible."""
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute('DROP DATABASE IF EXISTS "sampark_bench_read" WITH (FORCE)')
+        conn.execute('CREATE DATABASE "sampark_bench_read"')
+    url = database_url(server_url, "sampark_bench_read")
+    services = open_services(Settings(home=home), url)
+    load_directory(services, DEFAULT_DIRECTORY)
+    workers = start_workers(url, bootstrap, home)
     try:
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute('DROP DATABASE IF EXISTS "sampark_bench_read" WITH (FORCE)')
-            conn.execute('CREATE DATABASE "sampark_bench_read"')
-        url = database_url(server_url, "sampark_bench_read")
-        services = open_services(Settings(home=home), url)
-        load_directory(services, DEFAULT_DIRECTORY)
-        env = os.environ | {
-            "SAMPARK_DATABASE_URL": url,
-            "SAMPARK_KAFKA_BOOTSTRAP": bootstrap,
-            "SAMPARK_KAFKA_SESSION_TIMEOUT_MS": "1000",
-            "SAMPARK_HOME": home,
-        }
-        for command in ("relay", "projector"):
-            workers.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "infra.cli", command],
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-            )
         time.sleep(3)  # the projector joins its group
-
         watcher = Watcher(url)
         watcher.start()
         accepted: dict[Any, float] = {}
-        interval = 1.0 / args.rate
+        interval = 1.0 / rate
         started = time.perf_counter()
         n = 0
-        while time.perf_counter() - started < args.seconds:
+        while time.perf_counter() - started < seconds:
             due = started + n * interval
             if (wait := due - time.perf_counter()) > 0:
                 time.sleep(wait)
@@ -134,37 +128,51 @@ def main() -> None:  # noqa: PLR0915
         ):
             time.sleep(0.05)
         watcher.stopping.set()
-        lags = [(watcher.seen[i] - t) * 1000 for i, t in accepted.items() if i in watcher.seen]
-        missing = len(accepted) - len(lags)
-
+    finally:
         for worker in workers:
             worker.terminate()
             worker.wait(timeout=15)
-        workers.clear()
         services.close()
+    lags = [(watcher.seen[i] - t) * 1000 for i, t in accepted.items() if i in watcher.seen]
+    return {
+        "commands": n,
+        "rate_asked": rate,
+        "rate_achieved": round(achieved, 1),
+        "p50_ms": round(statistics.median(lags), 1),
+        "p99_ms": round(percentile(lags, 0.99), 1),
+        "max_ms": round(max(lags), 1),
+        "never_seen": len(accepted) - len(lags),
+        "watch_interval_ms": 5,
+        "database": url,
+    }
 
+
+def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__)
+    options.add_argument("--rate", type=float, default=100.0, help="commands per second")
+    options.add_argument("--seconds", type=float, default=30.0)
+    args = options.parse_args()
+
+    home = tempfile.mkdtemp(prefix="sampark-bench-read-")
+    server_url = os.environ.get("SAMPARK_DATABASE_URL")
+    embedded = None if server_url else EmbeddedPostgres(Path(home) / "pg", temporary=True)
+    server_url = server_url or embedded.url  # type: ignore[union-attr]
+    bootstrap = os.environ.get("SAMPARK_KAFKA_BOOTSTRAP")
+    broker = None if bootstrap else EmbeddedBroker()
+    bootstrap = bootstrap or broker.bootstrap  # type: ignore[union-attr]
+    try:
+        lag = measure_lag(server_url, bootstrap, home, args.rate, args.seconds)
         began = time.perf_counter()
-        done = rebuild(url)
+        done = rebuild(lag.pop("database"))
         rebuild_seconds = time.perf_counter() - began
     finally:
-        for worker in workers:
-            worker.kill()
         if broker:
             broker.stop()
         if embedded:
             embedded.stop()
 
     result = {
-        "lag": {
-            "commands": n,
-            "rate_asked": args.rate,
-            "rate_achieved": round(achieved, 1),
-            "p50_ms": round(statistics.median(lags), 1),
-            "p99_ms": round(percentile(lags, 0.99), 1),
-            "max_ms": round(max(lags), 1),
-            "never_seen": missing,
-            "watch_interval_ms": 5,
-        },
+        "lag": lag,
         "rebuild": {
             "events": done.applied,
             "seconds": round(rebuild_seconds, 2),

@@ -20,14 +20,16 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
 from api.services import open_services
 from domain.values import Channel, Complainant, Identity, Role
-from infra.cli import DEFAULT_DIRECTORY, load_directory
+from infra.cli import DEFAULT_DIRECTORY
 from infra.embedded import EmbeddedPostgres, database_url
 from infra.settings import Settings
+from infra.stack import load_directory
 
 RESULTS = Path(__file__).parent / "results" / "write_throughput.json"
 OPERATOR = Identity(id="bench-operator", role=Role.OPERATOR)
@@ -75,6 +77,65 @@ def raw_worker(url: str) -> Callable[[], None]:
     return insert
 
 
+def measure_writes(
+    server_url: str, home: str, seconds: float, clients: list[int]
+) -> list[dict[str, Any]]:
+    """Filings and raw inserts per second at each client count, in a fresh database."""
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute('DROP DATABASE IF EXISTS "sampark_bench_write" WITH (FORCE)')
+        conn.execute('CREATE DATABASE "sampark_bench_write"')
+    url = database_url(server_url, "sampark_bench_write")
+    services = open_services(Settings(home=home), url)
+    load_directory(services, DEFAULT_DIRECTORY)
+    with psycopg.connect(url, autocommit=True) as conn:
+        # The events table's shape: the same columns, key and notification-id index.
+        conn.execute(
+            "CREATE TABLE bench_raw (originator_id uuid NOT NULL, "
+            "originator_version bigint NOT NULL, topic text, state bytea, "
+            "notification_id bigserial, PRIMARY KEY (originator_id, originator_version))"
+        )
+        conn.execute("CREATE UNIQUE INDEX ON bench_raw (notification_id)")
+    numbers = itertools.count()
+
+    def filing_worker() -> Callable[[], None]:
+        def file() -> None:
+            n = next(numbers)
+            services.app.file_complaint(
+                by=OPERATOR,
+                complainant=Complainant(name="Bench", mobile=f"8{n:09d}"),
+                district=DISTRICTS[n % len(DISTRICTS)],
+                department="PHED",
+                category="water-supply",
+                subject="No water supply",
+                description="Taps dry since Monday.",
+                channel=Channel.HELPLINE_181,
+            )
+
+        return file
+
+    rows = []
+    try:
+        for count in clients:
+            raw = run_for(seconds, count, lambda: raw_worker(url))
+            filing = run_for(seconds, count, filing_worker)
+            rows.append(
+                {
+                    "clients": count,
+                    "raw_inserts_per_second": round(raw, 1),
+                    "filings_per_second": round(filing, 1),
+                    "ratio": round(filing / raw, 3),
+                }
+            )
+            print(
+                f"{count:>3} client(s): raw {raw:8.1f}/s   filing {filing:7.1f}/s   "
+                f"{filing / raw:6.1%}",
+                flush=True,
+            )
+    finally:
+        services.close()
+    return rows
+
+
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__)
     options.add_argument("--seconds", type=float, default=10.0)
@@ -84,58 +145,8 @@ def main() -> None:
     home = tempfile.mkdtemp(prefix="sampark-bench-write-")
     server_url = os.environ.get("SAMPARK_DATABASE_URL")
     embedded = None if server_url else EmbeddedPostgres(Path(home) / "pg", temporary=True)
-    server_url = server_url or embedded.url  # type: ignore[union-attr]
-    rows = []
     try:
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute('DROP DATABASE IF EXISTS "sampark_bench_write" WITH (FORCE)')
-            conn.execute('CREATE DATABASE "sampark_bench_write"')
-        url = database_url(server_url, "sampark_bench_write")
-        services = open_services(Settings(home=home), url)
-        load_directory(services, DEFAULT_DIRECTORY)
-        with psycopg.connect(url, autocommit=True) as conn:
-            # The events table's shape: the same columns, key and notification-id index.
-            conn.execute(
-                "CREATE TABLE bench_raw (originator_id uuid NOT NULL, "
-                "originator_version bigint NOT NULL, topic text, state bytea, "
-                "notification_id bigserial, PRIMARY KEY (originator_id, originator_version))"
-            )
-            conn.execute("CREATE UNIQUE INDEX ON bench_raw (notification_id)")
-        numbers = itertools.count()
-
-        def filing_worker() -> Callable[[], None]:
-            def file() -> None:
-                n = next(numbers)
-                services.app.file_complaint(
-                    by=OPERATOR,
-                    complainant=Complainant(name="Bench", mobile=f"8{n:09d}"),
-                    district=DISTRICTS[n % len(DISTRICTS)],
-                    department="PHED",
-                    category="water-supply",
-                    subject="No water supply",
-                    description="Taps dry since Monday.",
-                    channel=Channel.HELPLINE_181,
-                )
-
-            return file
-
-        for clients in args.clients:
-            raw = run_for(args.seconds, clients, lambda: raw_worker(url))
-            filing = run_for(args.seconds, clients, filing_worker)
-            rows.append(
-                {
-                    "clients": clients,
-                    "raw_inserts_per_second": round(raw, 1),
-                    "filings_per_second": round(filing, 1),
-                    "ratio": round(filing / raw, 3),
-                }
-            )
-            print(
-                f"{clients:>3} client(s): raw {raw:8.1f}/s   filing {filing:7.1f}/s   "
-                f"{filing / raw:6.1%}",
-                flush=True,
-            )
-        services.close()
+        rows = measure_writes(server_url or embedded.url, home, args.seconds, args.clients)  # type: ignore[union-attr]
     finally:
         if embedded is not None:
             embedded.stop()
