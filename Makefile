@@ -24,11 +24,9 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/pytest
 
+# The whole suite against its baselines (about half an hour on 2 cores): bench/results/latest.json
 bench: $(STAMP)
-	$(BIN)/python -m bench.filing
-	$(BIN)/python -m bench.read_side
-	$(BIN)/python -m bench.deadline_scan
-	$(BIN)/python -m bench.write_throughput
+	$(BIN)/python -m bench.suite
 
 clean:
 	rm -rf $(VENV) .sampark .pytest_cache .mypy_cache .ruff_cache

@@ -8,7 +8,7 @@ Three figures, measured in the same run against the same PostgreSQL:
     make bench            # or: .venv/bin/python -m bench.filing --complaints 2000
 
 Uses `SAMPARK_DATABASE_URL` when set, else starts the embedded PostgreSQL in a temporary dir.
-Writes bench/results/latest.json.
+Writes bench/results/filing.json.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from infra.embedded import EmbeddedPostgres, database_url
 from infra.settings import Settings
 from infra.tokens import mint
 
-RESULTS = Path(__file__).parent / "results" / "latest.json"
+RESULTS = Path(__file__).parent / "results" / "filing.json"
 SECRET = "bench-secret-0123456789-0123456789-0123456789"
 OPERATOR = Identity(id="bench-operator", role=Role.OPERATOR)
 

@@ -262,7 +262,12 @@ def _batches(total: int) -> Iterator[int]:
 
 
 def progress_bar(total: int) -> Callable[[int, int, float], None]:
+    shown = [0.0]
+
     def show(done: int, events: int, seconds: float) -> None:
+        if done < total and seconds - shown[0] < 0.5:  # twice a second is enough
+            return
+        shown[0] = seconds
         share = done / total
         bar = "#" * int(share * 30)
         rate = done / seconds if seconds else 0.0

@@ -8,12 +8,15 @@ Pure functions of (row before, event); the projector, the rebuild and the tests 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
+
+import msgspec
+from msgspec.structs import replace
 
 from domain.complaint import Complaint
 from domain.events import (
@@ -40,8 +43,10 @@ INDIA = ZoneInfo("Asia/Kolkata")
 SECONDS_A_DAY = Decimal(86400)
 
 
-@dataclass(frozen=True)
-class ComplaintRow:
+class ComplaintRow(msgspec.Struct, frozen=True):
+    """A complaint's row (a msgspec struct: `replace` runs once per event in a rebuild, and
+    msgspec's is several times faster than the dataclass one)."""
+
     id: UUID
     registration_no: str
     version: int
@@ -87,7 +92,8 @@ class ComplaintRow:
     complainant_language: str
 
 
-COLUMNS = tuple(ComplaintRow.__dataclass_fields__)
+COLUMNS = ComplaintRow.__struct_fields__
+ATTACHMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Attachment))
 
 
 @dataclass(frozen=True)
@@ -125,7 +131,7 @@ class Disposal:
 
 
 def files(attachments: tuple[Attachment, ...]) -> list[dict[str, Any]]:
-    return [dataclasses.asdict(a) for a in attachments]
+    return [{name: getattr(a, name) for name in ATTACHMENT_FIELDS} for a in attachments]
 
 
 def day_in_india(moment: datetime) -> date:

@@ -10,10 +10,12 @@ from importlib import resources
 from typing import Any
 from uuid import UUID
 
+import msgspec
 import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
+from infra.pg_arrays import array_literal
 from projections.rows import COLUMNS, ComplaintRow, Disposal, ReviewEntry, Tally
 
 LIVE = "read"
@@ -52,7 +54,7 @@ def migrate(conn: psycopg.Connection[Any], schema: str = LIVE) -> None:
 def _plain(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
-    return Jsonb(value) if isinstance(value, list) else value
+    return Jsonb(value, dumps=msgspec.json.encode) if isinstance(value, list) else value
 
 
 class ReadModels:
@@ -81,20 +83,33 @@ class ReadModels:
         return {r[0]: ComplaintRow(*r) for r in found}
 
     def save_rows(self, rows: Sequence[ComplaintRow]) -> None:
+        """Upsert the rows: COPY into a temporary table, then one INSERT .. ON CONFLICT (a
+        statement per row costs twice the time in a rebuild)."""
         if not rows:
             return
         names = sql.SQL(", ").join(map(sql.Identifier, COLUMNS))
-        holes = sql.SQL(", ").join(sql.Placeholder() * len(COLUMNS))
         updates = sql.SQL(", ").join(
             sql.SQL("{c} = excluded.{c}").format(c=sql.Identifier(c)) for c in COLUMNS[1:]
         )
-        query = sql.SQL(
-            "INSERT INTO {s}.complaints ({names}) VALUES ({holes}) "
-            "ON CONFLICT (id) DO UPDATE SET {updates}"
-        ).format(s=self.schema, names=names, holes=holes, updates=updates)
-        params = [[_plain(getattr(r, c)) for c in COLUMNS] for r in rows]
+        self.conn.execute(
+            self._q(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS staged_complaints "
+                "(LIKE {s}.complaints) ON COMMIT DELETE ROWS"
+            )
+        )
         with self.conn.cursor() as cur:
-            cur.executemany(query, params)
+            with cur.copy(
+                sql.SQL("COPY staged_complaints ({names}) FROM STDIN").format(names=names)
+            ) as copy:
+                for r in rows:
+                    copy.write_row([_plain(getattr(r, c)) for c in COLUMNS])
+            cur.execute(
+                sql.SQL(
+                    "INSERT INTO {s}.complaints ({names}) SELECT {names} FROM staged_complaints "
+                    "ON CONFLICT (id) DO UPDATE SET {updates}"
+                ).format(s=self.schema, names=names, updates=updates)
+            )
+            cur.execute("DELETE FROM staged_complaints")
 
     # --- counters and disposals ---------------------------------------------------------
 
@@ -107,23 +122,30 @@ class ReadModels:
         if not merged:
             return
         columns = sql.SQL(", ").join(map(sql.Identifier, COUNTER_COLUMNS))
-        holes = sql.SQL(", ").join(sql.Placeholder() * (3 + len(COUNTER_COLUMNS)))
         sums = sql.SQL(", ").join(
             sql.SQL("{c} = {s}.daily_counts.{c} + excluded.{c}").format(
                 c=sql.Identifier(c), s=self.schema
             )
             for c in COUNTER_COLUMNS
         )
+        arrays = sql.SQL(", ").join(
+            [sql.SQL("%s::text[]"), sql.SQL("%s::text[]"), sql.SQL("%s::date[]")]
+            + [sql.SQL("%s::int[]")] * len(COUNTER_COLUMNS)
+        )
+        # One statement for the whole batch: the keys and each counter as parallel arrays.
         query = sql.SQL(
             "INSERT INTO {s}.daily_counts (district, department, day, {columns}) "
-            "VALUES ({holes}) ON CONFLICT (district, department, day) DO UPDATE SET {sums}"
-        ).format(s=self.schema, columns=columns, holes=holes, sums=sums)
+            "SELECT * FROM unnest({arrays}) "
+            "ON CONFLICT (district, department, day) DO UPDATE SET {sums}"
+        ).format(s=self.schema, columns=columns, arrays=arrays, sums=sums)
+        keys = sorted(merged)
         params = [
-            [*key, *(counts.get(c, 0) for c in COUNTER_COLUMNS)]
-            for key, counts in sorted(merged.items())
+            array_literal(k[0] for k in keys),
+            array_literal(k[1] for k in keys),
+            array_literal(k[2] for k in keys),
+            *(array_literal(merged[k].get(c, 0) for k in keys) for c in COUNTER_COLUMNS),
         ]
-        with self.conn.cursor() as cur:
-            cur.executemany(query, params)
+        self.conn.execute(query, params)
 
     def add_disposals(self, disposals: Sequence[Disposal]) -> None:
         if not disposals:
@@ -133,7 +155,13 @@ class ReadModels:
             "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
         )
         with self.conn.cursor() as cur:
-            cur.executemany(query, [dataclasses.astuple(d) for d in disposals])
+            cur.executemany(
+                query,
+                [
+                    (d.complaint_id, d.version, d.district, d.department, d.day, d.days)
+                    for d in disposals
+                ],
+            )
 
     def save_reviews(self, entries: Sequence[ReviewEntry]) -> None:
         """Queued lines keep their rank; a review fills in who reviewed it, when, and why."""
