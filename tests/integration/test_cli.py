@@ -1,4 +1,4 @@
-"""The `sampark` command: tokens for every role, and an idempotent directory load."""
+"""The `sampark` command: tokens for every role, an idempotent directory load, simulation."""
 
 from __future__ import annotations
 
@@ -100,3 +100,28 @@ def test_a_scheduler_setting_out_of_range_is_named(name: str, value: str) -> Non
     refused = sampark("token", "--role", "admin", "--sub", "x", **{name: value})
     assert refused.returncode != 0
     assert name in refused.stderr
+
+
+def test_simulate_writes_a_history_into_an_empty_store_with_its_directory(
+    server_url: str, tmp_path: Path
+) -> None:
+    name = "sampark_cli_simulate"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = database_url(server_url, name)
+    env = {"SAMPARK_DATABASE_URL": url, "SAMPARK_HOME": str(tmp_path)}
+
+    done = sampark("simulate", "--complaints", "300", "--days", "30", **env)
+
+    assert done.returncode == 0, done.stderr
+    assert "simulated 300 complaints over 30 days" in done.stdout
+    assert "100.0%" in done.stderr  # the progress bar reached its end
+    with psycopg.connect(url) as conn:
+        filed = conn.execute(
+            "SELECT count(*) FROM sampark_events WHERE topic = 'domain.events:Filed'"
+        ).fetchone()
+    assert filed == (300,)
+    refused = sampark("simulate", "--complaints", "0", "--days", "30", **env)
+    assert refused.returncode != 0
+    assert "--complaints and --days must be at least 1" in refused.stderr
