@@ -52,7 +52,12 @@ class Watcher(threading.Thread):
         super().__init__(daemon=True)
         self.url = url
         self.seen: dict[Any, float] = {}
+        self.lock = threading.Lock()  # the filing loop counts what this thread adds
         self.stopping = threading.Event()
+
+    def count(self, accepted: dict[Any, float]) -> int:
+        with self.lock:
+            return len(self.seen.keys() & accepted.keys())
 
     def run(self) -> None:
         with psycopg.connect(self.url, autocommit=True) as conn:
@@ -62,8 +67,9 @@ class Watcher(threading.Thread):
                     "WHERE last_event_at > now() - interval '1 minute'"
                 ).fetchall()
                 now = time.perf_counter()
-                for (complaint_id,) in rows:
-                    self.seen.setdefault(complaint_id, now)
+                with self.lock:
+                    for (complaint_id,) in rows:
+                        self.seen.setdefault(complaint_id, now)
                 time.sleep(0.005)
 
 
@@ -122,12 +128,10 @@ def measure_lag(
             n += 1
         achieved = n / (time.perf_counter() - started)
         deadline = time.monotonic() + 30
-        while (
-            len(watcher.seen.keys() & accepted.keys()) < len(accepted)
-            and time.monotonic() < deadline
-        ):
+        while watcher.count(accepted) < len(accepted) and time.monotonic() < deadline:
             time.sleep(0.05)
         watcher.stopping.set()
+        watcher.join(timeout=5)
     finally:
         for worker in workers:
             worker.terminate()
