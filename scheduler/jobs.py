@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from functools import partial
+from itertools import islice
 from typing import Any
 from uuid import UUID
 
@@ -111,9 +112,12 @@ class Clockwork:
 
     def _each(self, complaints: Iterable[UUID], command: Callable[[UUID], Sequence[Any]]) -> Moves:
         moves: Moves = Counter()
+        waiting = iter(complaints)
         with ThreadPoolExecutor(self.workers, thread_name_prefix="clockwork") as pool:
-            for done in pool.map(lambda c: self._one(command, c), complaints):
-                moves += done
+            # A slice at a time: `map` makes a future for every item it is given at once.
+            while chunk := list(islice(waiting, 256)):
+                for done in pool.map(lambda c: self._one(command, c), chunk):
+                    moves += done
         return moves
 
     @staticmethod
