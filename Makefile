@@ -24,7 +24,7 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-# The whole suite against its baselines (about half an hour on 2 cores): bench/results/latest.json
+# The whole suite against its baselines (~25 min on 2 cores): bench/results/latest.json
 bench: $(STAMP)
 	$(BIN)/python -m bench.suite
 
