@@ -1,7 +1,7 @@
 """Rebuild the read models from the event store, and verify them against it.
 
 `rebuild` replays every event into a fresh copy (`read_rebuild`) while the live copy keeps
-serving, then, holding the lock every projector batch shares, catches up the last events,
+serving (its secondary indexes are built once, after the replay), then, holding the lock every projector batch shares, catches up the last events,
 carries over the projector's offsets and swaps the two schemas in one transaction.
 
 `verify` folds every complaint with the domain's own aggregate and compares the rows, the
@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 import psycopg
+from psycopg import sql
 
 from domain.complaint import Complaint
 from infra.codec import MsgspecMapper, MsgspecTranscoder
@@ -70,14 +71,39 @@ def _replay(
     return position
 
 
+def _drop_secondary_indexes(conn: psycopg.Connection[Any], schema: str) -> list[str]:
+    """Drop the copy's non-unique indexes, returning their definitions: keeping them up to
+    date row by row during a replay costs more than building them once at the end. The
+    unique ones stay: the replay's upserts rely on them."""
+    found = conn.execute(
+        "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "JOIN pg_class c ON c.oid = i.indexrelid "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = %s AND NOT i.indisunique ORDER BY c.relname",
+        (schema,),
+    ).fetchall()
+    for name, _ in found:
+        conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(schema, name)))
+    return [definition for _, definition in found]
+
+
 def rebuild(database_url: str, progress: Progress | None = None) -> Applied:
     done = Applied()
     started = time.monotonic()
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute(f"DROP SCHEMA IF EXISTS {REBUILD} CASCADE")
+        # The copy's batches need not wait for the disk one by one: a crash only means
+        # rebuilding again. The swap below commits durably, and everything before with it.
+        conn.execute("SET synchronous_commit = off")
         with conn.transaction():
             migrate(conn, REBUILD)
+            indexes = _drop_secondary_indexes(conn, REBUILD)
         position = _replay(conn, 0, head(conn), progress, started, done)
+        with conn.transaction():  # built once over the whole copy, before the swap's lock
+            conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for definition in indexes:
+                conn.execute(definition)
+        conn.execute("SET synchronous_commit = on")
         with conn.transaction():
             # Projector batches hold this lock shared: from here none runs until the swap.
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (REBUILD_LOCK,))

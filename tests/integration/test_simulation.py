@@ -10,6 +10,7 @@ from api.services import Services
 from infra.audit import verify_chain
 from infra.simulation import simulate
 from projections.rebuild import rebuild, verify
+from projections.store import migrate
 
 
 def test_a_simulated_history_has_every_kind_of_move_and_the_read_models_agree_with_it(
@@ -42,6 +43,19 @@ def test_a_simulated_history_has_every_kind_of_move_and_the_read_models_agree_wi
 
     rebuild(database)
     assert verify(database) == []
+    with psycopg.connect(database) as conn:  # built after the replay, every one of them
+        migrate(conn, "read_as_declared")
+        indexes = {
+            schema: {
+                (table, definition.replace(f"{schema}.", ""))
+                for table, definition in conn.execute(
+                    "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = %s", (schema,)
+                )
+            }
+            for schema in ("read", "read_as_declared")
+        }
+        conn.rollback()
+    assert indexes["read"] == indexes["read_as_declared"]
 
 
 def test_the_same_seed_gives_the_same_history(services: Services) -> None:
