@@ -1,8 +1,9 @@
 """Rebuild the read models from the event store, and verify them against it.
 
 `rebuild` replays every event into a fresh copy (`read_rebuild`) while the live copy keeps
-serving (its secondary indexes are built once, after the replay), then, holding the lock every projector batch shares, catches up the last events,
-carries over the projector's offsets and swaps the two schemas in one transaction.
+serving (the copy's secondary indexes are built once, after the replay), then, holding the
+lock every projector batch shares, catches up the last events, carries over the projector's
+offsets and swaps the two schemas in one transaction.
 
 `verify` folds every complaint with the domain's own aggregate and compares the rows, the
 daily counters and the disposals with what the read models hold.

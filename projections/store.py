@@ -39,6 +39,7 @@ COUNTER_COLUMNS = (
     "feedback_satisfied",
     "feedback_not_satisfied",
 )
+COUNTER_INDEX = {name: i for i, name in enumerate(COUNTER_COLUMNS)}
 
 
 def ddl(schema: str) -> str:
@@ -114,11 +115,13 @@ class ReadModels:
     # --- counters and disposals ---------------------------------------------------------
 
     def add_tallies(self, tallies: Sequence[Tally]) -> None:
-        merged: dict[tuple[str, str, Any], dict[str, int]] = {}
+        merged: dict[tuple[str, str, Any], list[int]] = {}
         for t in tallies:
-            counts = merged.setdefault((t.district, t.department, t.day), {})
+            counts = merged.get((t.district, t.department, t.day))
+            if counts is None:
+                counts = merged[(t.district, t.department, t.day)] = [0] * len(COUNTER_COLUMNS)
             for name, amount in t.counts.items():
-                counts[name] = counts.get(name, 0) + amount
+                counts[COUNTER_INDEX[name]] += amount
         if not merged:
             return
         columns = sql.SQL(", ").join(map(sql.Identifier, COUNTER_COLUMNS))
@@ -139,11 +142,12 @@ class ReadModels:
             "ON CONFLICT (district, department, day) DO UPDATE SET {sums}"
         ).format(s=self.schema, columns=columns, arrays=arrays, sums=sums)
         keys = sorted(merged)
+        counters = zip(*(merged[k] for k in keys), strict=True)  # a column per counter
         params = [
             array_literal(k[0] for k in keys),
             array_literal(k[1] for k in keys),
             array_literal(k[2] for k in keys),
-            *(array_literal(merged[k].get(c, 0) for k in keys) for c in COUNTER_COLUMNS),
+            *("{" + ",".join(map(str, column)) + "}" for column in counters),
         ]
         self.conn.execute(query, params)
 
