@@ -18,7 +18,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -27,10 +26,10 @@ from typing import Any
 import psycopg
 
 from api.services import open_services
+from bench.servers import percentile, servers
 from domain.values import Channel, Complainant, Identity, Role
-from infra.broker import EmbeddedBroker
 from infra.cli import DEFAULT_DIRECTORY
-from infra.embedded import EmbeddedPostgres, database_url
+from infra.embedded import database_url
 from infra.settings import Settings
 from infra.stack import load_directory
 from projections.rebuild import rebuild
@@ -38,11 +37,6 @@ from projections.rebuild import rebuild
 RESULTS = Path(__file__).parent / "results" / "read_side.json"
 OPERATOR = Identity(id="bench-operator", role=Role.OPERATOR)
 DISTRICTS = ["JAI", "JOD", "KOT", "UDR", "AJM", "BKN", "ALW", "SIK"]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
 class Watcher(threading.Thread):
@@ -157,23 +151,11 @@ def main() -> None:
     options.add_argument("--seconds", type=float, default=30.0)
     args = options.parse_args()
 
-    home = tempfile.mkdtemp(prefix="sampark-bench-read-")
-    server_url = os.environ.get("SAMPARK_DATABASE_URL")
-    embedded = None if server_url else EmbeddedPostgres(Path(home) / "pg", temporary=True)
-    server_url = server_url or embedded.url  # type: ignore[union-attr]
-    bootstrap = os.environ.get("SAMPARK_KAFKA_BOOTSTRAP")
-    broker = None if bootstrap else EmbeddedBroker()
-    bootstrap = bootstrap or broker.bootstrap  # type: ignore[union-attr]
-    try:
-        lag = measure_lag(server_url, bootstrap, home, args.rate, args.seconds)
+    with servers("sampark-bench-read-") as ready:
+        lag = measure_lag(ready.database, ready.bootstrap, ready.home, args.rate, args.seconds)
         began = time.perf_counter()
         done = rebuild(lag.pop("database"))
         rebuild_seconds = time.perf_counter() - began
-    finally:
-        if broker:
-            broker.stop()
-        if embedded:
-            embedded.stop()
 
     result = {
         "lag": lag,

@@ -24,7 +24,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -37,11 +36,12 @@ import psycopg
 
 from api.services import Services, open_services
 from bench.read_side import measure_lag
+from bench.servers import percentile, servers
 from bench.write_throughput import measure_writes
 from domain.values import Identity, Role
-from infra.broker import EmbeddedBroker
+from infra.broker import free_port
 from infra.cli import DEFAULT_DIRECTORY
-from infra.embedded import EmbeddedPostgres, database_url
+from infra.embedded import database_url
 from infra.kafka import consumer, ensure_topic, producer
 from infra.settings import Settings
 from infra.simulation import progress_bar, simulate
@@ -60,11 +60,6 @@ ANALYST = Identity(id="analyst-01", role=Role.ANALYST)
 PROCESSES = ("serve", "relay", "projector", "scheduler", "notifier")
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
-
-
 def latencies_ms(times: int, one: Callable[[], object]) -> dict[str, float]:
     for _ in range(min(20, times)):
         one()
@@ -79,7 +74,9 @@ def latencies_ms(times: int, one: Callable[[], object]) -> dict[str, float]:
     }
 
 
-def row(scenario: str, figure: float, unit: str, baseline: float, target: str, met: bool) -> dict:
+def row(
+    scenario: str, figure: float, unit: str, baseline: float, target: str, met: bool
+) -> dict[str, Any]:
     ratio = figure / baseline if baseline else None
     return {
         "scenario": scenario,
@@ -201,12 +198,6 @@ def thirty_event_complaint(services: Services) -> UUID:
 # --- HTTP ---------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def start_server(kind: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     process = subprocess.Popen(
@@ -303,7 +294,7 @@ IDLE = (
 # --- the run -------------------------------------------------------------------------------
 
 
-def main() -> None:  # noqa: PLR0915
+def main() -> None:
     options = argparse.ArgumentParser(description=__doc__)
     options.add_argument("--complaints", type=int, default=1_000_000)
     options.add_argument("--days", type=int, default=365)
@@ -313,13 +304,35 @@ def main() -> None:  # noqa: PLR0915
     options.add_argument("--memory-seconds", type=float, default=60.0)
     args = options.parse_args()
 
-    home = tempfile.mkdtemp(prefix="sampark-bench-")
-    server_url = os.environ.get("SAMPARK_DATABASE_URL")
-    embedded = None if server_url else EmbeddedPostgres(Path(home) / "pg", temporary=True)
-    server_url = server_url or embedded.url  # type: ignore[union-attr]
-    bootstrap = os.environ.get("SAMPARK_KAFKA_BOOTSTRAP")
-    broker = None if bootstrap else EmbeddedBroker()
-    bootstrap = bootstrap or broker.bootstrap  # type: ignore[union-attr]
+    with servers("sampark-bench-") as ready:
+        rows, details = measure_all(args, ready.home, ready.database, ready.bootstrap)
+    machine = {
+        "cpus": os.cpu_count(),
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+    }
+    print_table(rows, machine)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                "machine": machine,
+                "complaints": args.complaints,
+                "rows": rows,
+                "details": details,
+            },
+            indent=1,
+        )
+        + "\n"
+    )
+    print(f"\nwritten to {RESULTS}")
+
+
+def measure_all(  # noqa: PLR0915
+    args: argparse.Namespace, home: str, server_url: str, bootstrap: str
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     details: dict[str, Any] = {}
     processes: list[subprocess.Popen[bytes]] = []
@@ -515,33 +528,7 @@ def main() -> None:  # noqa: PLR0915
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
-        if broker:
-            broker.stop()
-        if embedded:
-            embedded.stop()
-
-    machine = {
-        "cpus": os.cpu_count(),
-        "machine": platform.machine(),
-        "python": platform.python_version(),
-        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
-    }
-    print_table(rows, machine)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "when": datetime.now(UTC).isoformat(timespec="seconds"),
-                "machine": machine,
-                "complaints": args.complaints,
-                "rows": rows,
-                "details": details,
-            },
-            indent=1,
-        )
-        + "\n"
-    )
-    print(f"\nwritten to {RESULTS}")
+    return rows, details
 
 
 def print_table(rows: list[dict[str, Any]], machine: dict[str, Any]) -> None:

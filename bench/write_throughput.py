@@ -15,7 +15,6 @@ import itertools
 import json
 import os
 import platform
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -25,9 +24,10 @@ from typing import Any
 import psycopg
 
 from api.services import open_services
+from bench.servers import servers
 from domain.values import Channel, Complainant, Identity, Role
 from infra.cli import DEFAULT_DIRECTORY
-from infra.embedded import EmbeddedPostgres, database_url
+from infra.embedded import database_url
 from infra.settings import Settings
 from infra.stack import load_directory
 
@@ -142,14 +142,8 @@ def main() -> None:
     options.add_argument("--clients", type=int, nargs="+", default=[1, 4, 16])
     args = options.parse_args()
 
-    home = tempfile.mkdtemp(prefix="sampark-bench-write-")
-    server_url = os.environ.get("SAMPARK_DATABASE_URL")
-    embedded = None if server_url else EmbeddedPostgres(Path(home) / "pg", temporary=True)
-    try:
-        rows = measure_writes(server_url or embedded.url, home, args.seconds, args.clients)  # type: ignore[union-attr]
-    finally:
-        if embedded is not None:
-            embedded.stop()
+    with servers("sampark-bench-write-", broker=False) as ready:
+        rows = measure_writes(ready.database, ready.home, args.seconds, args.clients)
     result = {
         "benchmark": "write_throughput",
         "machine": f"{platform.machine()}, {os.cpu_count()} cpu, {platform.python_version()}",

@@ -17,6 +17,7 @@ from uuid import UUID
 import psycopg
 import pytest
 from eventsourcing.persistence import OperationalError
+from litestar.testing import TestClient
 
 from api.services import Services
 from domain.complaint import Complaint
@@ -24,8 +25,9 @@ from domain.errors import VersionConflict
 from infra.audit import verify_chain
 from infra.recording import Command, GroupCommit, Outcome
 from infra.store import SamparkRecorder
+from tests.conftest import Tokens
 from tests.integration.test_event_store import file_water_complaint
-from tests.support import ADMIN, JAIPUR_WATER_OFFICER
+from tests.support import ADMIN, JAIPUR_WATER_OFFICER, OPERATOR, new_mobile, water_complaint
 
 
 class Door:
@@ -200,3 +202,32 @@ def test_a_filing_decided_on_an_old_directory_is_decided_again_on_the_new_one(
     assert isinstance(complaint, Complaint)
     assert complaint.holder is None and complaint.status == "unassigned"
     assert services.app.directory().version > before.version
+
+
+def test_a_filing_whose_directory_keeps_moving_is_refused_with_503_and_writes_nothing(
+    services: Services,
+    client: TestClient[Any],
+    tokens: Tokens,
+    database: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The cache keeps saying the directory is one version behind the store: every decision
+    is refused by the recorder, and after its attempts the caller is asked to come back."""
+    app = services.app
+    current, (directory_id, version) = app._directory_for_decision()
+    monkeypatch.setattr(
+        app, "_directory_for_decision", lambda: (current, (directory_id, version - 1))
+    )
+    with psycopg.connect(database) as conn:
+        before = conn.execute("SELECT max(notification_id) FROM sampark_events").fetchone()
+
+    answer = client.post(
+        "/v1/complaints", json=water_complaint(new_mobile()), headers=tokens.headers(OPERATOR)
+    )
+
+    assert answer.status_code == 503
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert "try again" in answer.json()["detail"]
+    with psycopg.connect(database) as conn:
+        after = conn.execute("SELECT max(notification_id) FROM sampark_events").fetchone()
+    assert after == before
