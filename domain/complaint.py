@@ -71,6 +71,7 @@ class Complaint(FeedbackRules):
         self.level = MIN_LEVEL
         self.holder: str | None = None
         self.due_at: datetime | None = None
+        self.due_since: datetime | None = None
         self.filed_at: datetime | None = None
         self.resolution: Resolution | None = None
         self.feedback: Feedback | None = None
@@ -322,7 +323,9 @@ class Complaint(FeedbackRules):
         access.require(by, self, "remind")
         self._require_open("send a reminder on")
         note = note.strip() if note and note.strip() else None
-        self.trigger_event(ReminderReceived, timestamp=at, actor=by.actor, note=note)
+        self.trigger_event(
+            ReminderReceived, timestamp=at, actor=by.actor, note=note, holder=self.holder
+        )
 
     def comment(self, *, by: Identity, text: str, at: datetime) -> None:
         access.require(by, self, "comment")
