@@ -126,7 +126,12 @@ class _Reader:
         if stored >= self.version:
             return self.decoder.decode(data)  # current (or newer): its own error, if any
         for version in range(stored, self.version):
-            getattr(self.event_class, upcaster_name(version))(state)
+            try:
+                getattr(self.event_class, upcaster_name(version))(state)
+            except Exception as error:  # an upcaster's bug names the payload it failed on
+                raise msgspec.ValidationError(
+                    f"{upcaster_name(version)} failed: {error!r}"
+                ) from error
         return self.decoder.decode(_encoder.encode(state))
 
 

@@ -223,3 +223,13 @@ def test_a_payload_that_no_upcaster_can_mend_is_refused_as_undecodable() -> None
     wrong_version = V1.replace(b'"words"', b'"class_version":"x","words"')
     with pytest.raises(MapperDeserialisationError, match="class_version"):
         mapper.to_domain_event(StoredEvent(CID, 3, NOTED, wrong_version))
+    not_text = V1.replace(b'"AE: ok"', b"42")  # upcast_v1_v2 cannot split a number
+    with pytest.raises(MapperDeserialisationError, match="upcast_v1_v2"):
+        mapper.to_domain_event(StoredEvent(CID, 3, NOTED, not_text))
+
+
+def test_a_payload_written_by_a_newer_version_still_reads() -> None:
+    """After a rollback, a payload from a newer class is read for the fields it shares."""
+    newer = V2.replace(b'"words":"ok","class_version":2', b'"text":"ok","class_version":4')
+    event = mapper.to_domain_event(StoredEvent(CID, 3, NOTED, newer))
+    assert isinstance(event, Noted) and (event.speaker, event.text) == ("AE", "ok")
