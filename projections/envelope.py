@@ -41,6 +41,7 @@ class ComplaintCloudEvent(msgspec.Struct, kw_only=True, forbid_unknown_fields=Fa
 class _Header(msgspec.Struct, forbid_unknown_fields=False):
     timestamp: datetime
     actor: dict[str, str]
+    class_version: int = 1  # the payload's version (infra/codec.py): absent means 1
 
 
 _encoder = msgspec.json.Encoder()
@@ -61,7 +62,7 @@ def wrap(notification_id: int, stored: StoredEvent, epoch: int) -> ComplaintClou
         type=TYPE_PREFIX + name,
         subject=subject,
         time=header.timestamp,
-        dataschema=f"urn:sampark:event:{name}:1",
+        dataschema=f"urn:sampark:event:{name}:{header.class_version}",
         notificationid=notification_id,
         complaintversion=stored.originator_version,
         eventtopic=stored.topic,

@@ -18,6 +18,7 @@ from domain.directory import DirectoryCreated, DirectoryEvent, PostHolderChanged
 from domain.events import COMPLAINT_EVENTS, ComplaintEvent, FeedbackGiven, Filed
 from domain.values import Actor, Attachment, Outcome, Role
 from infra.codec import MsgspecMapper, MsgspecTranscoder, class_version, upcaster_name
+from projections import envelope
 from tests.support import JAIPUR_COLLECTOR, JAIPUR_WATER_OFFICER, START, citizen
 from tests.unit import world
 
@@ -233,3 +234,19 @@ def test_a_payload_written_by_a_newer_version_still_reads() -> None:
     newer = V2.replace(b'"words":"ok","class_version":2', b'"text":"ok","class_version":4')
     event = mapper.to_domain_event(StoredEvent(CID, 3, NOTED, newer))
     assert isinstance(event, Noted) and (event.speaker, event.text) == ("AE", "ok")
+
+
+def test_the_broker_message_names_the_payloads_version() -> None:
+    note = Noted(
+        originator_id=CID,
+        originator_version=3,
+        timestamp=START,
+        actor=Actor(id="ae", role=Role.OFFICER),
+        speaker="AE",
+        text="ok",
+    )
+    current = envelope.wrap(7, mapper.to_stored_event(note), epoch=1)  # type: ignore[arg-type]
+    assert current.dataschema == "urn:sampark:event:Noted:3"
+    old = envelope.wrap(8, StoredEvent(CID, 3, NOTED, V1), epoch=1)
+    assert old.dataschema == "urn:sampark:event:Noted:1"
+    assert bytes(old.data) == V1  # the stored bytes, as they are
