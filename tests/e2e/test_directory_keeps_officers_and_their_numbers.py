@@ -88,3 +88,16 @@ def test_the_gaps_show_complaints_at_a_vacant_first_post_and_in_the_pool(
     (pool,) = gaps["unassigned"]
     assert (pool["department"], pool["district"], pool["complaints"]) == ("PHED", "AJM", 2)
     assert pool["registration_nos"] == [p["registration_no"] for p in pooled]
+
+    # Routed elsewhere now, the vacant post still holds the complaint nobody acts on.
+    assert (
+        client.post(
+            "/v1/directory/routes/remove",
+            json={"department": "PHED", "district": "JAI"},
+            headers=admin,
+        ).status_code
+        == 200
+    )
+    gaps = client.get("/v1/directory/gaps", headers=admin).json()
+    (vacant,) = [g for g in gaps["vacant_route_posts"] if g["post"] == "PHED-JAI-L1"]
+    assert (vacant["routes"], vacant["complaints"]) == (0, 1)
