@@ -4,24 +4,44 @@ Each polled batch is applied in one PostgreSQL transaction together with the off
 partitions, so a crash anywhere leaves both as they were. On (re)assignment it seeks to the
 offsets stored in PostgreSQL, not the broker's. Several projectors in one group share the
 partitions; a complaint's events all travel in one partition, in order.
+
+No record stops it: one it cannot decode, or whose applying raises, is set aside as a dead
+letter (`projections/dead_letters.py`) and the rest of the batch is applied: when a batch
+fails, it is applied again record by record, each in a savepoint. Only a lost database
+(`TRANSIENT`) fails the batch, which is then polled again after the worker's backoff.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
+import psycopg
 from kafka import ConsumerRebalanceListener, TopicPartition
 from psycopg_pool import ConnectionPool
 
 from infra import kafka
 from infra.codec import MsgspecMapper, MsgspecTranscoder
 from projections import envelope
-from projections.apply import Applied, apply_events
+from projections.apply import TRANSIENT, Applied, apply_events
+from projections.dead_letters import (
+    FAILED,
+    HELD,
+    DeadLetters,
+    Letter,
+    clear_failure,
+    error_text,
+    held_error,
+    record_failure,
+)
+from projections.relay import EVENTS_TABLE
 from projections.store import LIVE, REBUILD_LOCK, ReadModels, migrate
-from projections.worker import Worker
+from projections.worker import FailedAt, Failures, Worker
 
 log = logging.getLogger(__name__)
 GROUP = "sampark-read-models"
@@ -30,6 +50,44 @@ EPOCH_CHECK_SECONDS = 1.0
 
 class TopicStartedOver(Exception):
     """The relay started a new epoch on a new topic while this consumer was reading."""
+
+
+class NotNext(Exception):
+    """Replaying a dead letter would leave a gap: the read model lacks an earlier event."""
+
+
+@dataclass
+class Delivered:
+    """A record as it came off the topic: its event, or why it cannot be read."""
+
+    letter: Letter
+    event: Any = None
+    error: BaseException | None = None
+
+
+@dataclass
+class Retried:
+    """What `retry-dead` did with one consumer's dead letters."""
+
+    applied: int = 0  # now applied (or found already applied): removed
+    failed: int = 0  # failed again: kept, with the new error
+    held: int = 0  # kept behind one of those
+
+
+def read_claim(conn: Any) -> Any:
+    """Reading a claim check's stored state from the event store."""
+
+    def claim(notification_id: int) -> bytes:
+        with conn.transaction():  # a savepoint: a failure here fails this record only
+            found = conn.execute(
+                f"SELECT state FROM {EVENTS_TABLE} WHERE notification_id = %s",
+                (notification_id,),
+            ).fetchone()
+        if found is None:
+            raise LookupError(f"notification {notification_id} is not in the event store")
+        return bytes(found[0])
+
+    return claim
 
 
 def group_for(group: str, epoch: int) -> str:
@@ -126,16 +184,35 @@ class Projector(Worker):
     def apply_batch(
         self, conn: Any, consumer: Any, batch: dict[TopicPartition, list[Any]]
     ) -> Applied:
+        first = min(batch.items(), key=lambda item: item[0].partition)
+        place = f"{self.topic}/{first[0].partition}@{first[1][0].offset}" if first[1] else ""
+        try:
+            applied = self._apply_batch(conn, consumer, batch)
+        except Exception as error:  # the database, mostly: the worker backs off and says where
+            raise FailedAt(place, error) from error
+        if self.failures.count:
+            self.recovered()
+        return applied
+
+    def _apply_batch(
+        self, conn: Any, consumer: Any, batch: dict[TopicPartition, list[Any]]
+    ) -> Applied:
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock_shared(%s)", (REBUILD_LOCK,))
             models = ReadModels(conn, LIVE)
-            events = []
+            delivered: list[Delivered] = []
             offsets: dict[int, tuple[int, int, Any]] = {}
             for tp, records in sorted(batch.items(), key=lambda item: item[0].partition):
                 epoch = self.epochs.get(tp.partition, 0)
                 for record in records:
-                    message = envelope.decode(record.value)
-                    if message.relayepoch > epoch:
+                    try:
+                        message: envelope.ComplaintCloudEvent | None = envelope.decode(record.value)
+                    except Exception as error:  # not even an envelope: set it aside
+                        message = None
+                        unread: BaseException | None = error
+                    else:
+                        unread = None
+                    if message is not None and message.relayepoch > epoch:
                         if record.offset != 0:
                             # The relay started over on a new topic: read it from its start.
                             log.warning(
@@ -147,15 +224,163 @@ class Projector(Worker):
                             self.epochs[tp.partition] = message.relayepoch
                             break
                         epoch = message.relayepoch
-                    events.append(self.mapper.to_domain_event(envelope.stored_event(message)))
-                    offsets[tp.partition] = (record.offset + 1, epoch, message.time)
+                    delivered.append(self.read(conn, tp.partition, record, epoch, message, unread))
+                    previous = offsets.get(tp.partition)
+                    at = message.time if message else (previous[2] if previous else None)
+                    offsets[tp.partition] = (record.offset + 1, epoch, at)
                     self.epochs[tp.partition] = epoch
-            applied = self.project(conn, events)
+            applied = self.apply_or_set_aside(conn, delivered)
             self.save_offsets(models, offsets)
         self.totals += applied
         if applied.gaps:
             log.error("projector: %d event(s) after a missing one; see read.gaps", applied.gaps)
         return applied
+
+    def read(
+        self,
+        conn: Any,
+        partition: int,
+        record: Any,
+        epoch: int,
+        message: envelope.ComplaintCloudEvent | None,
+        unread: BaseException | None,
+    ) -> Delivered:
+        """A record's event, decoded; or, with the error, what can be known of it."""
+        complaint: UUID | None = None
+        with contextlib.suppress(ValueError, UnicodeDecodeError):
+            complaint = UUID(message.subject if message else bytes(record.key or b"").decode())
+        letter = Letter(
+            topic=self.topic,
+            relay_epoch=epoch,
+            partition=partition,
+            offset=record.offset,
+            complaint_id=complaint,
+            complaint_version=message.complaintversion if message else None,
+            event_type=envelope.event_name(message.eventtopic) if message else None,
+            record=bytes(record.value or b""),
+        )
+        if message is None:
+            return Delivered(letter, error=unread)
+        try:
+            return Delivered(letter, event=self.decode(conn, message))
+        except TRANSIENT:
+            raise
+        except Exception as error:
+            return Delivered(letter, error=error)
+
+    def decode(self, conn: Any, message: envelope.ComplaintCloudEvent) -> Any:
+        return self.mapper.to_domain_event(envelope.stored_event(message, read_claim(conn)))
+
+    def apply_or_set_aside(self, conn: Any, delivered: list[Delivered]) -> Applied:
+        """Apply the batch's events; set aside what cannot be read or applied, and every
+        later record of its complaint behind it. Runs in the batch's transaction."""
+        letters = DeadLetters(conn, self.group)
+        held = letters.held_from(d.letter.complaint_id for d in delivered if d.letter.complaint_id)
+        done = Applied()
+
+        def waits(d: Delivered) -> bool:
+            first = held.get(d.letter.complaint_id) if d.letter.complaint_id else None
+            return first is not None and (d.letter.complaint_version or 0) > first
+
+        def set_aside(d: Delivered, error: BaseException | None) -> None:
+            letter = d.letter
+            if error is None:
+                first = held[letter.complaint_id] if letter.complaint_id else 0
+                letters.set_aside(letter, HELD, held_error(first))
+            else:
+                log.error(
+                    "%s: set aside %s as a dead letter: %s",
+                    type(self).__name__,
+                    letter.describe(),
+                    error_text(error),
+                )
+                letters.set_aside(letter, FAILED, error_text(error))
+                if letter.complaint_id is not None:
+                    version = letter.complaint_version or 0
+                    held[letter.complaint_id] = min(held.get(letter.complaint_id, version), version)
+            done.set_aside += 1
+
+        good: list[Delivered] = []
+        for d in delivered:
+            if waits(d):
+                set_aside(d, None)
+            elif d.error is not None:
+                set_aside(d, d.error)
+            else:
+                good.append(d)
+        try:
+            with conn.transaction():
+                done += self.project(conn, [d.event for d in good])
+            return done
+        except TRANSIENT:
+            raise
+        except Exception as failed:
+            log.warning(
+                "%s: a batch of %d failed (%s); applying it record by record",
+                type(self).__name__,
+                len(good),
+                error_text(failed),
+            )
+        for d in good:
+            if waits(d):
+                set_aside(d, None)
+                continue
+            try:
+                with conn.transaction():
+                    done += self.project(conn, [d.event])
+            except TRANSIENT:
+                raise
+            except Exception as error:
+                set_aside(d, error)
+        return done
+
+    def retry_dead(self, conn: Any) -> Retried:
+        """Replay this consumer's dead letters, after a fix: those that now apply are removed;
+        those that still fail stay, with the new error and one more attempt, and so do the
+        later records of their complaint. Holds the lock the batches share, alone, so no
+        batch of this or another consumer runs meanwhile."""
+        retried = Retried()
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (REBUILD_LOCK,))
+            letters = DeadLetters(conn, self.group)
+            stuck: dict[UUID, int] = {}
+            for letter in letters.waiting():
+                if letter.complaint_id is not None and letter.complaint_id in stuck:
+                    letters.failed_again(letter, HELD, held_error(stuck[letter.complaint_id]))
+                    retried.held += 1
+                    continue
+                try:
+                    with conn.transaction():
+                        event = self.decode(conn, envelope.decode(letter.record))
+                        done = self.project(conn, [event])
+                        if done.gaps:
+                            raise NotNext("the read model lacks an earlier event of it")
+                except TRANSIENT:
+                    raise
+                except Exception as error:
+                    letters.failed_again(letter, FAILED, error_text(error))
+                    if letter.complaint_id is not None:
+                        stuck[letter.complaint_id] = letter.complaint_version or 0
+                    retried.failed += 1
+                else:
+                    letters.remove(letter)
+                    retried.applied += 1
+        return retried
+
+    def failure(self, failures: Failures) -> None:
+        with psycopg.connect(self.database_url, autocommit=True, connect_timeout=5) as conn:
+            record_failure(
+                conn, self.group, failures.count, failures.repeats, failures.place, failures.error
+            )
+
+    def recovered(self) -> None:
+        try:
+            with psycopg.connect(self.database_url, autocommit=True, connect_timeout=5) as conn:
+                clear_failure(conn, self.group)
+        except psycopg.Error:
+            return  # said next time
+        self.failures.count = self.failures.repeats = 0
+        self.failures.place = None
 
     def prepare(self, conn: Any) -> None:
         """Make sure the tables this consumer writes exist."""
