@@ -27,6 +27,7 @@ import psycopg
 import pytest
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import register_topic
+from litestar.testing import TestClient
 
 from api.atr import atr_link
 from api.services import Services
@@ -37,12 +38,13 @@ from infra.settings import Settings
 from projections.agenda import Agenda
 from projections.messages import Links
 from projections.notifications import Notifications
+from projections.projector import Projector
 from projections.queries import ReadQueries, Search
 from projections.rebuild import rebuild, verify
 from projections.safe import CLIPPED, REPLACEMENT, TEXT_LIMIT
 from projections.status import pipeline_status
-from tests.conftest import Pipeline
-from tests.support import ANALYST, JAIPUR_WATER_OFFICER, OPERATOR, new_mobile
+from tests.conftest import Pipeline, Tokens
+from tests.support import ADMIN, ANALYST, JAIPUR_WATER_OFFICER, OPERATOR, new_mobile
 from tests.unit.test_complaint_rules import PHOTO
 
 MEGABYTE = 1024 * 1024
@@ -426,7 +428,12 @@ def sampark_retry_dead(
 
 
 def test_the_relay_carries_past_a_stored_event_no_one_can_read(
-    services: Services, settings: Settings, database: str, pipeline: Pipeline
+    services: Services,
+    settings: Settings,
+    database: str,
+    pipeline: Pipeline,
+    client: TestClient[Any],
+    tokens: Tokens,
 ) -> None:
     """Not JSON at all, a header of the wrong shape, a state too big for the broker: the
     relay publishes each (the big one as a claim check on the event store) and goes on."""
@@ -448,6 +455,9 @@ def test_the_relay_carries_past_a_stored_event_no_one_can_read(
     letters = dead_letters(database, pipeline.projectors[0].group)
     assert len(letters) == 2
     assert all(kind == "failed" for kind, _, _ in letters.values())
+    watched = client.get("/v1/pipeline/status", headers=tokens.headers(ADMIN)).json()
+    assert watched["projector"]["dead_letters"] == 2
+    assert watched["notifications"]["consumer"]["dead_letters"] == 0
 
 
 def test_a_rebuild_sets_aside_what_the_projector_sets_aside(
@@ -477,3 +487,47 @@ def test_a_rebuild_sets_aside_what_the_projector_sets_aside(
     assert held_row(database, odd.id)[:2] == (odd.version, "assigned")
     assert held_row(database, nul.id)[2] == f"a{REPLACEMENT}b"
     assert len(verify(database)) == 1
+
+
+class ProjectorThatCannotSaveItsPlace(Projector):
+    """Every batch fails at the end, at the same record, until the test lets it through."""
+
+    stuck = threading.Event()
+
+    def save_offsets(self, models: Any, offsets: Any) -> None:
+        if self.stuck.is_set():
+            raise RuntimeError("cannot save the offsets")
+        super().save_offsets(models, offsets)
+
+
+def test_a_consumer_failing_again_at_the_same_record_shows_in_the_pipeline_status(
+    services: Services, settings: Settings, database: str
+) -> None:
+    assert settings.kafka_bootstrap is not None
+    ProjectorThatCannotSaveItsPlace.stuck.set()
+    stuck = ProjectorThatCannotSaveItsPlace(
+        database,
+        settings.kafka_bootstrap,
+        topic=settings.kafka_topic,
+        group=settings.kafka_group,
+        poll_ms=50,
+        session_timeout_ms=1000,
+    )
+    pipeline = Pipeline(settings, database, projector=stuck)
+    try:
+        file(services, "waits for the projector")
+
+        def failing() -> Any:
+            found = status(database, settings, settings.kafka_group)["projector"]["failing"]
+            return found if found and found["repeats"] >= 2 else None
+
+        seen = eventually(failing)
+        assert seen["at_record"].startswith(f"{settings.kafka_topic}/")
+        assert "cannot save the offsets" in seen["error"]
+        assert seen["failures"] >= 3
+        ProjectorThatCannotSaveItsPlace.stuck.clear()
+        pipeline.settle(timeout=60)
+        assert status(database, settings, settings.kafka_group)["projector"]["failing"] is None
+    finally:
+        ProjectorThatCannotSaveItsPlace.stuck.clear()
+        pipeline.stop()
