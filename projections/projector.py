@@ -6,9 +6,8 @@ offsets stored in PostgreSQL, not the broker's. Several projectors in one group 
 partitions; a complaint's events all travel in one partition, in order.
 
 No record stops it: one it cannot decode, or whose applying raises, is set aside as a dead
-letter (`projections/dead_letters.py`) and the rest of the batch is applied: when a batch
-fails, it is applied again record by record, each in a savepoint. Only a lost database
-(`TRANSIENT`) fails the batch, which is then polled again after the worker's backoff.
+letter and the rest of the batch is applied (`projections/setting_aside.py`). Only a lost
+database (`TRANSIENT`) fails the batch, which is then polled again after the worker's backoff.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ import contextlib
 import logging
 import threading
 import time
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -29,17 +27,8 @@ from infra import kafka
 from infra.codec import MsgspecMapper, MsgspecTranscoder
 from projections import envelope
 from projections.apply import TRANSIENT, Applied, apply_events
-from projections.dead_letters import (
-    FAILED,
-    HELD,
-    DeadLetters,
-    Letter,
-    clear_failure,
-    error_text,
-    held_error,
-    record_failure,
-)
-from projections.relay import EVENTS_TABLE
+from projections.dead_letters import Letter, clear_failure, record_failure
+from projections.setting_aside import Delivered, Retried, apply_or_set_aside, read_claim, replay
 from projections.store import LIVE, REBUILD_LOCK, ReadModels, migrate
 from projections.worker import FailedAt, Failures, Worker
 
@@ -50,44 +39,6 @@ EPOCH_CHECK_SECONDS = 1.0
 
 class TopicStartedOver(Exception):
     """The relay started a new epoch on a new topic while this consumer was reading."""
-
-
-class NotNext(Exception):
-    """Replaying a dead letter would leave a gap: the read model lacks an earlier event."""
-
-
-@dataclass
-class Delivered:
-    """A record as it came off the topic: its event, or why it cannot be read."""
-
-    letter: Letter
-    event: Any = None
-    error: BaseException | None = None
-
-
-@dataclass
-class Retried:
-    """What `retry-dead` did with one consumer's dead letters."""
-
-    applied: int = 0  # now applied (or found already applied): removed
-    failed: int = 0  # failed again: kept, with the new error
-    held: int = 0  # kept behind one of those
-
-
-def read_claim(conn: Any) -> Any:
-    """Reading a claim check's stored state from the event store."""
-
-    def claim(notification_id: int) -> bytes:
-        with conn.transaction():  # a savepoint: a failure here fails this record only
-            found = conn.execute(
-                f"SELECT state FROM {EVENTS_TABLE} WHERE notification_id = %s",
-                (notification_id,),
-            ).fetchone()
-        if found is None:
-            raise LookupError(f"notification {notification_id} is not in the event store")
-        return bytes(found[0])
-
-    return claim
 
 
 def group_for(group: str, epoch: int) -> str:
@@ -272,100 +223,11 @@ class Projector(Worker):
         return self.mapper.to_domain_event(envelope.stored_event(message, read_claim(conn)))
 
     def apply_or_set_aside(self, conn: Any, delivered: list[Delivered]) -> Applied:
-        """Apply the batch's events; set aside what cannot be read or applied, and every
-        later record of its complaint behind it. Runs in the batch's transaction."""
-        letters = DeadLetters(conn, self.group)
-        held = letters.held_from(d.letter.complaint_id for d in delivered if d.letter.complaint_id)
-        done = Applied()
-
-        def waits(d: Delivered) -> bool:
-            first = held.get(d.letter.complaint_id) if d.letter.complaint_id else None
-            return first is not None and (d.letter.complaint_version or 0) > first
-
-        def set_aside(d: Delivered, error: BaseException | None) -> None:
-            letter = d.letter
-            if error is None:
-                first = held[letter.complaint_id] if letter.complaint_id else 0
-                letters.set_aside(letter, HELD, held_error(first))
-            else:
-                log.error(
-                    "%s: set aside %s as a dead letter: %s",
-                    type(self).__name__,
-                    letter.describe(),
-                    error_text(error),
-                )
-                letters.set_aside(letter, FAILED, error_text(error))
-                if letter.complaint_id is not None:
-                    version = letter.complaint_version or 0
-                    held[letter.complaint_id] = min(held.get(letter.complaint_id, version), version)
-            done.set_aside += 1
-
-        good: list[Delivered] = []
-        for d in delivered:
-            if waits(d):
-                set_aside(d, None)
-            elif d.error is not None:
-                set_aside(d, d.error)
-            else:
-                good.append(d)
-        try:
-            with conn.transaction():
-                done += self.project(conn, [d.event for d in good])
-            return done
-        except TRANSIENT:
-            raise
-        except Exception as failed:
-            log.warning(
-                "%s: a batch of %d failed (%s); applying it record by record",
-                type(self).__name__,
-                len(good),
-                error_text(failed),
-            )
-        for d in good:
-            if waits(d):
-                set_aside(d, None)
-                continue
-            try:
-                with conn.transaction():
-                    done += self.project(conn, [d.event])
-            except TRANSIENT:
-                raise
-            except Exception as error:
-                set_aside(d, error)
-        return done
+        return apply_or_set_aside(conn, self.group, delivered, self.project, type(self).__name__)
 
     def retry_dead(self, conn: Any) -> Retried:
-        """Replay this consumer's dead letters, after a fix: those that now apply are removed;
-        those that still fail stay, with the new error and one more attempt, and so do the
-        later records of their complaint. Holds the lock the batches share, alone, so no
-        batch of this or another consumer runs meanwhile."""
-        retried = Retried()
-        with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (REBUILD_LOCK,))
-            letters = DeadLetters(conn, self.group)
-            stuck: dict[UUID, int] = {}
-            for letter in letters.waiting():
-                if letter.complaint_id is not None and letter.complaint_id in stuck:
-                    letters.failed_again(letter, HELD, held_error(stuck[letter.complaint_id]))
-                    retried.held += 1
-                    continue
-                try:
-                    with conn.transaction():
-                        event = self.decode(conn, envelope.decode(letter.record))
-                        done = self.project(conn, [event])
-                        if done.gaps:
-                            raise NotNext("the read model lacks an earlier event of it")
-                except TRANSIENT:
-                    raise
-                except Exception as error:
-                    letters.failed_again(letter, FAILED, error_text(error))
-                    if letter.complaint_id is not None:
-                        stuck[letter.complaint_id] = letter.complaint_version or 0
-                    retried.failed += 1
-                else:
-                    letters.remove(letter)
-                    retried.applied += 1
-        return retried
+        """Replay this consumer's dead letters (`sampark projections retry-dead`)."""
+        return replay(conn, self.group, self.decode, self.project)
 
     def failure(self, failures: Failures) -> None:
         with psycopg.connect(self.database_url, autocommit=True, connect_timeout=5) as conn:
