@@ -23,6 +23,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 
 from api import headers, pages, report
+from api.attachments import file_response
 from api.problems import EXCEPTION_HANDLERS, PROBLEM_JSON, Problem
 from api.services import Services
 from domain.errors import DomainError
@@ -195,4 +196,10 @@ class ActionTakenReport(Controller):
         content = services.blobs.get(sha256) if found else None
         if found is None or content is None:
             raise Problem(404, "no such evidence for this complaint")
-        return Response(content, media_type=found.media_type)
+        # The type found in the bytes at upload, never the one the event records.
+        return file_response(
+            content,
+            services.blobs.media_type(sha256),
+            found.filename,
+            **{"Cache-Control": "private, no-store"},
+        )

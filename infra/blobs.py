@@ -1,4 +1,10 @@
-"""The content-addressed store for evidence: a file's name is its SHA-256."""
+"""The content-addressed store for evidence: a file's name is its SHA-256.
+
+Beside each file the store keeps the media type its bytes were found to be when it was put
+(`<sha256>.type`), so what a file is served as is decided once, from the bytes, and never
+by what a caller says about them. Bytes of no type we recognise are
+`application/octet-stream`.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,36 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+OCTET_STREAM = "application/octet-stream"
+
+
+def _is_mp4(head: bytes) -> bool:
+    return head[4:8] == b"ftyp"
+
+
+# The types evidence may have, each recognised by its first bytes (its "magic number").
+SIGNATURES: dict[str, Callable[[bytes], bool]] = {
+    "application/pdf": lambda h: h.startswith(b"%PDF-"),
+    "image/jpeg": lambda h: h.startswith(b"\xff\xd8\xff"),
+    "image/png": lambda h: h.startswith(b"\x89PNG\r\n\x1a\n"),
+    "image/webp": lambda h: h[:4] == b"RIFF" and h[8:12] == b"WEBP",
+    "video/mp4": _is_mp4,
+    "video/3gpp": _is_mp4,
+    "audio/mpeg": lambda h: h.startswith((b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2")),
+}
+
+
+def media_type_of(content: bytes) -> str | None:
+    """What the bytes are, by their signature; None when they match none we accept."""
+    head = content[:16]
+    for media_type, matches in SIGNATURES.items():
+        if matches(head):
+            return media_type
+    return None
 
 
 class BlobStore:
@@ -21,12 +54,23 @@ class BlobStore:
             raise ValueError("not a SHA-256 hex digest")
         return self.root / sha256[:2] / sha256
 
+    def _type_path(self, sha256: str) -> Path:
+        return self.path(sha256).with_suffix(".type")
+
     def put(self, content: bytes) -> str:
-        """Store `content` (once, however often it is sent); returns its SHA-256."""
+        """Store `content` (once, however often it is sent) with the media type its bytes
+        are; returns its SHA-256."""
         digest = hashlib.sha256(content).hexdigest()
         target = self.path(digest)
-        if target.exists():
-            return digest
+        # The type first: a file in the store always has its type beside it.
+        if not self._type_path(digest).exists():
+            media_type = media_type_of(content) or OCTET_STREAM
+            self._write(self._type_path(digest), media_type.encode())
+        if not target.exists():
+            self._write(target, content)
+        return digest
+
+    def _write(self, target: Path, content: bytes) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=target.parent)
         with os.fdopen(fd, "wb") as out:
@@ -34,10 +78,21 @@ class BlobStore:
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, target)
-        return digest
 
     def exists(self, sha256: str) -> bool:
         return bool(SHA256.match(sha256)) and self.path(sha256).exists()
 
     def get(self, sha256: str) -> bytes | None:
         return self.path(sha256).read_bytes() if self.exists(sha256) else None
+
+    def media_type(self, sha256: str) -> str | None:
+        """The type recorded when the file was put (None for a file not in the store). A
+        file stored before types were recorded is judged by its bytes now."""
+        if not self.exists(sha256):
+            return None
+        try:
+            recorded = self._type_path(sha256).read_text().strip()
+        except FileNotFoundError:
+            content = self.get(sha256)
+            recorded = (media_type_of(content) if content else None) or OCTET_STREAM
+        return recorded if recorded in SIGNATURES else OCTET_STREAM
