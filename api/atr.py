@@ -74,12 +74,20 @@ def html_page(
     )
 
 
+def _wants_a_page(request: Request[Any, Any, Any]) -> bool:
+    """A browser's `Accept` prefers HTML to problem+json (`*/*` alone does not)."""
+    try:
+        return request.accept.best_match([PROBLEM_JSON, "text/html"]) == "text/html"
+    except (ValueError, OverflowError):  # a q-value the parser cannot read
+        return False
+
+
 def _as_page(handler: Handler) -> Handler:
     """The same error, as a page for a browser that asks for HTML."""
 
     def answer(request: Request[Any, Any, Any], error: Any) -> Response[Any]:
         problem = handler(request, error)
-        if request.accept.best_match([PROBLEM_JSON, "text/html"]) != "text/html":
+        if not _wants_a_page(request):
             return problem
         body = problem.content if isinstance(problem.content, dict) else {}
         nonce = headers.nonce()
@@ -134,7 +142,8 @@ class ActionTakenReport(Controller):
                 headers={
                     "Content-Disposition": (
                         f'inline; filename="ATR-{built.complaint.registration_no}.pdf"'
-                    )
+                    ),
+                    "Cache-Control": "no-store",
                 },
             )
         if format != "html":

@@ -85,7 +85,8 @@ def file_response(
     disposition = "inline" if shown else "attachment"
     if filename:
         plain = _NOT_A_TOKEN.sub("_", filename)[:255] or "file"
-        disposition += f"; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
+        encoded = quote(filename, safe="", errors="replace")
+        disposition += f"; filename=\"{plain}\"; filename*=UTF-8''{encoded}"
     return Response(
         content,
         media_type=shown or OCTET_STREAM,

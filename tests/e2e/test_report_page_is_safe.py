@@ -112,10 +112,8 @@ def test_the_page_runs_no_script_and_only_its_own_style(client: Client, services
     path = path_of(services, hostile_complaint(services))
     nonces = []
     for answer in (client.get(path), client.get(f"{path}?lang=hi")):
-        policy = dict(
-            (part.strip().split(" ", 1) + [""])[:2]
-            for part in answer.headers["content-security-policy"].split(";")
-        )
+        directives = answer.headers["content-security-policy"].split(";")
+        policy = dict(part.strip().partition(" ")[::2] for part in directives)
         assert policy["default-src"] == "'none'" and "script-src" not in policy
         assert policy["form-action"] == "'self'" and policy["frame-ancestors"] == "'none'"
         assert policy["base-uri"] == "'none'" and policy["img-src"] == "'self'"
@@ -140,5 +138,8 @@ def test_a_browser_is_shown_a_page_when_the_link_cannot_open(
     clock.advance(days=91)
     expired = client.get(path, headers=BROWSER)
     assert expired.status_code == 403 and "expired" in expired.text
-    # Programs that ask for problem+json (or anything) still get it.
+    # Programs that ask for problem+json (or anything) still get it, as does a header
+    # nobody can read.
     assert client.get(path).json()["status"] == 403
+    unreadable = client.get(path, headers={"Accept": "text/html;q=1e400"})
+    assert unreadable.status_code == 403 and unreadable.json()["status"] == 403
