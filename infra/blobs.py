@@ -19,8 +19,10 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 OCTET_STREAM = "application/octet-stream"
 
 
-def _is_mp4(head: bytes) -> bool:
-    return head[4:8] == b"ftyp"
+def _is_iso_media(head: bytes, third_generation: bool) -> bool:
+    """MP4 and 3GP are both ISO media files (`ftyp` box); the major brand tells them apart:
+    3GPP's brands start `3g` (3gp4, 3gp5, 3g2a...)."""
+    return head[4:8] == b"ftyp" and head[8:10].startswith(b"3g") == third_generation
 
 
 # The types evidence may have, each recognised by its first bytes (its "magic number").
@@ -29,8 +31,8 @@ SIGNATURES: dict[str, Callable[[bytes], bool]] = {
     "image/jpeg": lambda h: h.startswith(b"\xff\xd8\xff"),
     "image/png": lambda h: h.startswith(b"\x89PNG\r\n\x1a\n"),
     "image/webp": lambda h: h[:4] == b"RIFF" and h[8:12] == b"WEBP",
-    "video/mp4": _is_mp4,
-    "video/3gpp": _is_mp4,
+    "video/mp4": lambda h: _is_iso_media(h, third_generation=False),
+    "video/3gpp": lambda h: _is_iso_media(h, third_generation=True),
     "audio/mpeg": lambda h: h.startswith((b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2")),
 }
 

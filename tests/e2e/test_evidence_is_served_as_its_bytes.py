@@ -153,3 +153,25 @@ def test_a_file_a_browser_could_run_is_only_ever_a_download(
     assert named.headers["content-disposition"] == (
         "attachment; filename=\"map_.svg\"; filename*=UTF-8''map%22.svg"
     )
+
+
+def test_a_phone_video_is_taken_as_the_3gp_it_is(client: Client, tokens: Tokens) -> None:
+    three_gp = b"\x00\x00\x00\x14ftyp3gp4\x00\x00\x00\x00isom" + b"\x00" * 64
+    for content, media_type in (
+        (three_gp, "video/3gpp"),
+        (b"\x00\x00\x00\x18ftypisom", "video/mp4"),
+    ):
+        answer = client.post(
+            "/v1/attachments",
+            files={"file": ("clip", content, media_type)},
+            headers=tokens.headers(JAIPUR_WATER_OFFICER),
+        )
+        assert answer.status_code == 201 and answer.json()["media_type"] == media_type
+    assert (
+        client.post(
+            "/v1/attachments",
+            files={"file": ("clip", three_gp, "video/mp4")},
+            headers=tokens.headers(JAIPUR_WATER_OFFICER),
+        ).status_code
+        == 415
+    )
