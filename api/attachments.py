@@ -7,7 +7,7 @@ is a download (`Content-Disposition: attachment`), and nothing is sniffed.
 
 Who may download: whoever may see a complaint that carries the file, except that analysts
 (shown no personal data) get only disposal evidence, never a complainant's own upload. A file
-not yet attached to any complaint opens for those who upload evidence. Every staff download
+not yet attached to any complaint opens only for whoever uploaded it. Every staff download
 of a complaint's file is in the who-looked log.
 """
 
@@ -127,6 +127,14 @@ def readable(who: Identity, found: list[Carrier]) -> list[UUID]:
     return [c.complaint for c in found if c.visible]
 
 
+def _uploaded_by(blobs: BlobStore, who: Identity, sha256: str) -> bool:
+    """A file attached to no complaint yet opens only for whoever uploaded it (for a file
+    stored before uploaders were noted: for anyone who uploads evidence)."""
+    if not uses(who, "upload_evidence"):
+        return False
+    return blobs.uploaded_by(sha256, who.id) is not False
+
+
 class AttachmentController(Controller):
     path = "/v1/attachments"
     tags = ["attachments"]
@@ -171,7 +179,7 @@ class AttachmentController(Controller):
             digest.update(part)
 
         def store() -> bytes:
-            sha = services.blobs.put(content)
+            sha = services.blobs.put(content, uploader=request.user.id)
             ref = schemas.Uploaded(
                 sha256=sha,
                 filename=filename,
@@ -192,14 +200,14 @@ class AttachmentController(Controller):
         self, request: Request[Identity, Any, Any], services: Injected, sha256: FromPath[str]
     ) -> Response[bytes]:
         """A file attached to complaints opens for whoever may see one of them (analysts:
-        evidence only); a file not yet attached to any, for those who upload evidence."""
+        evidence only); a file not yet attached to any, for whoever uploaded it."""
         content = services.blobs.get(sha256)
         if content is None:
             raise Problem(404, "no such attachment")
         with services.pool.connection() as conn:
             found = carriers(conn, request.user, sha256)
         through = readable(request.user, found)
-        if not through and (found or not uses(request.user, "upload_evidence")):
+        if not through and (found or not _uploaded_by(services.blobs, request.user, sha256)):
             raise Problem(404, "no such attachment")
         services.looked(request.user, through, "GET /v1/attachments/{sha256}")
         return file_response(

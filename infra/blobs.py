@@ -59,18 +59,39 @@ class BlobStore:
     def _type_path(self, sha256: str) -> Path:
         return self.path(sha256).with_suffix(".type")
 
-    def put(self, content: bytes) -> str:
+    def _uploaders_path(self, sha256: str) -> Path:
+        return self.path(sha256).with_suffix(".by")
+
+    @staticmethod
+    def _uploader_line(uploader: str) -> bytes:
+        # Uploaders are kept as hashes: a citizen's id holds their mobile number.
+        return hashlib.sha256(uploader.encode()).hexdigest().encode() + b"\n"
+
+    def put(self, content: bytes, uploader: str | None = None) -> str:
         """Store `content` (once, however often it is sent) with the media type its bytes
-        are; returns its SHA-256."""
+        are, and note who uploaded it; returns its SHA-256."""
         digest = hashlib.sha256(content).hexdigest()
         target = self.path(digest)
         # The type first: a file in the store always has its type beside it.
         if not self._type_path(digest).exists():
             media_type = media_type_of(content) or OCTET_STREAM
             self._write(self._type_path(digest), media_type.encode())
+        if uploader is not None and not self.uploaded_by(digest, uploader):
+            self._uploaders_path(digest).parent.mkdir(parents=True, exist_ok=True)
+            with self._uploaders_path(digest).open("ab") as out:
+                out.write(self._uploader_line(uploader))
         if not target.exists():
             self._write(target, content)
         return digest
+
+    def uploaded_by(self, sha256: str, uploader: str) -> bool | None:
+        """Whether `uploader` sent this file (None: a file stored before uploaders were
+        noted, or put by the system)."""
+        try:
+            uploaders = self._uploaders_path(sha256).read_bytes()
+        except FileNotFoundError:
+            return None
+        return self._uploader_line(uploader) in uploaders.splitlines(keepends=True)
 
     def _write(self, target: Path, content: bytes) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -112,3 +112,26 @@ def test_every_staff_download_of_a_complaints_file_is_in_the_who_looked_log(
         ("collector-jaipur", "GET /v1/attachments/{sha256}"),
         ("helpline-181-agent-07", "GET /v1/attachments/{sha256}"),
     ]
+
+
+def test_a_file_not_yet_filed_opens_only_for_whoever_uploaded_it(
+    client: Client, tokens: Tokens, services: Services
+) -> None:
+    mobile = new_mobile()
+    card = client.post(
+        "/v1/attachments",
+        files={"file": ("aadhaar.jpg", AADHAAR, "image/jpeg")},
+        headers=tokens.headers(citizen(mobile)),
+    ).json()
+    url = f"/v1/attachments/{card['sha256']}"
+    assert client.get(url, headers=tokens.headers(citizen(mobile))).status_code == 200
+    for stranger in (citizen(new_mobile()), JAIPUR_WATER_OFFICER, OPERATOR, ANALYST):
+        assert client.get(url, headers=tokens.headers(stranger)).status_code == 404, stranger
+    # Someone else sending the same bytes has uploaded them too.
+    client.post(
+        "/v1/attachments",
+        files={"file": ("copy.jpg", AADHAAR, "image/jpeg")},
+        headers=tokens.headers(OPERATOR),
+    )
+    assert client.get(url, headers=tokens.headers(OPERATOR)).status_code == 200
+    assert services.blobs.uploaded_by(card["sha256"], "nobody") is False
