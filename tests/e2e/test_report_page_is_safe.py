@@ -65,7 +65,7 @@ def markup_of(page: str) -> set[str]:
 
 PAGE_TAGS = {
     "html", "head", "meta", "title", "style", "body", "main", "nav", "a", "h1", "p", "strong",
-    "dl", "dt", "dd", "br", "form", "label", "input", "textarea", "button",
+    "dl", "dt", "dd", "br", "form", "label", "input", "textarea", "button", "span",
 }  # fmt: skip
 
 
