@@ -14,6 +14,7 @@ from api.audit import complaint_audit, who_looked
 from api.auth import jwt_auth
 from api.complaints import ComplaintController
 from api.directory import DirectoryController
+from api.headers import security_headers
 from api.oversight import ReviewController, directory_gaps
 from api.problems import EXCEPTION_HANDLERS
 from api.read import DashboardController, InboxController, pipeline
@@ -54,6 +55,7 @@ def create_app(services: Services) -> Litestar:
         dependencies={"services": Provide(lambda: services, sync_to_thread=False)},
         on_app_init=[auth.on_app_init],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[security_headers],
         request_max_body_size=MAX_JSON_BODY,
         openapi_config=OpenAPIConfig(
             title="Sampark",

@@ -14,6 +14,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api import schemas, views
+from api.attachments import stored_media_type
 from api.idempotency import receipt_for, run_once
 from api.problems import Problem
 from api.schemas import Code
@@ -53,7 +54,10 @@ def attachments(services: Injected, refs: list[schemas.AttachmentRef]) -> tuple[
             )
         found.append(
             Attachment(
-                sha256=ref.sha256, filename=ref.filename, media_type=ref.media_type, size=ref.size
+                sha256=ref.sha256,
+                filename=ref.filename,
+                media_type=stored_media_type(services.blobs, index, ref),
+                size=ref.size,
             )
         )
     return tuple(found)
