@@ -224,9 +224,10 @@ class Sender(Worker):
         except Permanent as refused:
             return self._give_up_on(claim, channel, str(refused), now)
         except Exception as error:  # Transient, or a fault of ours before any answer came
+            reason = str(error)
             if not isinstance(error, Transient):
                 log.exception("message %d: sending failed unexpectedly", claim.id)
-            reason = str(error) if isinstance(error, Transient) else f"{type(error).__name__}: {error}"
+                reason = f"{type(error).__name__}: {error}"
             if claim.attempts + 1 < self.backoff.attempts:
                 wait = self.backoff.after(claim.attempts + 1)
                 return Answer(claim, RETRY, channel, now, error=reason, retry_at=now + wait)

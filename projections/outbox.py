@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import psycopg
 from psycopg.types.json import Jsonb
@@ -248,8 +248,7 @@ class Outbox:
         """Try another channel from its first attempt."""
         return self._settle(
             claim,
-            "state = 'retrying', channel = %s, attempts = 0, last_error = %s, "
-            "next_attempt_at = %s",
+            "state = 'retrying', channel = %s, attempts = 0, last_error = %s, next_attempt_at = %s",
             (channel, error, at),
         )
 
