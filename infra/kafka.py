@@ -139,14 +139,27 @@ def consumer(
     )
 
 
-def holds(bootstrap: str, topic: str, acked: dict[int, int], timeout: float = 5.0) -> bool:
-    """Whether the broker still holds the last message acknowledged in each partition.
+def topic_exists(bootstrap: str, topic: str) -> bool:
+    client = admin(bootstrap)
+    try:
+        return topic in client.list_topics()
+    finally:
+        client.close()
+
+
+def holds(bootstrap: str, topic: str, acked: dict[int, int], timeout: float = 5.0) -> bool | None:
+    """Whether the broker still holds the last message acknowledged in each partition: True,
+    False (seen: a partition is missing, or its log has another message at that offset), or
+    None when the broker did not show it in time (slow is not lost: ask again later).
 
     Read, not asked: Tansu's ListOffsets answers with the start of the last record batch,
     not the end of the log, so an end offset from it cannot be trusted.
     """
     reader = consumer(bootstrap, None, auto_offset_reset="earliest")
     try:
+        known = reader.partitions_for_topic(topic)
+        if known is not None and any(p not in known for p in acked):
+            return False
         partitions = [TopicPartition(topic, p) for p in acked]
         reader.assign(partitions)
         for tp in partitions:
@@ -160,7 +173,7 @@ def holds(bootstrap: str, topic: str, acked: dict[int, int], timeout: float = 5.
                         return False
                     waiting.discard(tp)
                     reader.pause(tp)
-        return not waiting
+        return True if not waiting else None
     finally:
         reader.close()
 
