@@ -73,6 +73,7 @@ class Backoff:
 # The sender's own loop, when a pass fails (the database went away): 1 s doubling to a
 # minute, with jitter so that several senders do not come back in step.
 PASS_BACKOFF = Backoff(first=timedelta(seconds=1), cap=timedelta(minutes=1))
+RECORD_TRIES = 5  # passes that try to record an answer the database refused
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class Sender(Worker):
         self.stopping = threading.Event()
         self.halted: str | None = None
         self.unrecorded: list[Answer] = []  # answers the database would not take yet
+        self.record_failures = 0
         self.failed_passes = 0
 
     def run(self) -> None:
@@ -167,8 +169,7 @@ class Sender(Worker):
         with pool.connection() as conn:
             outbox = Outbox(conn)
             while self.unrecorded:
-                self._record(conn, outbox, self.unrecorded[0])
-                self.unrecorded.pop(0)
+                self._record_again(conn, outbox, self.unrecorded[0])
             self._settle_abandoned(conn, outbox)
             for _ in range(self.batch):
                 with conn.transaction():  # committed before the provider is asked
@@ -188,6 +189,27 @@ class Sender(Worker):
                     self._resume(conn, outbox)
                 worked += 1
         return worked
+
+    def _record_again(self, conn: psycopg.Connection[Any], outbox: Outbox, answer: Answer) -> None:
+        """An answer the database would not take: tried again on each pass, a few times; then
+        left to the claim lease and the uncertain-send rule, so it never blocks the queue."""
+        try:
+            self._record(conn, outbox, answer)
+        except Exception:
+            self.record_failures += 1
+            if self.record_failures >= RECORD_TRIES:
+                log.error(
+                    "message %d: its answer (%s) could not be recorded in %d tries; the "
+                    "uncertain-send rule settles it when its claim lapses",
+                    answer.claim.id,
+                    answer.outcome,
+                    self.record_failures,
+                )
+                self.unrecorded.remove(answer)
+                self.record_failures = 0
+            raise
+        self.unrecorded.remove(answer)
+        self.record_failures = 0
 
     def _settle_abandoned(self, conn: psycopg.Connection[Any], outbox: Outbox) -> None:
         """Claims of senders that are gone are settled by the uncertain-send rule."""
