@@ -319,3 +319,54 @@ def test_a_notifier_killed_after_the_provider_accepted_sends_each_message_at_mos
     status = outbox_status(database)["messages"]
     assert status["uncertain"] == uncertain
     assert status["sending"] == status["pending"] == status["retrying"] == 0
+
+
+OLD_OUTBOX = """
+CREATE SCHEMA notify;
+CREATE TABLE notify.messages (
+    id bigserial PRIMARY KEY,
+    key text NOT NULL UNIQUE,
+    complaint_id uuid,
+    audience text NOT NULL,
+    mobile text NOT NULL,
+    language text NOT NULL,
+    template text NOT NULL,
+    params jsonb NOT NULL,
+    text text NOT NULL,
+    buttons boolean NOT NULL DEFAULT false,
+    state text NOT NULL DEFAULT 'pending'
+        CHECK (state IN ('pending', 'retrying', 'sent', 'failed')),
+    channel text NOT NULL DEFAULT 'whatsapp',
+    attempts integer NOT NULL DEFAULT 0,
+    next_attempt_at timestamptz NOT NULL DEFAULT now(),
+    last_error text,
+    provider_message_id text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    sent_at timestamptz
+);
+CREATE UNIQUE INDEX messages_provider_id ON notify.messages (provider_message_id)
+    WHERE provider_message_id IS NOT NULL;
+INSERT INTO notify.messages (key, audience, mobile, language, template, params, text, state,
+    provider_message_id) VALUES ('old:1:complainant', 'complainant', '9000000001', 'hi',
+    'sampark_filed', '[]', 'old', 'sent', 'wamid.standin.1');
+"""
+
+
+def test_an_outbox_kept_by_the_previous_version_takes_claims_and_repeated_ids(
+    database: str, clock: TurnableClock
+) -> None:
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute(OLD_OUTBOX.encode())
+        migrate(conn)
+        migrate(conn)  # and again: nothing to do
+    (mobile,) = queue(database, clock, "sampark_filed").values()
+    with psycopg.connect(database, autocommit=True) as conn:
+        outbox = Outbox(conn)
+        (claim,) = outbox.claim(clock(), "a-sender")
+        assert outbox.sent(claim, "whatsapp", "wamid.standin.1", clock())  # the id again
+        assert outbox.status()["messages"]["sent"] == 2
+        newest = conn.execute("SELECT mobile FROM notify.messages ORDER BY id DESC").fetchone()
+        assert newest == (mobile,)
+        conn.execute(  # the new states are allowed
+            "UPDATE notify.messages SET state = 'uncertain' WHERE mobile = %s", (mobile,)
+        )
