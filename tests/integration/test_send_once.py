@@ -370,3 +370,34 @@ def test_an_outbox_kept_by_the_previous_version_takes_claims_and_repeated_ids(
         conn.execute(  # the new states are allowed
             "UPDATE notify.messages SET state = 'uncertain' WHERE mobile = %s", (mobile,)
         )
+
+
+def test_a_message_the_providers_keep_refusing_is_given_up_on_and_counted(
+    database: str, clock: TurnableClock
+) -> None:
+    standin = ProviderStandIn().start()
+    standin.outage = 1_000  # every request answered 503, WhatsApp and SMS alike
+    queue(database, clock, "sampark_filed")
+    sender = Sender(
+        database,
+        whatsapp=WhatsAppCloud(
+            standin.whatsapp_base, "sampark", token_source(next(iter(standin.tokens)), None)
+        ),
+        sms=SmsGateway(standin.sms_base, standin.sms_key),
+        clock=clock,
+        backoff=Backoff(first=timedelta(seconds=0), attempts=3),
+        idle_seconds=0.05,
+    )
+    thread = threading.Thread(target=sender.run_until_stopped, daemon=True)
+    thread.start()
+    try:
+        eventually(lambda: [r for r in outbox_rows(database) if r["state"] == "failed"])
+        time.sleep(0.5)
+    finally:
+        sender.stop()
+        thread.join(timeout=15)
+        standin.stop()
+    assert 1_000 - standin.outage == 3 + 3, "three tries on WhatsApp, three by SMS, no more"
+    (row,) = outbox_rows(database)
+    assert row["error"].startswith("gave up: HTTP 503")
+    assert outbox_status(database)["messages"]["failed"] == 1
