@@ -14,13 +14,14 @@ from api.audit import complaint_audit, who_looked
 from api.auth import jwt_auth
 from api.complaints import ComplaintController
 from api.directory import DirectoryController
+from api.limits import MAX_BODY_BYTES, input_limits
 from api.oversight import ReviewController, directory_gaps
 from api.problems import EXCEPTION_HANDLERS
 from api.read import DashboardController, InboxController, pipeline
 from api.services import Services
 from api.webhooks import WhatsAppWebhook
 
-MAX_JSON_BODY = 1_000_000
+MAX_JSON_BODY = MAX_BODY_BYTES
 
 
 @get("/health", summary="Liveness", sync_to_thread=False)
@@ -55,6 +56,7 @@ def create_app(services: Services) -> Litestar:
         on_app_init=[auth.on_app_init],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=MAX_JSON_BODY,
+        middleware=[input_limits],
         openapi_config=OpenAPIConfig(
             title="Sampark",
             version="1",
