@@ -38,7 +38,7 @@ def parse_complaint_id(ref: Ref) -> UUID:
         return complaint_id(ref)
 
 
-def attachments(services: Injected, refs: list[schemas.AttachmentRef]) -> tuple[Attachment, ...]:
+def attachments(services: Injected, refs: list[schemas.AttachmentIn]) -> tuple[Attachment, ...]:
     """Every referenced file must be in the store, with the size the caller claims."""
     found = []
     for index, ref in enumerate(refs):

@@ -140,7 +140,9 @@ class ComplainantIn(Base):
     language: Language = Language.HINDI  # of the messages and the Action Taken Report
 
 
-class AttachmentRef(Base):
+class AttachmentIn(Base):
+    """A file uploaded before (`POST /v1/attachments`), named in a filing or a disposal."""
+
     sha256: Sha256
     filename: FileName
     media_type: MediaType
@@ -156,7 +158,7 @@ class FileComplaint(Base):
     description: LongText
     channel: Channel
     attachments: Annotated[
-        list[AttachmentRef], Meta(max_length=inputs.MAX_ATTACHMENTS_AT_FILING)
+        list[AttachmentIn], Meta(max_length=inputs.MAX_ATTACHMENTS_AT_FILING)
     ] = []
 
 
@@ -180,7 +182,7 @@ class WithReason(Base):
 class Resolve(Base):
     outcome: Outcome
     action_taken: LongText
-    attachments: Annotated[list[AttachmentRef], Meta(max_length=inputs.MAX_EVIDENCE)]
+    attachments: Annotated[list[AttachmentIn], Meta(max_length=inputs.MAX_EVIDENCE)]
     expected_version: Version | None = None
 
 
@@ -217,6 +219,15 @@ class CommandResult(msgspec.Struct, kw_only=True):
     level: int
     holder: str | None
     due_at: datetime | None
+
+
+class AttachmentRef(msgspec.Struct, kw_only=True):
+    """A file as recorded: answers show what is stored, and are never refused on reading."""
+
+    sha256: str
+    filename: str
+    media_type: str
+    size: int
 
 
 class ActorOut(msgspec.Struct):

@@ -59,8 +59,12 @@ class Text:
             raise InvalidCommand(
                 f"{field} is a {self.kind} of at most {self.max_length} characters", field=field
             )
-        if self.min_length and len(value.strip()) < self.min_length:
+        if self.min_length and not value.strip():
             raise InvalidCommand(f"{field} must not be blank", field=field)
+        if len(value) < self.min_length:
+            raise InvalidCommand(
+                f"{field} needs at least {self.min_length} characters", field=field
+            )
         return value
 
 
