@@ -6,7 +6,7 @@
 - A body other than a multipart upload (JSON, a form, the webhook's raw JSON) is at most
   `MAX_BODY_BYTES`, counted as it arrives, whatever `Content-Length` says.
 - A body that may be JSON nests at most `MAX_JSON_DEPTH` levels, measured on the bytes
-  before a parser recurses into them.
+  before a parser recurses into them (a route marked `OWN_JSON_CHECK` measures it itself).
 
 Each refusal is problem+json: 400 naming the parameter, 413 for size.
 """
@@ -24,6 +24,9 @@ from domain.errors import InvalidCommand
 from infra.json_depth import MAX_JSON_DEPTH, too_deep
 
 MAX_BODY_BYTES = 1_000_000
+# A route whose handler reads a signed body itself (the WhatsApp webhook) measures its depth
+# after checking the signature, and answers the sender as the sender's protocol expects.
+OWN_JSON_CHECK = "checks_its_own_json"
 PATH = inputs.Text("path", 2_000)
 WITHOUT_BODY = frozenset({"GET", "HEAD", "OPTIONS"})
 NOT_JSON = ("multipart/form-data", "application/x-www-form-urlencoded")
@@ -127,7 +130,13 @@ def input_limits(app: ASGIApp) -> ASGIApp:
             "multipart/form-data"  # uploads: their route sets its own, larger limit
         ):
             body = await read_body(receive, _header(scope, b"content-length"))
-            if not content_type.startswith(NOT_JSON) and too_deep(body, MAX_JSON_DEPTH):
+            handler = scope.get("route_handler")
+            own_check = handler is not None and handler.opt.get(OWN_JSON_CHECK, False)
+            if (
+                not own_check
+                and not content_type.startswith(NOT_JSON)
+                and too_deep(body, MAX_JSON_DEPTH)
+            ):
                 raise Problem(
                     400, f"JSON may nest at most {MAX_JSON_DEPTH} levels deep", field="body"
                 )

@@ -23,11 +23,13 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter, RawBody
 
+from api.limits import OWN_JSON_CHECK
 from api.problems import Problem
 from api.services import Services
 from domain import inputs
 from domain.errors import DomainError, InvalidCommand
 from domain.values import Identity, Language, Role
+from infra.json_depth import MAX_JSON_DEPTH, too_deep
 from infra.receipts import Receipt
 from infra.signing import check_hub_signature
 from projections.messages import NOT_SATISFIED, SATISFIED, Message, render
@@ -221,7 +223,13 @@ class WhatsAppWebhook(Controller):
             raise Problem(403, "verification failed", field="hub.verify_token")
         return Response(challenge, media_type="text/plain")
 
-    @post("/", sync_to_thread=True, status_code=200, summary="Replies from citizens")
+    @post(
+        "/",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Replies from citizens",
+        opt={OWN_JSON_CHECK: True},  # the signature first, then the depth: see receive
+    )
     def receive(
         self, request: Request[Any, Any, Any], services: Injected, body: RawBody
     ) -> dict[str, int]:
@@ -230,10 +238,16 @@ class WhatsAppWebhook(Controller):
             raise Problem(401, "the request is not signed", field="X-Hub-Signature-256")
         if not check_hub_signature(services.settings.whatsapp_app_secret, body, signature):
             raise Problem(403, "the signature does not match", field="X-Hub-Signature-256")
+        # Signed, so the provider's: whatever it holds is answered 200 (the provider would
+        # only send it again), and what is not understood is logged and recorded nowhere.
+        if too_deep(body):
+            log.warning("a signed WhatsApp body nests over %d levels: ignored", MAX_JSON_DEPTH)
+            return {"recorded": 0}
         try:
             found = replies(body)
-        except (msgspec.DecodeError, RecursionError):
-            raise Problem(400, "the body is not JSON", field="body") from None
+        except msgspec.DecodeError as broken:
+            log.warning("a signed WhatsApp body is not JSON (%s): ignored", broken)
+            return {"recorded": 0}
         return {"recorded": sum(self._take(services, reply) for reply in found)}
 
     def _take(self, services: Services, reply: Reply) -> int:
