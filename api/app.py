@@ -15,13 +15,14 @@ from api.auth import jwt_auth
 from api.complaints import ComplaintController
 from api.directory import DirectoryController
 from api.headers import security_headers
+from api.limits import MAX_BODY_BYTES, input_limits
 from api.oversight import ReviewController, directory_gaps
 from api.problems import EXCEPTION_HANDLERS
 from api.read import DashboardController, InboxController, pipeline
 from api.services import Services
 from api.webhooks import WhatsAppWebhook
 
-MAX_JSON_BODY = 1_000_000
+MAX_JSON_BODY = MAX_BODY_BYTES
 
 
 @get("/health", summary="Liveness", sync_to_thread=False)
@@ -57,6 +58,7 @@ def create_app(services: Services) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers],
         request_max_body_size=MAX_JSON_BODY,
+        middleware=[input_limits],
         openapi_config=OpenAPIConfig(
             title="Sampark",
             version="1",

@@ -13,6 +13,7 @@ A browser that asks for HTML gets an error as a page too; other clients get prob
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
@@ -25,7 +26,9 @@ from litestar.params import Body, FromPath, FromQuery
 from api import headers, pages, report
 from api.attachments import file_response
 from api.problems import EXCEPTION_HANDLERS, PROBLEM_JSON, Problem
+from api.schemas import checked
 from api.services import Services
+from domain import inputs
 from domain.errors import DomainError
 from domain.values import Identity, Language, Role
 from infra.signing import BadToken, sign, verify
@@ -112,6 +115,31 @@ def _language(wanted: str | None, default: str) -> str:
     return wanted
 
 
+@dataclass(frozen=True)
+class FormAnswer:
+    """The report page's feedback form, read by the domain's input rules."""
+
+    satisfied: bool
+    rating: int | None  # None: not given
+    comment: str | None
+
+
+def feedback_form(data: dict[str, str]) -> FormAnswer:
+    """`satisfied` yes or no, an optional `rating` 1-5 and an optional `comment`, each by
+    the rule every other way in applies; a 400 naming the field when one is broken."""
+    satisfied = data.get("satisfied")
+    if satisfied not in ("yes", "no"):
+        raise Problem(400, "satisfied is yes or no", field="satisfied")
+    given = data.get("rating") or ""
+    rating = checked("rating", given, inputs.rating) if given.strip() else None
+    comment = checked("comment", data.get("comment") or "", inputs.COMMENT.clean)
+    return FormAnswer(
+        satisfied=satisfied == "yes",
+        rating=rating,
+        comment=comment if comment and comment.strip() else None,
+    )
+
+
 class ActionTakenReport(Controller):
     path = "/atr/{token:str}"
     tags = ["citizens"]
@@ -160,14 +188,10 @@ class ActionTakenReport(Controller):
         lang: FromQuery[str | None] = None,
     ) -> Response[Any]:
         complaint_id = _complaint_of(services, token)
+        answer = feedback_form(data)
         complaint = services.app.complaint(complaint_id)
-        satisfied = data.get("satisfied")
-        if satisfied not in ("yes", "no"):
-            raise Problem(400, "satisfied is yes or no", field="satisfied")
-        text = (data.get("rating") or "").strip()
-        if text and not (text.isdigit() and 1 <= int(text) <= 5):
-            raise Problem(400, "rating is a whole number from 1 to 5", field="rating")
-        rating = int(text) if text else None  # a button alone gives no rating
+        satisfied = answer.satisfied
+        rating = answer.rating  # None: a button alone gives no rating
         complainant = Identity(
             id=f"citizen-{complaint.complainant.mobile}",
             role=Role.CITIZEN,
@@ -178,9 +202,9 @@ class ActionTakenReport(Controller):
             services.app.give_feedback(
                 complaint_id,
                 by=complainant,
-                satisfied=satisfied == "yes",
+                satisfied=satisfied,
                 rating=rating,
-                comment=data.get("comment") or None,
+                comment=answer.comment,
             )
         except DomainError as refused:
             notice = str(refused)

@@ -13,8 +13,9 @@ from litestar.params import FromQuery, QueryParameter
 
 from api.complaints import Ref, parse_complaint_id
 from api.problems import Problem
+from api.schemas import checked
 from api.services import Services
-from domain import access
+from domain import access, inputs
 from domain.permissions import uses
 from domain.values import Identity
 from infra.audit import verify_chain, verify_signature
@@ -102,7 +103,9 @@ def who_looked(
     request: Req,
     services: Injected,
     complaint: FromQuery[str | None] = None,
-    actor: Annotated[str | None, QueryParameter(max_length=200)] = None,
+    actor: Annotated[
+        str | None, QueryParameter(min_length=1, max_length=inputs.IDENTIFIER.max_length)
+    ] = None,
     since: Annotated[datetime | None, QueryParameter(name="from")] = None,
     until: Annotated[datetime | None, QueryParameter(name="to")] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
@@ -110,9 +113,9 @@ def who_looked(
     """Every time staff were shown a complaint's personal data: newest first."""
     if not uses(request.user, "who_looked"):
         raise Problem(403, "only auditors and admins read who looked")
-    for name, moment in (("from", since), ("to", until)):
-        if moment is not None and moment.tzinfo is None:
-            raise Problem(400, f"{name} needs a timezone", field=name)
+    actor = checked("actor", actor, inputs.IDENTIFIER.clean)
+    since = checked("from", since, inputs.moment)
+    until = checked("to", until, inputs.moment)
     looks = services.looks.find(
         complaint=parse_complaint_id(complaint) if complaint else None,
         actor=actor,

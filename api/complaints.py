@@ -17,8 +17,8 @@ from api import schemas, views
 from api.attachments import stored_media_type
 from api.idempotency import receipt_for, run_once
 from api.problems import Problem
-from api.schemas import Code
 from api.services import Services
+from domain import inputs
 from domain.complaint import Complaint, complaint_id
 from domain.values import Attachment, Channel, Complainant, Identity, Priority, Role, Status
 from projections.queries import OutOfScope, ReadQueries, Search
@@ -39,7 +39,7 @@ def parse_complaint_id(ref: Ref) -> UUID:
         return complaint_id(ref)
 
 
-def attachments(services: Injected, refs: list[schemas.AttachmentRef]) -> tuple[Attachment, ...]:
+def attachments(services: Injected, refs: list[schemas.AttachmentIn]) -> tuple[Attachment, ...]:
     """Every referenced file must be in the store, with the size the caller claims."""
     found = []
     for index, ref in enumerate(refs):
@@ -301,27 +301,37 @@ class ComplaintController(Controller):
         request: Req,
         services: Injected,
         status: FromQuery[Status | None] = None,
-        district: FromQuery[Code | None] = None,
-        department: FromQuery[Code | None] = None,
-        category: FromQuery[Code | None] = None,
+        district: schemas.CodeQuery = None,
+        department: schemas.CodeQuery = None,
+        category: schemas.CodeQuery = None,
         level: Annotated[int | None, QueryParameter(ge=1, le=4)] = None,
-        holder: FromQuery[Code | None] = None,
+        holder: schemas.CodeQuery = None,
         priority: FromQuery[Priority | None] = None,
         channel: FromQuery[Channel | None] = None,
         filed_from: FromQuery[datetime | None] = None,
         filed_to: FromQuery[datetime | None] = None,
         overdue: FromQuery[bool | None] = None,
         q: Annotated[
-            str | None, QueryParameter(min_length=1, max_length=200, pattern=schemas.TEXT)
+            str | None,
+            QueryParameter(
+                min_length=1, max_length=inputs.SEARCH_WORDS.max_length, pattern=schemas.TEXT
+            ),
         ] = None,
         cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> schemas.ComplaintPage:
-        for name, moment in (("filed_from", filed_from), ("filed_to", filed_to)):
-            if moment is not None and moment.tzinfo is None:
-                raise Problem(
-                    400, f"{name} needs a timezone, e.g. 2026-11-01T00:00:00Z", field=name
-                )
+        district, department, category, holder = (
+            schemas.checked(name, value, inputs.CODE.clean)
+            for name, value in (
+                ("district", district),
+                ("department", department),
+                ("category", category),
+                ("holder", holder),
+            )
+        )
+        filed_from = schemas.checked("filed_from", filed_from, inputs.moment)
+        filed_to = schemas.checked("filed_to", filed_to, inputs.moment)
+        q = schemas.checked("q", q, inputs.SEARCH_WORDS.clean)
         wanted = Search(
             status=status,
             district=district,
@@ -400,9 +410,8 @@ class ComplaintController(Controller):
         if version is not None:
             then = services.app.complaint_at_version(complaint_ref, version)
         else:
+            at = schemas.checked("at", at, inputs.moment)
             assert at is not None
-            if at.tzinfo is None:
-                raise Problem(400, "at needs a timezone, e.g. 2026-11-22T10:00:00Z", field="at")
             then = services.app.complaint_as_of(complaint_ref, at)
         services.looked(request.user, [complaint_ref], "GET /v1/complaints/{ref}/state")
         return views.complaint_out(then, request.user)

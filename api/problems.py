@@ -66,7 +66,7 @@ def problem_response(
 
 
 _MSGSPEC_PATH = re.compile(r"at `\$(?P<path>[^`]*)`")
-_MSGSPEC_FIELD = re.compile(r"(?:missing required|unknown) field `(?P<name>[^`]+)`")
+_MSGSPEC_FIELD = re.compile(r"(?:missing required|unknown|invalid) field `(?P<name>[^`]+)`")
 
 
 def field_from_message(message: str) -> str | None:

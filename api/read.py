@@ -11,7 +11,9 @@ from litestar.params import QueryParameter
 
 from api import schemas, views
 from api.problems import Problem
+from api.schemas import checked
 from api.services import Services
+from domain import inputs
 from domain.permissions import uses
 from domain.values import Identity
 from projections.outbox import GROUP as NOTIFICATIONS_GROUP
@@ -54,6 +56,8 @@ class DashboardController(Controller):
         self, request: Req, services: Services, by: str, first: date | None, last: date | None
     ) -> schemas.Dashboard:
         now = services.app.clock()
+        first = checked("from", first, inputs.day)
+        last = checked("to", last, inputs.day)
         last = last or day_in_india(now)
         first = first or last - timedelta(days=29)
         if first > last:

@@ -10,6 +10,7 @@ import json
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -379,6 +380,31 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
             services.close()
 
 
+def rule(name: str, option: str) -> Callable[[str], str]:
+    """An argument checked by the domain's input rule `name` (`domain/inputs.py`), as every
+    other way in checks it: argparse names the option and exits when it is broken."""
+
+    def check(value: str) -> str:
+        from domain import inputs
+        from domain.errors import InvalidCommand
+
+        try:
+            clean: str = getattr(inputs, name).clean(value, option)
+        except InvalidCommand as refused:
+            raise argparse.ArgumentTypeError(refused.reason) from None
+        return clean
+
+    return check
+
+
+def role(value: str) -> str:
+    from domain.values import Role
+
+    if value not in {r.value for r in Role}:
+        raise argparse.ArgumentTypeError(f"--role is one of {', '.join(r.value for r in Role)}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="sampark", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -391,10 +417,11 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=cmd_serve)
 
     token = commands.add_parser("token", help="mint a bearer token")
-    token.add_argument("--role", required=True)
-    token.add_argument("--sub", required=True)
-    for claim in ("district", "department", "post", "mobile"):
-        token.add_argument(f"--{claim}")
+    token.add_argument("--role", required=True, type=role)
+    token.add_argument("--sub", required=True, type=rule("IDENTIFIER", "--sub"))
+    for claim in ("district", "department", "post"):
+        token.add_argument(f"--{claim}", type=rule("CODE", f"--{claim}"))
+    token.add_argument("--mobile", type=rule("MOBILE", "--mobile"))
     token.set_defaults(handler=cmd_token)
 
     relay = commands.add_parser("relay", help="publish the event store's events to Kafka")
@@ -426,7 +453,11 @@ def parser() -> argparse.ArgumentParser:
     audit_verify = audit_commands.add_parser(
         "verify", help="check every hash chain (or one complaint's) and the latest checkpoint"
     )
-    audit_verify.add_argument("--complaint", help="a complaint's id or registration number")
+    audit_verify.add_argument(
+        "--complaint",
+        type=rule("CODE", "--complaint"),
+        help="a complaint's id or registration number",
+    )
     audit_verify.set_defaults(handler=cmd_audit_verify)
     audit_checkpoint = audit_commands.add_parser(
         "checkpoint", help="sign the heads of every chain now"
