@@ -103,7 +103,10 @@ def awaiting_reply(services: Services) -> tuple[UUID, str, str]:
                 "SELECT id FROM notify.messages WHERE key = %s", (f"{complaint}:report",)
             ).fetchone()
             assert row is not None
-            outbox.sent(row[0], "whatsapp", provider_id, services.app.clock())
+            claim = next(
+                c for c in outbox.claim(services.app.clock(), "a-sender", 1000) if c.id == row[0]
+            )
+            outbox.sent(claim, "whatsapp", provider_id, services.app.clock())
     return complaint, mobile, provider_id
 
 
