@@ -39,7 +39,7 @@ DEMO_IDENTITIES: list[dict[str, str]] = [
         "department": "PHED",
     },
     {"role": "collector", "sub": "collector-jaipur", "district": "JAI"},
-    {"role": "department_head", "sub": "ce-phed", "department": "PHED", "post": "PHED-HOD"},
+    {"role": "department_head", "sub": "ce-phed", "department": "PHED"},
     {"role": "secretary", "sub": "acs-phed", "department": "PHED"},
     {"role": "analyst", "sub": "analyst-01"},
     {"role": "auditor", "sub": "auditor-01"},
@@ -309,7 +309,14 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
         logging.getLogger("sampark").info("directory: %d change(s) loaded", changes)
         app = create_app(services)
         config = uvicorn.Config(
-            app, host=configured.host, port=configured.port, log_level="info", lifespan="on"
+            app,
+            host=configured.host,
+            port=configured.port,
+            log_level="info",
+            lifespan="on",
+            # Client addresses are ours to find (`SAMPARK_TRUSTED_PROXIES`), not uvicorn's,
+            # which would take X-Forwarded-For from any client on 127.0.0.1.
+            proxy_headers=False,
         )
         server = uvicorn.Server(config)
         original_startup = server.startup
@@ -339,7 +346,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
         services = open_services(settings, url)
         try:
             uvicorn.run(
-                create_app(services), host=settings.host, port=settings.port, log_level="info"
+                create_app(services),
+                host=settings.host,
+                port=settings.port,
+                log_level="info",
+                proxy_headers=False,  # see cmd_run
             )
         finally:
             services.close()
