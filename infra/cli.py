@@ -281,6 +281,22 @@ def _welcome(settings: Settings, *, standin: bool) -> str:
     return "\n".join(lines)
 
 
+def server_config(app: Any, settings: Settings) -> Any:
+    """uvicorn's configuration for the API. Client addresses are ours to find (only from
+    `SAMPARK_TRUSTED_PROXIES`: `infra/rate_limits.py`), not uvicorn's, which by default
+    believes X-Forwarded-For from any client on 127.0.0.1."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        lifespan="on",
+        proxy_headers=False,
+    )
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
     import threading
 
@@ -308,17 +324,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
         changes = load_directory(services, Path(args.directory))
         logging.getLogger("sampark").info("directory: %d change(s) loaded", changes)
         app = create_app(services)
-        config = uvicorn.Config(
-            app,
-            host=configured.host,
-            port=configured.port,
-            log_level="info",
-            lifespan="on",
-            # Client addresses are ours to find (`SAMPARK_TRUSTED_PROXIES`), not uvicorn's,
-            # which would take X-Forwarded-For from any client on 127.0.0.1.
-            proxy_headers=False,
-        )
-        server = uvicorn.Server(config)
+        server = uvicorn.Server(server_config(app, configured))
         original_startup = server.startup
 
         async def startup(sockets: Any = None) -> None:
@@ -345,13 +351,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     with database(settings) as url:
         services = open_services(settings, url)
         try:
-            uvicorn.run(
-                create_app(services),
-                host=settings.host,
-                port=settings.port,
-                log_level="info",
-                proxy_headers=False,  # see cmd_run
-            )
+            uvicorn.Server(server_config(create_app(services), settings)).run()
         finally:
             services.close()
 
