@@ -164,7 +164,7 @@ def test_the_complainant_reads_the_public_story_with_staff_named_by_post_and_off
     everything = client.get(url, headers=tokens.headers(JAIPUR_COLLECTOR)).json()["events"]
     assert [e["type"] for e in everything][-3:] == [
         "CommentAdded",
-        "CommentAdded",
         "ReviewRecorded",
+        "CommentAdded",
     ]
     assert {e["actor"]["id"] for e in everything} >= {"collector-jaipur", "acs-phed"}
