@@ -162,6 +162,23 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
+    from domain.permissions import claims_of
+    from domain.values import Role
+
+    if args.role not in {r.value for r in Role if r != Role.SYSTEM}:
+        raise SystemExit(f"no role {args.role!r}")
+    required, allowed = claims_of(Role(args.role))
+    given = {c for c in ("district", "department", "post", "mobile") if getattr(args, c)}
+    if given - allowed or required - given:
+        # The API would refuse such a token (401): say so now.
+        raise SystemExit(
+            f"a {args.role} token carries {', '.join(sorted(required)) or 'no scope claim'}"
+            + (
+                f" (and may carry {', '.join(sorted(allowed - required))})"
+                if allowed - required
+                else ""
+            )
+        )
     print(
         mint(
             settings.jwt_secret,

@@ -3,8 +3,9 @@
 Development signs them with `SAMPARK_JWT_SECRET` (HS256, minted by `sampark token`).
 Production verifies tokens from an identity provider: RS256 or ES256, with the public keys in
 a JWKS file (`SAMPARK_JWT_JWKS_FILE`) chosen by the token's `kid`, so keys rotate by adding
-the new one, then removing the old. Either way the expiry, not-before, issuer and audience
-are checked, with a small allowance for clock skew.
+the new one, then removing the old. Either way the expiry, not-before, issued-at (optional),
+issuer and audience are checked, the times with a small allowance for clock skew. Which
+claims a role may carry is `api/auth.py`'s business.
 """
 
 from __future__ import annotations
