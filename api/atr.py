@@ -107,7 +107,7 @@ class ActionTakenReport(Controller):
         text = (data.get("rating") or "").strip()
         if text and not (text.isdigit() and 1 <= int(text) <= 5):
             raise Problem(400, "rating is a whole number from 1 to 5", field="rating")
-        rating = int(text) if text else (5 if satisfied == "yes" else 1)
+        rating = int(text) if text else None  # a button alone gives no rating
         complainant = Identity(
             id=f"citizen-{complaint.complainant.mobile}",
             role=Role.CITIZEN,

@@ -93,7 +93,11 @@ class PostIn(Base):
 
 
 class HolderIn(Base):
+    """Who holds the post now (null: vacant) and their mobile, where the post hears of its
+    complaints (null or left out: in the inbox only). The previous holder's number goes."""
+
     holder: Name | None
+    mobile: Mobile | None = None
 
 
 class RouteIn(Base):
@@ -319,7 +323,9 @@ class DirectoryController(Controller):
             services,
             request,
             data,
-            lambda d, at: d.change_holder(post_id, data.holder, request.user.actor, at),
+            lambda d, at: d.change_holder(
+                post_id, data.holder, request.user.actor, at, mobile=data.mobile
+            ),
         )
 
     @post("/routes", sync_to_thread=True)

@@ -15,8 +15,8 @@ from api.schemas import Code
 from api.services import Services
 from domain.permissions import uses
 from domain.sla import INDIA
-from domain.values import Identity, Role
-from projections.agenda import Agenda, Gap, ReviewLine
+from domain.values import MIN_LEVEL, Identity, Role
+from projections.agenda import Agenda, Gap, Pool, ReviewLine
 
 Req = Request[Identity, Any, Any]
 Injected = NamedDependency[Services]
@@ -37,9 +37,19 @@ class VacantPost(msgspec.Struct, kw_only=True):
     chains: int  # escalation chains that lead through it
 
 
+class VacantRoutePost(msgspec.Struct, kw_only=True):
+    post: str
+    department: str
+    district: str | None
+    routes: int  # routes that send new complaints to it
+    complaints: int  # open complaints it holds, with nobody to act on them
+
+
 class Gaps(msgspec.Struct, kw_only=True):
     blocked: list[Gap]  # complaints whose climb waits on the directory, grouped
     vacant_chain_posts: list[VacantPost]  # posts that will block the next climb through them
+    vacant_route_posts: list[VacantRoutePost]  # vacant level-1 posts routed to or holding any
+    unassigned: list[Pool]  # open complaints no post holds, by department and district
 
 
 class ReviewController(Controller):
@@ -80,9 +90,13 @@ class ReviewController(Controller):
 
 @get("/v1/directory/gaps", sync_to_thread=True, tags=["directory"], summary="Routing gaps")
 def directory_gaps(request: Req, services: Injected) -> Gaps:
-    """Complaints held with their holder because the next post of the chain is missing or
-    vacant, and the vacant posts that would hold the next ones. Fill the post (or set the
-    chain) and the scheduler moves the held complaints at its next scan."""
+    """Where the directory leaves complaints with nobody to act: complaints held with their
+    holder because the next post of the chain is missing or vacant, and the vacant posts
+    that would hold the next ones (fill the post, or set the chain, and the scheduler moves
+    the held complaints at its next scan); vacant level-1 posts that routes send complaints
+    to or that still hold some, with the complaints they hold; and the unassigned pool (no
+    route, or a transfer to a department without one) by department and district, for an
+    admin to assign or route."""
     if not uses(request.user, "directory_gaps"):
         raise Problem(403, "only admins and auditors see the directory's gaps")
     directory = services.app.directory()
@@ -95,6 +109,32 @@ def directory_gaps(request: Req, services: Injected) -> Gaps:
         for p in sorted(directory.posts.values(), key=lambda p: p.id)
         if p.holder is None and p.id in through
     ]
+    routed: dict[str, int] = {}
+    for route in directory.routes.values():
+        routed[route.post] = routed.get(route.post, 0) + 1
+    vacant_first = [
+        p
+        for p in sorted(directory.posts.values(), key=lambda p: p.id)
+        if p.holder is None and p.level == MIN_LEVEL
+    ]
     with services.pool.connection() as conn:
-        blocked = Agenda(conn).gaps()
-    return Gaps(blocked=blocked, vacant_chain_posts=vacant)
+        agenda = Agenda(conn)
+        blocked = agenda.gaps()
+        held = agenda.held_by([p.id for p in vacant_first])
+        pool = agenda.unassigned()
+    vacant_routed = [p for p in vacant_first if p.id in routed or p.id in held]
+    return Gaps(
+        blocked=blocked,
+        vacant_chain_posts=vacant,
+        vacant_route_posts=[
+            VacantRoutePost(
+                post=p.id,
+                department=p.department,
+                district=p.district,
+                routes=routed.get(p.id, 0),
+                complaints=held.get(p.id, 0),
+            )
+            for p in vacant_routed
+        ],
+        unassigned=pool,
+    )

@@ -117,6 +117,8 @@ def pipeline(request: Req, services: Injected) -> dict[str, Any]:
             "group": NOTIFICATIONS_GROUP,
             "lag_events": consumer["projector"]["lag_events"],
             "lag_seconds": consumer["projector"]["lag_seconds"],
+            "dead_letters": consumer["projector"]["dead_letters"],
+            "failing": consumer["projector"]["failing"],
         },
         "outbox": outbox,
         "sending": "halted" if halted else "running",

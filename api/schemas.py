@@ -88,7 +88,7 @@ class Resolve(Base):
 
 class GiveFeedback(Base):
     satisfied: bool
-    rating: Annotated[int, Meta(ge=1, le=5)]
+    rating: Annotated[int, Meta(ge=1, le=5)] | None = None  # None: not given
     comment: Annotated[str, Meta(max_length=2_000, pattern=TEXT)] | None = None
     expected_version: Version | None = None
 
@@ -140,7 +140,7 @@ class ResolutionOut(msgspec.Struct, kw_only=True):
 
 class FeedbackOut(msgspec.Struct, kw_only=True):
     satisfied: bool
-    rating: int
+    rating: int | None
     comment: str | None
 
 

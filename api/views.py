@@ -125,7 +125,7 @@ def complaint_from_row(r: ComplaintRow, who: Identity) -> schemas.ComplaintOut:
             feedback_until=r.feedback_until or r.resolved_at,
         ),
         feedback=None
-        if r.feedback_satisfied is None or r.feedback_rating is None
+        if r.feedback_satisfied is None
         else schemas.FeedbackOut(
             satisfied=r.feedback_satisfied,
             rating=r.feedback_rating,

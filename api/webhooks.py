@@ -168,7 +168,7 @@ class WhatsAppWebhook(Controller):
                         id=f"citizen-{reply.mobile}", role=Role.CITIZEN, mobile=reply.mobile
                     ),
                     satisfied=reply.satisfied,
-                    rating=reply.rating or (5 if reply.satisfied else 1),
+                    rating=reply.rating,  # a button gives none
                     comment=reply.comment,
                     receipt=receipt,
                 )

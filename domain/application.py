@@ -212,7 +212,7 @@ class Sampark(DirectoryKeeping):
         *,
         by: Identity,
         satisfied: bool,
-        rating: int,
+        rating: int | None,
         comment: str | None = None,
         expected_version: int | None = None,
         **receipt: Any,

@@ -72,6 +72,7 @@ class Complaint(FeedbackRules):
         self.level = MIN_LEVEL
         self.holder: str | None = None
         self.due_at: datetime | None = None
+        self.due_since: datetime | None = None
         self.filed_at: datetime | None = None
         self.resolution: Resolution | None = None
         self.feedback: Feedback | None = None
@@ -323,7 +324,9 @@ class Complaint(FeedbackRules):
         access.require(by, self, "remind")
         self._require_open("send a reminder on")
         note = note.strip() if note and note.strip() else None
-        self.trigger_event(ReminderReceived, timestamp=at, actor=by.actor, note=note)
+        self.trigger_event(
+            ReminderReceived, timestamp=at, actor=by.actor, note=note, holder=self.holder
+        )
 
     def comment(
         self,

@@ -1,6 +1,8 @@
 """What the clock does to a complaint: the deadline rules, in one place.
 
-Each level has a deadline (`domain/sla.py`). When it nears, the holder is warned once. When
+Each level has a deadline (`domain/sla.py`). When it nears, the holder is warned once: the
+warning lead (48 hours by default) is capped at a quarter of the time the holder was given,
+so a short deadline is warned of when three quarters of it have gone, never as it is set. When
 it passes, the complaint climbs by itself to the next post of its department's chain: L1
 officer, L2 higher officer, L3 head of department, L4 state government. A scheduler that was
 down catches up: the complaint climbs once per deadline that passed, each new deadline counted
@@ -49,6 +51,14 @@ from domain.values import (
 if TYPE_CHECKING:
     from domain.complaint import Complaint
 
+WARNING_SHARE = 0.25  # a warning comes at most this share of the time allowed before it
+
+
+def warning_lead(lead: timedelta, allowed: timedelta) -> timedelta:
+    """How long before a deadline its holder is warned: `lead`, but never more than a
+    quarter of `allowed`, the time from the moment the deadline was set to the deadline."""
+    return min(lead, allowed * WARNING_SHARE)
+
 
 class DeadlineRules(Aggregate):
     """The part of a complaint that the scheduler moves; `Complaint` holds the rest."""
@@ -62,6 +72,8 @@ class DeadlineRules(Aggregate):
         level: int
         holder: str | None
         due_at: datetime | None
+        filed_at: datetime | None
+        due_since: datetime | None  # when the current deadline was set
         resolution: Resolution | None
         warned_due_at: datetime | None  # the deadline the holder was last warned of
         stalled_due_at: datetime | None  # a passed deadline that could not move it higher
@@ -168,12 +180,14 @@ class DeadlineRules(Aggregate):
         )
 
     def warn_of_deadline(self, *, by: Identity, lead: timedelta, at: datetime) -> None:
-        """Once per deadline, `lead` before it; not once it has passed (it climbs instead)."""
+        """Once per deadline, `lead` before it (at most a quarter of the time allowed: see
+        `warning_lead`); not once it has passed (it climbs instead)."""
         _require(by, self, "warn_of_deadline")
         due = self.due_at
         if not self.is_open or due is None or self.warned_due_at == due:
             return
-        if due - lead <= at < due:
+        since = self.due_since or self.filed_at or due - lead / WARNING_SHARE
+        if due - warning_lead(lead, due - since) <= at < due:
             self.trigger_event(
                 DeadlineApproaching,
                 timestamp=at,

@@ -20,6 +20,7 @@ from domain.sla import DEFAULT_SLA, Calendar, Sla
 from domain.values import MAX_LEVEL, MIN_LEVEL, Actor
 
 DIRECTORY_ID = uuid5(NAMESPACE_URL, "sampark:directory")
+_VACANT_MOBILE = "a vacant post has no mobile: name its holder with the number"
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,14 @@ class Post:
     district: str | None  # None: a state-level post
     level: int
     holder: str | None  # the officer's name; None while vacant
-    mobile: str | None = None  # where the post hears of its complaints (WhatsApp, SMS)
+    mobile: str | None = None  # the holder's number, where the post hears of its complaints
+    # (WhatsApp, SMS); it goes with the holder: a vacant post has none
+
+    @property
+    def reachable_at(self) -> str | None:
+        """Where to send the post's messages: its current holder's number, never a number
+        left behind by an officer who has gone (None: the post hears it in its inbox)."""
+        return self.mobile if self.holder is not None else None
 
 
 @dataclass(frozen=True)
@@ -134,11 +142,18 @@ class PostDefined(DirectoryEvent):
 
 
 class PostHolderChanged(DirectoryEvent):
+    """Another officer holds the post (or nobody: vacant). The post's number is the new
+    holder's (None: none given), never the one who left. Payloads from before `mobile` was
+    recorded read as None: the old holder's number is dropped with them."""
+
     post: str
     holder: str | None
+    mobile: str | None = None
 
     def apply(self, directory: Directory) -> None:
-        directory.posts[self.post] = replace(directory.posts[self.post], holder=self.holder)
+        directory.posts[self.post] = replace(
+            directory.posts[self.post], holder=self.holder, mobile=self.mobile
+        )
 
 
 class RouteSet(DirectoryEvent):
@@ -265,15 +280,34 @@ class Directory(Aggregate):
             raise InvalidCommand(f"unknown district {post.district!r}", field="district")
         if not MIN_LEVEL <= post.level <= MAX_LEVEL:
             raise InvalidCommand("level must be between 1 and 4", field="level")
+        if post.holder is None and post.mobile is not None:
+            raise InvalidCommand(_VACANT_MOBILE, field="mobile")
         if self.posts.get(post.id) != post:
             self.trigger_event(PostDefined, post=post, actor=actor, timestamp=at)
 
-    def change_holder(self, post: str, holder: str | None, actor: Actor, at: datetime) -> None:
+    def change_holder(
+        self,
+        post: str,
+        holder: str | None,
+        actor: Actor,
+        at: datetime,
+        mobile: str | None = None,
+    ) -> None:
+        """`holder` takes over `post` (None: it is vacant), reachable at `mobile` (None: in
+        the inbox only). The previous holder's number goes with them."""
         if post not in self.posts:
             raise InvalidCommand(f"unknown post {post!r}", field="post")
-        if self.posts[post].holder != holder:
+        if holder is None and mobile is not None:
+            raise InvalidCommand(_VACANT_MOBILE, field="mobile")
+        current = self.posts[post]
+        if (current.holder, current.mobile) != (holder, mobile):
             self.trigger_event(
-                PostHolderChanged, post=post, holder=holder, actor=actor, timestamp=at
+                PostHolderChanged,
+                post=post,
+                holder=holder,
+                mobile=mobile,
+                actor=actor,
+                timestamp=at,
             )
 
     def set_route(self, route: Route, actor: Actor, at: datetime) -> None:

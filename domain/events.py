@@ -64,6 +64,7 @@ class Filed(Aggregate.Created):
         complaint.attachments = self.attachments
         complaint.priority = self.priority
         complaint.due_at = self.due_at
+        complaint.due_since = self.timestamp
         complaint.filed_at = self.timestamp
         complaint.status = Status.UNASSIGNED
         complaint.level = MIN_LEVEL
@@ -81,6 +82,7 @@ class Assigned(ComplaintEvent):
         complaint.holder = self.post
         complaint.level = self.level
         complaint.due_at = self.due_at
+        complaint.due_since = self.timestamp
         if complaint.status == Status.UNASSIGNED:
             complaint.status = Status.ASSIGNED
 
@@ -102,6 +104,7 @@ class Transferred(ComplaintEvent):
         complaint.holder = self.holder
         complaint.level = MIN_LEVEL
         complaint.due_at = self.due_at
+        complaint.due_since = self.timestamp
         complaint.transfer_count += 1
         if self.holder is None:
             complaint.status = Status.UNASSIGNED
@@ -124,6 +127,7 @@ class Escalated(ComplaintEvent):
         complaint.level = self.to_level
         complaint.holder = self.holder
         complaint.due_at = self.due_at
+        complaint.due_since = self.timestamp
         complaint.escalation_count += 1
         if complaint.status == Status.UNASSIGNED:
             complaint.status = Status.ASSIGNED
@@ -155,10 +159,12 @@ class Resolved(ComplaintEvent):
 
 
 class FeedbackGiven(ComplaintEvent):
-    """The complainant's word on the disposal: satisfied or not, and a rating."""
+    """The complainant's word on the disposal: satisfied or not, and a rating if they gave
+    one (None: a button, or words without a number; payloads from before None was allowed
+    all hold a rating, so the widening needs no new version)."""
 
     satisfied: bool
-    rating: int
+    rating: int | None
     comment: str | None
 
     def apply(self, complaint: Complaint) -> None:
@@ -183,6 +189,7 @@ class Reopened(ComplaintEvent):
         complaint.holder = self.holder
         complaint.level = self.level
         complaint.due_at = self.due_at
+        complaint.due_since = self.timestamp
         complaint.reopen_count = self.reopen_count
 
 
@@ -203,9 +210,11 @@ class PriorityRaised(ComplaintEvent):
 
 
 class ReminderReceived(ComplaintEvent):
-    """The complainant asked after the complaint (recorded on the timeline)."""
+    """The complainant asked after the complaint (recorded on the timeline, and sent on to
+    the post that held it then). Payloads from before `holder` was recorded read as None."""
 
     note: str | None
+    holder: str | None = None  # the post the reminder is for; None: the pool
 
     def apply(self, complaint: Complaint) -> None:
         complaint.reminder_count += 1

@@ -43,19 +43,20 @@ class FeedbackRules(DeadlineRules):
         *,
         by: Identity,
         satisfied: bool,
-        rating: int,
+        rating: int | None,
         comment: str | None,
         at: datetime,
         directory: Directory | None = None,
         policy: Unsatisfied = Unsatisfied.RECORD,
     ) -> None:
-        """The complainant's word, once per disposal (or an operator's, for them)."""
+        """The complainant's word, once per disposal (or an operator's, for them). A rating
+        is recorded only when one was given: a "satisfied" button is not a 5."""
         access.require(by, cast("Complaint", self), "give_feedback")
         if self.status != Status.RESOLVED:
             raise IllegalMove(f"feedback comes after disposal; the complaint is {self.status}")
         if self.feedback is not None:
             raise IllegalMove("feedback was already given for this disposal")
-        if not MIN_RATING <= rating <= MAX_RATING:
+        if rating is not None and not MIN_RATING <= rating <= MAX_RATING:
             raise InvalidCommand("rating must be between 1 and 5", field="rating")
         comment = comment.strip() if comment and comment.strip() else None
         self.trigger_event(

@@ -146,7 +146,7 @@ class Resolution:
 @dataclass(frozen=True)
 class Feedback:
     satisfied: bool
-    rating: int
+    rating: int | None  # 1-5; None: not given (a button, or words without a number)
     comment: str | None
 
 

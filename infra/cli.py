@@ -161,6 +161,40 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> None:
     print("the read models agree with the event store")
 
 
+def cmd_retry_dead(args: argparse.Namespace, settings: Settings) -> None:
+    """Replay the consumers' dead letters after a fix (an admin's command: it needs the
+    database's credentials, which only the operators hold)."""
+    import psycopg
+
+    from api.services import open_services
+    from infra.stack import notifications_consumer
+    from projections.projector import Projector
+
+    with database(settings) as url:
+        services = open_services(settings, url)
+        try:
+            consumers = [
+                Projector(url, "", topic=settings.kafka_topic, group=settings.kafka_group),
+                notifications_consumer(settings, services, url, ""),
+            ]
+            still = 0
+            with psycopg.connect(url, autocommit=True) as conn:
+                for consumer in consumers:
+                    if args.group and consumer.group != args.group:
+                        continue
+                    consumer.prepare(conn)
+                    done = consumer.retry_dead(conn)
+                    still += done.failed + done.held
+                    print(
+                        f"{consumer.group}: {done.applied} applied and removed, "
+                        f"{done.failed} still failing, {done.held} held behind those"
+                    )
+        finally:
+            services.close()
+    if still:
+        raise SystemExit(1)
+
+
 def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
     from domain.permissions import claims_of
     from domain.values import Role
@@ -409,6 +443,11 @@ def parser() -> argparse.ArgumentParser:
     rebuild.set_defaults(handler=cmd_rebuild)
     verify = projection_commands.add_parser("verify", help="compare with the event store")
     verify.set_defaults(handler=cmd_verify)
+    retry = projection_commands.add_parser(
+        "retry-dead", help="replay the dead letters after a fix (those that apply are removed)"
+    )
+    retry.add_argument("--group", help="only this consumer group's")
+    retry.set_defaults(handler=cmd_retry_dead)
 
     audit = commands.add_parser("audit", help="the event store's tamper evidence")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)

@@ -77,25 +77,11 @@ def providers(settings: Settings) -> Iterator[Settings]:
 
 def notifier(settings: Settings, services: Any, url: str) -> list[Any]:
     """The notifications consumer (events -> outbox) and the sender (outbox -> providers)."""
-    from datetime import timedelta
-
-    from api.atr import atr_link
     from infra.providers import SmsGateway, WhatsAppCloud, token_source
     from projections.delivery import Sender
-    from projections.messages import Links
-    from projections.notifications import Notifications
 
     assert settings.kafka_bootstrap is not None
-    consumer = Notifications(
-        url,
-        settings.kafka_bootstrap,
-        directory=services.app.directory,
-        links=Links(report=lambda complaint, at: atr_link(services, complaint, at)),
-        clock=services.app.clock,
-        max_age=timedelta(hours=settings.notify_max_age_hours),
-        topic=settings.kafka_topic,
-        session_timeout_ms=session_timeout(settings),
-    )
+    consumer = notifications_consumer(settings, services, url, settings.kafka_bootstrap)
     whatsapp = (
         WhatsAppCloud(
             settings.whatsapp_base_url,
@@ -114,6 +100,26 @@ def notifier(settings: Settings, services: Any, url: str) -> list[Any]:
         probe_seconds=settings.notify_probe_seconds,
     )
     return [consumer, sender]
+
+
+def notifications_consumer(settings: Settings, services: Any, url: str, bootstrap: str) -> Any:
+    """The notifications consumer (events -> outbox), also what `retry-dead` replays with."""
+    from datetime import timedelta
+
+    from api.atr import atr_link
+    from projections.messages import Links
+    from projections.notifications import Notifications
+
+    return Notifications(
+        url,
+        bootstrap,
+        directory=services.app.directory,
+        links=Links(report=lambda complaint, at: atr_link(services, complaint, at)),
+        clock=services.app.clock,
+        max_age=timedelta(hours=settings.notify_max_age_hours),
+        topic=settings.kafka_topic,
+        session_timeout_ms=session_timeout(settings),
+    )
 
 
 def session_timeout(settings: Settings) -> int:
@@ -135,6 +141,7 @@ def read_side(settings: Settings, url: str) -> tuple[Any, Any]:
         url,
         settings.kafka_bootstrap,
         topic=settings.kafka_topic,
+        group=settings.kafka_group,
         session_timeout_ms=session_timeout(settings),
     )
     return relay, projector

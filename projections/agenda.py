@@ -16,6 +16,7 @@ from uuid import UUID
 import psycopg
 from psycopg import sql
 
+from domain.deadlines import WARNING_SHARE
 from projections.store import LIVE
 
 OPEN = "status IN ('unassigned', 'assigned', 'reopened')"
@@ -34,6 +35,17 @@ class Gap:
     reason: str
     complaints: int
     oldest_missed_due_at: datetime
+    registration_nos: list[str]  # the first few, oldest first
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Open complaints no post holds (no route, or sent back to the pool), by place."""
+
+    department: str
+    district: str
+    complaints: int
+    oldest_filed_at: datetime
     registration_nos: list[str]  # the first few, oldest first
 
 
@@ -84,10 +96,14 @@ class Agenda:
         )
 
     def nearing_due(self, now: datetime, lead: timedelta, after: Key | None = None) -> list[Key]:
-        """Open complaints due within `lead` whose holder has not been warned of it."""
+        """Open complaints due within their warning lead whose holder has not been warned of
+        it. The lead is `lead` capped at a share of the time allowed (`warning_lead`); the
+        row does not keep when its deadline was set, so filing is taken: exact for a
+        deadline set at filing, and a later deadline may be offered early, to be refused."""
         return self._ids(
-            f"{OPEN} AND warned_due_at IS DISTINCT FROM due_at AND due_at > %s AND due_at <= %s",
-            [now, now + lead],
+            f"{OPEN} AND warned_due_at IS DISTINCT FROM due_at AND due_at > %s AND due_at <= %s "
+            "AND due_at - LEAST(%s, (due_at - filed_at) * %s) <= %s",
+            [now, now + lead, lead, WARNING_SHARE, now],
             "due_at",
             after,
         )
@@ -115,6 +131,26 @@ class Agenda:
             "ORDER BY count(*) DESC, department, district"
         ).format(s=self.schema)
         return [Gap(*r) for r in self.conn.execute(query)]
+
+    def unassigned(self) -> list[Pool]:
+        """The unassigned pool, by department and district, the largest first."""
+        query = sql.SQL(
+            "SELECT department, district, count(*), min(filed_at), "
+            "(array_agg(registration_no ORDER BY filed_at, registration_no))[1:10] "
+            "FROM {s}.complaints WHERE status = 'unassigned' "
+            "GROUP BY department, district ORDER BY count(*) DESC, department, district"
+        ).format(s=self.schema)
+        return [Pool(*r) for r in self.conn.execute(query)]
+
+    def held_by(self, posts: list[str]) -> dict[str, int]:
+        """How many open complaints each of `posts` holds (posts holding none are left out)."""
+        if not posts:
+            return {}
+        query = sql.SQL(
+            "SELECT holder, count(*) FROM {s}.complaints WHERE " + OPEN + " AND "
+            "holder = ANY(%s) GROUP BY holder"
+        ).format(s=self.schema)
+        return {r[0]: r[1] for r in self.conn.execute(query, (posts,))}
 
     # --- the secretaries' review ------------------------------------------------------
 

@@ -11,8 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+import psycopg
+
 from projections import rows as projection
 from projections.store import ReadModels
+
+# Failures of the database itself, not of an event: what failed is tried again, whole.
+TRANSIENT = (psycopg.OperationalError, psycopg.InterfaceError)
 
 
 @dataclass
@@ -20,11 +25,13 @@ class Applied:
     applied: int = 0
     duplicates: int = 0
     gaps: int = 0
+    set_aside: int = 0  # dead letters, and the records held behind them
 
     def __iadd__(self, other: Applied) -> Applied:
         self.applied += other.applied
         self.duplicates += other.duplicates
         self.gaps += other.gaps
+        self.set_aside += other.set_aside
         return self
 
 

@@ -23,6 +23,7 @@ from domain.events import (
     DeadlineApproaching,
     Escalated,
     Filed,
+    ReminderReceived,
     Reopened,
     Resolved,
     Transferred,
@@ -63,6 +64,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "sampark_deadline": {
         "hi": "शिकायत {0} की स्तर {1} पर अंतिम तिथि {2} निकट है।",
         "en": "Complaint {0} is due at level {1} by {2}.",
+    },
+    "sampark_reminder": {
+        "hi": "शिकायतकर्ता ने शिकायत {0} के बारे में स्मरण भेजा है; कृपया शीघ्र निस्तारण करें।",
+        "en": "The complainant sent a reminder about complaint {0}; please dispose of it soon.",
     },
     "sampark_thanks": {
         "hi": "शिकायत {0} पर आपकी राय दर्ज हो गई है। धन्यवाद।",
@@ -152,14 +157,15 @@ def messages_for(
 
     def to_holder(post_id: str | None, template: str, params: list[str]) -> None:
         post = directory.posts.get(post_id) if post_id else None
-        if post is None or post.mobile is None:
+        mobile = post.reachable_at if post else None
+        if mobile is None:
             return  # a vacant post or one without a number hears it in its inbox
         found.append(
             Message(
                 key=f"{complaint}:{version}:{HOLDER}",
                 complaint_id=complaint,
                 audience=HOLDER,
-                mobile=post.mobile,
+                mobile=mobile,
                 language=Language.HINDI,
                 template=template,
                 params=params,
@@ -216,6 +222,8 @@ def messages_for(
             )
         case Closed():
             to_complainant("sampark_closed", [reg])
+        case ReminderReceived():
+            to_holder(event.holder, "sampark_reminder", [reg])
         case DeadlineApproaching():
             to_holder(
                 event.holder,

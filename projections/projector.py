@@ -4,24 +4,33 @@ Each polled batch is applied in one PostgreSQL transaction together with the off
 partitions, so a crash anywhere leaves both as they were. On (re)assignment it seeks to the
 offsets stored in PostgreSQL, not the broker's. Several projectors in one group share the
 partitions; a complaint's events all travel in one partition, in order.
+
+No record stops it: one it cannot decode, or whose applying raises, is set aside as a dead
+letter and the rest of the batch is applied (`projections/setting_aside.py`). Only a lost
+database (`TRANSIENT`) fails the batch, which is then polled again after the worker's backoff.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
 from typing import Any
+from uuid import UUID
 
+import psycopg
 from kafka import ConsumerRebalanceListener, TopicPartition
 from psycopg_pool import ConnectionPool
 
 from infra import kafka
 from infra.codec import MsgspecMapper, MsgspecTranscoder
 from projections import envelope
-from projections.apply import Applied, apply_events
+from projections.apply import TRANSIENT, Applied, apply_events
+from projections.dead_letters import Letter, clear_failure, record_failure
+from projections.setting_aside import Delivered, Retried, apply_or_set_aside, read_claim, replay
 from projections.store import LIVE, REBUILD_LOCK, ReadModels, migrate
-from projections.worker import Worker
+from projections.worker import FailedAt, Failures, Worker
 
 log = logging.getLogger(__name__)
 GROUP = "sampark-read-models"
@@ -126,16 +135,35 @@ class Projector(Worker):
     def apply_batch(
         self, conn: Any, consumer: Any, batch: dict[TopicPartition, list[Any]]
     ) -> Applied:
+        first = min(batch.items(), key=lambda item: item[0].partition)
+        place = f"{self.topic}/{first[0].partition}@{first[1][0].offset}" if first[1] else ""
+        try:
+            applied = self._apply_batch(conn, consumer, batch)
+        except Exception as error:  # the database, mostly: the worker backs off and says where
+            raise FailedAt(place, error) from error
+        if self.failures.count:
+            self.recovered()
+        return applied
+
+    def _apply_batch(
+        self, conn: Any, consumer: Any, batch: dict[TopicPartition, list[Any]]
+    ) -> Applied:
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock_shared(%s)", (REBUILD_LOCK,))
             models = ReadModels(conn, LIVE)
-            events = []
+            delivered: list[Delivered] = []
             offsets: dict[int, tuple[int, int, Any]] = {}
             for tp, records in sorted(batch.items(), key=lambda item: item[0].partition):
                 epoch = self.epochs.get(tp.partition, 0)
                 for record in records:
-                    message = envelope.decode(record.value)
-                    if message.relayepoch > epoch:
+                    try:
+                        message: envelope.ComplaintCloudEvent | None = envelope.decode(record.value)
+                    except Exception as error:  # not even an envelope: set it aside
+                        message = None
+                        unread: BaseException | None = error
+                    else:
+                        unread = None
+                    if message is not None and message.relayepoch > epoch:
                         if record.offset != 0:
                             # The relay started over on a new topic: read it from its start.
                             log.warning(
@@ -147,15 +175,74 @@ class Projector(Worker):
                             self.epochs[tp.partition] = message.relayepoch
                             break
                         epoch = message.relayepoch
-                    events.append(self.mapper.to_domain_event(envelope.stored_event(message)))
-                    offsets[tp.partition] = (record.offset + 1, epoch, message.time)
+                    delivered.append(self.read(conn, tp.partition, record, epoch, message, unread))
+                    previous = offsets.get(tp.partition)
+                    at = message.time if message else (previous[2] if previous else None)
+                    offsets[tp.partition] = (record.offset + 1, epoch, at)
                     self.epochs[tp.partition] = epoch
-            applied = self.project(conn, events)
+            applied = self.apply_or_set_aside(conn, delivered)
             self.save_offsets(models, offsets)
         self.totals += applied
         if applied.gaps:
             log.error("projector: %d event(s) after a missing one; see read.gaps", applied.gaps)
         return applied
+
+    def read(
+        self,
+        conn: Any,
+        partition: int,
+        record: Any,
+        epoch: int,
+        message: envelope.ComplaintCloudEvent | None,
+        unread: BaseException | None,
+    ) -> Delivered:
+        """A record's event, decoded; or, with the error, what can be known of it."""
+        complaint: UUID | None = None
+        with contextlib.suppress(ValueError, UnicodeDecodeError):
+            complaint = UUID(message.subject if message else bytes(record.key or b"").decode())
+        letter = Letter(
+            topic=self.topic,
+            relay_epoch=epoch,
+            partition=partition,
+            offset=record.offset,
+            complaint_id=complaint,
+            complaint_version=message.complaintversion if message else None,
+            event_type=envelope.event_name(message.eventtopic) if message else None,
+            record=bytes(record.value or b""),
+        )
+        if message is None:
+            return Delivered(letter, error=unread)
+        try:
+            return Delivered(letter, event=self.decode(conn, message))
+        except TRANSIENT:
+            raise
+        except Exception as error:
+            return Delivered(letter, error=error)
+
+    def decode(self, conn: Any, message: envelope.ComplaintCloudEvent) -> Any:
+        return self.mapper.to_domain_event(envelope.stored_event(message, read_claim(conn)))
+
+    def apply_or_set_aside(self, conn: Any, delivered: list[Delivered]) -> Applied:
+        return apply_or_set_aside(conn, self.group, delivered, self.project, type(self).__name__)
+
+    def retry_dead(self, conn: Any) -> Retried:
+        """Replay this consumer's dead letters (`sampark projections retry-dead`)."""
+        return replay(conn, self.group, self.decode, self.project)
+
+    def failure(self, failures: Failures) -> None:
+        with psycopg.connect(self.database_url, autocommit=True, connect_timeout=5) as conn:
+            record_failure(
+                conn, self.group, failures.count, failures.repeats, failures.place, failures.error
+            )
+
+    def recovered(self) -> None:
+        try:
+            with psycopg.connect(self.database_url, autocommit=True, connect_timeout=5) as conn:
+                clear_failure(conn, self.group)
+        except psycopg.Error:
+            return  # said next time
+        self.failures.count = self.failures.repeats = 0
+        self.failures.place = None
 
     def prepare(self, conn: Any) -> None:
         """Make sure the tables this consumer writes exist."""

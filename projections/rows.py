@@ -38,6 +38,7 @@ from domain.events import (
     Transferred,
 )
 from domain.values import Attachment, Priority, Status
+from projections.safe import CODE_LIMIT, TEXT_LIMIT, safe_json, safe_text
 
 INDIA = ZoneInfo("Asia/Kolkata")
 SECONDS_A_DAY = Decimal(86400)
@@ -93,6 +94,23 @@ class ComplaintRow(msgspec.Struct, frozen=True):
 
 
 COLUMNS = ComplaintRow.__struct_fields__
+# Free text, bounded at TEXT_LIMIT; every other text column holds a code, a post, a number or
+# an id, is indexed or compared, and is bounded at CODE_LIMIT (see projections/safe.py).
+FREE_TEXT = frozenset(
+    {
+        "subject",
+        "description",
+        "complainant_name",
+        "complainant_email",
+        "complainant_address",
+        "action_taken",
+        "feedback_comment",
+        "gap_reason",
+    }
+)
+_TEXT_BOUNDS = tuple(
+    (name, TEXT_LIMIT if name in FREE_TEXT else CODE_LIMIT) for name in COLUMNS if name != "id"
+)
 ATTACHMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Attachment))
 
 
@@ -132,6 +150,29 @@ class Disposal:
 
 def files(attachments: tuple[Attachment, ...]) -> list[dict[str, Any]]:
     return [{name: getattr(a, name) for name in ATTACHMENT_FIELDS} for a in attachments]
+
+
+def made_safe(row: ComplaintRow) -> ComplaintRow:
+    """The row as the read model holds it: every text value, in columns and in jsonb, made
+    safe (`projections/safe.py`). The store writes this; verify compares with it."""
+    changed: dict[str, Any] = {}
+    for name, limit in _TEXT_BOUNDS:
+        value = getattr(row, name)
+        if isinstance(value, str):
+            safe = safe_text(value, limit)
+        elif isinstance(value, list):
+            safe = safe_json(value)
+            if safe == value:
+                continue
+        else:
+            continue
+        if safe is not value:
+            changed[name] = safe
+    return replace(row, **changed) if changed else row
+
+
+def _code(value: str) -> str:
+    return safe_text(value, CODE_LIMIT)
 
 
 def day_in_india(moment: datetime) -> date:
@@ -307,7 +348,7 @@ def tally(before: ComplaintRow | None, after: ComplaintRow, event: object) -> Ta
             return None
     place = before if isinstance(event, Transferred) and before else after
     at: datetime = event.timestamp  # type: ignore[attr-defined]
-    return Tally(place.district, place.department, day_in_india(at), counts)
+    return Tally(_code(place.district), _code(place.department), day_in_india(at), counts)
 
 
 def disposal(after: ComplaintRow, event: object) -> Disposal | None:
@@ -317,8 +358,8 @@ def disposal(after: ComplaintRow, event: object) -> Disposal | None:
     return Disposal(
         complaint_id=after.id,
         version=after.version,
-        district=after.district,
-        department=after.department,
+        district=_code(after.district),
+        department=_code(after.department),
         day=day_in_india(event.timestamp),
         days=round(elapsed, 4),
     )
@@ -330,7 +371,7 @@ def review(after: ComplaintRow, event: object) -> ReviewEntry | None:
             return ReviewEntry(
                 day=event.day,
                 complaint_id=after.id,
-                department=event.department,
+                department=_code(event.department),
                 rank=event.rank,
                 queued_at=event.timestamp,
             )
@@ -338,10 +379,10 @@ def review(after: ComplaintRow, event: object) -> ReviewEntry | None:
             return ReviewEntry(
                 day=day_in_india(event.timestamp),
                 complaint_id=after.id,
-                department=after.department,
+                department=_code(after.department),
                 reviewed_at=event.timestamp,
-                reviewed_by=event.actor.id,
-                note=event.note,
+                reviewed_by=_code(event.actor.id),
+                note=None if event.note is None else safe_text(event.note),
             )
     return None
 

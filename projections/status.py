@@ -51,8 +51,12 @@ def pipeline_status(
         state = conn.execute(
             f"SELECT state FROM {EVENTS_TABLE} WHERE notification_id = %s", (behind[1],)
         ).fetchone()
-        oldest = msgspec.json.decode(bytes(state[0]), type=_Stamp).timestamp if state else None
+        try:
+            oldest = msgspec.json.decode(bytes(state[0]), type=_Stamp).timestamp if state else None
+        except msgspec.DecodeError:  # a stored event without a readable time
+            oldest = None
 
+    base_group = group
     group = group_for(group, epoch or 1)
     stored: dict[int, tuple[int, int, datetime | None]] = {}
     if _exists(conn, f"{LIVE}.offsets"):
@@ -88,6 +92,7 @@ def pipeline_status(
         else (0,)
     )
     unknown = any(p["lag"] is None for p in partitions)
+    letters = dead_letters(conn)
     return {
         "event_store_head": head[0],
         "relay": {
@@ -103,5 +108,44 @@ def pipeline_status(
             "lag_events": None if unknown else sum(p["lag"] for p in partitions),
             "lag_seconds": lag_seconds,
             "gaps": gaps[0] if gaps else 0,
+            **consumer_health(conn, base_group, letters),
         },
+        "dead_letters": {name: counts["dead_letters"] for name, counts in sorted(letters.items())},
+    }
+
+
+def dead_letters(conn: psycopg.Connection[Any]) -> dict[str, dict[str, int]]:
+    """Per consumer group: records set aside (failed, and held behind those)."""
+    if not _exists(conn, "sampark.dead_letters"):
+        return {}
+    found: dict[str, dict[str, int]] = {}
+    for group, kind, count in conn.execute(
+        "SELECT consumer_group, kind, count(*) FROM sampark.dead_letters GROUP BY 1, 2"
+    ):
+        counts = found.setdefault(group, {"dead_letters": 0, "failed": 0, "held": 0})
+        counts[kind] = count
+        counts["dead_letters"] += count
+    return found
+
+
+def consumer_health(
+    conn: psycopg.Connection[Any], group: str, letters: dict[str, dict[str, int]]
+) -> dict[str, Any]:
+    """A consumer's dead letters, and whether it keeps failing (and at which record)."""
+    counts = letters.get(group, {"dead_letters": 0, "failed": 0, "held": 0})
+    failing = None
+    if _exists(conn, "sampark.consumer_failures"):
+        row = conn.execute(
+            "SELECT failures, repeats, at_record, error, since, last_failed_at "
+            "FROM sampark.consumer_failures WHERE consumer_group = %s",
+            (group,),
+        ).fetchone()
+        if row:
+            names = ("failures", "repeats", "at_record", "error", "since", "last")
+            failing = dict(zip(names, row, strict=True))
+    return {
+        "dead_letters": counts["dead_letters"],
+        "dead_letters_failed": counts["failed"],
+        "dead_letters_held": counts["held"],
+        "failing": failing,
     }

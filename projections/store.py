@@ -16,7 +16,8 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from infra.pg_arrays import array_literal
-from projections.rows import COLUMNS, ComplaintRow, Disposal, ReviewEntry, Tally
+from projections import dead_letters
+from projections.rows import COLUMNS, ComplaintRow, Disposal, ReviewEntry, Tally, made_safe
 
 LIVE = "read"
 REBUILD = "read_rebuild"
@@ -50,6 +51,7 @@ def ddl(schema: str) -> str:
 def migrate(conn: psycopg.Connection[Any], schema: str = LIVE) -> None:
     conn.execute("SELECT pg_advisory_xact_lock(7210003)")
     conn.execute(ddl(schema).encode())
+    dead_letters.migrate(conn)  # outside the read schema: a rebuild keeps them
 
 
 def _plain(value: Any) -> Any:
@@ -102,7 +104,7 @@ class ReadModels:
             with cur.copy(
                 sql.SQL("COPY staged_complaints ({names}) FROM STDIN").format(names=names)
             ) as copy:
-                for r in rows:
+                for r in map(made_safe, rows):  # what PostgreSQL cannot hold, made safe
                     copy.write_row([_plain(getattr(r, c)) for c in COLUMNS])
             cur.execute(
                 sql.SQL(
@@ -206,7 +208,8 @@ class ReadModels:
             "(consumer_group, topic, partition, next_offset, relay_epoch, last_event_time) "
             "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (consumer_group, topic, partition) "
             "DO UPDATE SET next_offset = excluded.next_offset, "
-            "relay_epoch = excluded.relay_epoch, last_event_time = excluded.last_event_time"
+            "relay_epoch = excluded.relay_epoch, "
+            "last_event_time = coalesce(excluded.last_event_time, {s}.offsets.last_event_time)"
         )
         with self.conn.cursor() as cur:
             cur.executemany(

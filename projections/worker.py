@@ -1,12 +1,51 @@
-"""A long-running loop (the relay, a projector) that outlives the failures of its peers."""
+"""A long-running loop (the relay, a projector) that outlives the failures of its peers.
+
+After a failure it starts again after a wait that doubles with each failure in a row, up to
+a cap, with jitter (so restarted peers do not come back in step). A failure at a known record
+(`FailedAt`) that repeats at the same record is reported as such once, with the record's
+coordinates, rather than logged in full on every attempt; `failure` / `recovered` let a
+worker keep the count where the pipeline status reads it.
+"""
 
 from __future__ import annotations
 
 import logging
+import random
 import threading
+import time
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
+
+FIRST_WAIT = 1.0  # seconds after the first failure
+MOST_WAIT = 60.0  # the cap
+HEALTHY_AFTER = 120.0  # a life this long without failing starts the count again
+
+
+class FailedAt(Exception):
+    """A failure while handling a known record: `place` names it (topic/partition@offset)."""
+
+    def __init__(self, place: str, error: BaseException) -> None:
+        super().__init__(f"at {place}: {type(error).__name__}: {error}")
+        self.place = place
+        self.error = error
+
+
+@dataclass
+class Failures:
+    """The failures in a row of one worker."""
+
+    count: int = 0
+    repeats: int = 0  # how many of them were at the same record as the one before
+    place: str | None = None
+    error: str = ""
+
+
+def wait_after(failures: int, first: float, cap: float, rng: random.Random) -> float:
+    """Capped exponential backoff with jitter: between half and all of min(cap, first*2^n)."""
+    ceiling: float = min(cap, first * 2.0 ** max(0, failures - 1))
+    return ceiling / 2 + rng.random() * ceiling / 2
 
 
 class Worker(ABC):
@@ -19,11 +58,67 @@ class Worker(ABC):
     def stop(self) -> None:
         self.stopping.set()
 
-    def run_until_stopped(self, backoff: float = 1.0) -> None:
+    def failure(self, failures: Failures) -> None:
+        """Called after each failure (to record it where others can see it)."""
+        return None
+
+    def recovered(self) -> None:
+        """Called by the worker when it made progress after failures."""
+        return None
+
+    @property
+    def failures(self) -> Failures:
+        found = getattr(self, "_failures", None)
+        if found is None:
+            found = self._failures = Failures()
+        return found
+
+    def run_until_stopped(
+        self,
+        backoff: float = FIRST_WAIT,
+        cap: float = MOST_WAIT,
+        *,
+        rng: random.Random | None = None,
+    ) -> None:
         """Run, and after a failure (the broker or the database went away) run again."""
+        rng = rng or random.Random()
+        name = type(self).__name__
         while not self.stopping.is_set():
+            started = time.monotonic()
             try:
                 self.run()
-            except Exception:
-                log.exception("%s failed; starting again in %.1f s", type(self).__name__, backoff)
-                self.stopping.wait(backoff)
+            except Exception as error:
+                failures = self.failures
+                if time.monotonic() - started > HEALTHY_AFTER:
+                    failures.count = failures.repeats = 0
+                    failures.place = None
+                place = error.place if isinstance(error, FailedAt) else None
+                again = place is not None and place == failures.place
+                failures.count += 1
+                failures.repeats = failures.repeats + 1 if again else 0
+                failures.place = place
+                failures.error = f"{type(error).__name__}: {error}"
+                wait = wait_after(failures.count, backoff, cap, rng)
+                if failures.repeats == 1:
+                    log.error(
+                        "%s keeps failing at the same record, %s: %s; retrying with backoff "
+                        "(up to %.0f s), not logged again while it repeats",
+                        name,
+                        place,
+                        failures.error,
+                        cap,
+                    )
+                elif failures.repeats > 1:
+                    log.debug("%s failed again at %s (%d times)", name, place, failures.repeats)
+                else:
+                    log.exception(
+                        "%s failed (%d in a row); starting again in %.1f s",
+                        name,
+                        failures.count,
+                        wait,
+                    )
+                try:
+                    self.failure(failures)
+                except Exception:
+                    log.debug("%s could not record its failure", name, exc_info=True)
+                self.stopping.wait(wait)

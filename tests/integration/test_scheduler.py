@@ -266,16 +266,28 @@ def test_a_vacant_post_holds_the_complaint_lists_it_and_lets_go_once_filled(
 def test_holders_are_warned_once_before_the_deadline(
     services: Services, clock: TurnableClock, pipeline: Pipeline, clockwork: Clockwork
 ) -> None:
-    complaint = file(services)
-    clock.now = START + DAY - timedelta(minutes=1)
+    complaint = file(services)  # three days: warned 18 hours ahead (a quarter of the time)
+    clock.now = START + 3 * DAY - timedelta(hours=18, minutes=1)
     pipeline.settle()
-    assert clockwork.warn_of_deadlines() == Counter()  # more than 48 hours to go
-    clock.now = START + DAY + timedelta(minutes=1)
+    assert clockwork.warn_of_deadlines() == Counter()  # more than 18 hours to go
+    clock.now = START + 3 * DAY - timedelta(hours=17, minutes=59)
     assert clockwork.warn_of_deadlines() == Counter({"DeadlineApproaching": 1})
     pipeline.settle()
     assert clockwork.warn_of_deadlines() == Counter()
     (warning,) = kinds(services, complaint, DeadlineApproaching)
     assert (warning.level, warning.due_at) == (1, services.app.complaint(complaint).due_at)
+
+
+def test_a_deadline_shorter_than_the_warning_lead_is_not_warned_of_at_filing(
+    services: Services, clock: TurnableClock, pipeline: Pipeline, clockwork: Clockwork
+) -> None:
+    complaint = file(services, category="demo-minutes")  # one minute at each level
+    pipeline.settle()
+    assert clockwork.warn_of_deadlines() == Counter()  # not as it is filed, though 48 h > 1 min
+    clock.now = START + timedelta(seconds=46)  # the last quarter of its minute
+    assert clockwork.warn_of_deadlines() == Counter({"DeadlineApproaching": 1})
+    (warning,) = kinds(services, complaint, DeadlineApproaching)
+    assert warning.timestamp >= warning.due_at - timedelta(seconds=15)
 
 
 def test_a_disposal_without_feedback_is_closed_when_the_window_ends(

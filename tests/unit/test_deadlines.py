@@ -235,19 +235,20 @@ def test_escalating_by_hand_to_a_vacant_post_is_refused(
 def test_the_holder_is_warned_once_before_each_deadline(
     directory: Directory, complaint: Complaint
 ) -> None:
-    lead = timedelta(hours=48)
-    complaint.warn_of_deadline(by=SYSTEM, lead=lead, at=START + DAY - SECOND)
-    assert complaint.collect_events() == []  # not yet within 48 hours
-    complaint.warn_of_deadline(by=SYSTEM, lead=lead, at=START + DAY)
+    lead = timedelta(hours=48)  # capped at a quarter of the three days: 18 hours
+    warn_at = START + 3 * DAY - timedelta(hours=18)
+    complaint.warn_of_deadline(by=SYSTEM, lead=lead, at=warn_at - SECOND)
+    assert complaint.collect_events() == []  # not yet within 18 hours
+    complaint.warn_of_deadline(by=SYSTEM, lead=lead, at=warn_at)
     (warned,) = complaint.collect_events()
     assert isinstance(warned, DeadlineApproaching)
     assert (warned.level, warned.holder, warned.due_at) == (1, "PHED-JAI-L1", START + 3 * DAY)
-    complaint.warn_of_deadline(by=SYSTEM, lead=lead, at=START + 2 * DAY)
+    complaint.warn_of_deadline(by=SYSTEM, lead=lead, at=START + 3 * DAY - SECOND)
     assert complaint.collect_events() == []
 
     complaint.pass_deadlines(by=SYSTEM, directory=directory, at=START + 3 * DAY)
     complaint.collect_events()
-    complaint.warn_of_deadline(by=SYSTEM, lead=lead, at=START + 5 * DAY)
+    complaint.warn_of_deadline(by=SYSTEM, lead=lead, at=START + 6 * DAY - timedelta(hours=18))
     (again,) = complaint.collect_events()
     assert isinstance(again, DeadlineApproaching) and again.level == 2
 

@@ -72,3 +72,11 @@ def test_staff_are_named_to_the_complainant_by_post_and_office() -> None:
     assert office_of(JAIPUR_COLLECTOR.actor, complaint) == "collector-JAI"
     assert office_of(Actor("ce-phed", Role.DEPARTMENT_HEAD), complaint) == "department_head-PHED"
     assert office_of(Actor("helpline-181-agent-07", Role.OPERATOR), complaint) == "operator"
+
+
+def test_a_note_stored_before_notes_had_a_visibility_stays_internal() -> None:
+    from tests.unit.test_stored_events import mapper, stored
+
+    note = mapper.to_domain_event(stored("domain.events.CommentAdded"))
+    assert isinstance(note, CommentAdded)
+    assert note.visibility == Visibility.INTERNAL and not is_public(note)
