@@ -34,7 +34,7 @@ from api import schemas
 from api.idempotency import answer_once, receipt_for
 from api.problems import Problem
 from api.services import Services
-from api.views import NO_PERSONAL_DATA
+from domain.disclosure import shows_personal_data
 from domain.permissions import uses
 from domain.values import Identity
 from infra.blobs import OCTET_STREAM, SIGNATURES, BlobStore, media_type_of
@@ -61,7 +61,7 @@ OPENS_IN_BROWSER = frozenset(
 _NOT_A_TOKEN = re.compile(r"[^A-Za-z0-9._-]")
 
 
-def stored_media_type(blobs: BlobStore, index: int, ref: schemas.AttachmentRef) -> str:
+def stored_media_type(blobs: BlobStore, index: int, ref: schemas.AttachmentIn) -> str:
     """The media type of an uploaded file a command refers to: the one found in its bytes at
     upload. A reference that says otherwise is refused (400 naming
     `attachments[i].media_type`), so an event never records a type the file is not."""
@@ -122,7 +122,7 @@ def carriers(conn: psycopg.Connection[Any], who: Identity, sha256: str) -> list[
 
 def readable(who: Identity, found: list[Carrier]) -> list[UUID]:
     """The complaints through which `who` may open the file."""
-    if who.role in NO_PERSONAL_DATA and any(c.filed for c in found):
+    if not shows_personal_data(who) and any(c.filed for c in found):
         return []  # a complainant's own upload, whatever else it is attached to
     return [c.complaint for c in found if c.visible]
 

@@ -11,12 +11,12 @@ from litestar import Request, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 
-from api.complaints import Ref, parse_complaint_id
+from api.complaints import Ref, parse_complaint_id, seen_complaint
 from api.problems import Problem
 from api.schemas import checked
 from api.services import Services
 from domain import access, inputs
-from domain.permissions import uses
+from domain.permissions import PERMISSIONS, uses
 from domain.values import Identity
 from infra.audit import verify_chain, verify_signature
 
@@ -46,9 +46,12 @@ class AuditOut(msgspec.Struct, kw_only=True):
 def complaint_audit(request: Req, services: Injected, ref: Ref) -> AuditOut:
     """Recomputes the complaint's hash chain from the stored events and checks it against
     the latest signed checkpoint."""
-    complaint = parse_complaint_id(ref)
-    found = services.app.complaint(complaint)
+    if request.user.role not in PERMISSIONS["audit"]:
+        # Refused before the complaint is looked up: the same answer whether it exists.
+        raise Problem(403, f"a {request.user.role} does not check the audit chain")
+    found = seen_complaint(services, ref, request.user)
     access.require(request.user, found, "audit")
+    complaint = found.id
     with services.pool.connection() as conn:
         chain = verify_chain(conn, complaint)
         # The signature only: the whole root is `sampark audit verify`'s job, not a request's.

@@ -18,9 +18,12 @@ from api.attachments import stored_media_type
 from api.idempotency import receipt_for, run_once
 from api.problems import Problem
 from api.services import Services
-from domain import inputs
+from domain import access, inputs
+from domain.access import NO_SUCH_COMPLAINT
 from domain.complaint import Complaint, complaint_id
+from domain.errors import NotFound
 from domain.values import Attachment, Channel, Complainant, Identity, Priority, Role, Status
+from infra.rate_limits import client_address
 from projections.queries import OutOfScope, ReadQueries, Search
 from projections.rows import ComplaintRow
 
@@ -63,24 +66,37 @@ def attachments(services: Injected, refs: list[schemas.AttachmentIn]) -> tuple[A
     return tuple(found)
 
 
-def read_model_row(services: Services, complaint: UUID, min_version: int | None) -> ComplaintRow:
+def seen_complaint(services: Services, ref: str, who: Identity) -> Complaint:
+    """The complaint `ref` names, from the event store, if `who` may see it; otherwise a 404
+    that reads the same as for a complaint never filed."""
+    try:
+        return services.app.complaint(parse_complaint_id(ref), by=who)
+    except NotFound:
+        raise Problem(404, NO_SUCH_COMPLAINT) from None
+
+
+def read_model_row(
+    services: Services, who: Identity, complaint: UUID, min_version: int | None
+) -> ComplaintRow:
+    """The read model's row for a complaint `who` may see. Scope comes first: one who may
+    not see the complaint gets the 404 of a missing one, whatever `min_version` asks."""
     if min_version is not None:
         # Wait only for what the event store holds: an unknown complaint or a version never
         # written is answered at once.
-        stored = services.app.complaint(complaint).version
+        stored = seen_complaint(services, str(complaint), who).version
         if stored < min_version:
             raise Problem(404, f"the complaint has versions 1 to {stored}", field="min_version")
     deadline = time.monotonic() + services.settings.read_wait_seconds
     while True:
         with services.pool.connection() as conn:
-            row = ReadQueries(conn).complaint(complaint)
+            row = ReadQueries(conn).complaint(complaint, seen_by=who)
         if row is not None and (min_version is None or row.version >= min_version):
             return row
         if min_version is None or time.monotonic() >= deadline:
             break
         time.sleep(0.02)
     if row is None and min_version is None:
-        raise Problem(404, "no such complaint")
+        raise Problem(404, NO_SUCH_COMPLAINT)
     raise Problem(
         503,
         f"version {min_version} is not yet in the read model; try again",
@@ -117,6 +133,9 @@ def _on_complaint(
 ) -> Response[Any]:
     """Send `command` (a method of the application) for the complaint `ref`, once per key."""
     run = getattr(services.app, command)
+    if data.expected_version is not None:
+        # Scope before version: a 409 would tell an outsider how many events it has.
+        access.check_reaches(request.user, services.app.complaint(parse_complaint_id(ref)))
     return _command(
         services,
         request,
@@ -131,12 +150,21 @@ def _on_complaint(
     )
 
 
-def _limit_citizens(services: Services, request: Req, mobile: str) -> None:
-    """A citizen files at most so many complaints per mobile and per client address."""
-    if request.user.role != Role.CITIZEN:
+def _limit_citizens(services: Services, request: Req, channel: Channel, mobile: str) -> None:
+    """A citizen files at most so many complaints per mobile and per client address. Only a
+    filing the caller has the right to make is counted (its own mobile, a citizen's
+    channel): refused attempts under someone else's number cannot use up that person's
+    quota. The address is the client's as `SAMPARK_TRUSTED_PROXIES` lets us know it."""
+    who = request.user
+    if who.role != Role.CITIZEN:
         return
+    access.check_filer(who, channel, mobile)
     settings, now = services.settings, services.app.clock()
-    address = request.client.host if request.client else "unknown"
+    address = client_address(
+        request.client.host if request.client else None,
+        request.headers.get("x-forwarded-for"),
+        settings.trusted_proxy_networks(),
+    )
     for key, limit, seconds, what in (
         (
             f"file:mobile:{mobile}",
@@ -171,14 +199,13 @@ class ComplaintController(Controller):
         services: Injected,
         data: JSONBody[schemas.FileComplaint],
     ) -> Response[schemas.CommandResult]:
-        _limit_citizens(services, request, data.complainant.mobile)
         evidence = attachments(services, data.attachments)
         person = data.complainant
-        return _command(
-            services,
-            request,
-            data,
-            lambda receipt: services.app.file_complaint(
+
+        def file_once(receipt: dict[str, Any]) -> Complaint:
+            # Counted inside the once-per-key run: a retry of the same filing is not counted.
+            _limit_citizens(services, request, data.channel, person.mobile)
+            return services.app.file_complaint(
                 by=request.user,
                 complainant=Complainant(
                     name=person.name.strip(),
@@ -195,9 +222,9 @@ class ComplaintController(Controller):
                 channel=data.channel,
                 attachments=evidence,
                 **receipt,
-            ),
-            status=201,
-        )
+            )
+
+        return _command(services, request, data, file_once, status=201)
 
     @post("/{ref:str}/assign", sync_to_thread=True, summary="Assign to a post")
     def assign(
@@ -285,7 +312,9 @@ class ComplaintController(Controller):
     def comment(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Comment]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(services, request, ref, data, "comment", text=data.text)
+        return _on_complaint(
+            services, request, ref, data, "comment", text=data.text, visibility=data.visibility
+        )
 
     @post("/{ref:str}/review", sync_to_thread=True, summary="A secretary's review")
     def review(
@@ -372,26 +401,19 @@ class ComplaintController(Controller):
     ) -> schemas.ComplaintOut:
         """With `min_version`, waits a few seconds for the read model to hold that version,
         so a frontend reads its own writes."""
-        complaint = parse_complaint_id(ref)
-        row = read_model_row(services, complaint, min_version)
-        with services.pool.connection() as conn:
-            visible = ReadQueries(conn).visible(request.user, complaint)
-        if not visible:
-            if request.user.role == Role.CITIZEN:
-                raise Problem(404, "no such complaint")
-            raise Problem(403, f"complaint {row.registration_no} is outside your scope")
-        services.looked(request.user, [complaint], "GET /v1/complaints/{ref}")
+        row = read_model_row(services, request.user, parse_complaint_id(ref), min_version)
+        services.looked(request.user, [row.id], "GET /v1/complaints/{ref}")
         return views.complaint_from_row(row, request.user)
 
     @get("/{ref:str}/timeline", sync_to_thread=True, summary="Every event, in order")
     def timeline(self, request: Req, services: Injected, ref: Ref) -> schemas.Timeline:
-        complaint = services.app.complaint(parse_complaint_id(ref), by=request.user)
+        complaint = seen_complaint(services, ref, request.user)
         events = services.app.timeline(complaint.id)
         services.looked(request.user, [complaint.id], "GET /v1/complaints/{ref}/timeline")
         return schemas.Timeline(
             id=complaint.id,
             registration_no=complaint.registration_no,
-            events=[views.timeline_entry(e, request.user) for e in events],
+            events=views.timeline(events, request.user, services.disclosure),
         )
 
     @get("/{ref:str}/state", sync_to_thread=True, summary="The complaint as it was then")
@@ -403,8 +425,7 @@ class ComplaintController(Controller):
         version: Annotated[int | None, QueryParameter(ge=1)] = None,
         at: FromQuery[datetime | None] = None,
     ) -> schemas.ComplaintOut:
-        complaint_ref = parse_complaint_id(ref)
-        services.app.complaint(complaint_ref, by=request.user)  # scope check on today's state
+        complaint_ref = seen_complaint(services, ref, request.user).id  # scope: today's
         if (version is None) == (at is None):
             raise Problem(400, "give exactly one of version or at", field="version")
         if version is not None:

@@ -24,7 +24,7 @@ from msgspec import Meta
 from api.problems import Problem
 from domain import inputs
 from domain.errors import InvalidCommand
-from domain.values import Channel, Language, Outcome, Priority, Role, Status
+from domain.values import Channel, Language, Outcome, Priority, Role, Status, Visibility
 
 
 def meta(rule: inputs.Text | inputs.Shape, description: str | None = None) -> Meta:
@@ -200,6 +200,8 @@ class Remind(Base):
 
 class Comment(Base):
     text: LongText
+    # internal: for the offices only; public: the complainant reads it on its timeline too.
+    visibility: Visibility = Visibility.INTERNAL
     expected_version: Version | None = None
 
 
@@ -237,7 +239,7 @@ class ActorOut(msgspec.Struct):
 
 class ResolutionOut(msgspec.Struct, kw_only=True):
     outcome: Outcome
-    action_taken: str
+    action_taken: str | None  # None for callers shown no free text (analysts)
     evidence: list[AttachmentRef]
     resolved_by: str | None
     level: int
@@ -280,8 +282,8 @@ class ComplaintOut(msgspec.Struct, kw_only=True):
     district: str
     department: str
     category: str
-    subject: str
-    description: str
+    subject: str | None  # None for callers shown no free text (analysts)
+    description: str | None  # likewise
     channel: Channel
     attachments: list[AttachmentRef]
     filed_at: datetime | None
@@ -331,7 +333,7 @@ class ComplaintSummary(msgspec.Struct, kw_only=True):
     department: str
     category: str
     channel: Channel
-    subject: str
+    subject: str | None  # None for callers shown no free text (analysts)
     complainant_name: str | None  # None for callers who see no personal data
     filed_at: datetime
     due_at: datetime | None

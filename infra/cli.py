@@ -40,7 +40,7 @@ DEMO_IDENTITIES: list[dict[str, str]] = [
         "department": "PHED",
     },
     {"role": "collector", "sub": "collector-jaipur", "district": "JAI"},
-    {"role": "department_head", "sub": "ce-phed", "department": "PHED", "post": "PHED-HOD"},
+    {"role": "department_head", "sub": "ce-phed", "department": "PHED"},
     {"role": "secretary", "sub": "acs-phed", "department": "PHED"},
     {"role": "analyst", "sub": "analyst-01"},
     {"role": "auditor", "sub": "auditor-01"},
@@ -197,6 +197,23 @@ def cmd_retry_dead(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
+    from domain.permissions import claims_of
+    from domain.values import Role
+
+    if args.role not in {r.value for r in Role if r != Role.SYSTEM}:
+        raise SystemExit(f"no role {args.role!r}")
+    required, allowed = claims_of(Role(args.role))
+    given = {c for c in ("district", "department", "post", "mobile") if getattr(args, c)}
+    if given - allowed or required - given:
+        # The API would refuse such a token (401): say so now.
+        raise SystemExit(
+            f"a {args.role} token carries {', '.join(sorted(required)) or 'no scope claim'}"
+            + (
+                f" (and may carry {', '.join(sorted(allowed - required))})"
+                if allowed - required
+                else ""
+            )
+        )
     print(
         mint(
             settings.jwt_secret,
@@ -316,6 +333,22 @@ def _welcome(settings: Settings, *, standin: bool) -> str:
     return "\n".join(lines)
 
 
+def server_config(app: Any, settings: Settings) -> Any:
+    """uvicorn's configuration for the API. Client addresses are ours to find (only from
+    `SAMPARK_TRUSTED_PROXIES`: `infra/rate_limits.py`), not uvicorn's, which by default
+    believes X-Forwarded-For from any client on 127.0.0.1."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        lifespan="on",
+        proxy_headers=False,
+    )
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
     import threading
 
@@ -343,10 +376,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
         changes = load_directory(services, Path(args.directory))
         logging.getLogger("sampark").info("directory: %d change(s) loaded", changes)
         app = create_app(services)
-        config = uvicorn.Config(
-            app, host=configured.host, port=configured.port, log_level="info", lifespan="on"
-        )
-        server = uvicorn.Server(config)
+        server = uvicorn.Server(server_config(app, configured))
         original_startup = server.startup
 
         async def startup(sockets: Any = None) -> None:
@@ -373,9 +403,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     with database(settings) as url:
         services = open_services(settings, url)
         try:
-            uvicorn.run(
-                create_app(services), host=settings.host, port=settings.port, log_level="info"
-            )
+            uvicorn.Server(server_config(create_app(services), settings)).run()
         finally:
             services.close()
 

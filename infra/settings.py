@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -35,6 +38,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     file_limit_per_mobile_seconds: int = 3600
     file_limit_per_address: int = 30
     file_limit_per_address_seconds: int = 600
+    # Our own reverse proxies (addresses or networks, comma-separated): only from these is
+    # X-Forwarded-For believed, to find the client's address. Empty: from none.
+    trusted_proxies: str = ""
+    # Keys citizens' pseudonyms (shown to analysts); default: derived from the audit key.
+    pseudonym_key: str | None = None
     # What "not satisfied" does: record, reopen, or reopen_then_appeal (the second time, a
     # level up).
     feedback_unsatisfied: str = "reopen_then_appeal"
@@ -105,10 +113,29 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 "SAMPARK_SCHEDULER_WORKERS must be at least 1"
             )
         self.review_clock()
+        self.trusted_proxy_networks()
         if self.feedback_unsatisfied not in ("record", "reopen", "reopen_then_appeal"):
             raise SystemExit(
                 "SAMPARK_FEEDBACK_UNSATISFIED must be record, reopen or reopen_then_appeal"
             )
+
+    def trusted_proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        try:
+            return [
+                ipaddress.ip_network(item.strip(), strict=False)
+                for item in self.trusted_proxies.split(",")
+                if item.strip()
+            ]
+        except ValueError as error:
+            raise SystemExit(f"SAMPARK_TRUSTED_PROXIES: {error}") from None
+
+    def pseudonym_secret(self) -> bytes:
+        """The key of citizens' pseudonyms: `SAMPARK_PSEUDONYM_KEY`, else one derived from the
+        audit signing key (secret, and required in production)."""
+        if self.pseudonym_key:
+            return self.pseudonym_key.encode()
+        raw = self.signing_key().private_bytes_raw()
+        return hmac.new(raw, b"sampark citizen pseudonyms", hashlib.sha256).digest()
 
     def review_clock(self) -> tuple[int, int]:
         """`review_time` as (hour, minute)."""
