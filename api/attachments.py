@@ -135,6 +135,17 @@ def _uploaded_by(blobs: BlobStore, who: Identity, sha256: str) -> bool:
     return blobs.uploaded_by(sha256, who.id) is not False
 
 
+def may_refer_to(services: Services, who: Identity, sha256: str) -> bool:
+    """Whether `who` may name an uploaded file in a command: a file it uploaded itself, or
+    one it may already open through a complaint it sees (an officer reusing a complainant's
+    photo as evidence). Anyone else's unattached upload is, to `who`, a file never uploaded:
+    knowing its hash must not let a caller attach it and then open it."""
+    if services.blobs.uploaded_by(sha256, who.id) is not False:
+        return True  # its own upload, or one stored before uploaders were noted
+    with services.pool.connection() as conn:
+        return bool(readable(who, carriers(conn, who, sha256)))
+
+
 class AttachmentController(Controller):
     path = "/v1/attachments"
     tags = ["attachments"]

@@ -14,7 +14,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api import schemas, views
-from api.attachments import stored_media_type
+from api.attachments import may_refer_to, stored_media_type
 from api.idempotency import receipt_for, run_once
 from api.problems import Problem
 from api.services import Services
@@ -42,11 +42,16 @@ def parse_complaint_id(ref: Ref) -> UUID:
         return complaint_id(ref)
 
 
-def attachments(services: Injected, refs: list[schemas.AttachmentIn]) -> tuple[Attachment, ...]:
-    """Every referenced file must be in the store, with the size the caller claims."""
+def attachments(
+    services: Injected, who: Identity, refs: list[schemas.AttachmentIn]
+) -> tuple[Attachment, ...]:
+    """Every referenced file must be in the store, with the size the caller claims, and be
+    one the caller may name (`api.attachments.may_refer_to`)."""
     found = []
     for index, ref in enumerate(refs):
         content = services.blobs.get(ref.sha256)
+        if content is not None and not may_refer_to(services, who, ref.sha256):
+            content = None  # answered as a file never uploaded: nothing is revealed
         if content is None or len(content) != ref.size:
             raise Problem(
                 422,
@@ -199,7 +204,7 @@ class ComplaintController(Controller):
         services: Injected,
         data: JSONBody[schemas.FileComplaint],
     ) -> Response[schemas.CommandResult]:
-        evidence = attachments(services, data.attachments)
+        evidence = attachments(services, request.user, data.attachments)
         person = data.complainant
 
         def file_once(receipt: dict[str, Any]) -> Complaint:
@@ -263,7 +268,7 @@ class ComplaintController(Controller):
     def resolve(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Resolve]
     ) -> Response[schemas.CommandResult]:
-        evidence = attachments(services, data.attachments)
+        evidence = attachments(services, request.user, data.attachments)
         return _on_complaint(
             services,
             request,

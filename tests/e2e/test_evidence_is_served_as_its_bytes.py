@@ -87,9 +87,14 @@ def test_an_officer_cannot_say_the_evidence_is_something_its_bytes_are_not(
     assert services.app.complaint(UUID(filed["id"])).version == filed["version"]  # nothing written
 
     # A complaint filed with a file must describe it truly too.
+    own = client.post(
+        "/v1/attachments",
+        files={"file": ("bill.pdf", PDF, "application/pdf")},
+        headers=tokens.headers(citizen(mobile)),
+    ).json()
     lying = client.post(
         "/v1/complaints",
-        json=water_complaint(mobile, attachments=[{**uploaded, "media_type": "text/html"}]),
+        json=water_complaint(mobile, attachments=[{**own, "media_type": "text/html"}]),
         headers=tokens.headers(citizen(mobile)),
     )
     assert lying.status_code == 400 and lying.json()["field"] == "attachments[0].media_type"

@@ -135,3 +135,39 @@ def test_a_file_not_yet_filed_opens_only_for_whoever_uploaded_it(
     )
     assert client.get(url, headers=tokens.headers(OPERATOR)).status_code == 200
     assert services.blobs.uploaded_by(card["sha256"], "nobody") is False
+
+
+def test_nobody_attaches_a_file_someone_else_uploaded_and_then_opens_it(
+    client: Client, tokens: Tokens, pipeline: Pipeline
+) -> None:
+    """A citizen's Aadhaar photo, uploaded but not yet filed, cannot be named in another
+    citizen's filing or an officer's disposal by someone who learnt its hash: to them it is
+    a file never uploaded, and they never get to open it."""
+    owner_mobile = new_mobile()
+    owner = tokens.headers(citizen(owner_mobile))
+    card = client.post(
+        "/v1/attachments", files={"file": ("aadhaar.jpg", AADHAAR, "image/jpeg")}, headers=owner
+    ).json()
+    thief_mobile = new_mobile()
+    thief = tokens.headers(citizen(thief_mobile))
+    stolen = client.post(
+        "/v1/complaints", json=water_complaint(thief_mobile, attachments=[card]), headers=thief
+    )
+    assert stolen.status_code == 422
+    assert stolen.json()["field"] == "attachments[0]"
+    assert client.get(f"/v1/attachments/{card['sha256']}", headers=thief).status_code == 404
+
+    other = client.post("/v1/complaints", json=water_complaint(thief_mobile), headers=thief).json()
+    officer = tokens.headers(JAIPUR_WATER_OFFICER)
+    disposal = client.post(
+        f"/v1/complaints/{other['id']}/resolve",
+        json={"outcome": "relief", "action_taken": "Pipe replaced", "attachments": [card]},
+        headers=officer,
+    )
+    assert disposal.status_code == 422
+    assert disposal.json()["field"] == "attachments[0]"
+    # The owner still files with it.
+    filed = client.post(
+        "/v1/complaints", json=water_complaint(owner_mobile, attachments=[card]), headers=owner
+    )
+    assert filed.status_code == 201
