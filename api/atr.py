@@ -28,9 +28,9 @@ from api.attachments import file_response
 from api.problems import EXCEPTION_HANDLERS, PROBLEM_JSON, Problem
 from api.schemas import checked
 from api.services import Services
-from domain import inputs
+from domain import access, inputs
 from domain.errors import DomainError
-from domain.values import Identity, Language, Role
+from domain.values import Language
 from infra.signing import BadToken, sign, verify
 
 Injected = NamedDependency[Services]
@@ -192,11 +192,7 @@ class ActionTakenReport(Controller):
         complaint = services.app.complaint(complaint_id)
         satisfied = answer.satisfied
         rating = answer.rating  # None: a button alone gives no rating
-        complainant = Identity(
-            id=f"citizen-{complaint.complainant.mobile}",
-            role=Role.CITIZEN,
-            mobile=complaint.complainant.mobile,
-        )
+        complainant = access.citizen(complaint.complainant.mobile)
         notice = None
         try:
             services.app.give_feedback(

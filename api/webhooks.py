@@ -26,9 +26,9 @@ from litestar.params import QueryParameter, RawBody
 from api.limits import OWN_JSON_CHECK
 from api.problems import Problem
 from api.services import Services
-from domain import inputs
+from domain import access, inputs
 from domain.errors import DomainError, InvalidCommand
-from domain.values import Identity, Language, Role
+from domain.values import Language
 from infra.json_depth import MAX_JSON_DEPTH, too_deep
 from infra.receipts import Receipt
 from infra.signing import check_hub_signature
@@ -268,9 +268,7 @@ class WhatsAppWebhook(Controller):
                 reg, language = found.registration_no, found.complainant.language
                 services.app.give_feedback(
                     complaint,
-                    by=Identity(
-                        id=f"citizen-{reply.mobile}", role=Role.CITIZEN, mobile=reply.mobile
-                    ),
+                    by=access.citizen(reply.mobile),
                     satisfied=reply.satisfied,
                     rating=reply.rating,  # a button gives none
                     comment=reply.comment,
