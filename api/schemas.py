@@ -296,8 +296,8 @@ class ComplaintOut(msgspec.Struct, kw_only=True):
     escalation_count: int
     transfer_count: int
     reminder_count: int
-    comment_count: int
-    review_count: int
+    comment_count: int | None  # None for the complainant: most notes are internal
+    review_count: int | None  # None for the complainant: reviews are internal
 
 
 class TimelineEntry(msgspec.Struct, kw_only=True):

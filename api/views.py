@@ -85,6 +85,7 @@ def _refs(files: list[dict[str, Any]] | None, who: Identity) -> list[schemas.Att
 
 def complaint_from_row(r: ComplaintRow, who: Identity) -> schemas.ComplaintOut:
     private = not shows_personal_data(who)
+    internal = reader(who) != Reader.COMPLAINANT  # may know of staff's internal notes
     return schemas.ComplaintOut(
         id=r.id,
         registration_no=r.registration_no,
@@ -135,8 +136,8 @@ def complaint_from_row(r: ComplaintRow, who: Identity) -> schemas.ComplaintOut:
         escalation_count=r.escalation_count,
         transfer_count=r.transfer_count,
         reminder_count=r.reminder_count,
-        comment_count=r.comment_count,
-        review_count=r.review_count,
+        comment_count=r.comment_count if internal else None,
+        review_count=r.review_count if internal else None,
     )
 
 

@@ -168,3 +168,16 @@ def test_the_complainant_reads_the_public_story_with_staff_named_by_post_and_off
         "CommentAdded",
     ]
     assert {e["actor"]["id"] for e in everything} >= {"collector-jaipur", "acs-phed"}
+
+
+def test_the_complainant_is_not_told_how_many_internal_notes_and_reviews_there_are(
+    client: Client, tokens: Tokens, services: Services, pipeline: Pipeline
+) -> None:
+    mobile = new_mobile()
+    filed = the_story(client, tokens, services, mobile)
+    pipeline.settle()
+    url = f"/v1/complaints/{filed['id']}"
+    mine = client.get(url, headers=tokens.headers(citizen(mobile))).json()
+    assert mine["comment_count"] is None and mine["review_count"] is None
+    staff = client.get(url, headers=tokens.headers(JAIPUR_COLLECTOR)).json()
+    assert staff["comment_count"] == 1 and staff["review_count"] == 1
