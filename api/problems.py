@@ -6,9 +6,11 @@ import logging
 import re
 from typing import Any
 
+import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from psycopg_pool import PoolTimeout
 
 from domain.errors import (
     DomainError,
@@ -144,6 +146,9 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     DomainError: on_domain,
     OperationalError: on_store_unreachable,
     InterfaceError: on_store_unreachable,
+    psycopg.OperationalError: on_store_unreachable,  # our own tables (receipts, limits, ...)
+    psycopg.InterfaceError: on_store_unreachable,
+    PoolTimeout: on_store_unreachable,
     Exception: on_unexpected,
 }
 
