@@ -45,6 +45,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     review_size: int = 10  # complaints on each department's daily list
     scheduler_workers: int = 4  # complaints the scheduler moves at once
     environment: str = "development"
+    # Serve the OpenAPI schema and its pages at /schema: by default in development only.
+    public_schema: bool | None = None
     # Citizens' links (the report page) start with this; default http://<host>:<port>.
     public_base_url: str | None = None
     atr_secret: str | None = None  # signs report links; default: the JWT secret
@@ -123,6 +125,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return load_signing_key(
             self.audit_signing_key, self.audit_signing_key_file, Path(self.home)
         )
+
+    @property
+    def schema_served(self) -> bool:
+        if self.public_schema is not None:
+            return self.public_schema
+        return self.environment != "production"
 
     @property
     def public_url(self) -> str:
