@@ -14,8 +14,8 @@ from api.audit import complaint_audit, who_looked
 from api.auth import jwt_auth
 from api.complaints import ComplaintController
 from api.directory import DirectoryController
-from api.oversight import ReviewController, directory_gaps
 from api.openapi import render_plugins
+from api.oversight import ReviewController, directory_gaps
 from api.parameters import DocumentedQuery
 from api.problems import EXCEPTION_HANDLERS, allow_header
 from api.read import DashboardController, InboxController, pipeline

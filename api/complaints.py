@@ -208,7 +208,12 @@ class ComplaintController(Controller):
     ) -> Response[schemas.CommandResult]:
         return _on_complaint(services, request, ref, data, "assign", post=data.post)
 
-    @post("/{ref:str}/transfer", sync_to_thread=True, status_code=200, summary="Transfer to another department")
+    @post(
+        "/{ref:str}/transfer",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Transfer to another department",
+    )
     def transfer(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Transfer]
     ) -> Response[schemas.CommandResult]:
@@ -229,13 +234,23 @@ class ComplaintController(Controller):
     ) -> Response[schemas.CommandResult]:
         return _on_complaint(services, request, ref, data, "escalate", reason=data.reason)
 
-    @post("/{ref:str}/priority", sync_to_thread=True, status_code=200, summary="Raise to high priority")
+    @post(
+        "/{ref:str}/priority",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Raise to high priority",
+    )
     def raise_priority(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
         return _on_complaint(services, request, ref, data, "raise_priority", reason=data.reason)
 
-    @post("/{ref:str}/resolve", sync_to_thread=True, status_code=200, summary="Dispose of, with evidence")
+    @post(
+        "/{ref:str}/resolve",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Dispose of, with evidence",
+    )
     def resolve(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Resolve]
     ) -> Response[schemas.CommandResult]:
@@ -251,7 +266,12 @@ class ComplaintController(Controller):
             evidence=evidence,
         )
 
-    @post("/{ref:str}/feedback", sync_to_thread=True, status_code=200, summary="The complainant's feedback")
+    @post(
+        "/{ref:str}/feedback",
+        sync_to_thread=True,
+        status_code=200,
+        summary="The complainant's feedback",
+    )
     def feedback(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.GiveFeedback]
     ) -> Response[schemas.CommandResult]:
@@ -266,7 +286,12 @@ class ComplaintController(Controller):
             comment=data.comment,
         )
 
-    @post("/{ref:str}/reopen", sync_to_thread=True, status_code=200, summary="Reopen a disposed complaint")
+    @post(
+        "/{ref:str}/reopen",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Reopen a disposed complaint",
+    )
     def reopen(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
@@ -278,7 +303,12 @@ class ComplaintController(Controller):
     ) -> Response[schemas.CommandResult]:
         return _on_complaint(services, request, ref, data, "close_complaint", reason=data.reason)
 
-    @post("/{ref:str}/remind", sync_to_thread=True, status_code=200, summary="The complainant's reminder")
+    @post(
+        "/{ref:str}/remind",
+        sync_to_thread=True,
+        status_code=200,
+        summary="The complainant's reminder",
+    )
     def remind(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Remind]
     ) -> Response[schemas.CommandResult]:

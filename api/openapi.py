@@ -246,5 +246,9 @@ def render_plugins(public: Collection[str]) -> list[OpenAPIRenderPlugin]:
 
     return [
         Amended(plugin, amended)
-        for plugin in (SwaggerRenderPlugin(), JsonRenderPlugin(), ScalarRenderPlugin(path="/scalar"))
+        for plugin in (
+            SwaggerRenderPlugin(),
+            JsonRenderPlugin(),
+            ScalarRenderPlugin(path="/scalar"),
+        )
     ]

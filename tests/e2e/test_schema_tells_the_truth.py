@@ -4,8 +4,10 @@ parsed as documented, and an unsupported method is a 405 that says which ones ar
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+import msgspec
 import pytest
 from litestar.testing import TestClient
 
@@ -65,9 +67,7 @@ def test_every_error_an_operation_answers_is_documented_as_a_problem(
 def test_only_the_citizens_page_the_webhook_and_health_need_no_token(
     spec: dict[str, Any],
 ) -> None:
-    public = {
-        (method, path) for method, path, op in operations(spec) if op.get("security") == []
-    }
+    public = {(method, path) for method, path, op in operations(spec) if op.get("security") == []}
     assert public == {
         ("get", "/health"),
         ("get", "/atr/{token}"),
@@ -231,14 +231,8 @@ def test_a_new_operation_is_documented_by_its_kind_without_a_word_of_its_own() -
 
 def test_production_serves_no_schema_unless_asked(services: Services) -> None:
     def schema_status(**settings: Any) -> int:
-        configured = type(
-            "Configured", (), {"__getattr__": lambda _, name: getattr(services, name)}
-        )()
-        configured.settings = services.settings.__class__(
-            **{
-                **{f: getattr(services.settings, f) for f in services.settings.__struct_fields__},
-                **settings,
-            }
+        configured = replace(
+            services, settings=msgspec.structs.replace(services.settings, **settings)
         )
         with TestClient(app=create_app(configured)) as client:
             return client.get("/schema/openapi.json").status_code
