@@ -16,7 +16,8 @@ import re
 from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
-from litestar import Request, Response
+import msgspec
+from litestar import Litestar, Request, Response
 from litestar.openapi.plugins import (
     JsonRenderPlugin,
     OpenAPIRenderPlugin,
@@ -24,6 +25,7 @@ from litestar.openapi.plugins import (
     SwaggerRenderPlugin,
 )
 from litestar.router import Router
+from litestar.routes import HTTPRoute
 
 from api.problems import PROBLEM_JSON
 
@@ -52,6 +54,7 @@ ANSWERS: dict[str, dict[int, str]] = {
         403: "The signature does not match",
     },
     "handshake": {403: "The verification token does not match"},
+    "report link": {403: "The report link is not valid, or has expired"},
     "stored": {
         503: "The event store or the read model cannot answer now; retry (a command with "
         "the same Idempotency-Key)"
@@ -88,23 +91,44 @@ LOCATION = {
     }
 }
 
+LANGUAGE = {"type": "string", "enum": ["hi", "en"]}
+UPLOAD = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
+            }
+        }
+    },
+}
+
 # What the generated schema cannot know about an operation: more kinds, and for some
 # statuses the media types answered (a report page is HTML, evidence is what was uploaded).
 OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/v1/complaints"): {"kinds": {"filing"}, "headers": {201: LOCATION}},
-    ("post", "/v1/attachments"): {"kinds": {"upload"}},
+    ("post", "/v1/attachments"): {"kinds": {"upload"}, "requestBody": UPLOAD},
     ("get", "/v1/attachments/{sha256}"): {"content": {200: EVIDENCE}},
     ("get", "/atr/{token}"): {
+        "kinds": {"report link"},
+        "parameters": {"lang": LANGUAGE, "format": {"enum": ["html", "pdf"]}},
         "content": {
             200: {**HTML, "application/pdf": {"schema": {"type": "string"}}},
-        }
+        },
     },
     # The citizen's form answers with the page again: thanked, or told why not (409).
     ("post", "/atr/{token}/feedback"): {
+        "kinds": {"report link"},
+        "parameters": {"lang": LANGUAGE},
         "content": {200: HTML, 409: HTML},
         "descriptions": {409: "The page again, saying why the feedback was not taken"},
     },
-    ("get", "/atr/{token}/evidence/{sha256}"): {"content": {200: EVIDENCE}},
+    ("get", "/atr/{token}/evidence/{sha256}"): {
+        "kinds": {"report link"},
+        "content": {200: EVIDENCE},
+    },
     ("get", "/v1/webhooks/whatsapp"): {
         "kinds": {"handshake"},
         "content": {200: {"text/plain": {"schema": {"type": "string"}}}},
@@ -178,9 +202,39 @@ def _problem(description: str, status: int) -> Schema:
     return response
 
 
-def amend(schema: Schema, public: Collection[str]) -> Schema:
+class Parsed(msgspec.Struct, frozen=True):
+    """The types an application's handlers parse their input into: a JSON body, by (method,
+    path), and query parameters, by (method, path, name)."""
+
+    bodies: dict[tuple[str, str], Any]
+    queries: dict[tuple[str, str, str], Any]
+
+
+def parsed_types(routes: Iterable[object]) -> Parsed:
+    bodies: dict[tuple[str, str], Any] = {}
+    queries: dict[tuple[str, str, str], Any] = {}
+    for route in routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for method, (handler, kwargs) in route.route_handler_map.items():
+            where = (method.lower(), route.path_format)
+            signature = handler.parsed_fn_signature.parameters
+            data = signature.get("data")
+            if data is not None and data.is_subclass_of(msgspec.Struct):
+                bodies[where] = data.annotation
+            for param in kwargs.expected_query_params:
+                field = signature[param.field_name]
+                inner = [t for t in field.inner_types if not t.is_none_type]
+                raw = inner[0].raw if field.is_optional and len(inner) == 1 else field.raw
+                queries[(*where, param.field_alias)] = raw
+    return Parsed(bodies=bodies, queries=queries)
+
+
+def amend(schema: Schema, public: Collection[str], parsed: Parsed | None = None) -> Schema:
     """Document every operation's answers, in place; `public` are the paths (regular
-    expressions) that need no bearer token. Amending twice changes nothing."""
+    expressions) that need no bearer token; `parsed` the types the input is parsed into,
+    documented as msgspec checks them (every constraint, no unknown field; Litestar's own
+    schema drops some). Amending twice changes nothing."""
     components = schema.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     if "Problem" in schemas:
@@ -188,17 +242,72 @@ def amend(schema: Schema, public: Collection[str]) -> Schema:
     schemas["Problem"] = PROBLEM_SCHEMA
     security = schema.get("security") or []
     schema["security"] = [s for i, s in enumerate(security) if s not in security[:i]]
-    for path, item in schema.get("paths", {}).items():
+    paths = schema.get("paths", {})
+    if parsed is not None:
+        _document_parsed(paths, schemas, parsed)
+    for path, item in paths.items():
         for method, operation in item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             _amend_operation(method, path, operation, public)
+    _bound_integers(schema)
+    return schema
+
+
+def _document_parsed(paths: Schema, schemas: Schema, parsed: Parsed) -> None:
+    types = [*parsed.bodies.values(), *parsed.queries.values()]
+    refs, exact = msgspec.json.schema_components(types, ref_template="#/components/schemas/{name}")
+    schemas.update(exact)
+    body_refs = dict(zip(parsed.bodies, refs, strict=False))
+    query_refs = dict(zip(parsed.queries, refs[len(parsed.bodies) :], strict=True))
+    for (method, path), ref in body_refs.items():
+        body = paths.get(path, {}).get(method, {}).get("requestBody", {})
+        for content in body.get("content", {}).values():
+            content["schema"] = ref
+    for (method, path, name), ref in query_refs.items():
+        for parameter in paths.get(path, {}).get(method, {}).get("parameters", []):
+            if parameter["in"] == "query" and parameter["name"] == name:
+                parameter["schema"] = {**ref, **_not_null(parameter.get("schema", {}))}
+
+
+INT64 = (-(2**63), 2**63 - 1)
+
+
+def _bound_integers(node: Any) -> None:
+    """An integer is a 64-bit one (msgspec refuses a larger one): say so where no bound is."""
+    if isinstance(node, dict):
+        if node.get("type") == "integer":
+            node.setdefault("minimum", INT64[0])
+            node.setdefault("maximum", INT64[1])
+        for value in node.values():
+            _bound_integers(value)
+    elif isinstance(node, list):
+        for value in node:
+            _bound_integers(value)
+
+
+def _not_null(schema: Schema) -> Schema:
+    """A parameter in the URL is absent or a string, never JSON's null."""
+    for key in ("oneOf", "anyOf"):
+        branches = [b for b in schema.get(key, []) if b.get("type") != "null"]
+        if key in schema and len(branches) == 1:
+            outer = {k: v for k, v in schema.items() if k != key}
+            return {**branches[0], **outer}
+        if key in schema:
+            schema[key] = branches
     return schema
 
 
 def _amend_operation(method: str, path: str, operation: Schema, public: Collection[str]) -> None:
     kinds = kinds_of(method, path, operation, public)
     special = OPERATIONS.get((method, path), {})
+    for parameter in operation.get("parameters", []):
+        if "schema" in parameter:
+            parameter["schema"] = _not_null(parameter["schema"])
+        parameter["schema"] = {
+            **parameter.get("schema", {}),
+            **special.get("parameters", {}).get(parameter["name"], {}),
+        }
     responses: Schema = operation["responses"]
     if "authenticated" not in kinds:
         operation["security"] = []
@@ -212,6 +321,8 @@ def _amend_operation(method: str, path: str, operation: Schema, public: Collecti
         responses.setdefault(str(status), {"description": description})["content"] = content
     for status, headers in special.get("headers", {}).items():
         responses[str(status)].setdefault("headers", {}).update(headers)
+    if "requestBody" in special:
+        operation["requestBody"] = special["requestBody"]
 
 
 def filed_at(response: Response[Any]) -> Response[Any]:
@@ -224,7 +335,9 @@ def filed_at(response: Response[Any]) -> Response[Any]:
 class Amended(OpenAPIRenderPlugin):
     """Serves another render plugin's page from the amended schema."""
 
-    def __init__(self, inner: OpenAPIRenderPlugin, amend: Callable[[Schema], Schema]) -> None:
+    def __init__(
+        self, inner: OpenAPIRenderPlugin, amend: Callable[[Schema, Litestar], Schema]
+    ) -> None:
         super().__init__(
             path=inner.paths, media_type=inner.media_type, favicon=inner.favicon, style=inner.style
         )
@@ -232,7 +345,7 @@ class Amended(OpenAPIRenderPlugin):
         self._amend = amend
 
     def render(self, request: Request[Any, Any, Any], openapi_schema: Schema) -> bytes:
-        return self.inner.render(request, self._amend(openapi_schema))
+        return self.inner.render(request, self._amend(openapi_schema, request.app))
 
     def receive_router(self, router: Router) -> None:
         self.inner.receive_router(router)
@@ -241,8 +354,8 @@ class Amended(OpenAPIRenderPlugin):
 def render_plugins(public: Collection[str]) -> list[OpenAPIRenderPlugin]:
     """`/schema/openapi.json`, Swagger UI at `/schema`, Scalar at `/schema/scalar`."""
 
-    def amended(schema: Schema) -> Schema:
-        return amend(schema, public)
+    def amended(schema: Schema, app: Litestar) -> Schema:
+        return amend(schema, public, parsed_types(app.routes))
 
     return [
         Amended(plugin, amended)

@@ -34,7 +34,7 @@ TEXT: dict[type, tuple[re.Pattern[str], str]] = {
     ),
     date: (re.compile(r"\d{4}-\d{2}-\d{2}"), "a date, as 2026-11-22"),
     bool: (re.compile(r"true|false"), "true or false"),
-    int: (re.compile(r"-?\d{1,18}"), "a whole number"),
+    int: (re.compile(r"-?\d+"), "a whole number"),
 }
 Rules = dict[str, tuple[re.Pattern[str], str]]
 _RULES = "sampark.query_rules"
