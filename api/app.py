@@ -59,8 +59,13 @@ def create_app(services: Services) -> Litestar:
         middleware=[DocumentedQuery()],
         before_send=[allow_header],
         request_max_body_size=MAX_JSON_BODY,
-        openapi_config=_openapi(auth.exclude) if settings.schema_served else None,
+        openapi_config=_openapi(_public(auth.exclude)) if settings.schema_served else None,
     )
+
+
+def _public(exclude: str | list[str] | None) -> list[str]:
+    """The paths the bearer token does not guard, as the authentication lists them."""
+    return [exclude] if isinstance(exclude, str) else list(exclude or [])
 
 
 def _openapi(public: list[str]) -> OpenAPIConfig:

@@ -27,6 +27,7 @@ from litestar.openapi.plugins import (
 from litestar.router import Router
 from litestar.routes import HTTPRoute
 
+from api.parameters import INT64
 from api.problems import PROBLEM_JSON
 
 Schema = dict[str, Any]
@@ -98,7 +99,7 @@ UPLOAD = {
         "multipart/form-data": {
             "schema": {
                 "type": "object",
-                "properties": {"file": {"type": "string", "format": "binary"}},
+                "properties": {"file": {"type": "string", "format": "binary", "minLength": 1}},
                 "required": ["file"],
             }
         }
@@ -268,9 +269,6 @@ def _document_parsed(paths: Schema, schemas: Schema, parsed: Parsed) -> None:
         for parameter in paths.get(path, {}).get(method, {}).get("parameters", []):
             if parameter["in"] == "query" and parameter["name"] == name:
                 parameter["schema"] = {**ref, **_not_null(parameter.get("schema", {}))}
-
-
-INT64 = (-(2**63), 2**63 - 1)
 
 
 def _bound_integers(node: Any) -> None:

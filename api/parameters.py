@@ -1,11 +1,13 @@
 """Query parameters are parsed as the schema documents them, or refused with a 400 naming them.
 
-Litestar converts a query string leniently (msgspec's lax mode): `filed_to=0.5` becomes the
-first half-second of 1970, `limit=1e1` ten, `overdue=0` false, and a date-time without its
-offset a naive time. The schema promises an RFC 3339 date-time, a date, a whole number,
-`true` or `false`: this middleware holds every handler's query parameters of those types to
-that text before the handler's own parsing, from the handler's signature, so a new
-parameter is covered the day it is declared.
+Litestar converts a query string leniently (msgspec's lax mode) and does not apply the
+constraints of a type inside `Optional[...]`: `filed_to=0.5` became the first half-second of
+1970, `limit=1e1` ten, `overdue=0` false, a date-time without its offset a naive time, and a
+code with a NUL or a space went through. The schema (`api/openapi.py`) documents each query
+parameter from its declared type with msgspec; this middleware holds every value to the same
+type before the handler runs: its text first (an RFC 3339 date-time, a date, a whole number
+within 64 bits, `true` or `false`), then every constraint of the type (a code's pattern and
+length, an enum's values). A parameter is covered the day it is declared.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
+import msgspec
 from litestar.enums import ScopeType
 from litestar.handlers import HTTPRouteHandler
 from litestar.middleware import ASGIMiddleware
@@ -24,7 +27,9 @@ from litestar.typing import FieldDefinition
 
 from api.problems import Problem
 
-# The text each type must be: (pattern, what to say when it is not).
+INT64 = (-(2**63), 2**63 - 1)  # msgspec's integers; the schema bounds them so
+
+# The text a value of each type must be: (pattern, what to say when it is not).
 TEXT: dict[type, tuple[re.Pattern[str], str]] = {
     datetime: (
         re.compile(
@@ -34,24 +39,34 @@ TEXT: dict[type, tuple[re.Pattern[str], str]] = {
     ),
     date: (re.compile(r"\d{4}-\d{2}-\d{2}"), "a date, as 2026-11-22"),
     bool: (re.compile(r"true|false"), "true or false"),
-    int: (re.compile(r"-?\d+"), "a whole number"),
+    int: (re.compile(r"-?\d{1,19}"), "a whole number"),
 }
-Rules = dict[str, tuple[re.Pattern[str], str]]
+
+
+class Rule(msgspec.Struct, frozen=True):
+    type: Any  # the declared type, None taken out
+    text: tuple[re.Pattern[str], str] | None
+
+
+Rules = dict[str, Rule]
 _RULES = "sampark.query_rules"
 
 
-def _documented_type(field: FieldDefinition) -> type | None:
-    candidates = [t for t in field.inner_types if not t.is_none_type] if field.is_optional else []
-    annotation = candidates[0].annotation if len(candidates) == 1 else field.annotation
+def _declared(field: FieldDefinition) -> FieldDefinition:
+    inner = [t for t in field.inner_types if not t.is_none_type] if field.is_optional else []
+    return inner[0] if len(inner) == 1 else field
+
+
+def _text_of(field: FieldDefinition) -> tuple[re.Pattern[str], str] | None:
     # bool before int, datetime before date: each is a subclass of the other.
     for kind in (bool, int, datetime, date):
-        if isinstance(annotation, type) and issubclass(annotation, kind):
-            return kind
+        if isinstance(field.annotation, type) and issubclass(field.annotation, kind):
+            return TEXT[kind]
     return None
 
 
-def _rules_of(routes: list[Any]) -> dict[int, Rules]:
-    """For each handler (by id), its query parameters' names and the text each must be."""
+def rules_of(routes: list[Any]) -> dict[int, Rules]:
+    """For each handler (by id), its query parameters: the type and the text each must be."""
     found: dict[int, Rules] = {}
     for route in routes:
         if not isinstance(route, HTTPRoute):
@@ -60,9 +75,8 @@ def _rules_of(routes: list[Any]) -> dict[int, Rules]:
             signature = handler.parsed_fn_signature.parameters
             rules: Rules = {}
             for param in kwargs.expected_query_params:
-                kind = _documented_type(signature[param.field_name])
-                if kind is not None:
-                    rules[param.field_alias] = TEXT[kind]
+                declared = _declared(signature[param.field_name])
+                rules[param.field_alias] = Rule(type=declared.raw, text=_text_of(declared))
             found[id(handler)] = rules
     return found
 
@@ -70,8 +84,16 @@ def _rules_of(routes: list[Any]) -> dict[int, Rules]:
 def check_query(rules: Rules, query_string: bytes) -> None:
     for name, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
         rule = rules.get(name)
-        if rule is not None and not rule[0].fullmatch(value):
-            raise Problem(400, f"{name}: expected {rule[1]}", field=name)
+        if rule is None:
+            continue
+        if rule.text is not None and not rule.text[0].fullmatch(value):
+            raise Problem(400, f"{name}: expected {rule.text[1]}", field=name)
+        try:
+            parsed = msgspec.convert(value, rule.type, strict=False)
+        except msgspec.ValidationError as error:
+            raise Problem(400, f"{name}: {error}", field=name) from None
+        if isinstance(parsed, int) and not INT64[0] <= parsed <= INT64[1]:
+            raise Problem(400, f"{name}: a whole number of at most 64 bits", field=name)
 
 
 class DocumentedQuery(ASGIMiddleware):
@@ -81,7 +103,7 @@ class DocumentedQuery(ASGIMiddleware):
         app = scope["app"]
         rules_by_handler = app.state.get(_RULES)
         if rules_by_handler is None:
-            rules_by_handler = app.state[_RULES] = _rules_of(app.routes)
+            rules_by_handler = app.state[_RULES] = rules_of(app.routes)
         handler = scope.get("route_handler")
         rules = rules_by_handler.get(id(handler)) if isinstance(handler, HTTPRouteHandler) else None
         if rules and scope.get("query_string"):

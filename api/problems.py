@@ -11,6 +11,7 @@ import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError
 from litestar import Litestar, MediaType, Request, Response
 from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.routes import HTTPRoute
 from litestar.types import Message, Scope
@@ -173,10 +174,10 @@ def _route_methods(app: Litestar) -> list[tuple[re.Pattern[str], int, frozenset[
 
 async def allow_header(message: Message, scope: Scope) -> None:
     """`Allow` on every 405 and on every answer to OPTIONS, listing all the path's methods."""
-    if message["type"] != "http.response.start" or scope["type"] != "http":
+    if message["type"] != "http.response.start" or scope["type"] != ScopeType.HTTP:
         return
     status = message["status"]
-    if status != 405 and not (scope["method"] == "OPTIONS" and status < 400):
+    if status != 405 and not (scope.get("method") == "OPTIONS" and status < 400):
         return
     methods = allowed_methods(scope["app"], scope["path"])
     if methods is not None:

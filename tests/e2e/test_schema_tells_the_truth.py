@@ -135,6 +135,11 @@ def test_commands_and_directory_changes_are_documented_as_the_200_they_answer(
         ("limit=2.0", "limit"),
         ("overdue=1", "overdue"),
         ("level=", "level"),
+        ("limit=9223372036854775808", "limit"),
+        ("holder=%F3%9D%98%86", "holder"),  # a code is letters, digits, - and _
+        ("district=a%00b", "district"),
+        ("department=PHED%20", "department"),
+        ("status=lost", "status"),
     ],
 )
 def test_search_parameters_are_parsed_as_documented(
@@ -167,6 +172,8 @@ def test_other_operations_parse_dates_and_times_as_documented(
         ("/v1/audit/access?to=12", "to"),
         (f"/v1/complaints/{'0' * 8}-0000-0000-0000-{'0' * 12}/state?at=1.5", "at"),
         ("/v1/directory/holidays?year=2026.0", "year"),
+        ("/v1/directory/posts?level=9223372036854775808", "level"),
+        ("/v1/reviews/today?department=%C3%97%C3%B8", "department"),
     ):
         answer = client.get(url, headers=tokens.headers(ADMIN))
         assert answer.status_code == 400, (url, answer.text)
