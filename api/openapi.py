@@ -101,7 +101,9 @@ UPLOAD = {
                 "type": "object",
                 "properties": {"file": {"type": "string", "format": "binary", "minLength": 1}},
                 "required": ["file"],
-            }
+            },
+            # The bytes must be a file of that type: its signature is checked (else 415).
+            "encoding": {"file": {"contentType": ", ".join(EVIDENCE_TYPES[:-1])}},
         }
     },
 }
