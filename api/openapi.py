@@ -27,7 +27,7 @@ from litestar.openapi.plugins import (
 from litestar.router import Router
 from litestar.routes import HTTPRoute
 
-from api.parameters import INT64
+from api.parameters import INT64, declared_query
 from api.problems import PROBLEM_JSON
 
 Schema = dict[str, Any]
@@ -225,11 +225,8 @@ def parsed_types(routes: Iterable[object]) -> Parsed:
             data = signature.get("data")
             if data is not None and data.is_subclass_of(msgspec.Struct):
                 bodies[where] = data.annotation
-            for param in kwargs.expected_query_params:
-                field = signature[param.field_name]
-                inner = [t for t in field.inner_types if not t.is_none_type]
-                raw = inner[0].raw if field.is_optional and len(inner) == 1 else field.raw
-                queries[(*where, param.field_alias)] = raw
+            for name, declared in declared_query(handler, kwargs).items():
+                queries[(*where, name)] = declared.raw
     return Parsed(bodies=bodies, queries=queries)
 
 

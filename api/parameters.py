@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import msgspec
+from litestar._kwargs import KwargsModel
 from litestar.enums import ScopeType
 from litestar.handlers import HTTPRouteHandler
 from litestar.middleware import ASGIMiddleware
@@ -65,6 +66,16 @@ def _text_of(field: FieldDefinition) -> tuple[re.Pattern[str], str] | None:
     return None
 
 
+def declared_query(handler: HTTPRouteHandler, kwargs: KwargsModel) -> dict[str, FieldDefinition]:
+    """A handler's query parameters by name, each with its declared type (None taken out):
+    what they are parsed into here and documented as in the schema."""
+    signature = handler.parsed_fn_signature.parameters
+    return {
+        param.field_alias: _declared(signature[param.field_name])
+        for param in kwargs.expected_query_params
+    }
+
+
 def rules_of(routes: list[Any]) -> dict[int, Rules]:
     """For each handler (by id), its query parameters: the type and the text each must be."""
     found: dict[int, Rules] = {}
@@ -72,12 +83,10 @@ def rules_of(routes: list[Any]) -> dict[int, Rules]:
         if not isinstance(route, HTTPRoute):
             continue
         for handler, kwargs in route.route_handler_map.values():
-            signature = handler.parsed_fn_signature.parameters
-            rules: Rules = {}
-            for param in kwargs.expected_query_params:
-                declared = _declared(signature[param.field_name])
-                rules[param.field_alias] = Rule(type=declared.raw, text=_text_of(declared))
-            found[id(handler)] = rules
+            found[id(handler)] = {
+                name: Rule(type=declared.raw, text=_text_of(declared))
+                for name, declared in declared_query(handler, kwargs).items()
+            }
     return found
 
 
