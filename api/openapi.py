@@ -27,7 +27,7 @@ from litestar.openapi.plugins import (
 from litestar.router import Router
 from litestar.routes import HTTPRoute
 
-from api.parameters import INT64, declared_query
+from api.parameters import INT64, PRINTABLE, declared_query
 from api.problems import PROBLEM_JSON
 
 Schema = dict[str, Any]
@@ -267,7 +267,10 @@ def _document_parsed(paths: Schema, schemas: Schema, parsed: Parsed) -> None:
     for (method, path, name), ref in query_refs.items():
         for parameter in paths.get(path, {}).get(method, {}).get("parameters", []):
             if parameter["in"] == "query" and parameter["name"] == name:
-                parameter["schema"] = {**ref, **_not_null(parameter.get("schema", {}))}
+                documented = {**ref, **_not_null(parameter.get("schema", {}))}
+                if documented.get("type") == "string" and "pattern" not in documented:
+                    documented["pattern"] = PRINTABLE
+                parameter["schema"] = documented
 
 
 def _bound_integers(node: Any) -> None:

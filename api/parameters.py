@@ -5,9 +5,9 @@ constraints of a type inside `Optional[...]`: `filed_to=0.5` became the first ha
 1970, `limit=1e1` ten, `overdue=0` false, a date-time without its offset a naive time, and a
 code with a NUL or a space went through. The schema (`api/openapi.py`) documents each query
 parameter from its declared type with msgspec; this middleware holds every value to the same
-type before the handler runs: its text first (an RFC 3339 date-time, a date, a whole number
-within 64 bits, `true` or `false`), then every constraint of the type (a code's pattern and
-length, an enum's values). A parameter is covered the day it is declared.
+type before the handler runs: no control character, its text (an RFC 3339 date-time, a date,
+a whole number within 64 bits, `true` or `false`), then every constraint of the type (a
+code's pattern and length, an enum's values). A parameter is covered the day it is declared.
 """
 
 from __future__ import annotations
@@ -42,6 +42,11 @@ TEXT: dict[type, tuple[re.Pattern[str], str]] = {
     bool: (re.compile(r"true|false"), "true or false"),
     int: (re.compile(r"-?\d{1,19}"), "a whole number"),
 }
+
+
+# No query parameter carries a control character (a NUL would reach PostgreSQL as a 500).
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+PRINTABLE = "^[^\\x00-\\x1f\\x7f]*$"  # the same, as the schema's pattern
 
 
 class Rule(msgspec.Struct, frozen=True):
@@ -95,6 +100,8 @@ def check_query(rules: Rules, query_string: bytes) -> None:
         rule = rules.get(name)
         if rule is None:
             continue
+        if CONTROL.search(value):
+            raise Problem(400, f"{name}: control characters are not allowed", field=name)
         if rule.text is not None and not rule.text[0].fullmatch(value):
             raise Problem(400, f"{name}: expected {rule.text[1]}", field=name)
         try:

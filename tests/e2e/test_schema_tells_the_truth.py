@@ -174,6 +174,8 @@ def test_other_operations_parse_dates_and_times_as_documented(
         ("/v1/directory/holidays?year=2026.0", "year"),
         ("/v1/directory/posts?level=9223372036854775808", "level"),
         ("/v1/reviews/today?department=%C3%97%C3%B8", "department"),
+        ("/v1/audit/access?actor=admin%0001", "actor"),  # no control character anywhere
+        ("/v1/audit/access?complaint=JAI%1F", "complaint"),
     ):
         answer = client.get(url, headers=tokens.headers(ADMIN))
         assert answer.status_code == 400, (url, answer.text)
