@@ -16,6 +16,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from api import schemas, views
 from api.attachments import may_refer_to, stored_media_type
 from api.idempotency import receipt_for, run_once
+from api.openapi import filed_at
 from api.problems import Problem
 from api.services import Services
 from domain import access, inputs
@@ -197,7 +198,13 @@ class ComplaintController(Controller):
     path = "/v1/complaints"
     tags = ["complaints"]
 
-    @post("/", sync_to_thread=True, status_code=201, summary="File a complaint")
+    @post(
+        "/",
+        sync_to_thread=True,
+        status_code=201,
+        after_request=filed_at,
+        summary="File a complaint",
+    )
     def file(
         self,
         request: Req,
@@ -231,13 +238,18 @@ class ComplaintController(Controller):
 
         return _command(services, request, data, file_once, status=201)
 
-    @post("/{ref:str}/assign", sync_to_thread=True, summary="Assign to a post")
+    @post("/{ref:str}/assign", sync_to_thread=True, status_code=200, summary="Assign to a post")
     def assign(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Assign]
     ) -> Response[schemas.CommandResult]:
         return _on_complaint(services, request, ref, data, "assign", post=data.post)
 
-    @post("/{ref:str}/transfer", sync_to_thread=True, summary="Transfer to another department")
+    @post(
+        "/{ref:str}/transfer",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Transfer to another department",
+    )
     def transfer(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Transfer]
     ) -> Response[schemas.CommandResult]:
@@ -252,19 +264,29 @@ class ComplaintController(Controller):
             reason=data.reason,
         )
 
-    @post("/{ref:str}/escalate", sync_to_thread=True, summary="Escalate one level")
+    @post("/{ref:str}/escalate", sync_to_thread=True, status_code=200, summary="Escalate one level")
     def escalate(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
         return _on_complaint(services, request, ref, data, "escalate", reason=data.reason)
 
-    @post("/{ref:str}/priority", sync_to_thread=True, summary="Raise to high priority")
+    @post(
+        "/{ref:str}/priority",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Raise to high priority",
+    )
     def raise_priority(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
         return _on_complaint(services, request, ref, data, "raise_priority", reason=data.reason)
 
-    @post("/{ref:str}/resolve", sync_to_thread=True, summary="Dispose of, with evidence")
+    @post(
+        "/{ref:str}/resolve",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Dispose of, with evidence",
+    )
     def resolve(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Resolve]
     ) -> Response[schemas.CommandResult]:
@@ -280,7 +302,12 @@ class ComplaintController(Controller):
             evidence=evidence,
         )
 
-    @post("/{ref:str}/feedback", sync_to_thread=True, summary="The complainant's feedback")
+    @post(
+        "/{ref:str}/feedback",
+        sync_to_thread=True,
+        status_code=200,
+        summary="The complainant's feedback",
+    )
     def feedback(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.GiveFeedback]
     ) -> Response[schemas.CommandResult]:
@@ -295,25 +322,35 @@ class ComplaintController(Controller):
             comment=data.comment,
         )
 
-    @post("/{ref:str}/reopen", sync_to_thread=True, summary="Reopen a disposed complaint")
+    @post(
+        "/{ref:str}/reopen",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Reopen a disposed complaint",
+    )
     def reopen(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
         return _on_complaint(services, request, ref, data, "reopen", reason=data.reason)
 
-    @post("/{ref:str}/close", sync_to_thread=True, summary="Close")
+    @post("/{ref:str}/close", sync_to_thread=True, status_code=200, summary="Close")
     def close(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
         return _on_complaint(services, request, ref, data, "close_complaint", reason=data.reason)
 
-    @post("/{ref:str}/remind", sync_to_thread=True, summary="The complainant's reminder")
+    @post(
+        "/{ref:str}/remind",
+        sync_to_thread=True,
+        status_code=200,
+        summary="The complainant's reminder",
+    )
     def remind(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Remind]
     ) -> Response[schemas.CommandResult]:
         return _on_complaint(services, request, ref, data, "remind", note=data.note)
 
-    @post("/{ref:str}/comments", sync_to_thread=True, summary="A staff comment")
+    @post("/{ref:str}/comments", sync_to_thread=True, status_code=200, summary="A staff comment")
     def comment(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Comment]
     ) -> Response[schemas.CommandResult]:
@@ -321,7 +358,7 @@ class ComplaintController(Controller):
             services, request, ref, data, "comment", text=data.text, visibility=data.visibility
         )
 
-    @post("/{ref:str}/review", sync_to_thread=True, summary="A secretary's review")
+    @post("/{ref:str}/review", sync_to_thread=True, status_code=200, summary="A secretary's review")
     def review(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Review]
     ) -> Response[schemas.CommandResult]:

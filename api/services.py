@@ -24,6 +24,7 @@ from infra.settings import Settings
 from infra.store import (
     SamparkRecorder,
     SequenceRegistrationNumbers,
+    checked_pool,
     create_schema,
     eventsourcing_env,
     system_clock,
@@ -62,7 +63,9 @@ def open_services(
     settings: Settings, database_url: str, *, clock: Callable[[], datetime] = system_clock
 ) -> Services:
     create_schema(database_url)
-    pool = ConnectionPool(
+    # Each connection is checked as it is handed out: after PostgreSQL restarts or drops
+    # the API's connections, no request is given a dead one.
+    pool = checked_pool(
         database_url, min_size=1, max_size=8, kwargs={"autocommit": True}, open=True
     )
     with pool.connection() as conn, conn.transaction():
