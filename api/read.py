@@ -55,6 +55,8 @@ class DashboardController(Controller):
     def _dashboard(
         self, request: Req, services: Services, by: str, first: date | None, last: date | None
     ) -> schemas.Dashboard:
+        if not uses(request.user, "dashboards"):
+            raise Problem(403, f"a {request.user.role} does not read the dashboards")
         now = services.app.clock()
         first = checked("from", first, inputs.day)
         last = checked("to", last, inputs.day)

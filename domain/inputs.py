@@ -112,9 +112,11 @@ CODE = Shape(
     "a code of 1 to 64 letters, digits, hyphens and underscores, starting with a letter or digit",
 )
 MOBILE = Shape("mobile number", r"[6-9][0-9]{9}", 10, "a ten-digit mobile number starting 6-9")
+_EMAIL_PART = r"[^@\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
 EMAIL = Shape(
     "email address",
-    r"[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f]+\.[^@\s\x00-\x1f\x7f-\x9f]+",
+    # Spaces written out (not `\s`, which Python and JSON Schema read differently).
+    f"{_EMAIL_PART}+@{_EMAIL_PART}+\\.{_EMAIL_PART}+",
     254,
     "an email address of at most 254 characters",
 )

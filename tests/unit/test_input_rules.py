@@ -107,3 +107,12 @@ def test_the_published_patterns_refuse_what_the_rules_refuse() -> None:
         assert re.search(rule.pattern, "bad\x85service") is None
         assert re.search(rule.pattern, "पानी 🚱") is not None
     assert re.search(inputs.CODE.pattern, "a\x00b") is None
+
+
+def test_an_email_address_holds_no_space_of_any_kind_in_python_and_in_the_schema_alike() -> None:
+    """The pattern spells its spaces out, so JSON Schema's `\\s` and Python's never differ."""
+    assert "\\s" not in inputs.EMAIL.pattern
+    assert inputs.EMAIL.clean("ramesh@example.in", "email") == "ramesh@example.in"
+    for space in (" ", "\t", "\u00a0", "\u2003", "\u3000", "\ufeff", "\x1c"):
+        with pytest.raises(InvalidCommand):
+            inputs.EMAIL.clean(f"ramesh{space}@example.in", "email")
