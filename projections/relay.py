@@ -107,6 +107,9 @@ class Relay(Worker):
         log.warning("relay: %s; publishing the whole log again as epoch %d", why, state.epoch + 1)
         fresh = RelayState(position=0, epoch=state.epoch + 1)
         self.save_state(conn, fresh)
+        # A broker that lost the log may have lost the topic with it, and nobody else makes
+        # it (auto-creation is off): made here, after the new epoch is recorded.
+        kafka.ensure_topic(self.bootstrap, self.topic, self.partitions)
         return fresh
 
     def check_topic(self, conn: psycopg.Connection[Any], state: RelayState) -> RelayState:
