@@ -16,12 +16,13 @@ complaint.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -30,9 +31,11 @@ from psycopg import sql
 
 from domain.complaint import Complaint
 from infra.codec import MsgspecMapper, MsgspecTranscoder
+from projections import oracle
 from projections import rows as projection
 from projections.apply import TRANSIENT, Applied, apply_events
 from projections.envelope import event_name
+from projections.figures import FigureScope, report
 from projections.relay import COMPLAINT_EVENT_TOPIC, EVENTS_TABLE
 from projections.store import COUNTER_COLUMNS, LIVE, REBUILD, REBUILD_LOCK, ReadModels, migrate
 
@@ -190,12 +193,14 @@ def progress_bar(position: int, total: int, rate: float) -> None:
 
 @dataclass
 class Expected:
-    counts: dict[tuple[str, str, Any], dict[str, int]] = field(
+    counts: dict[tuple[str, str, str, Any], dict[str, int]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(int))
     )
-    disposals: dict[tuple[str, str, Any], list[Decimal]] = field(
-        default_factory=lambda: defaultdict(list)
+    days: dict[tuple[str, str, str, Any, int], int] = field(
+        default_factory=lambda: defaultdict(int)
     )
+    pending: dict[tuple[Any, ...], int] = field(default_factory=lambda: defaultdict(int))
+    histories: list[list[oracle.Step]] = field(default_factory=list)
 
 
 def complaints_in_store(conn: psycopg.Connection[Any]) -> Iterator[list[tuple[Any, ...]]]:
@@ -248,13 +253,15 @@ def verify(database_url: str) -> list[str]:
             complaint: Complaint | None = None
             row: projection.ComplaintRow | None = None
             seen.add(stored[0][1])
+            applied = []
             for r in stored:
                 try:
                     event = decoded_one(r)
                     folded = event.mutate(complaint)
                     after = projection.apply(row, event)
-                    t = projection.tally(row, after, event)
-                    d = projection.disposal(after, event)
+                    tallies = projection.tallies(row, after, event)
+                    d = projection.days_to_dispose(row, after, event)
+                    changes = projection.pending_changes(row, after)
                 except Exception as error:
                     # The projector sets it aside and keeps the complaint as of before.
                     differences.append(
@@ -263,12 +270,18 @@ def verify(database_url: str) -> list[str]:
                         f"{error}); the read models keep it as of version {r[2] - 1}"
                     )
                     break
-                if t is not None:
+                for t in tallies:
                     for name, amount in t.counts.items():
-                        expected.counts[(t.district, t.department, t.day)][name] += amount
+                        expected.counts[(t.district, t.department, t.holder, t.day)][name] += (
+                            amount
+                        )
                 if d is not None:
-                    expected.disposals[(d.district, d.department, d.day)].append(d.days)
+                    expected.days[(d.district, d.department, d.holder, d.day, d.days)] += 1
+                for key, delta in changes:
+                    expected.pending[dataclasses.astuple(key)] += delta
+                applied.append(event)
                 complaint, row = folded, after
+            expected.histories.append(oracle.history(applied))
             if complaint is None:
                 continue
             # The read model holds text made safe: compare with the same values.
@@ -285,16 +298,18 @@ def verify(database_url: str) -> list[str]:
             f"complaint {r[1]}: in the read model but not in the event store" for r in extra
         ]
         differences += _compare_counts(reader, expected)
-        differences += _compare_disposals(reader, expected)
+        differences += _compare_days(reader, expected)
+        differences += _compare_pending(reader, expected)
+        differences += compare_figures(reader, expected.histories, datetime.now(UTC))
     return differences
 
 
 def _compare_counts(conn: psycopg.Connection[Any], expected: Expected) -> list[str]:
     columns = ", ".join(COUNTER_COLUMNS)
     held = {
-        (r[0], r[1], r[2]): dict(zip(COUNTER_COLUMNS, r[3:], strict=True))
+        (r[0], r[1], r[2], r[3]): dict(zip(COUNTER_COLUMNS, r[4:], strict=True))
         for r in conn.execute(
-            f"SELECT district, department, day, {columns} FROM {LIVE}.daily_counts"
+            f"SELECT district, department, holder, day, {columns} FROM {LIVE}.flows"
         )
     }
     out = []
@@ -304,27 +319,85 @@ def _compare_counts(conn: psycopg.Connection[Any], expected: Expected) -> list[s
         for name in COUNTER_COLUMNS:
             if int(have.get(name, 0)) != int(want.get(name, 0)):
                 out.append(
-                    f"daily_counts {key[0]}/{key[1]}/{key[2]}: {name} is {have.get(name, 0)}, "
+                    f"flows {'/'.join(map(str, key))}: {name} is {have.get(name, 0)}, "
                     f"the event store says {want.get(name, 0)}"
                 )
     return out
 
 
-def _compare_disposals(conn: psycopg.Connection[Any], expected: Expected) -> list[str]:
+def _compare_days(conn: psycopg.Connection[Any], expected: Expected) -> list[str]:
     held = {
-        (r[0], r[1], r[2]): (r[3], r[4])
+        tuple(r[:5]): int(r[5])
         for r in conn.execute(
-            f"SELECT district, department, day, count(*), sum(days) FROM {LIVE}.disposals "
-            "GROUP BY 1, 2, 3"
+            f"SELECT district, department, holder, day, days, disposals "
+            f"FROM {LIVE}.disposal_days"
         )
     }
     out = []
-    for key in sorted(set(held) | set(expected.disposals), key=str):
-        want = expected.disposals.get(key, [])
-        have = held.get(key, (0, Decimal(0)))
-        if (have[0], Decimal(have[1] or 0)) != (len(want), sum(want, Decimal(0))):
+    for key in sorted(set(held) | set(expected.days), key=str):
+        have, want = held.get(key, 0), expected.days.get(key, 0)
+        if have != want:
             out.append(
-                f"disposals {key[0]}/{key[1]}/{key[2]}: {have[0]} totalling {have[1]} days, "
-                f"the event store says {len(want)} totalling {sum(want, Decimal(0))}"
+                f"disposal_days {'/'.join(map(str, key))}: {have} disposals, "
+                f"the event store says {want}"
             )
     return out
+
+
+def _compare_pending(conn: psycopg.Connection[Any], expected: Expected) -> list[str]:
+    held = {
+        tuple(r[:7]): int(r[7])
+        for r in conn.execute(
+            f"SELECT district, department, holder, level, cmo_vip, filed_day, due_day, "
+            f"complaints FROM {LIVE}.pending"
+        )
+    }
+    want_all = {k: v for k, v in expected.pending.items() if v}
+    out = []
+    for key in sorted(set(held) | set(want_all), key=str):
+        have, want = held.get(key, 0), want_all.get(key, 0)
+        if have != want:
+            out.append(
+                f"pending {'/'.join(map(str, key))}: {have} complaints, "
+                f"the event store says {want}"
+            )
+    return out
+
+
+def compare_figures(
+    conn: psycopg.Connection[Any],
+    histories: list[list[oracle.Step]],
+    now: datetime,
+    *,
+    scopes: list[FigureScope] | None = None,
+) -> list[str]:
+    """The dashboards' figures against the oracle's: the state, each district and each
+    department (or the `scopes` given), for today, the last 30 days and the last 366."""
+    from projections.queries import ReadQueries
+
+    reads = ReadQueries(conn, LIVE)
+    if scopes is None:
+        scopes = [
+            s
+            for s in oracle.scopes(histories)
+            if s.post is None and (s.district is None or s.department is None)
+        ]
+    today = projection.day_in_india(now)
+    out = []
+    for scope in scopes:
+        for days in (1, 30, 366):
+            first = today - timedelta(days=days - 1)
+            ((_, have),) = reads.ledgers(scope, "total", first, today, now)
+            want = oracle.ledger(histories, scope, first, today, now)
+            if have != want:
+                out.append(
+                    f"figures of {_named(scope)} over the last {days} days: the dashboards "
+                    f"say {report(None, have, with_now=True)}, "
+                    f"the event store says {report(None, want, with_now=True)}"
+                )
+    return out
+
+
+def _named(scope: FigureScope) -> str:
+    parts = [f"{k} {v}" for k, v in dataclasses.asdict(scope).items() if v is not None]
+    return ", ".join(parts) or "the state"
