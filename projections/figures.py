@@ -127,8 +127,7 @@ class Ledger:
     @property
     def balances(self) -> bool:
         return (
-            self.brought_forward + self.received - self.disposals - self.moved_out
-            == self.pending
+            self.brought_forward + self.received - self.disposals - self.moved_out == self.pending
         )
 
 

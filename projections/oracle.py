@@ -113,6 +113,8 @@ def ledger(
     today = day_in_india(now)
     out = Ledger()
     for steps in histories:
+        if not any(step.after.within(scope) for step in steps):
+            continue  # never in the scope: it counts nowhere here
         at_start = at_end = at_now = None
         for step in steps:
             if step.at < start:
@@ -121,41 +123,8 @@ def ledger(
                 at_end = step.after
             if step.at <= now:
                 at_now = step.after
-            if not start <= step.at < end:
-                continue
-            was = step.before is not None and step.before.in_scope(scope)
-            is_ = step.after.in_scope(scope)
-            event = step.event
-            if not was and is_:  # into the scope's pending work
-                if isinstance(event, Filed) or (
-                    isinstance(event, Assigned) and event.trigger == Trigger.ROUTE
-                ):
-                    out.filed += 1
-                elif isinstance(event, Transferred):
-                    out.transferred_in += 1
-                elif isinstance(event, Reopened):
-                    out.reopened += 1
-                else:
-                    out.reassigned_in += 1
-            elif was and not is_:  # out of it
-                assert step.before is not None
-                if isinstance(event, Resolved):
-                    out.disposed[event.outcome.value] += 1
-                    due = step.before.due_at
-                    out.disposed_in_time += due is not None and step.at <= due
-                    filed = day_in_india(step.after.filed_at)
-                    out.days_to_dispose[(day_in_india(step.at) - filed).days] += 1
-                elif isinstance(event, Transferred):
-                    out.transferred_out += 1
-                else:
-                    out.reassigned_out += 1
-            if isinstance(event, Escalated) and step.before and step.before.within(scope):
-                out.escalated[event.to_level] += 1
-            if isinstance(event, FeedbackGiven) and step.after.within(scope):
-                if event.satisfied:
-                    out.satisfied += 1
-                else:
-                    out.not_satisfied += 1
+            if start <= step.at < end:
+                _count(out, step, scope)
         out.brought_forward += at_start is not None and at_start.in_scope(scope)
         out.pending += at_end is not None and at_end.in_scope(scope)
         if at_now is not None and at_now.in_scope(scope):
@@ -165,6 +134,43 @@ def ledger(
             out.by_level[at_now.level] += 1
             out.cmo_vip += at_now.cmo_vip
     return out
+
+
+def _count(out: Ledger, step: Step, scope: FigureScope) -> None:
+    """What one event within the window adds to the scope's figures."""
+    was = step.before is not None and step.before.in_scope(scope)
+    is_ = step.after.in_scope(scope)
+    event = step.event
+    if not was and is_:  # into the scope's pending work
+        if isinstance(event, Filed) or (
+            isinstance(event, Assigned) and event.trigger == Trigger.ROUTE
+        ):
+            out.filed += 1
+        elif isinstance(event, Transferred):
+            out.transferred_in += 1
+        elif isinstance(event, Reopened):
+            out.reopened += 1
+        else:
+            out.reassigned_in += 1
+    elif was and not is_:  # out of it
+        assert step.before is not None
+        if isinstance(event, Resolved):
+            out.disposed[event.outcome.value] += 1
+            due = step.before.due_at
+            out.disposed_in_time += due is not None and step.at <= due
+            filed = day_in_india(step.after.filed_at)
+            out.days_to_dispose[(day_in_india(step.at) - filed).days] += 1
+        elif isinstance(event, Transferred):
+            out.transferred_out += 1
+        else:
+            out.reassigned_out += 1
+    if isinstance(event, Escalated) and step.before and step.before.within(scope):
+        out.escalated[event.to_level] += 1
+    if isinstance(event, FeedbackGiven) and step.after.within(scope):
+        if event.satisfied:
+            out.satisfied += 1
+        else:
+            out.not_satisfied += 1
 
 
 def scopes(histories: Iterable[list[Step]]) -> list[FigureScope]:

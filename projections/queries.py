@@ -240,9 +240,7 @@ class ReadQueries:
         `district`, `department` and `post` when given. Reads only the aggregates."""
         if by not in BY or by == "total":
             raise ValueError(f"no dashboard by {by}")
-        scope = dashboard_scope(who).narrowed(
-            district=district, department=department, post=post
-        )
+        scope = dashboard_scope(who).narrowed(district=district, department=department, post=post)
         return [
             report(key, ledger, with_now=by != "day")
             for key, ledger in self.ledgers(scope, by, first, last, now)
@@ -283,9 +281,7 @@ class ReadQueries:
         ages = sql.SQL(", ").join(
             sql.SQL("sum(complaints) FILTER (WHERE filed_day {cond}) AS {name}").format(
                 cond=sql.SQL(
-                    f"<= %s - {low}"
-                    if high is None
-                    else f"BETWEEN %s - {high} AND %s - {low}"
+                    f"<= %s - {low}" if high is None else f"BETWEEN %s - {high} AND %s - {low}"
                 ),
                 name=sql.Identifier(f"age_{name}"),
             )
@@ -314,9 +310,7 @@ class ReadQueries:
         )
         # The deadlines passed earlier today: from the complaints due today (an index range).
         complaint_where, complaint_params = _scope_where(rows_scope, pool=None)
-        place_of_complaint = (
-            sql.SQL("NULL") if whole else sql.SQL("coalesce({}, '')").format(key)
-        )
+        place_of_complaint = sql.SQL("NULL") if whole else sql.SQL("coalesce({}, '')").format(key)
         overdue_today = self._grouped(
             sql.SQL(
                 "SELECT {place} AS key, count(*) AS overdue FROM {s}.complaints "
@@ -429,9 +423,7 @@ def _movements(scope: FigureScope) -> tuple[sql.Composable, sql.Composable]:
     )
 
 
-def _scope_where(
-    scope: FigureScope, pool: str | None = POOL
-) -> tuple[sql.Composable, list[Any]]:
+def _scope_where(scope: FigureScope, pool: str | None = POOL) -> tuple[sql.Composable, list[Any]]:
     """The scope as conditions on an aggregate's keys (a post is the `holder` column)."""
     where: list[sql.Composable] = []
     params: list[Any] = []

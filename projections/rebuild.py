@@ -272,9 +272,7 @@ def verify(database_url: str) -> list[str]:
                     break
                 for t in tallies:
                     for name, amount in t.counts.items():
-                        expected.counts[(t.district, t.department, t.holder, t.day)][name] += (
-                            amount
-                        )
+                        expected.counts[(t.district, t.department, t.holder, t.day)][name] += amount
                 if d is not None:
                     expected.days[(d.district, d.department, d.holder, d.day, d.days)] += 1
                 for key, delta in changes:
@@ -329,8 +327,7 @@ def _compare_days(conn: psycopg.Connection[Any], expected: Expected) -> list[str
     held = {
         tuple(r[:5]): int(r[5])
         for r in conn.execute(
-            f"SELECT district, department, holder, day, days, disposals "
-            f"FROM {LIVE}.disposal_days"
+            f"SELECT district, department, holder, day, days, disposals FROM {LIVE}.disposal_days"
         )
     }
     out = []
@@ -358,8 +355,7 @@ def _compare_pending(conn: psycopg.Connection[Any], expected: Expected) -> list[
         have, want = held.get(key, 0), want_all.get(key, 0)
         if have != want:
             out.append(
-                f"pending {'/'.join(map(str, key))}: {have} complaints, "
-                f"the event store says {want}"
+                f"pending {'/'.join(map(str, key))}: {have} complaints, the event store says {want}"
             )
     return out
 

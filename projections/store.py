@@ -122,9 +122,7 @@ class ReadModels:
             return
         columns = sql.SQL(", ").join(map(sql.Identifier, COUNTER_COLUMNS))
         sums = sql.SQL(", ").join(
-            sql.SQL("{c} = {s}.flows.{c} + excluded.{c}").format(
-                c=sql.Identifier(c), s=self.schema
-            )
+            sql.SQL("{c} = {s}.flows.{c} + excluded.{c}").format(c=sql.Identifier(c), s=self.schema)
             for c in COUNTER_COLUMNS
         )
         arrays = sql.SQL(", ").join(

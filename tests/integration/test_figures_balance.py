@@ -10,6 +10,7 @@ the event store, and brought forward + received - disposed - transferred out = p
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections import Counter
 from datetime import date, datetime, timedelta
@@ -28,8 +29,8 @@ from projections import oracle
 from projections.figures import FigureScope, report
 from projections.queries import ReadQueries
 from projections.rebuild import (
-    complaints_in_store,
     compare_figures,
+    complaints_in_store,
     decoded_one,
     events_after,
     replay,
@@ -190,7 +191,7 @@ def check_days_chain(
     """Per day: each day is its own window, and one day's pending is the next one's B/F."""
     days = reads.ledgers(scope, "day", first, last, NOW)
     assert [d for d, _ in days] == [first + timedelta(n) for n in range((last - first).days + 1)]
-    for (day, ledger), (_, following) in zip(days, days[1:], strict=False):
+    for (_, ledger), (_, following) in itertools.pairwise(days):
         assert ledger.pending == following.brought_forward
     for day, ledger in days:
         want = oracle.ledger(lives, scope, day, day, NOW)
