@@ -320,15 +320,15 @@ class ReadQueries:
             [OPEN, window_start(today), now, *complaint_params],
         )
         histogram: dict[Any, Counter[int]] = {}
-        found = self.conn.execute(
+        found = self._fetch(
             sql.SQL(
-                "SELECT {key}, days, sum(disposals) FROM {s}.disposal_days "
+                "SELECT {key} AS key, days, sum(disposals) AS disposals FROM {s}.disposal_days "
                 "WHERE day BETWEEN %s AND %s AND {where} GROUP BY 1, 2"
             ).format(key=key, s=self.schema, where=where),
             [first, last, *params],
         )
-        for k, days, disposals in found:
-            histogram.setdefault(k, Counter())[int(days)] = int(disposals)
+        for r in found:
+            histogram.setdefault(r["key"], Counter())[int(r["days"])] = int(r["disposals"])
 
         def ledger(k: Any, at_end: int, now_key: Any) -> Ledger:
             c = window.get(k, {})
@@ -379,8 +379,13 @@ class ReadQueries:
         return result[::-1]
 
     def _grouped(self, query: sql.Composed, params: list[Any]) -> dict[Any, dict[str, Any]]:
+        return {r["key"]: r for r in self._fetch(query, params)}
+
+    def _fetch(self, query: sql.Composed, params: list[Any]) -> list[dict[str, Any]]:
+        """Every statement a dashboard sends goes through here (bench/dashboards.py
+        explains them)."""
         with self.conn.cursor(row_factory=dict_row) as cur:
-            return {r["key"]: r for r in cur.execute(query, params)}
+            return cur.execute(query, params).fetchall()
 
 
 # A dashboard's rows: per district, department, post (the `holder` column) or day; "total"
