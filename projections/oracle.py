@@ -109,31 +109,38 @@ def ledger(
     now: datetime,
 ) -> Ledger:
     """Every figure of `scope` for the days first..last (Asia/Kolkata), pending work `now`."""
-    start, end = window_start(first), window_end(last)
-    today = day_in_india(now)
     out = Ledger()
     for steps in histories:
-        if not any(step.after.within(scope) for step in steps):
-            continue  # never in the scope: it counts nowhere here
-        at_start = at_end = at_now = None
-        for step in steps:
-            if step.at < start:
-                at_start = step.after
-            if step.at < end:
-                at_end = step.after
-            if step.at <= now:
-                at_now = step.after
-            if start <= step.at < end:
-                _count(out, step, scope)
-        out.brought_forward += at_start is not None and at_start.in_scope(scope)
-        out.pending += at_end is not None and at_end.in_scope(scope)
-        if at_now is not None and at_now.in_scope(scope):
-            out.pending_now += 1
-            out.beyond_deadline += at_now.due_at is not None and at_now.due_at < now
-            out.by_age[age_band((today - day_in_india(at_now.filed_at)).days)] += 1
-            out.by_level[at_now.level] += 1
-            out.cmo_vip += at_now.cmo_vip
+        add(out, steps, scope, first, last, now)
     return out
+
+
+def add(
+    out: Ledger, steps: list[Step], scope: FigureScope, first: date, last: date, now: datetime
+) -> None:
+    """What one complaint's history adds to the figures of `scope` over first..last."""
+    if not any(step.after.within(scope) for step in steps):
+        return  # never in the scope: it counts nowhere here
+    start, end = window_start(first), window_end(last)
+    at_start = at_end = at_now = None
+    for step in steps:
+        if step.at < start:
+            at_start = step.after
+        if step.at < end:
+            at_end = step.after
+        if step.at <= now:
+            at_now = step.after
+        if start <= step.at < end:
+            _count(out, step, scope)
+    out.brought_forward += at_start is not None and at_start.in_scope(scope)
+    out.pending += at_end is not None and at_end.in_scope(scope)
+    if at_now is not None and at_now.in_scope(scope):
+        out.pending_now += 1
+        out.beyond_deadline += at_now.due_at is not None and at_now.due_at < now
+        today = day_in_india(now)
+        out.by_age[age_band((today - day_in_india(at_now.filed_at)).days)] += 1
+        out.by_level[at_now.level] += 1
+        out.cmo_vip += at_now.cmo_vip
 
 
 def _count(out: Ledger, step: Step, scope: FigureScope) -> None:

@@ -35,7 +35,7 @@ from projections import oracle
 from projections import rows as projection
 from projections.apply import TRANSIENT, Applied, apply_events
 from projections.envelope import event_name
-from projections.figures import FigureScope, report
+from projections.figures import FigureScope, Ledger, report
 from projections.relay import COMPLAINT_EVENT_TOPIC, EVENTS_TABLE
 from projections.store import COUNTER_COLUMNS, LIVE, REBUILD, REBUILD_LOCK, ReadModels, migrate
 
@@ -200,7 +200,8 @@ class Expected:
         default_factory=lambda: defaultdict(int)
     )
     pending: dict[tuple[Any, ...], int] = field(default_factory=lambda: defaultdict(int))
-    histories: list[list[oracle.Step]] = field(default_factory=list)
+    # The oracle's figures of the state, each district and each department, per window.
+    figures: dict[tuple[FigureScope, int], Ledger] = field(default_factory=dict)
 
 
 def complaints_in_store(conn: psycopg.Connection[Any]) -> Iterator[list[tuple[Any, ...]]]:
@@ -226,6 +227,7 @@ def verify(database_url: str) -> list[str]:
     """Every difference between the read models and the event store, in words."""
     differences: list[str] = []
     expected = Expected()
+    now = datetime.now(UTC)
     seen: set[Any] = set()
     with psycopg.connect(database_url) as conn, psycopg.connect(database_url) as reader:
         models = ReadModels(reader, LIVE)
@@ -279,7 +281,7 @@ def verify(database_url: str) -> list[str]:
                     expected.pending[dataclasses.astuple(key)] += delta
                 applied.append(event)
                 complaint, row = folded, after
-            expected.histories.append(oracle.history(applied))
+            add_to_figures(expected.figures, oracle.history(applied), now)
             if complaint is None:
                 continue
             # The read model holds text made safe: compare with the same values.
@@ -295,11 +297,20 @@ def verify(database_url: str) -> list[str]:
         differences += [
             f"complaint {r[1]}: in the read model but not in the event store" for r in extra
         ]
-        differences += _compare_counts(reader, expected)
-        differences += _compare_days(reader, expected)
-        differences += _compare_pending(reader, expected)
-        differences += compare_figures(reader, expected.histories, datetime.now(UTC))
+        differences += _compare_aggregates(reader, expected, now)
     return differences
+
+
+def _compare_aggregates(
+    conn: psycopg.Connection[Any], expected: Expected, now: datetime
+) -> list[str]:
+    """The figures' tables against a replay, and the figures against the oracle's."""
+    return [
+        *_compare_counts(conn, expected),
+        *_compare_days(conn, expected),
+        *_compare_pending(conn, expected),
+        *_compare_figures(conn, expected.figures, now),
+    ]
 
 
 def _compare_counts(conn: psycopg.Connection[Any], expected: Expected) -> list[str]:
@@ -360,37 +371,55 @@ def _compare_pending(conn: psycopg.Connection[Any], expected: Expected) -> list[
     return out
 
 
+WINDOWS = (1, 30, 366)  # days ending today, whose figures verify compares
+
+
+def add_to_figures(
+    figures: dict[tuple[FigureScope, int], Ledger], steps: list[oracle.Step], now: datetime
+) -> None:
+    """Add one complaint's history to the oracle's figures of the state and of each
+    district and department it was ever in, for each of `WINDOWS`."""
+    today = projection.day_in_india(now)
+    scopes = {FigureScope()}
+    for step in steps:
+        scopes |= {
+            FigureScope(district=step.after.district),
+            FigureScope(department=step.after.department),
+        }
+    for scope in scopes:
+        for days in WINDOWS:
+            ledger = figures.setdefault((scope, days), Ledger())
+            oracle.add(ledger, steps, scope, today - timedelta(days=days - 1), today, now)
+
+
 def compare_figures(
-    conn: psycopg.Connection[Any],
-    histories: list[list[oracle.Step]],
-    now: datetime,
-    *,
-    scopes: list[FigureScope] | None = None,
+    conn: psycopg.Connection[Any], histories: list[list[oracle.Step]], now: datetime
 ) -> list[str]:
-    """The dashboards' figures against the oracle's: the state, each district and each
-    department (or the `scopes` given), for today, the last 30 days and the last 366."""
+    """The dashboards' figures against the oracle's over these histories: the state, each
+    district and each department, for the last 1, 30 and 366 days."""
+    figures: dict[tuple[FigureScope, int], Ledger] = {}
+    for steps in histories:
+        add_to_figures(figures, steps, now)
+    return _compare_figures(conn, figures, now)
+
+
+def _compare_figures(
+    conn: psycopg.Connection[Any], figures: dict[tuple[FigureScope, int], Ledger], now: datetime
+) -> list[str]:
     from projections.queries import ReadQueries
 
     reads = ReadQueries(conn, LIVE)
-    if scopes is None:
-        scopes = [
-            s
-            for s in oracle.scopes(histories)
-            if s.post is None and (s.district is None or s.department is None)
-        ]
     today = projection.day_in_india(now)
     out = []
-    for scope in scopes:
-        for days in (1, 30, 366):
-            first = today - timedelta(days=days - 1)
-            ((_, have),) = reads.ledgers(scope, "total", first, today, now)
-            want = oracle.ledger(histories, scope, first, today, now)
-            if have != want:
-                out.append(
-                    f"figures of {_named(scope)} over the last {days} days: the dashboards "
-                    f"say {report(None, have, with_now=True)}, "
-                    f"the event store says {report(None, want, with_now=True)}"
-                )
+    for (scope, days), want in sorted(figures.items(), key=lambda f: (_named(f[0][0]), f[0][1])):
+        first = today - timedelta(days=days - 1)
+        ((_, have),) = reads.ledgers(scope, "total", first, today, now)
+        if have != want:
+            out.append(
+                f"figures of {_named(scope)} over the last {days} days: the dashboards "
+                f"say {report(None, have, with_now=True)}, "
+                f"the event store says {report(None, want, with_now=True)}"
+            )
     return out
 
 
