@@ -189,6 +189,11 @@ def test_dashboards_count_what_happened_in_each_scope(
         headers=tokens.headers(ADMIN),
     )
     assert wrong.status_code == 400 and wrong.json()["field"] == "from"
+    for bad in ({"post": "P" * 201}, {"district": " "}, {"department": "*"}):
+        refused = client.get("/v1/dashboards/posts", params=bad, headers=tokens.headers(ADMIN))
+        assert refused.status_code == 400, refused.text
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert refused.json()["field"] == next(iter(bad))
 
 
 def balances(row: dict[str, Any]) -> bool:
