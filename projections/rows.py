@@ -8,6 +8,7 @@ Pure functions of (row before, event); the projector, the rebuild and the tests 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -213,7 +214,9 @@ def made_safe(row: ComplaintRow) -> ComplaintRow:
     return replace(row, **changed) if changed else row
 
 
+@functools.lru_cache(maxsize=4096)
 def _code(value: str) -> str:
+    """A code as the read models key it (few distinct values: districts, departments, posts)."""
     return safe_text(value, CODE_LIMIT)
 
 
@@ -384,6 +387,13 @@ def tallies(before: ComplaintRow | None, after: ComplaintRow, event: object) -> 
     (disposed, transferred out, reassigned out) is counted, so that per cell and day
     brought forward + in - out = pending. A filing's own routing (`Assigned` by route)
     moves the filing to the post it was routed to."""
+    if (
+        before is not None
+        and not isinstance(event, (Escalated, FeedbackGiven))
+        and (before.status, before.holder, before.department)
+        == (after.status, after.holder, after.department)
+    ):
+        return []  # neither a movement nor a counted event
     at: datetime = event.timestamp  # type: ignore[attr-defined]
     day = day_in_india(at)
     found: list[Tally] = []
@@ -444,6 +454,11 @@ def pending_changes(
     before: ComplaintRow | None, after: ComplaintRow
 ) -> list[tuple[PendingKey, int]]:
     """What the event changes in `read.pending`: -1 where it was open, +1 where it is."""
+    if before is not None and (
+        (before.status, before.holder, before.level, before.due_at, before.department)
+        == (after.status, after.holder, after.level, after.due_at, after.department)
+    ):
+        return []  # most events (comments, reminders, warnings, reviews) move nothing
     was, now = pending_key(before), pending_key(after)
     if was == now:
         return []

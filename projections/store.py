@@ -118,6 +118,8 @@ class ReadModels:
                 counts = merged[key] = [0] * len(COUNTER_COLUMNS)
             for name, amount in t.counts.items():
                 counts[COUNTER_INDEX[name]] += amount
+        # A filing routed at once nets to nothing in the pool: no row for it.
+        merged = {k: v for k, v in merged.items() if any(v)}
         if not merged:
             return
         columns = sql.SQL(", ").join(map(sql.Identifier, COUNTER_COLUMNS))
