@@ -28,7 +28,15 @@ from projections.figures import (
     report,
     window_start,
 )
-from projections.rows import COLUMNS, FLOW_COUNTERS, OUTCOMES, POOL, ComplaintRow, day_in_india
+from projections.rows import (
+    COLUMNS,
+    FLOW_COUNTERS,
+    OUTCOMES,
+    POOL,
+    ComplaintRow,
+    cover,
+    day_in_india,
+)
 from projections.store import LIVE
 
 OPEN = sorted(s.value for s in OPEN_STATUSES)
@@ -261,35 +269,28 @@ class ReadQueries:
         sums = sql.SQL(", ").join(
             sql.SQL("sum({c}) AS {c}").format(c=sql.Identifier(c)) for c in FLOW_COUNTERS
         )
+        # The window's days, as whole blocks where they fit (per day for a row per day).
+        runs = [(1, first, last)] if by == "day" else cover(first, last)
+        flows = [*CELL, *FLOW_COUNTERS]
+        source, source_params = self._covering("flows", flows, runs)
         window = self._grouped(
-            sql.SQL(
-                "SELECT {key} AS key, {sums} FROM {s}.flows "
-                "WHERE day BETWEEN %s AND %s AND {where} GROUP BY 1"
-            ).format(key=key, sums=sums, s=self.schema, where=where),
-            [first, last, *params],
+            sql.SQL("SELECT {key} AS key, {sums} FROM {source} WHERE {where} GROUP BY 1").format(
+                key=key, sums=sums, source=source, where=where
+            ),
+            [*source_params, *params],
         )
         # Pending at the window's end: pending now, less what flowed in since.
+        today = day_in_india(now)
+        after = cover(last + timedelta(days=1), today) if last < today else []
+        source, source_params = self._covering("flows", flows, after, beyond=max(last, today))
         place = sql.SQL("NULL") if whole else key
         since = self._grouped(
             sql.SQL(
-                "SELECT {place} AS key, {net} AS net FROM {s}.flows "
-                "WHERE day > %s AND {where} GROUP BY 1"
-            ).format(place=place, net=net, s=self.schema, where=where),
-            [last, *params],
+                "SELECT {place} AS key, {net} AS net FROM {source} WHERE {where} GROUP BY 1"
+            ).format(place=place, net=net, source=source, where=where),
+            [*source_params, *params],
         )
-        today = day_in_india(now)
-        ages = sql.SQL(", ").join(
-            sql.SQL("sum(complaints) FILTER (WHERE filed_day {cond}) AS {name}").format(
-                cond=sql.SQL(
-                    f"<= %s - {low}" if high is None else f"BETWEEN %s - {high} AND %s - {low}"
-                ),
-                name=sql.Identifier(f"age_{name}"),
-            )
-            for name, low, high in AGE_BANDS
-        )
-        age_params: list[Any] = []
-        for _, _, high in AGE_BANDS:
-            age_params += [today] if high is None else [today, today]
+        ages, age_params = _age_bands(today)
         pending = self._grouped(
             sql.SQL(
                 "SELECT {place} AS key, sum(complaints) AS now, "
@@ -320,12 +321,13 @@ class ReadQueries:
             [OPEN, window_start(today), now, *complaint_params],
         )
         histogram: dict[Any, Counter[int]] = {}
+        source, source_params = self._covering("disposal_days", [*CELL, "days", "disposals"], runs)
         found = self._fetch(
             sql.SQL(
-                "SELECT {key} AS key, days, sum(disposals) AS disposals FROM {s}.disposal_days "
-                "WHERE day BETWEEN %s AND %s AND {where} GROUP BY 1, 2"
-            ).format(key=key, s=self.schema, where=where),
-            [first, last, *params],
+                "SELECT {key} AS key, days, sum(disposals) AS disposals FROM {source} "
+                "WHERE {where} GROUP BY 1, 2"
+            ).format(key=key, source=source, where=where),
+            [*source_params, *params],
         )
         for r in found:
             histogram.setdefault(r["key"], Counter())[int(r["days"])] = int(r["disposals"])
@@ -378,6 +380,59 @@ class ReadQueries:
             day -= timedelta(days=1)
         return result[::-1]
 
+    def _covering(
+        self,
+        table: str,
+        columns: list[str],
+        runs: list[tuple[int, date, date]],
+        *,
+        beyond: date | None = None,
+    ) -> tuple[sql.Composable, list[Any]]:
+        """The rows of `table` (per day) and of its blocks (`<table>_blocks`) that together
+        cover `runs` (`projections/rows.py`, `cover`) and, per day, every day after `beyond`."""
+        names = sql.SQL(", ").join(map(sql.Identifier, columns))
+        days: list[sql.Composable] = []
+        blocks: list[sql.Composable] = []
+        params_days: list[Any] = []
+        params_blocks: list[Any] = []
+        for span, first, last in runs:
+            if span == 1:
+                days.append(sql.SQL("day BETWEEN %s AND %s"))
+                params_days += [first, last]
+            else:
+                blocks.append(sql.SQL("(span = %s AND day BETWEEN %s AND %s)"))
+                params_blocks += [span, first, last]
+        if beyond is not None:
+            days.append(sql.SQL("day > %s"))
+            params_days.append(beyond)
+        parts: list[sql.Composable] = []
+        if days:
+            parts.append(
+                sql.SQL("SELECT {names} FROM {s}.{t} WHERE {cond}").format(
+                    names=names,
+                    s=self.schema,
+                    t=sql.Identifier(table),
+                    cond=sql.SQL(" OR ").join(days),
+                )
+            )
+        if blocks:
+            parts.append(
+                sql.SQL("SELECT {names} FROM {s}.{t} WHERE {cond}").format(
+                    names=names,
+                    s=self.schema,
+                    t=sql.Identifier(f"{table}_blocks"),
+                    cond=sql.SQL(" OR ").join(blocks),
+                )
+            )
+        if not parts:  # nothing to cover: no rows
+            parts.append(
+                sql.SQL("SELECT {names} FROM {s}.{t} WHERE FALSE").format(
+                    names=names, s=self.schema, t=sql.Identifier(table)
+                )
+            )
+        union = sql.SQL(" UNION ALL ").join(parts)
+        return sql.SQL("({union}) AS covered").format(union=union), params_days + params_blocks
+
     def _grouped(self, query: sql.Composed, params: list[Any]) -> dict[Any, dict[str, Any]]:
         return {r["key"]: r for r in self._fetch(query, params)}
 
@@ -388,6 +443,7 @@ class ReadQueries:
             return cur.execute(query, params).fetchall()
 
 
+CELL = ["district", "department", "holder", "day"]
 # A dashboard's rows: per district, department, post (the `holder` column) or day; "total"
 # is the one row of the scope and window as a whole (what verify compares).
 BY: dict[str, str | None] = {
@@ -409,6 +465,23 @@ def dashboard_scope(who: Identity) -> FigureScope:
         case Scope.STATE:
             return FigureScope()
     raise OutOfScope(f"a {who.role} has no dashboards")
+
+
+def _age_bands(today: date) -> tuple[sql.Composable, list[Any]]:
+    """The pending counts by age band, as sums over `read.pending` (filed_day)."""
+    ages = sql.SQL(", ").join(
+        sql.SQL("sum(complaints) FILTER (WHERE filed_day {cond}) AS {name}").format(
+            cond=sql.SQL(
+                f"<= %s - {low}" if high is None else f"BETWEEN %s - {high} AND %s - {low}"
+            ),
+            name=sql.Identifier(f"age_{name}"),
+        )
+        for name, low, high in AGE_BANDS
+    )
+    params: list[Any] = []
+    for _, _, high in AGE_BANDS:
+        params += [today] if high is None else [today, today]
+    return ages, params
 
 
 def _movements(scope: FigureScope) -> tuple[sql.Composable, sql.Composable]:

@@ -313,42 +313,69 @@ def _compare_aggregates(
     ]
 
 
+def _by_block(
+    per_day: dict[tuple[Any, ...], Any], add: Callable[[Any, Any], Any]
+) -> dict[tuple[Any, ...], Any]:
+    """Day-keyed sums (cell, day, *rest) summed into blocks: (cell, span, block's day, *rest)."""
+    blocks: dict[tuple[Any, ...], Any] = {}
+    for (district, department, holder, day, *rest), value in per_day.items():
+        for span in projection.BLOCKS:
+            key = (district, department, holder, span, projection.block_start(day, span), *rest)
+            blocks[key] = add(blocks[key], value) if key in blocks else value
+    return blocks
+
+
 def _compare_counts(conn: psycopg.Connection[Any], expected: Expected) -> list[str]:
     columns = ", ".join(COUNTER_COLUMNS)
-    held = {
-        (r[0], r[1], r[2], r[3]): dict(zip(COUNTER_COLUMNS, r[4:], strict=True))
-        for r in conn.execute(
-            f"SELECT district, department, holder, day, {columns} FROM {LIVE}.flows"
-        )
-    }
+    want_days = {k: dict(v) for k, v in expected.counts.items()}
+
+    def plus(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+        return {n: a.get(n, 0) + b.get(n, 0) for n in set(a) | set(b)}
+
     out = []
-    for key in sorted(set(held) | set(expected.counts), key=str):
-        have = held.get(key, {})
-        want = expected.counts.get(key, {})
-        for name in COUNTER_COLUMNS:
-            if int(have.get(name, 0)) != int(want.get(name, 0)):
-                out.append(
-                    f"flows {'/'.join(map(str, key))}: {name} is {have.get(name, 0)}, "
-                    f"the event store says {want.get(name, 0)}"
-                )
+    for table, keys, want_all in (
+        ("flows", "district, department, holder, day", want_days),
+        ("flows_blocks", "district, department, holder, span, day", _by_block(want_days, plus)),
+    ):
+        width = keys.count(",") + 1
+        held = {
+            tuple(r[:width]): dict(zip(COUNTER_COLUMNS, r[width:], strict=True))
+            for r in conn.execute(f"SELECT {keys}, {columns} FROM {LIVE}.{table}")
+        }
+        for key in sorted(set(held) | set(want_all), key=str):
+            have = held.get(key, {})
+            want = want_all.get(key, {})
+            for name in COUNTER_COLUMNS:
+                if int(have.get(name, 0)) != int(want.get(name, 0)):
+                    out.append(
+                        f"{table} {'/'.join(map(str, key))}: {name} is {have.get(name, 0)}, "
+                        f"the event store says {want.get(name, 0)}"
+                    )
     return out
 
 
 def _compare_days(conn: psycopg.Connection[Any], expected: Expected) -> list[str]:
-    held = {
-        tuple(r[:5]): int(r[5])
-        for r in conn.execute(
-            f"SELECT district, department, holder, day, days, disposals FROM {LIVE}.disposal_days"
-        )
-    }
     out = []
-    for key in sorted(set(held) | set(expected.days), key=str):
-        have, want = held.get(key, 0), expected.days.get(key, 0)
-        if have != want:
-            out.append(
-                f"disposal_days {'/'.join(map(str, key))}: {have} disposals, "
-                f"the event store says {want}"
-            )
+    for table, keys, want_all in (
+        ("disposal_days", "district, department, holder, day, days", dict(expected.days)),
+        (
+            "disposal_days_blocks",
+            "district, department, holder, span, day, days",
+            _by_block(dict(expected.days), lambda a, b: a + b),
+        ),
+    ):
+        width = keys.count(",") + 1
+        held = {
+            tuple(r[:width]): int(r[width])
+            for r in conn.execute(f"SELECT {keys}, disposals FROM {LIVE}.{table}")
+        }
+        for key in sorted(set(held) | set(want_all), key=str):
+            have, want = held.get(key, 0), want_all.get(key, 0)
+            if have != want:
+                out.append(
+                    f"{table} {'/'.join(map(str, key))}: {have} disposals, "
+                    f"the event store says {want}"
+                )
     return out
 
 

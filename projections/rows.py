@@ -142,6 +142,36 @@ FLOW_COUNTERS = (
 )
 
 
+# `read.flows` and `read.disposal_days` hold a row per day; `read.flows_blocks` and
+# `read.disposal_days_blocks` the same sums over aligned blocks of these many days, so that a
+# long window reads a few blocks per cell rather than every day (`cover`).
+BLOCKS = (8, 64)
+
+
+def block_start(day: date, span: int) -> date:
+    """The first day of the block of `span` days that holds `day` (aligned on day 1 AD)."""
+    return date.fromordinal((day.toordinal() - 1) // span * span + 1)
+
+
+def cover(first: date, last: date) -> list[tuple[int, date, date]]:
+    """The days first..last as runs of whole blocks: (span, first block's day, last block's
+    day), the largest blocks that fit, so 366 days take at most ~30 rows per cell."""
+    runs: list[tuple[int, date, date]] = []
+    day = first
+    while day <= last:
+        span = 1
+        for size in reversed(BLOCKS):
+            if block_start(day, size) == day and day.toordinal() + size - 1 <= last.toordinal():
+                span = size
+                break
+        if runs and runs[-1][0] == span and runs[-1][2].toordinal() + span == day.toordinal():
+            runs[-1] = (span, runs[-1][1], day)
+        else:
+            runs.append((span, day, day))
+        day = date.fromordinal(day.toordinal() + span)
+    return runs
+
+
 @dataclass(frozen=True)
 class Tally:
     """Counters to add for one district x department x holder x day."""

@@ -115,6 +115,14 @@ CREATE INDEX IF NOT EXISTS flows_day ON {schema}.flows (day);
 CREATE INDEX IF NOT EXISTS flows_department ON {schema}.flows (department, day);
 CREATE INDEX IF NOT EXISTS flows_holder ON {schema}.flows (holder, day);
 
+-- The same sums per block of `span` (8 or 64) days starting at `day` (projections/rows.py,
+-- `BLOCKS`): a long window reads a few blocks per cell, not every day.
+CREATE TABLE IF NOT EXISTS {schema}.flows_blocks (LIKE {schema}.flows INCLUDING DEFAULTS);
+ALTER TABLE {schema}.flows_blocks ADD COLUMN IF NOT EXISTS span smallint NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS flows_blocks_key
+    ON {schema}.flows_blocks (district, department, holder, span, day);
+CREATE INDEX IF NOT EXISTS flows_blocks_span ON {schema}.flows_blocks (span, day);
+
 -- Days to dispose: how many disposals took each whole number of days, per cell and day.
 CREATE TABLE IF NOT EXISTS {schema}.disposal_days (
     district text NOT NULL,
@@ -126,6 +134,14 @@ CREATE TABLE IF NOT EXISTS {schema}.disposal_days (
     PRIMARY KEY (district, department, holder, day, days)
 );
 CREATE INDEX IF NOT EXISTS disposal_days_day ON {schema}.disposal_days (day);
+CREATE TABLE IF NOT EXISTS {schema}.disposal_days_blocks (
+    LIKE {schema}.disposal_days INCLUDING DEFAULTS
+);
+ALTER TABLE {schema}.disposal_days_blocks ADD COLUMN IF NOT EXISTS span smallint NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS disposal_days_blocks_key
+    ON {schema}.disposal_days_blocks (district, department, holder, span, day, days);
+CREATE INDEX IF NOT EXISTS disposal_days_blocks_span
+    ON {schema}.disposal_days_blocks (span, day);
 
 -- The open complaints now, counted by cell, level, CMO/VIP, filing day and deadline day.
 -- A row whose count falls to 0 is deleted.

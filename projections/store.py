@@ -18,6 +18,7 @@ from psycopg.types.json import Jsonb
 from infra.pg_arrays import array_literal
 from projections import dead_letters
 from projections.rows import (
+    BLOCKS,
     COLUMNS,
     FLOW_COUNTERS,
     ComplaintRow,
@@ -25,6 +26,7 @@ from projections.rows import (
     PendingKey,
     ReviewEntry,
     Tally,
+    block_start,
     made_safe,
 )
 
@@ -110,7 +112,8 @@ class ReadModels:
     # --- counters and disposals ---------------------------------------------------------
 
     def add_tallies(self, tallies: Sequence[Tally]) -> None:
-        merged: dict[tuple[str, str, str, Any], list[int]] = {}
+        """Add the tallies to `flows` (per day) and to `flows_blocks` (per block of days)."""
+        merged: dict[tuple[Any, ...], list[int]] = {}
         for t in tallies:
             key = (t.district, t.department, t.holder, t.day)
             counts = merged.get(key)
@@ -122,53 +125,95 @@ class ReadModels:
         merged = {k: v for k, v in merged.items() if any(v)}
         if not merged:
             return
+        blocks: dict[tuple[Any, ...], list[int]] = {}
+        for (district, department, holder, day), counts in merged.items():
+            for span in BLOCKS:
+                key = (district, department, holder, span, block_start(day, span))
+                sums = blocks.get(key)
+                if sums is None:
+                    blocks[key] = list(counts)
+                else:
+                    for i, amount in enumerate(counts):
+                        sums[i] += amount
+        self._add_counts("flows", ("district", "department", "holder", "day"), merged)
+        self._add_counts(
+            "flows_blocks", ("district", "department", "holder", "span", "day"), blocks
+        )
+
+    def _add_counts(
+        self, table: str, keys: tuple[str, ...], merged: dict[tuple[Any, ...], list[int]]
+    ) -> None:
+        """One statement for the whole batch: the keys and each counter as parallel arrays."""
         columns = sql.SQL(", ").join(map(sql.Identifier, COUNTER_COLUMNS))
         sums = sql.SQL(", ").join(
-            sql.SQL("{c} = {s}.flows.{c} + excluded.{c}").format(c=sql.Identifier(c), s=self.schema)
+            sql.SQL("{c} = {t}.{c} + excluded.{c}").format(
+                c=sql.Identifier(c), t=sql.Identifier(table)
+            )
             for c in COUNTER_COLUMNS
         )
+        types = {"span": "%s::smallint[]", "day": "%s::date[]"}
         arrays = sql.SQL(", ").join(
-            [sql.SQL("%s::text[]")] * 3
-            + [sql.SQL("%s::date[]")]
+            [sql.SQL(types.get(k, "%s::text[]")) for k in keys]
             + [sql.SQL("%s::int[]")] * len(COUNTER_COLUMNS)
         )
-        # One statement for the whole batch: the keys and each counter as parallel arrays.
+        names = sql.SQL(", ").join(map(sql.Identifier, keys))
         query = sql.SQL(
-            "INSERT INTO {s}.flows (district, department, holder, day, {columns}) "
-            "SELECT * FROM unnest({arrays}) "
-            "ON CONFLICT (district, department, holder, day) DO UPDATE SET {sums}"
-        ).format(s=self.schema, columns=columns, arrays=arrays, sums=sums)
-        keys = sorted(merged)
-        counters = zip(*(merged[k] for k in keys), strict=True)  # a column per counter
+            "INSERT INTO {s}.{t} AS {t} ({names}, {columns}) SELECT * FROM unnest({arrays}) "
+            "ON CONFLICT ({names}) DO UPDATE SET {sums}"
+        ).format(
+            s=self.schema,
+            t=sql.Identifier(table),
+            names=names,
+            columns=columns,
+            arrays=arrays,
+            sums=sums,
+        )
+        ordered = sorted(merged)
+        counters = zip(*(merged[k] for k in ordered), strict=True)  # a column per counter
         params = [
-            *(array_literal(k[i] for k in keys) for i in range(4)),
+            *(array_literal(k[i] for k in ordered) for i in range(len(keys))),
             *("{" + ",".join(map(str, column)) + "}" for column in counters),
         ]
         self.conn.execute(query, params)
 
     def add_disposal_days(self, disposals: Sequence[DaysToDispose]) -> None:
-        merged: dict[tuple[str, str, str, Any, int], int] = {}
+        """Count each disposal in `disposal_days` (per day) and `disposal_days_blocks`."""
+        merged: dict[tuple[Any, ...], int] = {}
+        blocks: dict[tuple[Any, ...], int] = {}
         for d in disposals:
             key = (d.district, d.department, d.holder, d.day, d.days)
             merged[key] = merged.get(key, 0) + 1
+            for span in BLOCKS:
+                block = (d.district, d.department, d.holder, span, block_start(d.day, span), d.days)
+                blocks[block] = blocks.get(block, 0) + 1
         if not merged:
             return
-        keys = sorted(merged)
-        self.conn.execute(
-            self._q(
-                "INSERT INTO {s}.disposal_days "
-                "(district, department, holder, day, days, disposals) "
-                "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::date[], "
-                "%s::int[], %s::int[]) "
-                "ON CONFLICT (district, department, holder, day, days) "
-                "DO UPDATE SET disposals = {s}.disposal_days.disposals + excluded.disposals"
+        for table, keys, found in (
+            ("disposal_days", ("district", "department", "holder", "day", "days"), merged),
+            (
+                "disposal_days_blocks",
+                ("district", "department", "holder", "span", "day", "days"),
+                blocks,
             ),
-            [
-                *(array_literal(k[i] for k in keys) for i in range(4)),
-                "{" + ",".join(str(k[4]) for k in keys) + "}",
-                "{" + ",".join(str(merged[k]) for k in keys) + "}",
-            ],
-        )
+        ):
+            types = {"span": "%s::smallint[]", "day": "%s::date[]", "days": "%s::int[]"}
+            ordered = sorted(found)
+            self.conn.execute(
+                sql.SQL(
+                    "INSERT INTO {s}.{t} AS {t} ({names}, disposals) "
+                    "SELECT * FROM unnest({arrays}, %s::int[]) ON CONFLICT ({names}) "
+                    "DO UPDATE SET disposals = {t}.disposals + excluded.disposals"
+                ).format(
+                    s=self.schema,
+                    t=sql.Identifier(table),
+                    names=sql.SQL(", ").join(map(sql.Identifier, keys)),
+                    arrays=sql.SQL(", ").join(sql.SQL(types.get(k, "%s::text[]")) for k in keys),
+                ),
+                [
+                    *(array_literal(k[i] for k in ordered) for i in range(len(keys))),
+                    "{" + ",".join(str(found[k]) for k in ordered) + "}",
+                ],
+            )
 
     def add_pending(self, changes: Sequence[tuple[PendingKey, int]]) -> None:
         """Add each change to the open complaints' counts; a count fallen to 0 is deleted."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -36,7 +36,7 @@ from projections.rebuild import (
     replay,
     verify,
 )
-from projections.rows import day_in_india
+from projections.rows import BLOCKS, block_start, day_in_india
 from projections.store import LIVE, ReadModels, migrate
 from tests.support import ADMIN, AJMER_COLLECTOR, JAIPUR_COLLECTOR, START, TurnableClock
 
@@ -184,6 +184,8 @@ WINDOWS = [
     (START.date() + timedelta(days=2), START.date() + timedelta(days=8)),
     (START.date() + timedelta(days=9), START.date() + timedelta(days=9)),
     (START.date() + timedelta(days=6), START.date() + timedelta(days=40)),  # past now
+    (START.date() - timedelta(days=300), START.date() + timedelta(days=12)),  # long, blocks
+    (START.date() - timedelta(days=40), START.date() + timedelta(days=60)),  # a 64-day block
 ]
 
 
@@ -269,11 +271,22 @@ def test_verify_names_a_figure_that_does_not_add_up(
     project(database, 0, random.Random(1))
     with psycopg.connect(database) as conn:
         assert compare_figures(conn, histories(conn), NOW) == []
-        # A lost movement: one filing too few in Jaipur's water office on the first day.
+        # A lost movement: one filing too few in Jaipur's water office on the first day (in
+        # the day's row and in the blocks of days that hold it).
         conn.execute(
             "UPDATE read.flows SET filed = filed - 1 WHERE district = 'JAI' AND day = %s "
             "AND filed > 0",
             (day_in_india(START),),
         )
-        differences = compare_figures(conn, histories(conn), datetime.now(START.tzinfo))
+        for span in BLOCKS:
+            conn.execute(
+                "UPDATE read.flows_blocks SET filed = filed - 1 WHERE district = 'JAI' "
+                "AND span = %s AND day = %s AND filed > 0",
+                (span, block_start(day_in_india(START), span)),
+            )
+        differences = compare_figures(conn, histories(conn), NOW)
     assert any("district JAI" in d for d in differences), differences
+    # verify names the counters too: the day's and each block's.
+    found = verify(database)
+    assert any(d.startswith("flows JAI/") for d in found), found
+    assert sum(d.startswith("flows_blocks JAI/") for d in found) == len(BLOCKS), found
