@@ -128,10 +128,10 @@ class ReadModels:
         blocks: dict[tuple[Any, ...], list[int]] = {}
         for (district, department, holder, day), counts in merged.items():
             for span in BLOCKS:
-                key = (district, department, holder, span, block_start(day, span))
-                sums = blocks.get(key)
+                block = (district, department, holder, span, block_start(day, span))
+                sums = blocks.get(block)
                 if sums is None:
-                    blocks[key] = list(counts)
+                    blocks[block] = list(counts)
                 else:
                     for i, amount in enumerate(counts):
                         sums[i] += amount
