@@ -250,6 +250,7 @@ def _code(value: str) -> str:
     return safe_text(value, CODE_LIMIT)
 
 
+@functools.lru_cache(maxsize=65536)  # a complaint's filing and deadline recur at each event
 def day_in_india(moment: datetime) -> date:
     return moment.astimezone(INDIA).date()
 

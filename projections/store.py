@@ -55,6 +55,12 @@ def _plain(value: Any) -> Any:
     return Jsonb(value, dumps=msgspec.json.encode) if isinstance(value, list) else value
 
 
+def _key_array(values: Iterable[Any]) -> str:
+    """A key column as an array literal: codes (made safe: no NUL), days or spans."""
+    quoted = [str(v).replace("\\", "\\\\").replace('"', '\\"') for v in values]
+    return '{"' + '","'.join(quoted) + '"}' if quoted else "{}"
+
+
 class ReadModels:
     """The read-model tables of one schema, used inside the caller's transaction."""
 
@@ -171,7 +177,7 @@ class ReadModels:
         ordered = sorted(merged)
         counters = zip(*(merged[k] for k in ordered), strict=True)  # a column per counter
         params = [
-            *(array_literal(k[i] for k in ordered) for i in range(len(keys))),
+            *(_key_array(k[i] for k in ordered) for i in range(len(keys))),
             *("{" + ",".join(map(str, column)) + "}" for column in counters),
         ]
         self.conn.execute(query, params)
@@ -210,7 +216,7 @@ class ReadModels:
                     arrays=sql.SQL(", ").join(sql.SQL(types.get(k, "%s::text[]")) for k in keys),
                 ),
                 [
-                    *(array_literal(k[i] for k in ordered) for i in range(len(keys))),
+                    *(_key_array(k[i] for k in ordered) for i in range(len(keys))),
                     "{" + ",".join(str(found[k]) for k in ordered) + "}",
                 ],
             )
