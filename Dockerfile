@@ -1,4 +1,5 @@
-# The sampark services (api now; relay, projector, scheduler and notifier as they arrive).
+# The sampark services: one image, the command chooses (serve, relay, projector, notifier,
+# scheduler, directory load); see docker-compose.yml. Secrets come as files (/run/secrets).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -1,11 +1,11 @@
-"""The Litestar application: routes, authentication, problem+json, OpenAPI at /schema."""
+"""The Litestar application: routes, authentication, problem+json, OpenAPI at /schema
+(unless switched off: `SAMPARK_PUBLIC_SCHEMA`)."""
 
 from __future__ import annotations
 
 from litestar import Litestar, get
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from api.atr import ActionTakenReport
@@ -14,13 +14,17 @@ from api.audit import complaint_audit, who_looked
 from api.auth import jwt_auth
 from api.complaints import ComplaintController
 from api.directory import DirectoryController
+from api.headers import security_headers
+from api.limits import MAX_BODY_BYTES, input_limits
+from api.openapi import render_plugins
 from api.oversight import ReviewController, directory_gaps
-from api.problems import EXCEPTION_HANDLERS
+from api.parameters import DocumentedQuery
+from api.problems import EXCEPTION_HANDLERS, allow_header
 from api.read import DashboardController, InboxController, pipeline
 from api.services import Services
 from api.webhooks import WhatsAppWebhook
 
-MAX_JSON_BODY = 1_000_000
+MAX_JSON_BODY = MAX_BODY_BYTES
 
 
 @get("/health", summary="Liveness", sync_to_thread=False)
@@ -54,22 +58,34 @@ def create_app(services: Services) -> Litestar:
         dependencies={"services": Provide(lambda: services, sync_to_thread=False)},
         on_app_init=[auth.on_app_init],
         exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[input_limits, DocumentedQuery()],
+        before_send=[security_headers, allow_header],
         request_max_body_size=MAX_JSON_BODY,
-        openapi_config=OpenAPIConfig(
-            title="Sampark",
-            version="1",
-            description=(
-                "Citizen grievance redressal: file, route, transfer, escalate, resolve with "
-                "evidence, feedback, reopen, close; timelines rebuilt from the event store. "
-                "Errors are RFC 9457 problem+json."
-            ),
-            path="/schema",
-            render_plugins=[SwaggerRenderPlugin(), ScalarRenderPlugin(path="/scalar")],
-            components=Components(
-                security_schemes={
-                    "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
-                }
-            ),
-            security=[{"BearerToken": []}],
+        openapi_config=_openapi(_public(auth.exclude)) if settings.schema_served else None,
+    )
+
+
+def _public(exclude: str | list[str] | None) -> list[str]:
+    """The paths the bearer token does not guard, as the authentication lists them."""
+    return [exclude] if isinstance(exclude, str) else list(exclude or [])
+
+
+def _openapi(public: list[str]) -> OpenAPIConfig:
+    """The schema at /schema (`api/openapi.py` documents every operation's answers)."""
+    return OpenAPIConfig(
+        title="Sampark",
+        version="1",
+        description=(
+            "Citizen grievance redressal: file, route, transfer, escalate, resolve with "
+            "evidence, feedback, reopen, close; timelines rebuilt from the event store. "
+            "Errors are RFC 9457 problem+json."
         ),
+        path="/schema",
+        render_plugins=render_plugins(public),
+        components=Components(
+            security_schemes={
+                "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
+            }
+        ),
+        security=[{"BearerToken": []}],
     )

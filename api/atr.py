@@ -2,30 +2,41 @@
 
 The token is signed, names one complaint, and expires (`SAMPARK_ATR_DAYS`, default 90 days
 from the message that carried it). The same token lets the complainant give feedback from
-the page and open the evidence of the disposal, and nothing else.
+the page and open the evidence of the disposal, and nothing else. A token is accepted only
+exactly as it was issued (`infra/signing.py`).
+
+Pages are rendered from templates with auto-escaping (`api/pages.py`) and carry a strict
+Content-Security-Policy (`api/headers.py`); they are not cached (the token is their key).
+A browser that asks for HTML gets an error as a page too; other clients get problem+json.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 
-from api import report
-from api.problems import Problem
+from api import headers, pages, report
+from api.attachments import file_response
+from api.problems import EXCEPTION_HANDLERS, PROBLEM_JSON, Problem
+from api.schemas import checked
 from api.services import Services
+from domain import access, inputs
 from domain.errors import DomainError
-from domain.values import Identity, Language, Role
+from domain.values import Language
 from infra.signing import BadToken, sign, verify
 
 Injected = NamedDependency[Services]
 PURPOSE = "atr"
 HTML = "text/html; charset=utf-8"
+Handler = Callable[[Request[Any, Any, Any], Any], Response[Any]]
 
 
 def atr_secret(services: Services) -> str:
@@ -42,9 +53,58 @@ def atr_link(services: Services, complaint: UUID, issued_at: datetime) -> str:
 def _complaint_of(services: Services, token: str) -> UUID:
     try:
         subject = verify(atr_secret(services), PURPOSE, token, services.app.clock())
-        return UUID(subject)
+        complaint = UUID(subject)
+        if str(complaint) != subject:
+            raise BadToken("the token names no complaint")
+        return complaint
     except (BadToken, ValueError) as refused:
         raise Problem(403, f"this report link is not valid: {refused}") from None
+
+
+def html_page(
+    content: str, nonce: str, status_code: int = 200, **extra_headers: str
+) -> Response[str]:
+    """A page with its own strict Content-Security-Policy, never kept by a cache."""
+    return Response(
+        content,
+        media_type=HTML,
+        status_code=status_code,
+        headers={
+            **extra_headers,
+            "Content-Security-Policy": headers.page_policy(nonce),
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _wants_a_page(request: Request[Any, Any, Any]) -> bool:
+    """A browser's `Accept` prefers HTML to problem+json (`*/*` alone does not)."""
+    try:
+        return request.accept.best_match([PROBLEM_JSON, "text/html"]) == "text/html"
+    except (ValueError, OverflowError):  # a q-value the parser cannot read
+        return False
+
+
+def _as_page(handler: Handler) -> Handler:
+    """The same error, as a page for a browser that asks for HTML."""
+
+    def answer(request: Request[Any, Any, Any], error: Any) -> Response[Any]:
+        problem = handler(request, error)
+        if not _wants_a_page(request):
+            return problem
+        body = problem.content if isinstance(problem.content, dict) else {}
+        nonce = headers.nonce()
+        page = pages.render(
+            "problem.html",
+            language=Language.ENGLISH,
+            title=body.get("title", "Error"),
+            detail=body.get("detail", ""),
+            nonce=nonce,
+        )
+        kept = {k: str(v) for k, v in problem.headers.items() if k.lower() != "content-type"}
+        return html_page(page, nonce, problem.status_code or 500, **kept)
+
+    return answer
 
 
 def _language(wanted: str | None, default: str) -> str:
@@ -55,9 +115,35 @@ def _language(wanted: str | None, default: str) -> str:
     return wanted
 
 
+@dataclass(frozen=True)
+class FormAnswer:
+    """The report page's feedback form, read by the domain's input rules."""
+
+    satisfied: bool
+    rating: int | None  # None: not given
+    comment: str | None
+
+
+def feedback_form(data: dict[str, str]) -> FormAnswer:
+    """`satisfied` yes or no, an optional `rating` 1-5 and an optional `comment`, each by
+    the rule every other way in applies; a 400 naming the field when one is broken."""
+    satisfied = data.get("satisfied")
+    if satisfied not in ("yes", "no"):
+        raise Problem(400, "satisfied is yes or no", field="satisfied")
+    given = data.get("rating") or ""
+    rating = checked("rating", given, inputs.rating) if given.strip() else None
+    comment = checked("comment", data.get("comment") or "", inputs.COMMENT.clean)
+    return FormAnswer(
+        satisfied=satisfied == "yes",
+        rating=rating,
+        comment=comment if comment and comment.strip() else None,
+    )
+
+
 class ActionTakenReport(Controller):
     path = "/atr/{token:str}"
     tags = ["citizens"]
+    exception_handlers = {kind: _as_page(handler) for kind, handler in EXCEPTION_HANDLERS.items()}
 
     def _report(self, services: Services, token: str, lang: str | None) -> report.Report:
         complaint = services.app.complaint(_complaint_of(services, token))
@@ -84,12 +170,14 @@ class ActionTakenReport(Controller):
                 headers={
                     "Content-Disposition": (
                         f'inline; filename="ATR-{built.complaint.registration_no}.pdf"'
-                    )
+                    ),
+                    "Cache-Control": "no-store",
                 },
             )
         if format != "html":
             raise Problem(400, "format is html or pdf", field="format")
-        return Response(report.page(built, f"/atr/{token}"), media_type=HTML)
+        nonce = headers.nonce()
+        return html_page(report.page(built, f"/atr/{token}", nonce), nonce)
 
     @post("/feedback", sync_to_thread=True, status_code=200, summary="Feedback from the report")
     def feedback(
@@ -100,35 +188,28 @@ class ActionTakenReport(Controller):
         lang: FromQuery[str | None] = None,
     ) -> Response[Any]:
         complaint_id = _complaint_of(services, token)
+        answer = feedback_form(data)
         complaint = services.app.complaint(complaint_id)
-        satisfied = data.get("satisfied")
-        if satisfied not in ("yes", "no"):
-            raise Problem(400, "satisfied is yes or no", field="satisfied")
-        text = (data.get("rating") or "").strip()
-        if text and not (text.isdigit() and 1 <= int(text) <= 5):
-            raise Problem(400, "rating is a whole number from 1 to 5", field="rating")
-        rating = int(text) if text else None  # a button alone gives no rating
-        complainant = Identity(
-            id=f"citizen-{complaint.complainant.mobile}",
-            role=Role.CITIZEN,
-            mobile=complaint.complainant.mobile,
-        )
+        satisfied = answer.satisfied
+        rating = answer.rating  # None: a button alone gives no rating
+        complainant = access.citizen(complaint.complainant.mobile)
         notice = None
         try:
             services.app.give_feedback(
                 complaint_id,
                 by=complainant,
-                satisfied=satisfied == "yes",
+                satisfied=satisfied,
                 rating=rating,
-                comment=data.get("comment") or None,
+                comment=answer.comment,
             )
         except DomainError as refused:
             notice = str(refused)
         built = self._report(services, token, lang)
         notice = notice or built.label("given")
-        return Response(
-            report.page(built, f"/atr/{token}", notice=notice),
-            media_type=HTML,
+        nonce = headers.nonce()
+        return html_page(
+            report.page(built, f"/atr/{token}", nonce, notice=notice),
+            nonce,
             status_code=200 if notice == built.label("given") else 409,
         )
 
@@ -144,4 +225,10 @@ class ActionTakenReport(Controller):
         content = services.blobs.get(sha256) if found else None
         if found is None or content is None:
             raise Problem(404, "no such evidence for this complaint")
-        return Response(content, media_type=found.media_type)
+        # The type found in the bytes at upload, never the one the event records.
+        return file_response(
+            content,
+            services.blobs.media_type(sha256),
+            found.filename,
+            **{"Cache-Control": "private, no-store"},
+        )

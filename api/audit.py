@@ -11,11 +11,12 @@ from litestar import Request, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 
-from api.complaints import Ref, parse_complaint_id
+from api.complaints import Ref, parse_complaint_id, seen_complaint
 from api.problems import Problem
+from api.schemas import checked
 from api.services import Services
-from domain import access
-from domain.permissions import uses
+from domain import access, inputs
+from domain.permissions import PERMISSIONS, uses
 from domain.values import Identity
 from infra.audit import verify_chain, verify_signature
 
@@ -45,9 +46,12 @@ class AuditOut(msgspec.Struct, kw_only=True):
 def complaint_audit(request: Req, services: Injected, ref: Ref) -> AuditOut:
     """Recomputes the complaint's hash chain from the stored events and checks it against
     the latest signed checkpoint."""
-    complaint = parse_complaint_id(ref)
-    found = services.app.complaint(complaint)
+    if request.user.role not in PERMISSIONS["audit"]:
+        # Refused before the complaint is looked up: the same answer whether it exists.
+        raise Problem(403, f"a {request.user.role} does not check the audit chain")
+    found = seen_complaint(services, ref, request.user)
     access.require(request.user, found, "audit")
+    complaint = found.id
     with services.pool.connection() as conn:
         chain = verify_chain(conn, complaint)
         # The signature only: the whole root is `sampark audit verify`'s job, not a request's.
@@ -102,7 +106,9 @@ def who_looked(
     request: Req,
     services: Injected,
     complaint: FromQuery[str | None] = None,
-    actor: Annotated[str | None, QueryParameter(max_length=200)] = None,
+    actor: Annotated[
+        str | None, QueryParameter(min_length=1, max_length=inputs.IDENTIFIER.max_length)
+    ] = None,
     since: Annotated[datetime | None, QueryParameter(name="from")] = None,
     until: Annotated[datetime | None, QueryParameter(name="to")] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
@@ -110,9 +116,9 @@ def who_looked(
     """Every time staff were shown a complaint's personal data: newest first."""
     if not uses(request.user, "who_looked"):
         raise Problem(403, "only auditors and admins read who looked")
-    for name, moment in (("from", since), ("to", until)):
-        if moment is not None and moment.tzinfo is None:
-            raise Problem(400, f"{name} needs a timezone", field=name)
+    actor = checked("actor", actor, inputs.IDENTIFIER.clean)
+    since = checked("from", since, inputs.moment)
+    until = checked("to", until, inputs.moment)
     looks = services.looks.find(
         complaint=parse_complaint_id(complaint) if complaint else None,
         actor=actor,

@@ -1,38 +1,66 @@
-"""Authentication: Litestar's JWT support turns a bearer token into an `Identity`."""
+"""Authentication: Litestar's JWT support turns a bearer token into an `Identity`.
+
+A token's claims are taken only as the caller's role defines them (`claims_of` in
+`domain/permissions.py`): a claim the role has no use for (a `post` on a citizen, a collector
+or a department head; a `district` on a secretary), a claim the role needs and lacks, or a
+claim of the wrong type or shape is a 401, never trusted later and never a 500.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.security.jwt import JWTAuth, Token
 
+from api.problems import Problem
+from domain.permissions import claims_of
 from domain.values import Identity, Role
-from infra.tokens import ALGORITHM, AUDIENCE, ISSUER, load_jwks, token_class
+from infra.tokens import ALGORITHM, AUDIENCE, ISSUER, SCOPE_CLAIMS, load_jwks, token_class
 
-ROLES = {role.value for role in Role if role != Role.SYSTEM}
+ROLES = {role.value: role for role in Role if role != Role.SYSTEM}
+CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+SHAPES = {
+    "district": CODE,
+    "department": CODE,
+    "post": CODE,
+    "mobile": re.compile(r"[6-9][0-9]{9}"),
+}
+MAX_SUBJECT = 200
 
 
-async def identity_from_token(
-    token: Token, _: ASGIConnection[Any, Any, Any, Any]
-) -> Identity | None:
-    """The caller's identity; `None` (so a 401) when the token names no known role."""
-    role = token.extras.get("role")
-    if role not in ROLES:
-        return None
+def refused(detail: str, claim: str) -> Problem:
+    return Problem(401, f"the bearer token is not valid: {detail}", field=claim)
 
-    def claim(name: str) -> str | None:
-        value = token.extras.get(name)
-        return value if isinstance(value, str) and value else None
 
-    return Identity(
-        id=token.sub,
-        role=Role(role),
-        district=claim("district"),
-        department=claim("department"),
-        post=claim("post"),
-        mobile=claim("mobile"),
-    )
+def identity_from_claims(sub: object, extras: dict[str, Any]) -> Identity:
+    """The caller, from a verified token's claims; `Problem(401)` naming the claim that does
+    not belong to the token's role."""
+    role_name = extras.get("role")
+    if not isinstance(role_name, str) or role_name not in ROLES:
+        raise refused("role must name one of " + ", ".join(sorted(ROLES)), "role")
+    role = ROLES[role_name]
+    if not isinstance(sub, str) or not 1 <= len(sub) <= MAX_SUBJECT or not sub.isprintable():
+        raise refused(f"sub must be 1 to {MAX_SUBJECT} printable characters", "sub")
+    required, allowed = claims_of(role)
+    scope: dict[str, str] = {}
+    for name in SCOPE_CLAIMS:
+        value = extras.get(name)
+        if value is None:
+            if name in required:
+                raise refused(f"a {role} token must carry {name}", name)
+            continue
+        if name not in allowed:
+            raise refused(f"a {role} token carries no {name}", name)
+        if not isinstance(value, str) or not SHAPES[name].fullmatch(value):
+            raise refused(f"{name} is not a valid {name}", name)
+        scope[name] = value
+    return Identity(id=sub, role=role, **scope)
+
+
+async def identity_from_token(token: Token, _: ASGIConnection[Any, Any, Any, Any]) -> Identity:
+    return identity_from_claims(token.sub, token.extras)
 
 
 def jwt_auth(

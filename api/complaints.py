@@ -14,12 +14,18 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api import schemas, views
+from api.attachments import may_refer_to, stored_media_type
 from api.idempotency import receipt_for, run_once
+from api.openapi import filed_at
 from api.problems import Problem
-from api.schemas import Code
 from api.services import Services
+from domain import access, inputs
+from domain.access import NO_SUCH_COMPLAINT
 from domain.complaint import Complaint, complaint_id
+from domain.errors import NotFound
+from domain.permissions import PERMISSIONS, uses
 from domain.values import Attachment, Channel, Complainant, Identity, Priority, Role, Status
+from infra.rate_limits import client_address
 from projections.queries import OutOfScope, ReadQueries, Search
 from projections.rows import ComplaintRow
 
@@ -38,11 +44,16 @@ def parse_complaint_id(ref: Ref) -> UUID:
         return complaint_id(ref)
 
 
-def attachments(services: Injected, refs: list[schemas.AttachmentRef]) -> tuple[Attachment, ...]:
-    """Every referenced file must be in the store, with the size the caller claims."""
+def attachments(
+    services: Injected, who: Identity, refs: list[schemas.AttachmentIn]
+) -> tuple[Attachment, ...]:
+    """Every referenced file must be in the store, with the size the caller claims, and be
+    one the caller may name (`api.attachments.may_refer_to`)."""
     found = []
     for index, ref in enumerate(refs):
         content = services.blobs.get(ref.sha256)
+        if content is not None and not may_refer_to(services, who, ref.sha256):
+            content = None  # answered as a file never uploaded: nothing is revealed
         if content is None or len(content) != ref.size:
             raise Problem(
                 422,
@@ -53,30 +64,52 @@ def attachments(services: Injected, refs: list[schemas.AttachmentRef]) -> tuple[
             )
         found.append(
             Attachment(
-                sha256=ref.sha256, filename=ref.filename, media_type=ref.media_type, size=ref.size
+                sha256=ref.sha256,
+                filename=ref.filename,
+                media_type=stored_media_type(services.blobs, index, ref),
+                size=ref.size,
             )
         )
     return tuple(found)
 
 
-def read_model_row(services: Services, complaint: UUID, min_version: int | None) -> ComplaintRow:
+def _may_ever(who: Identity, action: str) -> None:
+    """A role that may never take `action` is refused before anything else is looked at."""
+    if who.role not in PERMISSIONS[action]:
+        raise Problem(403, f"a {who.role} does not {action.replace('_', ' ')}")
+
+
+def seen_complaint(services: Services, ref: str, who: Identity) -> Complaint:
+    """The complaint `ref` names, from the event store, if `who` may see it; otherwise a 404
+    that reads the same as for a complaint never filed."""
+    try:
+        return services.app.complaint(parse_complaint_id(ref), by=who)
+    except NotFound:
+        raise Problem(404, NO_SUCH_COMPLAINT) from None
+
+
+def read_model_row(
+    services: Services, who: Identity, complaint: UUID, min_version: int | None
+) -> ComplaintRow:
+    """The read model's row for a complaint `who` may see. Scope comes first: one who may
+    not see the complaint gets the 404 of a missing one, whatever `min_version` asks."""
     if min_version is not None:
         # Wait only for what the event store holds: an unknown complaint or a version never
         # written is answered at once.
-        stored = services.app.complaint(complaint).version
+        stored = seen_complaint(services, str(complaint), who).version
         if stored < min_version:
             raise Problem(404, f"the complaint has versions 1 to {stored}", field="min_version")
     deadline = time.monotonic() + services.settings.read_wait_seconds
     while True:
         with services.pool.connection() as conn:
-            row = ReadQueries(conn).complaint(complaint)
+            row = ReadQueries(conn).complaint(complaint, seen_by=who)
         if row is not None and (min_version is None or row.version >= min_version):
             return row
         if min_version is None or time.monotonic() >= deadline:
             break
         time.sleep(0.02)
     if row is None and min_version is None:
-        raise Problem(404, "no such complaint")
+        raise Problem(404, NO_SUCH_COMPLAINT)
     raise Problem(
         503,
         f"version {min_version} is not yet in the read model; try again",
@@ -113,6 +146,9 @@ def _on_complaint(
 ) -> Response[Any]:
     """Send `command` (a method of the application) for the complaint `ref`, once per key."""
     run = getattr(services.app, command)
+    if data.expected_version is not None:
+        # Scope before version: a 409 would tell an outsider how many events it has.
+        access.check_reaches(request.user, services.app.complaint(parse_complaint_id(ref)))
     return _command(
         services,
         request,
@@ -127,12 +163,21 @@ def _on_complaint(
     )
 
 
-def _limit_citizens(services: Services, request: Req, mobile: str) -> None:
-    """A citizen files at most so many complaints per mobile and per client address."""
-    if request.user.role != Role.CITIZEN:
+def _limit_citizens(services: Services, request: Req, channel: Channel, mobile: str) -> None:
+    """A citizen files at most so many complaints per mobile and per client address. Only a
+    filing the caller has the right to make is counted (its own mobile, a citizen's
+    channel): refused attempts under someone else's number cannot use up that person's
+    quota. The address is the client's as `SAMPARK_TRUSTED_PROXIES` lets us know it."""
+    who = request.user
+    if who.role != Role.CITIZEN:
         return
+    access.check_filer(who, channel, mobile)
     settings, now = services.settings, services.app.clock()
-    address = request.client.host if request.client else "unknown"
+    address = client_address(
+        request.client.host if request.client else None,
+        request.headers.get("x-forwarded-for"),
+        settings.trusted_proxy_networks(),
+    )
     for key, limit, seconds, what in (
         (
             f"file:mobile:{mobile}",
@@ -160,21 +205,28 @@ class ComplaintController(Controller):
     path = "/v1/complaints"
     tags = ["complaints"]
 
-    @post("/", sync_to_thread=True, status_code=201, summary="File a complaint")
+    @post(
+        "/",
+        sync_to_thread=True,
+        status_code=201,
+        after_request=filed_at,
+        summary="File a complaint",
+    )
     def file(
         self,
         request: Req,
         services: Injected,
         data: JSONBody[schemas.FileComplaint],
     ) -> Response[schemas.CommandResult]:
-        _limit_citizens(services, request, data.complainant.mobile)
-        evidence = attachments(services, data.attachments)
+        if not uses(request.user, "file"):  # before the files: they tell nothing to others
+            raise Problem(403, f"a {request.user.role} does not file complaints")
+        evidence = attachments(services, request.user, data.attachments)
         person = data.complainant
-        return _command(
-            services,
-            request,
-            data,
-            lambda receipt: services.app.file_complaint(
+
+        def file_once(receipt: dict[str, Any]) -> Complaint:
+            # Counted inside the once-per-key run: a retry of the same filing is not counted.
+            _limit_citizens(services, request, data.channel, person.mobile)
+            return services.app.file_complaint(
                 by=request.user,
                 complainant=Complainant(
                     name=person.name.strip(),
@@ -191,17 +243,22 @@ class ComplaintController(Controller):
                 channel=data.channel,
                 attachments=evidence,
                 **receipt,
-            ),
-            status=201,
-        )
+            )
 
-    @post("/{ref:str}/assign", sync_to_thread=True, summary="Assign to a post")
+        return _command(services, request, data, file_once, status=201)
+
+    @post("/{ref:str}/assign", sync_to_thread=True, status_code=200, summary="Assign to a post")
     def assign(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Assign]
     ) -> Response[schemas.CommandResult]:
         return _on_complaint(services, request, ref, data, "assign", post=data.post)
 
-    @post("/{ref:str}/transfer", sync_to_thread=True, summary="Transfer to another department")
+    @post(
+        "/{ref:str}/transfer",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Transfer to another department",
+    )
     def transfer(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Transfer]
     ) -> Response[schemas.CommandResult]:
@@ -216,23 +273,34 @@ class ComplaintController(Controller):
             reason=data.reason,
         )
 
-    @post("/{ref:str}/escalate", sync_to_thread=True, summary="Escalate one level")
+    @post("/{ref:str}/escalate", sync_to_thread=True, status_code=200, summary="Escalate one level")
     def escalate(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
         return _on_complaint(services, request, ref, data, "escalate", reason=data.reason)
 
-    @post("/{ref:str}/priority", sync_to_thread=True, summary="Raise to high priority")
+    @post(
+        "/{ref:str}/priority",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Raise to high priority",
+    )
     def raise_priority(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
         return _on_complaint(services, request, ref, data, "raise_priority", reason=data.reason)
 
-    @post("/{ref:str}/resolve", sync_to_thread=True, summary="Dispose of, with evidence")
+    @post(
+        "/{ref:str}/resolve",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Dispose of, with evidence",
+    )
     def resolve(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Resolve]
     ) -> Response[schemas.CommandResult]:
-        evidence = attachments(services, data.attachments)
+        _may_ever(request.user, "resolve")  # before the files: they tell nothing to others
+        evidence = attachments(services, request.user, data.attachments)
         return _on_complaint(
             services,
             request,
@@ -244,7 +312,12 @@ class ComplaintController(Controller):
             evidence=evidence,
         )
 
-    @post("/{ref:str}/feedback", sync_to_thread=True, summary="The complainant's feedback")
+    @post(
+        "/{ref:str}/feedback",
+        sync_to_thread=True,
+        status_code=200,
+        summary="The complainant's feedback",
+    )
     def feedback(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.GiveFeedback]
     ) -> Response[schemas.CommandResult]:
@@ -259,31 +332,43 @@ class ComplaintController(Controller):
             comment=data.comment,
         )
 
-    @post("/{ref:str}/reopen", sync_to_thread=True, summary="Reopen a disposed complaint")
+    @post(
+        "/{ref:str}/reopen",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Reopen a disposed complaint",
+    )
     def reopen(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
         return _on_complaint(services, request, ref, data, "reopen", reason=data.reason)
 
-    @post("/{ref:str}/close", sync_to_thread=True, summary="Close")
+    @post("/{ref:str}/close", sync_to_thread=True, status_code=200, summary="Close")
     def close(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
         return _on_complaint(services, request, ref, data, "close_complaint", reason=data.reason)
 
-    @post("/{ref:str}/remind", sync_to_thread=True, summary="The complainant's reminder")
+    @post(
+        "/{ref:str}/remind",
+        sync_to_thread=True,
+        status_code=200,
+        summary="The complainant's reminder",
+    )
     def remind(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Remind]
     ) -> Response[schemas.CommandResult]:
         return _on_complaint(services, request, ref, data, "remind", note=data.note)
 
-    @post("/{ref:str}/comments", sync_to_thread=True, summary="A staff comment")
+    @post("/{ref:str}/comments", sync_to_thread=True, status_code=200, summary="A staff comment")
     def comment(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Comment]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(services, request, ref, data, "comment", text=data.text)
+        return _on_complaint(
+            services, request, ref, data, "comment", text=data.text, visibility=data.visibility
+        )
 
-    @post("/{ref:str}/review", sync_to_thread=True, summary="A secretary's review")
+    @post("/{ref:str}/review", sync_to_thread=True, status_code=200, summary="A secretary's review")
     def review(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Review]
     ) -> Response[schemas.CommandResult]:
@@ -297,27 +382,37 @@ class ComplaintController(Controller):
         request: Req,
         services: Injected,
         status: FromQuery[Status | None] = None,
-        district: FromQuery[Code | None] = None,
-        department: FromQuery[Code | None] = None,
-        category: FromQuery[Code | None] = None,
+        district: schemas.CodeQuery = None,
+        department: schemas.CodeQuery = None,
+        category: schemas.CodeQuery = None,
         level: Annotated[int | None, QueryParameter(ge=1, le=4)] = None,
-        holder: FromQuery[Code | None] = None,
+        holder: schemas.CodeQuery = None,
         priority: FromQuery[Priority | None] = None,
         channel: FromQuery[Channel | None] = None,
         filed_from: FromQuery[datetime | None] = None,
         filed_to: FromQuery[datetime | None] = None,
         overdue: FromQuery[bool | None] = None,
         q: Annotated[
-            str | None, QueryParameter(min_length=1, max_length=200, pattern=schemas.TEXT)
+            str | None,
+            QueryParameter(
+                min_length=1, max_length=inputs.SEARCH_WORDS.max_length, pattern=schemas.TEXT
+            ),
         ] = None,
         cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> schemas.ComplaintPage:
-        for name, moment in (("filed_from", filed_from), ("filed_to", filed_to)):
-            if moment is not None and moment.tzinfo is None:
-                raise Problem(
-                    400, f"{name} needs a timezone, e.g. 2026-11-01T00:00:00Z", field=name
-                )
+        district, department, category, holder = (
+            schemas.checked(name, value, inputs.CODE.clean)
+            for name, value in (
+                ("district", district),
+                ("department", department),
+                ("category", category),
+                ("holder", holder),
+            )
+        )
+        filed_from = schemas.checked("filed_from", filed_from, inputs.moment)
+        filed_to = schemas.checked("filed_to", filed_to, inputs.moment)
+        q = schemas.checked("q", q, inputs.SEARCH_WORDS.clean)
         wanted = Search(
             status=status,
             district=district,
@@ -358,26 +453,19 @@ class ComplaintController(Controller):
     ) -> schemas.ComplaintOut:
         """With `min_version`, waits a few seconds for the read model to hold that version,
         so a frontend reads its own writes."""
-        complaint = parse_complaint_id(ref)
-        row = read_model_row(services, complaint, min_version)
-        with services.pool.connection() as conn:
-            visible = ReadQueries(conn).visible(request.user, complaint)
-        if not visible:
-            if request.user.role == Role.CITIZEN:
-                raise Problem(404, "no such complaint")
-            raise Problem(403, f"complaint {row.registration_no} is outside your scope")
-        services.looked(request.user, [complaint], "GET /v1/complaints/{ref}")
+        row = read_model_row(services, request.user, parse_complaint_id(ref), min_version)
+        services.looked(request.user, [row.id], "GET /v1/complaints/{ref}")
         return views.complaint_from_row(row, request.user)
 
     @get("/{ref:str}/timeline", sync_to_thread=True, summary="Every event, in order")
     def timeline(self, request: Req, services: Injected, ref: Ref) -> schemas.Timeline:
-        complaint = services.app.complaint(parse_complaint_id(ref), by=request.user)
+        complaint = seen_complaint(services, ref, request.user)
         events = services.app.timeline(complaint.id)
         services.looked(request.user, [complaint.id], "GET /v1/complaints/{ref}/timeline")
         return schemas.Timeline(
             id=complaint.id,
             registration_no=complaint.registration_no,
-            events=[views.timeline_entry(e, request.user) for e in events],
+            events=views.timeline(events, request.user, services.disclosure),
         )
 
     @get("/{ref:str}/state", sync_to_thread=True, summary="The complaint as it was then")
@@ -389,16 +477,14 @@ class ComplaintController(Controller):
         version: Annotated[int | None, QueryParameter(ge=1)] = None,
         at: FromQuery[datetime | None] = None,
     ) -> schemas.ComplaintOut:
-        complaint_ref = parse_complaint_id(ref)
-        services.app.complaint(complaint_ref, by=request.user)  # scope check on today's state
+        complaint_ref = seen_complaint(services, ref, request.user).id  # scope: today's
         if (version is None) == (at is None):
             raise Problem(400, "give exactly one of version or at", field="version")
         if version is not None:
             then = services.app.complaint_at_version(complaint_ref, version)
         else:
+            at = schemas.checked("at", at, inputs.moment)
             assert at is not None
-            if at.tzinfo is None:
-                raise Problem(400, "at needs a timezone, e.g. 2026-11-22T10:00:00Z", field="at")
             then = services.app.complaint_as_of(complaint_ref, at)
         services.looked(request.user, [complaint_ref], "GET /v1/complaints/{ref}/state")
         return views.complaint_out(then, request.user)

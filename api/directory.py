@@ -246,7 +246,7 @@ class DirectoryController(Controller):
 
     # --- changing (admins) --------------------------------------------------------------
 
-    @post("/districts", sync_to_thread=True)
+    @post("/districts", sync_to_thread=True, status_code=200)
     def define_district(
         self, request: Req, services: Injected, data: JSONBody[DistrictIn]
     ) -> Response[Any]:
@@ -258,7 +258,7 @@ class DirectoryController(Controller):
             lambda d, at: d.define_district(district, request.user.actor, at),
         )
 
-    @post("/departments", sync_to_thread=True)
+    @post("/departments", sync_to_thread=True, status_code=200)
     def define_department(
         self, request: Req, services: Injected, data: JSONBody[DepartmentIn]
     ) -> Response[Any]:
@@ -275,7 +275,7 @@ class DirectoryController(Controller):
             lambda d, at: d.define_department(department, request.user.actor, at),
         )
 
-    @post("/categories", sync_to_thread=True)
+    @post("/categories", sync_to_thread=True, status_code=200)
     def define_category(
         self, request: Req, services: Injected, data: JSONBody[CategoryIn]
     ) -> Response[Any]:
@@ -292,7 +292,7 @@ class DirectoryController(Controller):
             lambda d, at: d.define_category(category, request.user.actor, at),
         )
 
-    @post("/posts", sync_to_thread=True)
+    @post("/posts", sync_to_thread=True, status_code=200)
     def define_post(
         self, request: Req, services: Injected, data: JSONBody[PostIn]
     ) -> Response[Any]:
@@ -310,7 +310,10 @@ class DirectoryController(Controller):
         )
 
     @post(
-        "/posts/{post_id:str}/holder", sync_to_thread=True, summary="An officer takes over a post"
+        "/posts/{post_id:str}/holder",
+        sync_to_thread=True,
+        status_code=200,
+        summary="An officer takes over a post",
     )
     def change_holder(
         self,
@@ -328,7 +331,7 @@ class DirectoryController(Controller):
             ),
         )
 
-    @post("/routes", sync_to_thread=True)
+    @post("/routes", sync_to_thread=True, status_code=200)
     def set_route(self, request: Req, services: Injected, data: JSONBody[RouteIn]) -> Response[Any]:
         route = Route(
             department=data.department,
@@ -340,7 +343,7 @@ class DirectoryController(Controller):
             services, request, data, lambda d, at: d.set_route(route, request.user.actor, at)
         )
 
-    @post("/routes/remove", sync_to_thread=True)
+    @post("/routes/remove", sync_to_thread=True, status_code=200)
     def remove_route(
         self, request: Req, services: Injected, data: JSONBody[RouteKey]
     ) -> Response[Any]:
@@ -353,7 +356,7 @@ class DirectoryController(Controller):
             ),
         )
 
-    @post("/chains", sync_to_thread=True)
+    @post("/chains", sync_to_thread=True, status_code=200)
     def set_chain(self, request: Req, services: Injected, data: JSONBody[ChainIn]) -> Response[Any]:
         p = data.posts
         chain = Chain(department=data.department, district=data.district, posts=(p[0], p[1], p[2]))
@@ -361,7 +364,7 @@ class DirectoryController(Controller):
             services, request, data, lambda d, at: d.set_chain(chain, request.user.actor, at)
         )
 
-    @post("/holidays", sync_to_thread=True, summary="Declare a holiday")
+    @post("/holidays", sync_to_thread=True, status_code=200, summary="Declare a holiday")
     def declare_holiday(
         self, request: Req, services: Injected, data: JSONBody[HolidayIn]
     ) -> Response[Any]:
@@ -373,7 +376,7 @@ class DirectoryController(Controller):
             lambda d, at: d.declare_holiday(holiday, request.user.actor, at),
         )
 
-    @post("/holidays/cancel", sync_to_thread=True, summary="Cancel a holiday")
+    @post("/holidays/cancel", sync_to_thread=True, status_code=200, summary="Cancel a holiday")
     def cancel_holiday(
         self, request: Req, services: Injected, data: JSONBody[HolidayKey]
     ) -> Response[Any]:

@@ -8,11 +8,11 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
 
 from api.problems import Problem
-from api.schemas import Code
+from api.schemas import CodeQuery, checked
 from api.services import Services
+from domain import inputs
 from domain.permissions import uses
 from domain.sla import INDIA
 from domain.values import MIN_LEVEL, Identity, Role
@@ -57,15 +57,14 @@ class ReviewController(Controller):
     tags = ["oversight"]
 
     @get("/today", sync_to_thread=True, summary="A secretary's review list for today")
-    def today(
-        self, request: Req, services: Injected, department: FromQuery[Code | None] = None
-    ) -> ReviewList:
+    def today(self, request: Req, services: Injected, department: CodeQuery = None) -> ReviewList:
         """Each morning the scheduler puts a department's most pressing pending complaints
         (overdue first, high priority first, oldest first) on its secretary's list. A
         secretary sees their own department's; an admin or auditor names one."""
         who = request.user
         if not uses(who, "review_list"):
             raise Problem(403, f"a {who.role} has no review list")
+        department = checked("department", department, inputs.CODE.clean)
         if who.role == Role.SECRETARY:
             if department not in (None, who.department):
                 raise Problem(

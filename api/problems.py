@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 from typing import Any
 
+import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError
-from litestar import MediaType, Request, Response
+from litestar import Litestar, MediaType, Request, Response
+from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.routes import HTTPRoute
+from litestar.types import Message, Scope
+from psycopg_pool import PoolTimeout
 
 from domain.errors import (
     DomainError,
@@ -66,7 +73,7 @@ def problem_response(
 
 
 _MSGSPEC_PATH = re.compile(r"at `\$(?P<path>[^`]*)`")
-_MSGSPEC_FIELD = re.compile(r"(?:missing required|unknown) field `(?P<name>[^`]+)`")
+_MSGSPEC_FIELD = re.compile(r"(?:missing required|unknown|invalid) field `(?P<name>[^`]+)`")
 
 
 def field_from_message(message: str) -> str | None:
@@ -99,7 +106,7 @@ def on_validation(_: Request[Any, Any, Any], error: ValidationException) -> Resp
     return problem_response(400, detail, field=first["field"], errors=errors)
 
 
-def on_http(_: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
+def on_http(request: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
     if isinstance(error, Problem):
         return problem_response(
             error.status_code, error.detail, field=error.field, **error.extra_members
@@ -108,6 +115,9 @@ def on_http(_: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
     detail = error.detail or TITLES.get(status, "Error")
     if status == 401:
         detail = "a valid bearer token is required"
+    if status == 405:
+        methods = allowed_methods(request.app, request.url.path) or []
+        detail = f"{request.method} is not answered here; Allow: {', '.join(methods)}"
     return problem_response(status, detail)
 
 
@@ -122,6 +132,56 @@ def on_domain(_: Request[Any, Any, Any], error: DomainError) -> Response[Any]:
         StaleDecision: 503,
     }.get(type(error), 422)
     return problem_response(status, error.reason, field=error.field)
+
+
+def allowed_methods(app: Litestar, path: str) -> list[str] | None:
+    """The methods `path` answers (a static segment beats a parameter, as in routing), or
+    None when no route has that path."""
+    routes = app.state.get(_ROUTE_METHODS)
+    if routes is None:
+        routes = app.state[_ROUTE_METHODS] = _route_methods(app)
+    path = path.rstrip("/") or "/"
+    matches = [(static, methods) for regex, static, methods in routes if regex.fullmatch(path)]
+    if not matches:
+        return None
+    best = max(static for static, _ in matches)
+    found = set().union(*(methods for static, methods in matches if static == best))
+    return sorted(found | {"OPTIONS"})
+
+
+_ROUTE_METHODS = "sampark.route_methods"
+
+
+def _route_methods(app: Litestar) -> list[tuple[re.Pattern[str], int, frozenset[str]]]:
+    """Each path's methods, from every route registered for it (Litestar builds OPTIONS'
+    `Allow` from the first registration of a path only)."""
+    by_path: dict[str, tuple[re.Pattern[str], int, set[str]]] = {}
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        parts, static = [], 0
+        for component in route.path_components:
+            if isinstance(component, str):
+                parts.append(re.escape(component))
+                static += 1
+            else:
+                parts.append(".*" if component.type is Path else "[^/]+")
+        regex = re.compile(("/" + "/".join(p for p in parts if p)).replace("//", "/"))
+        entry = by_path.setdefault(route.path_format, (regex, static, set()))
+        entry[2].update(m for m in route.methods if m != "OPTIONS")
+    return [(regex, static, frozenset(methods)) for regex, static, methods in by_path.values()]
+
+
+async def allow_header(message: Message, scope: Scope) -> None:
+    """`Allow` on every 405 and on every answer to OPTIONS, listing all the path's methods."""
+    if message["type"] != "http.response.start" or scope["type"] != ScopeType.HTTP:
+        return
+    status = message["status"]
+    if status != 405 and not (scope.get("method") == "OPTIONS" and status < 400):
+        return
+    methods = allowed_methods(scope["app"], scope["path"])
+    if methods is not None:
+        MutableScopeHeaders.from_message(message)["Allow"] = ", ".join(methods)
 
 
 def on_store_unreachable(_: Request[Any, Any, Any], error: Exception) -> Response[Any]:
@@ -144,7 +204,17 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     DomainError: on_domain,
     OperationalError: on_store_unreachable,
     InterfaceError: on_store_unreachable,
+    psycopg.OperationalError: on_store_unreachable,  # our own tables (receipts, limits, ...)
+    psycopg.InterfaceError: on_store_unreachable,
+    PoolTimeout: on_store_unreachable,
     Exception: on_unexpected,
 }
 
-__all__ = ["EXCEPTION_HANDLERS", "MediaType", "Problem", "problem_response"]
+__all__ = [
+    "EXCEPTION_HANDLERS",
+    "MediaType",
+    "Problem",
+    "allow_header",
+    "allowed_methods",
+    "problem_response",
+]

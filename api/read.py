@@ -11,7 +11,9 @@ from litestar.params import QueryParameter
 
 from api import schemas, views
 from api.problems import Problem
+from api.schemas import checked
 from api.services import Services
+from domain import inputs
 from domain.permissions import uses
 from domain.values import Identity
 from projections.figures import OutsideScope
@@ -71,7 +73,11 @@ class DashboardController(Controller):
         last: date | None,
         narrowed: dict[str, str | None],
     ) -> schemas.Dashboard:
+        if not uses(request.user, "dashboards"):
+            raise Problem(403, f"a {request.user.role} does not read the dashboards")
         now = services.app.clock()
+        first = checked("from", first, inputs.day)
+        last = checked("to", last, inputs.day)
         last = last or day_in_india(now)
         first = first or last - timedelta(days=29)
         if first > last:

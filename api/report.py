@@ -6,12 +6,12 @@ who disposed of it and how, with which evidence, and where it stands now.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
 
+from api.pages import render
 from domain.complaint import Complaint
 from domain.directory import Directory
 from domain.sla import INDIA
@@ -138,61 +138,21 @@ def when(moment: datetime | None) -> str:
 
 # --- HTML --------------------------------------------------------------------------------
 
-STYLE = """
-body{font-family:'Noto Sans','Noto Sans Devanagari',sans-serif;margin:0;background:#f4f4f0;
-color:#1d1d1b;font-size:17px;line-height:1.5}
-main{max-width:40rem;margin:auto;padding:1rem}
-h1{font-size:1.35rem;margin:.2rem 0 1rem}
-dl{background:#fff;border-radius:.6rem;padding:.8rem 1rem;margin:0 0 1rem}
-dt{font-size:.85rem;color:#5c5c57;margin-top:.6rem}dd{margin:0;white-space:pre-wrap}
-nav a{margin-right:1rem}form{background:#fff;border-radius:.6rem;padding:1rem}
-button{font-size:1.05rem;padding:.7rem 1.1rem;margin:.3rem .4rem .3rem 0;border-radius:.5rem;
-border:1px solid #888}
-input,textarea{font-size:1rem;width:100%;box-sizing:border-box;margin:.2rem 0 .6rem}
-"""
 
-
-def page(report: Report, token_path: str, notice: str | None = None) -> str:
-    e = html.escape
+def page(report: Report, token_path: str, nonce: str, notice: str | None = None) -> str:
+    """The report as a page (`api/templates/report.html`); its style carries `nonce`, the
+    only style the page's Content-Security-Policy lets in."""
     title = report.label("title") if report.complaint.resolution else report.label("progress")
-    other = "en" if report.language == Language.HINDI else "hi"
-    parts = [
-        f'<!doctype html><html lang="{report.language}"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(title)} {e(report.complaint.registration_no)}</title>",
-        f"<style>{STYLE}</style></head><body><main>",
-        f"<nav><a href='{token_path}?lang={other}'>{e(report.label('other'))}</a>",
-        f"<a href='{token_path}?lang={report.language}&amp;format=pdf'>"
-        f"{e(report.label('pdf'))}</a></nav>",
-        f"<h1>{e(title)}</h1>",
-    ]
-    if notice:
-        parts.append(f"<p><strong>{e(notice)}</strong></p>")
-    parts.append("<dl>")
-    for name, value in report.rows():
-        parts.append(f"<dt>{e(name)}</dt><dd>{e(value)}</dd>")
-    if report.evidence:
-        links = "<br>".join(
-            f"<a href='{e(item.link)}'>{e(item.filename)}</a>" for item in report.evidence
-        )
-        parts.append(f"<dt>{e(report.label('evidence'))}</dt><dd>{links}</dd>")
-    parts.append("</dl>")
-    if report.may_give_feedback:
-        parts += [
-            f"<form method='post' action='{token_path}/feedback?lang={report.language}'>",
-            f"<p>{e(report.label('ask'))}</p>",
-            f"<label>{e(report.label('rating'))}"
-            "<input name='rating' type='number' min='1' max='5'></label>",
-            f"<label>{e(report.label('comment'))}<textarea name='comment' rows='2'></textarea>"
-            "</label>",
-            f"<button name='satisfied' value='yes'>{e(report.label('yes'))}</button>",
-            f"<button name='satisfied' value='no'>{e(report.label('no'))}</button>",
-            "</form>",
-        ]
-    elif report.complaint.feedback is not None:
-        parts.append(f"<p>{e(report.label('given'))}</p>")
-    parts.append("</main></body></html>")
-    return "".join(parts)
+    return render(
+        "report.html",
+        report=report,
+        language=report.language,
+        title=title,
+        other="en" if report.language == Language.HINDI else "hi",
+        token_path=token_path,
+        notice=notice,
+        nonce=nonce,
+    )
 
 
 # --- PDF ---------------------------------------------------------------------------------

@@ -1,33 +1,132 @@
-"""The HTTP contract: msgspec structs for requests and answers (published at /schema)."""
+"""The HTTP contract: msgspec structs for requests and answers (published at /schema).
+
+The rules for what may come in live in the domain (`domain/inputs.py`); the types below carry
+them twice over: as msgspec constraints, so the schema documents them and most broken values
+are refused while decoding, and as the domain rule itself, which every request struct applies
+after decoding (`Base.__post_init__`), so the stored form (NFC) and the exact answer are the
+domain's.
+"""
 
 from __future__ import annotations
 
+import functools
+import typing
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from types import UnionType
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 import msgspec
+from litestar.params import QueryParameter
 from msgspec import Meta
 
-from domain.values import Channel, Language, Outcome, Priority, Role, Status
+from api.problems import Problem
+from domain import inputs
+from domain.errors import InvalidCommand
+from domain.values import Channel, Language, Outcome, Priority, Role, Status, Visibility
 
-Mobile = Annotated[
-    str, Meta(pattern=r"^[6-9][0-9]{9}$", description="Ten-digit Indian mobile number")
-]
-# PostgreSQL text cannot hold NUL: refuse it at the door, naming the field, rather than fail
-# (with a 500, or in the projector) when the row is written.
-TEXT = r"^[^\x00]*$"
-Name = Annotated[str, Meta(min_length=1, max_length=200, pattern=TEXT)]
-Code = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
-ShortText = Annotated[str, Meta(min_length=1, max_length=300, pattern=TEXT)]
-LongText = Annotated[str, Meta(min_length=1, max_length=10_000, pattern=TEXT)]
-Reason = Annotated[str, Meta(min_length=1, max_length=2_000, pattern=TEXT)]
-Sha256 = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$")]
+
+def meta(rule: inputs.Text | inputs.Shape, description: str | None = None) -> Meta:
+    """A domain rule as msgspec constraints (what the schema publishes)."""
+    if isinstance(rule, inputs.Text):
+        return Meta(
+            min_length=rule.min_length,
+            max_length=rule.max_length,
+            pattern=rule.pattern,
+            description=description or f"{rule.kind}: no control characters; stored as NFC",
+        )
+    return Meta(
+        max_length=rule.max_length, pattern=rule.pattern, description=description or rule.kind
+    )
+
+
+Mobile = Annotated[str, meta(inputs.MOBILE, "Ten-digit Indian mobile number"), inputs.MOBILE]
+Code = Annotated[str, meta(inputs.CODE), inputs.CODE]
+Name = Annotated[str, meta(inputs.NAME), inputs.NAME]
+ShortText = Annotated[str, meta(inputs.SHORT_TEXT), inputs.SHORT_TEXT]
+LongText = Annotated[str, meta(inputs.LONG_TEXT), inputs.LONG_TEXT]
+Reason = Annotated[str, meta(inputs.REASON), inputs.REASON]
+CommentText = Annotated[str, meta(inputs.COMMENT), inputs.COMMENT]
+Address = Annotated[str, meta(inputs.ADDRESS), inputs.ADDRESS]
+Email = Annotated[str, meta(inputs.EMAIL), inputs.EMAIL]
+FileName = Annotated[str, meta(inputs.FILE_NAME), inputs.FILE_NAME]
+MediaType = Annotated[str, meta(inputs.MEDIA_TYPE), inputs.MEDIA_TYPE]
+Sha256 = Annotated[str, meta(inputs.SHA256), inputs.SHA256]
+Rating = Annotated[int, Meta(ge=inputs.MIN_RATING, le=inputs.MAX_RATING)]
 Version = Annotated[int, Meta(ge=1)]
+# Kept for the free-text query parameter (`q`): the characters one line of text may hold.
+TEXT = inputs.SEARCH_WORDS.pattern
+
+# Query parameters that name a code: the same rule, answered 400 naming the parameter.
+CodeQuery = Annotated[
+    str | None,
+    QueryParameter(
+        min_length=1,
+        max_length=inputs.CODE.max_length,
+        pattern=inputs.CODE.pattern,
+        description=inputs.CODE.description,
+    ),
+]
+
+Cleaner = Callable[[Any, str], Any]
+V = TypeVar("V")
+R = TypeVar("R")
+
+
+def checked(field: str, value: V | None, rule: Callable[[V, str], R]) -> R | None:
+    """A value from a query or a form through its domain rule: 400 naming it if refused."""
+    if value is None:
+        return None
+    try:
+        return rule(value, field)
+    except InvalidCommand as refused:
+        raise Problem(400, refused.reason, field=field) from None
+
+
+def _cleaner(hint: Any) -> Cleaner | None:
+    """How to apply the domain's rule to a field of this type (None: it has none)."""
+    origin = typing.get_origin(hint)
+    if origin is Annotated:
+        rule = next(
+            (m for m in hint.__metadata__ if isinstance(m, inputs.Text | inputs.Shape)), None
+        )
+        return rule.clean if rule is not None else _cleaner(hint.__origin__)
+    if origin in (typing.Union, UnionType):
+        found = [c for c in map(_cleaner, typing.get_args(hint)) if c is not None]
+        return found[0] if found else None
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        each = _cleaner(item)
+        if each is None:
+            return None
+        return lambda values, field: [
+            each(value, f"{field}[{index}]") for index, value in enumerate(values)
+        ]
+    return None
+
+
+@functools.cache
+def _cleaners(struct: type[msgspec.Struct]) -> tuple[tuple[str, Cleaner], ...]:
+    hints = typing.get_type_hints(struct, include_extras=True)
+    found = ((name, _cleaner(hints[name])) for name in struct.__struct_fields__)
+    return tuple((name, clean) for name, clean in found if clean is not None)
 
 
 class Base(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    pass
+    """A request body: each field that carries a domain rule is checked and stored clean."""
+
+    def __post_init__(self) -> None:
+        for name, clean in _cleaners(type(self)):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            try:
+                setattr(self, name, clean(value, name))
+            except InvalidCommand as refused:
+                # msgspec turns a ValueError into a ValidationError and adds where it was
+                # (`- at `$.complainant``); problems.py reads the field from both.
+                raise ValueError(f"invalid field `{refused.field}`: {refused.reason}") from None
 
 
 # --- requests -------------------------------------------------------------------------------
@@ -36,19 +135,18 @@ class Base(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 class ComplainantIn(Base):
     name: Name
     mobile: Mobile
-    email: (
-        Annotated[str, Meta(pattern=r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$", max_length=254)]
-        | None
-    ) = None
-    address: Annotated[str, Meta(max_length=1_000, pattern=TEXT)] | None = None
+    email: Email | None = None
+    address: Address | None = None
     language: Language = Language.HINDI  # of the messages and the Action Taken Report
 
 
-class AttachmentRef(Base):
+class AttachmentIn(Base):
+    """A file uploaded before (`POST /v1/attachments`), named in a filing or a disposal."""
+
     sha256: Sha256
-    filename: Annotated[str, Meta(min_length=1, max_length=255, pattern=TEXT)]
-    media_type: Annotated[str, Meta(min_length=3, max_length=100, pattern=TEXT)]
-    size: Annotated[int, Meta(ge=1)]
+    filename: FileName
+    media_type: MediaType
+    size: Annotated[int, Meta(ge=inputs.MIN_FILE_BYTES)]
 
 
 class FileComplaint(Base):
@@ -59,7 +157,9 @@ class FileComplaint(Base):
     subject: ShortText
     description: LongText
     channel: Channel
-    attachments: Annotated[list[AttachmentRef], Meta(max_length=10)] = []
+    attachments: Annotated[
+        list[AttachmentIn], Meta(max_length=inputs.MAX_ATTACHMENTS_AT_FILING)
+    ] = []
 
 
 class Assign(Base):
@@ -82,24 +182,26 @@ class WithReason(Base):
 class Resolve(Base):
     outcome: Outcome
     action_taken: LongText
-    attachments: Annotated[list[AttachmentRef], Meta(max_length=20)]
+    attachments: Annotated[list[AttachmentIn], Meta(max_length=inputs.MAX_EVIDENCE)]
     expected_version: Version | None = None
 
 
 class GiveFeedback(Base):
     satisfied: bool
-    rating: Annotated[int, Meta(ge=1, le=5)] | None = None  # None: not given
-    comment: Annotated[str, Meta(max_length=2_000, pattern=TEXT)] | None = None
+    rating: Rating | None = None  # None: not given (a button, words without a number)
+    comment: CommentText | None = None
     expected_version: Version | None = None
 
 
 class Remind(Base):
-    note: Annotated[str, Meta(max_length=2_000, pattern=TEXT)] | None = None
+    note: CommentText | None = None
     expected_version: Version | None = None
 
 
 class Comment(Base):
     text: LongText
+    # internal: for the offices only; public: the complainant reads it on its timeline too.
+    visibility: Visibility = Visibility.INTERNAL
     expected_version: Version | None = None
 
 
@@ -121,6 +223,15 @@ class CommandResult(msgspec.Struct, kw_only=True):
     due_at: datetime | None
 
 
+class AttachmentRef(msgspec.Struct, kw_only=True):
+    """A file as recorded: answers show what is stored, and are never refused on reading."""
+
+    sha256: str
+    filename: str
+    media_type: str
+    size: int
+
+
 class ActorOut(msgspec.Struct):
     id: str
     role: Role
@@ -128,7 +239,7 @@ class ActorOut(msgspec.Struct):
 
 class ResolutionOut(msgspec.Struct, kw_only=True):
     outcome: Outcome
-    action_taken: str
+    action_taken: str | None  # None for callers shown no free text (analysts)
     evidence: list[AttachmentRef]
     resolved_by: str | None
     level: int
@@ -171,8 +282,8 @@ class ComplaintOut(msgspec.Struct, kw_only=True):
     district: str
     department: str
     category: str
-    subject: str
-    description: str
+    subject: str | None  # None for callers shown no free text (analysts)
+    description: str | None  # likewise
     channel: Channel
     attachments: list[AttachmentRef]
     filed_at: datetime | None
@@ -185,8 +296,8 @@ class ComplaintOut(msgspec.Struct, kw_only=True):
     escalation_count: int
     transfer_count: int
     reminder_count: int
-    comment_count: int
-    review_count: int
+    comment_count: int | None  # None for the complainant: most notes are internal
+    review_count: int | None  # None for the complainant: reviews are internal
 
 
 class TimelineEntry(msgspec.Struct, kw_only=True):
@@ -222,7 +333,7 @@ class ComplaintSummary(msgspec.Struct, kw_only=True):
     department: str
     category: str
     channel: Channel
-    subject: str
+    subject: str | None  # None for callers shown no free text (analysts)
     complainant_name: str | None  # None for callers who see no personal data
     filed_at: datetime
     due_at: datetime | None

@@ -13,8 +13,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from psycopg_pool import ConnectionPool
 
 from domain.application import Policy, Sampark
+from domain.disclosure import Disclosure, Reader, reader
 from domain.feedback import Unsatisfied
-from domain.values import Identity, Role
+from domain.values import Identity
 from infra.access_log import AccessLog
 from infra.blobs import BlobStore
 from infra.rate_limits import RateLimiter
@@ -23,15 +24,14 @@ from infra.settings import Settings
 from infra.store import (
     SamparkRecorder,
     SequenceRegistrationNumbers,
+    checked_pool,
     create_schema,
     eventsourcing_env,
     system_clock,
 )
 from projections.store import migrate
 
-# A citizen reading their own complaint, and analysts (shown no personal data).
 STARTUP_LOCK = 7210001  # shared with create_schema
-UNRECORDED = frozenset({Role.CITIZEN, Role.ANALYST})
 
 
 @dataclass
@@ -44,10 +44,12 @@ class Services:
     looks: AccessLog
     limits: RateLimiter
     audit_key: Ed25519PublicKey  # verifies the signed audit checkpoints
+    disclosure: Disclosure  # what each reader is shown; keys citizens' pseudonyms
 
     def looked(self, who: Identity, complaints: Iterable[UUID], endpoint: str) -> None:
-        """Record that staff were shown these complaints' personal data."""
-        if who.role not in UNRECORDED:
+        """Record that staff were shown these complaints' personal data (not a citizen
+        reading its own, nor a pseudonymous reader: `domain/disclosure.py`)."""
+        if reader(who) == Reader.STAFF:
             self.looks.record(who.id, who.role, complaints, endpoint, self.app.clock())
 
     def close(self) -> None:
@@ -61,7 +63,9 @@ def open_services(
     settings: Settings, database_url: str, *, clock: Callable[[], datetime] = system_clock
 ) -> Services:
     create_schema(database_url)
-    pool = ConnectionPool(
+    # Each connection is checked as it is handed out: after PostgreSQL restarts or drops
+    # the API's connections, no request is given a dead one.
+    pool = checked_pool(
         database_url, min_size=1, max_size=8, kwargs={"autocommit": True}, open=True
     )
     with pool.connection() as conn, conn.transaction():
@@ -80,6 +84,7 @@ def open_services(
         looks=AccessLog(pool),
         limits=RateLimiter(pool),
         audit_key=settings.signing_key().public_key(),
+        disclosure=Disclosure(settings.pseudonym_secret()),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -9,6 +10,14 @@ import msgspec
 
 from api import schemas
 from domain.complaint import Complaint
+from domain.disclosure import (
+    Disclosure,
+    Reader,
+    is_public,
+    reader,
+    shows_personal_data,
+    withheld_name,
+)
 from domain.values import (
     MAX_LEVEL,
     OPEN_STATUSES,
@@ -17,13 +26,10 @@ from domain.values import (
     Language,
     Outcome,
     Priority,
-    Role,
     Status,
 )
 from infra.codec import event_fields
 from projections.rows import ComplaintRow, row_from_complaint
-
-NO_PERSONAL_DATA = frozenset({Role.ANALYST})
 
 
 def command_result(c: Complaint) -> schemas.CommandResult:
@@ -43,29 +49,43 @@ def complaint_out(c: Complaint, who: Identity) -> schemas.ComplaintOut:
     return complaint_from_row(row_from_complaint(c), who)
 
 
-def timeline_entry(event: Any, who: Identity) -> schemas.TimelineEntry:
-    data = event_fields(event)
-    if who.role in NO_PERSONAL_DATA:
-        data.pop("complainant", None)
-    return schemas.TimelineEntry(
-        version=event.originator_version,
-        type=type(event).__name__,
-        time=event.timestamp,
-        actor=schemas.ActorOut(id=event.actor.id, role=event.actor.role),
-        data=data,
-    )
+def timeline(
+    events: Iterable[Any], who: Identity, disclosure: Disclosure
+) -> list[schemas.TimelineEntry]:
+    """A complaint's events as `who` may read them (`domain/disclosure.py`): the complainant
+    its public story, pseudonymous readers no personal data or free text."""
+    entries = []
+    complaint: Complaint | None = None
+    for event in events:
+        before = complaint
+        complaint = event.mutate(complaint)
+        if reader(who) == Reader.COMPLAINANT and not is_public(event):
+            continue
+        actor = disclosure.actor(who, event.actor, before or complaint)
+        entries.append(
+            schemas.TimelineEntry(
+                version=event.originator_version,
+                type=type(event).__name__,
+                time=event.timestamp,
+                actor=schemas.ActorOut(id=actor.id, role=actor.role),
+                data=disclosure.event_data(who, event, event_fields(event)),
+            )
+        )
+    return entries
 
 
 def to_json(value: Any) -> bytes:
     return msgspec.json.encode(value)
 
 
-def _refs(files: list[dict[str, Any]] | None) -> list[schemas.AttachmentRef]:
-    return [schemas.AttachmentRef(**f) for f in files or []]
+def _refs(files: list[dict[str, Any]] | None, who: Identity) -> list[schemas.AttachmentRef]:
+    named = shows_personal_data(who)
+    return [schemas.AttachmentRef(**(f if named else withheld_name(f))) for f in files or []]
 
 
 def complaint_from_row(r: ComplaintRow, who: Identity) -> schemas.ComplaintOut:
-    private = who.role in NO_PERSONAL_DATA
+    private = not shows_personal_data(who)
+    internal = reader(who) != Reader.COMPLAINANT  # may know of staff's internal notes
     return schemas.ComplaintOut(
         id=r.id,
         registration_no=r.registration_no,
@@ -86,10 +106,10 @@ def complaint_from_row(r: ComplaintRow, who: Identity) -> schemas.ComplaintOut:
         district=r.district,
         department=r.department,
         category=r.category,
-        subject=r.subject,
-        description=r.description,
+        subject=None if private else r.subject,
+        description=None if private else r.description,
         channel=Channel(r.channel),
-        attachments=_refs(r.attachments),
+        attachments=_refs(r.attachments, who),
         filed_at=r.filed_at,
         due_at=r.due_at,
         deadline=_deadline(r),
@@ -98,8 +118,8 @@ def complaint_from_row(r: ComplaintRow, who: Identity) -> schemas.ComplaintOut:
         if r.resolved_at is None or r.outcome is None
         else schemas.ResolutionOut(
             outcome=Outcome(r.outcome),
-            action_taken=r.action_taken or "",
-            evidence=_refs(r.evidence),
+            action_taken=None if private else r.action_taken or "",
+            evidence=_refs(r.evidence, who),
             resolved_by=r.resolved_by,
             level=r.resolution_level or r.level,
             resolved_at=r.resolved_at,
@@ -108,14 +128,16 @@ def complaint_from_row(r: ComplaintRow, who: Identity) -> schemas.ComplaintOut:
         feedback=None
         if r.feedback_satisfied is None
         else schemas.FeedbackOut(
-            satisfied=r.feedback_satisfied, rating=r.feedback_rating, comment=r.feedback_comment
+            satisfied=r.feedback_satisfied,
+            rating=r.feedback_rating,
+            comment=None if private else r.feedback_comment,
         ),
         reopen_count=r.reopen_count,
         escalation_count=r.escalation_count,
         transfer_count=r.transfer_count,
         reminder_count=r.reminder_count,
-        comment_count=r.comment_count,
-        review_count=r.review_count,
+        comment_count=r.comment_count if internal else None,
+        review_count=r.review_count if internal else None,
     )
 
 
@@ -144,8 +166,8 @@ def summary(r: ComplaintRow, who: Identity, now: datetime) -> schemas.ComplaintS
         department=r.department,
         category=r.category,
         channel=Channel(r.channel),
-        subject=r.subject,
-        complainant_name=None if who.role in NO_PERSONAL_DATA else r.complainant_name,
+        subject=r.subject if shows_personal_data(who) else None,
+        complainant_name=r.complainant_name if shows_personal_data(who) else None,
         filed_at=r.filed_at,
         due_at=r.due_at,
         overdue=r.status in OPEN_STATUSES and r.due_at is not None and r.due_at < now,

@@ -11,21 +11,25 @@ ties to nothing, or that cannot be recorded, gets a polite answer on WhatsApp, n
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter, RawBody
 
+from api.limits import OWN_JSON_CHECK
 from api.problems import Problem
 from api.services import Services
-from domain.errors import DomainError
-from domain.values import Identity, Language, Role
+from domain import access, inputs
+from domain.errors import DomainError, InvalidCommand
+from domain.values import Language
+from infra.json_depth import MAX_JSON_DEPTH, too_deep
 from infra.receipts import Receipt
 from infra.signing import check_hub_signature
 from projections.messages import NOT_SATISFIED, SATISFIED, Message, render
@@ -51,6 +55,80 @@ class Reply:
     comment: str | None
 
 
+# --- what the provider sends: every part optional, anything else ignored -------------------
+# A signed body is the provider's, but its shape is still only a promise: each level is read
+# on its own, and a part that is missing, null or of another type is skipped, never a 500.
+
+
+class Part(msgspec.Struct, forbid_unknown_fields=False):
+    pass
+
+
+class Context(Part):
+    id: str | None = None
+
+
+class TextPart(Part):
+    body: str | None = None
+
+
+class ButtonPart(Part):
+    payload: str | None = None
+
+
+class Choice(Part):
+    id: str | None = None
+
+
+class Interactive(Part):
+    button_reply: Choice | None = None
+    list_reply: Choice | None = None
+
+
+class InboundMessage(Part):
+    id: str
+    sender: str = msgspec.field(name="from")
+    type: str | None = None
+    context: Context | None = None
+    text: TextPart | None = None
+    button: ButtonPart | None = None
+    interactive: Interactive | None = None
+
+
+class Value(Part):
+    messages: list[msgspec.Raw] | None = None  # `statuses` are not replies: not read
+
+
+class Change(Part):
+    value: Value | None = None
+
+
+class Entry(Part):
+    changes: list[msgspec.Raw] | None = None
+
+
+class Notification(Part):
+    entry: list[msgspec.Raw] | None = None
+
+
+P = TypeVar("P", bound=Part)
+
+
+def each(raws: list[msgspec.Raw] | None, kind: type[P]) -> Iterator[P]:
+    """The parts of a list that read as `kind`; the others are skipped (and logged)."""
+    for raw in raws or []:
+        try:
+            yield msgspec.json.decode(raw, type=kind)
+        except msgspec.ValidationError as ignored:
+            log.info("a WhatsApp %s of another shape was ignored: %s", kind.__name__, ignored)
+
+
+# --- what a message says ---------------------------------------------------------------------
+
+# The quick-reply buttons of the Action Taken Report: the one place a button means an answer.
+BUTTONS = {SATISFIED: True, NOT_SATISFIED: False}
+
+
 def read_answer(text: str) -> tuple[bool | None, int | None, str | None]:
     """Satisfied or not, a rating 1-5 and a comment, from free text in Hindi or English.
 
@@ -74,39 +152,57 @@ def read_answer(text: str) -> tuple[bool | None, int | None, str | None]:
     return satisfied, rating, comment
 
 
-def replies(payload: Any) -> list[Reply]:
+def answer_of(message: InboundMessage) -> tuple[bool | None, int | None, str | None]:
+    """What a message answers: a button, a list choice or free text; nothing otherwise."""
+    if message.type == "button" and message.button is not None:
+        return BUTTONS.get(message.button.payload or ""), None, None
+    if message.type == "interactive" and message.interactive is not None:
+        chosen = message.interactive.button_reply or message.interactive.list_reply
+        return BUTTONS.get(chosen.id or "") if chosen else None, None, None
+    if message.type == "text" and message.text is not None and message.text.body is not None:
+        satisfied, rating, comment = read_answer(
+            inputs.WHATSAPP_TEXT.clean(message.text.body, "text.body")
+        )
+        return satisfied, rating, inputs.COMMENT.clean(comment, "comment") if comment else None
+    return None, None, None
+
+
+def reply_of(message: InboundMessage) -> Reply | None:
+    """One message as a reply, by the rules every way in applies; None if not understood."""
+    try:
+        satisfied, rating, comment = answer_of(message)
+        return Reply(
+            message_id=inputs.IDENTIFIER.clean(message.id, "id"),
+            mobile=inputs.whatsapp_mobile(message.sender),
+            answers=(
+                inputs.IDENTIFIER.clean(message.context.id, "context.id")
+                if message.context is not None and message.context.id is not None
+                else None
+            ),
+            satisfied=satisfied,
+            rating=rating,
+            comment=comment,
+        )
+    except InvalidCommand as ignored:
+        log.info("a WhatsApp message was ignored: %s", ignored)
+        return None
+
+
+def replies(body: bytes) -> list[Reply]:
+    """The replies in a webhook's body: each entry, change and message read on its own."""
+    try:
+        notification = msgspec.json.decode(body, type=Notification)
+    except msgspec.ValidationError as ignored:
+        log.info("a WhatsApp notification of another shape was ignored: %s", ignored)
+        return []
     found = []
-    for entry in payload.get("entry", []) if isinstance(payload, dict) else []:
-        for change in entry.get("changes", []):
-            for message in change.get("value", {}).get("messages", []) or []:
-                kind = message.get("type")
-                satisfied: bool | None
-                rating: int | None
-                comment: str | None
-                if kind == "button":
-                    payload_text = message.get("button", {}).get("payload", "")
-                    satisfied = {SATISFIED: True, NOT_SATISFIED: False}.get(payload_text)
-                    rating, comment = None, None
-                elif kind == "interactive":
-                    chosen = message.get("interactive", {}).get("button_reply", {})
-                    satisfied = {SATISFIED: True, NOT_SATISFIED: False}.get(chosen.get("id"))
-                    rating, comment = None, None
-                elif kind == "text":
-                    satisfied, rating, comment = read_answer(
-                        message.get("text", {}).get("body", "")
-                    )
-                else:
-                    satisfied, rating, comment = None, None, None
-                found.append(
-                    Reply(
-                        message_id=str(message.get("id", "")),
-                        mobile=str(message.get("from", ""))[-10:],
-                        answers=message.get("context", {}).get("id"),
-                        satisfied=satisfied,
-                        rating=rating,
-                        comment=comment,
-                    )
-                )
+    for entry in each(notification.entry, Entry):
+        for change in each(entry.changes, Change):
+            messages = change.value.messages if change.value is not None else None
+            for message in each(messages, InboundMessage):
+                reply = reply_of(message)
+                if reply is not None:
+                    found.append(reply)
     return found
 
 
@@ -127,7 +223,13 @@ class WhatsAppWebhook(Controller):
             raise Problem(403, "verification failed", field="hub.verify_token")
         return Response(challenge, media_type="text/plain")
 
-    @post("/", sync_to_thread=True, status_code=200, summary="Replies from citizens")
+    @post(
+        "/",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Replies from citizens",
+        opt={OWN_JSON_CHECK: True},  # the signature first, then the depth: see receive
+    )
     def receive(
         self, request: Request[Any, Any, Any], services: Injected, body: RawBody
     ) -> dict[str, int]:
@@ -136,15 +238,17 @@ class WhatsAppWebhook(Controller):
             raise Problem(401, "the request is not signed", field="X-Hub-Signature-256")
         if not check_hub_signature(services.settings.whatsapp_app_secret, body, signature):
             raise Problem(403, "the signature does not match", field="X-Hub-Signature-256")
+        # Signed, so the provider's: whatever it holds is answered 200 (the provider would
+        # only send it again), and what is not understood is logged and recorded nowhere.
+        if too_deep(body):
+            log.warning("a signed WhatsApp body nests over %d levels: ignored", MAX_JSON_DEPTH)
+            return {"recorded": 0}
         try:
-            payload = json.loads(body)
-        except ValueError:
-            raise Problem(400, "the body is not JSON") from None
-        recorded = 0
-        for reply in replies(payload):
-            if reply.message_id and len(reply.mobile) == 10:
-                recorded += self._take(services, reply)
-        return {"recorded": recorded}
+            found = replies(body)
+        except msgspec.DecodeError as broken:
+            log.warning("a signed WhatsApp body is not JSON (%s): ignored", broken)
+            return {"recorded": 0}
+        return {"recorded": sum(self._take(services, reply) for reply in found)}
 
     def _take(self, services: Services, reply: Reply) -> int:
         receipt = Receipt(
@@ -164,9 +268,7 @@ class WhatsAppWebhook(Controller):
                 reg, language = found.registration_no, found.complainant.language
                 services.app.give_feedback(
                     complaint,
-                    by=Identity(
-                        id=f"citizen-{reply.mobile}", role=Role.CITIZEN, mobile=reply.mobile
-                    ),
+                    by=access.citizen(reply.mobile),
                     satisfied=reply.satisfied,
                     rating=reply.rating,  # a button gives none
                     comment=reply.comment,

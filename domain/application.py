@@ -25,7 +25,15 @@ from domain.directory import Directory
 from domain.directory_keeping import DirectoryKeeping
 from domain.errors import DomainError, NotFound, StaleDecision, VersionConflict
 from domain.feedback import Unsatisfied
-from domain.values import Attachment, Channel, Complainant, Identity, Outcome, Role
+from domain.values import (
+    Attachment,
+    Channel,
+    Complainant,
+    Identity,
+    Outcome,
+    Role,
+    Visibility,
+)
 
 Clock = Callable[[], datetime]
 SYSTEM = Identity(id="scheduler", role=Role.SYSTEM)  # the actor of every automatic move
@@ -278,13 +286,14 @@ class Sampark(DirectoryKeeping):
         *,
         by: Identity,
         text: str,
+        visibility: Visibility = Visibility.INTERNAL,
         expected_version: int | None = None,
         **receipt: Any,
     ) -> Complaint:
         return self._command(
             complaint_id,
             expected_version,
-            lambda c, at, d: c.comment(by=by, text=text, at=at),
+            lambda c, at, d: c.comment(by=by, text=text, at=at, visibility=visibility),
             receipt,
         )
 

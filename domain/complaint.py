@@ -41,6 +41,7 @@ from domain.values import (
     RoutingGap,
     Status,
     Trigger,
+    Visibility,
 )
 
 
@@ -327,9 +328,23 @@ class Complaint(FeedbackRules):
             ReminderReceived, timestamp=at, actor=by.actor, note=note, holder=self.holder
         )
 
-    def comment(self, *, by: Identity, text: str, at: datetime) -> None:
+    def comment(
+        self,
+        *,
+        by: Identity,
+        text: str,
+        at: datetime,
+        visibility: Visibility = Visibility.INTERNAL,
+    ) -> None:
+        """A note for the offices; marked public, for the complainant too."""
         access.require(by, self, "comment")
-        self.trigger_event(CommentAdded, timestamp=at, actor=by.actor, text=_text(text, "text"))
+        self.trigger_event(
+            CommentAdded,
+            timestamp=at,
+            actor=by.actor,
+            text=_text(text, "text"),
+            visibility=visibility,
+        )
 
     def record_review(self, *, by: Identity, note: str, at: datetime) -> None:
         """A secretary's review of a complaint of their department, with what must happen."""

@@ -25,6 +25,7 @@ from domain.values import (
     RoutingGap,
     Status,
     Trigger,
+    Visibility,
 )
 
 if TYPE_CHECKING:
@@ -220,7 +221,12 @@ class ReminderReceived(ComplaintEvent):
 
 
 class CommentAdded(ComplaintEvent):
+    """A staff note on the timeline: internal unless its writer marks it public, when the
+    complainant reads it too. (`visibility` came later: a note stored without it is
+    internal.)"""
+
     text: str
+    visibility: Visibility = Visibility.INTERNAL
 
     def apply(self, complaint: Complaint) -> None:
         complaint.comment_count += 1

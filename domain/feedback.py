@@ -16,12 +16,11 @@ from domain.deadlines import DeadlineRules
 from domain.directory import Directory
 from domain.errors import IllegalMove, InvalidCommand
 from domain.events import Closed, FeedbackGiven, Reopened
+from domain.inputs import MAX_RATING, MIN_RATING
 from domain.values import MAX_LEVEL, Feedback, Identity, Status, Trigger
 
 if TYPE_CHECKING:
     from domain.complaint import Complaint
-
-MIN_RATING, MAX_RATING = 1, 5
 
 
 class Unsatisfied(StrEnum):

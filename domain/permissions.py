@@ -123,6 +123,44 @@ SERVICES: dict[str, dict[Role, Scope]] = {
 }
 
 
+# Roles shown no personal data: no name, mobile, email or address, no free text written by
+# or about a citizen, and citizens' actor ids pseudonymised (`domain/disclosure.py`).
+PSEUDONYMOUS = frozenset({R.ANALYST})
+
+
+# --- the claims a role's token may carry ----------------------------------------------------
+
+# What each scope is measured by: the claims it needs, and those it may use besides.
+SCOPE_CLAIMS: dict[Scope, tuple[frozenset[str], frozenset[str]]] = {
+    S.OWN_COMPLAINT: (frozenset({"mobile"}), frozenset()),
+    S.OWN_POST: (frozenset({"post"}), frozenset()),
+    S.OFFICE: (frozenset({"post"}), frozenset({"district", "department"})),
+    S.DISTRICT: (frozenset({"district"}), frozenset()),
+    S.DEPARTMENT: (frozenset({"department"}), frozenset()),
+    S.STATE: (frozenset(), frozenset()),
+}
+
+
+def scopes_of(role: Role) -> frozenset[Scope]:
+    """Every scope the tables hold `role` to, for any action or endpoint."""
+    tables = (PERMISSIONS, SERVICES)
+    return frozenset(roles[role] for t in tables for roles in t.values() if role in roles)
+
+
+def claims_of(role: Role) -> tuple[frozenset[str], frozenset[str]]:
+    """The scope claims a token of `role` must carry, and all those it may carry: derived
+    from the scopes the tables give the role, so a claim no scope of the role reads (a
+    `post` on a citizen or a collector, a `district` on a department head) is refused at
+    authentication rather than trusted later."""
+    required: set[str] = set()
+    allowed: set[str] = set()
+    for scope in scopes_of(role):
+        needs, may = SCOPE_CLAIMS[scope]
+        required |= needs
+        allowed |= needs | may
+    return frozenset(required), frozenset(allowed)
+
+
 def uses(who: Identity, service: str) -> bool:
     """Whether `who` may use an endpoint that acts on no one complaint."""
     return who.role in SERVICES[service]

@@ -71,6 +71,13 @@ class Trigger(StrEnum):
     APPEAL = "appeal"  # the complainant, not satisfied again
 
 
+class Visibility(StrEnum):
+    """Who a staff note is written for: the offices only, or the complainant as well."""
+
+    INTERNAL = "internal"
+    PUBLIC = "public"
+
+
 MIN_LEVEL = 1
 MAX_LEVEL = 4  # officer, higher officer, head of department, state government
 

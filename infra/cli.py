@@ -10,6 +10,7 @@ import json
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ DEMO_IDENTITIES: list[dict[str, str]] = [
         "department": "PHED",
     },
     {"role": "collector", "sub": "collector-jaipur", "district": "JAI"},
-    {"role": "department_head", "sub": "ce-phed", "department": "PHED", "post": "PHED-HOD"},
+    {"role": "department_head", "sub": "ce-phed", "department": "PHED"},
     {"role": "secretary", "sub": "acs-phed", "department": "PHED"},
     {"role": "analyst", "sub": "analyst-01"},
     {"role": "auditor", "sub": "auditor-01"},
@@ -196,6 +197,23 @@ def cmd_retry_dead(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
+    from domain.permissions import claims_of
+    from domain.values import Role
+
+    if args.role not in {r.value for r in Role if r != Role.SYSTEM}:
+        raise SystemExit(f"no role {args.role!r}")
+    required, allowed = claims_of(Role(args.role))
+    given = {c for c in ("district", "department", "post", "mobile") if getattr(args, c)}
+    if given - allowed or required - given:
+        # The API would refuse such a token (401): say so now.
+        raise SystemExit(
+            f"a {args.role} token carries {', '.join(sorted(required)) or 'no scope claim'}"
+            + (
+                f" (and may carry {', '.join(sorted(allowed - required))})"
+                if allowed - required
+                else ""
+            )
+        )
     print(
         mint(
             settings.jwt_secret,
@@ -315,6 +333,22 @@ def _welcome(settings: Settings, *, standin: bool) -> str:
     return "\n".join(lines)
 
 
+def server_config(app: Any, settings: Settings) -> Any:
+    """uvicorn's configuration for the API. Client addresses are ours to find (only from
+    `SAMPARK_TRUSTED_PROXIES`: `infra/rate_limits.py`), not uvicorn's, which by default
+    believes X-Forwarded-For from any client on 127.0.0.1."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        lifespan="on",
+        proxy_headers=False,
+    )
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
     import threading
 
@@ -342,10 +376,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
         changes = load_directory(services, Path(args.directory))
         logging.getLogger("sampark").info("directory: %d change(s) loaded", changes)
         app = create_app(services)
-        config = uvicorn.Config(
-            app, host=configured.host, port=configured.port, log_level="info", lifespan="on"
-        )
-        server = uvicorn.Server(config)
+        server = uvicorn.Server(server_config(app, configured))
         original_startup = server.startup
 
         async def startup(sockets: Any = None) -> None:
@@ -372,11 +403,34 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     with database(settings) as url:
         services = open_services(settings, url)
         try:
-            uvicorn.run(
-                create_app(services), host=settings.host, port=settings.port, log_level="info"
-            )
+            uvicorn.Server(server_config(create_app(services), settings)).run()
         finally:
             services.close()
+
+
+def rule(name: str, option: str) -> Callable[[str], str]:
+    """An argument checked by the domain's input rule `name` (`domain/inputs.py`), as every
+    other way in checks it: argparse names the option and exits when it is broken."""
+
+    def check(value: str) -> str:
+        from domain import inputs
+        from domain.errors import InvalidCommand
+
+        try:
+            clean: str = getattr(inputs, name).clean(value, option)
+        except InvalidCommand as refused:
+            raise argparse.ArgumentTypeError(refused.reason) from None
+        return clean
+
+    return check
+
+
+def role(value: str) -> str:
+    from domain.values import Role
+
+    if value not in {r.value for r in Role}:
+        raise argparse.ArgumentTypeError(f"--role is one of {', '.join(r.value for r in Role)}")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -391,10 +445,11 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=cmd_serve)
 
     token = commands.add_parser("token", help="mint a bearer token")
-    token.add_argument("--role", required=True)
-    token.add_argument("--sub", required=True)
-    for claim in ("district", "department", "post", "mobile"):
-        token.add_argument(f"--{claim}")
+    token.add_argument("--role", required=True, type=role)
+    token.add_argument("--sub", required=True, type=rule("IDENTIFIER", "--sub"))
+    for claim in ("district", "department", "post"):
+        token.add_argument(f"--{claim}", type=rule("CODE", f"--{claim}"))
+    token.add_argument("--mobile", type=rule("MOBILE", "--mobile"))
     token.set_defaults(handler=cmd_token)
 
     relay = commands.add_parser("relay", help="publish the event store's events to Kafka")
@@ -426,7 +481,11 @@ def parser() -> argparse.ArgumentParser:
     audit_verify = audit_commands.add_parser(
         "verify", help="check every hash chain (or one complaint's) and the latest checkpoint"
     )
-    audit_verify.add_argument("--complaint", help="a complaint's id or registration number")
+    audit_verify.add_argument(
+        "--complaint",
+        type=rule("CODE", "--complaint"),
+        help="a complaint's id or registration number",
+    )
     audit_verify.set_defaults(handler=cmd_audit_verify)
     audit_checkpoint = audit_commands.add_parser(
         "checkpoint", help="sign the heads of every chain now"

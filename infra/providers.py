@@ -1,9 +1,11 @@
 """The message providers over HTTPS: the WhatsApp Business Cloud API, and an SMS gateway.
 
-Each `send` returns the provider's message id, or raises what kind of failure it was:
-`Transient` (try again later: timeouts, 5xx, 429), `Permanent` (this message will never go
-this way: an invalid or non-WhatsApp number), or `AuthFailed` (the provider refuses our
-credentials: nothing will go until they are fixed).
+Each `send` returns the provider's message id (None when it accepted the message without
+naming it), or raises what kind of failure it was: `Transient` (not sent, try again later:
+no connection, 5xx, 429), `Permanent` (this message will never go this way: an invalid or
+non-WhatsApp number), `AuthFailed` (the provider refuses our credentials: nothing will go
+until they are fixed), or `Unconfirmed` (the request went out but no answer came back: the
+provider may have the message, and sending it again may send it twice).
 """
 
 from __future__ import annotations
@@ -35,6 +37,21 @@ class AuthFailed(DeliveryError):
     pass
 
 
+class Unconfirmed(DeliveryError):
+    """The request may have reached the provider: its outcome is unknown."""
+
+
+# Failures before the request could reach the provider: it certainly has nothing.
+NOT_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.ProxyError,
+    httpx.UnsupportedProtocol,
+    httpx.LocalProtocolError,
+)
+
+
 def international(mobile: str) -> str:
     """A 10-digit Indian mobile number as the providers want it: country code 91 first."""
     return mobile if len(mobile) > 10 else INDIA_PREFIX + mobile
@@ -51,8 +68,10 @@ def token_source(token: str | None, token_file: str | None) -> Callable[[], str]
 def _post(url: str, json: dict[str, Any], headers: dict[str, str], timeout: float) -> Any:
     try:
         response = httpx.post(url, json=json, headers=headers, timeout=timeout)
-    except httpx.HTTPError as error:
+    except NOT_SENT as error:
         raise Transient(f"{type(error).__name__}: {error}") from error
+    except httpx.HTTPError as error:  # a read timeout, a connection cut mid-answer
+        raise Unconfirmed(f"{type(error).__name__}: {error}") from error
     try:
         body = response.json()
     except ValueError:
@@ -90,7 +109,7 @@ class WhatsAppCloud:
 
     def send(
         self, mobile: str, template: str, language: str, params: list[str], buttons: bool
-    ) -> str:
+    ) -> str | None:
         components: list[dict[str, Any]] = [
             {"type": "body", "parameters": [{"type": "text", "text": p} for p in params]}
         ]
@@ -121,8 +140,8 @@ class WhatsAppCloud:
         )
         try:
             return str(body["messages"][0]["id"])
-        except (KeyError, IndexError, TypeError) as error:
-            raise Transient(f"no message id in the answer: {body}") from error
+        except (KeyError, IndexError, TypeError):
+            return None  # accepted (2xx), but unnamed: sent, and no reply can refer to it
 
 
 class SmsGateway:
@@ -135,7 +154,7 @@ class SmsGateway:
         self.api_key = api_key
         self.timeout = timeout
 
-    def send_text(self, mobile: str, text: str) -> str:
+    def send_text(self, mobile: str, text: str) -> str | None:
         body = _post(
             self.url,
             {"to": international(mobile), "text": text},
@@ -144,5 +163,5 @@ class SmsGateway:
         )
         try:
             return str(body["id"])
-        except (KeyError, TypeError) as error:
-            raise Transient(f"no message id in the answer: {body}") from error
+        except (KeyError, TypeError):
+            return None  # accepted (2xx), but unnamed

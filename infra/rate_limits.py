@@ -1,8 +1,11 @@
-"""Fixed-window rate limits kept in PostgreSQL, so every API process counts together."""
+"""Fixed-window rate limits kept in PostgreSQL, so every API process counts together; and
+the client address they count by."""
 
 from __future__ import annotations
 
+import ipaddress
 import math
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -42,3 +45,32 @@ class RateLimiter:
         if count <= limit:
             return None
         return max(1.0, math.ceil((start + timedelta(seconds=seconds) - now).total_seconds()))
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _trusted(address: str, proxies: Sequence[Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in network for network in proxies)
+
+
+def client_address(peer: str | None, forwarded_for: str | None, proxies: Sequence[Network]) -> str:
+    """The address a request comes from. `X-Forwarded-For` is believed only when the peer is
+    one of our own proxies (`SAMPARK_TRUSTED_PROXIES`), and only back to the first hop that
+    is not: any client can write the header, so hops it added are never taken for its own."""
+    if peer is None:
+        return "unknown"
+    if not forwarded_for or not _trusted(peer, proxies):
+        return peer
+    hops = [hop.strip() for hop in forwarded_for.split(",")]
+    for hop in reversed(hops):
+        if not _trusted(hop, proxies):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return peer  # a hop we cannot read: count the proxy that sent it
+    return peer

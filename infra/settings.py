@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import msgspec
 
 DEVELOPMENT_SECRET = "sampark-development-secret-change-me-0123456789"
 DEVELOPMENT_APP_SECRET = "sampark-development-whatsapp-app-secret"
+# Secrets that may also come from a file, as Docker secrets do: SAMPARK_<NAME>_FILE names it.
+# (The WhatsApp token and the audit key have settings of their own for that.)
+SECRET_FILES = (
+    "database_url",
+    "jwt_secret",
+    "atr_secret",
+    "whatsapp_app_secret",
+    "whatsapp_verify_token",
+    "sms_api_key",
+)
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -35,6 +49,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     file_limit_per_mobile_seconds: int = 3600
     file_limit_per_address: int = 30
     file_limit_per_address_seconds: int = 600
+    # Our own reverse proxies (addresses or networks, comma-separated): only from these is
+    # X-Forwarded-For believed, to find the client's address. Empty: from none.
+    trusted_proxies: str = ""
+    # Keys citizens' pseudonyms (shown to analysts); default: derived from the audit key.
+    pseudonym_key: str | None = None
     # What "not satisfied" does: record, reopen, or reopen_then_appeal (the second time, a
     # level up).
     feedback_unsatisfied: str = "reopen_then_appeal"
@@ -45,6 +64,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     review_size: int = 10  # complaints on each department's daily list
     scheduler_workers: int = 4  # complaints the scheduler moves at once
     environment: str = "development"
+    # Serve the OpenAPI schema and its pages at /schema: by default in development only.
+    public_schema: bool | None = None
     # Citizens' links (the report page) start with this; default http://<host>:<port>.
     public_base_url: str | None = None
     atr_secret: str | None = None  # signs report links; default: the JWT secret
@@ -74,6 +95,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             for name in cls.__struct_fields__
             if f"SAMPARK_{name.upper()}" in environ
         }
+        for name in SECRET_FILES:
+            variable = f"SAMPARK_{name.upper()}_FILE"
+            if variable in environ:
+                if name in fields:
+                    raise SystemExit(f"set SAMPARK_{name.upper()} or {variable}, not both")
+                try:
+                    fields[name] = Path(environ[variable]).read_text().strip()
+                except OSError as error:
+                    raise SystemExit(f"{variable}: cannot read {error.filename}") from None
         try:
             return msgspec.convert(fields, cls, strict=False)
         except msgspec.ValidationError as error:
@@ -95,6 +125,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SystemExit("SAMPARK_AUDIT_SIGNING_KEY(_FILE) must be set in production")
         if self.environment == "production" and self.whatsapp_app_secret == DEVELOPMENT_APP_SECRET:
             raise SystemExit("SAMPARK_WHATSAPP_APP_SECRET must be set in production")
+        if self.environment == "production":
+            self._check_production_links_and_provider()
         if len(self.jwt_secret) < 32:
             raise SystemExit("SAMPARK_JWT_SECRET must be at least 32 characters long")
         if not 0 < self.scan_seconds <= 3600:
@@ -105,9 +137,43 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 "SAMPARK_SCHEDULER_WORKERS must be at least 1"
             )
         self.review_clock()
+        self.trusted_proxy_networks()
         if self.feedback_unsatisfied not in ("record", "reopen", "reopen_then_appeal"):
             raise SystemExit(
                 "SAMPARK_FEEDBACK_UNSATISFIED must be record, reopen or reopen_then_appeal"
+            )
+
+    def trusted_proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        try:
+            return [
+                ipaddress.ip_network(item.strip(), strict=False)
+                for item in self.trusted_proxies.split(",")
+                if item.strip()
+            ]
+        except ValueError as error:
+            raise SystemExit(f"SAMPARK_TRUSTED_PROXIES: {error}") from None
+
+    def pseudonym_secret(self) -> bytes:
+        """The key of citizens' pseudonyms: `SAMPARK_PSEUDONYM_KEY`, else one derived from the
+        audit signing key (secret, and required in production)."""
+        if self.pseudonym_key:
+            return self.pseudonym_key.encode()
+        raw = self.signing_key().private_bytes_raw()
+        return hmac.new(raw, b"sampark citizen pseudonyms", hashlib.sha256).digest()
+
+    def _check_production_links_and_provider(self) -> None:
+        """Citizens' links must reach them, and their messages a real provider (the local
+        stand-in would print them to the log)."""
+        url = urlsplit(self.public_base_url or "")
+        if url.scheme not in ("http", "https") or url.hostname in (None, "", "0.0.0.0", "::"):
+            raise SystemExit(
+                "SAMPARK_PUBLIC_BASE_URL must be set in production to where citizens reach the "
+                "API (e.g. https://sampark.example.gov.in): report links start with it"
+            )
+        if not self.whatsapp_base_url or not (self.whatsapp_token or self.whatsapp_token_file):
+            raise SystemExit(
+                "production sends through a real provider: set SAMPARK_WHATSAPP_BASE_URL and "
+                "SAMPARK_WHATSAPP_TOKEN(_FILE)"
             )
 
     def review_clock(self) -> tuple[int, int]:
@@ -123,6 +189,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return load_signing_key(
             self.audit_signing_key, self.audit_signing_key_file, Path(self.home)
         )
+
+    @property
+    def schema_served(self) -> bool:
+        if self.public_schema is not None:
+            return self.public_schema
+        return self.environment != "production"
 
     @property
     def public_url(self) -> str:

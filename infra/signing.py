@@ -3,6 +3,10 @@
 A token reads `<payload>.<signature>`, both base64url without padding; the payload is
 `<purpose>|<subject>|<expires unix seconds>`. Anyone may read it; only the holder of the
 secret can make one, and changing any byte of it makes it worthless.
+
+A token is accepted only as `sign` wrote it, to the last character: the whole string is
+compared (in constant time) with the token signed afresh from what it says. Padding, other
+alphabets, non-canonical base64 (spare bits set), spaces, anything appended: all refused.
 """
 
 from __future__ import annotations
@@ -10,7 +14,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from datetime import UTC, datetime
+
+# What `sign` writes: canonical base64url pieces, the signature exactly 32 bytes (43 chars).
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,512}\.[A-Za-z0-9_-]{43}")
+EXPIRES_SHAPE = re.compile(r"[0-9]{1,12}")
 
 
 def _b64(data: bytes) -> str:
@@ -21,10 +30,17 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def sign(secret: str, purpose: str, subject: str, expires: datetime) -> str:
-    payload = f"{purpose}|{subject}|{int(expires.timestamp())}".encode()
+def _payload(purpose: str, subject: str, expires: int) -> bytes:
+    return f"{purpose}|{subject}|{expires}".encode()
+
+
+def _signed(secret: str, payload: bytes) -> str:
     signature = hmac.new(secret.encode(), payload, hashlib.sha256).digest()
     return f"{_b64(payload)}.{_b64(signature)}"
+
+
+def sign(secret: str, purpose: str, subject: str, expires: datetime) -> str:
+    return _signed(secret, _payload(purpose, subject, int(expires.timestamp())))
 
 
 class BadToken(Exception):
@@ -33,21 +49,26 @@ class BadToken(Exception):
 
 def verify(secret: str, purpose: str, token: str, now: datetime) -> str:
     """The token's subject, if the token is genuine, for `purpose`, and not expired."""
+    if not TOKEN_SHAPE.fullmatch(token):
+        raise BadToken("malformed token")
+    payload_text = token.partition(".")[0]
     try:
-        payload_text, signature_text = token.split(".")
-        payload, signature = _unb64(payload_text), _unb64(signature_text)
-    except (ValueError, TypeError) as error:
+        got_purpose, subject, expires = _unb64(payload_text).decode().split("|")
+    except (ValueError, UnicodeDecodeError) as error:  # binascii.Error is a ValueError
         raise BadToken("malformed token") from error
-    expected = hmac.new(secret.encode(), payload, hashlib.sha256).digest()
-    if not hmac.compare_digest(signature, expected):
+    if not EXPIRES_SHAPE.fullmatch(expires):
+        raise BadToken("malformed token")
+    # Signed afresh from what the token says: any byte that `sign` would not have written
+    # (in the payload's encoding as in the signature's) makes the strings differ.
+    expected = _signed(secret, _payload(got_purpose, subject, int(expires)))
+    if not hmac.compare_digest(token.encode(), expected.encode()):
         raise BadToken("the signature does not match")
-    try:
-        got_purpose, subject, expires = payload.decode().split("|")
-        expires_at = datetime.fromtimestamp(int(expires), UTC)
-    except (UnicodeDecodeError, ValueError) as error:
-        raise BadToken("malformed token") from error
     if got_purpose != purpose:
         raise BadToken("the token is for something else")
+    try:
+        expires_at = datetime.fromtimestamp(int(expires), UTC)
+    except (OverflowError, OSError, ValueError) as error:
+        raise BadToken("malformed token") from error
     if now >= expires_at:
         raise BadToken("the link has expired")
     return subject

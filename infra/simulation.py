@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from domain.access import citizen as citizen_identity
 from domain.application import SYSTEM, Sampark
 from domain.complaint import Complaint
 from domain.directory import Directory
@@ -116,7 +117,7 @@ class History:
         department, category = rng.choices(self.categories, weights=self.category_weights)[0]
         channel = weighted(rng, CHANNELS)
         mobile = f"{rng.randint(6, 9)}{rng.randrange(10**9):09d}"
-        citizen = Identity(id=f"citizen-{mobile}", role=Role.CITIZEN, mobile=mobile)
+        citizen = citizen_identity(mobile)
         filer = {Channel.PORTAL: citizen, Channel.WHATSAPP: citizen, Channel.CMO: CMO_CELL}
         complaint = Complaint.file(
             by=filer.get(channel, OPERATOR),  # type: ignore[call-overload]

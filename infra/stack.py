@@ -172,13 +172,24 @@ def scheduler(settings: Settings, services: Any, url: str) -> Any:
 
 
 def load_directory(services: Any, path: Path) -> int:
+    from domain import master_data
     from domain.directory import MasterData
+    from domain.errors import InvalidCommand
     from domain.values import Identity, Role
+    from infra.json_depth import MAX_JSON_DEPTH, too_deep
 
     try:
-        data = msgspec.json.decode(path.read_bytes(), type=MasterData)
+        text = path.read_bytes()
+        if too_deep(text):
+            raise SystemExit(
+                f"cannot load the directory from {path}: "
+                f"JSON may nest at most {MAX_JSON_DEPTH} levels deep"
+            )
+        data = master_data.checked(msgspec.json.decode(text, type=MasterData))
     except (OSError, msgspec.DecodeError, msgspec.ValidationError) as error:
         raise SystemExit(f"cannot load the directory from {path}: {error}") from None
+    except InvalidCommand as refused:
+        raise SystemExit(f"cannot load the directory from {path}: {refused.reason}") from None
     admin = Identity(id=BOOTSTRAP_ADMIN["sub"], role=Role.ADMIN)
     changes: int = services.app.load_directory(admin, data)
     return changes

@@ -2,7 +2,11 @@
 
 `make run` starts one when no provider is configured and prints what it receives; the tests
 use it to see exactly what was sent and to play the provider's failures: an outage (5xx),
-a number that is not on WhatsApp, an invalid number, an expired token.
+a number that is not on WhatsApp, an invalid number, an expired token, a slow answer (the
+message is accepted at once, the 200 comes `answer_delay` seconds later).
+
+Message ids are unique across restarts, like the real provider's (`wamid.` and a random
+uuid), so a restarted stand-in never names a new message like an old one.
 
     WhatsApp: POST {base}/v21.0/{phone_number_id}/messages   (Bearer token)
     SMS:      POST {base}/sms/send                           (Bearer key)
@@ -10,9 +14,10 @@ a number that is not on WhatsApp, an invalid number, an expired token.
 
 from __future__ import annotations
 
-import itertools
 import json
 import threading
+import time
+import uuid
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -28,6 +33,7 @@ class ProviderStandIn:
         sms_key: str = "standin-sms-key",
         echo: Callable[[str], None] | None = None,
         port: int = 0,
+        message_ids: Callable[[str], str] | None = None,
     ) -> None:
         self.tokens = {token}
         self.sms_key = sms_key
@@ -37,7 +43,8 @@ class ProviderStandIn:
         self.outage = 0  # answer this many next requests with 503
         self.not_on_whatsapp: set[str] = set()
         self.invalid_numbers: set[str] = set()
-        self._ids = itertools.count(1)
+        self.answer_delay = 0.0  # seconds between accepting a message and saying so
+        self._message_id = message_ids or (lambda channel: f"{channel}.{uuid.uuid4().hex}")
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -94,7 +101,7 @@ class ProviderStandIn:
         if to[-10:] in self.not_on_whatsapp:
             self.refused.append({"channel": "whatsapp", "reason": "not on whatsapp", "to": to})
             return 400, {"error": {"message": "Message undeliverable", "code": 131026}}
-        message_id = f"wamid.standin.{next(self._ids)}"
+        message_id = self._message_id("wamid")
         template = body.get("template", {})
         params = [
             p.get("text")
@@ -126,7 +133,7 @@ class ProviderStandIn:
         if to[-10:] in self.invalid_numbers or not to.isdigit():
             self.refused.append({"channel": "sms", "reason": "invalid number", "to": to})
             return 400, {"error": f"invalid number {to}"}
-        message_id = f"sms.standin.{next(self._ids)}"
+        message_id = self._message_id("sms")
         self._record({"channel": "sms", "id": message_id, "to": to, "text": body.get("text")})
         return 200, {"id": message_id}
 
@@ -148,6 +155,8 @@ class ProviderStandIn:
                     body = {}
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 status, answer = standin.answer(self.path, headers, body)
+                if status == 200 and standin.answer_delay:
+                    time.sleep(standin.answer_delay)  # accepted, but the sender does not know
                 data = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

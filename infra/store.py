@@ -4,6 +4,7 @@ mapper, a recorder that stores idempotency receipts with the events, and our own
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +28,7 @@ from infra.rate_limits import RATE_LIMITS_SQL
 from infra.recording import RECORD_SQL, Command, GroupCommit, Outcome, record_commands_call
 
 INDIA = ZoneInfo("Asia/Kolkata")
+WRITER_QUIET_SECONDS = 1.0  # a writer unused this long is checked before the next batch
 
 SCHEMA_SQL = """
 CREATE SCHEMA IF NOT EXISTS sampark;
@@ -44,6 +46,47 @@ CREATE TABLE IF NOT EXISTS sampark.idempotency_keys (
 """
 
 
+class PoolCheck:
+    """Checks each connection as its pool hands it out (one empty query).
+
+    PostgreSQL restarting, failing over or dropping idle sessions kills every idle connection
+    at once; the pool would find them one by one, backing off longer each time (1 s, 2 s,
+    4 s, ... until the 30 s timeout). So the first dead connection found makes the pool check
+    all its idle ones and replace the dead: the request that found it waits for a fresh
+    connection (about a second), the next ones find the pool healthy. `sweeps` counts them.
+    """
+
+    def __init__(self, pool: ConnectionPool[Any] | None = None) -> None:
+        self.pool = pool
+        self.sweeps = 0
+
+    def __call__(self, conn: psycopg.Connection[Any]) -> None:
+        try:
+            ConnectionPool.check_connection(conn)
+        except Exception:
+            self.sweeps += 1
+            if self.pool is not None:
+                self.pool.check()  # checks with check_connection: no recursion
+            raise
+
+    @classmethod
+    def install(cls, pool: ConnectionPool[Any]) -> PoolCheck:
+        """On a pool made by a library (the event store's) that takes no check of ours."""
+        check = cls(pool)
+        if not hasattr(pool, "_check"):  # psycopg_pool >= 3.2 keeps it there
+            raise RuntimeError("this psycopg_pool cannot check its connections")
+        pool._check = check
+        return check
+
+
+def checked_pool(conninfo: str, **kwargs: Any) -> ConnectionPool[Any]:
+    """A connection pool that never hands out a connection PostgreSQL has dropped."""
+    check = PoolCheck()
+    pool: ConnectionPool[Any] = ConnectionPool(conninfo, check=check, **kwargs)
+    check.pool = pool
+    return pool
+
+
 class SamparkRecorder(PostgresApplicationRecorder):
     """Records each command's events with their hash-chain links and its idempotency receipt,
     in one transaction, by group commit (`infra/recording.py`): a retry finds both or
@@ -55,6 +98,11 @@ class SamparkRecorder(PostgresApplicationRecorder):
         # One connection of the pool is kept for writing, used by one batch at a time: the
         # same server process each time measures faster than taking turns through the pool.
         self._writer: psycopg.Connection[Any] | None = None
+        # The writer is out of the pool, so the pool's checks do not reach it: after the pool
+        # has found a dead connection (a sweep), or a quiet spell, it is checked before use.
+        self._checks = PoolCheck.install(datastore.pool)
+        self._writer_sweeps = 0
+        self._writer_used = 0.0
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
         if not stored_events:
@@ -64,8 +112,11 @@ class SamparkRecorder(PostgresApplicationRecorder):
 
     def _record(self, commands: Sequence[Command]) -> list[Outcome]:
         statement, params = record_commands_call(commands)
+        self._check_writer()
         if self._writer is None:
             self._writer = self.datastore.pool.getconn()
+            self._writer_sweeps = self._checks.sweeps
+        self._writer_used = time.monotonic()
         try:
             rows = self._writer.execute(statement, params, prepare=True).fetchall()
         except (psycopg.OperationalError, psycopg.InterfaceError) as lost:
@@ -77,6 +128,20 @@ class SamparkRecorder(PostgresApplicationRecorder):
         except psycopg.Error as failed:
             raise PersistenceError(str(failed)) from failed
         return [Outcome(list(row["notification_ids"] or ()), row["refusal"]) for row in rows]
+
+    def _check_writer(self) -> None:
+        """Before the batch is sent, so a dead writer costs no command."""
+        if self._writer is None:
+            return
+        quiet = time.monotonic() - self._writer_used > WRITER_QUIET_SECONDS
+        if not quiet and self._writer_sweeps == self._checks.sweeps:
+            return
+        try:
+            ConnectionPool.check_connection(self._writer)
+        except Exception:
+            self.datastore.pool.putconn(self._writer)  # discarded and replaced
+            self._writer = None
+        self._writer_sweeps = self._checks.sweeps
 
     def close(self) -> None:
         """Give the writer connection back (the pool closes it if the pool is closing)."""

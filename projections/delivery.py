@@ -1,44 +1,62 @@
 """The sender: works through the outbox, WhatsApp first and SMS as the fallback.
 
-Each due message is claimed (`FOR UPDATE SKIP LOCKED`: several senders share the work),
-sent, and its new state saved in a transaction of its own. A transient failure is retried with
-exponential backoff up to a cap; after the last attempt, or at once on a permanent refusal
-(not a WhatsApp number), the message falls back to SMS; when SMS fails too it is `failed`,
-and counted. When the provider refuses our credentials (an expired token) the sender halts:
-it says so in the logs and in `GET /v1/pipeline/status`, leaves every message as it was, and
-tries again every `probe_seconds`, so the queue resumes by itself once the token is fixed.
+Each due message is claimed first: its state becomes `sending`, with the claim's id and the
+sender's name, in a transaction committed BEFORE the provider is asked (`FOR UPDATE SKIP
+LOCKED`: several senders share the work, none takes a claimed message). The provider's answer
+is then recorded against that claim. A transient failure is retried with exponential backoff
+up to a cap; after the last attempt, or at once on a permanent refusal (not a WhatsApp
+number), the message falls back to SMS; when SMS fails too it is `failed`, and counted. When
+the provider refuses our credentials (an expired token) the sender halts: it says so in the
+logs and in `GET /v1/pipeline/status`, puts the claim back untried, and tries again every
+`probe_seconds`, so the queue resumes by itself once the token is fixed.
 
-A crash between the provider's answer and the commit sends that message again on restart:
-the providers offer no idempotency key, so delivery is at least once for a crashed sender.
+A claim without a recorded answer is a send whose outcome is unknown: the sender died after
+its request went out, or the answer never came back. Each live sender holds a PostgreSQL
+advisory lock named after itself, so the others see at once when it is gone; its claims are
+then settled by the rule in `projections/uncertain.py` (the Action Taken Report is sent
+again, once; anything else is marked `uncertain` and never sent again). Nothing is sent
+again in a loop: a message is claimed once per attempt, and attempts are capped.
 """
 
 from __future__ import annotations
 
 import logging
+import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
+from uuid import uuid4
 
+import psycopg
 from psycopg_pool import ConnectionPool
 
-from infra.providers import AuthFailed, Permanent, Transient
-from projections.outbox import Outbox, Queued, migrate
+from infra.providers import AuthFailed, Permanent, Transient, Unconfirmed
+from projections.outbox import SENDER_LOCK, Outbox, Queued, migrate
 from projections.worker import Worker
 
 log = logging.getLogger(__name__)
 WHATSAPP, SMS = "whatsapp", "sms"
+# What came of an attempt, to be recorded against its claim.
+SENT, RETRY, FALL_BACK, FAILED, DOUBT, RELEASE = (
+    "sent",
+    "retry",
+    "fall_back",
+    "failed",
+    "doubt",
+    "release",
+)
 
 
 class TemplateSender(Protocol):
     def send(
         self, mobile: str, template: str, language: str, params: list[str], buttons: bool
-    ) -> str: ...
+    ) -> str | None: ...
 
 
 class TextSender(Protocol):
-    def send_text(self, mobile: str, text: str) -> str: ...
+    def send_text(self, mobile: str, text: str) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -49,7 +67,26 @@ class Backoff:
 
     def after(self, attempts: int) -> timedelta:
         """The wait after the `attempts`-th failed attempt."""
-        return min(self.cap, self.first * (1 << max(0, attempts - 1)))
+        return min(self.cap, self.first * (1 << min(30, max(0, attempts - 1))))
+
+
+# The sender's own loop, when a pass fails (the database went away): 1 s doubling to a
+# minute, with jitter so that several senders do not come back in step.
+PASS_BACKOFF = Backoff(first=timedelta(seconds=1), cap=timedelta(minutes=1))
+RECORD_TRIES = 5  # passes that try to record an answer the database refused
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What came of one attempt at a claimed message."""
+
+    claim: Queued
+    outcome: str  # SENT, RETRY, FALL_BACK, FAILED, DOUBT or RELEASE
+    channel: str
+    at: datetime
+    provider_id: str | None = None
+    error: str | None = None
+    retry_at: datetime | None = None
 
 
 class Sender(Worker):
@@ -64,6 +101,7 @@ class Sender(Worker):
         batch: int = 20,
         idle_seconds: float = 1.0,
         probe_seconds: float = 30.0,
+        claim_lease: timedelta = timedelta(minutes=10),
         name: str = "notifier",
     ) -> None:
         self.database_url = database_url
@@ -74,84 +112,206 @@ class Sender(Worker):
         self.batch = batch
         self.idle_seconds = idle_seconds
         self.probe_seconds = probe_seconds
+        self.claim_lease = claim_lease  # a claim older than this is settled even if its
+        # sender still looks alive (the provider's timeout is seconds, not minutes)
         self.name = name
+        self.claimant = ""
         self.stopping = threading.Event()
         self.halted: str | None = None
+        self.unrecorded: list[Answer] = []  # answers the database would not take yet
+        self.record_failures = 0
+        self.failed_passes = 0
 
     def run(self) -> None:
-        with ConnectionPool(
-            self.database_url, min_size=1, max_size=2, kwargs={"autocommit": True}
-        ) as pool:
+        with (
+            ConnectionPool(
+                self.database_url, min_size=1, max_size=2, kwargs={"autocommit": True}
+            ) as pool,
+            psycopg.connect(self.database_url, autocommit=True) as lifeline,
+        ):
             with pool.connection() as conn:
                 migrate(conn)
+            self.claimant = self._claim_a_name(lifeline)
             while not self.stopping.is_set():
-                worked = self.send_due(pool)
+                lifeline.execute("SELECT 1")  # lost: our claims are settled by others; rerun
+                try:
+                    worked = self.send_due(pool)
+                except Exception:
+                    self.failed_passes += 1
+                    wait = PASS_BACKOFF.after(self.failed_passes).total_seconds()
+                    wait *= random.uniform(0.75, 1.25)
+                    log.exception(
+                        "sender: pass failed (%d in a row); next in %.1f s",
+                        self.failed_passes,
+                        wait,
+                    )
+                    self.stopping.wait(wait)
+                    continue
+                self.failed_passes = 0
                 if self.halted:
                     self.stopping.wait(self.probe_seconds)
                 elif worked == 0:
                     self.stopping.wait(self.idle_seconds)
+
+    def _claim_a_name(self, lifeline: psycopg.Connection[Any]) -> str:
+        """A name for this sender's claims, locked by its session for as long as it lives."""
+        while True:
+            name = f"{self.name}:{uuid4().hex}"
+            found = lifeline.execute(
+                "SELECT pg_try_advisory_lock(%s, hashtext(%s))", (SENDER_LOCK, name)
+            ).fetchone()
+            if found and found[0]:
+                return name
 
     def send_due(self, pool: ConnectionPool[Any]) -> int:
         """One pass over the due messages; returns how many were settled one way or another."""
         worked = 0
         with pool.connection() as conn:
             outbox = Outbox(conn)
+            while self.unrecorded:
+                self._record_again(conn, outbox, self.unrecorded[0])
+            self._settle_abandoned(conn, outbox)
             for _ in range(self.batch):
-                # One transaction per message: its state is saved the moment it is sent.
-                with conn.transaction():
-                    claimed = outbox.claim(self.clock(), 1)
-                    if not claimed:
-                        break
-                    try:
-                        self._deliver(outbox, claimed[0])
-                    except AuthFailed as refused:
-                        self._halt(outbox, str(refused))
-                        return worked
-                    if self.halted is not None:
-                        self._resume(outbox)
+                with conn.transaction():  # committed before the provider is asked
+                    claimed = outbox.claim(self.clock(), self.claimant)
+                if not claimed:
+                    break
+                answer = self._attempt(claimed[0])
+                try:
+                    self._record(conn, outbox, answer)
+                except Exception:
+                    self.unrecorded.append(answer)
+                    raise
+                if answer.outcome == RELEASE:
+                    self._halt(conn, outbox, answer.error or "refused")
+                    return worked
+                if self.halted is not None:
+                    self._resume(conn, outbox)
                 worked += 1
         return worked
 
-    def _deliver(self, outbox: Outbox, message: Queued) -> None:
+    def _record_again(self, conn: psycopg.Connection[Any], outbox: Outbox, answer: Answer) -> None:
+        """An answer the database would not take: tried again on each pass, a few times; then
+        left to the claim lease and the uncertain-send rule, so it never blocks the queue."""
+        try:
+            self._record(conn, outbox, answer)
+        except Exception:
+            self.record_failures += 1
+            if self.record_failures >= RECORD_TRIES:
+                log.error(
+                    "message %d: its answer (%s) could not be recorded in %d tries; the "
+                    "uncertain-send rule settles it when its claim lapses",
+                    answer.claim.id,
+                    answer.outcome,
+                    self.record_failures,
+                )
+                self.unrecorded.remove(answer)
+                self.record_failures = 0
+            raise
+        self.unrecorded.remove(answer)
+        self.record_failures = 0
+
+    def _settle_abandoned(self, conn: psycopg.Connection[Any], outbox: Outbox) -> None:
+        """Claims of senders that are gone are settled by the uncertain-send rule."""
         now = self.clock()
-        channel = message.channel
+        with conn.transaction():
+            gone = [c for c in outbox.claimants() if c != self.claimant and outbox.gone(c)]
+            doubts = outbox.abandoned(gone, now - self.claim_lease, now)
+        for doubt in doubts:
+            log.warning(
+                "message %d (%s): %s stopped with it in flight; %s",
+                doubt.id,
+                doubt.template,
+                doubt.claimed_by,
+                "sent again (at least once)" if doubt.sent_again else "marked uncertain",
+            )
+
+    def _attempt(self, claim: Queued) -> Answer:
+        now = self.clock()
+        channel = claim.channel
         try:
             if channel == WHATSAPP and self.whatsapp is not None:
                 provider_id = self.whatsapp.send(
-                    message.mobile,
-                    message.template,
-                    message.language,
-                    message.params,
-                    message.buttons,
+                    claim.mobile, claim.template, claim.language, claim.params, claim.buttons
                 )
             elif self.sms is not None:
                 channel = SMS
-                provider_id = self.sms.send_text(message.mobile, message.text)
+                provider_id = self.sms.send_text(claim.mobile, claim.text)
             else:
                 raise Permanent(f"no provider for {channel}")
-        except Transient as error:
-            if message.attempts + 1 < self.backoff.attempts:
-                wait = self.backoff.after(message.attempts + 1)
-                outbox.retry(message.id, channel, str(error), now + wait)
-            else:
-                self._give_up_on(outbox, message, channel, f"gave up: {error}", now)
-            return
-        except Permanent as error:
-            self._give_up_on(outbox, message, channel, str(error), now)
-            return
-        outbox.sent(message.id, channel, provider_id, now)
+        except AuthFailed as refused:
+            return Answer(claim, RELEASE, channel, now, error=str(refused))
+        except Unconfirmed as unknown:
+            return Answer(claim, DOUBT, channel, now, error=f"no answer: {unknown}")
+        except Permanent as refused:
+            return self._give_up_on(claim, channel, str(refused), now)
+        except Exception as error:  # Transient, or a fault of ours before any answer came
+            reason = str(error)
+            if not isinstance(error, Transient):
+                log.exception("message %d: sending failed unexpectedly", claim.id)
+                reason = f"{type(error).__name__}: {error}"
+            if claim.attempts + 1 < self.backoff.attempts:
+                wait = self.backoff.after(claim.attempts + 1)
+                return Answer(claim, RETRY, channel, now, error=reason, retry_at=now + wait)
+            return self._give_up_on(claim, channel, f"gave up: {reason}", now)
+        return Answer(claim, SENT, channel, now, provider_id=provider_id)
 
-    def _give_up_on(
-        self, outbox: Outbox, message: Queued, channel: str, error: str, now: datetime
-    ) -> None:
+    def _give_up_on(self, claim: Queued, channel: str, error: str, now: datetime) -> Answer:
         if channel == WHATSAPP and self.sms is not None:
-            log.warning("message %d: WhatsApp failed (%s); falling back to SMS", message.id, error)
-            outbox.fall_back(message.id, SMS, error, now)
-        else:
-            log.warning("message %d failed for good: %s", message.id, error)
-            outbox.failed(message.id, error)
+            log.warning("message %d: WhatsApp failed (%s); falling back to SMS", claim.id, error)
+            return Answer(claim, FALL_BACK, SMS, now, error=error, retry_at=now)
+        log.warning("message %d failed for good: %s", claim.id, error)
+        return Answer(claim, FAILED, channel, now, error=error)
 
-    def _halt(self, outbox: Outbox, reason: str) -> None:
+    def _record(self, conn: psycopg.Connection[Any], outbox: Outbox, answer: Answer) -> None:
+        """Record an answer against its claim. Once the provider has accepted a message, no
+        failure here sends it again: what cannot be recorded in full is recorded as sent
+        without details, and what cannot be recorded at all stays claimed (this sender
+        retries the record; if it dies, the uncertain-send rule settles it)."""
+        try:
+            with conn.transaction():
+                ours = self._write(outbox, answer)
+        except Exception:
+            if answer.outcome != SENT or conn.closed:
+                raise
+            log.exception("message %d: recording the provider's answer failed", answer.claim.id)
+            with conn.transaction():
+                ours = outbox.sent(answer.claim, answer.channel, None, answer.at)
+        if not ours:
+            log.warning(
+                "message %d: its claim was settled by another sender before the answer (%s) "
+                "was recorded",
+                answer.claim.id,
+                answer.outcome,
+            )
+
+    def _write(self, outbox: Outbox, answer: Answer) -> bool:
+        claim, at = answer.claim, answer.at
+        match answer.outcome:
+            case "sent":
+                return outbox.sent(claim, answer.channel, answer.provider_id, at)
+            case "retry":
+                assert answer.retry_at is not None
+                return outbox.retry(claim, answer.channel, answer.error or "", answer.retry_at)
+            case "fall_back":
+                return outbox.fall_back(claim, answer.channel, answer.error or "", at)
+            case "failed":
+                return outbox.failed(claim, answer.error or "")
+            case "doubt":
+                doubt = outbox.doubt(claim, answer.error or "no answer", at)
+                if doubt is not None:
+                    log.warning(
+                        "message %d (%s): %s; %s",
+                        claim.id,
+                        claim.template,
+                        answer.error,
+                        "sent again (at least once)" if doubt.sent_again else "marked uncertain",
+                    )
+                return doubt is not None
+            case _:
+                return outbox.release(claim)
+
+    def _halt(self, conn: psycopg.Connection[Any], outbox: Outbox, reason: str) -> None:
         if self.halted is None:
             log.error(
                 "the message provider refuses our credentials: %s. Sending is HALTED; no "
@@ -160,10 +320,12 @@ class Sender(Worker):
                 reason,
             )
         self.halted = reason
-        outbox.set_sender(self.name, "halted", reason, self.clock())
+        with conn.transaction():
+            outbox.set_sender(self.name, "halted", reason, self.clock())
 
-    def _resume(self, outbox: Outbox) -> None:
+    def _resume(self, conn: psycopg.Connection[Any], outbox: Outbox) -> None:
         if self.halted is not None:
             log.warning("the message provider accepts our credentials again; sending resumes")
         self.halted = None
-        outbox.set_sender(self.name, "running", None, self.clock())
+        with conn.transaction():
+            outbox.set_sender(self.name, "running", None, self.clock())

@@ -4,6 +4,11 @@ It lives in its own schema (`notify`), which `sampark projections rebuild` never
 read models may be thrown away and rebuilt, the record of what was sent to whom may not. A
 message's key (complaint, event version, audience) is unique, so a replayed topic, a relay
 that starts over, or a rebuild adds nothing twice.
+
+A message's life: `pending` -> `sending` (claimed by a sender, committed before the provider
+is asked) -> `sent`, or `retrying` (a transient failure, later), or `failed` (given up on);
+a claim whose answer was never recorded is settled by the rule in `projections/uncertain.py`:
+sent again (the Action Taken Report, once) or `uncertain` (never sent again).
 """
 
 from __future__ import annotations
@@ -17,13 +22,24 @@ from uuid import UUID
 import psycopg
 from psycopg.types.json import Jsonb
 
+from projections import uncertain
 from projections.messages import Message, Recipient
 
 OUTBOX_LOCK = 7210006  # creating the schema
+SENDER_LOCK = 7210007  # held by each live sender for as long as its claims are its own
 GROUP = "sampark-notifications"  # the notifications consumer's group on the complaint topic
-PENDING, RETRYING, SENT, FAILED = "pending", "retrying", "sent", "failed"
+PENDING, RETRYING, SENDING, SENT, FAILED, UNCERTAIN = (
+    "pending",
+    "retrying",
+    "sending",
+    "sent",
+    "failed",
+    "uncertain",
+)
+STATES = (PENDING, RETRYING, SENDING, SENT, FAILED, UNCERTAIN)
+_STATE_CHECK = "CHECK (state IN ('pending', 'retrying', 'sending', 'sent', 'failed', 'uncertain'))"
 
-DDL = """
+DDL = f"""
 CREATE SCHEMA IF NOT EXISTS notify;
 -- Who hears about a complaint, from its Filed event.
 CREATE TABLE IF NOT EXISTS notify.recipients (
@@ -43,8 +59,7 @@ CREATE TABLE IF NOT EXISTS notify.messages (
     params jsonb NOT NULL,
     text text NOT NULL,
     buttons boolean NOT NULL DEFAULT false,
-    state text NOT NULL DEFAULT 'pending'
-        CHECK (state IN ('pending', 'retrying', 'sent', 'failed')),
+    state text NOT NULL DEFAULT 'pending' {_STATE_CHECK},
     channel text NOT NULL DEFAULT 'whatsapp',
     attempts integer NOT NULL DEFAULT 0,
     next_attempt_at timestamptz NOT NULL DEFAULT now(),
@@ -53,9 +68,30 @@ CREATE TABLE IF NOT EXISTS notify.messages (
     created_at timestamptz NOT NULL DEFAULT now(),
     sent_at timestamptz
 );
+-- The claim of the attempt in flight, and how often a doubtful send was sent again.
+ALTER TABLE notify.messages
+    ADD COLUMN IF NOT EXISTS claimed_at timestamptz,
+    ADD COLUMN IF NOT EXISTS claimed_by text,
+    ADD COLUMN IF NOT EXISTS attempt uuid,
+    ADD COLUMN IF NOT EXISTS resends integer NOT NULL DEFAULT 0;
+DO $$
+BEGIN
+    IF NOT EXISTS (
+        SELECT 1 FROM pg_constraint WHERE conrelid = 'notify.messages'::regclass
+        AND conname = 'messages_state_check' AND pg_get_constraintdef(oid) LIKE '%uncertain%'
+    ) THEN
+        ALTER TABLE notify.messages DROP CONSTRAINT IF EXISTS messages_state_check;
+        ALTER TABLE notify.messages ADD CONSTRAINT messages_state_check {_STATE_CHECK};
+    END IF;
+END $$;
 CREATE INDEX IF NOT EXISTS messages_due ON notify.messages (next_attempt_at, id)
     WHERE state IN ('pending', 'retrying');
-CREATE UNIQUE INDEX IF NOT EXISTS messages_provider_id ON notify.messages (provider_message_id)
+CREATE INDEX IF NOT EXISTS messages_in_flight ON notify.messages (claimed_by)
+    WHERE state = 'sending';
+-- A provider's ids are its own business: a provider (or a restarted stand-in) that repeats
+-- one must never stop us recording what it accepted. A reply's context takes the newest.
+DROP INDEX IF EXISTS notify.messages_provider_id;
+CREATE INDEX IF NOT EXISTS messages_provider ON notify.messages (provider_message_id)
     WHERE provider_message_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS messages_complaint ON notify.messages (complaint_id);
 -- The sender's health: halted while the provider refuses our credentials.
@@ -77,7 +113,8 @@ def migrate(conn: psycopg.Connection[Any]) -> None:
 
 @dataclass(frozen=True)
 class Queued:
-    """A message the sender has claimed."""
+    """A message a sender has claimed: `attempt` names this claim, and only its holder may
+    record how it ended."""
 
     id: int
     mobile: str
@@ -88,6 +125,23 @@ class Queued:
     buttons: bool
     channel: str
     attempts: int
+    attempt: UUID
+    resends: int = 0
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """A claim settled by the rule for uncertain sends."""
+
+    id: int
+    template: str
+    claimed_by: str | None
+    sent_again: bool
+
+
+_QUEUED = (
+    "id, mobile, language, template, params, text, buttons, channel, attempts, attempt, resends"
+)
 
 
 class Outbox:
@@ -147,61 +201,154 @@ class Outbox:
 
     # --- worked through by the sender ---------------------------------------------------
 
-    def claim(self, now: datetime, limit: int) -> list[Queued]:
-        """Due messages, locked for this transaction (others skip them)."""
+    def claim(self, now: datetime, claimant: str, limit: int = 1) -> list[Queued]:
+        """Claim due messages for `claimant`: once committed, no other sender takes them, and
+        if the claimant dies before recording an answer, the uncertain-send rule decides."""
         rows = self.conn.execute(
-            "SELECT id, mobile, language, template, params, text, buttons, channel, attempts "
-            "FROM notify.messages WHERE state IN ('pending', 'retrying') "
-            "AND next_attempt_at <= %s ORDER BY next_attempt_at, id LIMIT %s "
-            "FOR UPDATE SKIP LOCKED",
-            (now, limit),
+            "UPDATE notify.messages m SET state = 'sending', claimed_at = %s, claimed_by = %s, "
+            "attempt = gen_random_uuid() FROM (SELECT id FROM notify.messages "
+            "WHERE state IN ('pending', 'retrying') AND next_attempt_at <= %s "
+            "ORDER BY next_attempt_at, id LIMIT %s FOR UPDATE SKIP LOCKED) due "
+            f"WHERE m.id = due.id RETURNING {', '.join('m.' + c for c in _QUEUED.split(', '))}",
+            (now, claimant, now, limit),
         ).fetchall()
-        return [Queued(*r) for r in rows]
+        return sorted((Queued(*r) for r in rows), key=lambda q: q.id)
 
-    def sent(self, message: int, channel: str, provider_id: str, at: datetime) -> None:
-        self.conn.execute(
-            "UPDATE notify.messages SET state = 'sent', channel = %s, provider_message_id = %s, "
-            "sent_at = %s, attempts = attempts + 1, last_error = NULL WHERE id = %s",
-            (channel, provider_id, at, message),
+    def _settle(self, claim: Queued, assignments: str, values: tuple[Any, ...]) -> bool:
+        """Record how a claim ended; False when it is no longer this claim's to record."""
+        done = self.conn.execute(
+            f"UPDATE notify.messages SET {assignments}, claimed_by = NULL "
+            "WHERE id = %s AND attempt = %s AND state = 'sending'",
+            (*values, claim.id, claim.attempt),
+        )
+        return done.rowcount == 1
+
+    def sent(self, claim: Queued, channel: str, provider_id: str | None, at: datetime) -> bool:
+        return self._settle(
+            claim,
+            "state = 'sent', channel = %s, provider_message_id = %s, sent_at = %s, "
+            "attempts = attempts + 1, last_error = %s",
+            (
+                channel,
+                provider_id,
+                at,
+                None if provider_id else "accepted without a message id",
+            ),
         )
 
-    def retry(self, message: int, channel: str, error: str, at: datetime) -> None:
-        self.conn.execute(
-            "UPDATE notify.messages SET state = 'retrying', channel = %s, "
-            "attempts = attempts + 1, last_error = %s, next_attempt_at = %s WHERE id = %s",
-            (channel, error, at, message),
+    def retry(self, claim: Queued, channel: str, error: str, at: datetime) -> bool:
+        return self._settle(
+            claim,
+            "state = 'retrying', channel = %s, attempts = attempts + 1, last_error = %s, "
+            "next_attempt_at = %s",
+            (channel, error, at),
         )
 
-    def fall_back(self, message: int, channel: str, error: str, at: datetime) -> None:
+    def fall_back(self, claim: Queued, channel: str, error: str, at: datetime) -> bool:
         """Try another channel from its first attempt."""
-        self.conn.execute(
-            "UPDATE notify.messages SET state = 'retrying', channel = %s, attempts = 0, "
-            "last_error = %s, next_attempt_at = %s WHERE id = %s",
-            (channel, error, at, message),
+        return self._settle(
+            claim,
+            "state = 'retrying', channel = %s, attempts = 0, last_error = %s, next_attempt_at = %s",
+            (channel, error, at),
         )
 
-    def failed(self, message: int, error: str) -> None:
-        self.conn.execute(
-            "UPDATE notify.messages SET state = 'failed', attempts = attempts + 1, "
-            "last_error = %s WHERE id = %s",
-            (error, message),
+    def failed(self, claim: Queued, error: str) -> bool:
+        return self._settle(
+            claim, "state = 'failed', attempts = attempts + 1, last_error = %s", (error,)
         )
+
+    def release(self, claim: Queued) -> bool:
+        """Put a claim back untried (the provider refused our credentials, not the message)."""
+        return self._settle(
+            claim,
+            "state = CASE WHEN attempts = 0 AND last_error IS NULL "
+            "THEN 'pending' ELSE 'retrying' END",
+            (),
+        )
+
+    def doubt(self, claim: Queued, why: str, at: datetime) -> Doubt | None:
+        """The provider may or may not have the message: settle it by the rule."""
+        found = self.conn.execute(
+            "SELECT id, template, claimed_by, resends FROM notify.messages "
+            "WHERE id = %s AND attempt = %s AND state = 'sending' FOR UPDATE",
+            (claim.id, claim.attempt),
+        ).fetchone()
+        return self._doubt(found, why, at) if found else None
+
+    def abandoned(self, claimants: Iterable[str], before: datetime, at: datetime) -> list[Doubt]:
+        """Settle, by the rule, the claims of senders that are gone (or claimed before
+        `before`: a sender that never answers is as good as gone)."""
+        found = self.conn.execute(
+            "SELECT id, template, claimed_by, resends FROM notify.messages "
+            "WHERE state = 'sending' AND (claimed_by = ANY(%s) OR claimed_at < %s) "
+            "ORDER BY id FOR UPDATE SKIP LOCKED",
+            (list(claimants), before),
+        ).fetchall()
+        why = "the sender stopped before recording the provider's answer"
+        return [self._doubt(row, why, at) for row in found]
+
+    def _doubt(self, row: tuple[Any, ...], why: str, at: datetime) -> Doubt:
+        message, template, claimed_by, resends = row
+        again = uncertain.send_again(template, resends)
+        if again:
+            verdict = f"outcome unknown ({why}); sent again ({uncertain.AT_LEAST_ONCE})"
+            self.conn.execute(
+                "UPDATE notify.messages SET state = 'retrying', resends = resends + 1, "
+                "attempts = attempts + 1, next_attempt_at = %s, last_error = %s, "
+                "claimed_by = NULL WHERE id = %s",
+                (at, verdict, message),
+            )
+        else:
+            rule = (
+                "the resend allowed after a doubt is used"
+                if uncertain.guarantee(template) == uncertain.AT_LEAST_ONCE
+                else uncertain.AT_MOST_ONCE
+            )
+            verdict = f"outcome unknown ({why}); not sent again ({rule})"
+            self.conn.execute(
+                "UPDATE notify.messages SET state = 'uncertain', attempts = attempts + 1, "
+                "last_error = %s, claimed_by = NULL WHERE id = %s",
+                (verdict, message),
+            )
+        return Doubt(message, template, claimed_by, again)
+
+    def claimants(self) -> list[str]:
+        """The senders holding claims now."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT DISTINCT claimed_by FROM notify.messages "
+                "WHERE state = 'sending' AND claimed_by IS NOT NULL"
+            ).fetchall()
+        ]
+
+    def gone(self, claimant: str) -> bool:
+        """Whether a claimant's sender is gone: its session no longer holds its lock. Call in
+        a transaction (the probe's lock is released at its end)."""
+        found = self.conn.execute(
+            "SELECT pg_try_advisory_xact_lock(%s, hashtext(%s))", (SENDER_LOCK, claimant)
+        ).fetchone()
+        return bool(found and found[0])
 
     # --- replies and health ---------------------------------------------------------------
 
     def answered(self, provider_message_id: str) -> UUID | None:
-        """The complaint of the message a citizen's reply answers."""
+        """The complaint of the message a citizen's reply answers (the newest message with
+        that id: a provider's ids are not ours to trust unique)."""
         found = self.conn.execute(
-            "SELECT complaint_id FROM notify.messages WHERE provider_message_id = %s",
+            "SELECT complaint_id FROM notify.messages WHERE provider_message_id = %s "
+            "AND channel = 'whatsapp' ORDER BY sent_at DESC NULLS LAST, id DESC LIMIT 1",
             (provider_message_id,),
         ).fetchone()
         return found[0] if found else None
 
     def awaiting_feedback_from(self, mobile: str) -> list[UUID]:
-        """Complaints whose Action Taken Report went to this number (newest first)."""
+        """Complaints whose Action Taken Report went to this number (newest first); one whose
+        send is uncertain may have reached it too."""
         found = self.conn.execute(
             "SELECT DISTINCT ON (complaint_id) complaint_id, created_at FROM notify.messages "
-            "WHERE mobile = %s AND template = 'sampark_resolved' AND state = 'sent' "
+            "WHERE mobile = %s AND template = 'sampark_resolved' "
+            "AND state IN ('sent', 'uncertain') "
             "ORDER BY complaint_id, created_at DESC",
             (mobile,),
         ).fetchall()
@@ -218,7 +365,7 @@ class Outbox:
         )
 
     def status(self) -> dict[str, Any]:
-        counts = dict.fromkeys((PENDING, RETRYING, SENT, FAILED), 0)
+        counts = dict.fromkeys(STATES, 0)
         for state, count in self.conn.execute(
             "SELECT state, count(*) FROM notify.messages GROUP BY state"
         ).fetchall():
@@ -230,10 +377,15 @@ class Outbox:
             ).fetchall()
         ]
         oldest = self.conn.execute(
-            "SELECT min(created_at) FROM notify.messages WHERE state IN ('pending', 'retrying')"
+            "SELECT min(created_at) FROM notify.messages "
+            "WHERE state IN ('pending', 'retrying', 'sending')"
+        ).fetchone()
+        resent = self.conn.execute(
+            "SELECT count(*) FROM notify.messages WHERE resends > 0"
         ).fetchone()
         return {
             "messages": counts,
+            "sent_again_after_doubt": resent[0] if resent else 0,
             "senders": senders,
             "oldest_unsent": oldest[0] if oldest else None,
         }

@@ -92,6 +92,7 @@ class Projector(Worker):
                 self.prepare(conn)
                 self.relay_epoch_seen = relay_epoch(conn, self.topic)
             self.current_group = group_for(self.group, self.relay_epoch_seen)
+            kafka.await_topic(self.bootstrap, self.topic, self.stopping)  # the relay makes it
             consumer = kafka.consumer(
                 self.bootstrap, self.current_group, session_timeout_ms=self.session_timeout_ms
             )

@@ -18,8 +18,8 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from domain.permissions import PERMISSIONS, SERVICES, Scope, uses
-from domain.values import OPEN_STATUSES, Identity, Role
+from domain.permissions import PERMISSIONS, PSEUDONYMOUS, SERVICES, Scope
+from domain.values import OPEN_STATUSES, Identity
 from projections.figures import (
     AGE_BANDS,
     LEVELS,
@@ -68,10 +68,12 @@ class Page:
     next_cursor: str | None
 
 
-def scope_conditions(who: Identity) -> tuple[list[sql.Composable], list[Any]]:
+def scope_conditions(
+    who: Identity, scope: Scope | None = None
+) -> tuple[list[sql.Composable], list[Any]]:
     """What part of the state's complaints the caller may see (`domain/permissions.py`,
-    action "see"), as WHERE conditions."""
-    match PERMISSIONS["see"].get(who.role):
+    action "see", or the `scope` given), as WHERE conditions."""
+    match scope or PERMISSIONS["see"].get(who.role):
         case Scope.OWN_COMPLAINT:
             return [sql.SQL("complainant_mobile = %s")], [who.mobile or ""]
         case Scope.OWN_POST:
@@ -132,14 +134,6 @@ class ReadQueries:
         query += tail
         return [ComplaintRow(*r) for r in self.conn.execute(query, [*params, *tail_params])]
 
-    def visible(self, who: Identity, complaint_id: UUID) -> bool:
-        """Whether the caller's scope takes in this complaint."""
-        where, params = scope_conditions(who)
-        query = sql.SQL("SELECT 1 FROM {s}.complaints WHERE id = %s").format(s=self.schema)
-        if where:
-            query += sql.SQL(" AND ") + sql.SQL(" AND ").join(where)
-        return self.conn.execute(query, [complaint_id, *params]).fetchone() is not None
-
     def attached(self, who: Identity, sha256: str) -> Attached:
         """How many complaints carry this file (as filed or as evidence), and how many of
         them `who` may see."""
@@ -159,14 +153,21 @@ class ReadQueries:
             anywhere=int(anywhere[0]) if anywhere else 0, visible=int(visible[0]) if visible else 0
         )
 
-    def complaint(self, complaint_id: UUID) -> ComplaintRow | None:
-        found = self._rows([sql.SQL("id = %s")], [complaint_id], sql.SQL(""), [])
+    def complaint(
+        self, complaint_id: UUID, *, seen_by: Identity | None = None
+    ) -> ComplaintRow | None:
+        """One complaint's row; with `seen_by`, only if that caller's scope takes it in."""
+        where, params = scope_conditions(seen_by) if seen_by else ([], [])
+        found = self._rows([sql.SQL("id = %s"), *where], [complaint_id, *params], sql.SQL(""), [])
         return found[0] if found else None
 
     def search(
         self, who: Identity, search: Search, *, cursor: str | None, limit: int, now: datetime
     ) -> Page:
         where, params = scope_conditions(who)
+        if search.words and who.role in PSEUDONYMOUS:
+            # Words would find what the text says, which these callers are not shown.
+            raise OutOfScope(f"a {who.role} does not search the complaints' text (q)")
         equal = {
             "status": search.status,
             "district": search.district,
@@ -207,21 +208,14 @@ class ReadQueries:
 
     def inbox(self, who: Identity, *, limit: int) -> list[ComplaintRow]:
         """The caller's pending complaints: high priority first, then the nearest deadline."""
-        if not uses(who, "inbox"):
+        scope = SERVICES["inbox"].get(who.role)
+        if scope is None:
             raise OutOfScope(f"a {who.role} has no inbox")
-        where: list[sql.Composable] = [sql.SQL("status = ANY(%s)")]
-        params: list[Any] = [OPEN]
-        if who.post:
-            where.append(sql.SQL("holder = %s"))
-            params.append(who.post)
-        elif who.role == Role.ADMIN:
+        where, params = scope_conditions(who, scope)
+        where.append(sql.SQL("status = ANY(%s)"))
+        params.append(OPEN)
+        if scope == Scope.STATE:
             where.append(sql.SQL("holder IS NULL"))  # the state-level pool
-        elif who.role in (Role.CITIZEN, Role.COLLECTOR, Role.DEPARTMENT_HEAD, Role.SECRETARY):
-            scope, scope_params = scope_conditions(who)
-            where += scope
-            params += scope_params
-        else:
-            raise OutOfScope(f"a {who.role} has no inbox")
         return self._rows(
             where,
             params,

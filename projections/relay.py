@@ -7,7 +7,12 @@ two publishes the batch again: the projector skips what it already applied.
 
 If the broker lost the topic (the embedded broker keeps nothing across restarts), the relay
 sees it, starts a new epoch and publishes the whole log again; the projector, seeing the new
-epoch, reads the new topic from its start.
+epoch, reads the new topic from its start. The new epoch is recorded before the topic is made
+again, and the republish saves its position batch by batch like any publishing: a relay
+stopped in the middle resumes it, in the same epoch, from where it stopped. Only evidence
+starts an epoch (the topic missing, a partition missing, another message where ours was); a
+broker too slow to show what it holds is asked again later, with more patience, never taken
+for one that lost it.
 """
 
 from __future__ import annotations
@@ -44,6 +49,10 @@ CREATE TABLE IF NOT EXISTS sampark.relay_state (
 """
 
 
+class BrokerSilent(Exception):
+    """The broker did not answer whether it holds what it acknowledged."""
+
+
 @dataclass
 class RelayState:
     position: int = 0  # the last notification id published and acknowledged
@@ -61,6 +70,7 @@ class Relay(Worker):
         partitions: int = 6,
         batch_size: int = 500,
         idle_wait: float = 0.5,
+        probe_seconds: float = 5.0,
     ) -> None:
         self.database_url = database_url
         self.bootstrap = bootstrap
@@ -70,6 +80,8 @@ class Relay(Worker):
         self.idle_wait = idle_wait
         self.stopping = threading.Event()
         self.published = 0
+        self.probe_seconds = probe_seconds  # the first wait for the broker to show its log
+        self.unanswered = 0  # probes in a row the broker did not answer in time
 
     # --- state in PostgreSQL ------------------------------------------------------------
 
@@ -98,13 +110,26 @@ class Relay(Worker):
         return fresh
 
     def check_topic(self, conn: psycopg.Connection[Any], state: RelayState) -> RelayState:
-        """Start over if the broker no longer holds what it acknowledged."""
-        created = kafka.ensure_topic(self.bootstrap, self.topic, self.partitions)
+        """Make the topic when missing, and start over if the broker no longer holds what it
+        acknowledged; otherwise go on from the saved position, in the same epoch."""
+        if not kafka.topic_exists(self.bootstrap, self.topic) and state.acked:
+            # Recorded first: a relay stopped right after making the topic starts the new
+            # epoch's republish from its start, not a probe of a topic that never held it.
+            state = self.start_over(conn, state, "the topic was missing")
+        kafka.ensure_topic(self.bootstrap, self.topic, self.partitions)
         if not state.acked:
             return state
-        if created:
-            return self.start_over(conn, state, "the topic was missing")
-        if not kafka.holds(self.bootstrap, self.topic, state.acked):
+        patience = min(60.0, max(0.01, self.probe_seconds) * (1 << min(12, self.unanswered)))
+        verdict = kafka.holds(self.bootstrap, self.topic, state.acked, timeout=patience)
+        if verdict is None:
+            self.unanswered += 1
+            raise BrokerSilent(
+                f"the broker did not show within {patience:.0f} s whether it still holds epoch "
+                f"{state.epoch} up to notification {state.position}; asking again, not "
+                "starting over"
+            )
+        self.unanswered = 0
+        if not verdict:
             return self.start_over(conn, state, "the broker lost acknowledged messages")
         return state
 

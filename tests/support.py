@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from domain.access import citizen as citizen_identity
 from domain.values import Identity, Role
 
 START = datetime(2026, 11, 2, 4, 30, tzinfo=UTC)  # 10:00 in Jaipur, a Monday
@@ -35,7 +36,7 @@ def new_mobile() -> str:
 
 
 def citizen(mobile: str) -> Identity:
-    return Identity(id=f"citizen-{mobile}", role=Role.CITIZEN, mobile=mobile)
+    return citizen_identity(mobile)
 
 
 OPERATOR = Identity(id="helpline-181-agent-07", role=Role.OPERATOR)

@@ -3,8 +3,9 @@
 For each case a fresh complaint is put in a state where the action is possible (disposed of
 before feedback, and so on), then the endpoint is called over HTTP. The expected answer
 comes from `domain/permissions.py`: permitted here -> 2xx; not permitted but visible -> 403;
-not visible -> 403 for staff and 404 for a citizen (who learns nothing of others'
-complaints); no token -> 401.
+not visible: a read is a 404 for anyone (the complaint does not exist for the caller), a
+command a 403 for staff and a 404 for a citizen (who learns nothing of others' complaints);
+no token -> 401.
 """
 
 from __future__ import annotations
@@ -145,8 +146,10 @@ def expected(action: str, who: Identity, services: Services, complaint: UUID) ->
     found = services.app.complaint(complaint)
     if permits(who, action, found):
         return 200
-    if who.role == Role.CITIZEN and not may_see(who, found):
-        return 404
+    if action == "audit":
+        return 403  # refused by role, before the complaint is even looked up
+    if not may_see(who, found) and (action == "see" or who.role == Role.CITIZEN):
+        return 404  # what one may not read does not exist for it
     return 403
 
 

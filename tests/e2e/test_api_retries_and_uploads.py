@@ -111,7 +111,8 @@ def test_an_upload_is_stored_by_its_content_and_kept_once(client: Client, tokens
     assert replay.json() == ref and replay.headers["idempotent-replayed"] == "true"
     changed = upload(client, tokens, PNG, "image/png", **{"Idempotency-Key": "up-1"})
     assert changed.status_code == 422
-    got = client.get(f"/v1/attachments/{ref['sha256']}", headers=tokens.headers(OPERATOR))
+    uploader = tokens.headers(JAIPUR_WATER_OFFICER)  # not yet attached: the uploader only
+    got = client.get(f"/v1/attachments/{ref['sha256']}", headers=uploader)
     assert got.content == PDF and got.headers["content-type"] == "application/pdf"
 
 

@@ -1,7 +1,8 @@
 """Who may do what to a Jaipur water complaint held by the Jaipur water office (PHED-JAI-L1).
 
-One row per endpoint and caller: each caller either in scope (2xx), out of scope (403), or a
-citizen who is not the complainant (404: nothing about the complaint is revealed).
+One row per endpoint and caller: each caller either in scope (2xx), or out of scope: reading,
+404 for anyone (nothing about the complaint is revealed); acting, 403 for staff and 404 for
+a citizen who is not the complainant.
 """
 
 from __future__ import annotations
@@ -48,11 +49,11 @@ CASES: list[tuple[tuple[str, str, Any], Identity, int]] = [
     (READ, COMPLAINANT, 200),
     (READ, STRANGER, 404),
     (READ, JAIPUR_WATER_OFFICER, 200),
-    (READ, AJMER_WATER_OFFICER, 403),
+    (READ, AJMER_WATER_OFFICER, 404),
     (READ, JAIPUR_COLLECTOR, 200),
-    (READ, AJMER_COLLECTOR, 403),
+    (READ, AJMER_COLLECTOR, 404),
     (READ, WATER_HEAD, 200),
-    (READ, POWER_HEAD, 403),
+    (READ, POWER_HEAD, 404),
     (READ, WATER_SECRETARY, 200),
     (READ, ANALYST, 200),
     (READ, AUDITOR, 200),

@@ -190,7 +190,7 @@ def assert_they_flow(
         reads = ReadQueries(conn)
         # Search
         found = reads.search(
-            ANALYST, Search(words="ordinary"), cursor=None, limit=50, now=datetime.now(UTC)
+            OPERATOR, Search(words="ordinary"), cursor=None, limit=50, now=datetime.now(UTC)
         )
         assert {r.id for r in found.rows} >= {c.id for c in ordinary} | {answered.id}
         # Dashboards: every complaint filed is counted, the poisoned ones' too.
