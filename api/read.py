@@ -16,6 +16,7 @@ from api.services import Services
 from domain import inputs
 from domain.permissions import uses
 from domain.values import Identity
+from projections.figures import OutsideScope
 from projections.outbox import GROUP as NOTIFICATIONS_GROUP
 from projections.outbox import Outbox
 from projections.queries import OutOfScope, ReadQueries
@@ -48,12 +49,29 @@ class InboxController(Controller):
         return [views.summary(r, request.user, now) for r in rows]
 
 
+Day = Annotated[date | None, QueryParameter(name="from")]
+LastDay = Annotated[date | None, QueryParameter(name="to")]
+District = Annotated[str | None, QueryParameter(max_length=200)]
+Department = Annotated[str | None, QueryParameter(max_length=200)]
+Post = Annotated[str | None, QueryParameter(max_length=200)]
+
+
 class DashboardController(Controller):
+    """The figures of docs/read-models.md ("The figures"), one row per district,
+    department, post or day of the caller's scope; `district`, `department` and `post`
+    narrow it (a collector's stays their district, a secretary's their department)."""
+
     path = "/v1/dashboards"
     tags = ["read side"]
 
     def _dashboard(
-        self, request: Req, services: Services, by: str, first: date | None, last: date | None
+        self,
+        request: Req,
+        services: Services,
+        by: str,
+        first: date | None,
+        last: date | None,
+        narrowed: dict[str, str | None],
     ) -> schemas.Dashboard:
         if not uses(request.user, "dashboards"):
             raise Problem(403, f"a {request.user.role} does not read the dashboards")
@@ -66,11 +84,16 @@ class DashboardController(Controller):
             raise Problem(400, "from must not be after to", field="from")
         if (last - first).days >= MAX_DAYS:
             raise Problem(400, f"a dashboard covers at most {MAX_DAYS} days", field="from")
+        for name, value in narrowed.items():
+            if value is not None and (not value.strip() or value == "*"):
+                raise Problem(400, f"{name} must name one {name}", field=name)
         try:
             with services.pool.connection() as conn:
-                rows = ReadQueries(conn).dashboard(request.user, by, first, last, now)
+                rows = ReadQueries(conn).dashboard(request.user, by, first, last, now, **narrowed)
         except OutOfScope as refused:
             raise Problem(403, str(refused)) from None
+        except OutsideScope as refused:
+            raise Problem(403, str(refused), field=refused.field) from None
         return schemas.Dashboard(
             by=by, first_day=first.isoformat(), last_day=last.isoformat(), rows=rows
         )
@@ -80,30 +103,56 @@ class DashboardController(Controller):
         self,
         request: Req,
         services: Injected,
-        first: Annotated[date | None, QueryParameter(name="from")] = None,
-        last: Annotated[date | None, QueryParameter(name="to")] = None,
+        first: Day = None,
+        last: LastDay = None,
+        district: District = None,
+        department: Department = None,
+        post: Post = None,
     ) -> schemas.Dashboard:
-        return self._dashboard(request, services, "district", first, last)
+        narrowed = {"district": district, "department": department, "post": post}
+        return self._dashboard(request, services, "district", first, last, narrowed)
 
     @get("/departments", sync_to_thread=True, summary="Figures per department")
     def departments(
         self,
         request: Req,
         services: Injected,
-        first: Annotated[date | None, QueryParameter(name="from")] = None,
-        last: Annotated[date | None, QueryParameter(name="to")] = None,
+        first: Day = None,
+        last: LastDay = None,
+        district: District = None,
+        department: Department = None,
+        post: Post = None,
     ) -> schemas.Dashboard:
-        return self._dashboard(request, services, "department", first, last)
+        narrowed = {"district": district, "department": department, "post": post}
+        return self._dashboard(request, services, "department", first, last, narrowed)
+
+    @get("/posts", sync_to_thread=True, summary="Figures per officer post")
+    def posts(
+        self,
+        request: Req,
+        services: Injected,
+        first: Day = None,
+        last: LastDay = None,
+        district: District = None,
+        department: Department = None,
+        post: Post = None,
+    ) -> schemas.Dashboard:
+        narrowed = {"district": district, "department": department, "post": post}
+        return self._dashboard(request, services, "post", first, last, narrowed)
 
     @get("/daily", sync_to_thread=True, summary="Figures per day (Asia/Kolkata)")
     def daily(
         self,
         request: Req,
         services: Injected,
-        first: Annotated[date | None, QueryParameter(name="from")] = None,
-        last: Annotated[date | None, QueryParameter(name="to")] = None,
+        first: Day = None,
+        last: LastDay = None,
+        district: District = None,
+        department: Department = None,
+        post: Post = None,
     ) -> schemas.Dashboard:
-        return self._dashboard(request, services, "day", first, last)
+        narrowed = {"district": district, "department": department, "post": post}
+        return self._dashboard(request, services, "day", first, last, narrowed)
 
 
 @get("/v1/pipeline/status", sync_to_thread=True, tags=["read side"], summary="Read-side lag")

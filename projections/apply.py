@@ -40,7 +40,10 @@ def apply_events(models: ReadModels, events: Sequence[Any]) -> Applied:
     result = Applied()
     rows = models.rows((e.originator_id for e in events), lock=True)
     changed: dict[UUID, projection.ComplaintRow] = {}
-    tallies, disposals, reviews = [], [], []
+    tallies: list[projection.Tally] = []
+    disposals: list[projection.DaysToDispose] = []
+    pending: list[tuple[projection.PendingKey, int]] = []
+    reviews: list[projection.ReviewEntry] = []
     for event in events:
         complaint: UUID = event.originator_id
         row = rows.get(complaint)
@@ -54,16 +57,17 @@ def apply_events(models: ReadModels, events: Sequence[Any]) -> Applied:
             result.gaps += 1
             continue
         after = projection.apply(row, event)
-        if (counted := projection.tally(row, after, event)) is not None:
-            tallies.append(counted)
-        if (disposed := projection.disposal(after, event)) is not None:
+        tallies += projection.tallies(row, after, event)
+        if (disposed := projection.days_to_dispose(row, after, event)) is not None:
             disposals.append(disposed)
+        pending += projection.pending_changes(row, after)
         if (entry := projection.review(after, event)) is not None:
             reviews.append(entry)
         rows[complaint] = changed[complaint] = after
         result.applied += 1
     models.save_rows(list(changed.values()))
     models.add_tallies(tallies)
-    models.add_disposals(disposals)
+    models.add_disposal_days(disposals)
+    models.add_pending(pending)
     models.save_reviews(reviews)
     return result

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import base64
 import json
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -17,9 +18,25 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from domain.permissions import PERMISSIONS, PSEUDONYMOUS, SERVICES, Scope, uses
+from domain.permissions import PERMISSIONS, PSEUDONYMOUS, SERVICES, Scope
 from domain.values import OPEN_STATUSES, Identity
-from projections.rows import COLUMNS, ComplaintRow
+from projections.figures import (
+    AGE_BANDS,
+    LEVELS,
+    FigureScope,
+    Ledger,
+    report,
+    window_start,
+)
+from projections.rows import (
+    COLUMNS,
+    FLOW_COUNTERS,
+    OUTCOMES,
+    POOL,
+    ComplaintRow,
+    cover,
+    day_in_india,
+)
 from projections.store import LIVE
 
 OPEN = sorted(s.value for s in OPEN_STATUSES)
@@ -209,82 +226,288 @@ class ReadQueries:
     # --- dashboards ---------------------------------------------------------------------
 
     def dashboard(
-        self, who: Identity, by: str, first: date, last: date, now: datetime
+        self,
+        who: Identity,
+        by: str,
+        first: date,
+        last: date,
+        now: datetime,
+        *,
+        district: str | None = None,
+        department: str | None = None,
+        post: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Figures per district, per department or per day, for the days first..last."""
-        key = {"district": "district", "department": "department", "day": "day"}[by]
-        if not uses(who, "dashboards"):
-            raise OutOfScope(f"a {who.role} has no dashboards")
-        where, params = scope_conditions(who)
-        scope = sql.SQL(" AND ").join(where) if where else sql.SQL("TRUE")
-        counts = self._grouped(
-            sql.SQL(
-                "SELECT {key} AS key, sum(registered) AS registered, sum(resolved) AS disposed, "
-                "sum(resolved_relief) AS relief, sum(feedback_satisfied) AS satisfied, "
-                "sum(feedback_not_satisfied) AS not_satisfied, sum(escalated_l2) AS l2, "
-                "sum(escalated_l3) AS l3, sum(escalated_l4) AS l4 FROM {s}.daily_counts "
-                "WHERE day BETWEEN %s AND %s AND {scope} GROUP BY 1"
-            ).format(key=sql.Identifier(key), s=self.schema, scope=scope),
-            [first, last, *params],
-        )
-        days = self._grouped(
-            sql.SQL(
-                "SELECT {key} AS key, avg(days) AS average, "
-                "percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median "
-                "FROM {s}.disposals WHERE day BETWEEN %s AND %s AND {scope} GROUP BY 1"
-            ).format(key=sql.Identifier(key), s=self.schema, scope=scope),
-            [first, last, *params],
-        )
-        pending: dict[Any, dict[str, Any]] = {}
-        if by != "day":
-            pending = self._grouped(
-                sql.SQL(
-                    "SELECT {key} AS key, count(*) AS pending, "
-                    "count(*) FILTER (WHERE due_at < %s) AS beyond_deadline, "
-                    "count(*) FILTER (WHERE %s - filed_at <= interval '7 days') AS age_0_7, "
-                    "count(*) FILTER (WHERE %s - filed_at > interval '7 days' "
-                    "  AND %s - filed_at <= interval '15 days') AS age_8_15, "
-                    "count(*) FILTER (WHERE %s - filed_at > interval '15 days' "
-                    "  AND %s - filed_at <= interval '30 days') AS age_16_30, "
-                    "count(*) FILTER (WHERE %s - filed_at > interval '30 days') AS age_over_30 "
-                    "FROM {s}.complaints WHERE status = ANY(%s) AND {scope} GROUP BY 1"
-                ).format(key=sql.Identifier(key), s=self.schema, scope=scope),
-                [now] * 7 + [OPEN, *params],
-            )
+        """The figures (docs/read-models.md, "The figures") for the days first..last, one
+        row per district, department, post or day of the caller's scope, narrowed to
+        `district`, `department` and `post` when given. Reads only the aggregates."""
+        if by not in BY or by == "total":
+            raise ValueError(f"no dashboard by {by}")
+        scope = dashboard_scope(who).narrowed(district=district, department=department, post=post)
         return [
-            _figures(k, counts.get(k, {}), days.get(k, {}), pending.get(k, {}), by != "day")
-            for k in sorted(set(counts) | set(days) | set(pending))
+            report(key, ledger, with_now=by != "day")
+            for key, ledger in self.ledgers(scope, by, first, last, now)
         ]
 
+    def ledgers(
+        self, scope: FigureScope, by: str, first: date, last: date, now: datetime
+    ) -> list[tuple[Any, Ledger]]:
+        """The ledger of each row: `scope` narrowed to each district, department or post
+        (with a movement), or `scope` on each day of the window."""
+        column = BY[by]
+        whole = by in ("day", "total")  # the rows are the scope itself
+        rows_scope = scope if whole else scope.narrowed(**{by: "*"})
+        into, out = _movements(rows_scope)
+        net = sql.SQL("sum(({into}) - disposed - ({out}))").format(into=into, out=out)
+        where, params = _scope_where(rows_scope)
+        key = sql.SQL("NULL") if column is None else sql.Identifier(column)
+        sums = sql.SQL(", ").join(
+            sql.SQL("sum({c}) AS {c}").format(c=sql.Identifier(c)) for c in FLOW_COUNTERS
+        )
+        # The window's days, as whole blocks where they fit (per day for a row per day).
+        runs = [(1, first, last)] if by == "day" else cover(first, last)
+        flows = [*CELL, *FLOW_COUNTERS]
+        source, source_params = self._covering("flows", flows, runs)
+        window = self._grouped(
+            sql.SQL("SELECT {key} AS key, {sums} FROM {source} WHERE {where} GROUP BY 1").format(
+                key=key, sums=sums, source=source, where=where
+            ),
+            [*source_params, *params],
+        )
+        # Pending at the window's end: pending now, less what flowed in since.
+        today = day_in_india(now)
+        after = cover(last + timedelta(days=1), today) if last < today else []
+        source, source_params = self._covering("flows", flows, after, beyond=max(last, today))
+        place = sql.SQL("NULL") if whole else key
+        since = self._grouped(
+            sql.SQL(
+                "SELECT {place} AS key, {net} AS net FROM {source} WHERE {where} GROUP BY 1"
+            ).format(place=place, net=net, source=source, where=where),
+            [*source_params, *params],
+        )
+        ages, age_params = _age_bands(today)
+        pending = self._grouped(
+            sql.SQL(
+                "SELECT {place} AS key, sum(complaints) AS now, "
+                "sum(complaints) FILTER (WHERE due_day < %s) AS overdue, {ages}, "
+                "{levels}, sum(complaints) FILTER (WHERE cmo_vip) AS cmo_vip "
+                "FROM {s}.pending WHERE {where} GROUP BY 1"
+            ).format(
+                place=place,
+                ages=ages,
+                levels=sql.SQL(", ").join(
+                    sql.SQL(f"sum(complaints) FILTER (WHERE level = {n}) AS level_{n}")
+                    for n in LEVELS
+                ),
+                s=self.schema,
+                where=where,
+            ),
+            [today, *age_params, *params],
+        )
+        # The deadlines passed earlier today: from the complaints due today (an index range).
+        complaint_where, complaint_params = _scope_where(rows_scope, pool=None)
+        place_of_complaint = sql.SQL("NULL") if whole else sql.SQL("coalesce({}, '')").format(key)
+        overdue_today = self._grouped(
+            sql.SQL(
+                "SELECT {place} AS key, count(*) AS overdue FROM {s}.complaints "
+                "WHERE status = ANY(%s) AND due_at >= %s AND due_at < %s AND {where} "
+                "GROUP BY 1"
+            ).format(place=place_of_complaint, s=self.schema, where=complaint_where),
+            [OPEN, window_start(today), now, *complaint_params],
+        )
+        histogram: dict[Any, Counter[int]] = {}
+        source, source_params = self._covering("disposal_days", [*CELL, "days", "disposals"], runs)
+        found = self._fetch(
+            sql.SQL(
+                "SELECT {key} AS key, days, sum(disposals) AS disposals FROM {source} "
+                "WHERE {where} GROUP BY 1, 2"
+            ).format(key=key, source=source, where=where),
+            [*source_params, *params],
+        )
+        for r in found:
+            histogram.setdefault(r["key"], Counter())[int(r["days"])] = int(r["disposals"])
+
+        def ledger(k: Any, at_end: int, now_key: Any) -> Ledger:
+            c = window.get(k, {})
+            n = {name: int(c.get(name) or 0) for name in FLOW_COUNTERS}
+            led = Ledger(
+                filed=n["filed"],
+                transferred_in=n["transferred_in"] if rows_scope.counts_transfers else 0,
+                reassigned_in=n["reassigned_in"] if rows_scope.counts_reassignments else 0,
+                reopened=n["reopened"],
+                disposed=Counter({o: n[f"disposed_{o}"] for o in OUTCOMES}),
+                disposed_in_time=n["disposed_in_time"],
+                transferred_out=n["transferred_out"] if rows_scope.counts_transfers else 0,
+                reassigned_out=n["reassigned_out"] if rows_scope.counts_reassignments else 0,
+                escalated=Counter({level: n[f"escalated_l{level}"] for level in (2, 3, 4)}),
+                satisfied=n["feedback_satisfied"],
+                not_satisfied=n["feedback_not_satisfied"],
+                days_to_dispose=histogram.get(k, Counter()),
+                pending=at_end,
+            )
+            led.brought_forward = at_end - led.received + led.disposals + led.moved_out
+            p = pending.get(now_key, {})
+            led.pending_now = int(p.get("now") or 0)
+            led.beyond_deadline = int(p.get("overdue") or 0) + int(
+                overdue_today.get(now_key, {}).get("overdue") or 0
+            )
+            led.by_age = Counter({b: int(p.get(f"age_{b}") or 0) for b, _, _ in AGE_BANDS})
+            led.by_level = Counter({n: int(p.get(f"level_{n}") or 0) for n in LEVELS})
+            led.cmo_vip = int(p.get("cmo_vip") or 0)
+            return led
+
+        def open_now(k: Any) -> int:
+            return int(pending.get(k, {}).get("now") or 0) - int(since.get(k, {}).get("net") or 0)
+
+        if by == "total":
+            return [(None, ledger(None, open_now(None), None))]
+        if by != "day":
+            keys = sorted(set(window) | set(since) | set(pending) | set(histogram))
+            return [(k, ledger(k, open_now(k), k)) for k in keys]
+        # Per day: each day's pending is the next day's brought forward.
+        result: list[tuple[Any, Ledger]] = []
+        at_end = open_now(None)
+        day = last
+        while day >= first:
+            led = ledger(day, at_end, None)
+            result.append((day, led))
+            at_end = led.brought_forward
+            day -= timedelta(days=1)
+        return result[::-1]
+
+    def _covering(
+        self,
+        table: str,
+        columns: list[str],
+        runs: list[tuple[int, date, date]],
+        *,
+        beyond: date | None = None,
+    ) -> tuple[sql.Composable, list[Any]]:
+        """The rows of `table` (per day) and of its blocks (`<table>_blocks`) that together
+        cover `runs` (`projections/rows.py`, `cover`) and, per day, every day after `beyond`."""
+        names = sql.SQL(", ").join(map(sql.Identifier, columns))
+        days: list[sql.Composable] = []
+        blocks: list[sql.Composable] = []
+        params_days: list[Any] = []
+        params_blocks: list[Any] = []
+        for span, first, last in runs:
+            if span == 1:
+                days.append(sql.SQL("day BETWEEN %s AND %s"))
+                params_days += [first, last]
+            else:
+                blocks.append(sql.SQL("(span = %s AND day BETWEEN %s AND %s)"))
+                params_blocks += [span, first, last]
+        if beyond is not None:
+            days.append(sql.SQL("day > %s"))
+            params_days.append(beyond)
+        parts: list[sql.Composable] = []
+        if days:
+            parts.append(
+                sql.SQL("SELECT {names} FROM {s}.{t} WHERE {cond}").format(
+                    names=names,
+                    s=self.schema,
+                    t=sql.Identifier(table),
+                    cond=sql.SQL(" OR ").join(days),
+                )
+            )
+        if blocks:
+            parts.append(
+                sql.SQL("SELECT {names} FROM {s}.{t} WHERE {cond}").format(
+                    names=names,
+                    s=self.schema,
+                    t=sql.Identifier(f"{table}_blocks"),
+                    cond=sql.SQL(" OR ").join(blocks),
+                )
+            )
+        if not parts:  # nothing to cover: no rows
+            parts.append(
+                sql.SQL("SELECT {names} FROM {s}.{t} WHERE FALSE").format(
+                    names=names, s=self.schema, t=sql.Identifier(table)
+                )
+            )
+        union = sql.SQL(" UNION ALL ").join(parts)
+        return sql.SQL("({union}) AS covered").format(union=union), params_days + params_blocks
+
     def _grouped(self, query: sql.Composed, params: list[Any]) -> dict[Any, dict[str, Any]]:
+        return {r["key"]: r for r in self._fetch(query, params)}
+
+    def _fetch(self, query: sql.Composed, params: list[Any]) -> list[dict[str, Any]]:
+        """Every statement a dashboard sends goes through here (bench/dashboards.py
+        explains them)."""
         with self.conn.cursor(row_factory=dict_row) as cur:
-            return {r["key"]: r for r in cur.execute(query, params)}
+            return cur.execute(query, params).fetchall()
 
 
-def _share(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
+CELL = ["district", "department", "holder", "day"]
+# A dashboard's rows: per district, department, post (the `holder` column) or day; "total"
+# is the one row of the scope and window as a whole (what verify compares).
+BY: dict[str, str | None] = {
+    "district": "district",
+    "department": "department",
+    "post": "holder",
+    "day": "day",
+    "total": None,
+}
 
 
-def _figures(
-    key: Any, c: dict[str, Any], d: dict[str, Any], p: dict[str, Any], with_pending: bool
-) -> dict[str, Any]:
-    disposed = int(c.get("disposed") or 0)
-    satisfied = int(c.get("satisfied") or 0)
-    answered = satisfied + int(c.get("not_satisfied") or 0)
-    figures: dict[str, Any] = {
-        "key": key.isoformat() if isinstance(key, date) else key,
-        "registered": int(c.get("registered") or 0),
-        "disposed": disposed,
-        "relief_pct": _share(int(c.get("relief") or 0), disposed),
-        "satisfaction_pct": _share(satisfied, answered),
-        "average_days_to_dispose": round(float(d["average"]), 2) if d.get("average") else None,
-        "median_days_to_dispose": round(float(d["median"]), 2) if d.get("median") else None,
-        "escalations": {f"l{n}": int(c.get(f"l{n}") or 0) for n in (2, 3, 4)},
-    }
-    if with_pending:
-        figures["pending"] = int(p.get("pending") or 0)
-        figures["pending_beyond_deadline"] = int(p.get("beyond_deadline") or 0)
-        figures["pending_by_age"] = {
-            band: int(p.get(f"age_{band}") or 0) for band in ("0_7", "8_15", "16_30", "over_30")
-        }
-    return figures
+def dashboard_scope(who: Identity) -> FigureScope:
+    """The part of the state whose figures the caller sees (`SERVICES["dashboards"]`)."""
+    match SERVICES["dashboards"].get(who.role):
+        case Scope.DISTRICT:
+            return FigureScope(district=who.district or "")
+        case Scope.DEPARTMENT:
+            return FigureScope(department=who.department or "")
+        case Scope.STATE:
+            return FigureScope()
+    raise OutOfScope(f"a {who.role} has no dashboards")
+
+
+def _age_bands(today: date) -> tuple[sql.Composable, list[Any]]:
+    """The pending counts by age band, as sums over `read.pending` (filed_day)."""
+    ages = sql.SQL(", ").join(
+        sql.SQL("sum(complaints) FILTER (WHERE filed_day {cond}) AS {name}").format(
+            cond=sql.SQL(
+                f"<= %s - {low}" if high is None else f"BETWEEN %s - {high} AND %s - {low}"
+            ),
+            name=sql.Identifier(f"age_{name}"),
+        )
+        for name, low, high in AGE_BANDS
+    )
+    params: list[Any] = []
+    for _, _, high in AGE_BANDS:
+        params += [today] if high is None else [today, today]
+    return ages, params
+
+
+def _movements(scope: FigureScope) -> tuple[sql.Composable, sql.Composable]:
+    """The flows' columns that cross the edge of a scope of this kind, in and out."""
+    into = ["filed", "reopened"]
+    out: list[str] = []
+    if scope.counts_transfers:
+        into.append("transferred_in")
+        out.append("transferred_out")
+    if scope.counts_reassignments:
+        into.append("reassigned_in")
+        out.append("reassigned_out")
+    plus = sql.SQL(" + ")
+    return (
+        plus.join(map(sql.Identifier, into)),
+        plus.join(map(sql.Identifier, out)) if out else sql.SQL("0"),
+    )
+
+
+def _scope_where(scope: FigureScope, pool: str | None = POOL) -> tuple[sql.Composable, list[Any]]:
+    """The scope as conditions on an aggregate's keys (a post is the `holder` column)."""
+    where: list[sql.Composable] = []
+    params: list[Any] = []
+    for column, value in (
+        ("district", scope.district),
+        ("department", scope.department),
+        ("holder", scope.post),
+    ):
+        if value is not None and value != "*":
+            where.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
+            params.append(value)
+    if scope.post == "*":  # each post: the pool is none
+        where.append(sql.SQL("holder IS NOT NULL" if pool is None else "holder <> %s"))
+        params += [] if pool is None else [pool]
+    return (sql.SQL(" AND ").join(where) if where else sql.SQL("TRUE")), params

@@ -16,12 +16,13 @@ complaint.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -30,9 +31,11 @@ from psycopg import sql
 
 from domain.complaint import Complaint
 from infra.codec import MsgspecMapper, MsgspecTranscoder
+from projections import oracle
 from projections import rows as projection
 from projections.apply import TRANSIENT, Applied, apply_events
 from projections.envelope import event_name
+from projections.figures import FigureScope, Ledger, report
 from projections.relay import COMPLAINT_EVENT_TOPIC, EVENTS_TABLE
 from projections.store import COUNTER_COLUMNS, LIVE, REBUILD, REBUILD_LOCK, ReadModels, migrate
 
@@ -190,12 +193,15 @@ def progress_bar(position: int, total: int, rate: float) -> None:
 
 @dataclass
 class Expected:
-    counts: dict[tuple[str, str, Any], dict[str, int]] = field(
+    counts: dict[tuple[str, str, str, Any], dict[str, int]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(int))
     )
-    disposals: dict[tuple[str, str, Any], list[Decimal]] = field(
-        default_factory=lambda: defaultdict(list)
+    days: dict[tuple[str, str, str, Any, int], int] = field(
+        default_factory=lambda: defaultdict(int)
     )
+    pending: dict[tuple[Any, ...], int] = field(default_factory=lambda: defaultdict(int))
+    # The oracle's figures of the state, each district and each department, per window.
+    figures: dict[tuple[FigureScope, int], Ledger] = field(default_factory=dict)
 
 
 def complaints_in_store(conn: psycopg.Connection[Any]) -> Iterator[list[tuple[Any, ...]]]:
@@ -221,6 +227,7 @@ def verify(database_url: str) -> list[str]:
     """Every difference between the read models and the event store, in words."""
     differences: list[str] = []
     expected = Expected()
+    now = datetime.now(UTC)
     seen: set[Any] = set()
     with psycopg.connect(database_url) as conn, psycopg.connect(database_url) as reader:
         models = ReadModels(reader, LIVE)
@@ -248,13 +255,15 @@ def verify(database_url: str) -> list[str]:
             complaint: Complaint | None = None
             row: projection.ComplaintRow | None = None
             seen.add(stored[0][1])
+            applied = []
             for r in stored:
                 try:
                     event = decoded_one(r)
                     folded = event.mutate(complaint)
                     after = projection.apply(row, event)
-                    t = projection.tally(row, after, event)
-                    d = projection.disposal(after, event)
+                    tallies = projection.tallies(row, after, event)
+                    d = projection.days_to_dispose(row, after, event)
+                    changes = projection.pending_changes(row, after)
                 except Exception as error:
                     # The projector sets it aside and keeps the complaint as of before.
                     differences.append(
@@ -263,12 +272,16 @@ def verify(database_url: str) -> list[str]:
                         f"{error}); the read models keep it as of version {r[2] - 1}"
                     )
                     break
-                if t is not None:
+                for t in tallies:
                     for name, amount in t.counts.items():
-                        expected.counts[(t.district, t.department, t.day)][name] += amount
+                        expected.counts[(t.district, t.department, t.holder, t.day)][name] += amount
                 if d is not None:
-                    expected.disposals[(d.district, d.department, d.day)].append(d.days)
+                    expected.days[(d.district, d.department, d.holder, d.day, d.days)] += 1
+                for key, delta in changes:
+                    expected.pending[dataclasses.astuple(key)] += delta
+                applied.append(event)
                 complaint, row = folded, after
+            add_to_figures(expected.figures, oracle.history(applied), now)
             if complaint is None:
                 continue
             # The read model holds text made safe: compare with the same values.
@@ -284,47 +297,159 @@ def verify(database_url: str) -> list[str]:
         differences += [
             f"complaint {r[1]}: in the read model but not in the event store" for r in extra
         ]
-        differences += _compare_counts(reader, expected)
-        differences += _compare_disposals(reader, expected)
+        differences += _compare_aggregates(reader, expected, now)
     return differences
+
+
+def _compare_aggregates(
+    conn: psycopg.Connection[Any], expected: Expected, now: datetime
+) -> list[str]:
+    """The figures' tables against a replay, and the figures against the oracle's."""
+    return [
+        *_compare_counts(conn, expected),
+        *_compare_days(conn, expected),
+        *_compare_pending(conn, expected),
+        *_compare_figures(conn, expected.figures, now),
+    ]
+
+
+def _by_block(
+    per_day: dict[tuple[Any, ...], Any], add: Callable[[Any, Any], Any]
+) -> dict[tuple[Any, ...], Any]:
+    """Day-keyed sums (cell, day, *rest) summed into blocks: (cell, span, block's day, *rest)."""
+    blocks: dict[tuple[Any, ...], Any] = {}
+    for (district, department, holder, day, *rest), value in per_day.items():
+        for span in projection.BLOCKS:
+            key = (district, department, holder, span, projection.block_start(day, span), *rest)
+            blocks[key] = add(blocks[key], value) if key in blocks else value
+    return blocks
 
 
 def _compare_counts(conn: psycopg.Connection[Any], expected: Expected) -> list[str]:
     columns = ", ".join(COUNTER_COLUMNS)
-    held = {
-        (r[0], r[1], r[2]): dict(zip(COUNTER_COLUMNS, r[3:], strict=True))
-        for r in conn.execute(
-            f"SELECT district, department, day, {columns} FROM {LIVE}.daily_counts"
-        )
-    }
+    want_days = {k: dict(v) for k, v in expected.counts.items()}
+
+    def plus(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+        return {n: a.get(n, 0) + b.get(n, 0) for n in set(a) | set(b)}
+
     out = []
-    for key in sorted(set(held) | set(expected.counts), key=str):
-        have = held.get(key, {})
-        want = expected.counts.get(key, {})
-        for name in COUNTER_COLUMNS:
-            if int(have.get(name, 0)) != int(want.get(name, 0)):
+    for table, keys, want_all in (
+        ("flows", "district, department, holder, day", want_days),
+        ("flows_blocks", "district, department, holder, span, day", _by_block(want_days, plus)),
+    ):
+        width = keys.count(",") + 1
+        held = {
+            tuple(r[:width]): dict(zip(COUNTER_COLUMNS, r[width:], strict=True))
+            for r in conn.execute(f"SELECT {keys}, {columns} FROM {LIVE}.{table}")
+        }
+        for key in sorted(set(held) | set(want_all), key=str):
+            have = held.get(key, {})
+            want = want_all.get(key, {})
+            for name in COUNTER_COLUMNS:
+                if int(have.get(name, 0)) != int(want.get(name, 0)):
+                    out.append(
+                        f"{table} {'/'.join(map(str, key))}: {name} is {have.get(name, 0)}, "
+                        f"the event store says {want.get(name, 0)}"
+                    )
+    return out
+
+
+def _compare_days(conn: psycopg.Connection[Any], expected: Expected) -> list[str]:
+    out = []
+    for table, keys, want_all in (
+        ("disposal_days", "district, department, holder, day, days", dict(expected.days)),
+        (
+            "disposal_days_blocks",
+            "district, department, holder, span, day, days",
+            _by_block(dict(expected.days), lambda a, b: a + b),
+        ),
+    ):
+        width = keys.count(",") + 1
+        held = {
+            tuple(r[:width]): int(r[width])
+            for r in conn.execute(f"SELECT {keys}, disposals FROM {LIVE}.{table}")
+        }
+        for key in sorted(set(held) | set(want_all), key=str):
+            have, want = held.get(key, 0), want_all.get(key, 0)
+            if have != want:
                 out.append(
-                    f"daily_counts {key[0]}/{key[1]}/{key[2]}: {name} is {have.get(name, 0)}, "
-                    f"the event store says {want.get(name, 0)}"
+                    f"{table} {'/'.join(map(str, key))}: {have} disposals, "
+                    f"the event store says {want}"
                 )
     return out
 
 
-def _compare_disposals(conn: psycopg.Connection[Any], expected: Expected) -> list[str]:
+def _compare_pending(conn: psycopg.Connection[Any], expected: Expected) -> list[str]:
     held = {
-        (r[0], r[1], r[2]): (r[3], r[4])
+        tuple(r[:7]): int(r[7])
         for r in conn.execute(
-            f"SELECT district, department, day, count(*), sum(days) FROM {LIVE}.disposals "
-            "GROUP BY 1, 2, 3"
+            f"SELECT district, department, holder, level, cmo_vip, filed_day, due_day, "
+            f"complaints FROM {LIVE}.pending"
         )
     }
+    want_all = {k: v for k, v in expected.pending.items() if v}
     out = []
-    for key in sorted(set(held) | set(expected.disposals), key=str):
-        want = expected.disposals.get(key, [])
-        have = held.get(key, (0, Decimal(0)))
-        if (have[0], Decimal(have[1] or 0)) != (len(want), sum(want, Decimal(0))):
+    for key in sorted(set(held) | set(want_all), key=str):
+        have, want = held.get(key, 0), want_all.get(key, 0)
+        if have != want:
             out.append(
-                f"disposals {key[0]}/{key[1]}/{key[2]}: {have[0]} totalling {have[1]} days, "
-                f"the event store says {len(want)} totalling {sum(want, Decimal(0))}"
+                f"pending {'/'.join(map(str, key))}: {have} complaints, the event store says {want}"
             )
     return out
+
+
+WINDOWS = (1, 30, 366)  # days ending today, whose figures verify compares
+
+
+def add_to_figures(
+    figures: dict[tuple[FigureScope, int], Ledger], steps: list[oracle.Step], now: datetime
+) -> None:
+    """Add one complaint's history to the oracle's figures of the state and of each
+    district and department it was ever in, for each of `WINDOWS`."""
+    today = projection.day_in_india(now)
+    scopes = {FigureScope()}
+    for step in steps:
+        scopes |= {
+            FigureScope(district=step.after.district),
+            FigureScope(department=step.after.department),
+        }
+    for scope in scopes:
+        for days in WINDOWS:
+            ledger = figures.setdefault((scope, days), Ledger())
+            oracle.add(ledger, steps, scope, today - timedelta(days=days - 1), today, now)
+
+
+def compare_figures(
+    conn: psycopg.Connection[Any], histories: list[list[oracle.Step]], now: datetime
+) -> list[str]:
+    """The dashboards' figures against the oracle's over these histories: the state, each
+    district and each department, for the last 1, 30 and 366 days."""
+    figures: dict[tuple[FigureScope, int], Ledger] = {}
+    for steps in histories:
+        add_to_figures(figures, steps, now)
+    return _compare_figures(conn, figures, now)
+
+
+def _compare_figures(
+    conn: psycopg.Connection[Any], figures: dict[tuple[FigureScope, int], Ledger], now: datetime
+) -> list[str]:
+    from projections.queries import ReadQueries
+
+    reads = ReadQueries(conn, LIVE)
+    today = projection.day_in_india(now)
+    out = []
+    for (scope, days), want in sorted(figures.items(), key=lambda f: (_named(f[0][0]), f[0][1])):
+        first = today - timedelta(days=days - 1)
+        ((_, have),) = reads.ledgers(scope, "total", first, today, now)
+        if have != want:
+            out.append(
+                f"figures of {_named(scope)} over the last {days} days: the dashboards "
+                f"say {report(None, have, with_now=True)}, "
+                f"the event store says {report(None, want, with_now=True)}"
+            )
+    return out
+
+
+def _named(scope: FigureScope) -> str:
+    parts = [f"{k} {v}" for k, v in dataclasses.asdict(scope).items() if v is not None]
+    return ", ".join(parts) or "the state"

@@ -8,9 +8,9 @@ Pure functions of (row before, event); the projector, the rebuild and the tests 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -37,11 +37,18 @@ from domain.events import (
     ReviewRecorded,
     Transferred,
 )
-from domain.values import Attachment, Priority, Status
+from domain.values import (
+    HIGH_PRIORITY_CHANNELS,
+    OPEN_STATUSES,
+    Attachment,
+    Outcome,
+    Priority,
+    Status,
+    Trigger,
+)
 from projections.safe import CODE_LIMIT, TEXT_LIMIT, safe_json, safe_text
 
 INDIA = ZoneInfo("Asia/Kolkata")
-SECONDS_A_DAY = Decimal(86400)
 
 
 class ComplaintRow(msgspec.Struct, frozen=True):
@@ -114,14 +121,90 @@ _TEXT_BOUNDS = tuple(
 ATTACHMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Attachment))
 
 
+POOL = ""  # the holder key of complaints in the state-level pool (no post)
+OUTCOMES = tuple(o.value for o in Outcome)
+# The counters of `read.flows`, per district x department x holder x day (docs/read-models.md).
+FLOW_COUNTERS = (
+    "filed",  # filed into the cell (with its routing at filing)
+    "transferred_in",  # from another department
+    "reassigned_in",  # from another post of the same department (assigned, escalated)
+    "reopened",  # a disposed complaint reopened, back into pending
+    "disposed",
+    *(f"disposed_{o}" for o in OUTCOMES),
+    "disposed_in_time",  # disposed at or before the deadline it had then
+    "transferred_out",  # to another department
+    "reassigned_out",  # to another post of the same department
+    "escalated_l2",  # escalations from the cell, by the level climbed to
+    "escalated_l3",
+    "escalated_l4",
+    "feedback_satisfied",  # the complainants' answers
+    "feedback_not_satisfied",
+)
+
+
+# `read.flows` and `read.disposal_days` hold a row per day; `read.flows_blocks` and
+# `read.disposal_days_blocks` the same sums over aligned blocks of these many days, so that a
+# long window reads a few blocks per cell rather than every day (`cover`).
+BLOCKS = (8, 64)
+
+
+def block_start(day: date, span: int) -> date:
+    """The first day of the block of `span` days that holds `day` (aligned on day 1 AD)."""
+    return date.fromordinal((day.toordinal() - 1) // span * span + 1)
+
+
+def cover(first: date, last: date) -> list[tuple[int, date, date]]:
+    """The days first..last as runs of whole blocks: (span, first block's day, last block's
+    day), the largest blocks that fit, so 366 days take at most ~30 rows per cell."""
+    runs: list[tuple[int, date, date]] = []
+    day = first
+    while day <= last:
+        span = 1
+        for size in reversed(BLOCKS):
+            if block_start(day, size) == day and day.toordinal() + size - 1 <= last.toordinal():
+                span = size
+                break
+        if runs and runs[-1][0] == span and runs[-1][2].toordinal() + span == day.toordinal():
+            runs[-1] = (span, runs[-1][1], day)
+        else:
+            runs.append((span, day, day))
+        day = date.fromordinal(day.toordinal() + span)
+    return runs
+
+
 @dataclass(frozen=True)
 class Tally:
-    """Counters to add for one district x department x day."""
+    """Counters to add for one district x department x holder x day."""
 
     district: str
     department: str
+    holder: str
     day: date
     counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class DaysToDispose:
+    """One disposal: whole calendar days (Asia/Kolkata) from filing to disposal."""
+
+    district: str
+    department: str
+    holder: str
+    day: date
+    days: int
+
+
+@dataclass(frozen=True)
+class PendingKey:
+    """Where an open complaint counts in `read.pending`."""
+
+    district: str
+    department: str
+    holder: str
+    level: int
+    cmo_vip: bool
+    filed_day: date
+    due_day: date
 
 
 @dataclass(frozen=True)
@@ -136,16 +219,6 @@ class ReviewEntry:
     reviewed_at: datetime | None = None
     reviewed_by: str | None = None
     note: str | None = None
-
-
-@dataclass(frozen=True)
-class Disposal:
-    complaint_id: UUID
-    version: int
-    district: str
-    department: str
-    day: date
-    days: Decimal
 
 
 def files(attachments: tuple[Attachment, ...]) -> list[dict[str, Any]]:
@@ -171,10 +244,13 @@ def made_safe(row: ComplaintRow) -> ComplaintRow:
     return replace(row, **changed) if changed else row
 
 
+@functools.lru_cache(maxsize=4096)
 def _code(value: str) -> str:
+    """A code as the read models key it (few distinct values: districts, departments, posts)."""
     return safe_text(value, CODE_LIMIT)
 
 
+@functools.lru_cache(maxsize=65536)  # a complaint's filing and deadline recur at each event
 def day_in_india(moment: datetime) -> date:
     return moment.astimezone(INDIA).date()
 
@@ -327,42 +403,97 @@ def apply(row: ComplaintRow | None, event: object) -> ComplaintRow:
     raise TypeError(f"no projection for {type(event).__name__}")
 
 
-def tally(before: ComplaintRow | None, after: ComplaintRow, event: object) -> Tally | None:
-    """What `event` adds to the day's counters, under the complaint's place at that moment."""
-    counts: dict[str, int] = {}
-    match event:
-        case Filed():
-            counts["registered"] = 1
-        case Resolved():
-            counts["resolved"] = 1
-            counts[f"resolved_{event.outcome}"] = 1
-        case Escalated():
-            counts[f"escalated_l{event.to_level}"] = 1
-        case Transferred():
-            counts["transferred"] = 1
-        case Reopened():
-            counts["reopened"] = 1
-        case FeedbackGiven():
-            counts["feedback_satisfied" if event.satisfied else "feedback_not_satisfied"] = 1
-        case _:
-            return None
-    place = before if isinstance(event, Transferred) and before else after
+def is_open(row: ComplaintRow | None) -> bool:
+    return row is not None and row.status in OPEN_STATUSES
+
+
+def cell(row: ComplaintRow) -> tuple[str, str, str]:
+    """The district x department x holder a complaint counts under (keys made safe)."""
+    return _code(row.district), _code(row.department), _code(row.holder or POOL)
+
+
+def tallies(before: ComplaintRow | None, after: ComplaintRow, event: object) -> list[Tally]:
+    """What `event` adds to `read.flows`. A complaint counts where it is: every movement
+    into a cell's pending (filed, transferred in, reassigned in, reopened) and out of it
+    (disposed, transferred out, reassigned out) is counted, so that per cell and day
+    brought forward + in - out = pending. A filing's own routing (`Assigned` by route)
+    moves the filing to the post it was routed to."""
+    if (
+        before is not None
+        and not isinstance(event, (Escalated, FeedbackGiven))
+        and (before.status, before.holder, before.department)
+        == (after.status, after.holder, after.department)
+    ):
+        return []  # neither a movement nor a counted event
     at: datetime = event.timestamp  # type: ignore[attr-defined]
-    return Tally(_code(place.district), _code(place.department), day_in_india(at), counts)
+    day = day_in_india(at)
+    found: list[Tally] = []
+
+    def add(row: ComplaintRow, **counts: int) -> None:
+        found.append(Tally(*cell(row), day, counts))
+
+    was, now = is_open(before), is_open(after)
+    if not was and now:
+        add(after, **{"filed" if isinstance(event, Filed) else "reopened": 1})
+    elif was and not now:
+        assert before is not None
+        counts = {"disposed": 1}
+        if isinstance(event, Resolved):
+            counts[f"disposed_{event.outcome}"] = 1
+            if before.due_at is not None and at <= before.due_at:
+                counts["disposed_in_time"] = 1
+        add(before, **counts)
+    elif was and now and before is not None and cell(before) != cell(after):
+        if isinstance(event, Transferred):
+            add(before, transferred_out=1)
+            add(after, transferred_in=1)
+        elif isinstance(event, Assigned) and event.trigger == Trigger.ROUTE:
+            add(before, filed=-1)
+            add(after, filed=1)
+        else:
+            add(before, reassigned_out=1)
+            add(after, reassigned_in=1)
+    if isinstance(event, Escalated):
+        add(before or after, **{f"escalated_l{event.to_level}": 1})
+    elif isinstance(event, FeedbackGiven):
+        add(after, **{"feedback_satisfied" if event.satisfied else "feedback_not_satisfied": 1})
+    return found
 
 
-def disposal(after: ComplaintRow, event: object) -> Disposal | None:
-    if not isinstance(event, Resolved):
+def days_to_dispose(
+    before: ComplaintRow | None, after: ComplaintRow, event: object
+) -> DaysToDispose | None:
+    if not isinstance(event, Resolved) or before is None:
         return None
-    elapsed = Decimal((event.timestamp - after.filed_at).total_seconds()) / SECONDS_A_DAY
-    return Disposal(
-        complaint_id=after.id,
-        version=after.version,
-        district=_code(after.district),
-        department=_code(after.department),
-        day=day_in_india(event.timestamp),
-        days=round(elapsed, 4),
+    day = day_in_india(event.timestamp)
+    return DaysToDispose(*cell(before), day, (day - day_in_india(after.filed_at)).days)
+
+
+def pending_key(row: ComplaintRow | None) -> PendingKey | None:
+    if row is None or not is_open(row):
+        return None
+    return PendingKey(
+        *cell(row),
+        level=row.level,
+        cmo_vip=row.channel in HIGH_PRIORITY_CHANNELS,
+        filed_day=day_in_india(row.filed_at),
+        due_day=day_in_india(row.due_at) if row.due_at is not None else date.max,
     )
+
+
+def pending_changes(
+    before: ComplaintRow | None, after: ComplaintRow
+) -> list[tuple[PendingKey, int]]:
+    """What the event changes in `read.pending`: -1 where it was open, +1 where it is."""
+    if before is not None and (
+        (before.status, before.holder, before.level, before.due_at, before.department)
+        == (after.status, after.holder, after.level, after.due_at, after.department)
+    ):
+        return []  # most events (comments, reminders, warnings, reviews) move nothing
+    was, now = pending_key(before), pending_key(after)
+    if was == now:
+        return []
+    return [(k, d) for k, d in ((was, -1), (now, 1)) if k is not None]
 
 
 def review(after: ComplaintRow, event: object) -> ReviewEntry | None:

@@ -78,41 +78,86 @@ CREATE INDEX IF NOT EXISTS complaints_awaiting_feedback ON {schema}.complaints (
 CREATE INDEX IF NOT EXISTS complaints_mobile ON {schema}.complaints (complainant_mobile);
 CREATE INDEX IF NOT EXISTS complaints_words ON {schema}.complaints USING gin (words);
 
--- What happened, per district x department x day (Asia/Kolkata).
-CREATE TABLE IF NOT EXISTS {schema}.daily_counts (
+-- The figures' aggregates (docs/read-models.md, "The figures"): their size grows with
+-- districts x departments x posts x days, never with complaints. `holder` '' is the pool.
+-- They replace `daily_counts` and `disposals` (an older read schema: rebuild it).
+DROP TABLE IF EXISTS {schema}.daily_counts;
+DROP TABLE IF EXISTS {schema}.disposals;
+
+-- Movements into and out of each cell's pending work, and what else happened, per day.
+CREATE TABLE IF NOT EXISTS {schema}.flows (
     district text NOT NULL,
     department text NOT NULL,
+    holder text NOT NULL,
     day date NOT NULL,
-    registered integer NOT NULL DEFAULT 0,
-    resolved integer NOT NULL DEFAULT 0,
-    resolved_relief integer NOT NULL DEFAULT 0,
-    resolved_interim_relief integer NOT NULL DEFAULT 0,
-    resolved_rejected integer NOT NULL DEFAULT 0,
-    resolved_false_complaint integer NOT NULL DEFAULT 0,
-    resolved_sub_judice integer NOT NULL DEFAULT 0,
-    resolved_not_possible integer NOT NULL DEFAULT 0,
+    filed integer NOT NULL DEFAULT 0,
+    transferred_in integer NOT NULL DEFAULT 0,
+    reassigned_in integer NOT NULL DEFAULT 0,
+    reopened integer NOT NULL DEFAULT 0,
+    disposed integer NOT NULL DEFAULT 0,
+    disposed_relief integer NOT NULL DEFAULT 0,
+    disposed_interim_relief integer NOT NULL DEFAULT 0,
+    disposed_rejected integer NOT NULL DEFAULT 0,
+    disposed_false_complaint integer NOT NULL DEFAULT 0,
+    disposed_sub_judice integer NOT NULL DEFAULT 0,
+    disposed_not_possible integer NOT NULL DEFAULT 0,
+    disposed_in_time integer NOT NULL DEFAULT 0,
+    transferred_out integer NOT NULL DEFAULT 0,
+    reassigned_out integer NOT NULL DEFAULT 0,
     escalated_l2 integer NOT NULL DEFAULT 0,
     escalated_l3 integer NOT NULL DEFAULT 0,
     escalated_l4 integer NOT NULL DEFAULT 0,
-    transferred integer NOT NULL DEFAULT 0,
-    reopened integer NOT NULL DEFAULT 0,
     feedback_satisfied integer NOT NULL DEFAULT 0,
     feedback_not_satisfied integer NOT NULL DEFAULT 0,
-    PRIMARY KEY (district, department, day)
+    PRIMARY KEY (district, department, holder, day)
 );
-CREATE INDEX IF NOT EXISTS daily_counts_day ON {schema}.daily_counts (day);
+CREATE INDEX IF NOT EXISTS flows_day ON {schema}.flows (day);
+CREATE INDEX IF NOT EXISTS flows_department ON {schema}.flows (department, day);
+CREATE INDEX IF NOT EXISTS flows_holder ON {schema}.flows (holder, day);
 
--- One row per disposal, for the average and median days to dispose.
-CREATE TABLE IF NOT EXISTS {schema}.disposals (
-    complaint_id uuid NOT NULL,
-    version integer NOT NULL,
+-- The same sums per block of `span` (8 or 64) days starting at `day` (projections/rows.py,
+-- `BLOCKS`): a long window reads a few blocks per cell, not every day.
+CREATE TABLE IF NOT EXISTS {schema}.flows_blocks (LIKE {schema}.flows INCLUDING DEFAULTS);
+ALTER TABLE {schema}.flows_blocks ADD COLUMN IF NOT EXISTS span smallint NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS flows_blocks_key
+    ON {schema}.flows_blocks (district, department, holder, span, day);
+CREATE INDEX IF NOT EXISTS flows_blocks_span ON {schema}.flows_blocks (span, day);
+
+-- Days to dispose: how many disposals took each whole number of days, per cell and day.
+CREATE TABLE IF NOT EXISTS {schema}.disposal_days (
     district text NOT NULL,
     department text NOT NULL,
+    holder text NOT NULL,
     day date NOT NULL,
-    days numeric NOT NULL,
-    PRIMARY KEY (complaint_id, version)
+    days integer NOT NULL,
+    disposals integer NOT NULL,
+    PRIMARY KEY (district, department, holder, day, days)
 );
-CREATE INDEX IF NOT EXISTS disposals_day ON {schema}.disposals (day);
+CREATE INDEX IF NOT EXISTS disposal_days_day ON {schema}.disposal_days (day);
+CREATE TABLE IF NOT EXISTS {schema}.disposal_days_blocks (
+    LIKE {schema}.disposal_days INCLUDING DEFAULTS
+);
+ALTER TABLE {schema}.disposal_days_blocks ADD COLUMN IF NOT EXISTS span smallint NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS disposal_days_blocks_key
+    ON {schema}.disposal_days_blocks (district, department, holder, span, day, days);
+CREATE INDEX IF NOT EXISTS disposal_days_blocks_span
+    ON {schema}.disposal_days_blocks (span, day);
+
+-- The open complaints now, counted by cell, level, CMO/VIP, filing day and deadline day.
+-- A row whose count falls to 0 is deleted.
+CREATE TABLE IF NOT EXISTS {schema}.pending (
+    district text NOT NULL,
+    department text NOT NULL,
+    holder text NOT NULL,
+    level smallint NOT NULL,
+    cmo_vip boolean NOT NULL,
+    filed_day date NOT NULL,
+    due_day date NOT NULL,
+    complaints integer NOT NULL,
+    PRIMARY KEY (district, department, holder, level, cmo_vip, filed_day, due_day)
+);
+CREATE INDEX IF NOT EXISTS pending_department ON {schema}.pending (department);
+CREATE INDEX IF NOT EXISTS pending_holder ON {schema}.pending (holder);
 
 -- The projector's place in each partition, written with the changes it made.
 CREATE TABLE IF NOT EXISTS {schema}.offsets (

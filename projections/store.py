@@ -17,29 +17,24 @@ from psycopg.types.json import Jsonb
 
 from infra.pg_arrays import array_literal
 from projections import dead_letters
-from projections.rows import COLUMNS, ComplaintRow, Disposal, ReviewEntry, Tally, made_safe
+from projections.rows import (
+    BLOCKS,
+    COLUMNS,
+    FLOW_COUNTERS,
+    ComplaintRow,
+    DaysToDispose,
+    PendingKey,
+    ReviewEntry,
+    Tally,
+    block_start,
+    made_safe,
+)
 
 LIVE = "read"
 REBUILD = "read_rebuild"
 REBUILD_LOCK = 7210002  # projector batches share it; the rebuild's switch takes it alone
 
-COUNTER_COLUMNS = (
-    "registered",
-    "resolved",
-    "resolved_relief",
-    "resolved_interim_relief",
-    "resolved_rejected",
-    "resolved_false_complaint",
-    "resolved_sub_judice",
-    "resolved_not_possible",
-    "escalated_l2",
-    "escalated_l3",
-    "escalated_l4",
-    "transferred",
-    "reopened",
-    "feedback_satisfied",
-    "feedback_not_satisfied",
-)
+COUNTER_COLUMNS = FLOW_COUNTERS
 COUNTER_INDEX = {name: i for i, name in enumerate(COUNTER_COLUMNS)}
 
 
@@ -58,6 +53,12 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     return Jsonb(value, dumps=msgspec.json.encode) if isinstance(value, list) else value
+
+
+def _key_array(values: Iterable[Any]) -> str:
+    """A key column as an array literal: codes (made safe: no NUL), days or spans."""
+    quoted = [str(v).replace("\\", "\\\\").replace('"', '\\"') for v in values]
+    return '{"' + '","'.join(quoted) + '"}' if quoted else "{}"
 
 
 class ReadModels:
@@ -117,57 +118,149 @@ class ReadModels:
     # --- counters and disposals ---------------------------------------------------------
 
     def add_tallies(self, tallies: Sequence[Tally]) -> None:
-        merged: dict[tuple[str, str, Any], list[int]] = {}
+        """Add the tallies to `flows` (per day) and to `flows_blocks` (per block of days)."""
+        merged: dict[tuple[Any, ...], list[int]] = {}
         for t in tallies:
-            counts = merged.get((t.district, t.department, t.day))
+            key = (t.district, t.department, t.holder, t.day)
+            counts = merged.get(key)
             if counts is None:
-                counts = merged[(t.district, t.department, t.day)] = [0] * len(COUNTER_COLUMNS)
+                counts = merged[key] = [0] * len(COUNTER_COLUMNS)
             for name, amount in t.counts.items():
                 counts[COUNTER_INDEX[name]] += amount
+        # A filing routed at once nets to nothing in the pool: no row for it.
+        merged = {k: v for k, v in merged.items() if any(v)}
         if not merged:
             return
+        blocks: dict[tuple[Any, ...], list[int]] = {}
+        for (district, department, holder, day), counts in merged.items():
+            for span in BLOCKS:
+                block = (district, department, holder, span, block_start(day, span))
+                sums = blocks.get(block)
+                if sums is None:
+                    blocks[block] = list(counts)
+                else:
+                    for i, amount in enumerate(counts):
+                        sums[i] += amount
+        self._add_counts("flows", ("district", "department", "holder", "day"), merged)
+        self._add_counts(
+            "flows_blocks", ("district", "department", "holder", "span", "day"), blocks
+        )
+
+    def _add_counts(
+        self, table: str, keys: tuple[str, ...], merged: dict[tuple[Any, ...], list[int]]
+    ) -> None:
+        """One statement for the whole batch: the keys and each counter as parallel arrays."""
         columns = sql.SQL(", ").join(map(sql.Identifier, COUNTER_COLUMNS))
         sums = sql.SQL(", ").join(
-            sql.SQL("{c} = {s}.daily_counts.{c} + excluded.{c}").format(
-                c=sql.Identifier(c), s=self.schema
+            sql.SQL("{c} = {t}.{c} + excluded.{c}").format(
+                c=sql.Identifier(c), t=sql.Identifier(table)
             )
             for c in COUNTER_COLUMNS
         )
+        types = {"span": "%s::smallint[]", "day": "%s::date[]"}
         arrays = sql.SQL(", ").join(
-            [sql.SQL("%s::text[]"), sql.SQL("%s::text[]"), sql.SQL("%s::date[]")]
+            [sql.SQL(types.get(k, "%s::text[]")) for k in keys]
             + [sql.SQL("%s::int[]")] * len(COUNTER_COLUMNS)
         )
-        # One statement for the whole batch: the keys and each counter as parallel arrays.
+        names = sql.SQL(", ").join(map(sql.Identifier, keys))
         query = sql.SQL(
-            "INSERT INTO {s}.daily_counts (district, department, day, {columns}) "
-            "SELECT * FROM unnest({arrays}) "
-            "ON CONFLICT (district, department, day) DO UPDATE SET {sums}"
-        ).format(s=self.schema, columns=columns, arrays=arrays, sums=sums)
-        keys = sorted(merged)
-        counters = zip(*(merged[k] for k in keys), strict=True)  # a column per counter
+            "INSERT INTO {s}.{t} AS {t} ({names}, {columns}) SELECT * FROM unnest({arrays}) "
+            "ON CONFLICT ({names}) DO UPDATE SET {sums}"
+        ).format(
+            s=self.schema,
+            t=sql.Identifier(table),
+            names=names,
+            columns=columns,
+            arrays=arrays,
+            sums=sums,
+        )
+        ordered = sorted(merged)
+        counters = zip(*(merged[k] for k in ordered), strict=True)  # a column per counter
         params = [
-            array_literal(k[0] for k in keys),
-            array_literal(k[1] for k in keys),
-            array_literal(k[2] for k in keys),
+            *(_key_array(k[i] for k in ordered) for i in range(len(keys))),
             *("{" + ",".join(map(str, column)) + "}" for column in counters),
         ]
         self.conn.execute(query, params)
 
-    def add_disposals(self, disposals: Sequence[Disposal]) -> None:
-        if not disposals:
+    def add_disposal_days(self, disposals: Sequence[DaysToDispose]) -> None:
+        """Count each disposal in `disposal_days` (per day) and `disposal_days_blocks`."""
+        merged: dict[tuple[Any, ...], int] = {}
+        blocks: dict[tuple[Any, ...], int] = {}
+        for d in disposals:
+            key = (d.district, d.department, d.holder, d.day, d.days)
+            merged[key] = merged.get(key, 0) + 1
+            for span in BLOCKS:
+                block = (d.district, d.department, d.holder, span, block_start(d.day, span), d.days)
+                blocks[block] = blocks.get(block, 0) + 1
+        if not merged:
             return
-        query = self._q(
-            "INSERT INTO {s}.disposals (complaint_id, version, district, department, day, days) "
-            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
-        )
-        with self.conn.cursor() as cur:
-            cur.executemany(
-                query,
+        for table, keys, found in (
+            ("disposal_days", ("district", "department", "holder", "day", "days"), merged),
+            (
+                "disposal_days_blocks",
+                ("district", "department", "holder", "span", "day", "days"),
+                blocks,
+            ),
+        ):
+            types = {"span": "%s::smallint[]", "day": "%s::date[]", "days": "%s::int[]"}
+            ordered = sorted(found)
+            self.conn.execute(
+                sql.SQL(
+                    "INSERT INTO {s}.{t} AS {t} ({names}, disposals) "
+                    "SELECT * FROM unnest({arrays}, %s::int[]) ON CONFLICT ({names}) "
+                    "DO UPDATE SET disposals = {t}.disposals + excluded.disposals"
+                ).format(
+                    s=self.schema,
+                    t=sql.Identifier(table),
+                    names=sql.SQL(", ").join(map(sql.Identifier, keys)),
+                    arrays=sql.SQL(", ").join(sql.SQL(types.get(k, "%s::text[]")) for k in keys),
+                ),
                 [
-                    (d.complaint_id, d.version, d.district, d.department, d.day, d.days)
-                    for d in disposals
+                    *(_key_array(k[i] for k in ordered) for i in range(len(keys))),
+                    "{" + ",".join(str(found[k]) for k in ordered) + "}",
                 ],
             )
+
+    def add_pending(self, changes: Sequence[tuple[PendingKey, int]]) -> None:
+        """Add each change to the open complaints' counts; a count fallen to 0 is deleted."""
+        merged: dict[PendingKey, int] = {}
+        for key, delta in changes:
+            merged[key] = merged.get(key, 0) + delta
+        keys = sorted((k for k, d in merged.items() if d), key=dataclasses.astuple)
+        if not keys:
+            return
+        params = [
+            array_literal(k.district for k in keys),
+            array_literal(k.department for k in keys),
+            array_literal(k.holder for k in keys),
+            "{" + ",".join(str(k.level) for k in keys) + "}",
+            "{" + ",".join("t" if k.cmo_vip else "f" for k in keys) + "}",
+            array_literal(k.filed_day for k in keys),
+            array_literal(k.due_day for k in keys),
+        ]
+        unnest = (
+            "unnest(%s::text[], %s::text[], %s::text[], %s::smallint[], %s::boolean[], "
+            "%s::date[], %s::date[]"
+        )
+        self.conn.execute(
+            self._q(
+                "INSERT INTO {s}.pending (district, department, holder, level, cmo_vip, "
+                "filed_day, due_day, complaints) SELECT * FROM " + unnest + ", %s::int[]) "
+                "ON CONFLICT (district, department, holder, level, cmo_vip, filed_day, due_day) "
+                "DO UPDATE SET complaints = {s}.pending.complaints + excluded.complaints"
+            ),
+            [*params, "{" + ",".join(str(merged[k]) for k in keys) + "}"],
+        )
+        self.conn.execute(
+            self._q(
+                "DELETE FROM {s}.pending p USING " + unnest + ") AS k(district, department, "
+                "holder, level, cmo_vip, filed_day, due_day) WHERE p.complaints = 0 "
+                "AND (p.district, p.department, p.holder, p.level, p.cmo_vip, p.filed_day, "
+                "p.due_day) = (k.district, k.department, k.holder, k.level, k.cmo_vip, "
+                "k.filed_day, k.due_day)"
+            ),
+            params,
+        )
 
     def save_reviews(self, entries: Sequence[ReviewEntry]) -> None:
         """Queued lines keep their rank; a review fills in who reviewed it, when, and why."""

@@ -235,6 +235,8 @@ SERVICE_ENDPOINTS = [
     Service("inbox", "GET", "/v1/inbox"),
     Service("dashboards", "GET", "/v1/dashboards/districts"),
     Service("dashboards", "GET", "/v1/dashboards/daily"),
+    Service("dashboards", "GET", "/v1/dashboards/departments"),
+    Service("dashboards", "GET", "/v1/dashboards/posts"),
     Service("review_list", "GET", "/v1/reviews/today?department=PHED", department="PHED"),
     Service("pipeline", "GET", "/v1/pipeline/status"),
     Service("who_looked", "GET", "/v1/audit/access"),

@@ -1,0 +1,130 @@
+"""The dashboards' latency on a store that is already built, beside a `SELECT 1`.
+
+    .venv/bin/python -m bench.dashboards --database-url URL [--explain]
+
+Each dashboard (by district, department, post and day) for windows of 1, 30 and 366 days
+ending today, as the state (an analyst) and as a collector, p50 and p99 over `--times` runs.
+`make bench` runs it on its big store (`bench/suite.py`); run it alone on a larger one to show
+the time does not grow with the store (see BENCHMARKS.md, "Dashboards", for how to build one).
+`--explain` prints the plan of every statement one dashboard sends, with the tables it reads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from bench.servers import percentile
+from domain.values import Identity, Role
+from projections.queries import ReadQueries
+from projections.rows import day_in_india
+
+ANALYST = Identity(id="analyst-01", role=Role.ANALYST)
+BY = ("district", "department", "post", "day")
+WINDOWS = (1, 30, 366)
+TARGET_MS = 20.0
+
+
+def _latencies_ms(times: int, one: Callable[[], object]) -> dict[str, float]:
+    import statistics
+    import time
+
+    for _ in range(min(10, times)):
+        one()
+    taken = []
+    for _ in range(times):
+        started = time.perf_counter()
+        one()
+        taken.append((time.perf_counter() - started) * 1000)
+    return {
+        "p50_ms": round(statistics.median(taken), 3),
+        "p99_ms": round(percentile(taken, 0.99), 3),
+    }
+
+
+def measure_dashboards(url: str, times: int = 50) -> dict[str, Any]:
+    """p50/p99 of every dashboard and window, as the state and as a collector."""
+    now = datetime.now(UTC)
+    last = day_in_india(now)
+    found: dict[str, Any] = {}
+    with psycopg.connect(url) as conn:
+        found["select_1"] = _latencies_ms(200, lambda: conn.execute("SELECT 1").fetchall())
+        sizes = {}
+        for table in ("complaints", "flows", "disposal_days", "pending"):
+            row = conn.execute(f"SELECT count(*) FROM read.{table}").fetchone()
+            sizes[table] = int(row[0]) if row else 0
+        found["rows"] = sizes
+        busiest = conn.execute(
+            "SELECT district FROM read.pending GROUP BY 1 ORDER BY sum(complaints) DESC LIMIT 1"
+        ).fetchone()
+        collector = Identity(
+            id="collector", role=Role.COLLECTOR, district=busiest[0] if busiest else "JAI"
+        )
+        queries = ReadQueries(conn)
+        for who, name in ((ANALYST, "state"), (collector, "collector")):
+            for by in BY:
+                for days in WINDOWS:
+                    first = last - timedelta(days=days - 1)
+                    found[f"{name} by {by}, {days} days"] = _latencies_ms(
+                        times,
+                        lambda who=who, by=by, first=first: queries.dashboard(  # type: ignore[misc]
+                            who, by, first, last, now
+                        ),
+                    )
+    return found
+
+
+class Recorded(ReadQueries):
+    """The dashboard's queries, keeping each statement it sends."""
+
+    statements: list[tuple[sql.Composed, list[Any]]]
+
+    def _fetch(self, query: sql.Composed, params: list[Any]) -> list[dict[str, Any]]:
+        self.statements.append((query, params))
+        return super()._fetch(query, params)
+
+
+def explain(url: str, by: str = "district", days: int = 30) -> list[str]:
+    """The plans of the statements one state dashboard sends, and the tables they read."""
+    now = datetime.now(UTC)
+    last = day_in_india(now)
+    plans: list[str] = []
+    with psycopg.connect(url) as conn:
+        queries = Recorded(conn)
+        queries.statements = []
+        queries.dashboard(ANALYST, by, last - timedelta(days=days - 1), last, now)
+        for query, params in queries.statements:
+            text = query.as_string(conn)
+            plan = conn.execute(
+                sql.SQL("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ") + query, params
+            ).fetchall()
+            lines = [r[0] for r in plan]
+            tables = sorted(set(re.findall(r" on (\w+)", "\n".join(lines))))
+            plans.append(f"-- reads {', '.join(tables)}\n{text}\n" + "\n".join(lines))
+    return plans
+
+
+def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--database-url", required=True)
+    options.add_argument("--times", type=int, default=50)
+    options.add_argument("--explain", action="store_true")
+    args = options.parse_args()
+    if args.explain:
+        print("\n\n".join(explain(args.database_url)))
+        return
+    found = measure_dashboards(args.database_url, args.times)
+    print(json.dumps(found, indent=2))
+    worst = max(v["p99_ms"] for k, v in found.items() if " by " in k)
+    print(f"worst dashboard p99 {worst} ms (target < {TARGET_MS} ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,193 @@
+"""The figures of a scope over a window of days, defined once (docs/read-models.md).
+
+A `Ledger` holds the counts; `report` turns one into what a dashboard row shows. The
+dashboards (`projections/queries.py`) fill a ledger from the aggregates the projector keeps;
+the oracle (`projections/oracle.py`) fills one by replaying every complaint's events. Both
+must agree, and every ledger balances:
+
+    brought_forward + received - disposed - moved_out = pending
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from projections.rows import INDIA, OUTCOMES
+
+LEVELS = (1, 2, 3, 4)
+# Age of a pending complaint: whole calendar days (Asia/Kolkata) since the day it was filed.
+AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("0_7", 0, 7),
+    ("8_15", 8, 15),
+    ("16_30", 16, 30),
+    ("over_30", 31, None),
+)
+
+
+@dataclass(frozen=True)
+class FigureScope:
+    """A part of the state's pending work: every complaint, or those of a district, a
+    department, a district x department, or held by a post (optionally within those)."""
+
+    district: str | None = None
+    department: str | None = None
+    post: str | None = None
+
+    @property
+    def counts_transfers(self) -> bool:
+        """Whether a transfer between departments crosses this scope's edge."""
+        return self.department is not None or self.post is not None
+
+    @property
+    def counts_reassignments(self) -> bool:
+        """Whether a move between posts of one department crosses this scope's edge."""
+        return self.post is not None
+
+    def narrowed(self, **dims: str | None) -> FigureScope:
+        """This scope within the given district, department or post; "*" stands for each
+        one (a dashboard's rows), and leaves a dimension already fixed as it is."""
+        values = {
+            "district": self.district,
+            "department": self.department,
+            "post": self.post,
+        }
+        for name, value in dims.items():
+            if value is None or (value == "*" and values[name] is not None):
+                continue
+            if values[name] is not None and values[name] != value:
+                raise OutsideScope(name, values[name] or "")
+            values[name] = value
+        return FigureScope(**values)
+
+
+class OutsideScope(Exception):
+    """A dashboard asked for beyond the caller's own district or department."""
+
+    def __init__(self, field: str, own: str) -> None:
+        super().__init__(f"your dashboards cover only the {field} {own}")
+        self.field = field
+
+
+def window_start(day: date) -> datetime:
+    """Midnight in India at the start of `day`."""
+    return datetime.combine(day, time(), tzinfo=INDIA)
+
+
+def window_end(last: date) -> datetime:
+    return window_start(last + timedelta(days=1))
+
+
+def age_band(days: int) -> str:
+    for name, low, high in AGE_BANDS:
+        if days >= low and (high is None or days <= high):
+            return name
+    return AGE_BANDS[0][0]  # filed "after" today: a clock behind the events
+
+
+@dataclass
+class Ledger:
+    """The counts of one scope and window (and of its pending work now)."""
+
+    brought_forward: int = 0
+    filed: int = 0
+    transferred_in: int = 0
+    reassigned_in: int = 0
+    reopened: int = 0
+    disposed: Counter[str] = field(default_factory=Counter)  # by outcome
+    disposed_in_time: int = 0
+    transferred_out: int = 0
+    reassigned_out: int = 0
+    pending: int = 0
+    escalated: Counter[int] = field(default_factory=Counter)  # by the level climbed to
+    satisfied: int = 0
+    not_satisfied: int = 0
+    days_to_dispose: Counter[int] = field(default_factory=Counter)  # whole days -> disposals
+    # The pending work now (not at the window's end):
+    pending_now: int = 0
+    beyond_deadline: int = 0
+    by_age: Counter[str] = field(default_factory=Counter)
+    by_level: Counter[int] = field(default_factory=Counter)
+    cmo_vip: int = 0
+
+    @property
+    def received(self) -> int:
+        return self.filed + self.transferred_in + self.reassigned_in + self.reopened
+
+    @property
+    def disposals(self) -> int:
+        return sum(self.disposed.values())
+
+    @property
+    def moved_out(self) -> int:
+        return self.transferred_out + self.reassigned_out
+
+    @property
+    def balances(self) -> bool:
+        return (
+            self.brought_forward + self.received - self.disposals - self.moved_out == self.pending
+        )
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def median_days(histogram: Counter[int]) -> float | None:
+    """The median of whole days, from how many disposals took each (the mean of the two
+    middle ones when their number is even)."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    middle = ((total - 1) // 2, total // 2)  # 0-based positions
+    found: list[int] = []
+    seen = 0
+    for days in sorted(histogram):
+        count = histogram[days]
+        found += [days for position in middle if seen <= position < seen + count]
+        seen += count
+    return sum(found) / 2
+
+
+def report(key: Any, ledger: Ledger, *, with_now: bool) -> dict[str, Any]:
+    """A dashboard row: the flow, the rates, and (per place, not per day) pending now."""
+    disposals = ledger.disposals
+    answered = ledger.satisfied + ledger.not_satisfied
+    days = sum(d * n for d, n in ledger.days_to_dispose.items())
+    figures: dict[str, Any] = {
+        "key": key.isoformat() if isinstance(key, date) else key,
+        "brought_forward": ledger.brought_forward,
+        "received": ledger.received,
+        "registered": ledger.filed,
+        "received_by_kind": {
+            "filed": ledger.filed,
+            "transferred_in": ledger.transferred_in,
+            "reassigned_in": ledger.reassigned_in,
+            "reopened": ledger.reopened,
+        },
+        "disposed": disposals,
+        "disposed_by_outcome": {o: ledger.disposed[o] for o in OUTCOMES},
+        "transferred_out": ledger.moved_out,
+        "transferred_out_by_kind": {
+            "to_department": ledger.transferred_out,
+            "to_post": ledger.reassigned_out,
+        },
+        "pending": ledger.pending,
+        "relief_pct": _share(ledger.disposed["relief"], disposals),
+        "satisfaction_pct": _share(ledger.satisfied, answered),
+        "feedback": {"satisfied": ledger.satisfied, "not_satisfied": ledger.not_satisfied},
+        "average_days_to_dispose": round(days / disposals, 2) if disposals else None,
+        "median_days_to_dispose": median_days(ledger.days_to_dispose),
+        "escalations": {f"l{n}": ledger.escalated[n] for n in (2, 3, 4)},
+        "reopen_rate_pct": _share(ledger.reopened, disposals),
+        "disposed_within_deadline_pct": _share(ledger.disposed_in_time, disposals),
+    }
+    if with_now:
+        figures["pending_now"] = ledger.pending_now
+        figures["pending_beyond_deadline"] = ledger.beyond_deadline
+        figures["pending_by_age"] = {name: ledger.by_age[name] for name, _, _ in AGE_BANDS}
+        figures["pending_by_level"] = {f"l{n}": ledger.by_level[n] for n in LEVELS}
+        figures["pending_cmo_vip"] = ledger.cmo_vip
+    return figures
