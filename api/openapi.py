@@ -251,7 +251,42 @@ def amend(schema: Schema, public: Collection[str], parsed: Parsed | None = None)
                 continue
             _amend_operation(method, path, operation, public)
     _bound_integers(schema)
+    _link(paths)
     return schema
+
+
+# Where an answer names a resource that other operations take in their path: the complaint a
+# command answers with (its `id`), the file an upload stored (its `sha256`). Published as
+# OpenAPI links, so a client (or a stateful test) can follow a filing through its life.
+LINKS = (
+    ("ref", "/id", re.compile(r"^/v1/complaints(/\{ref\}/[a-z]+)?$")),
+    ("sha256", "/sha256", re.compile(r"^/v1/attachments$")),
+)
+
+
+def _link(paths: Schema) -> None:
+    for name, pointer, sources in LINKS:
+        targets = {
+            operation["operationId"]: operation
+            for path, item in paths.items()
+            if re.findall(r"\{(\w+)\}", path) == [name]  # the answer gives all it needs
+            for operation in item.values()
+            if isinstance(operation, dict) and "operationId" in operation
+        }
+        for path, item in paths.items():
+            if not sources.match(path) or "post" not in item:
+                continue
+            for code in ("200", "201"):
+                answer = item["post"].get("responses", {}).get(code)
+                if answer is None:
+                    continue
+                answer["links"] = {
+                    target: {
+                        "operationId": target,
+                        "parameters": {name: f"$response.body#{pointer}"},
+                    }
+                    for target in sorted(targets)
+                }
 
 
 def _document_parsed(paths: Schema, schemas: Schema, parsed: Parsed) -> None:
@@ -304,6 +339,8 @@ def _amend_operation(method: str, path: str, operation: Schema, public: Collecti
     for parameter in operation.get("parameters", []):
         if "schema" in parameter:
             parameter["schema"] = _not_null(parameter["schema"])
+        if parameter["in"] == "path" and parameter.get("schema", {}).get("type") == "string":
+            parameter["schema"].setdefault("pattern", PRINTABLE)  # `api/limits.py` refuses it
         parameter["schema"] = {
             **parameter.get("schema", {}),
             **special.get("parameters", {}).get(parameter["name"], {}),

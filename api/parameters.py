@@ -27,6 +27,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from litestar.typing import FieldDefinition
 
 from api.problems import Problem
+from domain import inputs
 
 INT64 = (-(2**63), 2**63 - 1)  # msgspec's integers; the schema bounds them so
 
@@ -45,8 +46,8 @@ TEXT: dict[type, tuple[re.Pattern[str], str]] = {
 
 
 # No query parameter carries a control character (a NUL would reach PostgreSQL as a 500).
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-PRINTABLE = "^[^\\x00-\\x1f\\x7f]*$"  # the same, as the schema's pattern
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+PRINTABLE = inputs.PARAMETER.pattern  # what `api/limits.py` lets through, as the schema says
 
 
 class Rule(msgspec.Struct, frozen=True):

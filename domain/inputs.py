@@ -25,6 +25,9 @@ _CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
 _ONE_LINE = r"\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff"
 _REFUSED_IN_LINES = re.compile(f"[{_CONTROLS}]")
 _REFUSED_ON_ONE_LINE = re.compile(f"[{_ONE_LINE}]")
+# As published in the API schema: the same, less the surrogates, which JSON text in UTF-8
+# cannot carry anyway and which schema-driven generators cannot read in a pattern.
+_SURROGATES = r"\ud800-\udfff"
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,8 @@ class Text:
     @property
     def pattern(self) -> str:
         """The characters allowed, as a regular expression (published in the API schema)."""
-        return f"^[^{_CONTROLS if self.lines else _ONE_LINE}]*$"
+        refused = _CONTROLS if self.lines else _ONE_LINE
+        return f"^[^{refused.replace(_SURROGATES, '')}]*$"
 
     def clean(self, value: str, field: str) -> str:
         """The text as stored: NFC, `\\n` line ends; or `InvalidCommand` naming `field`."""

@@ -250,3 +250,62 @@ def test_production_serves_no_schema_unless_asked(services: Services) -> None:
     assert schema_status(environment="production", public_schema=True) == 200
     assert schema_status(environment="development") == 200
     assert schema_status(environment="development", public_schema=False) == 404
+
+
+def test_a_filing_links_to_everything_that_can_be_done_with_the_complaint(
+    spec: dict[str, Any], client: Client, tokens: Tokens
+) -> None:
+    """The 201 of a filing and the answer of every command name the operations that take
+    the complaint's id, so a client (or a stateful test) can follow a complaint's life."""
+    paths = spec["paths"]
+    by_id = {
+        op["operationId"]: (method, path)
+        for path, item in paths.items()
+        for method, op in item.items()
+        if isinstance(op, dict) and "operationId" in op
+    }
+    on_complaint = {i for i, (_, path) in by_id.items() if path.startswith("/v1/complaints/{ref}")}
+    filed = paths["/v1/complaints"]["post"]["responses"]["201"]["links"]
+    assert set(filed) == on_complaint
+    assert all(link["parameters"] == {"ref": "$response.body#/id"} for link in filed.values())
+    resolved = paths["/v1/complaints/{ref}/resolve"]["post"]["responses"]["200"]["links"]
+    assert set(resolved) == on_complaint
+    uploaded = paths["/v1/attachments"]["post"]["responses"]["201"]["links"]
+    assert [by_id[i] for i in uploaded] == [("get", "/v1/attachments/{sha256}")]
+
+    # Followed by hand: the id the filing answers is the one the linked operation takes.
+    mobile = new_mobile()
+    answer = client.post(
+        "/v1/complaints", json=water_complaint(mobile), headers=tokens.headers(OPERATOR)
+    ).json()
+    assert (
+        client.get(
+            f"/v1/complaints/{answer['id']}/timeline", headers=tokens.headers(OPERATOR)
+        ).status_code
+        == 200
+    )
+
+
+def test_what_the_door_refuses_in_a_path_or_a_query_the_schema_refuses_too(
+    spec: dict[str, Any], client: Client, tokens: Tokens
+) -> None:
+    """A C1 control character (U+0087) in a path or a query is refused at the door, and
+    the schema's patterns say so: a generator that follows them never sends one."""
+    import re
+
+    for path, item in spec["paths"].items():
+        for op in item.values():
+            if not isinstance(op, dict):
+                continue
+            for parameter in op.get("parameters", []):
+                if (
+                    parameter["in"] in ("path", "query")
+                    and parameter["schema"].get("type") == "string"
+                ):
+                    pattern = parameter["schema"]["pattern"]
+                    assert not re.search(pattern, "a\u0087b"), (path, parameter["name"])
+    admin = tokens.headers(ADMIN)
+    assert client.get("/v1/complaints/%C2%87", headers=admin).status_code == 400
+    assert (
+        client.get("/v1/directory/categories?department=%C2%87E", headers=admin).status_code == 400
+    )
