@@ -35,7 +35,7 @@ from infra.signing import BadToken, sign, verify
 
 Injected = NamedDependency[Services]
 PURPOSE = "atr"
-HTML = "text/html; charset=utf-8"
+HTML = "text/html"  # Litestar adds "; charset=utf-8" to text types
 Handler = Callable[[Request[Any, Any, Any], Any], Response[Any]]
 
 

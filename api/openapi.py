@@ -43,8 +43,9 @@ ANSWERS: dict[str, dict[int, str]] = {
     "named": {404: "No such resource, or not one the caller may see"},
     "body": {413: "The body is too large"},
     "command": {
-        409: "A stale `expected_version` (with `current_version`), an illegal move, or the "
-        "same Idempotency-Key still being answered",
+        409: "A stale `expected_version` (with `current_version`), an illegal move, another "
+        "change to the complaint saved at the same moment (reload and retry), or the same "
+        "Idempotency-Key still being answered",
         422: "The command breaks a rule (`field` names it), or an Idempotency-Key reused for "
         "another request",
     },

@@ -27,7 +27,7 @@ from api.limits import OWN_JSON_CHECK
 from api.problems import Problem
 from api.services import Services
 from domain import access, inputs
-from domain.errors import DomainError, InvalidCommand
+from domain.errors import DomainError, InvalidCommand, VersionConflict
 from domain.values import Language
 from infra.json_depth import MAX_JSON_DEPTH, too_deep
 from infra.receipts import Receipt
@@ -37,6 +37,9 @@ from projections.outbox import Outbox
 
 Injected = NamedDependency[Services]
 log = logging.getLogger(__name__)
+# A citizen's answer is not lost to a change saved at the same moment (an officer's comment):
+# it is decided again on the complaint as it then is, this many times at most.
+ANSWER_ATTEMPTS = 3
 
 YES = {"satisfied", "yes", "haan", "ha", "han", "संतुष्ट", "हाँ", "हां", "जी", "ok", "👍"}
 NO = {"not satisfied", "no", "nahi", "nahin", "असंतुष्ट", "नहीं", "नही", "👎"}
@@ -262,7 +265,9 @@ class WhatsAppWebhook(Controller):
         recorded = False
         reg = ""
         language: str = Language.HINDI
-        if complaint is not None and reply.satisfied is not None:
+        answerable = complaint is not None and reply.satisfied is not None
+        for _ in range(ANSWER_ATTEMPTS if answerable else 0):
+            assert complaint is not None and reply.satisfied is not None
             try:
                 found = services.app.complaint(complaint)
                 reg, language = found.registration_no, found.complainant.language
@@ -278,7 +283,10 @@ class WhatsAppWebhook(Controller):
             except DomainError as refused:
                 if services.receipts.find(receipt.principal, receipt.key) is not None:
                     return 0  # the same reply, delivered twice at once: the other copy won
+                if isinstance(refused, VersionConflict):
+                    continue  # another change was saved first: the answer is decided again
                 log.info("WhatsApp reply %s not recorded: %s", reply.message_id, refused)
+            break
         template, params = ("sampark_thanks", [reg]) if recorded else ("sampark_unmatched", [])
         with services.pool.connection() as conn, conn.transaction():
             Outbox(conn).add(
