@@ -164,7 +164,7 @@ class AttachmentController(Controller):
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Response[Any]:
         if not uses(request.user, "upload_evidence"):
-            raise Problem(403, f"a {request.user.role} does not upload evidence")
+            raise Problem(403, f"{request.user.role.a} does not upload evidence")
         upload = data.get("file")
         if not isinstance(upload, UploadFile):
             raise Problem(400, "send the file as a multipart part named file", field="file")

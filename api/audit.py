@@ -48,7 +48,7 @@ def complaint_audit(request: Req, services: Injected, ref: Ref) -> AuditOut:
     the latest signed checkpoint."""
     if request.user.role not in PERMISSIONS["audit"]:
         # Refused before the complaint is looked up: the same answer whether it exists.
-        raise Problem(403, f"a {request.user.role} does not check the audit chain")
+        raise Problem(403, f"{request.user.role.a} does not check the audit chain")
     found = seen_complaint(services, ref, request.user)
     access.require(request.user, found, "audit")
     complaint = found.id

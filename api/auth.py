@@ -49,10 +49,10 @@ def identity_from_claims(sub: object, extras: dict[str, Any]) -> Identity:
         value = extras.get(name)
         if value is None:
             if name in required:
-                raise refused(f"a {role} token must carry {name}", name)
+                raise refused(f"{Role(role).a} token must carry {name}", name)
             continue
         if name not in allowed:
-            raise refused(f"a {role} token carries no {name}", name)
+            raise refused(f"{Role(role).a} token carries no {name}", name)
         if not isinstance(value, str) or not SHAPES[name].fullmatch(value):
             raise refused(f"{name} is not a valid {name}", name)
         scope[name] = value

@@ -63,7 +63,7 @@ class ReviewController(Controller):
         secretary sees their own department's; an admin or auditor names one."""
         who = request.user
         if not uses(who, "review_list"):
-            raise Problem(403, f"a {who.role} has no review list")
+            raise Problem(403, f"{who.role.a} has no review list")
         department = checked("department", department, inputs.CODE.clean)
         if who.role == Role.SECRETARY:
             if department not in (None, who.department):

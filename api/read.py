@@ -74,7 +74,7 @@ class DashboardController(Controller):
         narrowed: dict[str, str | None],
     ) -> schemas.Dashboard:
         if not uses(request.user, "dashboards"):
-            raise Problem(403, f"a {request.user.role} does not read the dashboards")
+            raise Problem(403, f"{request.user.role.a} does not read the dashboards")
         now = services.app.clock()
         first = checked("from", first, inputs.day)
         last = checked("to", last, inputs.day)
@@ -158,7 +158,7 @@ class DashboardController(Controller):
 @get("/v1/pipeline/status", sync_to_thread=True, tags=["read side"], summary="Read-side lag")
 def pipeline(request: Req, services: Injected) -> dict[str, Any]:
     if not uses(request.user, "pipeline"):
-        raise Problem(403, f"a {request.user.role} does not watch the pipeline")
+        raise Problem(403, f"{request.user.role.a} does not watch the pipeline")
     settings = services.settings
     now = services.app.clock()
     with services.pool.connection() as conn:

@@ -70,12 +70,12 @@ def require(who: Identity, complaint: Complaint, action: str) -> None:
     complaint learns nothing more (a citizen: 404; staff: 403)."""
     check_reaches(who, complaint)
     if not permits(who, action, complaint):
-        raise Forbidden(f"a {who.role} may not {VERBS.get(action, action)} this complaint")
+        raise Forbidden(f"{who.role.a} may not {VERBS.get(action, action)} this complaint")
 
 
 def check_filer(who: Identity, channel: Channel, mobile: str) -> None:
     if not uses(who, "file"):
-        raise Forbidden(f"a {who.role} may not file complaints")
+        raise Forbidden(f"{who.role.a} may not file complaints")
     if who.role == Role.CITIZEN:
         if channel not in CITIZEN_CHANNELS:
             raise Forbidden(

@@ -19,6 +19,11 @@ class Role(StrEnum):
     ADMIN = "admin"
     SYSTEM = "system"  # the scheduler and other automatic actors
 
+    @property
+    def a(self) -> str:
+        """The role with its article, for messages: "an analyst", "a citizen"."""
+        return f"{'an' if self.value[0] in 'aeiou' else 'a'} {self.value}"
+
 
 class Channel(StrEnum):
     PORTAL = "portal"

@@ -207,7 +207,7 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
     if given - allowed or required - given:
         # The API would refuse such a token (401): say so now.
         raise SystemExit(
-            f"a {args.role} token carries {', '.join(sorted(required)) or 'no scope claim'}"
+            f"{Role(args.role).a} token carries {', '.join(sorted(required)) or 'no scope claim'}"
             + (
                 f" (and may carry {', '.join(sorted(allowed - required))})"
                 if allowed - required

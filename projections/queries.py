@@ -90,7 +90,7 @@ def scope_conditions(
             return [sql.SQL("department = %s")], [who.department or ""]
         case Scope.STATE:
             return [], []
-    raise OutOfScope(f"a {who.role} has no view of complaints")
+    raise OutOfScope(f"{who.role.a} has no view of complaints")
 
 
 def encode_cursor(row: ComplaintRow) -> str:
@@ -167,7 +167,7 @@ class ReadQueries:
         where, params = scope_conditions(who)
         if search.words and who.role in PSEUDONYMOUS:
             # Words would find what the text says, which these callers are not shown.
-            raise OutOfScope(f"a {who.role} does not search the complaints' text (q)")
+            raise OutOfScope(f"{who.role.a} does not search the complaints' text (q)")
         equal = {
             "status": search.status,
             "district": search.district,
@@ -210,7 +210,7 @@ class ReadQueries:
         """The caller's pending complaints: high priority first, then the nearest deadline."""
         scope = SERVICES["inbox"].get(who.role)
         if scope is None:
-            raise OutOfScope(f"a {who.role} has no inbox")
+            raise OutOfScope(f"{who.role.a} has no inbox")
         where, params = scope_conditions(who, scope)
         where.append(sql.SQL("status = ANY(%s)"))
         params.append(OPEN)
@@ -458,7 +458,7 @@ def dashboard_scope(who: Identity) -> FigureScope:
             return FigureScope(department=who.department or "")
         case Scope.STATE:
             return FigureScope()
-    raise OutOfScope(f"a {who.role} has no dashboards")
+    raise OutOfScope(f"{who.role.a} has no dashboards")
 
 
 def _age_bands(today: date) -> tuple[sql.Composable, list[Any]]:
