@@ -120,8 +120,9 @@ def _keeps_its_place(current: Post, redefined: Post) -> None:
         was, now = getattr(current, field), getattr(redefined, field)
         if was != now:
             raise InvalidCommand(
-                f"post {current.id!r} is at {field} {_shown(was)}, not {_shown(now)}: a post keeps its "
-                "place; define a new post for the new place and point routes and chains to it",
+                f"post {current.id!r} is at {field} {_shown(was)}, not {_shown(now)}: a post "
+                "keeps its place; define a new post for the new place and point routes and "
+                "chains to it",
                 field=field,
             )
 

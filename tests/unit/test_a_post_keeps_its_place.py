@@ -58,9 +58,7 @@ def test_a_post_that_routes_lead_to_cannot_be_moved_by_redefining_it(
 def test_a_master_data_file_that_moves_a_post_is_refused_whole() -> None:
     directory = world.directory()
     data = world.master_data()
-    posts = tuple(
-        dataclasses.replace(p, level=2) if p.id == JAIPUR_AE else p for p in data.posts
-    )
+    posts = tuple(dataclasses.replace(p, level=2) if p.id == JAIPUR_AE else p for p in data.posts)
     with pytest.raises(InvalidCommand) as refused:
         directory.load(dataclasses.replace(data, posts=posts), world.ROOT, START)
     assert refused.value.field == "level"

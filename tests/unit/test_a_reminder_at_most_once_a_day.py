@@ -28,7 +28,7 @@ def complaint() -> Complaint:
 
 
 def test_the_interval_is_a_day() -> None:
-    assert REMINDER_INTERVAL == timedelta(hours=24)
+    assert timedelta(hours=24) == REMINDER_INTERVAL
 
 
 def test_six_reminders_in_a_second_reach_the_officer_once(complaint: Complaint) -> None:
