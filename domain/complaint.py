@@ -50,6 +50,11 @@ def complaint_id(registration_no: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"sampark:complaint:{registration_no}")
 
 
+# A complainant may remind the officer of a complaint at most once in this time: more would
+# only flood the officer's phone (each reminder is a WhatsApp message to the post's holder).
+REMINDER_INTERVAL = timedelta(hours=24)
+
+
 def _text(value: str, field: str) -> str:
     if not value.strip():
         raise InvalidCommand(f"{field} must not be empty", field=field)
@@ -80,6 +85,7 @@ class Complaint(FeedbackRules):
         self.escalation_count = 0
         self.transfer_count = 0
         self.reminder_count = 0
+        self.reminded_at: datetime | None = None  # the last reminder's time
         self.comment_count = 0
         self.warned_due_at: datetime | None = None
         self.stalled_due_at: datetime | None = None
@@ -321,8 +327,17 @@ class Complaint(FeedbackRules):
     # --- the timeline's other entries --------------------------------------------------
 
     def remind(self, *, by: Identity, note: str | None, at: datetime) -> None:
+        """The complainant (or an operator for them) asks after the complaint: at most once
+        in `REMINDER_INTERVAL`, whoever sent the previous one."""
         access.require(by, self, "remind")
         self._require_open("send a reminder on")
+        if self.reminded_at is not None and at < self.reminded_at + REMINDER_INTERVAL:
+            hours = REMINDER_INTERVAL / timedelta(hours=1)
+            raise IllegalMove(
+                f"a reminder was sent at {self.reminded_at.isoformat(timespec='seconds')}; "
+                f"one reminder per {hours:g} hours: the next can be sent from "
+                f"{(self.reminded_at + REMINDER_INTERVAL).isoformat(timespec='seconds')}"
+            )
         note = note.strip() if note and note.strip() else None
         self.trigger_event(
             ReminderReceived, timestamp=at, actor=by.actor, note=note, holder=self.holder

@@ -15,6 +15,7 @@ from uuid import NAMESPACE_URL, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from domain import inputs
 from domain.errors import InvalidCommand
 from domain.sla import DEFAULT_SLA, Calendar, Sla
 from domain.values import MAX_LEVEL, MIN_LEVEL, Actor
@@ -102,6 +103,28 @@ class MasterData:
     routes: tuple[Route, ...]
     chains: tuple[Chain, ...]
     holidays: tuple[Holiday, ...] = ()
+
+
+# Where a post sits: routes, chains and the complaints it holds count on these. A post that
+# moves (another department, district or level) is a new post, with its own id.
+_PLACE = ("department", "district", "level")
+
+
+def _shown(value: object) -> str:
+    return "none (state level)" if value is None else repr(value)
+
+
+def _keeps_its_place(current: Post, redefined: Post) -> None:
+    """A post's designation, holder and number may change; where it sits may not."""
+    for field in _PLACE:
+        was, now = getattr(current, field), getattr(redefined, field)
+        if was != now:
+            raise InvalidCommand(
+                f"post {current.id!r} is at {field} {_shown(was)}, not {_shown(now)}: a post "
+                "keeps its place; define a new post for the new place and point routes and "
+                "chains to it",
+                field=field,
+            )
 
 
 class DirectoryEvent(Aggregate.Event):
@@ -282,7 +305,10 @@ class Directory(Aggregate):
             raise InvalidCommand("level must be between 1 and 4", field="level")
         if post.holder is None and post.mobile is not None:
             raise InvalidCommand(_VACANT_MOBILE, field="mobile")
-        if self.posts.get(post.id) != post:
+        current = self.posts.get(post.id)
+        if current is not None:
+            _keeps_its_place(current, post)
+        if current != post:
             self.trigger_event(PostDefined, post=post, actor=actor, timestamp=at)
 
     def change_holder(
@@ -359,6 +385,7 @@ class Directory(Aggregate):
             self.trigger_event(ChainSet, chain=chain, actor=actor, timestamp=at)
 
     def declare_holiday(self, holiday: Holiday, actor: Actor, at: datetime) -> None:
+        inputs.day(holiday.day, "day")
         if not holiday.name.strip():
             raise InvalidCommand("a holiday needs a name", field="name")
         if self.holidays.get(holiday.day) != holiday:

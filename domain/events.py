@@ -218,6 +218,7 @@ class ReminderReceived(ComplaintEvent):
 
     def apply(self, complaint: Complaint) -> None:
         complaint.reminder_count += 1
+        complaint.reminded_at = self.timestamp  # the next may come a day after it
 
 
 class CommentAdded(ComplaintEvent):

@@ -410,7 +410,7 @@ def test_reminders_come_from_the_complainant_while_the_complaint_is_open(
     complaint: Complaint,
 ) -> None:
     complaint.remind(by=RAMESH, note="Any update?", at=START)
-    complaint.remind(by=OPERATOR, note=None, at=START)
+    complaint.remind(by=OPERATOR, note=None, at=START + timedelta(days=1))
     assert complaint.reminder_count == 2
     with pytest.raises(Forbidden):
         complaint.remind(by=JAIPUR_WATER_OFFICER, note="x", at=START)
