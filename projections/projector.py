@@ -30,14 +30,14 @@ from projections.apply import TRANSIENT, Applied, apply_events
 from projections.dead_letters import Letter, clear_failure, record_failure
 from projections.setting_aside import Delivered, Retried, apply_or_set_aside, read_claim, replay
 from projections.store import LIVE, REBUILD_LOCK, ReadModels, migrate
-from projections.worker import FailedAt, Failures, Worker
+from projections.worker import FailedAt, Failures, StartAgain, Worker
 
 log = logging.getLogger(__name__)
 GROUP = "sampark-read-models"
 EPOCH_CHECK_SECONDS = 1.0
 
 
-class TopicStartedOver(Exception):
+class TopicStartedOver(StartAgain):
     """The relay started a new epoch on a new topic while this consumer was reading."""
 
 

@@ -23,6 +23,11 @@ MOST_WAIT = 60.0  # the cap
 HEALTHY_AFTER = 120.0  # a life this long without failing starts the count again
 
 
+class StartAgain(Exception):
+    """Not a failure: the worker must start again from what is stored (say, the relay began a
+    new epoch). Logged as news, not counted, and the worker starts again at once."""
+
+
 class FailedAt(Exception):
     """A failure while handling a known record: `place` names it (topic/partition@offset)."""
 
@@ -87,6 +92,9 @@ class Worker(ABC):
             started = time.monotonic()
             try:
                 self.run()
+            except StartAgain as news:
+                log.info("%s starts again: %s", name, news)
+                continue
             except Exception as error:
                 failures = self.failures
                 if time.monotonic() - started > HEALTHY_AFTER:

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from projections.worker import FailedAt, Failures, Worker, wait_after
+from projections.worker import FailedAt, Failures, StartAgain, Worker, wait_after
 
 
 def test_the_wait_doubles_with_each_failure_up_to_the_cap_with_jitter() -> None:
@@ -53,3 +53,31 @@ def test_a_failure_repeating_at_the_same_record_is_reported_once_as_such(
     assert [f.count for f in worker.seen] == [1, 2, 3, 4, 5, 6]
     assert [f.repeats for f in worker.seen] == [0, 1, 2, 3, 4, 5]
     assert worker.seen[-1].place == "complaints/2@15"
+
+
+class FollowingTheRelay(Worker):
+    """A consumer told twice that the relay began a new epoch, then done."""
+
+    def __init__(self) -> None:
+        self.stopping = threading.Event()
+        self.news = 2
+        self.seen: list[Failures] = []
+
+    def run(self) -> None:
+        if self.news == 0:
+            self.stop()
+            return
+        self.news -= 1
+        raise StartAgain("the relay moved to epoch 2")
+
+    def failure(self, failures: Failures) -> None:
+        self.seen.append(failures)
+
+
+def test_a_planned_restart_is_news_not_a_failure(caplog: pytest.LogCaptureFixture) -> None:
+    worker = FollowingTheRelay()
+    with caplog.at_level(logging.INFO):
+        worker.run_until_stopped(backoff=30.0)  # a failure would wait 15-30 s: this does not
+    assert worker.seen == [] and worker.failures.count == 0
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert sum("starts again" in r.getMessage() for r in caplog.records) == 2
