@@ -27,8 +27,10 @@ from litestar.openapi.plugins import (
 from litestar.router import Router
 from litestar.routes import HTTPRoute
 
+from api.attachments import OPENS_IN_BROWSER
 from api.parameters import INT64, PRINTABLE, declared_query
 from api.problems import PROBLEM_JSON
+from infra.blobs import OCTET_STREAM
 
 Schema = dict[str, Any]
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -74,16 +76,8 @@ HEADERS: dict[int, dict[str, Schema]] = {
 }
 
 HTML = {"text/html": {"schema": {"type": "string"}}}
-EVIDENCE_TYPES = (
-    "application/pdf",
-    "image/jpeg",
-    "image/png",
-    "image/webp",
-    "video/mp4",
-    "video/3gpp",
-    "audio/mpeg",
-    "application/octet-stream",
-)
+# What evidence is served as: a type a browser only shows, or an opaque download.
+EVIDENCE_TYPES = (*sorted(OPENS_IN_BROWSER), OCTET_STREAM)
 EVIDENCE = {media_type: {"schema": {"type": "string"}} for media_type in EVIDENCE_TYPES}
 LOCATION = {
     "Location": {
