@@ -45,22 +45,25 @@ def decided(database: str, complaint: UUID) -> list[tuple[Any, ...]]:
         ).fetchall()
 
 
-def read_the_topic_again(notifier: Notifier, database: str) -> None:
+def read_the_topic_again(running: Notifier, database: str) -> None:
     """Stop the notifications consumer, forget where it was, and start it from the start."""
-    notifier.consumer.stop()
-    notifier.threads[0].join(timeout=15)
+    running.consumer.stop()
+    running.threads[0].join(timeout=15)
     with psycopg.connect(database) as conn:
         conn.execute(
-            "DELETE FROM read.offsets WHERE consumer_group = %s", (notifier.consumer.current_group,)
+            "DELETE FROM read.offsets WHERE consumer_group = %s", (running.consumer.current_group,)
         )
-    notifier.consumer.totals.duplicates = 0
-    notifier.consumer.stopping.clear()
-    notifier.consumer.assigned.clear()
-    notifier.start_consumer()
+    running.consumer.totals.duplicates = 0
+    running.consumer.stopping.clear()
+    running.consumer.assigned.clear()
+    running.start_consumer()
 
 
 def test_an_assignment_to_a_vacant_post_is_not_announced_to_whoever_fills_it_later(
-    services: Services, standin: ProviderStandIn, notifier: Notifier, database: str
+    services: Services,
+    standin: ProviderStandIn,  # noqa: F811
+    notifier: Notifier,  # noqa: F811
+    database: str,
 ) -> None:
     hand_post_to(services, None, None)
     mobile = new_mobile()
@@ -81,7 +84,10 @@ def test_an_assignment_to_a_vacant_post_is_not_announced_to_whoever_fills_it_lat
 
 
 def test_replaying_a_whole_history_sends_nothing_new(
-    services: Services, standin: ProviderStandIn, notifier: Notifier, database: str
+    services: Services,
+    standin: ProviderStandIn,  # noqa: F811
+    notifier: Notifier,  # noqa: F811
+    database: str,
 ) -> None:
     hand_post_to(services, None, None)
     quiet = file(services, new_mobile())  # while the post was vacant
@@ -114,7 +120,7 @@ def test_an_officer_catching_up_hears_only_what_is_still_true(
     services: Services,
     settings: Settings,
     database: str,
-    standin: ProviderStandIn,
+    standin: ProviderStandIn,  # noqa: F811
     pipeline: Pipeline,
 ) -> None:
     officer = new_mobile()

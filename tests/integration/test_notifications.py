@@ -219,7 +219,9 @@ def test_from_resolution_to_feedback_to_reopening_the_loop_closes_on_whatsapp(
     def officer_told() -> bool:
         """the officer's post heard of the complaint, on its own number"""
         return any(
-            m["template"] == "sampark_assigned" for m in standin.received if m["to"] != f"91{mobile}"
+            m["template"] == "sampark_assigned"
+            for m in standin.received
+            if m["to"] != f"91{mobile}"
         )
 
     eventually(officer_told)  # before the disposal: then "now with you" is news no more
