@@ -116,7 +116,7 @@ BEGIN
             array_agg(audience ORDER BY audience), 'decided before decisions were recorded',
             min(created_at)
         FROM notify.messages
-        WHERE complaint_id IS NOT NULL AND key ~ '^[0-9a-f-]{36}:[0-9]+:[a-z]+$'
+        WHERE complaint_id IS NOT NULL AND key ~ '^[0-9a-f-]{{36}}:[0-9]+:[a-z]+$'
         GROUP BY 1, 2;
     END IF;
 END $$;

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import time
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import psycopg
 
 from api.services import Services
 from infra.settings import Settings
 from infra.standin import ProviderStandIn
+from projections.outbox import migrate
 from tests.conftest import Pipeline
 from tests.integration.test_notifications import (  # noqa: F401 (fixtures)
     Notifier,
@@ -144,3 +145,31 @@ def test_an_officer_catching_up_hears_only_what_is_still_true(
         assert "moved on" in notes["ReminderReceived"] and "moved on" in notes["Assigned"]
     finally:
         running.stop()
+
+
+def test_an_outbox_kept_by_the_previous_version_counts_its_queued_events_as_decided(
+    database: str,
+) -> None:
+    complaint = uuid4()
+    with psycopg.connect(database, autocommit=True) as conn:
+        migrate(conn)
+        conn.execute("DROP TABLE notify.decided")  # as the previous version left it
+        for version, audience in ((1, "complainant"), (2, "holder"), (5, "complainant")):
+            conn.execute(
+                "INSERT INTO notify.messages (key, complaint_id, audience, mobile, language, "
+                "template, params, text) VALUES (%s, %s, %s, '9000000001', 'hi', "
+                "'sampark_filed', '[]', 'old')",
+                (f"{complaint}:{version}:{audience}", complaint, audience),
+            )
+        conn.execute(
+            "INSERT INTO notify.messages (key, audience, mobile, language, template, params, "
+            "text) VALUES ('reply:wamid.1', 'complainant', '9000000001', 'hi', "
+            "'sampark_unmatched', '[]', 'old')"
+        )
+        migrate(conn)
+        migrate(conn)  # and again, at the next start: nothing changes
+    assert [(v, told) for v, _, told, _ in decided(database, complaint)] == [
+        (1, ["complainant"]),
+        (2, ["holder"]),
+        (5, ["complainant"]),
+    ]
