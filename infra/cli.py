@@ -18,6 +18,7 @@ from infra.settings import Settings
 from infra.stack import (
     broker,
     database,
+    directory_at_start,
     load_directory,
     notifier,
     providers,
@@ -269,11 +270,12 @@ def configured_scan(settings: Settings) -> str:
     return f"{settings.scan_seconds:g} s"
 
 
-def _welcome(settings: Settings, *, standin: bool) -> str:
+def _welcome(settings: Settings, *, standin: bool, directory: str = "") -> str:
     base = f"http://{settings.host}:{settings.port}"
     lines = [
         "",
         f"Sampark is up: {base}   (API docs: {base}/schema)",
+        *([directory] if directory else []),
         "",
         "Ready tokens (12 hours), one per role:",
     ]
@@ -373,15 +375,17 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
         ]
         for thread in threads:
             thread.start()
-        changes = load_directory(services, Path(args.directory))
-        logging.getLogger("sampark").info("directory: %d change(s) loaded", changes)
+        requested = Path(args.directory) if args.directory else None
+        said = directory_at_start(services, requested, DEFAULT_DIRECTORY)
+        logging.getLogger("sampark").info("%s", said)
         app = create_app(services)
         server = uvicorn.Server(server_config(app, configured))
         original_startup = server.startup
 
         async def startup(sockets: Any = None) -> None:
             await original_startup(sockets)
-            print(_welcome(configured, standin=not settings.whatsapp_base_url), flush=True)
+            welcome = _welcome(configured, standin=not settings.whatsapp_base_url, directory=said)
+            print(welcome, flush=True)
 
         server.startup = startup  # type: ignore[method-assign]
         try:
@@ -438,7 +442,11 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="start the whole stack on the embedded default")
-    run.add_argument("--directory", default=str(DEFAULT_DIRECTORY), help="master-data file")
+    run.add_argument(
+        "--directory",
+        default=None,
+        help="master-data file to load at start (default: the sample, on a first start only)",
+    )
     run.set_defaults(handler=cmd_run)
 
     serve = commands.add_parser("serve", help="serve the API only")

@@ -193,3 +193,42 @@ def load_directory(services: Any, path: Path) -> int:
     admin = Identity(id=BOOTSTRAP_ADMIN["sub"], role=Role.ADMIN)
     changes: int = services.app.load_directory(admin, data)
     return changes
+
+
+def holds_directory(directory: Any) -> bool:
+    """Whether the store holds master data already (loaded, or entered by an admin)."""
+    return any(
+        (
+            directory.districts,
+            directory.departments,
+            directory.categories,
+            directory.posts,
+            directory.routes,
+            directory.chains,
+            directory.holidays,
+        )
+    )
+
+
+def directory_to_load(held: Any, requested: Path | None, sample: Path) -> Path | None:
+    """The master-data file `sampark run` loads at start: the one asked for (`--directory`),
+    or the sample on a first start only. Once the store holds a directory, a start keeps it:
+    loading the sample again would quietly undo what admins changed since (posts filled or
+    vacated, routes, holidays)."""
+    if requested is not None:
+        return requested
+    return None if holds_directory(held) else sample
+
+
+def directory_at_start(services: Any, requested: Path | None, sample: Path) -> str:
+    """Load the directory `directory_to_load` names, if any; says what was done."""
+    path = directory_to_load(services.app.directory(), requested, sample)
+    if path is None:
+        held = services.app.directory()
+        return (
+            f"Directory: kept as stored ({len(held.posts)} posts, {len(held.routes)} routes); "
+            "the sample is loaded on a first start only (load a file with "
+            "`sampark directory load FILE`)"
+        )
+    changes = load_directory(services, path)
+    return f"Directory: {changes} change(s) loaded from {path}"

@@ -4,8 +4,20 @@ A consumer group of its own on the complaint topic (the projector's machinery: o
 in the same transaction as the outbox rows). Sending is the sender's job
 (`projections/delivery.py`); this only decides what to say, once per event.
 
-Events older than `max_age` when they arrive (a consumer started on an old topic, a long
-outage) are not announced: news of last month helps nobody. They are counted as skipped.
+Each event is decided once. The decision (the messages it makes, maybe none, and why not
+more) is recorded in `notify.decided` in the transaction that queues the messages and saves
+the offsets; an event met again (a replayed topic, a relay that started over, offsets reset)
+finds its decision and makes nothing, even if it would now (a post filled since, a directory
+changed since). What it decides:
+
+- events older than `max_age` when they arrive (a consumer started on an old topic, a long
+  outage) are not announced: news of last month helps nobody. They are counted as skipped;
+- news for the holder (assigned, deadline warning, reminder) is sent only while the event is
+  still the complaint's situation: not when a later event of the complaint, in the same batch
+  or already in the event store, moved it on (`MOVES_ON`: to another holder or level, or
+  disposed of, or closed). A reminder for a complaint closed since, or "now with you" for the
+  level-1 officer of a complaint at level 4, tells its reader nothing true. The complainant's
+  messages are not held back this way.
 
 What it writes from an event (a number, a registration number, a code in a message) is made
 safe first (`projections/safe.py`); an event it still cannot handle is a dead letter of its
@@ -19,17 +31,25 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from domain.directory import Directory
-from domain.events import Filed
+from domain.events import Assigned, Closed, Escalated, Filed, Reopened, Resolved, Transferred
 from projections.apply import Applied
-from projections.messages import Links, Message, Recipient, messages_for
-from projections.outbox import GROUP, Outbox, migrate
+from projections.envelope import event_name
+from projections.messages import HOLDER, Links, Message, Recipient, messages_for
+from projections.outbox import GROUP, Decision, Outbox, migrate
 from projections.projector import Projector
+from projections.relay import EVENTS_TABLE
 from projections.safe import CODE_LIMIT, safe_text
 from projections.store import migrate as migrate_read_models
 
 log = logging.getLogger(__name__)
+
+# The events that move a complaint on: to another holder (or another level, or back to one),
+# or out of anyone's hands. After one, what an earlier event told the holder is old news.
+MOVES_ON = (Assigned, Transferred, Escalated, Reopened, Resolved, Closed)
+_MOVES_ON_NAMES = frozenset(c.__name__ for c in MOVES_ON)
 
 
 def _code(value: str) -> str:
@@ -94,18 +114,65 @@ class Notifications(Projector):
                     )
                 )
         recipients = outbox.recipients(e.originator_id for e in events)
+        moved = moved_on(conn, events)
         directory = self.directory()
         now = self.clock()
         done = Applied()
         for event in events:
-            if now - event.timestamp > self.max_age:
-                self.skipped += 1
-                done.duplicates += 1
+            decision = self.decide(event, recipients, moved, directory, now)
+            if not outbox.decide(decision, now):
+                done.duplicates += 1  # decided before: a replay decides nothing again
                 continue
-            messages = messages_for(
-                event, recipients.get(event.originator_id), directory, self.links
-            )
-            added = outbox.add([safe_message(m) for m in messages], now)
+            added = outbox.add(decision.messages, now)
             done.applied += added
-            done.duplicates += len(messages) - added
+            done.duplicates += len(decision.messages) - added
         return done
+
+    def decide(
+        self,
+        event: Any,
+        recipients: dict[UUID, Recipient],
+        moved: dict[UUID, int],
+        directory: Directory,
+        now: datetime,
+    ) -> Decision:
+        """What one event tells whom, by the rules of the module's docstring."""
+        complaint, version = event.originator_id, event.originator_version
+        name = type(event).__name__
+        if now - event.timestamp > self.max_age:
+            self.skipped += 1
+            return Decision(complaint, version, name, [], f"older than {self.max_age}")
+        messages = [
+            safe_message(m)
+            for m in messages_for(event, recipients.get(complaint), directory, self.links)
+        ]
+        note = None
+        if moved.get(complaint, 0) > version and any(m.audience == HOLDER for m in messages):
+            messages = [m for m in messages if m.audience != HOLDER]
+            note = f"not to the holder: the complaint moved on (version {moved[complaint]})"
+        return Decision(complaint, version, name, messages, note)
+
+
+def moved_on(conn: Any, events: list[Any]) -> dict[UUID, int]:
+    """For each complaint of `events`, the version of its latest event that moved it on (to
+    another holder, or out of anyone's hands), whether later in this batch or already in the
+    event store: news for the holder from before it is no longer the complaint's situation."""
+    since: dict[UUID, int] = {}
+    moved: dict[UUID, int] = {}
+    for event in events:
+        complaint, version = event.originator_id, event.originator_version
+        since[complaint] = min(since.get(complaint, version), version)
+        if isinstance(event, MOVES_ON):
+            moved[complaint] = max(moved.get(complaint, 0), version)
+    if not since:
+        return moved
+    later = conn.execute(
+        f"SELECT e.originator_id, e.originator_version, e.topic FROM {EVENTS_TABLE} e "
+        "JOIN unnest(%s::uuid[], %s::bigint[]) AS b(id, since) "
+        "ON e.originator_id = b.id AND e.originator_version > b.since",
+        (list(since), list(since.values())),
+    ).fetchall()
+    for complaint, version, topic in later:
+        if event_name(topic) in _MOVES_ON_NAMES:
+            moved[complaint] = max(moved.get(complaint, 0), version)
+    return moved

@@ -3,7 +3,8 @@
 It lives in its own schema (`notify`), which `sampark projections rebuild` never touches: the
 read models may be thrown away and rebuilt, the record of what was sent to whom may not. A
 message's key (complaint, event version, audience) is unique, so a replayed topic, a relay
-that starts over, or a rebuild adds nothing twice.
+that starts over, or a rebuild adds nothing twice; and each event's decision is recorded
+(`notify.decided`), so a replay does not decide again what an event says to whom.
 
 A message's life: `pending` -> `sending` (claimed by a sender, committed before the provider
 is asked) -> `sent`, or `retrying` (a transient failure, later), or `failed` (given up on);
@@ -94,6 +95,31 @@ DROP INDEX IF EXISTS notify.messages_provider_id;
 CREATE INDEX IF NOT EXISTS messages_provider ON notify.messages (provider_message_id)
     WHERE provider_message_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS messages_complaint ON notify.messages (complaint_id);
+-- Each complaint event the consumer decided on, once: what it told whom, and why not more.
+-- A replayed event finds its row and decides nothing again (a post filled since, a directory
+-- changed since, never turn an old event into a message it did not make at the time). Made
+-- once, with the events decided before it that queued a message (known by their keys).
+DO $$
+BEGIN
+    IF to_regclass('notify.decided') IS NULL THEN
+        CREATE TABLE notify.decided (
+            complaint_id uuid NOT NULL,
+            version bigint NOT NULL,
+            event text,
+            told text[] NOT NULL,
+            note text,
+            decided_at timestamptz NOT NULL,
+            PRIMARY KEY (complaint_id, version)
+        );
+        INSERT INTO notify.decided (complaint_id, version, told, note, decided_at)
+        SELECT complaint_id, split_part(key, ':', 2)::bigint,
+            array_agg(audience ORDER BY audience), 'decided before decisions were recorded',
+            min(created_at)
+        FROM notify.messages
+        WHERE complaint_id IS NOT NULL AND key ~ '^[0-9a-f-]{{36}}:[0-9]+:[a-z]+$'
+        GROUP BY 1, 2;
+    END IF;
+END $$;
 -- The sender's health: halted while the provider refuses our credentials.
 CREATE TABLE IF NOT EXISTS notify.sender (
     name text PRIMARY KEY,
@@ -109,6 +135,18 @@ def migrate(conn: psycopg.Connection[Any]) -> None:
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (OUTBOX_LOCK,))
         conn.execute(DDL.encode())
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the notifications consumer made of one complaint event: the messages to queue
+    (none, maybe) and, when it left something out, why."""
+
+    complaint_id: UUID
+    version: int
+    event: str
+    messages: list[Message]
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -171,6 +209,24 @@ class Outbox:
             (list(set(complaints)),),
         ).fetchall()
         return {r[0]: Recipient(*r) for r in found}
+
+    def decide(self, decision: Decision, at: datetime) -> bool:
+        """Record the decision on an event; False when it was decided before (a replay),
+        and then nothing of this one may be queued. Waits for a concurrent decision on the
+        same event to commit or roll back, so two consumers never both decide it."""
+        done = self.conn.execute(
+            "INSERT INTO notify.decided (complaint_id, version, event, told, note, decided_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (complaint_id, version) DO NOTHING",
+            (
+                decision.complaint_id,
+                decision.version,
+                decision.event,
+                sorted({m.audience for m in decision.messages}),
+                decision.note,
+                at,
+            ),
+        )
+        return done.rowcount == 1
 
     def add(self, messages: Iterable[Message], at: datetime) -> int:
         """Queue messages not queued before; returns how many are new."""

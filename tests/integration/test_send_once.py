@@ -273,7 +273,9 @@ def test_a_notifier_killed_after_the_provider_accepted_sends_each_message_at_mos
     tmp_path: Path,
 ) -> None:
     complaints: list[UUID] = []
-    for _ in range(2):
+    # Each disposed of before the notifier starts: the complainant's "filed" and the report
+    # (the officer's "with you" is old news by then, and not sent), six messages in all.
+    for _ in range(3):
         complaint = file(services, new_mobile())
         resolve(services, complaint)
         complaints.append(complaint)
@@ -293,7 +295,7 @@ def test_a_notifier_killed_after_the_provider_accepted_sends_each_message_at_mos
     try:
 
         def settled() -> list[dict[str, Any]] | None:
-            """every message of both complaints settled"""
+            """every message of the three complaints settled"""
             rows = outbox_rows(database)
             return rows if len(rows) == 6 and all(r["state"] in FINAL for r in rows) else None
 
