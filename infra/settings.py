@@ -15,6 +15,9 @@ import msgspec
 
 DEVELOPMENT_SECRET = "sampark-development-secret-change-me-0123456789"
 DEVELOPMENT_APP_SECRET = "sampark-development-whatsapp-app-secret"
+# What `scripts/production_secrets.py` writes where only the operator has the value (Meta's
+# app secret and access token): production refuses to start until it is replaced.
+PLACEHOLDER = "replace-me-with-the-value-from-meta"
 # Secrets that may also come from a file, as Docker secrets do: SAMPARK_<NAME>_FILE names it.
 # (The WhatsApp token and the audit key have settings of their own for that.)
 SECRET_FILES = (
@@ -123,7 +126,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             self.audit_signing_key or self.audit_signing_key_file
         ):
             raise SystemExit("SAMPARK_AUDIT_SIGNING_KEY(_FILE) must be set in production")
-        if self.environment == "production" and self.whatsapp_app_secret == DEVELOPMENT_APP_SECRET:
+        if self.environment == "production" and self.whatsapp_app_secret in (
+            DEVELOPMENT_APP_SECRET,
+            PLACEHOLDER,
+        ):
             raise SystemExit("SAMPARK_WHATSAPP_APP_SECRET must be set in production")
         if self.environment == "production":
             self._check_production_links_and_provider()
@@ -161,6 +167,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         raw = self.signing_key().private_bytes_raw()
         return hmac.new(raw, b"sampark citizen pseudonyms", hashlib.sha256).digest()
 
+    def _whatsapp_token_now(self) -> str | None:
+        """The provider token as the sender would read it now (the file is read at each send)."""
+        if self.whatsapp_token_file:
+            try:
+                return Path(self.whatsapp_token_file).read_text().strip()
+            except OSError:
+                return None  # the sender halts loudly until the file is there
+        return self.whatsapp_token
+
     def _check_production_links_and_provider(self) -> None:
         """Citizens' links must reach them, and their messages a real provider (the local
         stand-in would print them to the log)."""
@@ -169,6 +184,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SystemExit(
                 "SAMPARK_PUBLIC_BASE_URL must be set in production to where citizens reach the "
                 "API (e.g. https://sampark.example.gov.in): report links start with it"
+            )
+        if self._whatsapp_token_now() == PLACEHOLDER:
+            raise SystemExit(
+                "SAMPARK_WHATSAPP_TOKEN(_FILE) still holds the placeholder: put in the access "
+                "token of your WhatsApp Business app"
             )
         if not self.whatsapp_base_url or not (self.whatsapp_token or self.whatsapp_token_file):
             raise SystemExit(

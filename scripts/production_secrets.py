@@ -11,7 +11,8 @@ webhook's verification token. Three files are placeholders to replace with your 
   made here holds a fresh ES256 key whose private half is `token-signing-key.pem` (not
   mounted), to sign trial tokens until the identity provider is connected.
 - `whatsapp_app_secret`, `whatsapp_token`: your WhatsApp Business app's secret and access
-  token (Meta's developer console).
+  token (Meta's developer console). Production refuses to start while either still holds
+  the placeholder.
 
 The directory is readable by you alone (0700); the files in it are 0644 so that the
 containers' `sampark` user (uid 10001) can read them where Docker mounts them.
@@ -31,9 +32,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from infra.settings import PLACEHOLDER
+
 DATABASE_USER = "sampark"
 DATABASE_HOST = "postgres:5432"
-PLACEHOLDER = "replace-me-with-the-value-from-meta"
 
 
 def _b64url(number: int) -> str:

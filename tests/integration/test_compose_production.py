@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from infra.cli import parser
-from infra.settings import Settings
+from infra.settings import PLACEHOLDER, Settings
 from infra.tokens import load_jwks
 from scripts.production_secrets import make
 
@@ -91,9 +91,21 @@ def environment_of(
 
 @pytest.fixture
 def secrets(tmp_path: Path) -> Path:
+    """The secrets as the script makes them, with Meta's values put in by the operator."""
     folder = tmp_path / "secrets"
     make(folder)
+    (folder / "whatsapp_app_secret").write_text("the-app-secret-from-meta\n")
+    (folder / "whatsapp_token").write_text("the-access-token-from-meta\n")
     return folder
+
+
+@pytest.mark.parametrize("left", ["whatsapp_app_secret", "whatsapp_token"])
+def test_production_will_not_start_on_a_placeholder_left_in(left: str, secrets: Path) -> None:
+    (secrets / left).write_text(f"{PLACEHOLDER}\n")
+    service = sampark_services()["notifier"]
+    settings = Settings.from_env(environment_of(service, OPERATOR, secrets))
+    with pytest.raises(SystemExit, match=left.upper()):
+        settings.check()
 
 
 def test_every_sampark_service_of_the_compose_file_is_checked() -> None:
