@@ -149,6 +149,18 @@ def whatsapp_mobile(value: object, field: str = "from") -> str:
     return MOBILE.clean(text, field)
 
 
+def dialled_mobile(value: object, field: str = "mobile") -> str:
+    """A mobile number as a caller reads it out or a desk agent types it: spaces, hyphens,
+    dots or brackets between the digits, and `+91`, `0091`, `91` or a trunk `0` in front;
+    its ten digits, held to `MOBILE`, which is how every filing stores it."""
+    digits = re.sub(r"[\s().-]", "", value) if isinstance(value, str) else ""
+    for prefix in ("+91", "0091", "91", "0"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 10:
+            digits = digits[len(prefix) :]
+            break
+    return MOBILE.clean(digits, field)
+
+
 # Days and moments the system reasons about: filings, disposals, reports. Anything outside
 # is a mistake (or an attack on date arithmetic), not a question to answer.
 FIRST_DAY = date(2000, 1, 1)

@@ -90,6 +90,16 @@ SERVICES: dict[str, dict[Role, Scope]] = {
         R.ADMIN: S.STATE,
     },
     "search": {r: s for r, s in PERMISSIONS["see"].items() if r != R.SYSTEM},
+    # Finding a complaint by who filed it (`mobile`, `name` on the search): a caller to the
+    # 181 desk rarely knows the registration number. Staff within the scope they see; a
+    # citizen under its own mobile only; never a pseudonymous reader (an analyst).
+    "search_by_complainant": {
+        R.CITIZEN: S.OWN_COMPLAINT,
+        **STAFF_SEE,
+        R.OPERATOR: S.STATE,
+        R.AUDITOR: S.STATE,
+        R.ADMIN: S.STATE,
+    },
     "inbox": {
         R.CITIZEN: S.OWN_COMPLAINT,
         R.OFFICER: S.OWN_POST,

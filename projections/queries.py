@@ -43,7 +43,11 @@ OPEN = sorted(s.value for s in OPEN_STATUSES)
 
 
 class OutOfScope(Exception):
-    """The caller's role has no view of this question."""
+    """The caller's role has no view of this question (`field`: the part of it refused)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,13 @@ class Search:
     filed_to: datetime | None = None
     overdue: bool | None = None
     words: str | None = None
+    mobile: str | None = None  # the complainant's, ten digits (`domain.inputs.dialled_mobile`)
+    name: str | None = None  # the complainant's, or part of it, as a desk agent types it
+
+    @property
+    def by_complainant(self) -> list[str]:
+        """The parameters that look for a person: a search by personal data."""
+        return [f for f, v in (("mobile", self.mobile), ("name", self.name)) if v is not None]
 
 
 @dataclass(frozen=True)
@@ -106,6 +117,24 @@ def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
         return datetime.fromisoformat(filed_at), UUID(complaint_id)
     except (ValueError, TypeError) as error:
         raise ValueError("not a cursor this API gave out") from error
+
+
+def name_matches(name: str) -> tuple[sql.Composable, list[Any]]:
+    """A complainant's name as heard on the phone: case and spacing aside, every word typed
+    is part of the name as stored (Devanagari or Latin, whichever it was filed in), or close
+    to a word of it (pg_trgm's word similarity at its threshold, 0.6: "Sunitha" finds
+    "Sunita"). Both are served by the trigram index `complaints_name`."""
+    each = sql.SQL("(lower(complainant_name) LIKE %s OR %s <%% lower(complainant_name))")
+    typed = name.lower().split()
+    params: list[Any] = []
+    for word in typed:
+        params += [f"%{_escaped(word)}%", word]
+    return sql.SQL("({})").format(sql.SQL(" AND ").join([each] * len(typed))), params
+
+
+def _escaped(word: str) -> str:
+    """A word as a LIKE pattern matching itself (backslash is LIKE's escape character)."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @dataclass(frozen=True)
@@ -164,10 +193,46 @@ class ReadQueries:
     def search(
         self, who: Identity, search: Search, *, cursor: str | None, limit: int, now: datetime
     ) -> Page:
+        """A page of the complaints `search` finds within the caller's scope, newest filed
+        first, after `cursor`."""
+        where, params = self._matching(who, search, now)
+        if cursor is not None:
+            filed_at, complaint_id = decode_cursor(cursor)
+            where.append(sql.SQL("(filed_at, id) < (%s, %s)"))
+            params += [filed_at, complaint_id]
+        rows = self._rows(
+            where, params, sql.SQL(" ORDER BY filed_at DESC, id DESC LIMIT %s"), [limit + 1]
+        )
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return Page(rows=rows, next_cursor=encode_cursor(rows[-1]) if more and rows else None)
+
+    def count(self, who: Identity, search: Search, *, now: datetime, at_most: int) -> int:
+        """How many complaints `search` finds for `who`, counted no further than `at_most`
+        (an export's cap: the count costs no more than the export would)."""
+        where, params = self._matching(who, search, now)
+        query = sql.SQL("SELECT count(*) FROM (SELECT 1 FROM {s}.complaints").format(s=self.schema)
+        if where:
+            query += sql.SQL(" WHERE ") + sql.SQL(" AND ").join(where)
+        found = self.conn.execute(query + sql.SQL(" LIMIT %s) AS found"), [*params, at_most])
+        row = found.fetchone()
+        return int(row[0]) if row else 0
+
+    def _matching(
+        self, who: Identity, search: Search, now: datetime
+    ) -> tuple[list[sql.Composable], list[Any]]:
+        """`search` within the caller's scope, as WHERE conditions."""
         where, params = scope_conditions(who)
         if search.words and who.role in PSEUDONYMOUS:
             # Words would find what the text says, which these callers are not shown.
-            raise OutOfScope(f"{who.role.a} does not search the complaints' text (q)")
+            raise OutOfScope(f"{who.role.a} does not search the complaints' text (q)", "q")
+        for field in search.by_complainant:
+            scope = SERVICES["search_by_complainant"].get(who.role)
+            if scope is None:
+                refused = f"{who.role.a} does not search by the complainant's {field}"
+                raise OutOfScope(refused, field)
+            if scope == Scope.OWN_COMPLAINT and field == "mobile" and search.mobile != who.mobile:
+                raise OutOfScope(f"{who.role.a} searches under its own mobile number only", field)
         equal = {
             "status": search.status,
             "district": search.district,
@@ -177,6 +242,7 @@ class ReadQueries:
             "holder": search.holder,
             "priority": search.priority,
             "channel": search.channel,
+            "complainant_mobile": search.mobile,
         }
         for column, value in equal.items():
             if value is not None:
@@ -195,16 +261,11 @@ class ReadQueries:
         if search.words:
             where.append(sql.SQL("words @@ plainto_tsquery('simple', %s)"))
             params.append(search.words)
-        if cursor is not None:
-            filed_at, complaint_id = decode_cursor(cursor)
-            where.append(sql.SQL("(filed_at, id) < (%s, %s)"))
-            params += [filed_at, complaint_id]
-        rows = self._rows(
-            where, params, sql.SQL(" ORDER BY filed_at DESC, id DESC LIMIT %s"), [limit + 1]
-        )
-        more = len(rows) > limit
-        rows = rows[:limit]
-        return Page(rows=rows, next_cursor=encode_cursor(rows[-1]) if more and rows else None)
+        if search.name is not None:
+            condition, name_params = name_matches(search.name)
+            where.append(condition)
+            params += name_params
+        return where, params
 
     def inbox(self, who: Identity, *, limit: int) -> list[ComplaintRow]:
         """The caller's pending complaints: high priority first, then the nearest deadline."""

@@ -77,6 +77,13 @@ CREATE INDEX IF NOT EXISTS complaints_awaiting_feedback ON {schema}.complaints (
     WHERE status = 'resolved';
 CREATE INDEX IF NOT EXISTS complaints_mobile ON {schema}.complaints (complainant_mobile);
 CREATE INDEX IF NOT EXISTS complaints_words ON {schema}.complaints USING gin (words);
+-- Finding a complaint by the complainant's name as heard on the phone (`name` on the search):
+-- trigrams of the lower-cased name serve "every word is part of it" and "close to it" alike.
+-- pg_trgm ships with PostgreSQL's contrib (and the embedded server); trusted, so the
+-- database's owner may create it.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX IF NOT EXISTS complaints_name
+    ON {schema}.complaints USING gin (lower(complainant_name) gin_trgm_ops);
 
 -- The figures' aggregates (docs/read-models.md, "The figures"): their size grows with
 -- districts x departments x posts x days, never with complaints. `holder` '' is the pool.
