@@ -28,6 +28,7 @@ from litestar.router import Router
 from litestar.routes import HTTPRoute
 
 from api.attachments import OPENS_IN_BROWSER
+from api.exports import MEDIA_TYPES as EXPORT_MEDIA_TYPES
 from api.parameters import INT64, PRINTABLE, declared_query
 from api.problems import PROBLEM_JSON
 from infra.blobs import OCTET_STREAM
@@ -103,6 +104,26 @@ UPLOAD = {
     },
 }
 
+# Lists and figures also answer as files (`format=csv|xlsx`, `api/exports.py`), beside JSON.
+FILES = {
+    media_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+    for media_type in EXPORT_MEDIA_TYPES.values()
+}
+ATTACHMENT = {
+    "Content-Disposition": {
+        "description": 'With format=csv or xlsx: attachment; filename="<name>.<format>"',
+        "schema": {"type": "string"},
+    }
+}
+EXPORTED = {"also": {200: FILES}, "headers": {200: ATTACHMENT}}
+EXPORTS = (
+    "/v1/complaints",
+    "/v1/dashboards/districts",
+    "/v1/dashboards/departments",
+    "/v1/dashboards/posts",
+    "/v1/dashboards/daily",
+)
+
 # What the generated schema cannot know about an operation: more kinds, and for some
 # statuses the media types answered (a report page is HTML, evidence is what was uploaded).
 OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
@@ -132,6 +153,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "content": {200: {"text/plain": {"schema": {"type": "string"}}}},
     },
     ("post", "/v1/webhooks/whatsapp"): {"kinds": {"signed", "input"}},
+    **{("get", path): EXPORTED for path in EXPORTS},
 }
 UNSTORED = {("get", "/health"), ("get", "/v1/webhooks/whatsapp")}  # no database behind them
 
@@ -351,6 +373,8 @@ def _amend_operation(method: str, path: str, operation: Schema, public: Collecti
     for status, content in special.get("content", {}).items():
         description = special.get("descriptions", {}).get(status, "")
         responses.setdefault(str(status), {"description": description})["content"] = content
+    for status, content in special.get("also", {}).items():  # beside what is generated
+        responses[str(status)].setdefault("content", {}).update(content)
     for status, headers in special.get("headers", {}).items():
         responses[str(status)].setdefault("headers", {}).update(headers)
     if "requestBody" in special:

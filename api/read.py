@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
-from api import schemas, views
+from api import exports, schemas, views
+from api.exports import Format, FormatQuery
 from api.problems import Problem
 from api.schemas import checked
 from api.services import Services
@@ -56,6 +57,18 @@ Department = Annotated[str | None, QueryParameter(max_length=200)]
 Post = Annotated[str | None, QueryParameter(max_length=200)]
 
 
+def dashboard_file(
+    format: Format, by: str, first: date, last: date, rows: list[dict[str, Any]]
+) -> Response[Any]:
+    """A dashboard as a file: a row per district, department, post or day, headed by what
+    it is (the JSON's `key`), then each figure under its name in docs/read-models.md."""
+    flat = [exports.flattened(row) for row in rows]
+    figures = [name for name in (flat[0] if flat else {}) if name != "key"]
+    header = [by, *figures]
+    cells = ([row["key"], *(row.get(name) for name in figures)] for row in flat)
+    return exports.download(format, f"dashboard-{by}-{first}-{last}", header, cells)
+
+
 class DashboardController(Controller):
     """The figures of docs/read-models.md ("The figures"), one row per district,
     department, post or day of the caller's scope; `district`, `department` and `post`
@@ -72,7 +85,8 @@ class DashboardController(Controller):
         first: date | None,
         last: date | None,
         narrowed: dict[str, str | None],
-    ) -> schemas.Dashboard:
+        format: Format,
+    ) -> Response[schemas.Dashboard]:
         if not uses(request.user, "dashboards"):
             raise Problem(403, f"{request.user.role.a} does not read the dashboards")
         now = services.app.clock()
@@ -94,8 +108,12 @@ class DashboardController(Controller):
             raise Problem(403, str(refused)) from None
         except OutsideScope as refused:
             raise Problem(403, str(refused), field=refused.field) from None
-        return schemas.Dashboard(
-            by=by, first_day=first.isoformat(), last_day=last.isoformat(), rows=rows
+        if format != Format.JSON:
+            return dashboard_file(format, by, first, last, rows)
+        return Response(
+            schemas.Dashboard(
+                by=by, first_day=first.isoformat(), last_day=last.isoformat(), rows=rows
+            )
         )
 
     @get("/districts", sync_to_thread=True, summary="Figures per district")
@@ -108,9 +126,10 @@ class DashboardController(Controller):
         district: District = None,
         department: Department = None,
         post: Post = None,
-    ) -> schemas.Dashboard:
+        format: FormatQuery = Format.JSON,
+    ) -> Response[schemas.Dashboard]:
         narrowed = {"district": district, "department": department, "post": post}
-        return self._dashboard(request, services, "district", first, last, narrowed)
+        return self._dashboard(request, services, "district", first, last, narrowed, format)
 
     @get("/departments", sync_to_thread=True, summary="Figures per department")
     def departments(
@@ -122,9 +141,10 @@ class DashboardController(Controller):
         district: District = None,
         department: Department = None,
         post: Post = None,
-    ) -> schemas.Dashboard:
+        format: FormatQuery = Format.JSON,
+    ) -> Response[schemas.Dashboard]:
         narrowed = {"district": district, "department": department, "post": post}
-        return self._dashboard(request, services, "department", first, last, narrowed)
+        return self._dashboard(request, services, "department", first, last, narrowed, format)
 
     @get("/posts", sync_to_thread=True, summary="Figures per officer post")
     def posts(
@@ -136,9 +156,10 @@ class DashboardController(Controller):
         district: District = None,
         department: Department = None,
         post: Post = None,
-    ) -> schemas.Dashboard:
+        format: FormatQuery = Format.JSON,
+    ) -> Response[schemas.Dashboard]:
         narrowed = {"district": district, "department": department, "post": post}
-        return self._dashboard(request, services, "post", first, last, narrowed)
+        return self._dashboard(request, services, "post", first, last, narrowed, format)
 
     @get("/daily", sync_to_thread=True, summary="Figures per day (Asia/Kolkata)")
     def daily(
@@ -150,9 +171,10 @@ class DashboardController(Controller):
         district: District = None,
         department: Department = None,
         post: Post = None,
-    ) -> schemas.Dashboard:
+        format: FormatQuery = Format.JSON,
+    ) -> Response[schemas.Dashboard]:
         narrowed = {"district": district, "department": department, "post": post}
-        return self._dashboard(request, services, "day", first, last, narrowed)
+        return self._dashboard(request, services, "day", first, last, narrowed, format)
 
 
 @get("/v1/pipeline/status", sync_to_thread=True, tags=["read side"], summary="Read-side lag")
