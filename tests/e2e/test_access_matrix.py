@@ -232,6 +232,7 @@ class Service:
 
 SERVICE_ENDPOINTS = [
     Service("search", "GET", "/v1/complaints"),
+    Service("search_by_complainant", "GET", "/v1/complaints?name=Asha"),
     Service("inbox", "GET", "/v1/inbox"),
     Service("dashboards", "GET", "/v1/dashboards/districts"),
     Service("dashboards", "GET", "/v1/dashboards/daily"),

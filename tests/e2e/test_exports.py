@@ -115,6 +115,9 @@ def test_a_search_as_xlsx_opens_with_the_same_values(
     header, *rows = xlsx_rows(answer)
     assert header == list(items[0])
     assert rows == [[item[c] for c in header] for item in items]  # text stays text
+    book = openpyxl.load_workbook(io.BytesIO(answer.content), read_only=True)
+    kinds = {cell.data_type for row in book.active.iter_rows() for cell in row}
+    assert "f" not in kinds  # a subject "=1+1" is the text "=1+1", not a formula
     hindi = next(row for row in rows if row[0] == filed[0])
     assert hindi[header.index("complainant_name")] == "सुनीता देवी"
     for row in rows:
