@@ -42,7 +42,7 @@ FormatQuery = Annotated[
     QueryParameter(description="json (the default), or a file: csv (UTF-8 with BOM) or xlsx"),
 ]
 
-CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+CSV_MEDIA_TYPE = "text/csv"  # Litestar adds "; charset=utf-8" to a text type
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEDIA_TYPES = {Format.CSV: CSV_MEDIA_TYPE, Format.XLSX: XLSX_MEDIA_TYPE}
 

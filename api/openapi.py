@@ -106,7 +106,7 @@ UPLOAD = {
 
 # Lists and figures also answer as files (`format=csv|xlsx`, `api/exports.py`), beside JSON.
 FILES = {
-    media_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+    media_type: {"schema": {"type": "string", "format": "binary"}}
     for media_type in EXPORT_MEDIA_TYPES.values()
 }
 ATTACHMENT = {
