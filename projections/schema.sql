@@ -78,7 +78,7 @@ CREATE INDEX IF NOT EXISTS complaints_awaiting_feedback ON {schema}.complaints (
 CREATE INDEX IF NOT EXISTS complaints_mobile ON {schema}.complaints (complainant_mobile);
 CREATE INDEX IF NOT EXISTS complaints_words ON {schema}.complaints USING gin (words);
 -- Finding a complaint by the complainant's name as heard on the phone (`name` on the search):
--- trigrams of the lower-cased name serve "every word is part of it" and "close to it" alike.
+-- trigrams of the lower-cased name serve "every word typed is part of it" (LIKE '%word%').
 -- pg_trgm ships with PostgreSQL's contrib (and the embedded server); trusted, so the
 -- database's owner may create it.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
