@@ -31,7 +31,7 @@ from tests.support import (
 Client = TestClient[Any]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What citizens might write that a spreadsheet would run: each must arrive as text.
-FORMULAS = ["=HYPERLINK(\"http://x\",\"click\")", "+91 call me", "-1+2", "@SUM(A1)", "=1+1"]
+FORMULAS = ['=HYPERLINK("http://x","click")', "+91 call me", "-1+2", "@SUM(A1)", "=1+1"]
 
 
 def file(client: Client, tokens: Tokens, **body: Any) -> str:
@@ -128,7 +128,7 @@ def test_an_export_pages_through_every_match_up_to_its_cap(
     client: Client, tokens: Tokens, filed: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(complaints, "EXPORT_PAGE", 2)  # several pages for a few complaints
-    header, *rows = csv_rows(get(client, tokens, OPERATOR, "/v1/complaints", format="csv"))
+    _, *rows = csv_rows(get(client, tokens, OPERATOR, "/v1/complaints", format="csv"))
     assert len(rows) == len(filed) + 1 and len({row[0] for row in rows}) == len(rows)
     _, *rows = xlsx_rows(get(client, tokens, OPERATOR, "/v1/complaints", format="xlsx"))
     assert len(rows) == len(filed) + 1
