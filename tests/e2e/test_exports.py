@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from litestar.testing import TestClient
 
-from api import complaints
+from api import search
 from api.exports import flattened
 from api.openapi import EXPORTS
 from tests.conftest import Pipeline, Tokens
@@ -127,13 +127,13 @@ def test_a_search_as_xlsx_opens_with_the_same_values(
 def test_an_export_pages_through_every_match_up_to_its_cap(
     client: Client, tokens: Tokens, filed: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(complaints, "EXPORT_PAGE", 2)  # several pages for a few complaints
+    monkeypatch.setattr(search, "EXPORT_PAGE", 2)  # several pages for a few complaints
     _, *rows = csv_rows(get(client, tokens, OPERATOR, "/v1/complaints", format="csv"))
     assert len(rows) == len(filed) + 1 and len({row[0] for row in rows}) == len(rows)
     _, *rows = xlsx_rows(get(client, tokens, OPERATOR, "/v1/complaints", format="xlsx"))
     assert len(rows) == len(filed) + 1
 
-    monkeypatch.setattr(complaints, "EXPORT_CAP", len(filed))
+    monkeypatch.setattr(search, "EXPORT_CAP", len(filed))
     for format in ("csv", "xlsx"):
         refused = client.get(
             "/v1/complaints", params={"format": format}, headers=tokens.headers(OPERATOR)
