@@ -16,6 +16,8 @@ from uuid import UUID
 import psycopg
 from psycopg_pool import ConnectionPool
 
+from infra import cursors
+
 ACCESS_LOG_SQL = """
 CREATE TABLE IF NOT EXISTS sampark.access_log (
     id bigserial PRIMARY KEY,
@@ -37,6 +39,12 @@ class Look:
     actor_role: str
     complaint_id: UUID
     endpoint: str
+
+
+@dataclass(frozen=True)
+class Looks:
+    looks: list[Look]
+    next_cursor: str | None
 
 
 class AccessLog:
@@ -68,8 +76,11 @@ class AccessLog:
         actor: str | None,
         since: datetime | None,
         until: datetime | None,
+        cursor: str | None,
         limit: int,
-    ) -> list[Look]:
+    ) -> Looks:
+        """The looks that match, newest first: the page of `limit` after `cursor`
+        (`infra/cursors.py`; ValueError when it is not one `find` gave out)."""
         conditions, params = ["true"], []
         for column, op, value in (
             ("complaint_id", "=", complaint),
@@ -80,13 +91,19 @@ class AccessLog:
             if value is not None:
                 conditions.append(f"{column} {op} %s")
                 params.append(value)
+        if cursor is not None:
+            conditions.append("(at, id) < (%s, %s)")
+            params += cursors.decode(cursor, cursors.moment, cursors.number)
         with self.pool.connection() as conn:
             found = conn.execute(
-                "SELECT at, actor_id, actor_role, complaint_id, endpoint FROM sampark.access_log "
-                f"WHERE {' AND '.join(conditions)} ORDER BY at DESC, id DESC LIMIT %s",
-                [*params, limit],
+                "SELECT at, actor_id, actor_role, complaint_id, endpoint, id "
+                f"FROM sampark.access_log WHERE {' AND '.join(conditions)} "
+                "ORDER BY at DESC, id DESC LIMIT %s",
+                [*params, limit + 1],
             ).fetchall()
-        return [Look(*r) for r in found]
+        page = found[:limit]
+        after = cursors.encode(page[-1][0], page[-1][5]) if len(found) > limit else None
+        return Looks(looks=[Look(*r[:5]) for r in page], next_cursor=after)
 
 
 def migrate(conn: psycopg.Connection[Any]) -> None:

@@ -6,7 +6,6 @@ only ever counts its district and a citizen only finds its own complaints.
 
 from __future__ import annotations
 
-import base64
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from psycopg.rows import dict_row
 
 from domain.permissions import PERMISSIONS, PSEUDONYMOUS, SERVICES, Scope
 from domain.values import OPEN_STATUSES, Identity
+from infra import cursors
 from projections.figures import (
     AGE_BANDS,
     LEVELS,
@@ -94,18 +94,30 @@ def scope_conditions(
 
 
 def encode_cursor(row: ComplaintRow) -> str:
-    raw = json.dumps([row.filed_at.isoformat(), str(row.id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    """The search's cursor after `row` (`infra/cursors.py`)."""
+    return cursors.encode(row.filed_at, row.id)
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
     """The position after which a page starts; ValueError when the cursor is not ours."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        filed_at, complaint_id = json.loads(raw)
-        return datetime.fromisoformat(filed_at), UUID(complaint_id)
-    except (ValueError, TypeError) as error:
-        raise ValueError("not a cursor this API gave out") from error
+    filed_at, complaint_id = cursors.decode(cursor, cursors.moment, cursors.uuid)
+    return filed_at, complaint_id
+
+
+# The inbox's order: high priority first, then the nearest deadline (none last), then id.
+INBOX_ORDER = sql.SQL("(priority <> 'high'), coalesce(due_at, 'infinity'), id")
+
+
+def inbox_cursor(row: ComplaintRow) -> str:
+    return cursors.encode(row.priority != "high", row.due_at, row.id)
+
+
+def after_in_inbox(cursor: str) -> tuple[bool, datetime | None, UUID]:
+    """The inbox position a cursor holds; ValueError when the cursor is not ours."""
+    not_high, due_at, complaint_id = cursors.decode(
+        cursor, cursors.flag, cursors.optional(cursors.moment), cursors.uuid
+    )
+    return not_high, due_at, complaint_id
 
 
 @dataclass(frozen=True)
@@ -206,8 +218,9 @@ class ReadQueries:
         rows = rows[:limit]
         return Page(rows=rows, next_cursor=encode_cursor(rows[-1]) if more and rows else None)
 
-    def inbox(self, who: Identity, *, limit: int) -> list[ComplaintRow]:
-        """The caller's pending complaints: high priority first, then the nearest deadline."""
+    def inbox(self, who: Identity, *, cursor: str | None, limit: int) -> Page:
+        """The caller's pending complaints: high priority first, then the nearest deadline
+        (none last), then id; the page of `limit` after `cursor`."""
         scope = SERVICES["inbox"].get(who.role)
         if scope is None:
             raise OutOfScope(f"{who.role.a} has no inbox")
@@ -216,12 +229,20 @@ class ReadQueries:
         params.append(OPEN)
         if scope == Scope.STATE:
             where.append(sql.SQL("holder IS NULL"))  # the state-level pool
-        return self._rows(
-            where,
-            params,
-            sql.SQL(" ORDER BY (priority = 'high') DESC, due_at ASC NULLS LAST, id LIMIT %s"),
-            [limit],
-        )
+        if cursor is not None:
+            not_high, due_at, complaint_id = after_in_inbox(cursor)
+            where.append(sql.SQL("({order}) > (%s, %s, %s)").format(order=INBOX_ORDER))
+            params += [not_high, due_at or "infinity", complaint_id]
+        query = sql.SQL("SELECT {columns} FROM {s}.complaints WHERE {where} ").format(
+            columns=sql.SQL(", ").join(map(sql.Identifier, COLUMNS)),
+            s=self.schema,
+            where=sql.SQL(" AND ").join(where),
+        ) + sql.SQL("ORDER BY {order} LIMIT %s").format(order=INBOX_ORDER)
+        params.append(limit + 1)
+        rows = [ComplaintRow(*r) for r in self.conn.execute(query, params)]
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return Page(rows=rows, next_cursor=inbox_cursor(rows[-1]) if more and rows else None)
 
     # --- dashboards ---------------------------------------------------------------------
 
