@@ -3,6 +3,10 @@
 One row per complaint shown: who (id and role), when, which complaint, which endpoint. A
 citizen reading their own complaint, and an analyst (who is shown no personal data), are not
 recorded. Rows are only ever added.
+
+A read that shows one complaint records its look in the statement that reads it (`shown_and_
+looked`): the row, the caller's scope and the entry are one round trip, committed
+asynchronously before the answer is sent (docs/security.md, "Who looked").
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
+from psycopg import sql
 from psycopg_pool import ConnectionPool
 
 from infra import cursors
@@ -39,6 +44,35 @@ class Look:
     actor_role: str
     complaint_id: UUID
     endpoint: str
+
+
+@dataclass(frozen=True)
+class Looker:
+    """Staff about to be shown complaints: the entry each complaint shown is recorded with."""
+
+    actor_id: str
+    actor_role: str
+    endpoint: str
+    at: datetime
+
+
+def shown_and_looked(
+    shown: sql.Composable, params: list[Any], looker: Looker, *, min_version: int = 0
+) -> tuple[sql.Composed, list[Any]]:
+    """`shown` (a SELECT of complaints' rows, with their `id` and `version` columns) as one
+    statement that also records `looker`'s look at each row it returns whose version is at
+    least `min_version`: no row shown, no entry. The statement's own transaction commits
+    asynchronously (`synchronous_commit` off for it alone): an entry is lost only if
+    PostgreSQL itself crashes before its WAL writer flushes it."""
+    statement = sql.SQL(
+        "WITH shown AS ({shown}), looked AS ("
+        "INSERT INTO sampark.access_log (at, actor_id, actor_role, complaint_id, endpoint) "
+        "SELECT %s, %s, %s, shown.id, %s FROM shown WHERE shown.version >= %s "
+        "AND set_config('synchronous_commit', 'off', true) = 'off') "
+        "SELECT * FROM shown"
+    ).format(shown=shown)
+    entry = [looker.at, looker.actor_id, looker.actor_role, looker.endpoint, min_version]
+    return statement, [*params, *entry]
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from psycopg.rows import dict_row
 from domain.permissions import PERMISSIONS, PSEUDONYMOUS, SERVICES, Scope
 from domain.values import OPEN_STATUSES, Identity
 from infra import cursors
+from infra.access_log import Looker, shown_and_looked
 from projections.figures import (
     AGE_BANDS,
     LEVELS,
@@ -166,12 +167,25 @@ class ReadQueries:
         )
 
     def complaint(
-        self, complaint_id: UUID, *, seen_by: Identity | None = None
+        self,
+        complaint_id: UUID,
+        *,
+        seen_by: Identity | None = None,
+        looker: Looker | None = None,
+        min_version: int = 0,
     ) -> ComplaintRow | None:
-        """One complaint's row; with `seen_by`, only if that caller's scope takes it in."""
+        """One complaint's row; with `seen_by`, only if that caller's scope takes it in. With
+        `looker`, the same statement records the look when the row is shown and has at
+        least `min_version` (`infra/access_log.py`): one round trip in all."""
         where, params = scope_conditions(seen_by) if seen_by else ([], [])
-        found = self._rows([sql.SQL("id = %s"), *where], [complaint_id, *params], sql.SQL(""), [])
-        return found[0] if found else None
+        query = sql.SQL("SELECT {columns} FROM {s}.complaints WHERE ").format(
+            columns=sql.SQL(", ").join(map(sql.Identifier, COLUMNS)), s=self.schema
+        ) + sql.SQL(" AND ").join([sql.SQL("id = %s"), *where])
+        params = [complaint_id, *params]
+        if looker is not None:
+            query, params = shown_and_looked(query, params, looker, min_version=min_version)
+        found = self.conn.execute(query, params).fetchone()
+        return ComplaintRow(*found) if found else None
 
     def search(
         self, who: Identity, search: Search, *, cursor: str | None, limit: int, now: datetime
