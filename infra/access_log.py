@@ -56,23 +56,26 @@ class Looker:
     at: datetime
 
 
-def shown_and_looked(
-    shown: sql.Composable, params: list[Any], looker: Looker, *, min_version: int = 0
-) -> tuple[sql.Composed, list[Any]]:
+def shown_and_looked(shown: sql.Composable) -> sql.Composed:
     """`shown` (a SELECT of complaints' rows, with their `id` and `version` columns) as one
-    statement that also records `looker`'s look at each row it returns whose version is at
-    least `min_version`: no row shown, no entry. The statement's own transaction commits
-    asynchronously (`synchronous_commit` off for it alone): an entry is lost only if
-    PostgreSQL itself crashes before its WAL writer flushes it."""
-    statement = sql.SQL(
+    statement that also records a look at each row it returns whose version is at least
+    the one waited for: no row shown, no entry. Its parameters are `shown`'s and then
+    `looked_params`'. The statement's own transaction commits asynchronously
+    (`synchronous_commit` off for it alone): an entry is lost only if PostgreSQL itself
+    crashes before its WAL writer flushes it."""
+    return sql.SQL(
         "WITH shown AS ({shown}), looked AS ("
         "INSERT INTO sampark.access_log (at, actor_id, actor_role, complaint_id, endpoint) "
         "SELECT %s, %s, %s, shown.id, %s FROM shown WHERE shown.version >= %s "
         "AND set_config('synchronous_commit', 'off', true) = 'off') "
         "SELECT * FROM shown"
     ).format(shown=shown)
+
+
+def looked_params(shown: list[Any], looker: Looker, *, min_version: int = 0) -> list[Any]:
+    """The parameters of `shown_and_looked(shown)`, after those of `shown`."""
     entry = [looker.at, looker.actor_id, looker.actor_role, looker.endpoint, min_version]
-    return statement, [*params, *entry]
+    return [*shown, *entry]
 
 
 @dataclass(frozen=True)
