@@ -4,9 +4,9 @@ One row per complaint shown: who (id and role), when, which complaint, which end
 citizen reading their own complaint, and an analyst (who is shown no personal data), are not
 recorded. Rows are only ever added.
 
-A read that shows one complaint records its look in the statement that reads it (`shown_and_
-looked`): the row, the caller's scope and the entry are one round trip, committed
-asynchronously before the answer is sent (docs/security.md, "Who looked").
+A read that shows one complaint records its look in the statement that reads it
+(`shown_and_looked`): the row, the caller's scope and the entry are one round trip,
+committed asynchronously before the answer is sent (docs/security.md, "Who looked").
 """
 
 from __future__ import annotations

@@ -247,13 +247,12 @@ class ReadQueries:
             not_high, due_at, complaint_id = after_in_inbox(cursor)
             where.append(sql.SQL("({order}) > (%s, %s, %s)").format(order=INBOX_ORDER))
             params += [not_high, due_at or "infinity", complaint_id]
-        query = sql.SQL("SELECT {columns} FROM {s}.complaints WHERE {where} ").format(
-            columns=sql.SQL(", ").join(map(sql.Identifier, COLUMNS)),
-            s=self.schema,
-            where=sql.SQL(" AND ").join(where),
-        ) + sql.SQL("ORDER BY {order} LIMIT %s").format(order=INBOX_ORDER)
-        params.append(limit + 1)
-        rows = [ComplaintRow(*r) for r in self.conn.execute(query, params)]
+        rows = self._rows(
+            where,
+            params,
+            sql.SQL(" ORDER BY {order} LIMIT %s").format(order=INBOX_ORDER),
+            [limit + 1],
+        )
         more = len(rows) > limit
         rows = rows[:limit]
         return Page(rows=rows, next_cursor=inbox_cursor(rows[-1]) if more and rows else None)

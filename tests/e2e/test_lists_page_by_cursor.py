@@ -11,6 +11,7 @@ from uuid import UUID
 import pytest
 from litestar.testing import TestClient
 
+from infra import cursors
 from tests.conftest import Pipeline, Tokens
 from tests.support import (
     ADMIN,
@@ -81,6 +82,11 @@ def test_an_officer_pages_through_an_inbox_that_grows_meanwhile(
     assert set(there) <= set(ids), "an item there from the start was skipped"
     assert [inbox_key(i) for i in shown] == sorted(inbox_key(i) for i in shown)
     assert any(i["priority"] == "high" for i in shown[:3])
+    # Past every deadline of normal priority come only those without one (none here).
+    past_deadlines = cursors.encode(True, None, UUID(int=0))
+    assert page(client, "/v1/inbox", officer, cursor=past_deadlines)["items"] == [
+        i for i in shown if i["priority"] != "high" and i["due_at"] is None
+    ]
 
 
 def test_an_auditor_pages_through_who_looked_while_staff_keep_reading(
