@@ -113,12 +113,15 @@ def cpu_seconds(pid: int) -> float:
 
 
 def profile(env: dict[str, str], paths: list[str], token: str, seconds: float) -> None:
+    spy_path = os.path.join(os.path.dirname(sys.executable), "py-spy")
+    if not os.path.exists(spy_path):
+        raise SystemExit("--profile needs py-spy (not a dependency): .venv/bin/pip install py-spy")
     process, port = start_server("sampark", env)
     try:
         get_rate(port, paths[:50], token, 1)
         spy = subprocess.Popen(
             [
-                os.path.join(os.path.dirname(sys.executable), "py-spy"),
+                spy_path,
                 "record",
                 "--pid",
                 str(process.pid),
