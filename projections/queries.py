@@ -232,7 +232,7 @@ class ReadQueries:
         rows = rows[:limit]
         return Page(rows=rows, next_cursor=encode_cursor(rows[-1]) if more and rows else None)
 
-    def inbox(self, who: Identity, *, cursor: str | None, limit: int) -> Page:
+    def inbox(self, who: Identity, *, cursor: str | None = None, limit: int) -> Page:
         """The caller's pending complaints: high priority first, then the nearest deadline
         (none last), then id; the page of `limit` after `cursor`."""
         scope = SERVICES["inbox"].get(who.role)
