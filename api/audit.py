@@ -11,6 +11,7 @@ from litestar import Request, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 
+from api import schemas
 from api.complaints import Ref, parse_complaint_id, seen_complaint
 from api.problems import Problem
 from api.schemas import checked
@@ -101,6 +102,11 @@ class LookOut(msgspec.Struct, kw_only=True):
     endpoint: str
 
 
+class LookPage(msgspec.Struct, kw_only=True):
+    items: list[LookOut]
+    next_cursor: str | None
+
+
 @get("/v1/audit/access", sync_to_thread=True, tags=["audit"], summary="Who looked at what")
 def who_looked(
     request: Req,
@@ -111,28 +117,37 @@ def who_looked(
     ] = None,
     since: Annotated[datetime | None, QueryParameter(name="from")] = None,
     until: Annotated[datetime | None, QueryParameter(name="to")] = None,
+    cursor: schemas.Cursor = None,
     limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
-) -> list[LookOut]:
-    """Every time staff were shown a complaint's personal data: newest first."""
+) -> LookPage:
+    """Every time staff were shown a complaint's personal data: newest first, a page at a
+    time (`next_cursor`)."""
     if not uses(request.user, "who_looked"):
         raise Problem(403, "only auditors and admins read who looked")
     actor = checked("actor", actor, inputs.IDENTIFIER.clean)
     since = checked("from", since, inputs.moment)
     until = checked("to", until, inputs.moment)
-    looks = services.looks.find(
-        complaint=parse_complaint_id(complaint) if complaint else None,
-        actor=actor,
-        since=since,
-        until=until,
-        limit=limit,
-    )
-    return [
-        LookOut(
-            at=look.at,
-            actor_id=look.actor_id,
-            actor_role=look.actor_role,
-            complaint=look.complaint_id,
-            endpoint=look.endpoint,
+    try:
+        found = services.looks.find(
+            complaint=parse_complaint_id(complaint) if complaint else None,
+            actor=actor,
+            since=since,
+            until=until,
+            cursor=cursor,
+            limit=limit,
         )
-        for look in looks
-    ]
+    except ValueError as bad:
+        raise Problem(400, str(bad), field="cursor") from None
+    return LookPage(
+        items=[
+            LookOut(
+                at=look.at,
+                actor_id=look.actor_id,
+                actor_role=look.actor_role,
+                complaint=look.complaint_id,
+                endpoint=look.endpoint,
+            )
+            for look in found.looks
+        ],
+        next_cursor=found.next_cursor,
+    )

@@ -4,11 +4,17 @@ A token's claims are taken only as the caller's role defines them (`claims_of` i
 `domain/permissions.py`): a claim the role has no use for (a `post` on a citizen, a collector
 or a department head; a `district` on a secretary), a claim the role needs and lacks, or a
 claim of the wrong type or shape is a 401, never trusted later and never a 500.
+
+A token verified once is remembered by its exact text until it expires (`remembering`), so a
+client sending the same token on every request pays for its signature and claims once.
 """
 
 from __future__ import annotations
 
 import re
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -63,6 +69,35 @@ async def identity_from_token(token: Token, _: ASGIConnection[Any, Any, Any, Any
     return identity_from_claims(token.sub, token.extras)
 
 
+REMEMBERED_TOKENS = 4096
+
+
+def remembering(
+    verified: type[Token],
+    leeway_seconds: int,
+    size: int = REMEMBERED_TOKENS,
+    clock: Callable[[], float] = time.time,
+) -> type[Token]:
+    """`verified`, remembering the last `size` tokens it verified, by their exact text, for
+    as long as they are valid (until `exp`, with the same leeway). Nothing a token says can
+    change while it is valid: its signature, issuer, audience and not-before held when it
+    was verified and still hold; only its expiry is checked again."""
+    seen: OrderedDict[str, Token] = OrderedDict()
+
+    def decode(cls: type[Token], encoded_token: str, *args: Any, **kwargs: Any) -> Token:
+        token = seen.get(encoded_token)
+        if token is not None and clock() < token.exp.timestamp() + leeway_seconds:
+            seen.move_to_end(encoded_token)
+            return token
+        token = verified.decode(encoded_token, *args, **kwargs)
+        seen[encoded_token] = token
+        if len(seen) > size:
+            seen.popitem(last=False)
+        return token
+
+    return type("RememberedToken", (verified,), {"decode": classmethod(decode)})
+
+
 def jwt_auth(
     secret: str, *, jwks_file: str | None = None, leeway_seconds: int = 30
 ) -> JWTAuth[Identity, Token]:
@@ -71,7 +106,7 @@ def jwt_auth(
         retrieve_user_handler=identity_from_token,
         token_secret=secret,
         algorithm=ALGORITHM,
-        token_cls=token_class(keys, leeway_seconds),
+        token_cls=remembering(token_class(keys, leeway_seconds), leeway_seconds),
         accepted_issuers=[ISSUER],
         accepted_audiences=[AUDIENCE],
         require_claims=["exp", "sub"],

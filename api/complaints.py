@@ -84,20 +84,25 @@ def seen_complaint(services: Services, ref: str, who: Identity) -> Complaint:
 
 
 def read_model_row(
-    services: Services, who: Identity, complaint: UUID, min_version: int | None
+    services: Services, who: Identity, complaint: UUID, min_version: int | None, endpoint: str
 ) -> ComplaintRow:
-    """The read model's row for a complaint `who` may see. Scope comes first: one who may
-    not see the complaint gets the 404 of a missing one, whatever `min_version` asks."""
+    """The read model's row for a complaint `who` may see, the look recorded for `endpoint`
+    by the statement that reads it when the row is served (`Services.looker`). Scope comes
+    first: one who may not see the complaint gets the 404 of a missing one, whatever
+    `min_version` asks."""
     if min_version is not None:
         # Wait only for what the event store holds: an unknown complaint or a version never
         # written is answered at once.
         stored = seen_complaint(services, str(complaint), who).version
         if stored < min_version:
             raise Problem(404, f"the complaint has versions 1 to {stored}", field="min_version")
+    looker = services.looker(who, endpoint)
     deadline = time.monotonic() + services.settings.read_wait_seconds
     while True:
         with services.pool.connection() as conn:
-            row = ReadQueries(conn).complaint(complaint, seen_by=who)
+            row = ReadQueries(conn).complaint(
+                complaint, seen_by=who, looker=looker, min_version=min_version or 0
+            )
         if row is not None and (min_version is None or row.version >= min_version):
             return row
         if min_version is None or time.monotonic() >= deadline:
@@ -470,8 +475,9 @@ class ComplaintController(Controller):
     ) -> schemas.ComplaintOut:
         """With `min_version`, waits a few seconds for the read model to hold that version,
         so a frontend reads its own writes."""
-        row = read_model_row(services, request.user, parse_complaint_id(ref), min_version)
-        services.looked(request.user, [row.id], "GET /v1/complaints/{ref}")
+        row = read_model_row(
+            services, request.user, parse_complaint_id(ref), min_version, "GET /v1/complaints/{ref}"
+        )
         return views.complaint_from_row(row, request.user)
 
     @get("/{ref:str}/timeline", sync_to_thread=True, summary="Every event, in order")

@@ -10,9 +10,10 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from msgspec import Meta
 
+from api import schemas
 from api.idempotency import receipt_for, run_once
 from api.problems import Problem
 from api.schemas import ActorOut, Base, Code, Mobile, Name
@@ -31,6 +32,7 @@ from domain.errors import Forbidden
 from domain.permissions import uses
 from domain.sla import DEFAULT_SLA, Sla, Unit
 from domain.values import Identity
+from infra import cursors
 from infra.codec import event_fields
 
 Req = Request[Identity, Any, Any]
@@ -129,6 +131,11 @@ class DirectoryEntry(msgspec.Struct, kw_only=True):
     time: datetime
     actor: ActorOut
     data: dict[str, Any]
+
+
+class DirectoryPage(msgspec.Struct, kw_only=True):
+    items: list[DirectoryEntry]
+    next_cursor: str | None
 
 
 def _change(
@@ -230,19 +237,37 @@ class DirectoryController(Controller):
         return [h for h in items if year is None or h.day.year == year]
 
     @get("/timeline", sync_to_thread=True, summary="Every change to the directory: who, what, when")
-    def timeline(self, request: Req, services: Injected) -> list[DirectoryEntry]:
+    def timeline(
+        self,
+        request: Req,
+        services: Injected,
+        cursor: schemas.Cursor = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 200,
+    ) -> DirectoryPage:
+        """The directory's changes, oldest first, a page at a time (`next_cursor`)."""
         if not uses(request.user, "directory_history"):
             raise Forbidden("only admins and auditors read the directory's history")
-        return [
-            DirectoryEntry(
-                version=e.originator_version,
-                type=type(e).__name__,
-                time=e.timestamp,
-                actor=ActorOut(id=e.actor.id, role=e.actor.role),  # type: ignore[attr-defined]
-                data=event_fields(e),
-            )
-            for e in services.app.directory_timeline()
-        ]
+        try:
+            after = cursors.decode(cursor, cursors.number)[0] if cursor is not None else None
+        except ValueError as bad:
+            raise Problem(400, str(bad), field="cursor") from None
+        events = services.app.directory_timeline(after=after, limit=limit + 1)
+        page = events[:limit]
+        return DirectoryPage(
+            items=[
+                DirectoryEntry(
+                    version=e.originator_version,
+                    type=type(e).__name__,
+                    time=e.timestamp,
+                    actor=ActorOut(id=e.actor.id, role=e.actor.role),  # type: ignore[attr-defined]
+                    data=event_fields(e),
+                )
+                for e in page
+            ],
+            next_cursor=cursors.encode(page[-1].originator_version)
+            if len(events) > limit
+            else None,
+        )
 
     # --- changing (admins) --------------------------------------------------------------
 

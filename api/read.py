@@ -38,16 +38,22 @@ class InboxController(Controller):
         self,
         request: Req,
         services: Injected,
+        cursor: schemas.Cursor = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
-    ) -> list[schemas.ComplaintSummary]:
+    ) -> schemas.ComplaintPage:
         now = services.app.clock()
         try:
             with services.pool.connection() as conn:
-                rows = ReadQueries(conn).inbox(request.user, limit=limit)
+                page = ReadQueries(conn).inbox(request.user, cursor=cursor, limit=limit)
         except OutOfScope as refused:
             raise Problem(403, str(refused)) from None
-        services.looked(request.user, (r.id for r in rows), "GET /v1/inbox")
-        return [views.summary(r, request.user, now) for r in rows]
+        except ValueError as bad:
+            raise Problem(400, str(bad), field="cursor") from None
+        services.looked(request.user, (r.id for r in page.rows), "GET /v1/inbox")
+        return schemas.ComplaintPage(
+            items=[views.summary(r, request.user, now) for r in page.rows],
+            next_cursor=page.next_cursor,
+        )
 
 
 Day = Annotated[date | None, QueryParameter(name="from")]

@@ -68,6 +68,11 @@ CodeQuery = Annotated[
         description=inputs.CODE.description,
     ),
 ]
+# Where the next page of a list starts: only what the API gave out as `next_cursor`.
+Cursor = Annotated[
+    str | None,
+    QueryParameter(max_length=200, description="the `next_cursor` of the page before"),
+]
 
 Cleaner = Callable[[Any, str], Any]
 V = TypeVar("V")

@@ -16,7 +16,7 @@ from domain.application import Policy, Sampark
 from domain.disclosure import Disclosure, Reader, reader
 from domain.feedback import Unsatisfied
 from domain.values import Identity
-from infra.access_log import AccessLog
+from infra.access_log import AccessLog, Looker
 from infra.blobs import BlobStore
 from infra.rate_limits import RateLimiter
 from infra.receipts import ReceiptBook
@@ -46,11 +46,20 @@ class Services:
     audit_key: Ed25519PublicKey  # verifies the signed audit checkpoints
     disclosure: Disclosure  # what each reader is shown; keys citizens' pseudonyms
 
+    def looker(self, who: Identity, endpoint: str) -> Looker | None:
+        """The entry a look by `who` is recorded with, if its looks are recorded: staff
+        shown personal data are; a citizen reading its own and a pseudonymous reader are
+        not (`domain/disclosure.py`)."""
+        if reader(who) != Reader.STAFF:
+            return None
+        return Looker(actor_id=who.id, actor_role=who.role, endpoint=endpoint, at=self.app.clock())
+
     def looked(self, who: Identity, complaints: Iterable[UUID], endpoint: str) -> None:
-        """Record that staff were shown these complaints' personal data (not a citizen
-        reading its own, nor a pseudonymous reader: `domain/disclosure.py`)."""
-        if reader(who) == Reader.STAFF:
-            self.looks.record(who.id, who.role, complaints, endpoint, self.app.clock())
+        """Record that `who` was shown these complaints' personal data (if `looker` says
+        its looks are recorded), in a statement of its own."""
+        looker = self.looker(who, endpoint)
+        if looker is not None:
+            self.looks.record(looker.actor_id, looker.actor_role, complaints, endpoint, looker.at)
 
     def close(self) -> None:
         if isinstance(self.app.recorder, SamparkRecorder):

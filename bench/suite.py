@@ -198,11 +198,14 @@ def thirty_event_complaint(services: Services) -> UUID:
 # --- HTTP ---------------------------------------------------------------------------------
 
 
-def start_server(kind: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+def start_server(
+    kind: str, env: dict[str, str], cwd: str | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "bench.serve", kind, str(port)],
         env=env,
+        cwd=cwd,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -111,5 +111,10 @@ class DirectoryKeeping(Application[UUID]):
             self.save(*events[start : start + DIRECTORY_BATCH])
         return len([e for e in events if not isinstance(e, DirectoryCreated)])
 
-    def directory_timeline(self) -> list[Aggregate.Event]:
-        return cast(list[Aggregate.Event], list(self.events.get(DIRECTORY_ID)))
+    def directory_timeline(
+        self, *, after: int | None = None, limit: int | None = None
+    ) -> list[Aggregate.Event]:
+        """The directory's changes in order: the first `limit` after version `after`."""
+        return cast(
+            list[Aggregate.Event], list(self.events.get(DIRECTORY_ID, gt=after, limit=limit))
+        )

@@ -3,6 +3,10 @@
 One row per complaint shown: who (id and role), when, which complaint, which endpoint. A
 citizen reading their own complaint, and an analyst (who is shown no personal data), are not
 recorded. Rows are only ever added.
+
+A read that shows one complaint records its look in the statement that reads it
+(`shown_and_looked`): the row, the caller's scope and the entry are one round trip,
+committed asynchronously before the answer is sent (docs/security.md, "Who looked").
 """
 
 from __future__ import annotations
@@ -14,7 +18,10 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
+from psycopg import sql
 from psycopg_pool import ConnectionPool
+
+from infra import cursors
 
 ACCESS_LOG_SQL = """
 CREATE TABLE IF NOT EXISTS sampark.access_log (
@@ -37,6 +44,44 @@ class Look:
     actor_role: str
     complaint_id: UUID
     endpoint: str
+
+
+@dataclass(frozen=True)
+class Looker:
+    """Staff about to be shown complaints: the entry each complaint shown is recorded with."""
+
+    actor_id: str
+    actor_role: str
+    endpoint: str
+    at: datetime
+
+
+def shown_and_looked(shown: sql.Composable) -> sql.Composed:
+    """`shown` (a SELECT of complaints' rows, with their `id` and `version` columns) as one
+    statement that also records a look at each row it returns whose version is at least
+    the one waited for: no row shown, no entry. Its parameters are `shown`'s and then
+    `looked_params`'. The statement's own transaction commits asynchronously
+    (`synchronous_commit` off for it alone): an entry is lost only if PostgreSQL itself
+    crashes before its WAL writer flushes it."""
+    return sql.SQL(
+        "WITH shown AS ({shown}), looked AS ("
+        "INSERT INTO sampark.access_log (at, actor_id, actor_role, complaint_id, endpoint) "
+        "SELECT %s, %s, %s, shown.id, %s FROM shown WHERE shown.version >= %s "
+        "AND set_config('synchronous_commit', 'off', true) = 'off') "
+        "SELECT * FROM shown"
+    ).format(shown=shown)
+
+
+def looked_params(shown: list[Any], looker: Looker, *, min_version: int = 0) -> list[Any]:
+    """The parameters of `shown_and_looked(shown)`, after those of `shown`."""
+    entry = [looker.at, looker.actor_id, looker.actor_role, looker.endpoint, min_version]
+    return [*shown, *entry]
+
+
+@dataclass(frozen=True)
+class Looks:
+    looks: list[Look]
+    next_cursor: str | None
 
 
 class AccessLog:
@@ -68,8 +113,11 @@ class AccessLog:
         actor: str | None,
         since: datetime | None,
         until: datetime | None,
+        cursor: str | None,
         limit: int,
-    ) -> list[Look]:
+    ) -> Looks:
+        """The looks that match, newest first: the page of `limit` after `cursor`
+        (`infra/cursors.py`; ValueError when it is not one `find` gave out)."""
         conditions, params = ["true"], []
         for column, op, value in (
             ("complaint_id", "=", complaint),
@@ -80,13 +128,19 @@ class AccessLog:
             if value is not None:
                 conditions.append(f"{column} {op} %s")
                 params.append(value)
+        if cursor is not None:
+            conditions.append("(at, id) < (%s, %s)")
+            params += cursors.decode(cursor, cursors.moment, cursors.number)
         with self.pool.connection() as conn:
             found = conn.execute(
-                "SELECT at, actor_id, actor_role, complaint_id, endpoint FROM sampark.access_log "
-                f"WHERE {' AND '.join(conditions)} ORDER BY at DESC, id DESC LIMIT %s",
-                [*params, limit],
+                "SELECT at, actor_id, actor_role, complaint_id, endpoint, id "
+                f"FROM sampark.access_log WHERE {' AND '.join(conditions)} "
+                "ORDER BY at DESC, id DESC LIMIT %s",
+                [*params, limit + 1],
             ).fetchall()
-        return [Look(*r) for r in found]
+        page = found[:limit]
+        after = cursors.encode(page[-1][0], page[-1][5]) if len(found) > limit else None
+        return Looks(looks=[Look(*r[:5]) for r in page], next_cursor=after)
 
 
 def migrate(conn: psycopg.Connection[Any]) -> None:

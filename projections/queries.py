@@ -6,7 +6,6 @@ only ever counts its district and a citizen only finds its own complaints.
 
 from __future__ import annotations
 
-import base64
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -20,6 +19,8 @@ from psycopg.rows import dict_row
 
 from domain.permissions import PERMISSIONS, PSEUDONYMOUS, SERVICES, Scope
 from domain.values import OPEN_STATUSES, Identity
+from infra import cursors
+from infra.access_log import Looker, looked_params, shown_and_looked
 from projections.figures import (
     AGE_BANDS,
     LEVELS,
@@ -105,18 +106,30 @@ def scope_conditions(
 
 
 def encode_cursor(row: ComplaintRow) -> str:
-    raw = json.dumps([row.filed_at.isoformat(), str(row.id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    """The search's cursor after `row` (`infra/cursors.py`)."""
+    return cursors.encode(row.filed_at, row.id)
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
     """The position after which a page starts; ValueError when the cursor is not ours."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        filed_at, complaint_id = json.loads(raw)
-        return datetime.fromisoformat(filed_at), UUID(complaint_id)
-    except (ValueError, TypeError) as error:
-        raise ValueError("not a cursor this API gave out") from error
+    filed_at, complaint_id = cursors.decode(cursor, cursors.moment, cursors.uuid)
+    return filed_at, complaint_id
+
+
+# The inbox's order: high priority first, then the nearest deadline (none last), then id.
+INBOX_ORDER = sql.SQL("(priority <> 'high'), coalesce(due_at, 'infinity'), id")
+
+
+def inbox_cursor(row: ComplaintRow) -> str:
+    return cursors.encode(row.priority != "high", row.due_at, row.id)
+
+
+def after_in_inbox(cursor: str) -> tuple[bool, datetime | None, UUID]:
+    """The inbox position a cursor holds; ValueError when the cursor is not ours."""
+    not_high, due_at, complaint_id = cursors.decode(
+        cursor, cursors.flag, cursors.optional(cursors.moment), cursors.uuid
+    )
+    return not_high, due_at, complaint_id
 
 
 def name_matches(name: str) -> tuple[sql.Composable, list[Any]]:
@@ -146,6 +159,7 @@ class Attached:
 class ReadQueries:
     def __init__(self, conn: psycopg.Connection[Any], schema: str = LIVE) -> None:
         self.conn = conn
+        self.schema_name = schema
         self.schema = sql.Identifier(schema)
 
     def _rows(
@@ -183,12 +197,24 @@ class ReadQueries:
         )
 
     def complaint(
-        self, complaint_id: UUID, *, seen_by: Identity | None = None
+        self,
+        complaint_id: UUID,
+        *,
+        seen_by: Identity | None = None,
+        looker: Looker | None = None,
+        min_version: int = 0,
     ) -> ComplaintRow | None:
-        """One complaint's row; with `seen_by`, only if that caller's scope takes it in."""
+        """One complaint's row; with `seen_by`, only if that caller's scope takes it in. With
+        `looker`, the same statement records the look when the row is shown and has at
+        least `min_version` (`infra/access_log.py`): one round trip in all."""
         where, params = scope_conditions(seen_by) if seen_by else ([], [])
-        found = self._rows([sql.SQL("id = %s"), *where], [complaint_id, *params], sql.SQL(""), [])
-        return found[0] if found else None
+        scope = PERMISSIONS["see"].get(seen_by.role) if seen_by else None
+        query = _one_complaint(self.schema_name, scope, where, looked=looker is not None)
+        params = [complaint_id, *params]
+        if looker is not None:
+            params = looked_params(params, looker, min_version=min_version)
+        found = self.conn.execute(query, params).fetchone()
+        return ComplaintRow(*found) if found else None
 
     def search(
         self, who: Identity, search: Search, *, cursor: str | None, limit: int, now: datetime
@@ -267,8 +293,9 @@ class ReadQueries:
             params += name_params
         return where, params
 
-    def inbox(self, who: Identity, *, limit: int) -> list[ComplaintRow]:
-        """The caller's pending complaints: high priority first, then the nearest deadline."""
+    def inbox(self, who: Identity, *, cursor: str | None = None, limit: int) -> Page:
+        """The caller's pending complaints: high priority first, then the nearest deadline
+        (none last), then id; the page of `limit` after `cursor`."""
         scope = SERVICES["inbox"].get(who.role)
         if scope is None:
             raise OutOfScope(f"{who.role.a} has no inbox")
@@ -277,12 +304,19 @@ class ReadQueries:
         params.append(OPEN)
         if scope == Scope.STATE:
             where.append(sql.SQL("holder IS NULL"))  # the state-level pool
-        return self._rows(
+        if cursor is not None:
+            not_high, due_at, complaint_id = after_in_inbox(cursor)
+            where.append(sql.SQL("({order}) > (%s, %s, %s)").format(order=INBOX_ORDER))
+            params += [not_high, due_at or "infinity", complaint_id]
+        rows = self._rows(
             where,
             params,
-            sql.SQL(" ORDER BY (priority = 'high') DESC, due_at ASC NULLS LAST, id LIMIT %s"),
-            [limit],
+            sql.SQL(" ORDER BY {order} LIMIT %s").format(order=INBOX_ORDER),
+            [limit + 1],
         )
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return Page(rows=rows, next_cursor=inbox_cursor(rows[-1]) if more and rows else None)
 
     # --- dashboards ---------------------------------------------------------------------
 
@@ -496,6 +530,27 @@ class ReadQueries:
         explains them)."""
         with self.conn.cursor(row_factory=dict_row) as cur:
             return cur.execute(query, params).fetchall()
+
+
+# The statement of one complaint's read, by the caller's kind of scope: the API's most
+# frequent request, its text composed once.
+_ONE_COMPLAINT: dict[tuple[str, Scope | None, bool], bytes] = {}
+
+
+def _one_complaint(
+    schema: str, scope: Scope | None, where: list[sql.Composable], *, looked: bool
+) -> bytes:
+    """The text of the read of one complaint under `where`, the conditions of a caller whose
+    scope is of the kind `scope` (the same kind, the same conditions)."""
+    key = (schema, scope, looked)
+    if key not in _ONE_COMPLAINT:
+        query: sql.Composable = sql.SQL("SELECT {columns} FROM {s}.complaints WHERE ").format(
+            columns=sql.SQL(", ").join(map(sql.Identifier, COLUMNS)), s=sql.Identifier(schema)
+        ) + sql.SQL(" AND ").join([sql.SQL("id = %s"), *where])
+        if looked:
+            query = shown_and_looked(query)
+        _ONE_COMPLAINT[key] = query.as_bytes(None)
+    return _ONE_COMPLAINT[key]
 
 
 CELL = ["district", "department", "holder", "day"]

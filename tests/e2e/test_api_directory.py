@@ -7,6 +7,7 @@ from typing import Any
 from litestar.testing import TestClient
 
 from tests.conftest import Tokens
+from tests.paging import every_item
 from tests.support import ADMIN, AUDITOR, JAIPUR_COLLECTOR, OPERATOR, citizen, water_complaint
 
 Client = TestClient[Any]
@@ -68,7 +69,7 @@ def test_an_admin_reroutes_and_new_complaints_follow_the_new_route(
     )
     assert filed.json()["holder"] == "PHED-JAI-TANKER-CELL"
 
-    history = client.get("/v1/directory/timeline", headers=tokens.headers(AUDITOR)).json()
+    history = every_item(client, "/v1/directory/timeline", tokens.headers(AUDITOR))
     assert [(e["type"], e["actor"]["id"]) for e in history[-2:]] == [
         ("PostDefined", ADMIN.id),
         ("RouteSet", ADMIN.id),
@@ -126,7 +127,7 @@ def test_a_retried_directory_change_is_recorded_once(client: Client, tokens: Tok
     again = client.post("/v1/directory/posts/PHED-AJM-L1/holder", json=body, headers=headers)
     assert first.status_code == again.status_code == 200
     assert again.json() == first.json()
-    history = client.get("/v1/directory/timeline", headers=tokens.headers(AUDITOR)).json()
+    history = every_item(client, "/v1/directory/timeline", tokens.headers(AUDITOR))
     assert [e["type"] for e in history].count("PostHolderChanged") == 1
 
 

@@ -128,7 +128,8 @@ def test_the_inbox_puts_high_priority_first_then_the_nearest_deadline(
     later = file(client, tokens)
     pipeline.settle()
     inbox = client.get("/v1/inbox", headers=tokens.headers(JAIPUR_WATER_OFFICER)).json()
-    assert [i["id"] for i in inbox] == [urgent["id"], normal["id"], later["id"]]
+    assert inbox["next_cursor"] is None
+    assert [i["id"] for i in inbox["items"]] == [urgent["id"], normal["id"], later["id"]]
     assert client.get("/v1/inbox", headers=tokens.headers(ANALYST)).status_code == 403
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from litestar.testing import TestClient
 
 from tests.conftest import Tokens
+from tests.paging import every_item
 from tests.support import (
     ADMIN,
     AUDITOR,
@@ -24,7 +25,7 @@ PROBLEM = "application/problem+json"
 
 
 def directory_changes(client: Client, tokens: Tokens) -> int:
-    return len(client.get("/v1/directory/timeline", headers=tokens.headers(AUDITOR)).json())
+    return len(every_item(client, "/v1/directory/timeline", tokens.headers(AUDITOR)))
 
 
 def test_a_post_that_routes_lead_to_keeps_its_department_district_and_level(

@@ -8,6 +8,7 @@ from typing import Any
 from litestar.testing import TestClient
 
 from tests.conftest import Pipeline, Tokens
+from tests.paging import every_item
 from tests.support import ADMIN, OPERATOR, new_mobile, water_complaint
 
 Client = TestClient[Any]
@@ -38,7 +39,7 @@ def test_a_new_holder_is_named_with_their_own_mobile(client: Client, tokens: Tok
     assert vacated.status_code == 200, vacated.text
     post = client.get("/v1/directory/posts/PHED-JAI-L1", headers=admin).json()
     assert (post["holder"], post["mobile"]) == (None, None)
-    timeline = client.get("/v1/directory/timeline", headers=admin).json()
+    timeline = every_item(client, "/v1/directory/timeline", admin)
     assert timeline[-1]["data"] == {"post": "PHED-JAI-L1", "holder": None, "mobile": None}
 
 

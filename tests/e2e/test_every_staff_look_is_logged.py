@@ -54,7 +54,7 @@ def test_every_staff_read_of_personal_data_is_in_the_who_looked_log(
         "/v1/audit/access",
         params={"complaint": filed["id"]},
         headers=tokens.headers(AUDITOR),
-    ).json()
+    ).json()["items"]
     assert [(look["actor_id"], look["endpoint"]) for look in reversed(looks)] == [
         (who.id, endpoint) for who, _, endpoint in reads
     ]

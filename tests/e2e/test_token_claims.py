@@ -54,9 +54,9 @@ def test_a_post_claim_opens_no_inbox_but_an_officers(client: Client, pipeline: P
     pipeline.settle()
     the_post = "PHED-JAI-L1"
     officer = token(role="officer", post=the_post, district="JAI", department="PHED")
-    assert [c["complainant_name"] for c in client.get("/v1/inbox", headers=officer).json()] == [
-        "Ramesh Kumar"
-    ]
+    assert [
+        c["complainant_name"] for c in client.get("/v1/inbox", headers=officer).json()["items"]
+    ] == ["Ramesh Kumar"]
 
     for pretender in (
         token(role="citizen", mobile=new_mobile(), post=the_post),

@@ -106,7 +106,7 @@ def test_every_staff_download_of_a_complaints_file_is_in_the_who_looked_log(
         "/v1/audit/access",
         params={"complaint": filed["registration_no"]},
         headers=tokens.headers(AUDITOR),
-    ).json()
+    ).json()["items"]
     seen = [(look["actor_id"], look["endpoint"]) for look in reversed(looks)]
     assert seen == [
         ("collector-jaipur", "GET /v1/attachments/{sha256}"),

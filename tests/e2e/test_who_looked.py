@@ -44,7 +44,7 @@ def test_auditors_see_which_staff_read_a_complaint_and_where(
         headers=tokens.headers(AUDITOR),
     )
     assert looks.status_code == 200
-    seen = [(look["actor_id"], look["endpoint"]) for look in reversed(looks.json())]
+    seen = [(look["actor_id"], look["endpoint"]) for look in reversed(looks.json()["items"])]
     assert seen == [
         ("collector-jaipur", "GET /v1/complaints/{ref}/timeline"),
         ("collector-jaipur", "GET /v1/complaints/{ref}/state"),
@@ -53,7 +53,7 @@ def test_auditors_see_which_staff_read_a_complaint_and_where(
     ]
     by_collector = client.get(
         "/v1/audit/access", params={"actor": "collector-jaipur"}, headers=tokens.headers(ADMIN)
-    ).json()
+    ).json()["items"]
     assert {look["complaint"] for look in by_collector} == {filed["id"]}
     assert (
         client.get("/v1/audit/access", headers=tokens.headers(JAIPUR_COLLECTOR)).status_code == 403

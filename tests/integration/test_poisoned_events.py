@@ -203,7 +203,7 @@ def assert_they_flow(
         )
         assert sum(f["registered"] for f in figures) == 13
         # The officer's inbox
-        inbox = {r.id for r in reads.inbox(JAIPUR_WATER_OFFICER, limit=200)}
+        inbox = {r.id for r in reads.inbox(JAIPUR_WATER_OFFICER, limit=200).rows}
         assert {c.id for c in ordinary if c.district == "JAI"} <= inbox
         # The scheduler's agenda: past their deadline, every ordinary one is due to climb.
         due = {k[1] for k in Agenda(conn).past_due(services.app.clock() + timedelta(days=30))}
