@@ -170,7 +170,7 @@ def test_every_complaint_a_staff_export_shows_is_in_the_who_looked_log(
     for complaint in filed:
         looks = client.get(
             "/v1/audit/access", params={"complaint": complaint}, headers=tokens.headers(AUDITOR)
-        ).json()
+        ).json()["items"]
         assert [(look["actor_id"], look["endpoint"]) for look in looks] == [
             (JAIPUR_COLLECTOR.id, "GET /v1/complaints?format=csv")
         ]

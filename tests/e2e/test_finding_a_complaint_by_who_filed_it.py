@@ -113,7 +113,7 @@ def test_every_search_for_a_person_is_in_the_who_looked_log(
     assert found(client, tokens, JAIPUR_COLLECTOR, name="bhanwar") == [complaint]
     looks = client.get(
         "/v1/audit/access", params={"complaint": complaint}, headers=tokens.headers(AUDITOR)
-    ).json()
+    ).json()["items"]
     assert [(look["actor_id"], look["endpoint"]) for look in reversed(looks)] == [
         (OPERATOR.id, "GET /v1/complaints?mobile"),
         (JAIPUR_COLLECTOR.id, "GET /v1/complaints?name"),
@@ -123,7 +123,7 @@ def test_every_search_for_a_person_is_in_the_who_looked_log(
     assert found(client, tokens, AJMER_COLLECTOR, mobile=mobile) == []
     looks = client.get(
         "/v1/audit/access", params={"actor": AJMER_COLLECTOR.id}, headers=tokens.headers(AUDITOR)
-    ).json()
+    ).json()["items"]
     assert [(look["complaint"], look["endpoint"]) for look in looks] == [
         ("00000000-0000-0000-0000-000000000000", "GET /v1/complaints?mobile")
     ]
