@@ -37,7 +37,7 @@ from projections.rebuild import (
     replay,
     verify,
 )
-from projections.rows import BLOCKS, block_start, day_in_india
+from projections.rows import ALL, BLOCKS, SPANS, block_start, day_in_india
 from projections.store import LIVE, ReadModels, migrate
 from tests.support import ADMIN, AJMER_COLLECTOR, JAIPUR_COLLECTOR, START, TurnableClock
 
@@ -277,7 +277,7 @@ def test_verify_names_a_figure_that_does_not_add_up(
     with psycopg.connect(database) as conn:
         assert compare_figures(conn, histories(conn), NOW) == []
         # A lost movement: one filing too few in Jaipur's water office on the first day (in
-        # the day's row and in the blocks of days that hold it).
+        # the day's row, in the blocks of days that hold it, and in Jaipur's totals).
         conn.execute(
             "UPDATE read.flows SET filed = filed - 1 WHERE district = 'JAI' AND day = %s "
             "AND filed > 0",
@@ -289,9 +289,16 @@ def test_verify_names_a_figure_that_does_not_add_up(
                 "AND span = %s AND day = %s AND filed > 0",
                 (span, block_start(day_in_india(START), span)),
             )
+        for span in SPANS:
+            conn.execute(
+                "UPDATE read.flows_totals SET filed = filed - 1 WHERE district = 'JAI' "
+                "AND department = %s AND span = %s AND day = %s AND filed > 0",
+                (ALL, span, block_start(day_in_india(START), span)),
+            )
         differences = compare_figures(conn, histories(conn), NOW)
     assert any("district JAI" in d for d in differences), differences
     # verify names the counters too: the day's and each block's.
     found = verify(database)
     assert any(d.startswith("flows JAI/") for d in found), found
     assert sum(d.startswith("flows_blocks JAI/") for d in found) == len(BLOCKS), found
+    assert sum(d.startswith("flows_totals JAI//") for d in found) == len(SPANS), found
