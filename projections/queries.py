@@ -491,7 +491,7 @@ class ReadQueries:
         if not parts:  # nothing to cover: no rows
             parts.append(
                 sql.SQL("SELECT * FROM {s}.{t} WHERE FALSE").format(
-                    s=self.schema, t=sql.Identifier(f"{table}_totals")
+                    s=self.schema, t=sql.Identifier(table if per_cell else f"{table}_totals")
                 )
             )
         if len(parts) == 1:
