@@ -220,12 +220,15 @@ def check_days_chain(
 
 
 def check_rows(reads: ReadQueries, lives: list[list[oracle.Step]]) -> None:
-    """A dashboard's rows are the figures of its scope narrowed to each row's place."""
+    """A dashboard's rows are the figures of its scope narrowed to each row's place: the
+    state's (read from the totals per district and per department) and a collector's (per
+    district x department and per post)."""
     first, last = WINDOWS[2]
-    for by, field in (("district", "district"), ("department", "department"), ("post", "post")):
-        for key, ledger in reads.ledgers(FigureScope(district="JAI"), by, first, last, NOW):
-            scope = FigureScope(district="JAI").narrowed(**{field: key})
-            assert ledger == oracle.ledger(lives, scope, first, last, NOW), (by, key)
+    for whole in (FigureScope(), FigureScope(district="JAI")):
+        for by in ("district", "department", "post"):
+            for key, ledger in reads.ledgers(whole, by, first, last, NOW):
+                scope = whole.narrowed(**{by: key})
+                assert ledger == oracle.ledger(lives, scope, first, last, NOW), (whole, by, key)
 
 
 def test_the_dashboards_equal_the_event_store_and_always_balance(
