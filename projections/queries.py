@@ -11,7 +11,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from itertools import zip_longest
+from itertools import compress, zip_longest
 from typing import Any
 from uuid import UUID
 
@@ -269,11 +269,8 @@ class ReadQueries:
         where = (condition, params, per_cell)
         # The window's days, as whole blocks where they fit (per day for a row per day).
         runs = [(1, first, last)] if by == "day" else cover(first, last)
-        sums = sql.SQL(", ").join(
-            sql.SQL("sum({c})").format(c=sql.Identifier(c)) for c in FLOW_COUNTERS
-        )
         window = {
-            r[0]: r[1:] for r in self._flows(sql.SQL("{}, {}").format(key, sums), runs, where)
+            r[0]: r[1:] for r in self._flows(sql.SQL("{}, {}").format(key, SUMS), runs, where)
         }
         # Pending at the window's end: pending now, less what flowed in since.
         today = day_in_india(now)
@@ -385,9 +382,7 @@ class ReadQueries:
                 ).format(
                     place=place,
                     ages=ages,
-                    levels=sql.SQL(", ").join(
-                        sql.SQL(f"sum(complaints) FILTER (WHERE level = {n})") for n in LEVELS
-                    ),
+                    levels=BY_LEVELS,
                     s=self.schema,
                     where=where,
                 ),
@@ -443,10 +438,9 @@ class ReadQueries:
         ):
             found.setdefault(k, []).append(histogram)
         return {
-            k: _counter(
-                {d: n for d, n in enumerate(map(sum, zip_longest(*rows, fillvalue=0))) if n}
-            )
+            k: _counter(dict(compress(enumerate(summed), summed)))  # the days some took
             for k, rows in found.items()
+            for summed in [rows[0] if len(rows) == 1 else _added(rows)]
         }
 
     def _covering(
@@ -496,9 +490,9 @@ class ReadQueries:
             )
         if len(parts) == 1:
             return sql.SQL("({part}) AS covered").format(part=parts[0]), params_blocks + params_days
-        columns = sql.SQL(", ").join(map(sql.Identifier, COVERED[table]))
         union = sql.SQL(" UNION ALL ").join(
-            sql.SQL("SELECT {c} FROM ({part}) AS p").format(c=columns, part=part) for part in parts
+            sql.SQL("SELECT {c} FROM ({part}) AS p").format(c=COVERED[table], part=part)
+            for part in parts
         )
         return sql.SQL("({union}) AS covered").format(union=union), params_days + params_blocks
 
@@ -509,11 +503,21 @@ class ReadQueries:
             return cur.execute(query, params).fetchall()
 
 
-# The columns a dashboard reads from the aggregates, per kind (a union of their tables).
+# The SQL a dashboard repeats, composed once: the columns it reads from the aggregates per
+# cell (a union of their tables), the flows' sums, and the pending by level.
 COVERED = {
-    "flows": ["district", "department", "holder", "day", *FLOW_COUNTERS],
-    "disposal_days": ["district", "department", "holder", "day", "days", "disposals"],
+    table: sql.SQL(sql.SQL(", ").join(map(sql.Identifier, columns)).as_string())
+    for table, columns in (
+        ("flows", ["district", "department", "holder", "day", *FLOW_COUNTERS]),
+        ("disposal_days", ["district", "department", "holder", "day", "days", "disposals"]),
+    )
 }
+SUMS = sql.SQL(
+    sql.SQL(", ")
+    .join(sql.SQL("sum({})").format(sql.Identifier(c)) for c in FLOW_COUNTERS)
+    .as_string()
+)
+BY_LEVELS = sql.SQL(", ".join(f"sum(complaints) FILTER (WHERE level = {n})" for n in LEVELS))
 PENDING_SUMS = 3 + len(AGE_BANDS) + len(LEVELS)  # now, overdue, the bands, the levels, CMO/VIP
 AGE_NAMES = tuple(name for name, _, _ in AGE_BANDS)
 # Where each figure is in a row of sums (FLOW_COUNTERS) and of pending now (PENDING_SUMS).
@@ -527,10 +531,15 @@ AGES = slice(2, 2 + len(AGE_BANDS))
 BY_LEVEL = slice(AGES.stop, AGES.stop + len(LEVELS))
 
 
+def _added(histograms: list[list[int]]) -> list[int]:
+    """Histograms (disposals by whole days) added up, position by position."""
+    return list(map(sum, zip_longest(*histograms, fillvalue=0)))
+
+
 def _counter(counts: dict[Any, int]) -> Counter[Any]:
-    """A Counter of `counts` (filled as a dict: Counter's own update checks the type of
-    its argument first, which costs more than the copy when a dashboard fills thousands)."""
-    found: Counter[Any] = Counter()
+    """A Counter of `counts`, made as the dict it is (Counter's own constructor checks the
+    type of its argument, which costs more than the copy when a dashboard fills thousands)."""
+    found: Counter[Any] = Counter.__new__(Counter)
     dict.update(found, counts)
     return found
 
