@@ -153,8 +153,11 @@ ALTER TABLE {schema}.flows_totals DROP COLUMN IF EXISTS holder;
 ALTER TABLE {schema}.flows_totals ADD COLUMN IF NOT EXISTS span smallint NOT NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS flows_totals_key
     ON {schema}.flows_totals (district, department, span, day);
-CREATE INDEX IF NOT EXISTS flows_totals_department
-    ON {schema}.flows_totals (department, span, day);
+-- The rows of each district (of the state, or of a department), and of each department.
+CREATE INDEX IF NOT EXISTS flows_totals_districts
+    ON {schema}.flows_totals (department, span, day) WHERE district <> '';
+CREATE INDEX IF NOT EXISTS flows_totals_departments
+    ON {schema}.flows_totals (span, day) WHERE district = '' AND department <> '';
 -- Their days to dispose as one histogram a row: `disposals[n + 1]` disposals took n days.
 CREATE TABLE IF NOT EXISTS {schema}.disposal_days_totals (
     district text NOT NULL,
@@ -164,8 +167,10 @@ CREATE TABLE IF NOT EXISTS {schema}.disposal_days_totals (
     disposals integer[] NOT NULL,
     PRIMARY KEY (district, department, span, day)
 );
-CREATE INDEX IF NOT EXISTS disposal_days_totals_department
-    ON {schema}.disposal_days_totals (department, span, day);
+CREATE INDEX IF NOT EXISTS disposal_days_totals_districts
+    ON {schema}.disposal_days_totals (department, span, day) WHERE district <> '';
+CREATE INDEX IF NOT EXISTS disposal_days_totals_departments
+    ON {schema}.disposal_days_totals (span, day) WHERE district = '' AND department <> '';
 
 -- The open complaints now, counted by cell, level, CMO/VIP, filing day and deadline day.
 -- A row whose count falls to 0 is deleted.
