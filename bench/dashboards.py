@@ -1,6 +1,6 @@
 """The dashboards' latency on a store that is already built, beside a `SELECT 1`.
 
-    .venv/bin/python -m bench.dashboards --database-url URL [--explain]
+    .venv/bin/python -m bench.dashboards --database-url URL [--explain [--by post --days 366]]
 
 Each dashboard (by district, department, post and day) for windows of 1, 30 and 366 days
 ending today, as the state (an analyst) and as a collector, p50 and p99 over `--times` runs.
@@ -30,6 +30,16 @@ ANALYST = Identity(id="analyst-01", role=Role.ANALYST)
 BY = ("district", "department", "post", "day")
 WINDOWS = (1, 30, 366)
 TARGET_MS = 20.0
+TABLES = (
+    "complaints",
+    "flows",
+    "flows_blocks",
+    "flows_totals",
+    "disposal_days",
+    "disposal_days_blocks",
+    "disposal_days_totals",
+    "pending",
+)
 
 
 def _latencies_ms(times: int, one: Callable[[], object]) -> dict[str, float]:
@@ -57,7 +67,7 @@ def measure_dashboards(url: str, times: int = 50) -> dict[str, Any]:
     with psycopg.connect(url) as conn:
         found["select_1"] = _latencies_ms(200, lambda: conn.execute("SELECT 1").fetchall())
         sizes = {}
-        for table in ("complaints", "flows", "disposal_days", "pending"):
+        for table in TABLES:
             row = conn.execute(f"SELECT count(*) FROM read.{table}").fetchone()
             sizes[table] = int(row[0]) if row else 0
         found["rows"] = sizes
@@ -86,7 +96,7 @@ class Recorded(ReadQueries):
 
     statements: list[tuple[sql.Composed, list[Any]]]
 
-    def _fetch(self, query: sql.Composed, params: list[Any]) -> list[dict[str, Any]]:
+    def _fetch(self, query: sql.Composed, params: list[Any]) -> list[tuple[Any, ...]]:
         self.statements.append((query, params))
         return super()._fetch(query, params)
 
@@ -116,9 +126,11 @@ def main() -> None:
     options.add_argument("--database-url", required=True)
     options.add_argument("--times", type=int, default=50)
     options.add_argument("--explain", action="store_true")
+    options.add_argument("--by", choices=BY, default="district", help="with --explain")
+    options.add_argument("--days", type=int, default=30, help="with --explain")
     args = options.parse_args()
     if args.explain:
-        print("\n\n".join(explain(args.database_url)))
+        print("\n\n".join(explain(args.database_url, args.by, args.days)))
         return
     found = measure_dashboards(args.database_url, args.times)
     print(json.dumps(found, indent=2))

@@ -10,6 +10,7 @@ must agree, and every ledger balances:
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -141,21 +142,23 @@ def median_days(histogram: Counter[int]) -> float | None:
     total = sum(histogram.values())
     if not total:
         return None
-    middle = ((total - 1) // 2, total // 2)  # 0-based positions
-    found: list[int] = []
+    low, high = (total - 1) // 2, total // 2  # the middle ones' 0-based positions
     seen = 0
+    at_low: int | None = None
     for days in sorted(histogram):
-        count = histogram[days]
-        found += [days for position in middle if seen <= position < seen + count]
-        seen += count
-    return sum(found) / 2
+        seen += histogram[days]
+        if at_low is None and seen > low:
+            at_low = days
+        if seen > high:
+            return (at_low + days) / 2 if at_low is not None else None
+    return None  # not reached: the counts add up to `total`
 
 
 def report(key: Any, ledger: Ledger, *, with_now: bool) -> dict[str, Any]:
     """A dashboard row: the flow, the rates, and (per place, not per day) pending now."""
     disposals = ledger.disposals
     answered = ledger.satisfied + ledger.not_satisfied
-    days = sum(d * n for d, n in ledger.days_to_dispose.items())
+    days = sum(map(operator.mul, ledger.days_to_dispose.keys(), ledger.days_to_dispose.values()))
     figures: dict[str, Any] = {
         "key": key.isoformat() if isinstance(key, date) else key,
         "brought_forward": ledger.brought_forward,

@@ -10,12 +10,12 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import compress, zip_longest
 from typing import Any
 from uuid import UUID
 
 import psycopg
 from psycopg import sql
-from psycopg.rows import dict_row
 
 from domain.permissions import PERMISSIONS, PSEUDONYMOUS, SERVICES, Scope
 from domain.values import OPEN_STATUSES, Identity
@@ -30,6 +30,7 @@ from projections.figures import (
     window_start,
 )
 from projections.rows import (
+    ALL,
     COLUMNS,
     FLOW_COUNTERS,
     OUTCOMES,
@@ -351,107 +352,74 @@ class ReadQueries:
         column = BY[by]
         whole = by in ("day", "total")  # the rows are the scope itself
         rows_scope = scope if whole else scope.narrowed(**{by: "*"})
-        into, out = _movements(rows_scope)
-        net = sql.SQL("sum(({into}) - disposed - ({out}))").format(into=into, out=out)
-        where, params = _scope_where(rows_scope)
         key = sql.SQL("NULL") if column is None else sql.Identifier(column)
-        sums = sql.SQL(", ").join(
-            sql.SQL("sum({c}) AS {c}").format(c=sql.Identifier(c)) for c in FLOW_COUNTERS
+        place = sql.SQL("NULL") if whole else key  # the rows of pending now
+        # The totals of each district, each department or the state where they suffice;
+        # otherwise the aggregates per cell (a post, or a district x department).
+        per_cell = rows_scope.post is not None or None not in (
+            rows_scope.district,
+            rows_scope.department,
         )
+        condition, params = _scope_where(rows_scope) if per_cell else _totals_where(rows_scope)
+        where = (condition, params, per_cell)
         # The window's days, as whole blocks where they fit (per day for a row per day).
         runs = [(1, first, last)] if by == "day" else cover(first, last)
-        flows = [*CELL, *FLOW_COUNTERS]
-        source, source_params = self._covering("flows", flows, runs)
-        window = self._grouped(
-            sql.SQL("SELECT {key} AS key, {sums} FROM {source} WHERE {where} GROUP BY 1").format(
-                key=key, sums=sums, source=source, where=where
-            ),
-            [*source_params, *params],
-        )
+        window = {
+            r[0]: r[1:] for r in self._flows(sql.SQL("{}, {}").format(key, SUMS), runs, where)
+        }
         # Pending at the window's end: pending now, less what flowed in since.
         today = day_in_india(now)
+        into, out = _movements(rows_scope)
+        net = sql.SQL("sum(({into}) - disposed - ({out}))").format(into=into, out=out)
         after = cover(last + timedelta(days=1), today) if last < today else []
-        source, source_params = self._covering("flows", flows, after, beyond=max(last, today))
-        place = sql.SQL("NULL") if whole else key
-        since = self._grouped(
-            sql.SQL(
-                "SELECT {place} AS key, {net} AS net FROM {source} WHERE {where} GROUP BY 1"
-            ).format(place=place, net=net, source=source, where=where),
-            [*source_params, *params],
-        )
-        ages, age_params = _age_bands(today)
-        pending = self._grouped(
-            sql.SQL(
-                "SELECT {place} AS key, sum(complaints) AS now, "
-                "sum(complaints) FILTER (WHERE due_day < %s) AS overdue, {ages}, "
-                "{levels}, sum(complaints) FILTER (WHERE cmo_vip) AS cmo_vip "
-                "FROM {s}.pending WHERE {where} GROUP BY 1"
-            ).format(
-                place=place,
-                ages=ages,
-                levels=sql.SQL(", ").join(
-                    sql.SQL(f"sum(complaints) FILTER (WHERE level = {n}) AS level_{n}")
-                    for n in LEVELS
-                ),
-                s=self.schema,
-                where=where,
-            ),
-            [today, *age_params, *params],
-        )
-        # The deadlines passed earlier today: from the complaints due today (an index range).
-        complaint_where, complaint_params = _scope_where(rows_scope, pool=None)
-        place_of_complaint = sql.SQL("NULL") if whole else sql.SQL("coalesce({}, '')").format(key)
-        overdue_today = self._grouped(
-            sql.SQL(
-                "SELECT {place} AS key, count(*) AS overdue FROM {s}.complaints "
-                "WHERE status = ANY(%s) AND due_at >= %s AND due_at < %s AND {where} "
-                "GROUP BY 1"
-            ).format(place=place_of_complaint, s=self.schema, where=complaint_where),
-            [OPEN, window_start(today), now, *complaint_params],
-        )
-        histogram: dict[Any, Counter[int]] = {}
-        source, source_params = self._covering("disposal_days", [*CELL, "days", "disposals"], runs)
-        found = self._fetch(
-            sql.SQL(
-                "SELECT {key} AS key, days, sum(disposals) AS disposals FROM {source} "
-                "WHERE {where} GROUP BY 1, 2"
-            ).format(key=key, source=source, where=where),
-            [*source_params, *params],
-        )
-        for r in found:
-            histogram.setdefault(r["key"], Counter())[int(r["days"])] = int(r["disposals"])
+        since = {
+            r[0]: int(r[1])
+            for r in self._flows(
+                sql.SQL("{}, {}").format(place, net), after, where, beyond=max(last, today)
+            )
+        }
+        pending = self._pending_now(None if whole else column, rows_scope, now)
+        histogram = self._days_to_dispose(key, runs, where, per_cell=per_cell)
+        transfers = rows_scope.counts_transfers
+        reassignments = rows_scope.counts_reassignments
+        nothing = (0,) * len(FLOW_COUNTERS)
+        no_pending = (0,) * PENDING_SUMS
 
         def ledger(k: Any, at_end: int, now_key: Any) -> Ledger:
-            c = window.get(k, {})
-            n = {name: int(c.get(name) or 0) for name in FLOW_COUNTERS}
-            led = Ledger(
-                filed=n["filed"],
-                transferred_in=n["transferred_in"] if rows_scope.counts_transfers else 0,
-                reassigned_in=n["reassigned_in"] if rows_scope.counts_reassignments else 0,
-                reopened=n["reopened"],
-                disposed=Counter({o: n[f"disposed_{o}"] for o in OUTCOMES}),
-                disposed_in_time=n["disposed_in_time"],
-                transferred_out=n["transferred_out"] if rows_scope.counts_transfers else 0,
-                reassigned_out=n["reassigned_out"] if rows_scope.counts_reassignments else 0,
-                escalated=Counter({level: n[f"escalated_l{level}"] for level in (2, 3, 4)}),
-                satisfied=n["feedback_satisfied"],
-                not_satisfied=n["feedback_not_satisfied"],
-                days_to_dispose=histogram.get(k, Counter()),
+            c = window.get(k, nothing)
+            p = pending.get(now_key, no_pending)
+            received = c[FILED] + c[REOPENED]
+            moved_out = 0
+            if transfers:
+                received += c[TRANSFERRED_IN]
+                moved_out += c[TRANSFERRED_OUT]
+            if reassignments:
+                received += c[REASSIGNED_IN]
+                moved_out += c[REASSIGNED_OUT]
+            return Ledger(
+                brought_forward=at_end - received + sum(c[BY_OUTCOME]) + moved_out,
+                filed=c[FILED],
+                transferred_in=c[TRANSFERRED_IN] if transfers else 0,
+                reassigned_in=c[REASSIGNED_IN] if reassignments else 0,
+                reopened=c[REOPENED],
+                disposed=_counter(dict(zip(OUTCOMES, c[BY_OUTCOME], strict=True))),
+                disposed_in_time=c[IN_TIME],
+                transferred_out=c[TRANSFERRED_OUT] if transfers else 0,
+                reassigned_out=c[REASSIGNED_OUT] if reassignments else 0,
                 pending=at_end,
+                escalated=_counter(dict(zip((2, 3, 4), c[ESCALATED], strict=True))),
+                satisfied=c[SATISFIED],
+                not_satisfied=c[NOT_SATISFIED],
+                days_to_dispose=histogram.get(k) or Counter(),
+                pending_now=p[0],
+                beyond_deadline=p[1],
+                by_age=_counter(dict(zip(AGE_NAMES, p[AGES], strict=True))),
+                by_level=_counter(dict(zip(LEVELS, p[BY_LEVEL], strict=True))),
+                cmo_vip=p[-1],
             )
-            led.brought_forward = at_end - led.received + led.disposals + led.moved_out
-            p = pending.get(now_key, {})
-            led.pending_now = int(p.get("now") or 0)
-            led.beyond_deadline = int(p.get("overdue") or 0) + int(
-                overdue_today.get(now_key, {}).get("overdue") or 0
-            )
-            led.by_age = Counter({b: int(p.get(f"age_{b}") or 0) for b, _, _ in AGE_BANDS})
-            led.by_level = Counter({n: int(p.get(f"level_{n}") or 0) for n in LEVELS})
-            led.cmo_vip = int(p.get("cmo_vip") or 0)
-            return led
 
         def open_now(k: Any) -> int:
-            return int(pending.get(k, {}).get("now") or 0) - int(since.get(k, {}).get("net") or 0)
+            return pending.get(k, no_pending)[0] - since.get(k, 0)
 
         if by == "total":
             return [(None, ledger(None, open_now(None), None))]
@@ -469,66 +437,164 @@ class ReadQueries:
             day -= timedelta(days=1)
         return result[::-1]
 
+    def _flows(
+        self,
+        columns: sql.Composable,
+        runs: list[tuple[int, date, date]],
+        where: tuple[sql.Composable, list[Any], bool],
+        *,
+        beyond: date | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """`columns` (a key, then sums) of the flows over `runs` and the days after
+        `beyond`, where `where` holds, grouped by the key."""
+        condition, params, per_cell = where
+        source, source_params = self._covering("flows", runs, per_cell=per_cell, beyond=beyond)
+        return self._fetch(
+            sql.SQL("SELECT {columns} FROM {source} WHERE {where} GROUP BY 1").format(
+                columns=columns, source=source, where=condition
+            ),
+            [*source_params, *params],
+        )
+
+    def _pending_now(
+        self, column: str | None, scope: FigureScope, now: datetime
+    ) -> dict[Any, tuple[int, ...]]:
+        """Per row (`column`'s values, or the scope as a whole): the complaints pending
+        now, those beyond their deadline, by age band, by level, and CMO/VIP
+        (`PENDING_SUMS`)."""
+        today = day_in_india(now)
+        place: sql.Composable = sql.SQL("NULL") if column is None else sql.Identifier(column)
+        where, params = _scope_where(scope)
+        ages, age_params = _age_bands(today)
+        found = {
+            r[0]: tuple(int(n or 0) for n in r[1:])
+            for r in self._fetch(
+                sql.SQL(
+                    "SELECT {place}, sum(complaints), "
+                    "sum(complaints) FILTER (WHERE due_day < %s), {ages}, "
+                    "{levels}, sum(complaints) FILTER (WHERE cmo_vip) "
+                    "FROM {s}.pending WHERE {where} GROUP BY 1"
+                ).format(
+                    place=place,
+                    ages=ages,
+                    levels=BY_LEVELS,
+                    s=self.schema,
+                    where=where,
+                ),
+                [today, *age_params, *params],
+            )
+        }
+        # The deadlines passed earlier today: from the complaints due today (an index range).
+        where, params = _scope_where(scope, pool=None)
+        if column is not None:
+            place = sql.SQL("coalesce({}, '')").format(place)
+        for k, overdue in self._fetch(
+            sql.SQL(
+                "SELECT {place}, count(*) FROM {s}.complaints "
+                "WHERE status = ANY(%s) AND due_at >= %s AND due_at < %s AND {where} "
+                "GROUP BY 1"
+            ).format(place=place, s=self.schema, where=where),
+            [OPEN, window_start(today), now, *params],
+        ):
+            sums = found.get(k, (0,) * PENDING_SUMS)
+            found[k] = (sums[0], sums[1] + int(overdue), *sums[2:])
+        return found
+
+    def _days_to_dispose(
+        self,
+        key: sql.Composable,
+        runs: list[tuple[int, date, date]],
+        where: tuple[sql.Composable, list[Any], bool],
+        *,
+        per_cell: bool,
+    ) -> dict[Any, Counter[int]]:
+        """Per row: how many disposals within `runs` took each whole number of days."""
+        condition, params, _ = where
+        source, source_params = self._covering("disposal_days", runs, per_cell=per_cell)
+        if per_cell:  # a row per cell, day or block, and number of days
+            return {
+                k: _counter(dict(zip(days, disposals, strict=True)))
+                for k, days, disposals in self._fetch(
+                    sql.SQL(
+                        "SELECT key, array_agg(days), array_agg(disposals) FROM ("
+                        "SELECT {key} AS key, days, sum(disposals)::int AS disposals "
+                        "FROM {source} WHERE {where} GROUP BY 1, 2) AS histogram GROUP BY 1"
+                    ).format(key=key, source=source, where=condition),
+                    [*source_params, *params],
+                )
+            }
+        # The totals: a histogram a row (`disposals[n + 1]`: that many took n days).
+        found: dict[Any, list[list[int]]] = {}
+        for k, histogram in self._fetch(
+            sql.SQL("SELECT {key}, disposals FROM {source} WHERE {where}").format(
+                key=key, source=source, where=condition
+            ),
+            [*source_params, *params],
+        ):
+            found.setdefault(k, []).append(histogram)
+        return {
+            k: _counter(dict(compress(enumerate(summed), summed)))  # the days some took
+            for k, rows in found.items()
+            for summed in [rows[0] if len(rows) == 1 else _added(rows)]
+        }
+
     def _covering(
         self,
         table: str,
-        columns: list[str],
         runs: list[tuple[int, date, date]],
         *,
+        per_cell: bool,
         beyond: date | None = None,
     ) -> tuple[sql.Composable, list[Any]]:
-        """The rows of `table` (per day) and of its blocks (`<table>_blocks`) that together
-        cover `runs` (`projections/rows.py`, `cover`) and, per day, every day after `beyond`."""
-        names = sql.SQL(", ").join(map(sql.Identifier, columns))
-        days: list[sql.Composable] = []
-        blocks: list[sql.Composable] = []
+        """The rows that together cover `runs` (`projections/rows.py`, `cover`) and, per
+        day, every day after `beyond`: per cell, of `table` (per day) and `<table>_blocks`;
+        otherwise of `<table>_totals`, whose days are its blocks of span 1."""
+        per_day: list[sql.Composable] = []
+        per_block: list[sql.Composable] = []
         params_days: list[Any] = []
         params_blocks: list[Any] = []
         for span, first, last in runs:
-            if span == 1:
-                days.append(sql.SQL("day BETWEEN %s AND %s"))
+            if span == 1 and per_cell:
+                per_day.append(sql.SQL("day BETWEEN %s AND %s"))
                 params_days += [first, last]
             else:
-                blocks.append(sql.SQL("(span = %s AND day BETWEEN %s AND %s)"))
+                per_block.append(sql.SQL("(span = %s AND day BETWEEN %s AND %s)"))
                 params_blocks += [span, first, last]
-        if beyond is not None:
-            days.append(sql.SQL("day > %s"))
+        if beyond is not None and per_cell:
+            per_day.append(sql.SQL("day > %s"))
             params_days.append(beyond)
+        elif beyond is not None:
+            per_block.append(sql.SQL("(span = 1 AND day > %s)"))
+            params_blocks.append(beyond)
         parts: list[sql.Composable] = []
-        if days:
-            parts.append(
-                sql.SQL("SELECT {names} FROM {s}.{t} WHERE {cond}").format(
-                    names=names,
-                    s=self.schema,
-                    t=sql.Identifier(table),
-                    cond=sql.SQL(" OR ").join(days),
+        for name, conditions in (
+            (table, per_day),
+            (f"{table}_blocks" if per_cell else f"{table}_totals", per_block),
+        ):
+            if conditions:
+                parts.append(
+                    sql.SQL("SELECT * FROM {s}.{t} WHERE {cond}").format(
+                        s=self.schema, t=sql.Identifier(name), cond=sql.SQL(" OR ").join(conditions)
+                    )
                 )
-            )
-        if blocks:
-            parts.append(
-                sql.SQL("SELECT {names} FROM {s}.{t} WHERE {cond}").format(
-                    names=names,
-                    s=self.schema,
-                    t=sql.Identifier(f"{table}_blocks"),
-                    cond=sql.SQL(" OR ").join(blocks),
-                )
-            )
         if not parts:  # nothing to cover: no rows
             parts.append(
-                sql.SQL("SELECT {names} FROM {s}.{t} WHERE FALSE").format(
-                    names=names, s=self.schema, t=sql.Identifier(table)
+                sql.SQL("SELECT * FROM {s}.{t} WHERE FALSE").format(
+                    s=self.schema, t=sql.Identifier(table if per_cell else f"{table}_totals")
                 )
             )
-        union = sql.SQL(" UNION ALL ").join(parts)
+        if len(parts) == 1:
+            return sql.SQL("({part}) AS covered").format(part=parts[0]), params_blocks + params_days
+        union = sql.SQL(" UNION ALL ").join(
+            sql.SQL("SELECT {c} FROM ({part}) AS p").format(c=COVERED[table], part=part)
+            for part in parts
+        )
         return sql.SQL("({union}) AS covered").format(union=union), params_days + params_blocks
 
-    def _grouped(self, query: sql.Composed, params: list[Any]) -> dict[Any, dict[str, Any]]:
-        return {r["key"]: r for r in self._fetch(query, params)}
-
-    def _fetch(self, query: sql.Composed, params: list[Any]) -> list[dict[str, Any]]:
+    def _fetch(self, query: sql.Composed, params: list[Any]) -> list[tuple[Any, ...]]:
         """Every statement a dashboard sends goes through here (bench/dashboards.py
         explains them)."""
-        with self.conn.cursor(row_factory=dict_row) as cur:
+        with self.conn.cursor() as cur:
             return cur.execute(query, params).fetchall()
 
 
@@ -553,7 +619,47 @@ def _one_complaint(
     return _ONE_COMPLAINT[key]
 
 
-CELL = ["district", "department", "holder", "day"]
+# The SQL a dashboard repeats, composed once: the columns it reads from the aggregates per
+# cell (a union of their tables), the flows' sums, and the pending by level.
+COVERED = {
+    table: sql.SQL(sql.SQL(", ").join(map(sql.Identifier, columns)).as_string())
+    for table, columns in (
+        ("flows", ["district", "department", "holder", "day", *FLOW_COUNTERS]),
+        ("disposal_days", ["district", "department", "holder", "day", "days", "disposals"]),
+    )
+}
+SUMS = sql.SQL(
+    sql.SQL(", ")
+    .join(sql.SQL("sum({})").format(sql.Identifier(c)) for c in FLOW_COUNTERS)
+    .as_string()
+)
+BY_LEVELS = sql.SQL(", ".join(f"sum(complaints) FILTER (WHERE level = {n})" for n in LEVELS))
+PENDING_SUMS = 3 + len(AGE_BANDS) + len(LEVELS)  # now, overdue, the bands, the levels, CMO/VIP
+AGE_NAMES = tuple(name for name, _, _ in AGE_BANDS)
+# Where each figure is in a row of sums (FLOW_COUNTERS) and of pending now (PENDING_SUMS).
+FILED, TRANSFERRED_IN, REASSIGNED_IN, REOPENED = range(4)
+BY_OUTCOME = slice(5, 5 + len(OUTCOMES))
+IN_TIME, TRANSFERRED_OUT, REASSIGNED_OUT = range(BY_OUTCOME.stop, BY_OUTCOME.stop + 3)
+ESCALATED = slice(REASSIGNED_OUT + 1, REASSIGNED_OUT + 4)
+SATISFIED, NOT_SATISFIED = ESCALATED.stop, ESCALATED.stop + 1
+assert FLOW_COUNTERS[SATISFIED] == "feedback_satisfied" and len(FLOW_COUNTERS) == NOT_SATISFIED + 1
+AGES = slice(2, 2 + len(AGE_BANDS))
+BY_LEVEL = slice(AGES.stop, AGES.stop + len(LEVELS))
+
+
+def _added(histograms: list[list[int]]) -> list[int]:
+    """Histograms (disposals by whole days) added up, position by position."""
+    return list(map(sum, zip_longest(*histograms, fillvalue=0)))
+
+
+def _counter(counts: dict[Any, int]) -> Counter[Any]:
+    """A Counter of `counts`, made as the dict it is (Counter's own constructor checks the
+    type of its argument, which costs more than the copy when a dashboard fills thousands)."""
+    found: Counter[Any] = Counter.__new__(Counter)
+    dict.update(found, counts)
+    return found
+
+
 # A dashboard's rows: per district, department, post (the `holder` column) or day; "total"
 # is the one row of the scope and window as a whole (what verify compares).
 BY: dict[str, str | None] = {
@@ -609,6 +715,24 @@ def _movements(scope: FigureScope) -> tuple[sql.Composable, sql.Composable]:
         plus.join(map(sql.Identifier, into)),
         plus.join(map(sql.Identifier, out)) if out else sql.SQL("0"),
     )
+
+
+def _totals_where(scope: FigureScope) -> tuple[sql.Composable, list[Any]]:
+    """The scope (without a post) as conditions on the totals' keys: a district or
+    department given, each one ("*"), or all of them (ALL, written out so that the planner
+    sees which partial index holds the rows)."""
+    where: list[sql.Composable] = []
+    params: list[Any] = []
+    for column, value in (("district", scope.district), ("department", scope.department)):
+        name = sql.Identifier(column)
+        if value == "*":
+            where.append(sql.SQL("{} <> {}").format(name, sql.Literal(ALL)))
+        elif value is None:
+            where.append(sql.SQL("{} = {}").format(name, sql.Literal(ALL)))
+        else:
+            where.append(sql.SQL("{} = %s").format(name))
+            params.append(value)
+    return sql.SQL(" AND ").join(where), params
 
 
 def _scope_where(scope: FigureScope, pool: str | None = POOL) -> tuple[sql.Composable, list[Any]]:

@@ -325,6 +325,20 @@ def _by_block(
     return blocks
 
 
+def _by_total(
+    per_day: dict[tuple[Any, ...], Any], add: Callable[[Any, Any], Any]
+) -> dict[tuple[Any, ...], Any]:
+    """Day-keyed sums (cell, day, *rest) summed per district, department and for the state,
+    per day and block: (district or ALL, department or ALL, span, block's day, *rest)."""
+    totals: dict[tuple[Any, ...], Any] = {}
+    for (district, department, _, day, *rest), value in per_day.items():
+        for place in projection.places(district, department):
+            for span in projection.SPANS:
+                key = (*place, span, projection.block_start(day, span), *rest)
+                totals[key] = add(totals[key], value) if key in totals else value
+    return totals
+
+
 def _compare_counts(conn: psycopg.Connection[Any], expected: Expected) -> list[str]:
     columns = ", ".join(COUNTER_COLUMNS)
     want_days = {k: dict(v) for k, v in expected.counts.items()}
@@ -336,6 +350,7 @@ def _compare_counts(conn: psycopg.Connection[Any], expected: Expected) -> list[s
     for table, keys, want_all in (
         ("flows", "district, department, holder, day", want_days),
         ("flows_blocks", "district, department, holder, span, day", _by_block(want_days, plus)),
+        ("flows_totals", "district, department, span, day", _by_total(want_days, plus)),
     ):
         width = keys.count(",") + 1
         held = {
@@ -376,6 +391,25 @@ def _compare_days(conn: psycopg.Connection[Any], expected: Expected) -> list[str
                     f"{table} {'/'.join(map(str, key))}: {have} disposals, "
                     f"the event store says {want}"
                 )
+    # The totals hold a histogram a row: disposals[n + 1] took n days.
+    histograms: dict[tuple[Any, ...], list[int]] = {}
+    for (*total, days), count in _by_total(dict(expected.days), lambda a, b: a + b).items():
+        histogram = histograms.setdefault(tuple(total), [])
+        histogram += [0] * (days + 1 - len(histogram))
+        histogram[days] += count
+    held_histograms = {
+        tuple(r[:4]): list(r[4])
+        for r in conn.execute(
+            f"SELECT district, department, span, day, disposals FROM {LIVE}.disposal_days_totals"
+        )
+    }
+    for key in sorted(set(held_histograms) | set(histograms), key=str):
+        have_list, want_list = held_histograms.get(key, []), histograms.get(key, [])
+        if have_list != want_list:
+            out.append(
+                f"disposal_days_totals {'/'.join(map(str, key))}: {have_list} disposals by "
+                f"days, the event store says {want_list}"
+            )
     return out
 
 

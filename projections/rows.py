@@ -146,6 +146,16 @@ FLOW_COUNTERS = (
 # `read.disposal_days_blocks` the same sums over aligned blocks of these many days, so that a
 # long window reads a few blocks per cell rather than every day (`cover`).
 BLOCKS = (8, 64)
+# `read.flows_totals` and `read.disposal_days_totals` hold the same sums per district, per
+# department and for the state (ALL: every district, or every department), per day (span 1)
+# and per block.
+ALL = ""
+SPANS = (1, *BLOCKS)
+
+
+def places(district: str, department: str) -> tuple[tuple[str, str], ...]:
+    """The totals a cell's counts add to: its district's, its department's and the state's."""
+    return ((district, ALL), (ALL, department), (ALL, ALL))
 
 
 def block_start(day: date, span: int) -> date:

@@ -150,6 +150,35 @@ CREATE UNIQUE INDEX IF NOT EXISTS disposal_days_blocks_key
 CREATE INDEX IF NOT EXISTS disposal_days_blocks_span
     ON {schema}.disposal_days_blocks (span, day);
 
+-- The same sums per district, per department and for the state ('' stands for every
+-- district or every department), per day (`span` 1) and per block of 8 and 64 days: what the
+-- dashboards of the state, a district or a department read, rather than every post's rows.
+CREATE TABLE IF NOT EXISTS {schema}.flows_totals (
+    LIKE {schema}.flows INCLUDING DEFAULTS
+);
+ALTER TABLE {schema}.flows_totals DROP COLUMN IF EXISTS holder;
+ALTER TABLE {schema}.flows_totals ADD COLUMN IF NOT EXISTS span smallint NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS flows_totals_key
+    ON {schema}.flows_totals (district, department, span, day);
+-- The rows of each district (of the state, or of a department), and of each department.
+CREATE INDEX IF NOT EXISTS flows_totals_districts
+    ON {schema}.flows_totals (department, span, day) WHERE district <> '';
+CREATE INDEX IF NOT EXISTS flows_totals_departments
+    ON {schema}.flows_totals (span, day) WHERE district = '' AND department <> '';
+-- Their days to dispose as one histogram a row: `disposals[n + 1]` disposals took n days.
+CREATE TABLE IF NOT EXISTS {schema}.disposal_days_totals (
+    district text NOT NULL,
+    department text NOT NULL,
+    span smallint NOT NULL,
+    day date NOT NULL,
+    disposals integer[] NOT NULL,
+    PRIMARY KEY (district, department, span, day)
+);
+CREATE INDEX IF NOT EXISTS disposal_days_totals_districts
+    ON {schema}.disposal_days_totals (department, span, day) WHERE district <> '';
+CREATE INDEX IF NOT EXISTS disposal_days_totals_departments
+    ON {schema}.disposal_days_totals (span, day) WHERE district = '' AND department <> '';
+
 -- The open complaints now, counted by cell, level, CMO/VIP, filing day and deadline day.
 -- A row whose count falls to 0 is deleted.
 CREATE TABLE IF NOT EXISTS {schema}.pending (

@@ -18,9 +18,11 @@ from psycopg.types.json import Jsonb
 from infra.pg_arrays import array_literal
 from projections import dead_letters
 from projections.rows import (
+    ALL,
     BLOCKS,
     COLUMNS,
     FLOW_COUNTERS,
+    SPANS,
     ComplaintRow,
     DaysToDispose,
     PendingKey,
@@ -28,6 +30,7 @@ from projections.rows import (
     Tally,
     block_start,
     made_safe,
+    places,
 )
 
 LIVE = "read"
@@ -118,7 +121,8 @@ class ReadModels:
     # --- counters and disposals ---------------------------------------------------------
 
     def add_tallies(self, tallies: Sequence[Tally]) -> None:
-        """Add the tallies to `flows` (per day) and to `flows_blocks` (per block of days)."""
+        """Add the tallies to `flows` (per day), `flows_blocks` (per block of days) and
+        `flows_totals` (without the post)."""
         merged: dict[tuple[Any, ...], list[int]] = {}
         for t in tallies:
             key = (t.district, t.department, t.holder, t.day)
@@ -129,97 +133,139 @@ class ReadModels:
                 counts[COUNTER_INDEX[name]] += amount
         # A filing routed at once nets to nothing in the pool: no row for it.
         merged = {k: v for k, v in merged.items() if any(v)}
-        if not merged:
-            return
-        blocks: dict[tuple[Any, ...], list[int]] = {}
-        for (district, department, holder, day), counts in merged.items():
-            for span in BLOCKS:
-                block = (district, department, holder, span, block_start(day, span))
-                sums = blocks.get(block)
-                if sums is None:
-                    blocks[block] = list(counts)
-                else:
-                    for i, amount in enumerate(counts):
-                        sums[i] += amount
-        self._add_counts("flows", ("district", "department", "holder", "day"), merged)
-        self._add_counts(
-            "flows_blocks", ("district", "department", "holder", "span", "day"), blocks
-        )
-
-    def _add_counts(
-        self, table: str, keys: tuple[str, ...], merged: dict[tuple[Any, ...], list[int]]
-    ) -> None:
-        """One statement for the whole batch: the keys and each counter as parallel arrays."""
-        columns = sql.SQL(", ").join(map(sql.Identifier, COUNTER_COLUMNS))
-        sums = sql.SQL(", ").join(
-            sql.SQL("{c} = {t}.{c} + excluded.{c}").format(
-                c=sql.Identifier(c), t=sql.Identifier(table)
-            )
-            for c in COUNTER_COLUMNS
-        )
-        types = {"span": "%s::smallint[]", "day": "%s::date[]"}
-        arrays = sql.SQL(", ").join(
-            [sql.SQL(types.get(k, "%s::text[]")) for k in keys]
-            + [sql.SQL("%s::int[]")] * len(COUNTER_COLUMNS)
-        )
-        names = sql.SQL(", ").join(map(sql.Identifier, keys))
-        query = sql.SQL(
-            "INSERT INTO {s}.{t} AS {t} ({names}, {columns}) SELECT * FROM unnest({arrays}) "
-            "ON CONFLICT ({names}) DO UPDATE SET {sums}"
-        ).format(
-            s=self.schema,
-            t=sql.Identifier(table),
-            names=names,
-            columns=columns,
-            arrays=arrays,
-            sums=sums,
-        )
-        ordered = sorted(merged)
-        counters = zip(*(merged[k] for k in ordered), strict=True)  # a column per counter
-        params = [
-            *(_key_array(k[i] for k in ordered) for i in range(len(keys))),
-            *("{" + ",".join(map(str, column)) + "}" for column in counters),
-        ]
-        self.conn.execute(query, params)
+        self._add_sums("flows", (), COUNTER_COLUMNS, merged, totals=True)
 
     def add_disposal_days(self, disposals: Sequence[DaysToDispose]) -> None:
-        """Count each disposal in `disposal_days` (per day) and `disposal_days_blocks`."""
-        merged: dict[tuple[Any, ...], int] = {}
-        blocks: dict[tuple[Any, ...], int] = {}
+        """Count each disposal in `disposal_days` (per day), `disposal_days_blocks` and
+        `disposal_days_totals`."""
+        merged: dict[tuple[Any, ...], list[int]] = {}
+        histograms: dict[tuple[Any, ...], list[int]] = {}  # the totals' rows
         for d in disposals:
-            key = (d.district, d.department, d.holder, d.day, d.days)
-            merged[key] = merged.get(key, 0) + 1
-            for span in BLOCKS:
-                block = (d.district, d.department, d.holder, span, block_start(d.day, span), d.days)
-                blocks[block] = blocks.get(block, 0) + 1
+            cell = (d.district, d.department, d.holder, d.day, d.days)
+            if cell in merged:
+                merged[cell][0] += 1
+            else:
+                merged[cell] = [1]
+            for place in places(d.district, d.department):
+                for span in SPANS:
+                    key = (*place, span, block_start(d.day, span))
+                    histogram = histograms.setdefault(key, [])
+                    if len(histogram) <= d.days:
+                        histogram += [0] * (d.days + 1 - len(histogram))
+                    histogram[d.days] += 1
+        self._add_sums("disposal_days", ("days",), ("disposals",), merged, totals=False)
+        if not histograms:
+            return
+        ordered = sorted(histograms)
+        self.conn.execute(
+            self._q(
+                "INSERT INTO {s}.disposal_days_totals AS t (district, department, span, day, "
+                "disposals) SELECT district, department, span, day, disposals::int[] "
+                "FROM unnest(%s::text[], %s::text[], %s::smallint[], %s::date[], %s::text[]) "
+                "AS u(district, department, span, day, disposals) "
+                "ON CONFLICT (district, department, span, day) DO UPDATE SET disposals = ARRAY("
+                "SELECT coalesce(a, 0) + coalesce(b, 0) FROM unnest(t.disposals, "
+                "excluded.disposals) WITH ORDINALITY AS added(a, b, n) ORDER BY n)"
+            ),
+            [
+                *(_key_array(k[i] for k in ordered) for i in range(4)),
+                _key_array("{" + ",".join(map(str, histograms[k])) + "}" for k in ordered),
+            ],
+        )
+
+    def _add_sums(
+        self,
+        table: str,
+        more: tuple[str, ...],
+        values: tuple[str, ...],
+        merged: dict[tuple[Any, ...], list[int]],
+        *,
+        totals: bool,
+    ) -> None:
+        """One statement for the whole batch: the sums per cell, day and `more` (parallel
+        arrays) added to `table`; summed into blocks of days, added to `<table>_blocks`;
+        and (with `totals`) summed per district, per department and for the state (ALL the
+        other), per day and block, added to `<table>_totals`. Each writes its
+        rows in key order, so that batches applied side by side take their locks in the
+        same order."""
         if not merged:
             return
-        for table, keys, found in (
-            ("disposal_days", ("district", "department", "holder", "day", "days"), merged),
-            (
-                "disposal_days_blocks",
-                ("district", "department", "holder", "span", "day", "days"),
-                blocks,
-            ),
-        ):
-            types = {"span": "%s::smallint[]", "day": "%s::date[]", "days": "%s::int[]"}
-            ordered = sorted(found)
-            self.conn.execute(
-                sql.SQL(
-                    "INSERT INTO {s}.{t} AS {t} ({names}, disposals) "
-                    "SELECT * FROM unnest({arrays}, %s::int[]) ON CONFLICT ({names}) "
-                    "DO UPDATE SET disposals = {t}.disposals + excluded.disposals"
-                ).format(
-                    s=self.schema,
-                    t=sql.Identifier(table),
-                    names=sql.SQL(", ").join(map(sql.Identifier, keys)),
-                    arrays=sql.SQL(", ").join(sql.SQL(types.get(k, "%s::text[]")) for k in keys),
-                ),
-                [
-                    *(_key_array(k[i] for k in ordered) for i in range(len(keys))),
-                    "{" + ",".join(str(found[k]) for k in ordered) + "}",
-                ],
+        cell = ("district", "department", "holder", "day", *more)
+        blocks = ("district", "department", "holder", "span", "day", *more)
+        types = {"day": "date", "days": "int"}
+        ids = sql.Identifier
+
+        def names(columns: Sequence[str]) -> sql.Composable:
+            return sql.SQL(", ").join(map(ids, columns))
+
+        sums = sql.SQL(", ").join(sql.SQL("sum({v})").format(v=ids(v)) for v in values)
+        arrays = [f"%s::{types.get(c, 'text')}[]" for c in cell] + ["%s::int[]"] * len(values)
+
+        def upsert(name: str, keys: tuple[str, ...], select: sql.Composable) -> sql.Composable:
+            added = sql.SQL(", ").join(
+                sql.SQL("{v} = t.{v} + excluded.{v}").format(v=ids(v)) for v in values
             )
+            return sql.SQL(
+                "INSERT INTO {s}.{t} AS t ({keys}, {values}) {select} "
+                "ON CONFLICT ({keys}) DO UPDATE SET {added}"
+            ).format(
+                s=self.schema,
+                t=ids(name),
+                keys=names(keys),
+                values=names(values),
+                select=select,
+                added=added,
+            )
+
+        block = sql.SQL("day - ((day - DATE '0001-01-01') %% span)")
+        per_day = upsert(
+            table, cell, sql.SQL("SELECT * FROM batch ORDER BY {keys}").format(keys=names(cell))
+        )
+        per_block = upsert(
+            f"{table}_blocks",
+            blocks,
+            sql.SQL(
+                "SELECT district, department, holder, span, {block}, {more}{sums} "
+                "FROM batch, unnest(%s::smallint[]) AS span GROUP BY {keys} ORDER BY {keys}"
+            ).format(
+                block=block,
+                more=sql.SQL("").join(sql.SQL("{}, ").format(ids(m)) for m in more),
+                sums=sums,
+                keys=sql.SQL(", ").join(sql.Literal(n) for n in range(1, len(blocks) + 1)),
+            ),
+        )
+        query = sql.SQL(
+            "WITH batch ({columns}) AS (SELECT * FROM unnest({arrays})), per_day AS ({per_day}) "
+        ).format(
+            columns=names((*cell, *values)), arrays=sql.SQL(", ".join(arrays)), per_day=per_day
+        )
+        ordered = sorted(merged)
+        columns = zip(*(merged[k] for k in ordered), strict=True)  # a column per value
+        params = [
+            *(_key_array(k[i] for k in ordered) for i in range(len(cell))),
+            *("{" + ",".join(map(str, column)) + "}" for column in columns),
+            "{" + ",".join(map(str, BLOCKS)) + "}",
+        ]
+        if not totals:
+            self.conn.execute(query + per_block, params)
+            return
+        assert not more, "the totals are kept per day and block only"
+        totalled = upsert(
+            f"{table}_totals",
+            ("district", "department", "span", "day"),
+            sql.SQL(
+                "SELECT coalesce(district, %s), coalesce(department, %s), span, block, {sums} "
+                "FROM (SELECT district, department, span, {block} AS block, {values} "
+                "FROM batch, unnest(%s::smallint[]) AS span) AS days "
+                "GROUP BY GROUPING SETS ((district), (department), ()), span, block "
+                "ORDER BY 1, 2, 3, 4"
+            ).format(block=block, values=names(values), sums=sums),
+        )
+        query += sql.SQL(", per_block AS ({per_block}) {totals}").format(
+            per_block=per_block, totals=totalled
+        )
+        params += [ALL, ALL, "{" + ",".join(map(str, SPANS)) + "}"]
+        self.conn.execute(query, params)
 
     def add_pending(self, changes: Sequence[tuple[PendingKey, int]]) -> None:
         """Add each change to the open complaints' counts; a count fallen to 0 is deleted."""

@@ -10,9 +10,11 @@ the event store, and brought forward + received - disposed - transferred out = p
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import random
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
@@ -37,7 +39,7 @@ from projections.rebuild import (
     replay,
     verify,
 )
-from projections.rows import BLOCKS, block_start, day_in_india
+from projections.rows import ALL, BLOCKS, SPANS, block_start, day_in_india
 from projections.store import LIVE, ReadModels, migrate
 from tests.support import ADMIN, AJMER_COLLECTOR, JAIPUR_COLLECTOR, START, TurnableClock
 
@@ -220,12 +222,15 @@ def check_days_chain(
 
 
 def check_rows(reads: ReadQueries, lives: list[list[oracle.Step]]) -> None:
-    """A dashboard's rows are the figures of its scope narrowed to each row's place."""
+    """A dashboard's rows are the figures of its scope narrowed to each row's place: the
+    state's (read from the totals per district and per department) and a collector's (per
+    district x department and per post)."""
     first, last = WINDOWS[2]
-    for by, field in (("district", "district"), ("department", "department"), ("post", "post")):
-        for key, ledger in reads.ledgers(FigureScope(district="JAI"), by, first, last, NOW):
-            scope = FigureScope(district="JAI").narrowed(**{field: key})
-            assert ledger == oracle.ledger(lives, scope, first, last, NOW), (by, key)
+    for whole in (FigureScope(), FigureScope(district="JAI")):
+        for by in ("district", "department", "post"):
+            for key, ledger in reads.ledgers(whole, by, first, last, NOW):
+                scope = whole.narrowed(**{by: key})
+                assert ledger == oracle.ledger(lives, scope, first, last, NOW), (whole, by, key)
 
 
 def test_the_dashboards_equal_the_event_store_and_always_balance(
@@ -277,7 +282,7 @@ def test_verify_names_a_figure_that_does_not_add_up(
     with psycopg.connect(database) as conn:
         assert compare_figures(conn, histories(conn), NOW) == []
         # A lost movement: one filing too few in Jaipur's water office on the first day (in
-        # the day's row and in the blocks of days that hold it).
+        # the day's row, in the blocks of days that hold it, and in Jaipur's totals).
         conn.execute(
             "UPDATE read.flows SET filed = filed - 1 WHERE district = 'JAI' AND day = %s "
             "AND filed > 0",
@@ -289,9 +294,59 @@ def test_verify_names_a_figure_that_does_not_add_up(
                 "AND span = %s AND day = %s AND filed > 0",
                 (span, block_start(day_in_india(START), span)),
             )
+        for span in SPANS:
+            conn.execute(
+                "UPDATE read.flows_totals SET filed = filed - 1 WHERE district = 'JAI' "
+                "AND department = %s AND span = %s AND day = %s AND filed > 0",
+                (ALL, span, block_start(day_in_india(START), span)),
+            )
         differences = compare_figures(conn, histories(conn), NOW)
     assert any("district JAI" in d for d in differences), differences
     # verify names the counters too: the day's and each block's.
     found = verify(database)
     assert any(d.startswith("flows JAI/") for d in found), found
     assert sum(d.startswith("flows_blocks JAI/") for d in found) == len(BLOCKS), found
+    assert sum(d.startswith("flows_totals JAI//") for d in found) == len(SPANS), found
+
+
+def test_workers_applying_different_complaints_side_by_side_add_up_to_the_same_figures(
+    services: Services, database: str, clock: TurnableClock
+) -> None:
+    """Every aggregate is added to batch by batch, key by key: two workers applying the
+    events of different complaints at once, in batches of their own sizes and in their own
+    order (as a parallel rebuild does), leave exactly what the event store says."""
+    rng = random.Random(7)
+    complaints: list[UUID] = []
+    steps = [
+        *EVERY_MOVEMENT,
+        *[
+            (rng.choice(ACTIONS), rng.randint(0, 50), h, rng.randint(0, 100))
+            for h in sorted(rng.sample(range(LAST_HOUR), 120))
+        ],
+    ]
+    for step in sorted(steps, key=lambda s: s[2]):
+        clock.now = START + timedelta(hours=step[2])
+        with contextlib.suppress(DomainError):  # a refused step changes nothing
+            act(services, complaints, step)
+    with psycopg.connect(database, autocommit=True) as conn:
+        with conn.transaction():
+            migrate(conn, LIVE)
+        stored = events_after(conn, 0, 100_000)
+    halves = [[r for r in stored if r[1].int % 2 == half] for half in (0, 1)]
+    assert all(halves), "each worker has complaints of its own"
+
+    def worker(rows: list[tuple[Any, ...]], seed: int) -> None:
+        sizes = random.Random(seed)
+        with psycopg.connect(database, autocommit=True) as conn:
+            position = 0
+            while position < len(rows):
+                batch = rows[position : position + sizes.randint(1, 9)]
+                with conn.transaction():
+                    replay(ReadModels(conn, LIVE), batch, set())
+                position += len(batch)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for done in [pool.submit(worker, half, seed) for seed, half in enumerate(halves)]:
+            done.result()
+    assert verify(database) == []
+    check_every_scope(database)
