@@ -4,12 +4,12 @@
     .venv/bin/python -m bench.get_complaint --tree before=/tmp/sampark-main   # and another tree
 
 Builds a store of `--complaints` complaints (`sampark simulate`, then a rebuild of the read
-models), then runs, round after round, each server for `--seconds` under the same uvicorn
-settings (`bench/serve.py`), driven by four keep-alive connections reading a sample of the
-store's complaints as a helpline operator (staff: every read is logged). With `--tree
-NAME=PATH` (repeatable), the API as served from another source tree (a checkout of an
-earlier commit, say) takes its turn in every round too, so before and after are compared in
-the same run. `--profile SECONDS` runs
+models), or reads the one `--database-url` names, then runs, round after round, each server
+for `--seconds` under the same uvicorn settings (`bench/serve.py`), driven by four keep-alive
+connections reading a sample of the store's complaints as a helpline operator (staff: every
+read is logged). With `--tree NAME=PATH` (repeatable), the API as served from another source
+tree (a checkout of an earlier commit, say) takes its turn in every round too, so before and
+after are compared in the same run. `--profile SECONDS` runs
 py-spy on this tree's API for that long afterwards and prints the top of the profile.
 """
 
@@ -42,6 +42,9 @@ def serve_from(tree: str | None, kind: str, env: dict[str, str]) -> tuple[Any, i
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__)
     options.add_argument("--complaints", type=int, default=20_000)
+    options.add_argument(
+        "--database-url", help="a store already built and rebuilt (then --complaints is unused)"
+    )
     options.add_argument("--days", type=int, default=365)
     options.add_argument("--rounds", type=int, default=3)
     options.add_argument("--seconds", type=float, default=10.0)
@@ -52,8 +55,10 @@ def main() -> None:
     args = options.parse_args()
 
     with servers("sampark-bench-get-") as ready:
-        url, _ = load_big_store(ready.database, ready.home, args.complaints, args.days)
-        print(f"rebuilding the read models: {rebuild(url).applied:,} events", flush=True)
+        url = args.database_url
+        if not url:
+            url, _ = load_big_store(ready.database, ready.home, args.complaints, args.days)
+            print(f"rebuilding the read models: {rebuild(url).applied:,} events", flush=True)
         with psycopg.connect(url) as conn:
             sample = conn.execute(
                 "SELECT id FROM read.complaints ORDER BY random() LIMIT 2000"
