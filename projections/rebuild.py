@@ -17,8 +17,13 @@ complaint.
 from __future__ import annotations
 
 import dataclasses
+import logging
+import multiprocessing
+import os
+import queue
 import sys
 import time
+import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -36,10 +41,12 @@ from projections import rows as projection
 from projections.apply import TRANSIENT, Applied, apply_events
 from projections.envelope import event_name
 from projections.figures import FigureScope, Ledger, report
+from projections.partition import Partition, Replayed, replay_partition
 from projections.relay import COMPLAINT_EVENT_TOPIC, EVENTS_TABLE
 from projections.store import COUNTER_COLUMNS, LIVE, REBUILD, REBUILD_LOCK, ReadModels, migrate
 
 CHUNK = 5000
+log = logging.getLogger(__name__)
 Progress = Callable[[int, int, float], None]
 mapper = MsgspecMapper(transcoder=MsgspecTranscoder())
 
@@ -141,8 +148,22 @@ def _drop_secondary_indexes(conn: psycopg.Connection[Any], schema: str) -> list[
     return [definition for _, definition in found]
 
 
-def rebuild(database_url: str, progress: Progress | None = None) -> Applied:
-    done = Applied()
+class RebuildFailed(Exception):
+    """A worker of the rebuild failed or was killed: nothing was swapped."""
+
+
+def default_workers() -> int:
+    """As many workers as this process may use cores."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def rebuild(
+    database_url: str, progress: Progress | None = None, workers: int | None = None
+) -> Applied:
+    """Replay every event into a fresh copy, `workers` partitions of the complaints in
+    parallel (`projections/partition.py`), then switch the copy in. If any worker fails,
+    the live copy is left as it was and `RebuildFailed` is raised."""
+    workers = workers or default_workers()
     started = time.monotonic()
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute(f"DROP SCHEMA IF EXISTS {REBUILD} CASCADE")
@@ -152,12 +173,30 @@ def rebuild(database_url: str, progress: Progress | None = None) -> Applied:
         with conn.transaction():
             migrate(conn, REBUILD)
             indexes = _drop_secondary_indexes(conn, REBUILD)
-        held: set[UUID] = set()
-        position = _replay(conn, 0, head(conn), progress, started, done, held)
+        upto = head(conn)
+        if progress:
+            progress(0, upto, 0.0)
+
+        def tell(applied: int) -> None:
+            if progress:
+                progress(min(applied, upto), upto, applied / max(time.monotonic() - started, 1e-9))
+
+        done, held = replay_in_parallel(database_url, upto, workers, tell)
+        log.info(
+            "rebuild: %d events replayed by %d worker(s) in %.1f s",
+            done.applied,
+            workers,
+            time.monotonic() - started,
+        )
+        with conn.transaction():
+            ReadModels(conn, REBUILD).derive_blocks()
+        # What was stored while the workers ran, before the indexes (still without the lock).
+        position = _replay(conn, upto, head(conn), progress, started, done, held)
         with conn.transaction():  # built once over the whole copy, before the swap's lock
             conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
             for definition in indexes:
                 conn.execute(definition)
+        log.info("rebuild: caught up and indexes built at %.1f s", time.monotonic() - started)
         conn.execute("SET synchronous_commit = on")
         with conn.transaction():
             # Projector batches hold this lock shared: from here none runs until the swap.
@@ -174,6 +213,86 @@ def rebuild(database_url: str, progress: Progress | None = None) -> Applied:
     if progress:
         progress(position, position, done.applied / max(time.monotonic() - started, 1e-9))
     return done
+
+
+def replay_in_parallel(
+    database_url: str, upto: int, workers: int, report: Callable[[int], None]
+) -> tuple[Applied, set[UUID]]:
+    """Replay the events up to notification `upto`, each of `workers` partitions of the
+    complaints in a process of its own (one: in this process). Returns what they applied
+    and the complaints they hold; raises `RebuildFailed` as soon as one fails or dies."""
+    if workers == 1:
+        alone = replay_partition(database_url, Partition(0, 1), upto, decoded_one, replay, report)
+        return alone.done, alone.held
+    context = multiprocessing.get_context("spawn")  # nothing of this process's state shared
+    messages: Any = context.Queue()
+    processes = {
+        i: context.Process(
+            target=_work,
+            args=(database_url, Partition(i, workers), upto, messages, os.getpid()),
+            name=f"sampark rebuild worker {i}",
+            daemon=True,
+        )
+        for i in range(workers)
+    }
+    for process in processes.values():
+        process.start()
+    applied = dict.fromkeys(processes, 0)
+    results: dict[int, Replayed] = {}
+    silent: set[int] = set()  # found stopped without a word: failed unless a word comes
+    try:
+        while len(results) < workers:
+            try:
+                kind, index, payload = messages.get(timeout=0.2)
+            except queue.Empty:
+                for i, process in processes.items():
+                    if i in results or process.exitcode is None:
+                        continue
+                    if i in silent:
+                        raise RebuildFailed(
+                            f"rebuild worker {i} stopped (exit code {process.exitcode}) "
+                            f"before replaying its partition; the live read models are unchanged"
+                        ) from None
+                    silent.add(i)
+                continue
+            if kind == "failed":
+                raise RebuildFailed(
+                    f"rebuild worker {index} failed; the live read models are unchanged\n{payload}"
+                )
+            if kind == "progress":
+                applied[index] = payload
+                report(sum(applied.values()))
+            else:
+                results[index] = payload
+    finally:
+        for process in processes.values():
+            if process.is_alive():
+                process.kill()
+            process.join()
+        messages.close()
+    done = Applied()
+    held: set[UUID] = set()
+    for result in results.values():
+        done += result.done
+        held |= result.held
+    return done, held
+
+
+def _work(database_url: str, partition: Partition, upto: int, messages: Any, parent: int) -> None:
+    """A worker process: replay its partition, telling the parent how far it got, and
+    stopping if the parent is gone (it would write into a copy no one swaps in)."""
+
+    def tell(applied: int) -> None:
+        if os.getppid() != parent:
+            raise RebuildFailed("the rebuild stopped")
+        messages.put(("progress", partition.index, applied))
+
+    try:
+        replayed = replay_partition(database_url, partition, upto, decoded_one, replay, tell)
+    except BaseException:
+        messages.put(("failed", partition.index, traceback.format_exc()))
+        raise SystemExit(1) from None
+    messages.put(("done", partition.index, replayed))
 
 
 def progress_bar(position: int, total: int, rate: float) -> None:

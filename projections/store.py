@@ -61,6 +61,11 @@ def _key_array(values: Iterable[Any]) -> str:
     return '{"' + '","'.join(quoted) + '"}' if quoted else "{}"
 
 
+def _block_start_sql(span: int) -> str:
+    """`rows.block_start(day, span)` in SQL: day 1 AD is ordinal 1 in both calendars."""
+    return f"date '0001-01-01' + (day - date '0001-01-01') / {span} * {span}"
+
+
 class ReadModels:
     """The read-model tables of one schema, used inside the caller's transaction."""
 
@@ -101,12 +106,8 @@ class ReadModels:
                 "(LIKE {s}.complaints) ON COMMIT DELETE ROWS"
             )
         )
+        self._copy_rows(sql.Identifier("staged_complaints"), rows)
         with self.conn.cursor() as cur:
-            with cur.copy(
-                sql.SQL("COPY staged_complaints ({names}) FROM STDIN").format(names=names)
-            ) as copy:
-                for r in map(made_safe, rows):  # what PostgreSQL cannot hold, made safe
-                    copy.write_row([_plain(getattr(r, c)) for c in COLUMNS])
             cur.execute(
                 sql.SQL(
                     "INSERT INTO {s}.complaints ({names}) SELECT {names} FROM staged_complaints "
@@ -114,6 +115,21 @@ class ReadModels:
                 ).format(s=self.schema, names=names, updates=updates)
             )
             cur.execute("DELETE FROM staged_complaints")
+
+    def insert_rows(self, rows: Sequence[ComplaintRow]) -> None:
+        """Rows not in the table yet (a rebuild's copy): COPY straight into it."""
+        if not rows:
+            return
+        self._copy_rows(self._q("{s}.complaints"), rows)
+
+    def _copy_rows(self, table: sql.Composable, rows: Sequence[ComplaintRow]) -> None:
+        names = sql.SQL(", ").join(map(sql.Identifier, COLUMNS))
+        with (
+            self.conn.cursor() as cur,
+            cur.copy(sql.SQL("COPY {t} ({names}) FROM STDIN").format(t=table, names=names)) as copy,
+        ):
+            for r in map(made_safe, rows):  # what PostgreSQL cannot hold, made safe
+                copy.write_row([_plain(getattr(r, c)) for c in COLUMNS])
 
     # --- counters and disposals ---------------------------------------------------------
 
@@ -194,31 +210,72 @@ class ReadModels:
                 blocks[block] = blocks.get(block, 0) + 1
         if not merged:
             return
-        for table, keys, found in (
-            ("disposal_days", ("district", "department", "holder", "day", "days"), merged),
-            (
-                "disposal_days_blocks",
-                ("district", "department", "holder", "span", "day", "days"),
-                blocks,
+        self._add_disposals("disposal_days", ("district", "department", "holder", "day"), merged)
+        self._add_disposals(
+            "disposal_days_blocks", ("district", "department", "holder", "span", "day"), blocks
+        )
+
+    def _add_disposals(
+        self, table: str, keys: tuple[str, ...], found: dict[tuple[Any, ...], int]
+    ) -> None:
+        """One statement for the whole batch; `keys` then `days` key the sums in `found`."""
+        keys = (*keys, "days")
+        types = {"span": "%s::smallint[]", "day": "%s::date[]", "days": "%s::int[]"}
+        ordered = sorted(found)
+        self.conn.execute(
+            sql.SQL(
+                "INSERT INTO {s}.{t} AS {t} ({names}, disposals) "
+                "SELECT * FROM unnest({arrays}, %s::int[]) ON CONFLICT ({names}) "
+                "DO UPDATE SET disposals = {t}.disposals + excluded.disposals"
+            ).format(
+                s=self.schema,
+                t=sql.Identifier(table),
+                names=sql.SQL(", ").join(map(sql.Identifier, keys)),
+                arrays=sql.SQL(", ").join(sql.SQL(types.get(k, "%s::text[]")) for k in keys),
             ),
-        ):
-            types = {"span": "%s::smallint[]", "day": "%s::date[]", "days": "%s::int[]"}
-            ordered = sorted(found)
+            [
+                *(_key_array(k[i] for k in ordered) for i in range(len(keys))),
+                "{" + ",".join(str(found[k]) for k in ordered) + "}",
+            ],
+        )
+
+    # --- a rebuild's sums ---------------------------------------------------------------
+
+    def add_day_sums(
+        self,
+        flows: dict[tuple[Any, ...], list[int]],
+        disposals: dict[tuple[Any, ...], int],
+    ) -> None:
+        """Sums per cell and day (`flows` keyed like `read.flows`, its counters in
+        `COUNTER_COLUMNS` order; `disposals` like `read.disposal_days`) into those two tables
+        only: `derive_blocks` fills the tables summed from them, once, in SQL."""
+        if flows := {k: v for k, v in flows.items() if any(v)}:
+            self._add_counts("flows", ("district", "department", "holder", "day"), flows)
+        if disposals:
+            self._add_disposals(
+                "disposal_days", ("district", "department", "holder", "day"), disposals
+            )
+
+    def derive_blocks(self) -> None:
+        """Fill `flows_blocks` and `disposal_days_blocks` from the day rows (a rebuild's copy:
+        summing in SQL what `add_tallies` and `add_disposal_days` sum in Python)."""
+        cell = "district, department, holder"
+        counters = ", ".join(COUNTER_COLUMNS)
+        sums = ", ".join(f"sum({c})" for c in COUNTER_COLUMNS)
+        for span in BLOCKS:
+            block = f"{span}::smallint, {_block_start_sql(span)}"
             self.conn.execute(
-                sql.SQL(
-                    "INSERT INTO {s}.{t} AS {t} ({names}, disposals) "
-                    "SELECT * FROM unnest({arrays}, %s::int[]) ON CONFLICT ({names}) "
-                    "DO UPDATE SET disposals = {t}.disposals + excluded.disposals"
-                ).format(
-                    s=self.schema,
-                    t=sql.Identifier(table),
-                    names=sql.SQL(", ").join(map(sql.Identifier, keys)),
-                    arrays=sql.SQL(", ").join(sql.SQL(types.get(k, "%s::text[]")) for k in keys),
-                ),
-                [
-                    *(_key_array(k[i] for k in ordered) for i in range(len(keys))),
-                    "{" + ",".join(str(found[k]) for k in ordered) + "}",
-                ],
+                self._q(
+                    f"INSERT INTO {{s}}.flows_blocks ({cell}, span, day, {counters}) "
+                    f"SELECT {cell}, {block}, {sums} FROM {{s}}.flows GROUP BY {cell}, {block}"
+                )
+            )
+            self.conn.execute(
+                self._q(
+                    f"INSERT INTO {{s}}.disposal_days_blocks ({cell}, span, day, days, disposals) "
+                    f"SELECT {cell}, {block}, days, sum(disposals) FROM {{s}}.disposal_days "
+                    f"GROUP BY {cell}, {block}, days"
+                )
             )
 
     def add_pending(self, changes: Sequence[tuple[PendingKey, int]]) -> None:

@@ -1,0 +1,257 @@
+"""One share of a parallel rebuild: the complaints whose ids fall in one partition of the
+uuid space, replayed into the rebuild's copy (`read_rebuild`) by one worker process.
+
+Each complaint belongs to exactly one partition, so its events are applied in order by one
+worker. A worker reads its complaints' events in (complaint, version) order, folds each
+complaint in memory with the projector's own functions (`projections/rows.py`), writes each
+row once (COPY, a chunk of complaints per transaction), and sums the figures' aggregates in
+memory for its whole partition, writing each key once at the end: they are additive, so the
+workers' sums add up in the shared tables (every worker writes its keys in the same order,
+so two never wait on each other in a cycle).
+
+A stored event that cannot be decoded or applied is set aside as the projector sets it
+aside: its complaint is kept as of the event before, and its later events are held. A chunk
+the database refuses (a value a table cannot hold) is replayed event by event through the
+projector's path instead, so that only the event that brought the value is set aside.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+import psycopg
+
+from projections import rows as projection
+from projections.apply import TRANSIENT, Applied
+from projections.relay import COMPLAINT_EVENT_TOPIC, EVENTS_TABLE
+from projections.store import COUNTER_COLUMNS, COUNTER_INDEX, REBUILD, ReadModels
+
+COMPLAINTS_PER_CHUNK = 1000
+log = logging.getLogger(__name__)
+Stored = tuple[Any, ...]  # notification_id, originator_id, originator_version, topic, state
+
+
+@dataclass(frozen=True)
+class Partition:
+    """The `index`-th of `count` equal ranges of complaint ids. Complaint ids are uuid5s of
+    registration numbers, spread evenly over the uuid space, so the ranges hold about as
+    many complaints each."""
+
+    index: int
+    count: int
+
+    @property
+    def first(self) -> UUID:
+        return UUID(int=(self.index << 128) // self.count)
+
+    @property
+    def end(self) -> UUID | None:
+        """The first id past the range; None for the last one."""
+        if self.index + 1 == self.count:
+            return None
+        return UUID(int=((self.index + 1) << 128) // self.count)
+
+
+@dataclass
+class Sums:
+    """The figures' aggregates summed over many complaints, each key once."""
+
+    flows: dict[tuple[str, str, str, Any], list[int]] = field(default_factory=dict)
+    disposals: dict[tuple[str, str, str, Any, int], int] = field(default_factory=dict)
+    pending: dict[projection.PendingKey, int] = field(default_factory=dict)
+
+    def add_tallies(self, tallies: list[projection.Tally]) -> None:
+        for t in tallies:
+            key = (t.district, t.department, t.holder, t.day)
+            counts = self.flows.get(key)
+            if counts is None:
+                counts = self.flows[key] = [0] * len(COUNTER_COLUMNS)
+            for name, amount in t.counts.items():
+                counts[COUNTER_INDEX[name]] += amount
+
+    def __iadd__(self, other: Sums) -> Sums:
+        for key, counts in other.flows.items():
+            mine = self.flows.get(key)
+            if mine is None:
+                self.flows[key] = counts
+            else:
+                for i, amount in enumerate(counts):
+                    mine[i] += amount
+        for d, n in other.disposals.items():
+            self.disposals[d] = self.disposals.get(d, 0) + n
+        for k, n in other.pending.items():
+            self.pending[k] = self.pending.get(k, 0) + n
+        return self
+
+    def write(self, models: ReadModels) -> None:
+        """Add the sums to the day tables and the pending counts, in the caller's
+        transaction (the tables summed from the day tables are derived once, at the end)."""
+        models.add_day_sums(self.flows, self.disposals)
+        models.add_pending([(k, n) for k, n in self.pending.items() if n])
+
+
+@dataclass
+class Chunk:
+    """Complaints folded but not yet written: what they add, kept apart until written."""
+
+    stored: list[Stored] = field(default_factory=list)
+    rows: list[projection.ComplaintRow] = field(default_factory=list)
+    reviews: list[projection.ReviewEntry] = field(default_factory=list)
+    gaps: list[tuple[UUID, int, int]] = field(default_factory=list)
+    sums: Sums = field(default_factory=Sums)
+    done: Applied = field(default_factory=Applied)
+    held: set[UUID] = field(default_factory=set)
+
+    def fold(self, complaint: list[Stored], decode: Callable[[Stored], Any]) -> None:
+        """Fold one complaint's stored events, in version order, as `apply_events` would."""
+        self.stored += complaint
+        done = self.done
+        row: projection.ComplaintRow | None = None
+        for i, r in enumerate(complaint):
+            version: int = r[2]
+            have = row.version if row is not None else 0
+            if version <= have:
+                done.duplicates += 1
+                continue
+            if version != have + 1:
+                self.gaps.append((r[1], have, version))
+                done.gaps += 1
+                continue
+            try:
+                event = decode(r)
+                after = projection.apply(row, event)
+                tallies = projection.tallies(row, after, event)
+                disposed = projection.days_to_dispose(row, after, event)
+                pending = projection.pending_changes(row, after)
+                entry = projection.review(after, event)
+            except Exception:
+                self.held.add(r[1])
+                done.set_aside += len(complaint) - i  # this event and every later one
+                break
+            if tallies:
+                self.sums.add_tallies(tallies)
+            if disposed is not None:
+                d = disposed
+                when = (d.district, d.department, d.holder, d.day, d.days)
+                self.sums.disposals[when] = self.sums.disposals.get(when, 0) + 1
+            for key, delta in pending:
+                self.sums.pending[key] = self.sums.pending.get(key, 0) + delta
+            if entry is not None:
+                self.reviews.append(entry)
+            row = after
+            done.applied += 1
+        if row is not None:
+            self.rows.append(row)
+
+    def write(self, models: ReadModels) -> None:
+        """The rows, reviews and gaps, in the caller's transaction (the sums wait)."""
+        models.insert_rows(self.rows)
+        models.save_reviews(self.reviews)
+        for complaint, have, got in self.gaps:
+            models.record_gap(complaint, have, got)
+
+
+@dataclass
+class Replayed:
+    """What a worker reports back: what it applied and set aside, and the complaints it
+    holds (their later events, in the catch-up, are held too)."""
+
+    done: Applied
+    held: set[UUID]
+
+
+def complaints(
+    conn: psycopg.Connection[Any], partition: Partition, upto: int
+) -> Iterator[list[Stored]]:
+    """The partition's complaints, each as its stored events up to notification `upto`, in
+    version order (the primary key's order: one index scan over the range)."""
+    bounded = "AND originator_id < %s " if partition.end is not None else ""
+    params: list[Any] = [partition.first]
+    if partition.end is not None:
+        params.append(partition.end)
+    params += [upto, COMPLAINT_EVENT_TOPIC + "%"]
+    with conn.cursor(name=f"partition_{partition.index}") as cursor:
+        cursor.itersize = 5000
+        cursor.execute(
+            f"SELECT notification_id, originator_id, originator_version, topic, state "
+            f"FROM {EVENTS_TABLE} WHERE originator_id >= %s {bounded}"
+            f"AND notification_id <= %s AND topic LIKE %s "
+            f"ORDER BY originator_id, originator_version",
+            params,
+        )
+        current: list[Stored] = []
+        for row in cursor:
+            if current and row[1] != current[0][1]:
+                yield current
+                current = []
+            current.append(row)
+        if current:
+            yield current
+
+
+def replay_partition(
+    database_url: str,
+    partition: Partition,
+    upto: int,
+    decode: Callable[[Stored], Any],
+    replay: Callable[[ReadModels, list[Stored], set[UUID]], Applied],
+    progress: Callable[[int], None] | None = None,
+) -> Replayed:
+    """Replay the partition's events up to notification `upto` into the rebuild's copy.
+    `replay` is the projector's path, for a chunk the database refuses."""
+    started = time.monotonic()
+    done = Applied()
+    held: set[UUID] = set()
+    sums = Sums()
+    with (
+        psycopg.connect(database_url, autocommit=True) as conn,
+        psycopg.connect(database_url) as reader,
+    ):
+        # A crash only means rebuilding again; the swap commits durably, and all this with it.
+        conn.execute("SET synchronous_commit = off")
+        models = ReadModels(conn, REBUILD)
+
+        def write(chunk: Chunk) -> None:
+            nonlocal done, sums
+            try:
+                with conn.transaction():
+                    chunk.write(models)
+            except TRANSIENT:
+                raise
+            except Exception:
+                # What the database refused: the projector's path finds the event.
+                with conn.transaction():
+                    done += replay(models, chunk.stored, held)
+            else:
+                done += chunk.done
+                held.update(chunk.held)
+                sums += chunk.sums
+            if progress:
+                progress(done.applied)
+
+        chunk = Chunk()
+        count = 0
+        for complaint in complaints(reader, partition, upto):
+            chunk.fold(complaint, decode)
+            count += 1
+            if count == COMPLAINTS_PER_CHUNK:
+                write(chunk)
+                chunk, count = Chunk(), 0
+        write(chunk)
+        reader.rollback()
+        folded = time.monotonic()
+        with conn.transaction():
+            sums.write(models)
+        log.info(
+            "rebuild worker %d: %d events folded in %.1f s, the sums written in %.1f s",
+            partition.index,
+            done.applied,
+            folded - started,
+            time.monotonic() - folded,
+        )
+    return Replayed(done, held)
