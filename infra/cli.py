@@ -154,10 +154,13 @@ def positive(text: str) -> int:
 
 
 def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> None:
-    from projections.rebuild import progress_bar, rebuild
+    from projections.rebuild import RebuildFailed, progress_bar, rebuild
 
     with database(settings) as url:
-        done = rebuild(url, progress_bar, workers=args.workers)
+        try:
+            done = rebuild(url, progress_bar, workers=args.workers)
+        except RebuildFailed as failed:
+            raise SystemExit(f"\n{failed}") from None
     print(f"read models rebuilt: {done.applied} events applied")
 
 

@@ -88,11 +88,49 @@ class Sums:
             self.pending[k] = self.pending.get(k, 0) + n
         return self
 
-    def write(self, models: ReadModels) -> None:
-        """Add the sums to the day tables and the pending counts, in the caller's
-        transaction (the tables summed from the day tables are derived once, at the end)."""
-        models.add_day_sums(self.flows, self.disposals)
-        models.add_pending([(k, n) for k, n in self.pending.items() if n])
+    def stage(self, conn: psycopg.Connection[Any]) -> None:
+        """Copy the day sums into the staging tables (no key there: no worker waits for
+        another), and add the pending counts (a few keys), in the caller's transaction."""
+        with conn.cursor() as cur:
+            columns = f"{CELL_DAY}, {', '.join(COUNTER_COLUMNS)}"
+            with cur.copy(f"COPY {REBUILD}.{FLOWS_STAGED} ({columns}) FROM STDIN") as copy:
+                for key, counts in self.flows.items():
+                    if any(counts):
+                        copy.write_row((*key, *counts))
+            columns = f"{CELL_DAY}, days, disposals"
+            with cur.copy(f"COPY {REBUILD}.{DISPOSALS_STAGED} ({columns}) FROM STDIN") as copy:
+                for when, disposals in self.disposals.items():
+                    copy.write_row((*when, disposals))
+        ReadModels(conn, REBUILD).add_pending([(k, n) for k, n in self.pending.items() if n])
+
+
+CELL_DAY = "district, department, holder, day"
+FLOWS_STAGED = "flows_staged"
+DISPOSALS_STAGED = "disposal_days_staged"
+
+
+def create_staging(conn: psycopg.Connection[Any]) -> None:
+    """The tables the workers stage their day sums in (unlogged: a crash means rebuilding)."""
+    for staged, table in ((FLOWS_STAGED, "flows"), (DISPOSALS_STAGED, "disposal_days")):
+        conn.execute(f"CREATE UNLOGGED TABLE {REBUILD}.{staged} (LIKE {REBUILD}.{table})")
+
+
+def merge_staged(conn: psycopg.Connection[Any]) -> None:
+    """The workers' day sums added up into the day tables, each key once; then the tables
+    summed from those (`ReadModels.derive_blocks`). The staging tables go."""
+    counters = ", ".join(COUNTER_COLUMNS)
+    sums = ", ".join(f"sum({c})" for c in COUNTER_COLUMNS)
+    conn.execute(
+        f"INSERT INTO {REBUILD}.flows ({CELL_DAY}, {counters}) "
+        f"SELECT {CELL_DAY}, {sums} FROM {REBUILD}.{FLOWS_STAGED} GROUP BY {CELL_DAY}"
+    )
+    conn.execute(
+        f"INSERT INTO {REBUILD}.disposal_days ({CELL_DAY}, days, disposals) "
+        f"SELECT {CELL_DAY}, days, sum(disposals) FROM {REBUILD}.{DISPOSALS_STAGED} "
+        f"GROUP BY {CELL_DAY}, days"
+    )
+    conn.execute(f"DROP TABLE {REBUILD}.{FLOWS_STAGED}, {REBUILD}.{DISPOSALS_STAGED}")
+    ReadModels(conn, REBUILD).derive_blocks()
 
 
 @dataclass
@@ -246,9 +284,9 @@ def replay_partition(
         reader.rollback()
         folded = time.monotonic()
         with conn.transaction():
-            sums.write(models)
+            sums.stage(conn)
         log.info(
-            "rebuild worker %d: %d events folded in %.1f s, the sums written in %.1f s",
+            "rebuild worker %d: %d events folded in %.1f s, the sums staged in %.1f s",
             partition.index,
             done.applied,
             folded - started,

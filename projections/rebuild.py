@@ -1,9 +1,12 @@
 """Rebuild the read models from the event store, and verify them against it.
 
 `rebuild` replays every event into a fresh copy (`read_rebuild`) while the live copy keeps
-serving (the copy's secondary indexes are built once, after the replay), then, holding the
-lock every projector batch shares, catches up the last events, carries over the projector's
-offsets and swaps the two schemas in one transaction.
+serving: worker processes replay partitions of the complaints in parallel
+(`projections/partition.py`), the figures' blocks are derived from their sums and the copy's
+secondary indexes built once, then, holding the lock every projector batch shares, it catches
+up the last events, carries over the projector's offsets and swaps the two schemas in one
+transaction. A worker that fails or dies aborts the rebuild before the swap
+(docs/read-models.md, "Rebuilding").
 
 `verify` folds every complaint with the domain's own aggregate and compares the rows, the
 daily counters and the disposals with what the read models hold.
@@ -41,7 +44,13 @@ from projections import rows as projection
 from projections.apply import TRANSIENT, Applied, apply_events
 from projections.envelope import event_name
 from projections.figures import FigureScope, Ledger, report
-from projections.partition import Partition, Replayed, replay_partition
+from projections.partition import (
+    Partition,
+    Replayed,
+    create_staging,
+    merge_staged,
+    replay_partition,
+)
 from projections.relay import COMPLAINT_EVENT_TOPIC, EVENTS_TABLE
 from projections.store import COUNTER_COLUMNS, LIVE, REBUILD, REBUILD_LOCK, ReadModels, migrate
 
@@ -173,6 +182,7 @@ def rebuild(
         with conn.transaction():
             migrate(conn, REBUILD)
             indexes = _drop_secondary_indexes(conn, REBUILD)
+            create_staging(conn)
         upto = head(conn)
         if progress:
             progress(0, upto, 0.0)
@@ -189,7 +199,8 @@ def rebuild(
             time.monotonic() - started,
         )
         with conn.transaction():
-            ReadModels(conn, REBUILD).derive_blocks()
+            conn.execute("SET LOCAL work_mem = '256MB'")  # the sums grouped in memory
+            merge_staged(conn)
         # What was stored while the workers ran, before the indexes (still without the lock).
         position = _replay(conn, upto, head(conn), progress, started, done, held)
         with conn.transaction():  # built once over the whole copy, before the swap's lock

@@ -241,24 +241,10 @@ class ReadModels:
 
     # --- a rebuild's sums ---------------------------------------------------------------
 
-    def add_day_sums(
-        self,
-        flows: dict[tuple[Any, ...], list[int]],
-        disposals: dict[tuple[Any, ...], int],
-    ) -> None:
-        """Sums per cell and day (`flows` keyed like `read.flows`, its counters in
-        `COUNTER_COLUMNS` order; `disposals` like `read.disposal_days`) into those two tables
-        only: `derive_blocks` fills the tables summed from them, once, in SQL."""
-        if flows := {k: v for k, v in flows.items() if any(v)}:
-            self._add_counts("flows", ("district", "department", "holder", "day"), flows)
-        if disposals:
-            self._add_disposals(
-                "disposal_days", ("district", "department", "holder", "day"), disposals
-            )
-
     def derive_blocks(self) -> None:
-        """Fill `flows_blocks` and `disposal_days_blocks` from the day rows (a rebuild's copy:
-        summing in SQL what `add_tallies` and `add_disposal_days` sum in Python)."""
+        """Fill `flows_blocks` and `disposal_days_blocks` from the day rows (a rebuild's copy,
+        once: summing in SQL what `add_tallies` and `add_disposal_days` sum in Python). A
+        table `add_tallies` or `add_disposal_days` sums from the day rows is filled here too."""
         cell = "district, department, holder"
         counters = ", ".join(COUNTER_COLUMNS)
         sums = ", ".join(f"sum({c})" for c in COUNTER_COLUMNS)
