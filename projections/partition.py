@@ -17,6 +17,7 @@ projector's path instead, so that only the event that brought the value is set a
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -274,13 +275,23 @@ def replay_partition(
 
         chunk = Chunk()
         count = 0
-        for complaint in complaints(reader, partition, upto):
-            chunk.fold(complaint, decode)
-            count += 1
-            if count == COMPLAINTS_PER_CHUNK:
-                write(chunk)
-                chunk, count = Chunk(), 0
-        write(chunk)
+        # Folding makes and drops millions of small objects, hardly any of them in a cycle:
+        # the cyclic collector runs once a chunk rather than every 700 allocations (15% of
+        # a worker's time).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for complaint in complaints(reader, partition, upto):
+                chunk.fold(complaint, decode)
+                count += 1
+                if count == COMPLAINTS_PER_CHUNK:
+                    write(chunk)
+                    chunk, count = Chunk(), 0
+                    gc.collect(1)
+            write(chunk)
+        finally:
+            if collecting:
+                gc.enable()
         reader.rollback()
         folded = time.monotonic()
         with conn.transaction():
