@@ -35,6 +35,7 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
+from eventsourcing.persistence import StoredEvent
 from psycopg import sql
 
 from domain.complaint import Complaint
@@ -70,8 +71,6 @@ def events_after(conn: psycopg.Connection[Any], position: int, limit: int) -> li
 
 
 def decoded_one(r: tuple[Any, ...]) -> Any:
-    from eventsourcing.persistence import StoredEvent
-
     return mapper.to_domain_event(StoredEvent(r[1], r[2], r[3], bytes(r[4])))
 
 

@@ -12,6 +12,7 @@ from uuid import UUID
 
 import msgspec
 import psycopg
+from msgspec.structs import astuple
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
@@ -47,6 +48,9 @@ def migrate(conn: psycopg.Connection[Any], schema: str = LIVE) -> None:
     conn.execute("SELECT pg_advisory_xact_lock(7210003)")
     conn.execute(ddl(schema).encode())
     dead_letters.migrate(conn)  # outside the read schema: a rebuild keeps them
+
+
+_AS_IS = frozenset({str, int, bool, datetime, UUID, type(None)})  # what psycopg takes as it is
 
 
 def _plain(value: Any) -> Any:
@@ -129,7 +133,7 @@ class ReadModels:
             cur.copy(sql.SQL("COPY {t} ({names}) FROM STDIN").format(t=table, names=names)) as copy,
         ):
             for r in map(made_safe, rows):  # what PostgreSQL cannot hold, made safe
-                copy.write_row([_plain(getattr(r, c)) for c in COLUMNS])
+                copy.write_row([v if type(v) in _AS_IS else _plain(v) for v in astuple(r)])
 
     # --- counters and disposals ---------------------------------------------------------
 
