@@ -310,7 +310,7 @@ def progress_bar(position: int, total: int, rate: float) -> None:
     filled = int(share * 30)
     sys.stderr.write(
         f"\rrebuilding [{'#' * filled}{'.' * (30 - filled)}] {share:6.1%} "
-        f"notification {position}/{total}, {rate:,.0f} events/s"
+        f"{position:,}/{total:,}, {rate:,.0f} events/s"
     )
     if position >= total:
         sys.stderr.write("\n")
