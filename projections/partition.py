@@ -66,14 +66,16 @@ class Sums:
     disposals: dict[tuple[str, str, str, Any, int], int] = field(default_factory=dict)
     pending: dict[projection.PendingKey, int] = field(default_factory=dict)
 
-    def add_tallies(self, tallies: list[projection.Tally]) -> None:
-        for t in tallies:
+    def add_tallies(self, tallies: list[tuple[projection.Tally, list[tuple[int, int]]]]) -> None:
+        """Each tally with its counts by counter index (an unknown counter is the event's
+        failure, found before anything is added)."""
+        for t, counts in tallies:
             key = (t.district, t.department, t.holder, t.day)
-            counts = self.flows.get(key)
-            if counts is None:
-                counts = self.flows[key] = [0] * len(COUNTER_COLUMNS)
-            for name, amount in t.counts.items():
-                counts[COUNTER_INDEX[name]] += amount
+            sums = self.flows.get(key)
+            if sums is None:
+                sums = self.flows[key] = [0] * len(COUNTER_COLUMNS)
+            for i, amount in counts:
+                sums[i] += amount
 
     def __iadd__(self, other: Sums) -> Sums:
         for key, counts in other.flows.items():
@@ -117,18 +119,22 @@ def create_staging(conn: psycopg.Connection[Any]) -> None:
 
 
 def merge_staged(conn: psycopg.Connection[Any]) -> None:
-    """The workers' day sums added up into the day tables, each key once; then the tables
-    summed from those (`ReadModels.derive_blocks`). The staging tables go."""
+    """The workers' day sums added up into the day tables, each key once (to what a chunk
+    replayed the projector's way wrote there); then the tables summed from those
+    (`ReadModels.derive_blocks`). The staging tables go."""
     counters = ", ".join(COUNTER_COLUMNS)
     sums = ", ".join(f"sum({c})" for c in COUNTER_COLUMNS)
+    added = ", ".join(f"{c} = flows.{c} + excluded.{c}" for c in COUNTER_COLUMNS)
     conn.execute(
-        f"INSERT INTO {REBUILD}.flows ({CELL_DAY}, {counters}) "
-        f"SELECT {CELL_DAY}, {sums} FROM {REBUILD}.{FLOWS_STAGED} GROUP BY {CELL_DAY}"
+        f"INSERT INTO {REBUILD}.flows AS flows ({CELL_DAY}, {counters}) "
+        f"SELECT {CELL_DAY}, {sums} FROM {REBUILD}.{FLOWS_STAGED} GROUP BY {CELL_DAY} "
+        f"ON CONFLICT ({CELL_DAY}) DO UPDATE SET {added}"
     )
     conn.execute(
-        f"INSERT INTO {REBUILD}.disposal_days ({CELL_DAY}, days, disposals) "
+        f"INSERT INTO {REBUILD}.disposal_days AS d ({CELL_DAY}, days, disposals) "
         f"SELECT {CELL_DAY}, days, sum(disposals) FROM {REBUILD}.{DISPOSALS_STAGED} "
-        f"GROUP BY {CELL_DAY}, days"
+        f"GROUP BY {CELL_DAY}, days "
+        f"ON CONFLICT ({CELL_DAY}, days) DO UPDATE SET disposals = d.disposals + excluded.disposals"
     )
     conn.execute(f"DROP TABLE {REBUILD}.{FLOWS_STAGED}, {REBUILD}.{DISPOSALS_STAGED}")
     ReadModels(conn, REBUILD).derive_blocks()
@@ -168,12 +174,15 @@ class Chunk:
                 disposed = projection.days_to_dispose(row, after, event)
                 pending = projection.pending_changes(row, after)
                 entry = projection.review(after, event)
+                counted = [
+                    (t, [(COUNTER_INDEX[n], a) for n, a in t.counts.items()]) for t in tallies
+                ]
             except Exception:
                 self.held.add(r[1])
                 done.set_aside += len(complaint) - i  # this event and every later one
                 break
-            if tallies:
-                self.sums.add_tallies(tallies)
+            if counted:
+                self.sums.add_tallies(counted)
             if disposed is not None:
                 d = disposed
                 when = (d.district, d.department, d.holder, d.day, d.days)
@@ -262,8 +271,13 @@ def replay_partition(
                     chunk.write(models)
             except TRANSIENT:
                 raise
-            except Exception:
+            except Exception as refused:
                 # What the database refused: the projector's path finds the event.
+                log.warning(
+                    "rebuild worker %d: a chunk refused (%s), replayed event by event",
+                    partition.index,
+                    refused,
+                )
                 with conn.transaction():
                     done += replay(models, chunk.stored, held)
             else:

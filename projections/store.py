@@ -248,7 +248,10 @@ class ReadModels:
     def derive_blocks(self) -> None:
         """Fill `flows_blocks` and `disposal_days_blocks` from the day rows (a rebuild's copy,
         once: summing in SQL what `add_tallies` and `add_disposal_days` sum in Python). A
-        table `add_tallies` or `add_disposal_days` sums from the day rows is filled here too."""
+        table `add_tallies` or `add_disposal_days` sums from the day rows is filled here too.
+        What they hold already (a chunk replayed the projector's way) is in the day rows."""
+        self.conn.execute(self._q("DELETE FROM {s}.flows_blocks"))
+        self.conn.execute(self._q("DELETE FROM {s}.disposal_days_blocks"))
         cell = "district, department, holder"
         counters = ", ".join(COUNTER_COLUMNS)
         sums = ", ".join(f"sum({c})" for c in COUNTER_COLUMNS)

@@ -86,6 +86,33 @@ def test_two_workers_rebuild_what_the_projector_built(
     assert verify(database) == []
 
 
+def test_a_value_the_database_refuses_is_set_aside_as_the_projector_sets_it_aside(
+    services: Services, pipeline: Pipeline, database: str
+) -> None:
+    for n in range(20):
+        (disposed if n % 3 else file)(services, f"ordinary {n}")
+    routed = file(services, "assigned to a level no table can hold")
+    store_straight(  # its row, and its pending count, would need level 40000 in a smallint
+        services,
+        routed.id,
+        routed.version + 1,
+        "domain.events:Assigned",
+        {**stored_state(database, routed.id, routed.version), "level": 40000},
+    )
+    store_straight(  # held behind it
+        services, routed.id, routed.version + 2, "domain.events:FeedbackGiven", feedback()
+    )
+    file(services, "filed after it")
+    pipeline.settle()
+    built = read_models(database)
+
+    done = rebuild(database, workers=2)
+
+    assert done.set_aside == 2
+    assert held_row(database, routed.id)[0] == routed.version
+    assert read_models(database) == built
+
+
 def test_a_dead_letter_and_the_events_stored_during_the_rebuild(
     services: Services, database: str
 ) -> None:
