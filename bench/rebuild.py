@@ -24,28 +24,36 @@ from projections.rebuild import rebuild
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
+def _used(pid: int) -> tuple[int, int]:
+    """Clock ticks a process used, and those its reaped children used."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0, 0
+    return int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+
+
+def _children(pid: int) -> list[int]:
+    found = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True, check=False
+    )
+    return [int(c) for c in found.stdout.split()]
+
+
 def own_cpu() -> float:
+    """CPU seconds of this process and its workers: those it reaped, and those the fork
+    server (a live child) forked and reaped."""
     mine = resource.getrusage(resource.RUSAGE_SELF)
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return mine.ru_utime + mine.ru_stime + workers.ru_utime + workers.ru_stime
+    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
+    live = sum(sum(_used(c)) for c in _children(os.getpid())) / TICKS
+    return mine.ru_utime + mine.ru_stime + reaped.ru_utime + reaped.ru_stime + live
 
 
 def postgres_cpu(data: Path) -> float:
     """CPU seconds of the server: the postmaster, its live backends and those it reaped."""
-
-    def used(pid: int) -> tuple[int, int]:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            return 0, 0
-        return int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
-
     postmaster = int((data / "postmaster.pid").read_text().split()[0])
-    children = subprocess.run(
-        ["ps", "-o", "pid=", "--ppid", str(postmaster)], capture_output=True, text=True, check=True
-    ).stdout.split()
-    own, reaped = used(postmaster)
-    return (own + reaped + sum(used(int(c))[0] for c in children)) / TICKS
+    own, reaped = _used(postmaster)
+    return (own + reaped + sum(_used(c)[0] for c in _children(postmaster))) / TICKS
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ import time
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -165,6 +166,21 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def _build_indexes(database_url: str, definitions: list[str], workers: int) -> None:
+    """Build the copy's indexes once over the whole copy, before the swap's lock, in as many
+    connections as there are workers (the largest first: the complaints' full-text one)."""
+
+    def build(definition: str) -> None:
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute("SET maintenance_work_mem = '256MB'")
+            conn.execute(definition)
+
+    ordered = sorted(definitions, key=lambda d: "USING gin" not in d)
+    with ThreadPoolExecutor(max_workers=workers) as builders:
+        for built in [builders.submit(build, d) for d in ordered]:
+            built.result()
+
+
 def rebuild(
     database_url: str, progress: Progress | None = None, workers: int | None = None
 ) -> Applied:
@@ -202,10 +218,7 @@ def rebuild(
             merge_staged(conn)
         # What was stored while the workers ran, before the indexes (still without the lock).
         position = _replay(conn, upto, head(conn), progress, started, done, held)
-        with conn.transaction():  # built once over the whole copy, before the swap's lock
-            conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            for definition in indexes:
-                conn.execute(definition)
+        _build_indexes(database_url, indexes, workers)
         log.info("rebuild: caught up and indexes built at %.1f s", time.monotonic() - started)
         conn.execute("SET synchronous_commit = on")
         with conn.transaction():
@@ -234,12 +247,16 @@ def replay_in_parallel(
     if workers == 1:
         alone = replay_partition(database_url, Partition(0, 1), upto, decoded_one, replay, report)
         return alone.done, alone.held
-    context = multiprocessing.get_context("spawn")  # nothing of this process's state shared
+    # Forked from a server process that has imported this module once, not from this one
+    # (whose threads and connections a worker must not inherit), nor each worker importing
+    # everything again (half a second of CPU a worker).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
     messages: Any = context.Queue()
     processes = {
         i: context.Process(
             target=_work,
-            args=(database_url, Partition(i, workers), upto, messages, os.getpid()),
+            args=(database_url, Partition(i, workers), upto, messages),
             name=f"sampark rebuild worker {i}",
             daemon=True,
         )
@@ -288,12 +305,13 @@ def replay_in_parallel(
     return done, held
 
 
-def _work(database_url: str, partition: Partition, upto: int, messages: Any, parent: int) -> None:
+def _work(database_url: str, partition: Partition, upto: int, messages: Any) -> None:
     """A worker process: replay its partition, telling the parent how far it got, and
     stopping if the parent is gone (it would write into a copy no one swaps in)."""
+    parent = multiprocessing.parent_process()
 
     def tell(applied: int) -> None:
-        if os.getppid() != parent:
+        if parent is not None and not parent.is_alive():
             raise RebuildFailed("the rebuild stopped")
         messages.put(("progress", partition.index, applied))
 
