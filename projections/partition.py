@@ -4,10 +4,11 @@ uuid space, replayed into the rebuild's copy (`read_rebuild`) by one worker proc
 Each complaint belongs to exactly one partition, so its events are applied in order by one
 worker. A worker reads its complaints' events in (complaint, version) order, folds each
 complaint in memory with the projector's own functions (`projections/rows.py`), writes each
-row once (COPY, a chunk of complaints per transaction), and sums the figures' aggregates in
-memory for its whole partition, writing each key once at the end: they are additive, so the
-workers' sums add up in the shared tables (every worker writes its keys in the same order,
-so two never wait on each other in a cycle).
+row once (COPY, a chunk of complaints per transaction). The figures' aggregates are
+additive: a worker sums them in memory for its whole partition and, at the end, copies its
+day sums into unkeyed staging tables, which one process adds up once (`merge_staged`), so no
+worker waits for another's keys; the pending counts (a few keys) it adds directly, in key
+order like every writer of them.
 
 A stored event that cannot be decoded or applied is set aside as the projector sets it
 aside: its complaint is kept as of the event before, and its later events are held. A chunk
