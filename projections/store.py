@@ -214,34 +214,32 @@ class ReadModels:
                 blocks[block] = blocks.get(block, 0) + 1
         if not merged:
             return
-        self._add_disposals("disposal_days", ("district", "department", "holder", "day"), merged)
-        self._add_disposals(
-            "disposal_days_blocks", ("district", "department", "holder", "span", "day"), blocks
-        )
-
-    def _add_disposals(
-        self, table: str, keys: tuple[str, ...], found: dict[tuple[Any, ...], int]
-    ) -> None:
-        """One statement for the whole batch; `keys` then `days` key the sums in `found`."""
-        keys = (*keys, "days")
-        types = {"span": "%s::smallint[]", "day": "%s::date[]", "days": "%s::int[]"}
-        ordered = sorted(found)
-        self.conn.execute(
-            sql.SQL(
-                "INSERT INTO {s}.{t} AS {t} ({names}, disposals) "
-                "SELECT * FROM unnest({arrays}, %s::int[]) ON CONFLICT ({names}) "
-                "DO UPDATE SET disposals = {t}.disposals + excluded.disposals"
-            ).format(
-                s=self.schema,
-                t=sql.Identifier(table),
-                names=sql.SQL(", ").join(map(sql.Identifier, keys)),
-                arrays=sql.SQL(", ").join(sql.SQL(types.get(k, "%s::text[]")) for k in keys),
+        for table, keys, found in (
+            ("disposal_days", ("district", "department", "holder", "day", "days"), merged),
+            (
+                "disposal_days_blocks",
+                ("district", "department", "holder", "span", "day", "days"),
+                blocks,
             ),
-            [
-                *(_key_array(k[i] for k in ordered) for i in range(len(keys))),
-                "{" + ",".join(str(found[k]) for k in ordered) + "}",
-            ],
-        )
+        ):
+            types = {"span": "%s::smallint[]", "day": "%s::date[]", "days": "%s::int[]"}
+            ordered = sorted(found)
+            self.conn.execute(
+                sql.SQL(
+                    "INSERT INTO {s}.{t} AS {t} ({names}, disposals) "
+                    "SELECT * FROM unnest({arrays}, %s::int[]) ON CONFLICT ({names}) "
+                    "DO UPDATE SET disposals = {t}.disposals + excluded.disposals"
+                ).format(
+                    s=self.schema,
+                    t=sql.Identifier(table),
+                    names=sql.SQL(", ").join(map(sql.Identifier, keys)),
+                    arrays=sql.SQL(", ").join(sql.SQL(types.get(k, "%s::text[]")) for k in keys),
+                ),
+                [
+                    *(_key_array(k[i] for k in ordered) for i in range(len(keys))),
+                    "{" + ",".join(str(found[k]) for k in ordered) + "}",
+                ],
+            )
 
     # --- a rebuild's sums ---------------------------------------------------------------
 
