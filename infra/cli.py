@@ -142,11 +142,25 @@ def cmd_projector(args: argparse.Namespace, settings: Settings) -> None:
         projector.run_until_stopped()
 
 
+def positive(text: str) -> int:
+    """An argument that must be a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is less than 1")
+    return value
+
+
 def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> None:
-    from projections.rebuild import progress_bar, rebuild
+    from projections.rebuild import RebuildFailed, progress_bar, rebuild
 
     with database(settings) as url:
-        done = rebuild(url, progress_bar)
+        try:
+            done = rebuild(url, progress_bar, workers=args.workers)
+        except RebuildFailed as failed:
+            raise SystemExit(f"\n{failed}") from None
     print(f"read models rebuilt: {done.applied} events applied")
 
 
@@ -474,7 +488,20 @@ def parser() -> argparse.ArgumentParser:
     notify.set_defaults(handler=cmd_notifier)
     projections = commands.add_parser("projections", help="the read models")
     projection_commands = projections.add_subparsers(dest="projections_command", required=True)
-    rebuild = projection_commands.add_parser("rebuild", help="replay every event into a fresh copy")
+    rebuild = projection_commands.add_parser(
+        "rebuild",
+        help="replay every event into a fresh copy, then switch to it",
+        description="Replay every event into a fresh copy of the read models while the live "
+        "copy serves, partitions of the complaints in parallel worker processes, then catch "
+        "up and switch to the copy in one transaction. If any worker fails, the live copy is "
+        "left as it was.",
+    )
+    rebuild.add_argument(
+        "--workers",
+        type=positive,
+        default=None,
+        help="worker processes replaying in parallel (default: one per core this process may use)",
+    )
     rebuild.set_defaults(handler=cmd_rebuild)
     verify = projection_commands.add_parser("verify", help="compare with the event store")
     verify.set_defaults(handler=cmd_verify)

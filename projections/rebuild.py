@@ -1,9 +1,12 @@
 """Rebuild the read models from the event store, and verify them against it.
 
 `rebuild` replays every event into a fresh copy (`read_rebuild`) while the live copy keeps
-serving (the copy's secondary indexes are built once, after the replay), then, holding the
-lock every projector batch shares, catches up the last events, carries over the projector's
-offsets and swaps the two schemas in one transaction.
+serving: worker processes replay partitions of the complaints in parallel
+(`projections/partition.py`), the figures' blocks are derived from their sums and the copy's
+secondary indexes built once, then, holding the lock every projector batch shares, it catches
+up the last events, carries over the projector's offsets and swaps the two schemas in one
+transaction. A worker that fails or dies aborts the rebuild before the swap
+(docs/read-models.md, "Rebuilding").
 
 `verify` folds every complaint with the domain's own aggregate and compares the rows, the
 daily counters and the disposals with what the read models hold.
@@ -17,16 +20,23 @@ complaint.
 from __future__ import annotations
 
 import dataclasses
+import logging
+import multiprocessing
+import os
+import queue
 import sys
 import time
+import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 import psycopg
+from eventsourcing.persistence import StoredEvent
 from psycopg import sql
 
 from domain.complaint import Complaint
@@ -36,10 +46,18 @@ from projections import rows as projection
 from projections.apply import TRANSIENT, Applied, apply_events
 from projections.envelope import event_name
 from projections.figures import FigureScope, Ledger, report
+from projections.partition import (
+    Partition,
+    Replayed,
+    create_staging,
+    merge_staged,
+    replay_partition,
+)
 from projections.relay import COMPLAINT_EVENT_TOPIC, EVENTS_TABLE
 from projections.store import COUNTER_COLUMNS, LIVE, REBUILD, REBUILD_LOCK, ReadModels, migrate
 
 CHUNK = 5000
+log = logging.getLogger(__name__)
 Progress = Callable[[int, int, float], None]
 mapper = MsgspecMapper(transcoder=MsgspecTranscoder())
 
@@ -54,8 +72,6 @@ def events_after(conn: psycopg.Connection[Any], position: int, limit: int) -> li
 
 
 def decoded_one(r: tuple[Any, ...]) -> Any:
-    from eventsourcing.persistence import StoredEvent
-
     return mapper.to_domain_event(StoredEvent(r[1], r[2], r[3], bytes(r[4])))
 
 
@@ -141,8 +157,37 @@ def _drop_secondary_indexes(conn: psycopg.Connection[Any], schema: str) -> list[
     return [definition for _, definition in found]
 
 
-def rebuild(database_url: str, progress: Progress | None = None) -> Applied:
-    done = Applied()
+class RebuildFailed(Exception):
+    """A worker of the rebuild failed or was killed: nothing was swapped."""
+
+
+def default_workers() -> int:
+    """As many workers as this process may use cores."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _build_indexes(database_url: str, definitions: list[str], workers: int) -> None:
+    """Build the copy's indexes once over the whole copy, before the swap's lock, in as many
+    connections as there are workers (the largest first: the complaints' full-text one)."""
+
+    def build(definition: str) -> None:
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute("SET maintenance_work_mem = '256MB'")
+            conn.execute(definition)
+
+    ordered = sorted(definitions, key=lambda d: "USING gin" not in d)
+    with ThreadPoolExecutor(max_workers=workers) as builders:
+        for built in [builders.submit(build, d) for d in ordered]:
+            built.result()
+
+
+def rebuild(
+    database_url: str, progress: Progress | None = None, workers: int | None = None
+) -> Applied:
+    """Replay every event into a fresh copy, `workers` partitions of the complaints in
+    parallel (`projections/partition.py`), then switch the copy in. If any worker fails,
+    the live copy is left as it was and `RebuildFailed` is raised."""
+    workers = workers or default_workers()
     started = time.monotonic()
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute(f"DROP SCHEMA IF EXISTS {REBUILD} CASCADE")
@@ -152,12 +197,29 @@ def rebuild(database_url: str, progress: Progress | None = None) -> Applied:
         with conn.transaction():
             migrate(conn, REBUILD)
             indexes = _drop_secondary_indexes(conn, REBUILD)
-        held: set[UUID] = set()
-        position = _replay(conn, 0, head(conn), progress, started, done, held)
-        with conn.transaction():  # built once over the whole copy, before the swap's lock
-            conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            for definition in indexes:
-                conn.execute(definition)
+            create_staging(conn)
+        upto = head(conn)
+        if progress:
+            progress(0, upto, 0.0)
+
+        def tell(applied: int) -> None:
+            if progress:
+                progress(min(applied, upto), upto, applied / max(time.monotonic() - started, 1e-9))
+
+        done, held = replay_in_parallel(database_url, upto, workers, tell)
+        log.info(
+            "rebuild: %d events replayed by %d worker(s) in %.1f s",
+            done.applied,
+            workers,
+            time.monotonic() - started,
+        )
+        with conn.transaction():
+            conn.execute("SET LOCAL work_mem = '256MB'")  # the sums grouped in memory
+            merge_staged(conn)
+        # What was stored while the workers ran, before the indexes (still without the lock).
+        position = _replay(conn, upto, head(conn), progress, started, done, held)
+        _build_indexes(database_url, indexes, workers)
+        log.info("rebuild: caught up and indexes built at %.1f s", time.monotonic() - started)
         conn.execute("SET synchronous_commit = on")
         with conn.transaction():
             # Projector batches hold this lock shared: from here none runs until the swap.
@@ -176,12 +238,97 @@ def rebuild(database_url: str, progress: Progress | None = None) -> Applied:
     return done
 
 
+def replay_in_parallel(
+    database_url: str, upto: int, workers: int, report: Callable[[int], None]
+) -> tuple[Applied, set[UUID]]:
+    """Replay the events up to notification `upto`, each of `workers` partitions of the
+    complaints in a process of its own (one: in this process). Returns what they applied
+    and the complaints they hold; raises `RebuildFailed` as soon as one fails or dies."""
+    if workers == 1:
+        alone = replay_partition(database_url, Partition(0, 1), upto, decoded_one, replay, report)
+        return alone.done, alone.held
+    # Forked from a server process that has imported this module once, not from this one
+    # (whose threads and connections a worker must not inherit), nor each worker importing
+    # everything again (half a second of CPU a worker).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    messages: Any = context.Queue()
+    processes = {
+        i: context.Process(
+            target=_work,
+            args=(database_url, Partition(i, workers), upto, messages),
+            name=f"sampark rebuild worker {i}",
+            daemon=True,
+        )
+        for i in range(workers)
+    }
+    for process in processes.values():
+        process.start()
+    applied = dict.fromkeys(processes, 0)
+    results: dict[int, Replayed] = {}
+    silent: set[int] = set()  # found stopped without a word: failed unless a word comes
+    try:
+        while len(results) < workers:
+            try:
+                kind, index, payload = messages.get(timeout=0.2)
+            except queue.Empty:
+                for i, process in processes.items():
+                    if i in results or process.exitcode is None:
+                        continue
+                    if i in silent:
+                        raise RebuildFailed(
+                            f"rebuild worker {i} stopped (exit code {process.exitcode}) "
+                            f"before replaying its partition; the live read models are unchanged"
+                        ) from None
+                    silent.add(i)
+                continue
+            if kind == "failed":
+                raise RebuildFailed(
+                    f"rebuild worker {index} failed; the live read models are unchanged\n{payload}"
+                )
+            if kind == "progress":
+                applied[index] = payload
+                report(sum(applied.values()))
+            else:
+                results[index] = payload
+    finally:
+        for process in processes.values():
+            if process.is_alive():
+                process.kill()
+            process.join()
+        messages.close()
+    done = Applied()
+    held: set[UUID] = set()
+    for result in results.values():
+        done += result.done
+        held |= result.held
+    return done, held
+
+
+def _work(database_url: str, partition: Partition, upto: int, messages: Any) -> None:
+    """A worker process: replay its partition, telling the parent how far it got, and
+    stopping if the parent is gone (it would write into a copy no one swaps in)."""
+    parent = multiprocessing.parent_process()
+
+    def tell(applied: int) -> None:
+        if parent is not None and not parent.is_alive():
+            raise RebuildFailed("the rebuild stopped")
+        messages.put(("progress", partition.index, applied))
+
+    try:
+        replayed = replay_partition(database_url, partition, upto, decoded_one, replay, tell)
+    except BaseException:
+        messages.put(("failed", partition.index, traceback.format_exc()))
+        raise SystemExit(1) from None
+    messages.put(("done", partition.index, replayed))
+
+
 def progress_bar(position: int, total: int, rate: float) -> None:
     share = position / total if total else 1.0
     filled = int(share * 30)
     sys.stderr.write(
         f"\rrebuilding [{'#' * filled}{'.' * (30 - filled)}] {share:6.1%} "
-        f"notification {position}/{total}, {rate:,.0f} events/s"
+        f"{position:,}/{total:,}, {rate:,.0f} events/s"
     )
     if position >= total:
         sys.stderr.write("\n")

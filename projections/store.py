@@ -12,6 +12,7 @@ from uuid import UUID
 
 import msgspec
 import psycopg
+from msgspec.structs import astuple
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
@@ -52,6 +53,9 @@ def migrate(conn: psycopg.Connection[Any], schema: str = LIVE) -> None:
     dead_letters.migrate(conn)  # outside the read schema: a rebuild keeps them
 
 
+_AS_IS = frozenset({str, int, bool, datetime, UUID, type(None)})  # what psycopg takes as it is
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
@@ -62,6 +66,11 @@ def _key_array(values: Iterable[Any]) -> str:
     """A key column as an array literal: codes (made safe: no NUL), days or spans."""
     quoted = [str(v).replace("\\", "\\\\").replace('"', '\\"') for v in values]
     return '{"' + '","'.join(quoted) + '"}' if quoted else "{}"
+
+
+def _block_start_sql(span: int) -> str:
+    """`rows.block_start(day, span)` in SQL: day 1 AD is ordinal 1 in both calendars."""
+    return f"date '0001-01-01' + (day - date '0001-01-01') / {span} * {span}"
 
 
 class ReadModels:
@@ -104,12 +113,8 @@ class ReadModels:
                 "(LIKE {s}.complaints) ON COMMIT DELETE ROWS"
             )
         )
+        self._copy_rows(sql.Identifier("staged_complaints"), rows)
         with self.conn.cursor() as cur:
-            with cur.copy(
-                sql.SQL("COPY staged_complaints ({names}) FROM STDIN").format(names=names)
-            ) as copy:
-                for r in map(made_safe, rows):  # what PostgreSQL cannot hold, made safe
-                    copy.write_row([_plain(getattr(r, c)) for c in COLUMNS])
             cur.execute(
                 sql.SQL(
                     "INSERT INTO {s}.complaints ({names}) SELECT {names} FROM staged_complaints "
@@ -117,6 +122,21 @@ class ReadModels:
                 ).format(s=self.schema, names=names, updates=updates)
             )
             cur.execute("DELETE FROM staged_complaints")
+
+    def insert_rows(self, rows: Sequence[ComplaintRow]) -> None:
+        """Rows not in the table yet (a rebuild's copy): COPY straight into it."""
+        if not rows:
+            return
+        self._copy_rows(self._q("{s}.complaints"), rows)
+
+    def _copy_rows(self, table: sql.Composable, rows: Sequence[ComplaintRow]) -> None:
+        names = sql.SQL(", ").join(map(sql.Identifier, COLUMNS))
+        with (
+            self.conn.cursor() as cur,
+            cur.copy(sql.SQL("COPY {t} ({names}) FROM STDIN").format(t=table, names=names)) as copy,
+        ):
+            for r in map(made_safe, rows):  # what PostgreSQL cannot hold, made safe
+                copy.write_row([v if type(v) in _AS_IS else _plain(v) for v in astuple(r)])
 
     # --- counters and disposals ---------------------------------------------------------
 
@@ -266,6 +286,34 @@ class ReadModels:
         )
         params += [ALL, ALL, "{" + ",".join(map(str, SPANS)) + "}"]
         self.conn.execute(query, params)
+
+    # --- a rebuild's sums ---------------------------------------------------------------
+
+    def derive_blocks(self) -> None:
+        """Fill `flows_blocks` and `disposal_days_blocks` from the day rows (a rebuild's copy,
+        once: summing in SQL what `add_tallies` and `add_disposal_days` sum in Python). A
+        table `add_tallies` or `add_disposal_days` sums from the day rows is filled here too.
+        What they hold already (a chunk replayed the projector's way) is in the day rows."""
+        self.conn.execute(self._q("DELETE FROM {s}.flows_blocks"))
+        self.conn.execute(self._q("DELETE FROM {s}.disposal_days_blocks"))
+        cell = "district, department, holder"
+        counters = ", ".join(COUNTER_COLUMNS)
+        sums = ", ".join(f"sum({c})" for c in COUNTER_COLUMNS)
+        for span in BLOCKS:
+            block = f"{span}::smallint, {_block_start_sql(span)}"
+            self.conn.execute(
+                self._q(
+                    f"INSERT INTO {{s}}.flows_blocks ({cell}, span, day, {counters}) "
+                    f"SELECT {cell}, {block}, {sums} FROM {{s}}.flows GROUP BY {cell}, {block}"
+                )
+            )
+            self.conn.execute(
+                self._q(
+                    f"INSERT INTO {{s}}.disposal_days_blocks ({cell}, span, day, days, disposals) "
+                    f"SELECT {cell}, {block}, days, sum(disposals) FROM {{s}}.disposal_days "
+                    f"GROUP BY {cell}, {block}, days"
+                )
+            )
 
     def add_pending(self, changes: Sequence[tuple[PendingKey, int]]) -> None:
         """Add each change to the open complaints' counts; a count fallen to 0 is deleted."""

@@ -125,3 +125,30 @@ def test_simulate_writes_a_history_into_an_empty_store_with_its_directory(
     refused = sampark("simulate", "--complaints", "0", "--days", "30", **env)
     assert refused.returncode != 0
     assert "--complaints and --days must be at least 1" in refused.stderr
+
+
+def test_rebuild_replays_the_store_in_the_workers_asked_for(
+    server_url: str, tmp_path: Path
+) -> None:
+    name = "sampark_cli_rebuild"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = database_url(server_url, name)
+    env = {"SAMPARK_DATABASE_URL": url, "SAMPARK_HOME": str(tmp_path)}
+    assert sampark("simulate", "--complaints", "100", "--days", "30", **env).returncode == 0
+    with psycopg.connect(url) as conn:
+        stored = conn.execute(
+            "SELECT count(*) FROM sampark_events WHERE topic LIKE 'domain.events:%%'"
+        ).fetchone()
+    assert stored is not None
+
+    done = sampark("projections", "rebuild", "--workers", "2", **env)
+
+    assert done.returncode == 0, done.stderr
+    assert f"read models rebuilt: {stored[0]} events applied" in done.stdout
+    assert sampark("projections", "verify", **env).returncode == 0
+    for wrong in ("0", "two"):
+        refused = sampark("projections", "rebuild", "--workers", wrong, **env)
+        assert refused.returncode == 2
+        assert "--workers" in refused.stderr
