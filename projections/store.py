@@ -290,12 +290,17 @@ class ReadModels:
     # --- a rebuild's sums ---------------------------------------------------------------
 
     def derive_blocks(self) -> None:
-        """Fill `flows_blocks` and `disposal_days_blocks` from the day rows (a rebuild's copy,
-        once: summing in SQL what `add_tallies` and `add_disposal_days` sum in Python). A
-        table `add_tallies` or `add_disposal_days` sums from the day rows is filled here too.
-        What they hold already (a chunk replayed the projector's way) is in the day rows."""
-        self.conn.execute(self._q("DELETE FROM {s}.flows_blocks"))
-        self.conn.execute(self._q("DELETE FROM {s}.disposal_days_blocks"))
+        """Fill `flows_blocks`, `disposal_days_blocks` and the totals (`flows_totals`,
+        `disposal_days_totals`) from the day rows (a rebuild's copy, once: summing in SQL what
+        `add_tallies` and `add_disposal_days` sum per batch). What they hold already (a chunk
+        replayed the projector's way) is in the day rows."""
+        for table in (
+            "flows_blocks",
+            "disposal_days_blocks",
+            "flows_totals",
+            "disposal_days_totals",
+        ):
+            self.conn.execute(self._q(f"DELETE FROM {{s}}.{table}"))
         cell = "district, department, holder"
         counters = ", ".join(COUNTER_COLUMNS)
         sums = ", ".join(f"sum({c})" for c in COUNTER_COLUMNS)
@@ -314,6 +319,43 @@ class ReadModels:
                     f"GROUP BY {cell}, {block}, days"
                 )
             )
+        # Each cell's sums go to its district's, its department's and the state's (`places`),
+        # per day and per block (`SPANS`).
+        places_and_spans = (
+            "CROSS JOIN LATERAL (VALUES (c.district, %(all)s), (%(all)s, c.department), "
+            "(%(all)s, %(all)s)) AS p (district, department) "
+            "CROSS JOIN unnest(%(spans)s::smallint[]) AS s (span)"
+        )
+        start = "date '0001-01-01' + (c.day - date '0001-01-01') / s.span * s.span"
+        totals = "p.district, p.department, s.span, " + start
+        params = {"all": ALL, "spans": list(SPANS)}
+        self.conn.execute(
+            self._q(
+                f"INSERT INTO {{s}}.flows_totals (district, department, span, day, {counters}) "
+                f"SELECT {totals}, {sums} FROM {{s}}.flows c {places_and_spans} "
+                "GROUP BY 1, 2, 3, 4"
+            ),
+            params,
+        )
+        # A histogram a row: `disposals[n + 1]` disposals took n days, up to the longest.
+        self.conn.execute(
+            self._q(
+                "WITH counted AS ("
+                f"  SELECT {totals} AS day, c.days, sum(c.disposals)::int AS n "
+                f"  FROM {{s}}.disposal_days c {places_and_spans} GROUP BY 1, 2, 3, 4, 5"
+                ") "
+                "INSERT INTO {s}.disposal_days_totals (district, department, span, day, disposals) "
+                "SELECT district, department, span, day, "
+                "  array_agg(coalesce(n, 0) ORDER BY days) "
+                "FROM (SELECT k.district, k.department, k.span, k.day, g.days, c.n "
+                "  FROM (SELECT district, department, span, day, max(days) AS longest "
+                "        FROM counted GROUP BY 1, 2, 3, 4) AS k "
+                "  CROSS JOIN LATERAL generate_series(0, k.longest) AS g (days) "
+                "  LEFT JOIN counted c USING (district, department, span, day, days)) AS h "
+                "GROUP BY 1, 2, 3, 4"
+            ),
+            params,
+        )
 
     def add_pending(self, changes: Sequence[tuple[PendingKey, int]]) -> None:
         """Add each change to the open complaints' counts; a count fallen to 0 is deleted."""
