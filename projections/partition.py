@@ -115,30 +115,36 @@ DISPOSALS_STAGED = "disposal_days_staged"
 
 def create_staging(conn: psycopg.Connection[Any]) -> None:
     """The tables the workers stage their day sums in (unlogged: a crash means rebuilding)."""
-    for staged, table in ((FLOWS_STAGED, "flows"), (DISPOSALS_STAGED, "disposal_days")):
+    for table, staged in STAGED.items():
         conn.execute(f"CREATE UNLOGGED TABLE {REBUILD}.{staged} (LIKE {REBUILD}.{table})")
 
 
-def merge_staged(conn: psycopg.Connection[Any]) -> None:
-    """The workers' day sums added up into the day tables, each key once (to what a chunk
-    replayed the projector's way wrote there); then the tables summed from those
-    (`ReadModels.derive_blocks`). The staging tables go."""
-    counters = ", ".join(COUNTER_COLUMNS)
-    sums = ", ".join(f"sum({c})" for c in COUNTER_COLUMNS)
-    added = ", ".join(f"{c} = flows.{c} + excluded.{c}" for c in COUNTER_COLUMNS)
-    conn.execute(
-        f"INSERT INTO {REBUILD}.flows AS flows ({CELL_DAY}, {counters}) "
-        f"SELECT {CELL_DAY}, {sums} FROM {REBUILD}.{FLOWS_STAGED} GROUP BY {CELL_DAY} "
-        f"ON CONFLICT ({CELL_DAY}) DO UPDATE SET {added}"
-    )
-    conn.execute(
-        f"INSERT INTO {REBUILD}.disposal_days AS d ({CELL_DAY}, days, disposals) "
-        f"SELECT {CELL_DAY}, days, sum(disposals) FROM {REBUILD}.{DISPOSALS_STAGED} "
-        f"GROUP BY {CELL_DAY}, days "
-        f"ON CONFLICT ({CELL_DAY}, days) DO UPDATE SET disposals = d.disposals + excluded.disposals"
-    )
-    conn.execute(f"DROP TABLE {REBUILD}.{FLOWS_STAGED}, {REBUILD}.{DISPOSALS_STAGED}")
-    ReadModels(conn, REBUILD).derive_blocks()
+# The day tables the workers stage their sums for, and each one's staging table.
+STAGED = {"flows": FLOWS_STAGED, "disposal_days": DISPOSALS_STAGED}
+
+
+def merge_staged(conn: psycopg.Connection[Any], table: str) -> None:
+    """The workers' day sums of `table` (one of `STAGED`) added up into it, each key once (to
+    what a chunk replayed the projector's way wrote there); the staging table goes. The
+    tables summed from the day rows are derived afterwards (`ReadModels.derive`)."""
+    staged = STAGED[table]
+    if table == "flows":
+        counters = ", ".join(COUNTER_COLUMNS)
+        sums = ", ".join(f"sum({c})" for c in COUNTER_COLUMNS)
+        added = ", ".join(f"{c} = flows.{c} + excluded.{c}" for c in COUNTER_COLUMNS)
+        conn.execute(
+            f"INSERT INTO {REBUILD}.flows AS flows ({CELL_DAY}, {counters}) "
+            f"SELECT {CELL_DAY}, {sums} FROM {REBUILD}.{staged} GROUP BY {CELL_DAY} "
+            f"ON CONFLICT ({CELL_DAY}) DO UPDATE SET {added}"
+        )
+    else:
+        conn.execute(
+            f"INSERT INTO {REBUILD}.disposal_days AS d ({CELL_DAY}, days, disposals) "
+            f"SELECT {CELL_DAY}, days, sum(disposals) FROM {REBUILD}.{staged} "
+            f"GROUP BY {CELL_DAY}, days ON CONFLICT ({CELL_DAY}, days) "
+            "DO UPDATE SET disposals = d.disposals + excluded.disposals"
+        )
+    conn.execute(f"DROP TABLE {REBUILD}.{staged}")
 
 
 @dataclass

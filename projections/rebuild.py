@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -47,6 +48,7 @@ from projections.apply import TRANSIENT, Applied, apply_events
 from projections.envelope import event_name
 from projections.figures import FigureScope, Ledger, report
 from projections.partition import (
+    STAGED,
     Partition,
     Replayed,
     create_staging,
@@ -54,7 +56,15 @@ from projections.partition import (
     replay_partition,
 )
 from projections.relay import COMPLAINT_EVENT_TOPIC, EVENTS_TABLE
-from projections.store import COUNTER_COLUMNS, LIVE, REBUILD, REBUILD_LOCK, ReadModels, migrate
+from projections.store import (
+    COUNTER_COLUMNS,
+    DERIVED,
+    LIVE,
+    REBUILD,
+    REBUILD_LOCK,
+    ReadModels,
+    migrate,
+)
 
 CHUNK = 5000
 log = logging.getLogger(__name__)
@@ -166,19 +176,50 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _build_indexes(database_url: str, definitions: list[str], workers: int) -> None:
-    """Build the copy's indexes once over the whole copy, before the swap's lock, in as many
-    connections as there are workers (the largest first: the complaints' full-text one)."""
+Task = Callable[[psycopg.Connection[Any]], object]
 
-    def build(definition: str) -> None:
+
+def _in_parallel(database_url: str, phases: list[list[Task]], workers: int) -> None:
+    """Run each phase's tasks in as many connections as there are workers, each task in a
+    transaction of its own; a phase starts when the one before has finished."""
+
+    def run(task: Task) -> None:
         with psycopg.connect(database_url, autocommit=True) as conn:
-            conn.execute("SET maintenance_work_mem = '256MB'")
-            conn.execute(definition)
+            conn.execute("SET maintenance_work_mem = '256MB'")  # the indexes built in memory
+            conn.execute("SET work_mem = '256MB'")  # the sums grouped in memory
+            conn.execute("SET synchronous_commit = off")  # the swap commits durably
+            with conn.transaction():
+                task(conn)
 
-    ordered = sorted(definitions, key=lambda d: "USING gin" not in d)
-    with ThreadPoolExecutor(max_workers=workers) as builders:
-        for built in [builders.submit(build, d) for d in ordered]:
-            built.result()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for tasks in phases:
+            for finished in [pool.submit(run, task) for task in tasks]:
+                finished.result()
+
+
+def _finish_copy(database_url: str, indexes: list[str], workers: int) -> None:
+    """Derive the figures' blocks and totals from the day rows (`DERIVED`) and build the
+    copy's indexes once over the whole copy, before the swap's lock: first the derived
+    tables and the indexes of the other tables (the largest first: the complaints'
+    full-text one), then the derived tables' own indexes."""
+
+    def derive(table: str) -> Task:
+        return lambda conn: ReadModels(conn, REBUILD).derive(table)
+
+    def build(definition: str) -> Task:
+        return lambda conn: conn.execute(definition)
+
+    def on_derived(definition: str) -> bool:
+        return any(f"{REBUILD}.{table} " in definition for table in DERIVED)
+
+    largest_first = sorted(indexes, key=lambda d: "USING gin" not in d)
+    first = [
+        *(build(d) for d in largest_first if "USING gin" in d and not on_derived(d)),
+        *(derive(table) for table in sorted(DERIVED, key=lambda t: "disposal" not in t)),
+        *(build(d) for d in largest_first if "USING gin" not in d and not on_derived(d)),
+    ]
+    then = [build(d) for d in indexes if on_derived(d)]
+    _in_parallel(database_url, [first, then], workers)
 
 
 def rebuild(
@@ -213,12 +254,11 @@ def rebuild(
             workers,
             time.monotonic() - started,
         )
-        with conn.transaction():
-            conn.execute("SET LOCAL work_mem = '256MB'")  # the sums grouped in memory
-            merge_staged(conn)
+        _in_parallel(database_url, [[partial(merge_staged, table=t) for t in STAGED]], workers)
+        log.info("rebuild: the workers' sums added up at %.1f s", time.monotonic() - started)
         # What was stored while the workers ran, before the indexes (still without the lock).
         position = _replay(conn, upto, head(conn), progress, started, done, held)
-        _build_indexes(database_url, indexes, workers)
+        _finish_copy(database_url, indexes, workers)
         log.info("rebuild: caught up and indexes built at %.1f s", time.monotonic() - started)
         conn.execute("SET synchronous_commit = on")
         with conn.transaction():

@@ -68,9 +68,14 @@ def _key_array(values: Iterable[Any]) -> str:
     return '{"' + '","'.join(quoted) + '"}' if quoted else "{}"
 
 
-def _block_start_sql(span: int) -> str:
+# The figures' tables a rebuild fills from the day rows once (`ReadModels.derive`), rather than
+# batch by batch as the projector does.
+DERIVED = ("flows_blocks", "disposal_days_blocks", "flows_totals", "disposal_days_totals")
+
+
+def _block_start_sql(span: str, day: str = "day") -> str:
     """`rows.block_start(day, span)` in SQL: day 1 AD is ordinal 1 in both calendars."""
-    return f"date '0001-01-01' + (day - date '0001-01-01') / {span} * {span}"
+    return f"date '0001-01-01' + ({day} - date '0001-01-01') / {span} * {span}"
 
 
 class ReadModels:
@@ -289,73 +294,77 @@ class ReadModels:
 
     # --- a rebuild's sums ---------------------------------------------------------------
 
-    def derive_blocks(self) -> None:
-        """Fill `flows_blocks`, `disposal_days_blocks` and the totals (`flows_totals`,
-        `disposal_days_totals`) from the day rows (a rebuild's copy, once: summing in SQL what
-        `add_tallies` and `add_disposal_days` sum per batch). What they hold already (a chunk
-        replayed the projector's way) is in the day rows."""
-        for table in (
-            "flows_blocks",
-            "disposal_days_blocks",
-            "flows_totals",
-            "disposal_days_totals",
-        ):
-            self.conn.execute(self._q(f"DELETE FROM {{s}}.{table}"))
+    def derive(self, table: str) -> None:
+        """Fill one of the `DERIVED` tables from the day rows (a rebuild's copy, once: summing
+        in SQL what `add_tallies` and `add_disposal_days` sum per batch). What it held
+        already (a chunk replayed the projector's way) is in the day rows too."""
+        self.conn.execute(self._q(f"DELETE FROM {{s}}.{table}"))
         cell = "district, department, holder"
         counters = ", ".join(COUNTER_COLUMNS)
         sums = ", ".join(f"sum({c})" for c in COUNTER_COLUMNS)
-        for span in BLOCKS:
-            block = f"{span}::smallint, {_block_start_sql(span)}"
-            self.conn.execute(
-                self._q(
-                    f"INSERT INTO {{s}}.flows_blocks ({cell}, span, day, {counters}) "
-                    f"SELECT {cell}, {block}, {sums} FROM {{s}}.flows GROUP BY {cell}, {block}"
-                )
-            )
-            self.conn.execute(
-                self._q(
-                    f"INSERT INTO {{s}}.disposal_days_blocks ({cell}, span, day, days, disposals) "
-                    f"SELECT {cell}, {block}, days, sum(disposals) FROM {{s}}.disposal_days "
-                    f"GROUP BY {cell}, {block}, days"
-                )
-            )
-        # Each cell's sums go to its district's, its department's and the state's (`places`),
-        # per day and per block (`SPANS`).
+        # The totals: each cell's sums go to its district's, its department's and the
+        # state's (`places`), per day and per block (`SPANS`).
         places_and_spans = (
             "CROSS JOIN LATERAL (VALUES (c.district, %(all)s), (%(all)s, c.department), "
             "(%(all)s, %(all)s)) AS p (district, department) "
             "CROSS JOIN unnest(%(spans)s::smallint[]) AS s (span)"
         )
-        start = "date '0001-01-01' + (c.day - date '0001-01-01') / s.span * s.span"
-        totals = "p.district, p.department, s.span, " + start
+        totals = "p.district, p.department, s.span, " + _block_start_sql("s.span", "c.day")
         params = {"all": ALL, "spans": list(SPANS)}
-        self.conn.execute(
-            self._q(
-                f"INSERT INTO {{s}}.flows_totals (district, department, span, day, {counters}) "
-                f"SELECT {totals}, {sums} FROM {{s}}.flows c {places_and_spans} "
-                "GROUP BY 1, 2, 3, 4"
-            ),
-            params,
-        )
-        # A histogram a row: `disposals[n + 1]` disposals took n days, up to the longest.
-        self.conn.execute(
-            self._q(
-                "WITH counted AS ("
-                f"  SELECT {totals} AS day, c.days, sum(c.disposals)::int AS n "
-                f"  FROM {{s}}.disposal_days c {places_and_spans} GROUP BY 1, 2, 3, 4, 5"
-                ") "
-                "INSERT INTO {s}.disposal_days_totals (district, department, span, day, disposals) "
-                "SELECT district, department, span, day, "
-                "  array_agg(coalesce(n, 0) ORDER BY days) "
-                "FROM (SELECT k.district, k.department, k.span, k.day, g.days, c.n "
-                "  FROM (SELECT district, department, span, day, max(days) AS longest "
-                "        FROM counted GROUP BY 1, 2, 3, 4) AS k "
-                "  CROSS JOIN LATERAL generate_series(0, k.longest) AS g (days) "
-                "  LEFT JOIN counted c USING (district, department, span, day, days)) AS h "
-                "GROUP BY 1, 2, 3, 4"
-            ),
-            params,
-        )
+        match table:
+            case "flows_blocks" | "disposal_days_blocks":
+                day_rows, kept = (
+                    ("flows", sums)
+                    if table == "flows_blocks"
+                    else ("disposal_days", "days, sum(disposals)")
+                )
+                names = counters if table == "flows_blocks" else "days, disposals"
+                group = "" if table == "flows_blocks" else ", days"
+                for span in BLOCKS:
+                    block = f"{span}::smallint, {_block_start_sql(str(span))}"
+                    self.conn.execute(
+                        self._q(
+                            f"INSERT INTO {{s}}.{table} ({cell}, span, day, {names}) "
+                            f"SELECT {cell}, {block}, {kept} FROM {{s}}.{day_rows} "
+                            f"GROUP BY {cell}, {block}{group}"
+                        )
+                    )
+            case "flows_totals":
+                self.conn.execute(
+                    self._q(
+                        f"INSERT INTO {{s}}.flows_totals (district, department, span, day, "
+                        f"{counters}) SELECT {totals}, {sums} FROM {{s}}.flows c "
+                        f"{places_and_spans} GROUP BY 1, 2, 3, 4"
+                    ),
+                    params,
+                )
+            case "disposal_days_totals":
+                # Summed in SQL, each histogram spread out here: `disposals[n + 1]`
+                # disposals took n days, up to the longest.
+                counted = self.conn.execute(
+                    self._q(
+                        "SELECT district, department, span, day, array_agg(days ORDER BY days), "
+                        "array_agg(n ORDER BY days) FROM ("
+                        f"  SELECT {totals} AS day, c.days, sum(c.disposals)::int AS n "
+                        f"  FROM {{s}}.disposal_days c {places_and_spans} GROUP BY 1, 2, 3, 4, 5"
+                        ") AS counted GROUP BY 1, 2, 3, 4"
+                    ),
+                    params,
+                )
+                with self.conn.cursor().copy(
+                    self._q(
+                        "COPY {s}.disposal_days_totals (district, department, span, day, "
+                        "disposals) FROM STDIN"
+                    )
+                ) as copy:
+                    copy.set_types(["text", "text", "int2", "date", "int4[]"])
+                    for district, department, span, day, days, counts in counted:
+                        histogram = [0] * (days[-1] + 1)
+                        for n, count in zip(days, counts, strict=True):
+                            histogram[n] = count
+                        copy.write_row((district, department, span, day, histogram))
+            case _:
+                raise ValueError(f"{table} is not derived from the day rows")
 
     def add_pending(self, changes: Sequence[tuple[PendingKey, int]]) -> None:
         """Add each change to the open complaints' counts; a count fallen to 0 is deleted."""
