@@ -238,15 +238,20 @@ def complaints(
             f"ORDER BY originator_id, originator_version",
             params,
         )
-        current: list[Stored] = []
-        while fetched := cursor.fetchmany(5000):  # row by row costs a microsecond an event
-            for row in fetched:
-                if current and row[1] != current[0][1]:
-                    yield current
-                    current = []
-                current.append(row)
-        if current:
-            yield current
+        yield from by_complaint(cursor)
+
+
+def by_complaint(cursor: psycopg.Cursor[Any]) -> Iterator[list[Stored]]:
+    """Stored events in (complaint, version) order, a complaint's at a time."""
+    current: list[Stored] = []
+    while fetched := cursor.fetchmany(5000):  # row by row costs a microsecond an event
+        for row in fetched:
+            if current and row[1] != current[0][1]:
+                yield current
+                current = []
+            current.append(row)
+    if current:
+        yield current
 
 
 def replay_partition(

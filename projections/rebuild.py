@@ -51,6 +51,7 @@ from projections.partition import (
     STAGED,
     Partition,
     Replayed,
+    by_complaint,
     create_staging,
     merge_staged,
     replay_partition,
@@ -400,14 +401,7 @@ def complaints_in_store(conn: psycopg.Connection[Any]) -> Iterator[list[tuple[An
             f"FROM {EVENTS_TABLE} WHERE topic LIKE %s ORDER BY originator_id, originator_version",
             (COMPLAINT_EVENT_TOPIC + "%",),
         )
-        current: list[tuple[Any, ...]] = []
-        for row in cursor:
-            if current and row[1] != current[0][1]:
-                yield current
-                current = []
-            current.append(row)
-        if current:
-            yield current
+        yield from by_complaint(cursor)
 
 
 def verify(database_url: str) -> list[str]:
