@@ -299,7 +299,6 @@ class ReadModels:
         in SQL what `add_tallies` and `add_disposal_days` sum per batch). What it held
         already (a chunk replayed the projector's way) is in the day rows too."""
         self.conn.execute(self._q(f"DELETE FROM {{s}}.{table}"))
-        cell = "district, department, holder"
         counters = ", ".join(COUNTER_COLUMNS)
         sums = ", ".join(f"sum({c})" for c in COUNTER_COLUMNS)
         # The totals: each cell's sums go to its district's, its department's and the
@@ -312,23 +311,12 @@ class ReadModels:
         totals = "p.district, p.department, s.span, " + _block_start_sql("s.span", "c.day")
         params = {"all": ALL, "spans": list(SPANS)}
         match table:
-            case "flows_blocks" | "disposal_days_blocks":
-                day_rows, kept = (
-                    ("flows", sums)
-                    if table == "flows_blocks"
-                    else ("disposal_days", "days, sum(disposals)")
+            case "flows_blocks":
+                self._derive_blocks(table, "flows", counters, sums)
+            case "disposal_days_blocks":
+                self._derive_blocks(
+                    table, "disposal_days", "days, disposals", "days, sum(disposals)", "days"
                 )
-                names = counters if table == "flows_blocks" else "days, disposals"
-                group = "" if table == "flows_blocks" else ", days"
-                for span in BLOCKS:
-                    block = f"{span}::smallint, {_block_start_sql(str(span))}"
-                    self.conn.execute(
-                        self._q(
-                            f"INSERT INTO {{s}}.{table} ({cell}, span, day, {names}) "
-                            f"SELECT {cell}, {block}, {kept} FROM {{s}}.{day_rows} "
-                            f"GROUP BY {cell}, {block}{group}"
-                        )
-                    )
             case "flows_totals":
                 self.conn.execute(
                     self._q(
@@ -365,6 +353,21 @@ class ReadModels:
                         copy.write_row((district, department, span, day, histogram))
             case _:
                 raise ValueError(f"{table} is not derived from the day rows")
+
+    def _derive_blocks(
+        self, table: str, day_rows: str, names: str, sums: str, by: str | None = None
+    ) -> None:
+        """`table` (a blocks table): the sums `sums` of `day_rows` per cell and block."""
+        cell = "district, department, holder"
+        for span in BLOCKS:
+            block = f"{span}::smallint, {_block_start_sql(str(span))}"
+            group = f"{cell}, {block}" + (f", {by}" if by else "")
+            self.conn.execute(
+                self._q(
+                    f"INSERT INTO {{s}}.{table} ({cell}, span, day, {names}) "
+                    f"SELECT {cell}, {block}, {sums} FROM {{s}}.{day_rows} GROUP BY {group}"
+                )
+            )
 
     def add_pending(self, changes: Sequence[tuple[PendingKey, int]]) -> None:
         """Add each change to the open complaints' counts; a count fallen to 0 is deleted."""
