@@ -141,6 +141,9 @@ CREATE TABLE IF NOT EXISTS {schema}.disposal_days (
     PRIMARY KEY (district, department, holder, day, days)
 );
 CREATE INDEX IF NOT EXISTS disposal_days_day ON {schema}.disposal_days (day);
+-- A district's rows (a collector's dashboards): without it the planner takes the day index
+-- and fetches every district's rows of the window (3 M complaints: 125 ms, with it 6 ms).
+CREATE INDEX IF NOT EXISTS disposal_days_place ON {schema}.disposal_days (district, day);
 CREATE TABLE IF NOT EXISTS {schema}.disposal_days_blocks (
     LIKE {schema}.disposal_days INCLUDING DEFAULTS
 );
@@ -149,6 +152,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS disposal_days_blocks_key
     ON {schema}.disposal_days_blocks (district, department, holder, span, day, days);
 CREATE INDEX IF NOT EXISTS disposal_days_blocks_span
     ON {schema}.disposal_days_blocks (span, day);
+CREATE INDEX IF NOT EXISTS disposal_days_blocks_place
+    ON {schema}.disposal_days_blocks (district, span, day);
 
 -- The same sums per district, per department and for the state ('' stands for every
 -- district or every department), per day (`span` 1) and per block of 8 and 64 days: what the
