@@ -277,7 +277,7 @@ class WhatsAppWebhook(Controller):
                     satisfied=reply.satisfied,
                     rating=reply.rating,  # a button gives none
                     comment=reply.comment,
-                    receipt=receipt,
+                    recorded_with={"receipt": receipt},
                 )
                 recorded = True
             except DomainError as refused:
