@@ -90,3 +90,13 @@ def test_a_role_the_table_lists_gets_past_the_guard(
 
 def test_every_guarded_entry_is_in_the_table() -> None:
     assert set(GUARDED) <= set(SERVICES) | set(PERMISSIONS)
+
+
+@pytest.mark.parametrize("entry", sorted(GUARDED))
+def test_asking_which_methods_a_guarded_path_answers_needs_no_role(
+    client: Client, entry: str
+) -> None:
+    _, path = GUARDED[entry]
+    answer = client.options(path)
+    assert answer.status_code == 204, answer.text
+    assert "GET" in answer.headers["allow"] or "POST" in answer.headers["allow"]
