@@ -3,7 +3,7 @@
 The token is signed, names one complaint, and expires (`SAMPARK_ATR_DAYS`, default 90 days
 from the message that carried it). The same token lets the complainant give feedback from
 the page and open the evidence of the disposal, and nothing else. A token is accepted only
-exactly as it was issued (`infra/signing.py`).
+exactly as it was issued (`infra/security/signing.py`).
 
 Pages are rendered from templates with auto-escaping (`api/pages.py`) and carry a strict
 Content-Security-Policy (`api/headers.py`); they are not cached (the token is their key).
@@ -31,7 +31,7 @@ from api.services import Services
 from domain import access, inputs
 from domain.errors import DomainError
 from domain.values import Language
-from infra.signing import BadToken, sign, verify
+from infra.security.signing import BadToken, sign, verify
 
 Injected = NamedDependency[Services]
 PURPOSE = "atr"

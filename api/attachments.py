@@ -1,6 +1,6 @@
 """Evidence uploads into the content-addressed store, and downloads by SHA-256.
 
-What a file is comes from its bytes, once, at upload (`infra/blobs.py` keeps it beside the
+What a file is comes from its bytes, once, at upload (`infra/adapters/blobs.py` keeps it beside the
 file); a command's `attachments[i].media_type` must agree with it, and every download is
 served as that type. Only images, PDFs, audio and video open in the browser; anything else
 is a download (`Content-Disposition: attachment`), and nothing is sniffed.
@@ -37,7 +37,7 @@ from api.services import Services
 from domain.disclosure import shows_personal_data
 from domain.permissions import uses
 from domain.values import Identity
-from infra.blobs import OCTET_STREAM, SIGNATURES, BlobStore, media_type_of
+from infra.adapters.blobs import OCTET_STREAM, SIGNATURES, BlobStore, media_type_of
 from projections.queries import OutOfScope, scope_conditions
 from projections.store import LIVE
 

@@ -19,7 +19,7 @@ from api.services import Services
 from domain import access, inputs
 from domain.permissions import PERMISSIONS, uses
 from domain.values import Identity
-from infra.audit import verify_chain, verify_signature
+from infra.eventstore.audit import verify_chain, verify_signature
 
 Req = Request[Identity, Any, Any]
 Injected = NamedDependency[Services]

@@ -16,12 +16,10 @@ from domain.application import Policy, Sampark
 from domain.disclosure import Disclosure, Reader, reader
 from domain.feedback import Unsatisfied
 from domain.values import Identity
-from infra.access_log import AccessLog, Looker
-from infra.blobs import BlobStore
-from infra.rate_limits import RateLimiter
-from infra.receipts import ReceiptBook
-from infra.settings import Settings
-from infra.store import (
+from infra import locks
+from infra.adapters.blobs import BlobStore
+from infra.eventstore.receipts import ReceiptBook
+from infra.eventstore.store import (
     SamparkRecorder,
     SequenceRegistrationNumbers,
     checked_pool,
@@ -29,9 +27,10 @@ from infra.store import (
     eventsourcing_env,
     system_clock,
 )
+from infra.security.access_log import AccessLog, Looker
+from infra.security.rate_limits import RateLimiter
+from infra.settings import Settings
 from projections.store import migrate
-
-STARTUP_LOCK = 7210001  # shared with create_schema
 
 
 @dataclass
@@ -82,7 +81,7 @@ def open_services(
     # The event store's tables are created when the application starts; processes that
     # start together (two schedulers, say) take turns, or PostgreSQL may refuse one.
     with psycopg.connect(database_url, autocommit=True) as turn:
-        turn.execute("SELECT pg_advisory_lock(%s)", (STARTUP_LOCK,))
+        turn.execute("SELECT pg_advisory_lock(%s)", (locks.STARTUP,))
         app = _application(settings, database_url, clock, pool)
     return Services(
         settings=settings,

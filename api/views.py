@@ -28,7 +28,7 @@ from domain.values import (
     Priority,
     Status,
 )
-from infra.codec import event_fields
+from infra.eventstore.codec import event_fields
 from projections.rows import ComplaintRow, row_from_complaint
 
 

@@ -29,9 +29,9 @@ from api.services import Services
 from domain import access, inputs
 from domain.errors import DomainError, InvalidCommand, VersionConflict
 from domain.values import Language
-from infra.json_depth import MAX_JSON_DEPTH, too_deep
-from infra.receipts import Receipt
-from infra.signing import check_hub_signature
+from infra.eventstore.receipts import Receipt
+from infra.security.json_depth import MAX_JSON_DEPTH, too_deep
+from infra.security.signing import check_hub_signature
 from projections.messages import NOT_SATISFIED, SATISFIED, Message, render
 from projections.outbox import Outbox
 

@@ -38,7 +38,7 @@ import psycopg
 from api.services import open_services
 from domain.values import Channel, Complainant, Identity, Role
 from infra.cli import DEFAULT_DIRECTORY, load_directory
-from infra.embedded import EmbeddedPostgres, database_url
+from infra.local.embedded import EmbeddedPostgres, database_url
 from infra.settings import Settings
 from projections.agenda import Agenda
 from projections.rebuild import rebuild

@@ -34,9 +34,9 @@ from api.app import create_app
 from api.services import open_services
 from domain.values import Channel, Complainant, Identity, Role
 from infra.cli import DEFAULT_DIRECTORY, load_directory
-from infra.embedded import EmbeddedPostgres, database_url
+from infra.local.embedded import EmbeddedPostgres, database_url
+from infra.security.tokens import mint
 from infra.settings import Settings
-from infra.tokens import mint
 
 RESULTS = Path(__file__).parent / "results" / "filing.json"
 SECRET = "bench-secret-0123456789-0123456789-0123456789"

@@ -40,14 +40,14 @@ from bench.read_side import measure_lag
 from bench.servers import percentile, servers
 from bench.write_throughput import measure_writes
 from domain.values import Identity, Role
-from infra.broker import free_port
+from infra.adapters.kafka import consumer, ensure_topic, producer
 from infra.cli import DEFAULT_DIRECTORY
-from infra.embedded import database_url
-from infra.kafka import consumer, ensure_topic, producer
+from infra.local.broker import free_port
+from infra.local.embedded import database_url
+from infra.security.tokens import mint
 from infra.settings import Settings
 from infra.simulation import progress_bar, simulate
 from infra.stack import load_directory
-from infra.tokens import mint
 from projections.rebuild import events_after, rebuild
 from projections.rebuild import progress_bar as rebuild_bar
 

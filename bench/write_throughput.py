@@ -27,7 +27,7 @@ from api.services import open_services
 from bench.servers import servers
 from domain.values import Channel, Complainant, Identity, Role
 from infra.cli import DEFAULT_DIRECTORY
-from infra.embedded import database_url
+from infra.local.embedded import database_url
 from infra.settings import Settings
 from infra.stack import load_directory
 

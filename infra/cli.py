@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from infra.security.tokens import mint
 from infra.settings import Settings
 from infra.stack import (
     broker,
@@ -25,7 +26,6 @@ from infra.stack import (
     read_side,
     scheduler,
 )
-from infra.tokens import mint
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "data" / "directory.json"
 
@@ -87,7 +87,7 @@ def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> None:
 
     import psycopg
 
-    from infra.audit import all_chains, verify_chain, verify_checkpoint
+    from infra.eventstore.audit import all_chains, verify_chain, verify_checkpoint
 
     with database(settings) as url, psycopg.connect(url) as conn:
         if args.complaint:
@@ -123,7 +123,7 @@ def cmd_audit_checkpoint(args: argparse.Namespace, settings: Settings) -> None:
 
     import psycopg
 
-    from infra.audit import take_checkpoint
+    from infra.eventstore.audit import take_checkpoint
 
     with database(settings) as url, psycopg.connect(url, autocommit=True) as conn:
         taken = take_checkpoint(conn, settings.signing_key(), datetime.now(UTC))
@@ -351,7 +351,7 @@ def _welcome(settings: Settings, *, standin: bool, directory: str = "") -> str:
 
 def server_config(app: Any, settings: Settings) -> Any:
     """uvicorn's configuration for the API. Client addresses are ours to find (only from
-    `SAMPARK_TRUSTED_PROXIES`: `infra/rate_limits.py`), not uvicorn's, which by default
+    `SAMPARK_TRUSTED_PROXIES`: `infra/security/rate_limits.py`), not uvicorn's, which by default
     believes X-Forwarded-For from any client on 127.0.0.1."""
     import uvicorn
 
@@ -548,7 +548,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    from infra.redaction import install
+    from infra.security.redaction import install
 
     install()
     args = parser().parse_args(argv)

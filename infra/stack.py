@@ -23,7 +23,7 @@ def database(settings: Settings) -> Iterator[str]:
     if settings.database_url:
         yield settings.database_url
         return
-    from infra.embedded import EmbeddedPostgres
+    from infra.local.embedded import EmbeddedPostgres
 
     server = EmbeddedPostgres(Path(settings.home) / "postgres")
     try:
@@ -38,7 +38,7 @@ def broker(settings: Settings) -> Iterator[Settings]:
     if settings.kafka_bootstrap:
         yield settings
         return
-    from infra.broker import EmbeddedBroker
+    from infra.local.broker import EmbeddedBroker
 
     Path(settings.home).mkdir(parents=True, exist_ok=True)
     embedded = EmbeddedBroker(log_file=Path(settings.home) / "broker.log")
@@ -59,7 +59,7 @@ def providers(settings: Settings) -> Iterator[Settings]:
     if settings.whatsapp_base_url:
         yield settings
         return
-    from infra.standin import ProviderStandIn
+    from infra.local.standin import ProviderStandIn
 
     standin = ProviderStandIn(echo=lambda line: print(f"stand-in provider: {line}", flush=True))
     standin.start()
@@ -77,7 +77,7 @@ def providers(settings: Settings) -> Iterator[Settings]:
 
 def notifier(settings: Settings, services: Any, url: str) -> list[Any]:
     """The notifications consumer (events -> outbox) and the sender (outbox -> providers)."""
-    from infra.providers import SmsGateway, WhatsAppCloud, token_source
+    from infra.adapters.providers import SmsGateway, WhatsAppCloud, token_source
     from projections.delivery import Sender
 
     assert settings.kafka_bootstrap is not None
@@ -176,7 +176,7 @@ def load_directory(services: Any, path: Path) -> int:
     from domain.directory import MasterData
     from domain.errors import InvalidCommand
     from domain.values import Identity, Role
-    from infra.json_depth import MAX_JSON_DEPTH, too_deep
+    from infra.security.json_depth import MAX_JSON_DEPTH, too_deep
 
     try:
         text = path.read_bytes()

@@ -32,8 +32,9 @@ from uuid import uuid4
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from infra.providers import AuthFailed, Permanent, Transient, Unconfirmed
-from projections.outbox import SENDER_LOCK, Outbox, Queued, migrate
+from infra import locks
+from infra.adapters.providers import AuthFailed, Permanent, Transient, Unconfirmed
+from projections.outbox import Outbox, Queued, migrate
 from projections.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -158,7 +159,7 @@ class Sender(Worker):
         while True:
             name = f"{self.name}:{uuid4().hex}"
             found = lifeline.execute(
-                "SELECT pg_try_advisory_lock(%s, hashtext(%s))", (SENDER_LOCK, name)
+                "SELECT pg_try_advisory_lock(%s, hashtext(%s))", (locks.SENDER, name)
             ).fetchone()
             if found and found[0]:
                 return name

@@ -41,7 +41,8 @@ from eventsourcing.persistence import StoredEvent
 from psycopg import sql
 
 from domain.complaint import Complaint
-from infra.codec import MsgspecMapper, MsgspecTranscoder
+from infra import locks
+from infra.eventstore.codec import MsgspecMapper, MsgspecTranscoder
 from projections import oracle
 from projections import rows as projection
 from projections.apply import TRANSIENT, Applied, apply_events
@@ -62,7 +63,6 @@ from projections.store import (
     DERIVED,
     LIVE,
     REBUILD,
-    REBUILD_LOCK,
     ReadModels,
     migrate,
 )
@@ -275,7 +275,7 @@ def rebuild(
         conn.execute("SET synchronous_commit = on")
         with conn.transaction():
             # Projector batches hold this lock shared: from here none runs until the swap.
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (REBUILD_LOCK,))
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (locks.READ_MODELS,))
             while batch := events_after(conn, position, CHUNK):
                 done += replay(ReadModels(conn, REBUILD), batch, held)
                 position = batch[-1][0]

@@ -20,11 +20,11 @@ from psycopg.conninfo import conninfo_to_dict
 
 from api.app import create_app
 from api.services import Services, open_services
-from infra.broker import EmbeddedBroker
 from infra.cli import DEFAULT_DIRECTORY, load_directory
-from infra.embedded import EmbeddedPostgres, database_url
+from infra.local.broker import EmbeddedBroker
+from infra.local.embedded import EmbeddedPostgres, database_url
+from infra.security.tokens import mint
 from infra.settings import Settings
-from infra.tokens import mint
 from projections.projector import Projector
 from projections.relay import Relay
 from projections.status import pipeline_status

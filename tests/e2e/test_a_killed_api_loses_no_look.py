@@ -19,7 +19,7 @@ import psycopg
 import pytest
 from litestar.testing import TestClient
 
-from infra.broker import free_port
+from infra.local.broker import free_port
 from tests.conftest import SECRET, Pipeline, Tokens
 from tests.e2e.test_access_log import wait_until_serving
 from tests.support import OPERATOR, new_mobile, water_complaint

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from infra.security.tokens import mint
 from infra.settings import DEVELOPMENT_SECRET
-from infra.tokens import mint
 from tests.e2e.test_sampark_run import free_port, wait_for_output
 
 HOLDER = "/v1/directory/posts/PHED-JAI-L1/holder"

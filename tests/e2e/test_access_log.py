@@ -15,8 +15,8 @@ import pytest
 import uvicorn.config
 from uvicorn.logging import AccessFormatter
 
-from infra.broker import free_port
-from infra.redaction import Redact, clean_record, install
+from infra.local.broker import free_port
+from infra.security.redaction import Redact, clean_record, install
 
 MOBILE = "9876543210"
 REPORT_LINK = "/atr/YXRyfGMw.0p7yxXU-IW4fQ2"

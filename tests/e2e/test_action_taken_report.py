@@ -16,8 +16,8 @@ from api.app import create_app
 from api.atr import atr_link
 from api.services import Services, open_services
 from domain.values import Attachment, Channel, Complainant, Language, Outcome
+from infra.security.signing import sign
 from infra.settings import Settings
-from infra.signing import sign
 from tests.support import JAIPUR_WATER_OFFICER, OPERATOR, TurnableClock, new_mobile
 
 Client = TestClient[Any]

@@ -19,9 +19,9 @@ from typing import Any
 import httpx
 import pytest
 
+from infra.security.signing import hub_signature
+from infra.security.tokens import mint
 from infra.settings import DEVELOPMENT_APP_SECRET, DEVELOPMENT_SECRET
-from infra.signing import hub_signature
-from infra.tokens import mint
 
 
 def free_port() -> int:

@@ -12,7 +12,7 @@ import jwt
 import pytest
 from litestar.testing import TestClient
 
-from infra.tokens import AUDIENCE, ISSUER
+from infra.security.tokens import AUDIENCE, ISSUER
 from tests.conftest import SECRET, Pipeline
 from tests.support import citizen, new_mobile, water_complaint
 

@@ -15,7 +15,7 @@ from litestar.testing import TestClient
 from api.atr import atr_link
 from api.services import Services
 from domain.values import Attachment, Channel, Complainant, Outcome
-from infra.signing import hub_signature
+from infra.security.signing import hub_signature
 from projections.messages import Message
 from projections.outbox import Outbox, migrate
 from tests.support import JAIPUR_WATER_OFFICER, OPERATOR, new_mobile

@@ -13,7 +13,7 @@ import pytest
 from litestar.security.jwt import Token
 
 from infra.cli import DEFAULT_DIRECTORY
-from infra.embedded import database_url
+from infra.local.embedded import database_url
 
 
 def sampark(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

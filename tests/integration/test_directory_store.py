@@ -108,7 +108,7 @@ def test_before_any_load_the_directory_is_empty_and_filing_says_why(
     import pytest
 
     from domain.errors import InvalidCommand
-    from infra.embedded import database_url
+    from infra.local.embedded import database_url
 
     name = "sampark_empty_directory"
     with psycopg.connect(server_url, autocommit=True) as conn:

@@ -14,7 +14,7 @@ from api.services import Services, open_services
 from domain.complaint import Complaint
 from domain.errors import VersionConflict
 from domain.values import Channel, Complainant, Outcome
-from infra.receipts import Receipt
+from infra.eventstore.receipts import Receipt
 from infra.settings import Settings
 from tests.support import (
     JAIPUR_COLLECTOR,

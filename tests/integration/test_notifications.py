@@ -22,10 +22,10 @@ from litestar.testing import TestClient
 from api.atr import atr_link
 from api.services import Services
 from domain.values import Channel, Complainant, Language, Outcome
-from infra.providers import SmsGateway, WhatsAppCloud, token_source
+from infra.adapters.providers import SmsGateway, WhatsAppCloud, token_source
+from infra.local.standin import ProviderStandIn
+from infra.security.signing import hub_signature
 from infra.settings import Settings
-from infra.signing import hub_signature
-from infra.standin import ProviderStandIn
 from projections.delivery import Backoff, Sender
 from projections.messages import Links
 from projections.notifications import Notifications

@@ -13,7 +13,7 @@ import pytest
 
 from api.services import Services
 from domain.values import Channel, Complainant, Outcome
-from infra.broker import EmbeddedBroker
+from infra.local.broker import EmbeddedBroker
 from infra.settings import Settings
 from projections.projector import Projector
 from projections.rebuild import rebuild, verify

@@ -24,9 +24,9 @@ import psycopg
 import pytest
 
 from api.services import Services
-from infra.providers import SmsGateway, WhatsAppCloud, token_source
+from infra.adapters.providers import SmsGateway, WhatsAppCloud, token_source
+from infra.local.standin import ProviderStandIn
 from infra.settings import Settings
-from infra.standin import ProviderStandIn
 from projections.delivery import Backoff, Sender
 from projections.messages import Message
 from projections.outbox import Outbox, migrate

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import psycopg
 
 from api.services import Services
-from infra.audit import verify_chain
+from infra.eventstore.audit import verify_chain
 from infra.simulation import simulate
 from projections.rebuild import rebuild, verify
 from projections.store import migrate

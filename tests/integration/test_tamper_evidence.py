@@ -22,7 +22,7 @@ from litestar.testing import TestClient
 
 from api.services import Services
 from domain.values import Channel, Complainant, Outcome
-from infra.audit import event_hash, take_checkpoint, verify_chain, verify_checkpoint
+from infra.eventstore.audit import event_hash, take_checkpoint, verify_chain, verify_checkpoint
 from tests.conftest import Tokens
 from tests.support import (
     ADMIN,

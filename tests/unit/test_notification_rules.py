@@ -10,7 +10,7 @@ import pytest
 from api.webhooks import read_answer
 from domain.directory import Directory
 from domain.values import Attachment, Identity, Language, Outcome, Role
-from infra.signing import BadToken, check_hub_signature, hub_signature, sign, verify
+from infra.security.signing import BadToken, check_hub_signature, hub_signature, sign, verify
 from projections.delivery import Backoff
 from projections.messages import COMPLAINANT, HOLDER, Links, Recipient, messages_for
 from tests.support import JAIPUR_COLLECTOR, JAIPUR_WATER_OFFICER, START, citizen

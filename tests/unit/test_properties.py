@@ -28,7 +28,7 @@ from domain.values import (
     Role,
     Status,
 )
-from infra.codec import MsgspecMapper, MsgspecTranscoder
+from infra.eventstore.codec import MsgspecMapper, MsgspecTranscoder
 from projections import rows as projection
 from tests.support import (
     ADMIN,
