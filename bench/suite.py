@@ -34,20 +34,20 @@ from uuid import UUID
 
 import psycopg
 
-from api.services import Services, open_services
+from api.services import Services
 from bench.dashboards import measure_dashboards
 from bench.read_side import measure_lag
 from bench.servers import percentile, servers
 from bench.write_throughput import measure_writes
 from domain.values import Identity, Role
 from infra.adapters.kafka import consumer, ensure_topic, producer
-from infra.cli import DEFAULT_DIRECTORY
 from infra.local.broker import free_port
 from infra.local.embedded import database_url
+from infra.run.directory import SAMPLE_DIRECTORY, load_directory
+from infra.run.services import open_services
+from infra.run.simulation import progress_bar, simulate
 from infra.security.tokens import mint
 from infra.settings import Settings
-from infra.simulation import progress_bar, simulate
-from infra.stack import load_directory
 from projections.rebuild import events_after, rebuild
 from projections.rebuild import progress_bar as rebuild_bar
 
@@ -159,7 +159,7 @@ def load_big_store(
     url = database_url(server_url, "sampark_bench_big")
     services = open_services(Settings(home=home), url)
     try:
-        load_directory(services, DEFAULT_DIRECTORY)
+        load_directory(services.app, SAMPLE_DIRECTORY)
         print(f"simulating {complaints:,} complaints over {days} days", flush=True)
         done = simulate(services.app, complaints, days, progress=progress_bar(complaints))
     finally:
@@ -281,7 +281,7 @@ def resident_mb(pid: int) -> tuple[float, float]:
 
 def start_process(command: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "infra.cli", command],
+        [sys.executable, "-m", "infra.run.cli", command],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

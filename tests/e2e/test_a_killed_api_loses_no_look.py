@@ -49,7 +49,7 @@ def test_every_read_served_before_the_api_was_killed_is_in_the_access_log(
         "SAMPARK_JWT_SECRET": SECRET,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "infra.cli", "serve"],
+        [sys.executable, "-m", "infra.run.cli", "serve"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

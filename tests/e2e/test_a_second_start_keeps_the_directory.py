@@ -21,7 +21,7 @@ HOLDER = "/v1/directory/posts/PHED-JAI-L1/holder"
 
 def start(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "infra.cli", "run"],
+        [sys.executable, "-m", "infra.run.cli", "run"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

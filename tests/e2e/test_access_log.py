@@ -49,7 +49,7 @@ def test_every_request_is_in_the_access_log_with_personal_data_masked(
     log = tmp_path / "serve.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "infra.cli", "serve"],
+            [sys.executable, "-m", "infra.run.cli", "serve"],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -55,7 +55,7 @@ def test_sampark_run_files_a_complaint_with_the_printed_curl(
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAMPARK_")}
     env |= {"SAMPARK_HOME": str(tmp_path / "home"), "SAMPARK_PORT": str(port)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "infra.cli", "run"],
+        [sys.executable, "-m", "infra.run.cli", "run"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -107,7 +107,7 @@ def test_sampark_run_files_a_complaint_with_the_printed_curl(
         ).json()
         assert dashboard["rows"][0]["registered"] == 1
         verified = subprocess.run(
-            [sys.executable, "-m", "infra.cli", "projections", "verify"],
+            [sys.executable, "-m", "infra.run.cli", "projections", "verify"],
             env=env,
             capture_output=True,
             text=True,
@@ -137,7 +137,7 @@ def test_in_sampark_run_a_demo_complaint_climbs_to_level_2_on_its_own(tmp_path: 
         "SAMPARK_SCAN_SECONDS": "2",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "infra.cli", "run"],
+        [sys.executable, "-m", "infra.run.cli", "run"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -196,7 +196,7 @@ def test_in_sampark_run_the_citizen_gets_the_report_on_whatsapp_and_answers(
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAMPARK_")}
     env |= {"SAMPARK_HOME": str(tmp_path / "home"), "SAMPARK_PORT": str(port)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "infra.cli", "run"],
+        [sys.executable, "-m", "infra.run.cli", "run"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

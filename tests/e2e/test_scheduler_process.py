@@ -37,7 +37,7 @@ def start_scheduler(database: str, home: Path, log: Path) -> subprocess.Popen[by
     }
     with log.open("wb") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "infra.cli", "scheduler"],
+            [sys.executable, "-m", "infra.run.cli", "scheduler"],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

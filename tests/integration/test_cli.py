@@ -12,14 +12,14 @@ import psycopg
 import pytest
 from litestar.security.jwt import Token
 
-from infra.cli import DEFAULT_DIRECTORY
 from infra.local.embedded import database_url
+from infra.run.directory import SAMPLE_DIRECTORY
 
 
 def sampark(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("SAMPARK_")} | env
     return subprocess.run(
-        [sys.executable, "-m", "infra.cli", *args],
+        [sys.executable, "-m", "infra.run.cli", *args],
         check=False,
         env=environment,
         capture_output=True,
@@ -61,11 +61,11 @@ def test_directory_load_records_the_sample_once(server_url: str, tmp_path: Path)
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     env = {"SAMPARK_DATABASE_URL": database_url(server_url, name), "SAMPARK_HOME": str(tmp_path)}
-    first = sampark("directory", "load", str(DEFAULT_DIRECTORY), **env)
+    first = sampark("directory", "load", str(SAMPLE_DIRECTORY), **env)
     assert first.returncode == 0, first.stderr
-    sample = json.loads(DEFAULT_DIRECTORY.read_text())
+    sample = json.loads(SAMPLE_DIRECTORY.read_text())
     assert f"{sum(len(items) for items in sample.values())} change(s)" in first.stdout
-    again = sampark("directory", "load", str(DEFAULT_DIRECTORY), **env)
+    again = sampark("directory", "load", str(SAMPLE_DIRECTORY), **env)
     assert "0 change(s)" in again.stdout
 
     broken = tmp_path / "broken.json"

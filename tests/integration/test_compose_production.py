@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from infra.cli import parser
+from infra.run.cli import parser
 from infra.security.tokens import load_jwks
 from infra.settings import PLACEHOLDER, Settings
 from scripts.production_secrets import make

@@ -19,11 +19,11 @@ import psycopg
 import pytest
 from litestar.testing import TestClient
 
-from api.atr import atr_link
 from api.services import Services
 from domain.values import Channel, Complainant, Language, Outcome
 from infra.adapters.providers import SmsGateway, WhatsAppCloud, token_source
 from infra.local.standin import ProviderStandIn
+from infra.security.report_links import report_link
 from infra.security.signing import hub_signature
 from infra.settings import Settings
 from projections.delivery import Backoff, Sender
@@ -54,7 +54,7 @@ class Notifier:
             database,
             settings.kafka_bootstrap,
             directory=services.app.directory,
-            links=Links(report=lambda complaint, at: atr_link(services, complaint, at)),
+            links=Links(report=lambda complaint, at: report_link(services.settings, complaint, at)),
             clock=services.app.clock,
             topic=settings.kafka_topic,
             group=f"{settings.kafka_group}.notify",

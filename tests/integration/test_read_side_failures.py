@@ -203,7 +203,7 @@ def test_verify_finds_a_row_and_a_counter_changed_by_hand(
     assert any("filed is" in d for d in in_tables)
 
     command = subprocess.run(
-        [sys.executable, "-m", "infra.cli", "projections", "verify"],
+        [sys.executable, "-m", "infra.run.cli", "projections", "verify"],
         env={"SAMPARK_DATABASE_URL": database, "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,

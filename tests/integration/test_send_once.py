@@ -260,7 +260,7 @@ def start_notifier(
     }
     log = (home / f"notifier-{n}.log").open("wb")
     return subprocess.Popen(
-        [sys.executable, "-m", "infra.cli", "notifier"], env=env, stdout=log, stderr=log
+        [sys.executable, "-m", "infra.run.cli", "notifier"], env=env, stdout=log, stderr=log
     )
 
 

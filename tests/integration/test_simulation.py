@@ -8,7 +8,7 @@ import psycopg
 
 from api.services import Services
 from infra.eventstore.audit import verify_chain
-from infra.simulation import simulate
+from infra.run.simulation import simulate
 from projections.rebuild import rebuild, verify
 from projections.store import migrate
 

@@ -198,7 +198,7 @@ def test_sampark_audit_verify_reports_the_broken_chain(services: Services, datab
 
     def audit(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "infra.cli", "audit", *args],
+            [sys.executable, "-m", "infra.run.cli", "audit", *args],
             env=env,
             capture_output=True,
             text=True,
