@@ -18,8 +18,8 @@ from domain import inputs
 from domain.permissions import uses
 from domain.values import Identity
 from projections.figures import OutsideScope
-from projections.outbox import GROUP as NOTIFICATIONS_GROUP
-from projections.outbox import Outbox
+from projections.notify.outbox import GROUP as NOTIFICATIONS_GROUP
+from projections.notify.outbox import Outbox
 from projections.queries import OutOfScope, ReadQueries
 from projections.rows import day_in_india
 from projections.status import pipeline_status

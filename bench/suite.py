@@ -290,7 +290,7 @@ def start_process(command: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 IDLE = (
     "import time, api.app, projections.projector, projections.relay, scheduler.service, "
-    "projections.notifications; time.sleep(600)"
+    "projections.notify.notifications; time.sleep(600)"
 )
 
 

@@ -11,9 +11,9 @@ from domain.application import Sampark
 from infra.adapters.providers import SmsGateway, WhatsAppCloud, token_source
 from infra.security.report_links import report_link
 from infra.settings import Settings
-from projections.delivery import Sender
-from projections.messages import Links
-from projections.notifications import Notifications
+from projections.notify.delivery import Sender
+from projections.notify.messages import Links
+from projections.notify.notifications import Notifications
 from projections.projector import Projector
 from projections.relay import Relay
 from projections.worker import Worker

@@ -16,8 +16,8 @@ from api.services import Services
 from domain.values import Attachment, Channel, Complainant, Outcome
 from infra.security.report_links import report_link
 from infra.security.signing import hub_signature
-from projections.messages import Message
-from projections.outbox import Outbox, migrate
+from projections.notify.messages import Message
+from projections.notify.outbox import Outbox, migrate
 from tests.support import JAIPUR_WATER_OFFICER, OPERATOR, new_mobile
 
 Client = TestClient[Any]

@@ -26,9 +26,9 @@ from infra.local.standin import ProviderStandIn
 from infra.security.report_links import report_link
 from infra.security.signing import hub_signature
 from infra.settings import Settings
-from projections.delivery import Backoff, Sender
-from projections.messages import Links
-from projections.notifications import Notifications
+from projections.notify.delivery import Backoff, Sender
+from projections.notify.messages import Links
+from projections.notify.notifications import Notifications
 from tests.conftest import Pipeline, Tokens
 from tests.support import ADMIN, JAIPUR_WATER_OFFICER, OPERATOR, TurnableClock, new_mobile
 from tests.unit.test_complaint_rules import PHOTO

@@ -36,8 +36,8 @@ from domain.values import Channel, Complainant, Outcome
 from infra.security.report_links import report_link
 from infra.settings import Settings
 from projections.agenda import Agenda
-from projections.messages import Links
-from projections.notifications import Notifications
+from projections.notify.messages import Links
+from projections.notify.notifications import Notifications
 from projections.projector import Projector
 from projections.queries import ReadQueries, Search
 from projections.rebuild import rebuild, verify

@@ -1,6 +1,6 @@
 """A citizen hears each thing once: a notifier killed or cut off mid-send, or a provider that
 repeats itself, never makes the sender send in a loop; only the Action Taken Report may go
-twice (the rule in projections/uncertain.py), because losing it is worse.
+twice (the rule in projections/notify/uncertain.py), because losing it is worse.
 
 Real PostgreSQL and broker; the stand-in plays WhatsApp over HTTP and counts what it gets.
 """
@@ -27,10 +27,10 @@ from api.services import Services
 from infra.adapters.providers import SmsGateway, WhatsAppCloud, token_source
 from infra.local.standin import ProviderStandIn
 from infra.settings import Settings
-from projections.delivery import Backoff, Sender
-from projections.messages import Message
-from projections.outbox import Outbox, migrate
-from projections.uncertain import MAX_RESENDS
+from projections.notify.delivery import Backoff, Sender
+from projections.notify.messages import Message
+from projections.notify.outbox import Outbox, migrate
+from projections.notify.uncertain import MAX_RESENDS
 from tests.conftest import Pipeline
 from tests.integration.test_notifications import Notifier, eventually, file, resolve
 from tests.support import TurnableClock, new_mobile

@@ -14,7 +14,7 @@ from domain.directory import Directory, Post, PostDefined, PostHolderChanged
 from domain.errors import InvalidCommand
 from domain.events import ReminderReceived
 from infra.eventstore.codec import MsgspecMapper, MsgspecTranscoder
-from projections.messages import HOLDER, Links, Message, Recipient, messages_for
+from projections.notify.messages import HOLDER, Links, Message, Recipient, messages_for
 from tests.support import START, citizen
 from tests.unit import world
 

@@ -8,7 +8,7 @@ that starts over, or a rebuild adds nothing twice; and each event's decision is 
 
 A message's life: `pending` -> `sending` (claimed by a sender, committed before the provider
 is asked) -> `sent`, or `retrying` (a transient failure, later), or `failed` (given up on);
-a claim whose answer was never recorded is settled by the rule in `projections/uncertain.py`:
+a claim whose answer was never recorded is settled by the rule in `projections/notify/uncertain.py`:
 sent again (the Action Taken Report, once) or `uncertain` (never sent again).
 """
 
@@ -24,8 +24,8 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from infra import locks
-from projections import uncertain
-from projections.messages import Message, Recipient
+from projections.notify import uncertain
+from projections.notify.messages import Message, Recipient
 
 GROUP = "sampark-notifications"  # the notifications consumer's group on the complaint topic
 PENDING, RETRYING, SENDING, SENT, FAILED, UNCERTAIN = (
