@@ -8,7 +8,6 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import psycopg
 from eventsourcing.persistence import (
@@ -22,6 +21,7 @@ from eventsourcing.utils import get_topic
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
+from domain.sla import INDIA
 from infra import locks
 from infra.eventstore.audit import AUDIT_SQL
 from infra.eventstore.recording import (
@@ -34,7 +34,6 @@ from infra.eventstore.recording import (
 from infra.security.access_log import ACCESS_LOG_SQL
 from infra.security.rate_limits import RATE_LIMITS_SQL
 
-INDIA = ZoneInfo("Asia/Kolkata")
 WRITER_QUIET_SECONDS = 1.0  # a writer unused this long is checked before the next batch
 
 SCHEMA_SQL = """

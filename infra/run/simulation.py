@@ -24,10 +24,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain.access import citizen as citizen_identity
-from domain.application import SYSTEM, Sampark
+from domain.application import Sampark
 from domain.complaint import Complaint
 from domain.directory import Directory
-from domain.values import Attachment, Channel, Complainant, Identity, Outcome, Role, Status
+from domain.values import (
+    SCHEDULER,
+    Attachment,
+    Channel,
+    Complainant,
+    Identity,
+    Outcome,
+    Role,
+    Status,
+)
 
 # Population in thousands (Census 2011; districts of 2023 estimated from their parents).
 POPULATION = {
@@ -175,7 +184,7 @@ class History:
                 break
             version = complaint.version
             complaint.pass_deadlines(
-                by=SYSTEM, directory=self.directory, at=due + timedelta(minutes=1)
+                by=SCHEDULER, directory=self.directory, at=due + timedelta(minutes=1)
             )
             if complaint.version == version:
                 break
@@ -216,7 +225,7 @@ class History:
             return at if complaint.is_open else None
         closes = resolved_at + FEEDBACK_WINDOW + timedelta(minutes=5)
         if closes <= self.now:
-            complaint.close_unanswered(by=SYSTEM, at=closes)
+            complaint.close_unanswered(by=SCHEDULER, at=closes)
         return None
 
     def _holder(self, complaint: Complaint) -> Identity:

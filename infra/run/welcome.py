@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 
+from domain.access import citizen
 from infra.security.tokens import mint
 from infra.settings import Settings
 
+DEMO_MOBILE = "9876543210"
 # One ready identity per role, scoped to the sample directory (Jaipur, water supply).
 DEMO_IDENTITIES: list[dict[str, str]] = [
-    {"role": "citizen", "sub": "citizen-9876543210", "mobile": "9876543210"},
+    {"role": "citizen", "sub": citizen(DEMO_MOBILE).id, "mobile": DEMO_MOBILE},
     {"role": "operator", "sub": "helpline-181-agent-07"},
     {
         "role": "officer",
@@ -58,7 +60,7 @@ def welcome(settings: Settings, *, standin: bool, directory: str = "") -> str:
         lines.append(f"    {token}")
     body = json.dumps(
         {
-            "complainant": {"name": "Ramesh Kumar", "mobile": "9876543210"},
+            "complainant": {"name": "Ramesh Kumar", "mobile": DEMO_MOBILE},
             "district": "JAI",
             "department": "PHED",
             "category": "water-supply",

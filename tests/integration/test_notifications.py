@@ -20,6 +20,7 @@ import pytest
 from litestar.testing import TestClient
 
 from api.services import Services
+from domain.access import citizen
 from domain.values import Channel, Complainant, Language, Outcome
 from infra.adapters.providers import SmsGateway, WhatsAppCloud, token_source
 from infra.local.standin import ProviderStandIn
@@ -249,7 +250,7 @@ def test_from_resolution_to_feedback_to_reopening_the_loop_closes_on_whatsapp(
     kinds = [type(e).__name__ for e in services.app.timeline(complaint)]
     assert kinds[-3:] == ["Resolved", "FeedbackGiven", "Reopened"]
     feedback = services.app.timeline(complaint)[-2]
-    assert feedback.actor.id == f"citizen-{mobile}" and feedback.satisfied is False  # type: ignore[attr-defined]
+    assert feedback.actor.id == citizen(mobile).id and feedback.satisfied is False  # type: ignore[attr-defined]
     eventually(
         lambda: [m for m in standin.whatsapp_to(mobile) if m["template"] == "sampark_thanks"]
     )
