@@ -16,7 +16,6 @@ from typing import Any
 
 import httpx
 import psycopg
-import pytest
 from litestar.testing import TestClient
 
 from infra.local.broker import free_port
@@ -28,7 +27,6 @@ READERS = 4
 READS_EACH = 60
 
 
-@pytest.mark.e2e
 def test_every_read_served_before_the_api_was_killed_is_in_the_access_log(
     client: TestClient[Any], tokens: Tokens, pipeline: Pipeline, tmp_path: Path, database: str
 ) -> None:

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import httpx
-import pytest
 
 from infra.security.tokens import mint
 from infra.settings import DEVELOPMENT_SECRET
@@ -35,7 +34,6 @@ def stop(process: subprocess.Popen[str]) -> None:
     assert process.wait(timeout=30) == 0
 
 
-@pytest.mark.e2e
 def test_a_post_vacated_through_the_api_stays_vacant_after_a_restart(tmp_path: Path) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAMPARK_")}

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 import uvicorn.config
 from uvicorn.logging import AccessFormatter
 
@@ -34,7 +33,6 @@ def wait_until_serving(url: str, process: subprocess.Popen[str], timeout: float 
     raise AssertionError("sampark serve never answered")
 
 
-@pytest.mark.e2e
 def test_every_request_is_in_the_access_log_with_personal_data_masked(
     tmp_path: Path, database: str
 ) -> None:

@@ -46,7 +46,6 @@ def wait_for_output(process: subprocess.Popen[str], marker: str, timeout: float)
     raise AssertionError(f"never printed {marker!r}; output so far:\n{seen}")
 
 
-@pytest.mark.e2e
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_sampark_run_files_a_complaint_with_the_printed_curl(
     tmp_path: Path, stop: signal.Signals
@@ -125,7 +124,6 @@ def test_sampark_run_files_a_complaint_with_the_printed_curl(
     assert not (data / "postmaster.pid").exists()
 
 
-@pytest.mark.e2e
 def test_in_sampark_run_a_demo_complaint_climbs_to_level_2_on_its_own(tmp_path: Path) -> None:
     """The issue's promise to a newcomer: file under `demo-minutes`, wait a minute, and the
     timeline shows the scheduler's `Escalated` with trigger `deadline` and the new holder."""
@@ -185,7 +183,6 @@ def test_in_sampark_run_a_demo_complaint_climbs_to_level_2_on_its_own(tmp_path: 
     assert code == 0
 
 
-@pytest.mark.e2e
 def test_in_sampark_run_the_citizen_gets_the_report_on_whatsapp_and_answers(
     tmp_path: Path,
 ) -> None:

@@ -13,8 +13,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from api.services import Services
 from domain.directory import Category
 from domain.events import DeadlineMissed, Escalated
@@ -44,7 +42,6 @@ def start_scheduler(database: str, home: Path, log: Path) -> subprocess.Popen[by
         )
 
 
-@pytest.mark.e2e
 def test_two_scheduler_processes_walk_a_complaint_up_the_ladder_once(
     services: Services,
     clock: TurnableClock,
