@@ -6,8 +6,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-import msgspec
-
 from api import schemas
 from domain.complaint import Complaint
 from domain.disclosure import (
@@ -72,10 +70,6 @@ def timeline(
             )
         )
     return entries
-
-
-def to_json(value: Any) -> bytes:
-    return msgspec.json.encode(value)
 
 
 def _refs(files: list[dict[str, Any]] | None, who: Identity) -> list[schemas.AttachmentRef]:

@@ -327,3 +327,33 @@ def verify_signature(
         valid = False
         problems.append("the checkpoint's signature is not valid")
     return CheckpointReport(checkpoint, taken_at, valid, None, problems)
+
+
+@dataclass(frozen=True)
+class SignedHead:
+    """What a checkpoint signed of one chain, and whether the chain still holds it."""
+
+    version: int
+    matches: bool
+
+
+def signed_head(
+    conn: psycopg.Connection[Any], checkpoint: int | None, originator: UUID
+) -> SignedHead | None:
+    """The head of `originator`'s chain that checkpoint `checkpoint` signed (None when it
+    signed none of it), and whether the event stored at that version still hashes to it."""
+    if checkpoint is None:
+        return None
+    kept = conn.execute(
+        "SELECT originator_version, event_hash FROM sampark.audit_heads "
+        "WHERE checkpoint_id = %s AND originator_id = %s",
+        (checkpoint, originator),
+    ).fetchone()
+    if kept is None:
+        return None
+    now = conn.execute(
+        "SELECT event_hash FROM sampark.event_hashes "
+        "WHERE originator_id = %s AND originator_version = %s",
+        (originator, kept[0]),
+    ).fetchone()
+    return SignedHead(kept[0], now is not None and bytes(now[0]) == bytes(kept[1]))

@@ -20,7 +20,7 @@ from infra.run.lifecycle import running, wait_while_alive
 from infra.run.services import open_services
 from infra.run.stack import broker, database, providers
 from infra.run.welcome import welcome
-from infra.security.tokens import mint
+from infra.security.tokens import SCOPE_CLAIMS, mint
 from infra.settings import Settings
 
 
@@ -186,7 +186,7 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
     if args.role not in {r.value for r in Role if r != Role.SYSTEM}:
         raise SystemExit(f"no role {args.role!r}")
     required, allowed = claims_of(Role(args.role))
-    given = {c for c in ("district", "department", "post", "mobile") if getattr(args, c)}
+    given = {c for c in SCOPE_CLAIMS if getattr(args, c)}
     if given - allowed or required - given:
         # The API would refuse such a token (401): say so now.
         raise SystemExit(
