@@ -44,12 +44,12 @@ from infra.adapters.kafka import consumer, ensure_topic, producer
 from infra.local.broker import free_port
 from infra.local.embedded import database_url
 from infra.run.directory import SAMPLE_DIRECTORY, load_directory
+from infra.run.progress import progress_shown, rebuilt, simulated
 from infra.run.services import open_services
-from infra.run.simulation import progress_bar, simulate
+from infra.run.simulation import simulate
 from infra.security.tokens import mint
 from infra.settings import Settings
 from projections.rebuild import events_after, rebuild
-from projections.rebuild import progress_bar as rebuild_bar
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 SECRET = "bench-secret-0123456789-0123456789-0123456789"
@@ -161,7 +161,9 @@ def load_big_store(
     try:
         load_directory(services.app, SAMPLE_DIRECTORY)
         print(f"simulating {complaints:,} complaints over {days} days", flush=True)
-        done = simulate(services.app, complaints, days, progress=progress_bar(complaints))
+        with progress_shown("simulating", complaints) as show:
+            progress = simulated(show, complaints)
+            done = simulate(services.app, complaints, days, progress=progress)
     finally:
         services.close()
     with psycopg.connect(url) as conn:
@@ -389,7 +391,8 @@ def measure_all(  # noqa: PLR0915
         # 4. projection rebuild
         print("== projection rebuild", flush=True)
         began = time.perf_counter()
-        applied = rebuild(url, rebuild_bar).applied
+        with progress_shown("rebuilding", 0) as show:
+            applied = rebuild(url, rebuilt(show)).applied
         rate = applied / (time.perf_counter() - began)
         raw = raw_read(url)
         details["rebuild"] = {"events": applied, "events_per_second": round(rate, 1)}

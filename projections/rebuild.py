@@ -24,7 +24,6 @@ import logging
 import multiprocessing
 import os
 import queue
-import sys
 import time
 import traceback
 from collections import defaultdict
@@ -373,18 +372,6 @@ def _work(database_url: str, partition: Partition, upto: int, messages: Any) -> 
         messages.put(("failed", partition.index, traceback.format_exc()))
         raise SystemExit(1) from None
     messages.put(("done", partition.index, replayed))
-
-
-def progress_bar(position: int, total: int, rate: float) -> None:
-    share = position / total if total else 1.0
-    filled = int(share * 30)
-    sys.stderr.write(
-        f"\rrebuilding [{'#' * filled}{'.' * (30 - filled)}] {share:6.1%} "
-        f"{position:,}/{total:,}, {rate:,.0f} events/s"
-    )
-    if position >= total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
 
 
 # --- verify ---------------------------------------------------------------------------------

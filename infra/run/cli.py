@@ -123,13 +123,15 @@ def positive(text: str) -> int:
 
 
 def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> None:
-    from projections.rebuild import RebuildFailed, progress_bar, rebuild
+    from infra.run.progress import progress_shown, rebuilt
+    from projections.rebuild import RebuildFailed, rebuild
 
     with database(settings) as url:
         try:
-            done = rebuild(url, progress_bar, workers=args.workers)
+            with progress_shown("rebuilding", 0) as show:
+                done = rebuild(url, rebuilt(show), workers=args.workers)
         except RebuildFailed as failed:
-            raise SystemExit(f"\n{failed}") from None
+            raise SystemExit(str(failed)) from None
     print(f"read models rebuilt: {done.applied} events applied")
 
 
@@ -221,7 +223,8 @@ def cmd_directory_load(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_simulate(args: argparse.Namespace, settings: Settings) -> None:
-    from infra.run.simulation import progress_bar, simulate
+    from infra.run.progress import progress_shown, simulated
+    from infra.run.simulation import simulate
 
     if args.complaints < 1 or args.days < 1:
         raise SystemExit("--complaints and --days must be at least 1")
@@ -230,13 +233,14 @@ def cmd_simulate(args: argparse.Namespace, settings: Settings) -> None:
         try:
             if not services.app.directory().categories:
                 load_directory(services.app, SAMPLE_DIRECTORY)
-            done = simulate(
-                services.app,
-                args.complaints,
-                args.days,
-                seed=args.seed,
-                progress=progress_bar(args.complaints),
-            )
+            with progress_shown("simulating", args.complaints) as show:
+                done = simulate(
+                    services.app,
+                    args.complaints,
+                    args.days,
+                    seed=args.seed,
+                    progress=simulated(show, args.complaints),
+                )
         finally:
             services.close()
     print(

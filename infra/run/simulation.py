@@ -17,7 +17,6 @@ ones are closed when the window ends. Seeded: the same seed gives the same histo
 from __future__ import annotations
 
 import random
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -269,25 +268,3 @@ def _batches(total: int) -> Iterator[int]:
     while total > 0:
         yield min(BATCH, total)
         total -= BATCH
-
-
-def progress_bar(total: int) -> Callable[[int, int, float], None]:
-    shown = [0.0]
-
-    def show(done: int, events: int, seconds: float) -> None:
-        if done < total and seconds - shown[0] < 0.5:  # twice a second is enough
-            return
-        shown[0] = seconds
-        share = done / total
-        bar = "#" * int(share * 30)
-        rate = done / seconds if seconds else 0.0
-        left = (total - done) / rate if rate else 0.0
-        sys.stderr.write(
-            f"\r[{bar:<30}] {share:6.1%}  {done:,}/{total:,} complaints  {events:,} events  "
-            f"{rate:,.0f}/s  {left:4.0f}s left "
-        )
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-    return show

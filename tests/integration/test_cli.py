@@ -117,6 +117,7 @@ def test_simulate_writes_a_history_into_an_empty_store_with_its_directory(
     assert done.returncode == 0, done.stderr
     assert "simulated 300 complaints over 30 days" in done.stdout
     assert "100.0%" in done.stderr  # the progress bar reached its end
+    assert "\r" not in done.stderr  # on a pipe: no carriage return per step
     with psycopg.connect(url) as conn:
         filed = conn.execute(
             "SELECT count(*) FROM sampark_events WHERE topic = 'domain.events:Filed'"
@@ -147,6 +148,7 @@ def test_rebuild_replays_the_store_in_the_workers_asked_for(
 
     assert done.returncode == 0, done.stderr
     assert f"read models rebuilt: {stored[0]} events applied" in done.stdout
+    assert "100.0%" in done.stderr and "\r" not in done.stderr
     assert sampark("projections", "verify", **env).returncode == 0
     for wrong in ("0", "two"):
         refused = sampark("projections", "rebuild", "--workers", wrong, **env)
