@@ -14,21 +14,17 @@ of a complaint's file is in the who-looked log.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 from uuid import UUID
 
 import msgspec
-import psycopg
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
-from psycopg import sql
 
 from api import schemas
 from api.idempotency import answer_once, receipt_for
@@ -38,8 +34,7 @@ from domain.disclosure import shows_personal_data
 from domain.permissions import uses
 from domain.values import Identity
 from infra.adapters.blobs import OCTET_STREAM, SIGNATURES, BlobStore, media_type_of
-from projections.queries import OutOfScope, scope_conditions
-from projections.store import LIVE
+from projections.carriers import Carrier, carriers
 
 Injected = NamedDependency[Services]
 MULTIPART_OVERHEAD = 64 * 1024
@@ -92,32 +87,6 @@ def file_response(
         media_type=shown or OCTET_STREAM,
         headers={"Content-Disposition": disposition, **headers},
     )
-
-
-@dataclass(frozen=True)
-class Carrier:
-    """A complaint that carries a file."""
-
-    complaint: UUID
-    filed: bool  # among the complaint's own attachments: the complainant's upload
-    visible: bool  # within the caller's scope
-
-
-def carriers(conn: psycopg.Connection[Any], who: Identity, sha256: str) -> list[Carrier]:
-    """Every complaint that carries the file (as filed or as evidence), and whether `who`
-    may see it (the read side's scope, `projections.queries.scope_conditions`)."""
-    try:
-        where, params = scope_conditions(who)
-        seen = sql.SQL(" AND ").join(where) if where else sql.SQL("true")
-    except OutOfScope:
-        seen, params = sql.SQL("false"), []
-    file = json.dumps([{"sha256": sha256}])
-    query = sql.SQL(
-        "SELECT id, attachments @> %s::jsonb, ({seen}) FROM {s}.complaints "
-        "WHERE attachments @> %s::jsonb OR coalesce(evidence, '[]'::jsonb) @> %s::jsonb"
-    ).format(seen=seen, s=sql.Identifier(LIVE))
-    found = conn.execute(query, [file, *params, file, file]).fetchall()
-    return [Carrier(complaint=row[0], filed=bool(row[1]), visible=bool(row[2])) for row in found]
 
 
 def readable(who: Identity, found: list[Carrier]) -> list[UUID]:
