@@ -1,8 +1,9 @@
 """`sampark`: the command line. Starts the stack or one of its processes, mints tokens,
 loads the directory, rebuilds and verifies the read models, checks the audit trail.
 
-Part of the composition root (`infra/run/`); the heavier packages (the API, the read side's
-rebuild) are imported inside the commands that need them, so `sampark token` starts fast.
+Part of the composition root (`infra/run/`); the heavier packages (the API, the workers, the
+read side's rebuild) are imported inside the commands that need them, so `sampark token`
+starts fast.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from infra.run.directory import SAMPLE_DIRECTORY, directory_at_start, load_directory
 from infra.run.lifecycle import running, wait_while_alive
@@ -22,6 +23,10 @@ from infra.run.stack import broker, database, providers
 from infra.run.welcome import welcome
 from infra.security.tokens import SCOPE_CLAIMS, mint
 from infra.settings import Settings
+
+if TYPE_CHECKING:
+    import uvicorn
+    from litestar import Litestar
 
 
 def cmd_notifier(args: argparse.Namespace, settings: Settings) -> None:
@@ -249,10 +254,10 @@ def cmd_simulate(args: argparse.Namespace, settings: Settings) -> None:
     )
 
 
-def server_config(app: Any, settings: Settings) -> Any:
+def server_config(app: Litestar, settings: Settings) -> uvicorn.Config:
     """uvicorn's configuration for the API. Client addresses are ours to find (only from
-    `SAMPARK_TRUSTED_PROXIES`: `infra/security/rate_limits.py`), not uvicorn's, which by default
-    believes X-Forwarded-For from any client on 127.0.0.1."""
+    `SAMPARK_TRUSTED_PROXIES`: `infra/security/rate_limits.py`), not uvicorn's, which by
+    default believes X-Forwarded-For from any client on 127.0.0.1."""
     import uvicorn
 
     return uvicorn.Config(
