@@ -27,6 +27,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 
 from api import schemas
+from api.guards import only_roles_allowed_to
 from api.idempotency import answer_once, receipt_for
 from api.problems import Problem
 from api.services import Services
@@ -125,6 +126,7 @@ class AttachmentController(Controller):
         request_max_body_size=DEFAULT_MAX_UPLOAD + MULTIPART_OVERHEAD,
         sync_to_thread=True,
         summary="Upload evidence (multipart, field `file`)",
+        guards=[only_roles_allowed_to("upload_evidence", "upload evidence")],
     )
     def upload(
         self,
@@ -132,8 +134,6 @@ class AttachmentController(Controller):
         services: Injected,
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Response[Any]:
-        if not uses(request.user, "upload_evidence"):
-            raise Problem(403, f"{request.user.role.a} does not upload evidence")
         upload = data.get("file")
         if not isinstance(upload, UploadFile):
             raise Problem(400, "send the file as a multipart part named file", field="file")

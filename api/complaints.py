@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Annotated, Any
+from functools import partial
+from typing import Annotated, Any, Protocol, cast
 from uuid import UUID
 
 import msgspec
@@ -24,7 +25,6 @@ from api.services import Services
 from domain import access, inputs
 from domain.access import NO_SUCH_COMPLAINT
 from domain.complaint import Complaint, complaint_id
-from domain.errors import NotFound
 from domain.values import Attachment, Channel, Complainant, Identity, Priority, Role, Status
 from infra.security.rate_limits import client_address
 from projections.queries import ReadQueries, Search, decode_cursor
@@ -41,7 +41,7 @@ def parse_complaint_id(ref: Ref) -> UUID:
         return UUID(ref)
     except ValueError:
         if not 1 <= len(ref) <= 64:
-            raise Problem(404, "no such complaint") from None
+            raise Problem(404, NO_SUCH_COMPLAINT) from None
         return complaint_id(ref)
 
 
@@ -77,10 +77,7 @@ def attachments(
 def seen_complaint(services: Services, ref: str, who: Identity) -> Complaint:
     """The complaint `ref` names, from the event store, if `who` may see it; otherwise a 404
     that reads the same as for a complaint never filed."""
-    try:
-        return services.app.complaint(parse_complaint_id(ref), by=who)
-    except NotFound:
-        raise Problem(404, NO_SUCH_COMPLAINT) from None
+    return services.app.complaint(parse_complaint_id(ref), by=who)
 
 
 def read_model_row(
@@ -136,29 +133,43 @@ def _command(
     return run_once(services.receipts, receipt, write, answer, replay)
 
 
+class Versioned(Protocol):
+    """A command's body: its fields, and the version it expects the complaint to be at."""
+
+    @property
+    def expected_version(self) -> int | None: ...
+
+
+class OnComplaint(Protocol):
+    """A command of the application on one complaint, its own fields already given
+    (`functools.partial(services.app.escalate, reason=...)`, checked by mypy)."""
+
+    def __call__(
+        self,
+        complaint_id: UUID,
+        /,
+        *,
+        by: Identity,
+        expected_version: int | None,
+        recorded_with: Mapping[str, Any],
+    ) -> Complaint: ...
+
+
 def _on_complaint(
-    services: Services,
-    request: Req,
-    ref: str,
-    data: Any,
-    command: str,
-    **fields: Any,
+    services: Services, request: Req, ref: str, data: Versioned, command: OnComplaint
 ) -> Response[Any]:
-    """Send `command` (a method of the application) for the complaint `ref`, once per key."""
-    run = getattr(services.app, command)
-    if data.expected_version is not None:
-        # Scope before version: a 409 would tell an outsider how many events it has.
-        access.check_reaches(request.user, services.app.complaint(parse_complaint_id(ref)))
+    """Send `command` for the complaint `ref`, once per Idempotency-Key. Scope comes before
+    the version (`Sampark._command`): a 409 would tell an outsider how many events it has."""
+    complaint = parse_complaint_id(ref)
     return _command(
         services,
         request,
-        data,
-        lambda receipt: run(
-            parse_complaint_id(ref),
+        cast(msgspec.Struct, data),
+        lambda receipt: command(
+            complaint,
             by=request.user,
             expected_version=data.expected_version,
-            **fields,
-            **receipt,
+            recorded_with=receipt,
         ),
     )
 
@@ -242,7 +253,7 @@ class ComplaintController(Controller):
                 description=data.description,
                 channel=data.channel,
                 attachments=evidence,
-                **receipt,
+                recorded_with=receipt,
             )
 
         return _command(services, request, data, file_once, status=201)
@@ -251,7 +262,9 @@ class ComplaintController(Controller):
     def assign(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Assign]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(services, request, ref, data, "assign", post=data.post)
+        return _on_complaint(
+            services, request, ref, data, partial(services.app.assign, post=data.post)
+        )
 
     @post(
         "/{ref:str}/transfer",
@@ -267,17 +280,21 @@ class ComplaintController(Controller):
             request,
             ref,
             data,
-            "transfer",
-            department=data.department,
-            category=data.category,
-            reason=data.reason,
+            partial(
+                services.app.transfer,
+                department=data.department,
+                category=data.category,
+                reason=data.reason,
+            ),
         )
 
     @post("/{ref:str}/escalate", sync_to_thread=True, status_code=200, summary="Escalate one level")
     def escalate(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(services, request, ref, data, "escalate", reason=data.reason)
+        return _on_complaint(
+            services, request, ref, data, partial(services.app.escalate, reason=data.reason)
+        )
 
     @post(
         "/{ref:str}/priority",
@@ -288,7 +305,9 @@ class ComplaintController(Controller):
     def raise_priority(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(services, request, ref, data, "raise_priority", reason=data.reason)
+        return _on_complaint(
+            services, request, ref, data, partial(services.app.raise_priority, reason=data.reason)
+        )
 
     @post(
         "/{ref:str}/resolve",
@@ -307,10 +326,12 @@ class ComplaintController(Controller):
             request,
             ref,
             data,
-            "resolve",
-            outcome=data.outcome,
-            action_taken=data.action_taken,
-            evidence=evidence,
+            partial(
+                services.app.resolve,
+                outcome=data.outcome,
+                action_taken=data.action_taken,
+                evidence=evidence,
+            ),
         )
 
     @post(
@@ -327,10 +348,12 @@ class ComplaintController(Controller):
             request,
             ref,
             data,
-            "give_feedback",
-            satisfied=data.satisfied,
-            rating=data.rating,
-            comment=data.comment,
+            partial(
+                services.app.give_feedback,
+                satisfied=data.satisfied,
+                rating=data.rating,
+                comment=data.comment,
+            ),
         )
 
     @post(
@@ -342,13 +365,17 @@ class ComplaintController(Controller):
     def reopen(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(services, request, ref, data, "reopen", reason=data.reason)
+        return _on_complaint(
+            services, request, ref, data, partial(services.app.reopen, reason=data.reason)
+        )
 
     @post("/{ref:str}/close", sync_to_thread=True, status_code=200, summary="Close")
     def close(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(services, request, ref, data, "close_complaint", reason=data.reason)
+        return _on_complaint(
+            services, request, ref, data, partial(services.app.close_complaint, reason=data.reason)
+        )
 
     @post(
         "/{ref:str}/remind",
@@ -359,21 +386,29 @@ class ComplaintController(Controller):
     def remind(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Remind]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(services, request, ref, data, "remind", note=data.note)
+        return _on_complaint(
+            services, request, ref, data, partial(services.app.remind, note=data.note)
+        )
 
     @post("/{ref:str}/comments", sync_to_thread=True, status_code=200, summary="A staff comment")
     def comment(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Comment]
     ) -> Response[schemas.CommandResult]:
         return _on_complaint(
-            services, request, ref, data, "comment", text=data.text, visibility=data.visibility
+            services,
+            request,
+            ref,
+            data,
+            partial(services.app.comment, text=data.text, visibility=data.visibility),
         )
 
     @post("/{ref:str}/review", sync_to_thread=True, status_code=200, summary="A secretary's review")
     def review(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Review]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(services, request, ref, data, "record_review", note=data.note)
+        return _on_complaint(
+            services, request, ref, data, partial(services.app.record_review, note=data.note)
+        )
 
     # --- reads, from the event store ----------------------------------------------------
 

@@ -14,6 +14,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from msgspec import Meta
 
 from api import schemas
+from api.guards import only_roles_allowed_to
 from api.idempotency import receipt_for, run_once
 from api.problems import Problem
 from api.schemas import ActorOut, Base, Code, Mobile, Name
@@ -28,8 +29,6 @@ from domain.directory import (
     Post,
     Route,
 )
-from domain.errors import Forbidden
-from domain.permissions import uses
 from domain.sla import DEFAULT_SLA, Sla, Unit
 from domain.values import Identity
 from infra import cursors
@@ -145,7 +144,7 @@ def _change(
     change: Callable[[Directory, datetime], object],
 ) -> Response[Any]:
     def write(receipt: dict[str, Any]) -> Directory:
-        return services.app.change_directory(request.user, change, **receipt)
+        return services.app.change_directory(request.user, change, recorded_with=receipt)
 
     def answer(directory: Directory) -> Response[Any]:
         return Response(DirectoryChange(version=directory.version), status_code=200)
@@ -236,7 +235,12 @@ class DirectoryController(Controller):
         items = sorted(services.app.directory().holidays.values(), key=lambda h: h.day)
         return [h for h in items if year is None or h.day.year == year]
 
-    @get("/timeline", sync_to_thread=True, summary="Every change to the directory: who, what, when")
+    @get(
+        "/timeline",
+        sync_to_thread=True,
+        summary="Every change to the directory: who, what, when",
+        guards=[only_roles_allowed_to("directory_history", "read the directory's history")],
+    )
     def timeline(
         self,
         request: Req,
@@ -245,8 +249,6 @@ class DirectoryController(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 200,
     ) -> DirectoryPage:
         """The directory's changes, oldest first, a page at a time (`next_cursor`)."""
-        if not uses(request.user, "directory_history"):
-            raise Forbidden("only admins and auditors read the directory's history")
         try:
             after = cursors.decode(cursor, cursors.number)[0] if cursor is not None else None
         except ValueError as bad:

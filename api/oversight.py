@@ -9,11 +9,11 @@ import msgspec
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 
+from api.guards import only_roles_allowed_to
 from api.problems import Problem
 from api.schemas import CodeQuery, checked
 from api.services import Services
 from domain import inputs
-from domain.permissions import uses
 from domain.sla import INDIA
 from domain.values import MIN_LEVEL, Identity, Role
 from projections.agenda import Agenda, Gap, Pool, ReviewLine
@@ -56,14 +56,17 @@ class ReviewController(Controller):
     path = "/v1/reviews"
     tags = ["oversight"]
 
-    @get("/today", sync_to_thread=True, summary="A secretary's review list for today")
+    @get(
+        "/today",
+        sync_to_thread=True,
+        summary="A secretary's review list for today",
+        guards=[only_roles_allowed_to("review_list", "read a review list")],
+    )
     def today(self, request: Req, services: Injected, department: CodeQuery = None) -> ReviewList:
         """Each morning the scheduler puts a department's most pressing pending complaints
         (overdue first, high priority first, oldest first) on its secretary's list. A
         secretary sees their own department's; an admin or auditor names one."""
         who = request.user
-        if not uses(who, "review_list"):
-            raise Problem(403, f"{who.role.a} has no review list")
         department = checked("department", department, inputs.CODE.clean)
         if who.role == Role.SECRETARY:
             if department not in (None, who.department):
@@ -87,7 +90,13 @@ class ReviewController(Controller):
         )
 
 
-@get("/v1/directory/gaps", sync_to_thread=True, tags=["directory"], summary="Routing gaps")
+@get(
+    "/v1/directory/gaps",
+    sync_to_thread=True,
+    tags=["directory"],
+    summary="Routing gaps",
+    guards=[only_roles_allowed_to("directory_gaps", "see the directory's gaps")],
+)
 def directory_gaps(request: Req, services: Injected) -> Gaps:
     """Where the directory leaves complaints with nobody to act: complaints held with their
     holder because the next post of the chain is missing or vacant, and the vacant posts
@@ -96,8 +105,6 @@ def directory_gaps(request: Req, services: Injected) -> Gaps:
     to or that still hold some, with the complaints they hold; and the unassigned pool (no
     route, or a transfer to a department without one) by department and district, for an
     admin to assign or route."""
-    if not uses(request.user, "directory_gaps"):
-        raise Problem(403, "only admins and auditors see the directory's gaps")
     directory = services.app.directory()
     through: dict[str, int] = {}
     for chain in directory.chains.values():

@@ -11,11 +11,11 @@ from litestar.params import QueryParameter
 
 from api import exports, schemas, views
 from api.exports import Format, FormatQuery
+from api.guards import only_roles_allowed_to
 from api.problems import Problem
 from api.schemas import checked
 from api.services import Services
 from domain import inputs
-from domain.permissions import uses
 from domain.values import Identity
 from projections.figures import OutsideScope
 from projections.queries import OutOfScope, ReadQueries
@@ -80,6 +80,7 @@ class DashboardController(Controller):
 
     path = "/v1/dashboards"
     tags = ["read side"]
+    guards = [only_roles_allowed_to("dashboards", "read the dashboards")]
 
     def _dashboard(
         self,
@@ -91,8 +92,6 @@ class DashboardController(Controller):
         narrowed: dict[str, str | None],
         format: Format,
     ) -> Response[schemas.Dashboard]:
-        if not uses(request.user, "dashboards"):
-            raise Problem(403, f"{request.user.role.a} does not read the dashboards")
         now = services.app.clock()
         first = checked("from", first, inputs.day)
         last = checked("to", last, inputs.day)
@@ -181,10 +180,14 @@ class DashboardController(Controller):
         return self._dashboard(request, services, "day", first, last, narrowed, format)
 
 
-@get("/v1/pipeline/status", sync_to_thread=True, tags=["read side"], summary="Read-side lag")
+@get(
+    "/v1/pipeline/status",
+    sync_to_thread=True,
+    tags=["read side"],
+    summary="Read-side lag",
+    guards=[only_roles_allowed_to("pipeline", "watch the pipeline")],
+)
 def pipeline(request: Req, services: Injected) -> dict[str, Any]:
-    if not uses(request.user, "pipeline"):
-        raise Problem(403, f"{request.user.role.a} does not watch the pipeline")
     settings = services.settings
     now = services.app.clock()
     with services.pool.connection() as conn:

@@ -2,14 +2,13 @@
 
 Each command loads the complaint, lets the aggregate decide, and saves its new events in one
 transaction. A write that loses a race (optimistic concurrency on the complaint's version)
-raises `VersionConflict`: never a lost update. Extra keyword arguments to a command travel to
-the recorder with the events (for example an idempotency receipt), stored in that same
-transaction.
+raises `VersionConflict`: never a lost update. A command's `recorded_with` travels to the
+recorder with the events (an idempotency receipt), stored in that same transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, cast
@@ -19,7 +18,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from domain.access import check_filer
+from domain.access import NO_SUCH_COMPLAINT, check_filer, check_reaches, check_sees
 from domain.complaint import Complaint
 from domain.directory import Directory
 from domain.directory_keeping import DirectoryKeeping
@@ -39,6 +38,8 @@ Clock = Callable[[], datetime]
 AUTOMATIC_ATTEMPTS = 3
 DECISION_ATTEMPTS = 20  # a directory load saves its changes in a few dozen batches
 Decision = Callable[[Complaint, datetime, Directory], None]
+# What travels to the recorder with a command's events (`{"receipt": ...}`), saved with them.
+RecordedWith = Mapping[str, Any]
 
 
 class RegistrationNumbers(Protocol):
@@ -83,7 +84,7 @@ class Sampark(DirectoryKeeping):
         description: str,
         channel: Channel,
         attachments: tuple[Attachment, ...] = (),
-        **receipt: Any,
+        recorded_with: RecordedWith | None = None,
     ) -> Complaint:
         def decide(directory: Directory) -> Complaint:
             at = self.clock()
@@ -105,7 +106,7 @@ class Sampark(DirectoryKeeping):
                 at=at,
             )
 
-        return self._decided(decide, receipt)
+        return self._decided(decide, recorded_with or {})
 
     def assign(
         self,
@@ -114,13 +115,14 @@ class Sampark(DirectoryKeeping):
         by: Identity,
         post: str,
         expected_version: int | None = None,
-        **receipt: Any,
+        recorded_with: RecordedWith | None = None,
     ) -> Complaint:
         return self._command(
             complaint_id,
+            by,
             expected_version,
             lambda c, at, d: c.assign(by=by, post_id=post, directory=d, at=at),
-            receipt,
+            recorded_with or {},
         )
 
     def transfer(
@@ -132,10 +134,11 @@ class Sampark(DirectoryKeeping):
         category: str | None,
         reason: str,
         expected_version: int | None = None,
-        **receipt: Any,
+        recorded_with: RecordedWith | None = None,
     ) -> Complaint:
         return self._command(
             complaint_id,
+            by,
             expected_version,
             lambda c, at, d: c.transfer(
                 by=by,
@@ -145,7 +148,7 @@ class Sampark(DirectoryKeeping):
                 directory=d,
                 at=at,
             ),
-            receipt,
+            recorded_with or {},
         )
 
     def escalate(
@@ -155,13 +158,14 @@ class Sampark(DirectoryKeeping):
         by: Identity,
         reason: str,
         expected_version: int | None = None,
-        **receipt: Any,
+        recorded_with: RecordedWith | None = None,
     ) -> Complaint:
         return self._command(
             complaint_id,
+            by,
             expected_version,
             lambda c, at, d: c.escalate(by=by, reason=reason, directory=d, at=at),
-            receipt,
+            recorded_with or {},
         )
 
     def raise_priority(
@@ -171,13 +175,14 @@ class Sampark(DirectoryKeeping):
         by: Identity,
         reason: str,
         expected_version: int | None = None,
-        **receipt: Any,
+        recorded_with: RecordedWith | None = None,
     ) -> Complaint:
         return self._command(
             complaint_id,
+            by,
             expected_version,
             lambda c, at, d: c.raise_priority(by=by, reason=reason, at=at),
-            receipt,
+            recorded_with or {},
         )
 
     def resolve(
@@ -189,10 +194,11 @@ class Sampark(DirectoryKeeping):
         action_taken: str,
         evidence: tuple[Attachment, ...],
         expected_version: int | None = None,
-        **receipt: Any,
+        recorded_with: RecordedWith | None = None,
     ) -> Complaint:
         return self._command(
             complaint_id,
+            by,
             expected_version,
             lambda c, at, d: c.resolve(
                 by=by,
@@ -202,7 +208,7 @@ class Sampark(DirectoryKeeping):
                 feedback_window=self.policy.feedback_window,
                 at=at,
             ),
-            receipt,
+            recorded_with or {},
         )
 
     def give_feedback(
@@ -214,10 +220,11 @@ class Sampark(DirectoryKeeping):
         rating: int | None,
         comment: str | None = None,
         expected_version: int | None = None,
-        **receipt: Any,
+        recorded_with: RecordedWith | None = None,
     ) -> Complaint:
         return self._command(
             complaint_id,
+            by,
             expected_version,
             lambda c, at, d: c.give_feedback(
                 by=by,
@@ -228,7 +235,7 @@ class Sampark(DirectoryKeeping):
                 directory=d,
                 policy=self.policy.unsatisfied,
             ),
-            receipt,
+            recorded_with or {},
         )
 
     def reopen(
@@ -238,13 +245,14 @@ class Sampark(DirectoryKeeping):
         by: Identity,
         reason: str,
         expected_version: int | None = None,
-        **receipt: Any,
+        recorded_with: RecordedWith | None = None,
     ) -> Complaint:
         return self._command(
             complaint_id,
+            by,
             expected_version,
             lambda c, at, d: c.reopen(by=by, reason=reason, directory=d, at=at),
-            receipt,
+            recorded_with or {},
         )
 
     def close_complaint(
@@ -254,13 +262,14 @@ class Sampark(DirectoryKeeping):
         by: Identity,
         reason: str,
         expected_version: int | None = None,
-        **receipt: Any,
+        recorded_with: RecordedWith | None = None,
     ) -> Complaint:
         return self._command(
             complaint_id,
+            by,
             expected_version,
             lambda c, at, d: c.close(by=by, reason=reason, at=at),
-            receipt,
+            recorded_with or {},
         )
 
     def remind(
@@ -270,13 +279,14 @@ class Sampark(DirectoryKeeping):
         by: Identity,
         note: str | None = None,
         expected_version: int | None = None,
-        **receipt: Any,
+        recorded_with: RecordedWith | None = None,
     ) -> Complaint:
         return self._command(
             complaint_id,
+            by,
             expected_version,
             lambda c, at, d: c.remind(by=by, note=note, at=at),
-            receipt,
+            recorded_with or {},
         )
 
     def comment(
@@ -287,13 +297,14 @@ class Sampark(DirectoryKeeping):
         text: str,
         visibility: Visibility = Visibility.INTERNAL,
         expected_version: int | None = None,
-        **receipt: Any,
+        recorded_with: RecordedWith | None = None,
     ) -> Complaint:
         return self._command(
             complaint_id,
+            by,
             expected_version,
             lambda c, at, d: c.comment(by=by, text=text, at=at, visibility=visibility),
-            receipt,
+            recorded_with or {},
         )
 
     def record_review(
@@ -303,13 +314,14 @@ class Sampark(DirectoryKeeping):
         by: Identity,
         note: str,
         expected_version: int | None = None,
-        **receipt: Any,
+        recorded_with: RecordedWith | None = None,
     ) -> Complaint:
         return self._command(
             complaint_id,
+            by,
             expected_version,
             lambda c, at, d: c.record_review(by=by, note=note, at=at),
-            receipt,
+            recorded_with or {},
         )
 
     # --- complaints: what the clock does (sent by the scheduler) ------------------------
@@ -365,14 +377,13 @@ class Sampark(DirectoryKeeping):
     # --- complaints: reading from the event store ---------------------------------------
 
     def complaint(self, complaint_id: UUID, *, by: Identity | None = None) -> Complaint:
-        """The complaint as it is now; with `by`, only if that caller may see it."""
+        """The complaint as it is now; with `by`, only if that caller may see it. A missing
+        complaint and a hidden one get the same answer, so neither tells the other apart."""
         try:
             complaint: Complaint = self.repository.get(complaint_id)
         except AggregateNotFoundError:
-            raise NotFound(f"no complaint {complaint_id}") from None
+            raise NotFound(NO_SUCH_COMPLAINT) from None
         if by is not None:
-            from domain.access import check_sees
-
             check_sees(by, complaint)
         return complaint
 
@@ -397,7 +408,7 @@ class Sampark(DirectoryKeeping):
     def timeline(self, complaint_id: UUID) -> list[Aggregate.Event]:
         events = cast(list[Aggregate.Event], list(self.events.get(complaint_id)))
         if not events:
-            raise NotFound(f"no complaint {complaint_id}")
+            raise NotFound(NO_SUCH_COMPLAINT)
         return events
 
     # --- the common shape of a command ------------------------------------------------
@@ -405,12 +416,15 @@ class Sampark(DirectoryKeeping):
     def _command(
         self,
         complaint_id: UUID,
+        by: Identity,
         expected_version: int | None,
         decide: Decision,
-        receipt: dict[str, Any],
+        recorded_with: RecordedWith,
     ) -> Complaint:
         def attempt(directory: Directory) -> Complaint:
             complaint = self.complaint(complaint_id)
+            # Scope before version: a 409 would tell an outsider how many events it has.
+            check_reaches(by, complaint)
             if expected_version is not None and expected_version != complaint.version:
                 raise VersionConflict(
                     f"the complaint is at version {complaint.version}, not {expected_version}",
@@ -419,10 +433,10 @@ class Sampark(DirectoryKeeping):
             decide(complaint, self.clock(), directory)
             return complaint
 
-        return self._decided(attempt, receipt)
+        return self._decided(attempt, recorded_with)
 
     def _decided(
-        self, decide: Callable[[Directory], Complaint], receipt: dict[str, Any]
+        self, decide: Callable[[Directory], Complaint], recorded_with: RecordedWith
     ) -> Complaint:
         """Decide on the directory as last seen, and save. The recorder refuses the events if
         the directory has moved since (nothing is saved): then catch up and decide again. A
@@ -436,16 +450,16 @@ class Sampark(DirectoryKeeping):
                     continue  # refused on an old directory: decide again on the new one
                 raise
             try:
-                self._save(complaint, {**receipt, "decided_on": seen})
+                self._save(complaint, {**recorded_with, "decided_on": seen})
             except StaleDecision:
                 self._stored_directory()
                 continue
             return complaint
         raise StaleDecision("the directory is being changed; try again in a moment")
 
-    def _save(self, aggregate: Aggregate, receipt: dict[str, Any]) -> None:
+    def _save(self, aggregate: Aggregate, recorded_with: RecordedWith) -> None:
         try:
-            self.save(aggregate, **receipt)
+            self.save(aggregate, **recorded_with)
         except IntegrityError:
             current = _current_version(self, aggregate.id)
             raise VersionConflict(

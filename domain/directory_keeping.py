@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
@@ -26,7 +26,7 @@ class DirectoryKeeping(Application[UUID]):
     if TYPE_CHECKING:
         clock: Callable[[], datetime]
 
-        def _save(self, aggregate: Aggregate, receipt: dict[str, Any]) -> None: ...
+        def _save(self, aggregate: Aggregate, recorded_with: Mapping[str, Any]) -> None: ...
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env=env)
@@ -86,13 +86,17 @@ class DirectoryKeeping(Application[UUID]):
         return copy.deepcopy(current) if current else Directory.create(by.actor, at)
 
     def change_directory(
-        self, by: Identity, change: Callable[[Directory, datetime], object], **receipt: Any
+        self,
+        by: Identity,
+        change: Callable[[Directory, datetime], object],
+        recorded_with: Mapping[str, Any] | None = None,
     ) -> Directory:
-        """Apply one admin change to the directory, as events."""
+        """Apply one admin change to the directory, as events (`recorded_with` them: an
+        idempotency receipt)."""
         at = self.clock()
         directory = self._directory_to_change(by, at)
         change(directory, at)
-        self._save(directory, receipt)
+        self._save(directory, recorded_with or {})
         return directory
 
     def load_directory(self, by: Identity, data: MasterData) -> int:

@@ -232,7 +232,7 @@ def take(app: Sampark, pool: ConnectionPool, receipts: ReceiptBook, reply: Reply
                 satisfied=reply.satisfied,
                 rating=reply.rating,  # a button gives none
                 comment=reply.comment,
-                receipt=receipt,
+                recorded_with={"receipt": receipt},
             )
             recorded = True
         except DomainError as refused:

@@ -112,3 +112,26 @@ def test_a_command_tells_an_outsider_nothing_of_the_complaints_version(
         headers=tokens.headers(JAIPUR_COLLECTOR),
     )
     assert stale.status_code == 409 and stale.json()["current_version"] == 2
+
+
+def test_a_citizens_command_on_anothers_complaint_answers_as_for_one_never_filed(
+    client: Client, tokens: Tokens
+) -> None:
+    mobile = new_mobile()
+    filed = client.post(
+        "/v1/complaints", json=water_complaint(mobile), headers=tokens.headers(citizen(mobile))
+    ).json()
+    stranger = tokens.headers(citizen("9414999999"))
+    for command, body in (
+        ("remind", {}),
+        ("remind", {"expected_version": 1}),
+        ("close", {"reason": "no longer needed"}),
+        ("feedback", {"satisfied": True, "rating": 5}),
+    ):
+        answers = [
+            client.post(f"/v1/complaints/{ref}/{command}", json=body, headers=stranger)
+            for ref in (filed["id"], filed["registration_no"], NEVER_FILED)
+        ]
+        hidden, by_number, missing = ((a.status_code, a.json()) for a in answers)
+        assert hidden[0] == 404, (command, hidden)
+        assert hidden == by_number == missing, (command, hidden, missing)

@@ -107,7 +107,9 @@ def test_a_receipt_is_stored_with_its_events_and_a_repeat_writes_nothing(
 ) -> None:
     complaint = file_water_complaint(services)
     receipt = Receipt(principal="officer:ae", key="k-1", request_hash="h")
-    services.app.comment(complaint.id, by=JAIPUR_WATER_OFFICER, text="once", receipt=receipt)
+    services.app.comment(
+        complaint.id, by=JAIPUR_WATER_OFFICER, text="once", recorded_with={"receipt": receipt}
+    )
     prior = services.receipts.find("officer:ae", "k-1")
     assert prior is not None and (prior.originator_id, prior.originator_version) == (
         complaint.id,
@@ -115,7 +117,9 @@ def test_a_receipt_is_stored_with_its_events_and_a_repeat_writes_nothing(
     )
     # The same receipt again: its insert fails, and takes the new event down with it.
     with pytest.raises(VersionConflict):
-        services.app.comment(complaint.id, by=JAIPUR_WATER_OFFICER, text="twice", receipt=receipt)
+        services.app.comment(
+            complaint.id, by=JAIPUR_WATER_OFFICER, text="twice", recorded_with={"receipt": receipt}
+        )
     assert stored_versions(database, complaint) == [1, 2, 3]
 
 
@@ -182,7 +186,7 @@ def test_two_copies_of_one_keyed_request_racing_write_once_and_answer_alike(
                 services.receipts,
                 receipt,
                 lambda r: services.app.comment(
-                    complaint.id, by=JAIPUR_WATER_OFFICER, text="site visited", **r
+                    complaint.id, by=JAIPUR_WATER_OFFICER, text="site visited", recorded_with=r
                 ),
                 lambda c: Response({"version": c.version}),
                 lambda _, version: Response({"version": version}),
