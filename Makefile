@@ -1,10 +1,11 @@
-# Two commands for a newcomer: `make run` and `make test`.
+# Two commands for a newcomer: `make run` and `make test`; `make unit`, `lint`, `types` and
+# `e2e` are the shorter loops.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint types unit install bench clean
+.PHONY: run test lint types unit e2e install bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +19,24 @@ install: $(STAMP)
 run: $(STAMP)
 	SAMPARK_SCAN_SECONDS=$${SAMPARK_SCAN_SECONDS:-10} $(BIN)/sampark run
 
-test: $(STAMP)
+# Everything: lint, types, and the whole suite (unit, integration, e2e).
+test: lint types
+	$(BIN)/pytest
+
+lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+types: $(STAMP)
 	$(BIN)/mypy
-	$(BIN)/pytest
+
+# The quick loop: the unit tests (no I/O; seconds).
+unit: $(STAMP)
+	$(BIN)/pytest -q tests/unit
+
+# The tests of the whole stack through HTTP (`-m "not e2e"`: all the others).
+e2e: $(STAMP)
+	$(BIN)/pytest -m e2e
 
 # The whole suite against its baselines (~25 min on 2 cores): bench/results/latest.json
 bench: $(STAMP)

@@ -3,7 +3,7 @@
 The token is signed, names one complaint, and expires (`SAMPARK_ATR_DAYS`, default 90 days
 from the message that carried it). The same token lets the complainant give feedback from
 the page and open the evidence of the disposal, and nothing else. A token is accepted only
-exactly as it was issued (`infra/signing.py`).
+exactly as it was issued (`infra/security/report_links.py`, `signing.py`).
 
 Pages are rendered from templates with auto-escaping (`api/pages.py`) and carry a strict
 Content-Security-Policy (`api/headers.py`); they are not cached (the token is their key).
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -31,33 +30,18 @@ from api.services import Services
 from domain import access, inputs
 from domain.errors import DomainError
 from domain.values import Language
-from infra.signing import BadToken, sign, verify
+from infra.security.report_links import complaint_of
+from infra.security.signing import BadToken
 
 Injected = NamedDependency[Services]
-PURPOSE = "atr"
 HTML = "text/html"  # Litestar adds "; charset=utf-8" to text types
 Handler = Callable[[Request[Any, Any, Any], Any], Response[Any]]
 
 
-def atr_secret(services: Services) -> str:
-    return services.settings.atr_secret or services.settings.jwt_secret
-
-
-def atr_link(services: Services, complaint: UUID, issued_at: datetime) -> str:
-    """The link a message carries: valid for `atr_days` from when it was issued."""
-    expires = issued_at + timedelta(days=services.settings.atr_days)
-    token = sign(atr_secret(services), PURPOSE, str(complaint), expires)
-    return f"{services.settings.public_url}/atr/{token}"
-
-
 def _complaint_of(services: Services, token: str) -> UUID:
     try:
-        subject = verify(atr_secret(services), PURPOSE, token, services.app.clock())
-        complaint = UUID(subject)
-        if str(complaint) != subject:
-            raise BadToken("the token names no complaint")
-        return complaint
-    except (BadToken, ValueError) as refused:
+        return complaint_of(services.settings, token, services.app.clock())
+    except BadToken as refused:
         raise Problem(403, f"this report link is not valid: {refused}") from None
 
 

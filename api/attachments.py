@@ -1,6 +1,6 @@
 """Evidence uploads into the content-addressed store, and downloads by SHA-256.
 
-What a file is comes from its bytes, once, at upload (`infra/blobs.py` keeps it beside the
+What a file is comes from its bytes, once, at upload (`infra/adapters/blobs.py` keeps it beside the
 file); a command's `attachments[i].media_type` must agree with it, and every download is
 served as that type. Only images, PDFs, audio and video open in the browser; anything else
 is a download (`Content-Disposition: attachment`), and nothing is sniffed.
@@ -14,21 +14,17 @@ of a complaint's file is in the who-looked log.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 from uuid import UUID
 
 import msgspec
-import psycopg
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
-from psycopg import sql
 
 from api import schemas
 from api.guards import only_roles_allowed_to
@@ -38,9 +34,8 @@ from api.services import Services
 from domain.disclosure import shows_personal_data
 from domain.permissions import uses
 from domain.values import Identity
-from infra.blobs import OCTET_STREAM, SIGNATURES, BlobStore, media_type_of
-from projections.queries import OutOfScope, scope_conditions
-from projections.store import LIVE
+from infra.adapters.blobs import OCTET_STREAM, SIGNATURES, BlobStore, media_type_of
+from projections.carriers import Carrier, carriers
 
 Injected = NamedDependency[Services]
 MULTIPART_OVERHEAD = 64 * 1024
@@ -93,32 +88,6 @@ def file_response(
         media_type=shown or OCTET_STREAM,
         headers={"Content-Disposition": disposition, **headers},
     )
-
-
-@dataclass(frozen=True)
-class Carrier:
-    """A complaint that carries a file."""
-
-    complaint: UUID
-    filed: bool  # among the complaint's own attachments: the complainant's upload
-    visible: bool  # within the caller's scope
-
-
-def carriers(conn: psycopg.Connection[Any], who: Identity, sha256: str) -> list[Carrier]:
-    """Every complaint that carries the file (as filed or as evidence), and whether `who`
-    may see it (the read side's scope, `projections.queries.scope_conditions`)."""
-    try:
-        where, params = scope_conditions(who)
-        seen = sql.SQL(" AND ").join(where) if where else sql.SQL("true")
-    except OutOfScope:
-        seen, params = sql.SQL("false"), []
-    file = json.dumps([{"sha256": sha256}])
-    query = sql.SQL(
-        "SELECT id, attachments @> %s::jsonb, ({seen}) FROM {s}.complaints "
-        "WHERE attachments @> %s::jsonb OR coalesce(evidence, '[]'::jsonb) @> %s::jsonb"
-    ).format(seen=seen, s=sql.Identifier(LIVE))
-    found = conn.execute(query, [file, *params, file, file]).fetchall()
-    return [Carrier(complaint=row[0], filed=bool(row[1]), visible=bool(row[2])) for row in found]
 
 
 def readable(who: Identity, found: list[Carrier]) -> list[UUID]:

@@ -19,7 +19,7 @@ from api.schemas import checked
 from api.services import Services
 from domain import access, inputs
 from domain.values import Identity
-from infra.audit import verify_chain, verify_signature
+from infra.eventstore.audit import signed_head, verify_chain, verify_signature
 
 Req = Request[Identity, Any, Any]
 Injected = NamedDependency[Services]
@@ -61,37 +61,20 @@ def complaint_audit(request: Req, services: Injected, ref: Ref) -> AuditOut:
         chain = verify_chain(conn, complaint)
         # The signature only: the whole root is `sampark audit verify`'s job, not a request's.
         checkpoint = verify_signature(conn, services.audit_key)
-        kept = (
-            conn.execute(
-                "SELECT originator_version, event_hash FROM sampark.audit_heads "
-                "WHERE checkpoint_id = %s AND originator_id = %s",
-                (checkpoint.id, complaint),
-            ).fetchone()
-            if checkpoint.id is not None
-            else None
-        )
-        now = (
-            conn.execute(
-                "SELECT event_hash FROM sampark.event_hashes "
-                "WHERE originator_id = %s AND originator_version = %s",
-                (complaint, kept[0]),
-            ).fetchone()
-            if kept
-            else None
-        )
-    matches = None if kept is None else (now is not None and bytes(now[0]) == bytes(kept[1]))
+        signed = signed_head(conn, checkpoint.id, complaint)
+    covers = signed.version if signed else None
+    matches = signed.matches if signed else None
     return AuditOut(
         complaint=complaint,
         events=chain.events,
         chain_holds=chain.holds and matches is not False,
-        first_broken_version=chain.first_broken_version
-        or (kept[0] if matches is False and kept else None),
+        first_broken_version=chain.first_broken_version or (covers if matches is False else None),
         reason=chain.reason or ("differs from the signed checkpoint" if matches is False else None),
         checkpoint=CheckpointOut(
             id=checkpoint.id,
             taken_at=checkpoint.taken_at,
             signature_valid=checkpoint.signature_valid,
-            covers_version=kept[0] if kept else None,
+            covers_version=covers,
             matches=matches,
             problems=checkpoint.problems,
         ),

@@ -23,7 +23,7 @@ from litestar.security.jwt import JWTAuth, Token
 from api.problems import Problem
 from domain.permissions import claims_of
 from domain.values import Identity, Role
-from infra.tokens import ALGORITHM, AUDIENCE, ISSUER, SCOPE_CLAIMS, load_jwks, token_class
+from infra.security.tokens import ALGORITHM, AUDIENCE, ISSUER, SCOPE_CLAIMS, load_jwks, token_class
 
 ROLES = {role.value: role for role in Role if role != Role.SYSTEM}
 CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")

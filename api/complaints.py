@@ -26,7 +26,7 @@ from domain import access, inputs
 from domain.access import NO_SUCH_COMPLAINT
 from domain.complaint import Complaint, complaint_id
 from domain.values import Attachment, Channel, Complainant, Identity, Priority, Role, Status
-from infra.rate_limits import client_address
+from infra.security.rate_limits import client_address
 from projections.queries import ReadQueries, Search, decode_cursor
 from projections.rows import ComplaintRow
 

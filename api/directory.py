@@ -32,7 +32,7 @@ from domain.directory import (
 from domain.sla import DEFAULT_SLA, Sla, Unit
 from domain.values import Identity
 from infra import cursors
-from infra.codec import event_fields
+from infra.eventstore.codec import event_fields
 
 Req = Request[Identity, Any, Any]
 Injected = NamedDependency[Services]

@@ -12,7 +12,7 @@ from litestar import Request, Response
 from api.problems import Problem
 from domain.errors import DomainError
 from domain.values import Identity
-from infra.receipts import PriorAnswer, Receipt, ReceiptBook
+from infra.eventstore.receipts import PriorAnswer, Receipt, ReceiptBook
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255

@@ -21,7 +21,7 @@ from litestar.types import ASGIApp, HTTPRequestEvent, Receive, ReceiveMessage, S
 from api.problems import Problem
 from domain import inputs
 from domain.errors import InvalidCommand
-from infra.json_depth import MAX_JSON_DEPTH, too_deep
+from infra.security.json_depth import MAX_JSON_DEPTH, too_deep
 
 MAX_BODY_BYTES = 1_000_000
 # A route whose handler reads a signed body itself (the WhatsApp webhook) measures its depth

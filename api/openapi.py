@@ -31,7 +31,7 @@ from api.attachments import OPENS_IN_BROWSER
 from api.exports import MEDIA_TYPES as EXPORT_MEDIA_TYPES
 from api.parameters import INT64, PRINTABLE, declared_query
 from api.problems import PROBLEM_JSON
-from infra.blobs import OCTET_STREAM
+from infra.adapters.blobs import OCTET_STREAM
 
 Schema = dict[str, Any]
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}

@@ -18,11 +18,9 @@ from api.services import Services
 from domain import inputs
 from domain.values import Identity
 from projections.figures import OutsideScope
-from projections.outbox import GROUP as NOTIFICATIONS_GROUP
-from projections.outbox import Outbox
 from projections.queries import OutOfScope, ReadQueries
 from projections.rows import day_in_india
-from projections.status import pipeline_status
+from projections.status import notifications_status, pipeline_status
 
 Req = Request[Identity, Any, Any]
 Injected = NamedDependency[Services]
@@ -194,20 +192,5 @@ def pipeline(request: Req, services: Injected) -> dict[str, Any]:
     now = services.app.clock()
     with services.pool.connection() as conn:
         status = pipeline_status(conn, settings.kafka_topic, settings.kafka_group, now)
-        consumer = pipeline_status(conn, settings.kafka_topic, NOTIFICATIONS_GROUP, now)
-        exists = conn.execute("SELECT to_regclass('notify.messages')").fetchone()
-        outbox = Outbox(conn).status() if exists and exists[0] else None
-    halted = [s for s in (outbox or {}).get("senders", []) if s["state"] == "halted"]
-    status["notifications"] = {
-        "consumer": {
-            "group": NOTIFICATIONS_GROUP,
-            "lag_events": consumer["projector"]["lag_events"],
-            "lag_seconds": consumer["projector"]["lag_seconds"],
-            "dead_letters": consumer["projector"]["dead_letters"],
-            "failing": consumer["projector"]["failing"],
-        },
-        "outbox": outbox,
-        "sending": "halted" if halted else "running",
-        "halted_because": halted[0]["reason"] if halted else None,
-    }
+        status["notifications"] = notifications_status(conn, settings.kafka_topic, now)
     return status

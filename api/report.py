@@ -16,7 +16,7 @@ from domain.complaint import Complaint
 from domain.directory import Directory
 from domain.sla import INDIA
 from domain.values import Language, Status
-from projections.messages import OUTCOMES
+from projections.notify.messages import OUTCOMES
 
 LABELS: dict[str, dict[str, str]] = {
     "title": {"hi": "की गई कार्यवाही की रिपोर्ट", "en": "Action Taken Report"},

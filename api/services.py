@@ -1,37 +1,25 @@
-"""What the API needs at hand, built from settings: the application, receipts, blobs."""
+"""What the API needs at hand: the application, receipts, blobs, the access log, rate limits.
+
+The composition root builds it (`infra/run/services.py`); the controllers only use it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
 from uuid import UUID
 
-import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from psycopg_pool import ConnectionPool
 
-from domain.application import Policy, Sampark
+from domain.application import Sampark
 from domain.disclosure import Disclosure, Reader, reader
-from domain.feedback import Unsatisfied
 from domain.values import Identity
-from infra.access_log import AccessLog, Looker
-from infra.blobs import BlobStore
-from infra.rate_limits import RateLimiter
-from infra.receipts import ReceiptBook
+from infra.adapters.blobs import BlobStore
+from infra.eventstore.receipts import ReceiptBook
+from infra.eventstore.store import SamparkRecorder
+from infra.security.access_log import AccessLog, Looker
+from infra.security.rate_limits import RateLimiter
 from infra.settings import Settings
-from infra.store import (
-    SamparkRecorder,
-    SequenceRegistrationNumbers,
-    checked_pool,
-    create_schema,
-    eventsourcing_env,
-    system_clock,
-)
-from projections.store import migrate
-
-STARTUP_LOCK = 7210001  # shared with create_schema
 
 
 @dataclass
@@ -66,49 +54,3 @@ class Services:
             self.app.recorder.close()
         self.app.close()
         self.pool.close()
-
-
-def open_services(
-    settings: Settings, database_url: str, *, clock: Callable[[], datetime] = system_clock
-) -> Services:
-    create_schema(database_url)
-    # Each connection is checked as it is handed out: after PostgreSQL restarts or drops
-    # the API's connections, no request is given a dead one.
-    pool = checked_pool(
-        database_url, min_size=1, max_size=8, kwargs={"autocommit": True}, open=True
-    )
-    with pool.connection() as conn, conn.transaction():
-        migrate(conn)
-    # The event store's tables are created when the application starts; processes that
-    # start together (two schedulers, say) take turns, or PostgreSQL may refuse one.
-    with psycopg.connect(database_url, autocommit=True) as turn:
-        turn.execute("SELECT pg_advisory_lock(%s)", (STARTUP_LOCK,))
-        app = _application(settings, database_url, clock, pool)
-    return Services(
-        settings=settings,
-        app=app,
-        pool=pool,
-        receipts=ReceiptBook(pool),
-        blobs=BlobStore(settings.blobs),
-        looks=AccessLog(pool),
-        limits=RateLimiter(pool),
-        audit_key=settings.signing_key().public_key(),
-        disclosure=Disclosure(settings.pseudonym_secret()),
-    )
-
-
-def _application(
-    settings: Settings,
-    database_url: str,
-    clock: Callable[[], datetime],
-    pool: ConnectionPool[Any],
-) -> Sampark:
-    return Sampark(
-        clock=clock,
-        registration_numbers=SequenceRegistrationNumbers(pool),
-        policy=Policy(
-            feedback_window=timedelta(days=settings.feedback_window_days),
-            unsatisfied=Unsatisfied(settings.feedback_unsatisfied),
-        ),
-        env=eventsourcing_env(database_url),
-    )

@@ -6,8 +6,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-import msgspec
-
 from api import schemas
 from domain.complaint import Complaint
 from domain.disclosure import (
@@ -28,7 +26,7 @@ from domain.values import (
     Priority,
     Status,
 )
-from infra.codec import event_fields
+from infra.eventstore.codec import event_fields
 from projections.rows import ComplaintRow, row_from_complaint
 
 
@@ -72,10 +70,6 @@ def timeline(
             )
         )
     return entries
-
-
-def to_json(value: Any) -> bytes:
-    return msgspec.json.encode(value)
 
 
 def _refs(files: list[dict[str, Any]] | None, who: Identity) -> list[schemas.AttachmentRef]:

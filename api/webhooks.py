@@ -2,21 +2,13 @@
 
 GET answers the provider's verification handshake. POST must carry `X-Hub-Signature-256`, the
 HMAC-SHA256 of the body with the app secret; anything unsigned or wrongly signed is refused.
-Each reply is tied to its complaint through the message it answers (`context.id`, our
-outbox's provider message id), else through the last report sent to that number, and
-recorded once per WhatsApp message id, however often the provider delivers it. A reply that
-ties to nothing, or that cannot be recorded, gets a polite answer on WhatsApp, never an error.
+A signed body is read and its replies taken by `projections/notify/replies.py`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
-from uuid import UUID
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
@@ -26,187 +18,12 @@ from litestar.params import QueryParameter, RawBody
 from api.limits import OWN_JSON_CHECK
 from api.problems import Problem
 from api.services import Services
-from domain import access, inputs
-from domain.errors import DomainError, InvalidCommand, VersionConflict
-from domain.values import Language
-from infra.json_depth import MAX_JSON_DEPTH, too_deep
-from infra.receipts import Receipt
-from infra.signing import check_hub_signature
-from projections.messages import NOT_SATISFIED, SATISFIED, Message, render
-from projections.outbox import Outbox
+from infra.security.json_depth import MAX_JSON_DEPTH, too_deep
+from infra.security.signing import check_hub_signature
+from projections.notify.replies import replies, take
 
 Injected = NamedDependency[Services]
 log = logging.getLogger(__name__)
-# A citizen's answer is not lost to a change saved at the same moment (an officer's comment):
-# it is decided again on the complaint as it then is, this many times at most.
-ANSWER_ATTEMPTS = 3
-
-YES = {"satisfied", "yes", "haan", "ha", "han", "संतुष्ट", "हाँ", "हां", "जी", "ok", "👍"}
-NO = {"not satisfied", "no", "nahi", "nahin", "असंतुष्ट", "नहीं", "नही", "👎"}
-DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
-
-
-@dataclass(frozen=True)
-class Reply:
-    """A citizen's answer, as far as it can be read."""
-
-    message_id: str
-    mobile: str  # 10 digits
-    answers: str | None  # the provider id of our message it replies to
-    satisfied: bool | None
-    rating: int | None
-    comment: str | None
-
-
-# --- what the provider sends: every part optional, anything else ignored -------------------
-# A signed body is the provider's, but its shape is still only a promise: each level is read
-# on its own, and a part that is missing, null or of another type is skipped, never a 500.
-
-
-class Part(msgspec.Struct, forbid_unknown_fields=False):
-    pass
-
-
-class Context(Part):
-    id: str | None = None
-
-
-class TextPart(Part):
-    body: str | None = None
-
-
-class ButtonPart(Part):
-    payload: str | None = None
-
-
-class Choice(Part):
-    id: str | None = None
-
-
-class Interactive(Part):
-    button_reply: Choice | None = None
-    list_reply: Choice | None = None
-
-
-class InboundMessage(Part):
-    id: str
-    sender: str = msgspec.field(name="from")
-    type: str | None = None
-    context: Context | None = None
-    text: TextPart | None = None
-    button: ButtonPart | None = None
-    interactive: Interactive | None = None
-
-
-class Value(Part):
-    messages: list[msgspec.Raw] | None = None  # `statuses` are not replies: not read
-
-
-class Change(Part):
-    value: Value | None = None
-
-
-class Entry(Part):
-    changes: list[msgspec.Raw] | None = None
-
-
-class Notification(Part):
-    entry: list[msgspec.Raw] | None = None
-
-
-P = TypeVar("P", bound=Part)
-
-
-def each(raws: list[msgspec.Raw] | None, kind: type[P]) -> Iterator[P]:
-    """The parts of a list that read as `kind`; the others are skipped (and logged)."""
-    for raw in raws or []:
-        try:
-            yield msgspec.json.decode(raw, type=kind)
-        except msgspec.ValidationError as ignored:
-            log.info("a WhatsApp %s of another shape was ignored: %s", kind.__name__, ignored)
-
-
-# --- what a message says ---------------------------------------------------------------------
-
-# The quick-reply buttons of the Action Taken Report: the one place a button means an answer.
-BUTTONS = {SATISFIED: True, NOT_SATISFIED: False}
-
-
-def read_answer(text: str) -> tuple[bool | None, int | None, str | None]:
-    """Satisfied or not, a rating 1-5 and a comment, from free text in Hindi or English.
-
-    "4", "संतुष्ट", "no, still no water", "नहीं 2 पानी नहीं आया". A rating alone decides
-    (3 and above is satisfied); words decide over it.
-    """
-    plain = text.strip().translate(DEVANAGARI_DIGITS)
-    lowered = plain.lower()
-    satisfied: bool | None = None
-    for words, meaning in ((NO, False), (YES, True)):  # "not satisfied" before "satisfied"
-        if any(re.search(rf"(^|\W){re.escape(w)}($|\W)", lowered) for w in words):
-            satisfied = meaning
-            break
-    digits = re.findall(r"(?<!\d)[1-5](?!\d)", plain)
-    rating = int(digits[0]) if digits else None
-    if satisfied is None and rating is not None:
-        satisfied = rating >= 3
-    rest = re.sub(r"(?<!\d)[1-5](?!\d)", "", plain, count=1).strip(" ,.-")
-    words = YES | NO
-    comment = rest if rest and rest.lower() not in words else None
-    return satisfied, rating, comment
-
-
-def answer_of(message: InboundMessage) -> tuple[bool | None, int | None, str | None]:
-    """What a message answers: a button, a list choice or free text; nothing otherwise."""
-    if message.type == "button" and message.button is not None:
-        return BUTTONS.get(message.button.payload or ""), None, None
-    if message.type == "interactive" and message.interactive is not None:
-        chosen = message.interactive.button_reply or message.interactive.list_reply
-        return BUTTONS.get(chosen.id or "") if chosen else None, None, None
-    if message.type == "text" and message.text is not None and message.text.body is not None:
-        satisfied, rating, comment = read_answer(
-            inputs.WHATSAPP_TEXT.clean(message.text.body, "text.body")
-        )
-        return satisfied, rating, inputs.COMMENT.clean(comment, "comment") if comment else None
-    return None, None, None
-
-
-def reply_of(message: InboundMessage) -> Reply | None:
-    """One message as a reply, by the rules every way in applies; None if not understood."""
-    try:
-        satisfied, rating, comment = answer_of(message)
-        return Reply(
-            message_id=inputs.IDENTIFIER.clean(message.id, "id"),
-            mobile=inputs.whatsapp_mobile(message.sender),
-            answers=(
-                inputs.IDENTIFIER.clean(message.context.id, "context.id")
-                if message.context is not None and message.context.id is not None
-                else None
-            ),
-            satisfied=satisfied,
-            rating=rating,
-            comment=comment,
-        )
-    except InvalidCommand as ignored:
-        log.info("a WhatsApp message was ignored: %s", ignored)
-        return None
-
-
-def replies(body: bytes) -> list[Reply]:
-    """The replies in a webhook's body: each entry, change and message read on its own."""
-    try:
-        notification = msgspec.json.decode(body, type=Notification)
-    except msgspec.ValidationError as ignored:
-        log.info("a WhatsApp notification of another shape was ignored: %s", ignored)
-        return []
-    found = []
-    for entry in each(notification.entry, Entry):
-        for change in each(entry.changes, Change):
-            messages = change.value.messages if change.value is not None else None
-            for message in each(messages, InboundMessage):
-                reply = reply_of(message)
-                if reply is not None:
-                    found.append(reply)
-    return found
 
 
 class WhatsAppWebhook(Controller):
@@ -251,66 +68,8 @@ class WhatsAppWebhook(Controller):
         except msgspec.DecodeError as broken:
             log.warning("a signed WhatsApp body is not JSON (%s): ignored", broken)
             return {"recorded": 0}
-        return {"recorded": sum(self._take(services, reply) for reply in found)}
-
-    def _take(self, services: Services, reply: Reply) -> int:
-        receipt = Receipt(
-            principal="whatsapp",
-            key=reply.message_id,
-            request_hash=hashlib.sha256(reply.message_id.encode()).hexdigest(),
-        )
-        if services.receipts.find(receipt.principal, receipt.key) is not None:
-            return 0  # delivered before: recorded then
-        complaint = self._complaint_for(services, reply)
-        recorded = False
-        reg = ""
-        language: str = Language.HINDI
-        answerable = complaint is not None and reply.satisfied is not None
-        for _ in range(ANSWER_ATTEMPTS if answerable else 0):
-            assert complaint is not None and reply.satisfied is not None
-            try:
-                found = services.app.complaint(complaint)
-                reg, language = found.registration_no, found.complainant.language
-                services.app.give_feedback(
-                    complaint,
-                    by=access.citizen(reply.mobile),
-                    satisfied=reply.satisfied,
-                    rating=reply.rating,  # a button gives none
-                    comment=reply.comment,
-                    recorded_with={"receipt": receipt},
-                )
-                recorded = True
-            except DomainError as refused:
-                if services.receipts.find(receipt.principal, receipt.key) is not None:
-                    return 0  # the same reply, delivered twice at once: the other copy won
-                if isinstance(refused, VersionConflict):
-                    continue  # another change was saved first: the answer is decided again
-                log.info("WhatsApp reply %s not recorded: %s", reply.message_id, refused)
-            break
-        template, params = ("sampark_thanks", [reg]) if recorded else ("sampark_unmatched", [])
-        with services.pool.connection() as conn, conn.transaction():
-            Outbox(conn).add(
-                [
-                    Message(
-                        key=f"reply:{reply.message_id}",
-                        complaint_id=complaint if recorded else None,
-                        audience="complainant",
-                        mobile=reply.mobile,
-                        language=language,
-                        template=template,
-                        params=params,
-                        text=render(template, language, params),
-                    )
-                ],
-                services.app.clock(),
+        return {
+            "recorded": sum(
+                take(services.app, services.pool, services.receipts, reply) for reply in found
             )
-        return int(recorded)
-
-    @staticmethod
-    def _complaint_for(services: Services, reply: Reply) -> UUID | None:
-        with services.pool.connection() as conn:
-            outbox = Outbox(conn)
-            if reply.answers:
-                return outbox.answered(reply.answers)
-            waiting = outbox.awaiting_feedback_from(reply.mobile)
-        return waiting[0] if waiting else None
+        }

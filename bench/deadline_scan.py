@@ -35,10 +35,10 @@ from typing import Any
 
 import psycopg
 
-from api.services import open_services
 from domain.values import Channel, Complainant, Identity, Role
-from infra.cli import DEFAULT_DIRECTORY, load_directory
-from infra.embedded import EmbeddedPostgres, database_url
+from infra.local.embedded import EmbeddedPostgres, database_url
+from infra.run.directory import SAMPLE_DIRECTORY, load_directory
+from infra.run.services import open_services
 from infra.settings import Settings
 from projections.agenda import Agenda
 from projections.rebuild import rebuild
@@ -107,7 +107,7 @@ def main() -> None:  # noqa: PLR0915
         now = datetime.now(UTC).replace(microsecond=0)
         clock = SetClock(now - timedelta(days=3, hours=12))
         services = open_services(Settings(home=home), url, clock=clock)
-        load_directory(services, DEFAULT_DIRECTORY)
+        load_directory(services.app, SAMPLE_DIRECTORY)
 
         t0 = time.perf_counter()
         file_due(services, args.due)

@@ -31,12 +31,12 @@ import psycopg
 import uvicorn
 
 from api.app import create_app
-from api.services import open_services
 from domain.values import Channel, Complainant, Identity, Role
-from infra.cli import DEFAULT_DIRECTORY, load_directory
-from infra.embedded import EmbeddedPostgres, database_url
+from infra.local.embedded import EmbeddedPostgres, database_url
+from infra.run.directory import SAMPLE_DIRECTORY, load_directory
+from infra.run.services import open_services
+from infra.security.tokens import mint
 from infra.settings import Settings
-from infra.tokens import mint
 
 RESULTS = Path(__file__).parent / "results" / "filing.json"
 SECRET = "bench-secret-0123456789-0123456789-0123456789"
@@ -163,7 +163,7 @@ def main() -> None:
             conn.execute('CREATE DATABASE "sampark_bench"')
         url = database_url(server_url, "sampark_bench")
         loader = open_services(Settings(home=home), url)
-        load_directory(loader, DEFAULT_DIRECTORY)
+        load_directory(loader.app, SAMPLE_DIRECTORY)
         loader.close()
 
         rows = [

@@ -145,7 +145,7 @@ def main() -> None:
     if args.database_url:
         print(json.dumps(run(args.database_url, args.complaints, args.times), indent=2))
         return
-    from infra.embedded import EmbeddedPostgres
+    from infra.local.embedded import EmbeddedPostgres
 
     server = EmbeddedPostgres(
         Path(tempfile.mkdtemp(prefix="sampark-bench-")) / "data", temporary=True

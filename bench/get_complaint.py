@@ -29,7 +29,7 @@ import psycopg
 
 from bench.servers import servers
 from bench.suite import SECRET, get_rate, load_big_store, start_server
-from infra.tokens import mint
+from infra.security.tokens import mint
 from projections.rebuild import rebuild
 
 

@@ -25,13 +25,12 @@ from typing import Any
 
 import psycopg
 
-from api.services import open_services
 from bench.servers import percentile, servers
 from domain.values import Channel, Complainant, Identity, Role
-from infra.cli import DEFAULT_DIRECTORY
-from infra.embedded import database_url
+from infra.local.embedded import database_url
+from infra.run.directory import SAMPLE_DIRECTORY, load_directory
+from infra.run.services import open_services
 from infra.settings import Settings
-from infra.stack import load_directory
 from projections.rebuild import rebuild
 
 RESULTS = Path(__file__).parent / "results" / "read_side.json"
@@ -76,7 +75,7 @@ def start_workers(url: str, bootstrap: str, home: str) -> list[subprocess.Popen[
     }
     return [
         subprocess.Popen(
-            [sys.executable, "-m", "infra.cli", command],
+            [sys.executable, "-m", "infra.run.cli", command],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -94,7 +93,7 @@ def measure_lag(
         conn.execute('CREATE DATABASE "sampark_bench_read"')
     url = database_url(server_url, "sampark_bench_read")
     services = open_services(Settings(home=home), url)
-    load_directory(services, DEFAULT_DIRECTORY)
+    load_directory(services.app, SAMPLE_DIRECTORY)
     workers = start_workers(url, bootstrap, home)
     try:
         time.sleep(3)  # the projector joins its group

@@ -32,7 +32,7 @@ def app(kind: str) -> Any:
     if kind == "bare":
         return Litestar(route_handlers=[constant])
     from api.app import create_app
-    from api.services import open_services
+    from infra.run.services import open_services
     from infra.settings import Settings
 
     settings = Settings.from_env()

@@ -9,8 +9,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from infra.broker import EmbeddedBroker
-from infra.embedded import EmbeddedPostgres
+from infra.local.broker import EmbeddedBroker
+from infra.local.embedded import EmbeddedPostgres
 
 
 @dataclass(frozen=True)

@@ -34,22 +34,22 @@ from uuid import UUID
 
 import psycopg
 
-from api.services import Services, open_services
+from api.services import Services
 from bench.dashboards import measure_dashboards
 from bench.read_side import measure_lag
 from bench.servers import percentile, servers
 from bench.write_throughput import measure_writes
 from domain.values import Identity, Role
-from infra.broker import free_port
-from infra.cli import DEFAULT_DIRECTORY
-from infra.embedded import database_url
-from infra.kafka import consumer, ensure_topic, producer
+from infra.adapters.kafka import consumer, ensure_topic, producer
+from infra.local.broker import free_port
+from infra.local.embedded import database_url
+from infra.run.directory import SAMPLE_DIRECTORY, load_directory
+from infra.run.progress import progress_shown, rebuilt, simulated
+from infra.run.services import open_services
+from infra.run.simulation import simulate
+from infra.security.tokens import mint
 from infra.settings import Settings
-from infra.simulation import progress_bar, simulate
-from infra.stack import load_directory
-from infra.tokens import mint
 from projections.rebuild import events_after, rebuild
-from projections.rebuild import progress_bar as rebuild_bar
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 SECRET = "bench-secret-0123456789-0123456789-0123456789"
@@ -159,9 +159,11 @@ def load_big_store(
     url = database_url(server_url, "sampark_bench_big")
     services = open_services(Settings(home=home), url)
     try:
-        load_directory(services, DEFAULT_DIRECTORY)
+        load_directory(services.app, SAMPLE_DIRECTORY)
         print(f"simulating {complaints:,} complaints over {days} days", flush=True)
-        done = simulate(services.app, complaints, days, progress=progress_bar(complaints))
+        with progress_shown("simulating", complaints) as show:
+            progress = simulated(show, complaints)
+            done = simulate(services.app, complaints, days, progress=progress)
     finally:
         services.close()
     with psycopg.connect(url) as conn:
@@ -281,7 +283,7 @@ def resident_mb(pid: int) -> tuple[float, float]:
 
 def start_process(command: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "infra.cli", command],
+        [sys.executable, "-m", "infra.run.cli", command],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -290,7 +292,7 @@ def start_process(command: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 IDLE = (
     "import time, api.app, projections.projector, projections.relay, scheduler.service, "
-    "projections.notifications; time.sleep(600)"
+    "projections.notify.notifications; time.sleep(600)"
 )
 
 
@@ -389,7 +391,8 @@ def measure_all(  # noqa: PLR0915
         # 4. projection rebuild
         print("== projection rebuild", flush=True)
         began = time.perf_counter()
-        applied = rebuild(url, rebuild_bar).applied
+        with progress_shown("rebuilding", 0) as show:
+            applied = rebuild(url, rebuilt(show)).applied
         rate = applied / (time.perf_counter() - began)
         raw = raw_read(url)
         details["rebuild"] = {"events": applied, "events_per_second": round(rate, 1)}

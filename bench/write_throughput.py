@@ -23,13 +23,12 @@ from typing import Any
 
 import psycopg
 
-from api.services import open_services
 from bench.servers import servers
 from domain.values import Channel, Complainant, Identity, Role
-from infra.cli import DEFAULT_DIRECTORY
-from infra.embedded import database_url
+from infra.local.embedded import database_url
+from infra.run.directory import SAMPLE_DIRECTORY, load_directory
+from infra.run.services import open_services
 from infra.settings import Settings
-from infra.stack import load_directory
 
 RESULTS = Path(__file__).parent / "results" / "write_throughput.json"
 OPERATOR = Identity(id="bench-operator", role=Role.OPERATOR)
@@ -86,7 +85,7 @@ def measure_writes(
         conn.execute('CREATE DATABASE "sampark_bench_write"')
     url = database_url(server_url, "sampark_bench_write")
     services = open_services(Settings(home=home), url)
-    load_directory(services, DEFAULT_DIRECTORY)
+    load_directory(services.app, SAMPLE_DIRECTORY)
     with psycopg.connect(url, autocommit=True) as conn:
         # The events table's shape: the same columns, key and notification-id index.
         conn.execute(

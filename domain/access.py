@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from domain.errors import Forbidden, NotFound
-from domain.permissions import Scope, in_scope, permits, uses
+from domain.permissions import permits, uses
 from domain.values import Channel, Identity, Role
 
 if TYPE_CHECKING:
@@ -22,10 +22,6 @@ if TYPE_CHECKING:
 
 CITIZEN_CHANNELS = frozenset({Channel.PORTAL, Channel.WHATSAPP})
 PRIVILEGED_CHANNEL_FILERS = frozenset({Role.OPERATOR, Role.ADMIN})
-
-
-def owns(who: Identity, complaint: Complaint) -> bool:
-    return who.role == Role.CITIZEN and in_scope(who, Scope.OWN_COMPLAINT, complaint)
 
 
 def may_see(who: Identity, complaint: Complaint) -> bool:

@@ -25,17 +25,16 @@ from domain.directory_keeping import DirectoryKeeping
 from domain.errors import DomainError, NotFound, StaleDecision, VersionConflict
 from domain.feedback import Unsatisfied
 from domain.values import (
+    SCHEDULER,
     Attachment,
     Channel,
     Complainant,
     Identity,
     Outcome,
-    Role,
     Visibility,
 )
 
 Clock = Callable[[], datetime]
-SYSTEM = Identity(id="scheduler", role=Role.SYSTEM)  # the actor of every automatic move
 AUTOMATIC_ATTEMPTS = 3
 DECISION_ATTEMPTS = 20  # a directory load saves its changes in a few dozen batches
 Decision = Callable[[Complaint, datetime, Directory], None]
@@ -331,21 +330,23 @@ class Sampark(DirectoryKeeping):
         """Escalate (or mark, or flag) for every deadline that has passed; the new events."""
         return self._automatic(
             complaint_id,
-            lambda c, at, d: c.pass_deadlines(by=SYSTEM, directory=d, at=at),
+            lambda c, at, d: c.pass_deadlines(by=SCHEDULER, directory=d, at=at),
         )
 
     def warn_of_deadline(self, complaint_id: UUID, lead: timedelta) -> list[Aggregate.Event]:
         return self._automatic(
-            complaint_id, lambda c, at, _: c.warn_of_deadline(by=SYSTEM, lead=lead, at=at)
+            complaint_id, lambda c, at, _: c.warn_of_deadline(by=SCHEDULER, lead=lead, at=at)
         )
 
     def close_unanswered(self, complaint_id: UUID) -> list[Aggregate.Event]:
-        return self._automatic(complaint_id, lambda c, at, d: c.close_unanswered(by=SYSTEM, at=at))
+        return self._automatic(
+            complaint_id, lambda c, at, d: c.close_unanswered(by=SCHEDULER, at=at)
+        )
 
     def queue_for_review(self, complaint_id: UUID, day: date, rank: int) -> list[Aggregate.Event]:
         return self._automatic(
             complaint_id,
-            lambda c, at, d: c.queue_for_review(by=SYSTEM, day=day, rank=rank, at=at),
+            lambda c, at, d: c.queue_for_review(by=SCHEDULER, day=day, rank=rank, at=at),
         )
 
     def _automatic(self, complaint_id: UUID, decide: Decision) -> list[Aggregate.Event]:

@@ -15,9 +15,8 @@ from eventsourcing.domain import Aggregate
 from domain.directory import DIRECTORY_ID, Directory, DirectoryCreated, MasterData
 from domain.errors import Forbidden
 from domain.permissions import uses
-from domain.values import Actor, Identity, Role
+from domain.values import SAMPARK, Identity
 
-SYSTEM_ACTOR = Actor(id="sampark", role=Role.SYSTEM)
 DIRECTORY_BATCH = 100
 
 
@@ -42,7 +41,7 @@ class DirectoryKeeping(Application[UUID]):
         The returned object is never changed afterwards (a change makes a new copy), so
         concurrent readers are safe. Before any load the directory is empty.
         """
-        return self._stored_directory() or Directory.create(SYSTEM_ACTOR, self.clock())
+        return self._stored_directory() or Directory.create(SAMPARK.actor, self.clock())
 
     def _directory_for_decision(self) -> tuple[Directory, tuple[UUID, int]]:
         """The directory as last seen, without asking the store, and the version it is at.
@@ -55,7 +54,7 @@ class DirectoryKeeping(Application[UUID]):
         if current is None:
             current = self._stored_directory()
         if current is None:
-            return Directory.create(SYSTEM_ACTOR, self.clock()), (DIRECTORY_ID, 0)
+            return Directory.create(SAMPARK.actor, self.clock()), (DIRECTORY_ID, 0)
         return current, (DIRECTORY_ID, current.version)
 
     def _directory_moved_since(self, seen: tuple[UUID, int]) -> bool:

@@ -4,7 +4,7 @@ Three kinds of reader:
 
 - **Staff** who see personal data (operators, officers, collectors, department heads,
   secretaries, auditors, admins): everything about the complaints in their scope. Every such
-  look is logged (`infra/access_log.py`).
+  look is logged (`infra/security/access_log.py`).
 - **The complainant**: the public part of its complaint's story. Notes are internal unless
   their writer marked them public (`CommentAdded.visibility`); review notes and the offices'
   own bookkeeping (review lists, deadline warnings, blocked escalations) are not shown; staff

@@ -15,7 +15,9 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-INDIA = ZoneInfo("Asia/Kolkata")  # working days begin and end at midnight in India
+# India's time: working days, the figures' days, the review lists' mornings and the
+# registration numbers' years begin and end at midnight here.
+INDIA = ZoneInfo("Asia/Kolkata")
 WEEKEND = frozenset({5, 6})  # Saturday and Sunday: state offices work five days a week
 
 

@@ -111,6 +111,13 @@ class Identity:
         return Actor(id=self.id, role=self.role)
 
 
+# The system's own actors, one per job: the clockwork's automatic moves on complaints
+# (escalating, warning, closing, queuing for review), and Sampark itself (the empty
+# directory it starts from).
+SCHEDULER = Identity(id="scheduler", role=Role.SYSTEM)
+SAMPARK = Identity(id="sampark", role=Role.SYSTEM)
+
+
 class Language(StrEnum):
     """The language a complainant hears back in: Hindi unless they ask for English."""
 

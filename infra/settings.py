@@ -204,7 +204,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return int(hour), int(minute)
 
     def signing_key(self) -> Any:
-        from infra.audit import load_signing_key
+        from infra.eventstore.audit import load_signing_key
 
         return load_signing_key(
             self.audit_signing_key, self.audit_signing_key_file, Path(self.home)

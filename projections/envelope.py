@@ -51,7 +51,7 @@ class ComplaintCloudEvent(msgspec.Struct, kw_only=True, forbid_unknown_fields=Fa
 class _Header(msgspec.Struct, forbid_unknown_fields=False):
     timestamp: datetime
     actor: dict[str, str]
-    class_version: int = 1  # the payload's version (infra/codec.py): absent means 1
+    class_version: int = 1  # the payload's version (infra/eventstore/codec.py): absent means 1
 
 
 class _Actor(msgspec.Struct, forbid_unknown_fields=False):

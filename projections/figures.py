@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from projections.rows import INDIA, OUTCOMES
+from domain.sla import INDIA
+from projections.rows import OUTCOMES
 
 LEVELS = (1, 2, 3, 4)
 # Age of a pending complaint: whole calendar days (Asia/Kolkata) since the day it was filed.

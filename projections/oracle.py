@@ -3,7 +3,7 @@
 No aggregate, no SQL over the read models: each complaint is folded with the domain's own
 aggregate (`domain/complaint.py`), and after every event we note where it is and whether it
 is open. A scope's figures for a window are then read off those notes, one complaint at a
-time. The dashboards must equal this (tests/integration/test_figures_oracle.py, and
+time. The dashboards must equal this (tests/integration/test_figures_balance.py, and
 `sampark projections verify`).
 """
 

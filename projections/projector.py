@@ -23,13 +23,14 @@ import psycopg
 from kafka import ConsumerRebalanceListener, TopicPartition
 from psycopg_pool import ConnectionPool
 
-from infra import kafka
-from infra.codec import MsgspecMapper, MsgspecTranscoder
+from infra import locks
+from infra.adapters import kafka
+from infra.eventstore.codec import MsgspecMapper, MsgspecTranscoder
 from projections import envelope
 from projections.apply import TRANSIENT, Applied, apply_events
 from projections.dead_letters import Letter, clear_failure, record_failure
 from projections.setting_aside import Delivered, Retried, apply_or_set_aside, read_claim, replay
-from projections.store import LIVE, REBUILD_LOCK, ReadModels, migrate
+from projections.store import LIVE, ReadModels, migrate
 from projections.worker import FailedAt, Failures, StartAgain, Worker
 
 log = logging.getLogger(__name__)
@@ -150,7 +151,7 @@ class Projector(Worker):
         self, conn: Any, consumer: Any, batch: dict[TopicPartition, list[Any]]
     ) -> Applied:
         with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock_shared(%s)", (REBUILD_LOCK,))
+            conn.execute("SELECT pg_advisory_xact_lock_shared(%s)", (locks.READ_MODELS,))
             models = ReadModels(conn, LIVE)
             delivered: list[Delivered] = []
             offsets: dict[int, tuple[int, int, Any]] = {}

@@ -20,7 +20,7 @@ from psycopg import sql
 from domain.permissions import PERMISSIONS, PSEUDONYMOUS, SERVICES, Scope
 from domain.values import OPEN_STATUSES, Identity
 from infra import cursors
-from infra.access_log import Looker, looked_params, shown_and_looked
+from infra.security.access_log import Looker, looked_params, shown_and_looked
 from projections.figures import (
     AGE_BANDS,
     LEVELS,
@@ -207,7 +207,7 @@ class ReadQueries:
     ) -> ComplaintRow | None:
         """One complaint's row; with `seen_by`, only if that caller's scope takes it in. With
         `looker`, the same statement records the look when the row is shown and has at
-        least `min_version` (`infra/access_log.py`): one round trip in all."""
+        least `min_version` (`infra/security/access_log.py`): one round trip in all."""
         where, params = scope_conditions(seen_by) if seen_by else ([], [])
         scope = PERMISSIONS["see"].get(seen_by.role) if seen_by else None
         query = _one_complaint(self.schema_name, scope, where, looked=looker is not None)

@@ -24,7 +24,6 @@ import logging
 import multiprocessing
 import os
 import queue
-import sys
 import time
 import traceback
 from collections import defaultdict
@@ -41,7 +40,8 @@ from eventsourcing.persistence import StoredEvent
 from psycopg import sql
 
 from domain.complaint import Complaint
-from infra.codec import MsgspecMapper, MsgspecTranscoder
+from infra import locks
+from infra.eventstore.codec import MsgspecMapper, MsgspecTranscoder
 from projections import oracle
 from projections import rows as projection
 from projections.apply import TRANSIENT, Applied, apply_events
@@ -62,7 +62,6 @@ from projections.store import (
     DERIVED,
     LIVE,
     REBUILD,
-    REBUILD_LOCK,
     ReadModels,
     migrate,
 )
@@ -275,7 +274,7 @@ def rebuild(
         conn.execute("SET synchronous_commit = on")
         with conn.transaction():
             # Projector batches hold this lock shared: from here none runs until the swap.
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (REBUILD_LOCK,))
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (locks.READ_MODELS,))
             while batch := events_after(conn, position, CHUNK):
                 done += replay(ReadModels(conn, REBUILD), batch, held)
                 position = batch[-1][0]
@@ -373,18 +372,6 @@ def _work(database_url: str, partition: Partition, upto: int, messages: Any) -> 
         messages.put(("failed", partition.index, traceback.format_exc()))
         raise SystemExit(1) from None
     messages.put(("done", partition.index, replayed))
-
-
-def progress_bar(position: int, total: int, rate: float) -> None:
-    share = position / total if total else 1.0
-    filled = int(share * 30)
-    sys.stderr.write(
-        f"\rrebuilding [{'#' * filled}{'.' * (30 - filled)}] {share:6.1%} "
-        f"{position:,}/{total:,}, {rate:,.0f} events/s"
-    )
-    if position >= total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
 
 
 # --- verify ---------------------------------------------------------------------------------

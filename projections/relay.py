@@ -26,7 +26,8 @@ from typing import Any
 import psycopg
 from eventsourcing.persistence import StoredEvent
 
-from infra import kafka
+from infra import locks
+from infra.adapters import kafka
 from projections import envelope
 from projections.worker import Worker
 
@@ -35,7 +36,6 @@ log = logging.getLogger(__name__)
 COMPLAINT_EVENT_TOPIC = "domain.events:"
 EVENTS_TABLE = "sampark_events"
 NOTIFY_CHANNEL = "sampark_events"
-RELAY_LOCK = 7210004
 
 STATE_SQL = """
 CREATE SCHEMA IF NOT EXISTS sampark;
@@ -144,7 +144,7 @@ class Relay(Worker):
         The lock belongs to this connection's session, so a crashed relay releases it."""
         while not self.stopping.is_set():
             found = conn.execute(
-                "SELECT pg_try_advisory_lock(%s, hashtext(%s))", (RELAY_LOCK, self.topic)
+                "SELECT pg_try_advisory_lock(%s, hashtext(%s))", (locks.RELAY, self.topic)
             ).fetchone()
             if found and found[0]:
                 return True

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 import msgspec
 from msgspec.structs import replace
@@ -37,6 +36,7 @@ from domain.events import (
     ReviewRecorded,
     Transferred,
 )
+from domain.sla import INDIA
 from domain.values import (
     HIGH_PRIORITY_CHANNELS,
     OPEN_STATUSES,
@@ -47,8 +47,6 @@ from domain.values import (
     Trigger,
 )
 from projections.safe import CODE_LIMIT, TEXT_LIMIT, safe_json, safe_text
-
-INDIA = ZoneInfo("Asia/Kolkata")
 
 
 class ComplaintRow(msgspec.Struct, frozen=True):

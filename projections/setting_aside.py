@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from infra import locks
 from projections import envelope
 from projections.apply import TRANSIENT, Applied
 from projections.dead_letters import FAILED, HELD, DeadLetters, Letter, error_text, held_error
 from projections.relay import EVENTS_TABLE
-from projections.store import REBUILD_LOCK
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ def replay(conn: Any, group: str, decode: Decode, project: Project) -> Retried:
     another consumer runs meanwhile."""
     retried = Retried()
     with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (REBUILD_LOCK,))
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (locks.READ_MODELS,))
         letters = DeadLetters(conn, group)
         stuck: dict[UUID, int] = {}
         for letter in letters.waiting():

@@ -1,4 +1,5 @@
-"""How far behind the event store the read side is: relay and projector lag.
+"""How far behind the event store the read side is: relay and projector lag, and the
+notifications' consumer and outbox.
 
 The topic's end is taken from what the broker acknowledged to the relay (kept in PostgreSQL
 beside its position), not asked of the broker: the relay is the topic's only writer, and
@@ -13,6 +14,8 @@ from typing import Any
 import msgspec
 import psycopg
 
+from projections.notify.outbox import GROUP as NOTIFICATIONS_GROUP
+from projections.notify.outbox import Outbox
 from projections.projector import group_for
 from projections.relay import EVENTS_TABLE
 from projections.store import LIVE
@@ -148,4 +151,26 @@ def consumer_health(
         "dead_letters_failed": counts["failed"],
         "dead_letters_held": counts["held"],
         "failing": failing,
+    }
+
+
+def notifications_status(
+    conn: psycopg.Connection[Any], topic: str, now: datetime
+) -> dict[str, Any]:
+    """The notifications consumer's lag and failures, the outbox's counts by state (none
+    before the notifier has made it), and whether sending is halted and why."""
+    consumer = pipeline_status(conn, topic, NOTIFICATIONS_GROUP, now)["projector"]
+    outbox = Outbox(conn).status() if _exists(conn, "notify.messages") else None
+    halted = [s for s in (outbox or {}).get("senders", []) if s["state"] == "halted"]
+    return {
+        "consumer": {
+            "group": NOTIFICATIONS_GROUP,
+            "lag_events": consumer["lag_events"],
+            "lag_seconds": consumer["lag_seconds"],
+            "dead_letters": consumer["dead_letters"],
+            "failing": consumer["failing"],
+        },
+        "outbox": outbox,
+        "sending": "halted" if halted else "running",
+        "halted_because": halted[0]["reason"] if halted else None,
     }

@@ -16,7 +16,8 @@ from msgspec.structs import astuple
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from infra.pg_arrays import array_literal
+from infra import locks
+from infra.eventstore.pg_arrays import array_literal
 from projections import dead_letters
 from projections.rows import (
     ALL,
@@ -36,7 +37,6 @@ from projections.rows import (
 
 LIVE = "read"
 REBUILD = "read_rebuild"
-REBUILD_LOCK = 7210002  # projector batches share it; the rebuild's switch takes it alone
 
 COUNTER_COLUMNS = FLOW_COUNTERS
 COUNTER_INDEX = {name: i for i, name in enumerate(COUNTER_COLUMNS)}
@@ -48,7 +48,7 @@ def ddl(schema: str) -> str:
 
 
 def migrate(conn: psycopg.Connection[Any], schema: str = LIVE) -> None:
-    conn.execute("SELECT pg_advisory_xact_lock(7210003)")
+    conn.execute("SELECT pg_advisory_xact_lock(%s)", (locks.READ_SCHEMA,))
     conn.execute(ddl(schema).encode())
     dead_letters.migrate(conn)  # outside the read schema: a rebuild keeps them
 

@@ -1,1 +1,3 @@
-"""Deadlines (to come): the scheduler that turns passing deadlines into escalations."""
+"""The scheduler: turns passing time into commands. `jobs` (the clockwork: deadline scans,
+warnings, closing unanswered disposals, the secretaries' review lists), `service` (the
+APScheduler timetable, audit checkpoints), `leadership` (one of two schedulers acts)."""

@@ -13,12 +13,13 @@ from typing import Any
 
 import psycopg
 
-SCHEDULER_LOCK = 7210005
+from infra import locks
+
 log = logging.getLogger(__name__)
 
 
 class Leadership:
-    def __init__(self, database_url: str, key: int = SCHEDULER_LOCK) -> None:
+    def __init__(self, database_url: str, key: int = locks.SCHEDULER) -> None:
         self.database_url = database_url
         self.key = key
         self._conn: psycopg.Connection[Any] | None = None

@@ -20,7 +20,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from domain.sla import INDIA
-from infra.audit import take_checkpoint
+from infra.eventstore.audit import take_checkpoint
 from projections.worker import Worker
 from scheduler.jobs import Clockwork, Moves, describe
 from scheduler.leadership import Leadership
@@ -93,7 +93,7 @@ class Scheduler(Worker):
             self.leadership.release()
 
     def _checkpoint(self) -> Moves:
-        """Sign the heads of every hash chain (`infra/audit.py`)."""
+        """Sign the heads of every hash chain (`infra/eventstore/audit.py`)."""
         from collections import Counter
 
         with self.clockwork.pool.connection() as conn:

@@ -11,7 +11,7 @@ import json
 import msgspec
 
 from domain.events import COMPLAINT_EVENTS
-from infra.codec import stored_struct
+from infra.eventstore.codec import stored_struct
 
 
 def schemas() -> str:

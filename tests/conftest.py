@@ -19,12 +19,13 @@ from litestar.testing import TestClient
 from psycopg.conninfo import conninfo_to_dict
 
 from api.app import create_app
-from api.services import Services, open_services
-from infra.broker import EmbeddedBroker
-from infra.cli import DEFAULT_DIRECTORY, load_directory
-from infra.embedded import EmbeddedPostgres, database_url
+from api.services import Services
+from infra.local.broker import EmbeddedBroker
+from infra.local.embedded import EmbeddedPostgres, database_url
+from infra.run.directory import SAMPLE_DIRECTORY, load_directory
+from infra.run.services import open_services
+from infra.security.tokens import mint
 from infra.settings import Settings
-from infra.tokens import mint
 from projections.projector import Projector
 from projections.relay import Relay
 from projections.status import pipeline_status
@@ -60,7 +61,7 @@ def template_database(server_url: str, tmp_path_factory: pytest.TempPathFactory)
     settings = Settings(home=str(tmp_path_factory.mktemp("template")))
     services = open_services(settings, url)
     try:
-        load_directory(services, DEFAULT_DIRECTORY)
+        load_directory(services.app, SAMPLE_DIRECTORY)
     finally:
         services.close()
     return TEMPLATE

@@ -16,10 +16,9 @@ from typing import Any
 
 import httpx
 import psycopg
-import pytest
 from litestar.testing import TestClient
 
-from infra.broker import free_port
+from infra.local.broker import free_port
 from tests.conftest import SECRET, Pipeline, Tokens
 from tests.e2e.test_access_log import wait_until_serving
 from tests.support import OPERATOR, new_mobile, water_complaint
@@ -28,7 +27,6 @@ READERS = 4
 READS_EACH = 60
 
 
-@pytest.mark.e2e
 def test_every_read_served_before_the_api_was_killed_is_in_the_access_log(
     client: TestClient[Any], tokens: Tokens, pipeline: Pipeline, tmp_path: Path, database: str
 ) -> None:
@@ -49,7 +47,7 @@ def test_every_read_served_before_the_api_was_killed_is_in_the_access_log(
         "SAMPARK_JWT_SECRET": SECRET,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "infra.cli", "serve"],
+        [sys.executable, "-m", "infra.run.cli", "serve"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -10,10 +10,9 @@ import sys
 from pathlib import Path
 
 import httpx
-import pytest
 
+from infra.security.tokens import mint
 from infra.settings import DEVELOPMENT_SECRET
-from infra.tokens import mint
 from tests.e2e.test_sampark_run import free_port, wait_for_output
 
 HOLDER = "/v1/directory/posts/PHED-JAI-L1/holder"
@@ -21,7 +20,7 @@ HOLDER = "/v1/directory/posts/PHED-JAI-L1/holder"
 
 def start(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "infra.cli", "run"],
+        [sys.executable, "-m", "infra.run.cli", "run"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -35,7 +34,6 @@ def stop(process: subprocess.Popen[str]) -> None:
     assert process.wait(timeout=30) == 0
 
 
-@pytest.mark.e2e
 def test_a_post_vacated_through_the_api_stays_vacant_after_a_restart(tmp_path: Path) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAMPARK_")}

@@ -11,12 +11,11 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 import uvicorn.config
 from uvicorn.logging import AccessFormatter
 
-from infra.broker import free_port
-from infra.redaction import Redact, clean_record, install
+from infra.local.broker import free_port
+from infra.security.redaction import Redact, clean_record, install
 
 MOBILE = "9876543210"
 REPORT_LINK = "/atr/YXRyfGMw.0p7yxXU-IW4fQ2"
@@ -34,7 +33,6 @@ def wait_until_serving(url: str, process: subprocess.Popen[str], timeout: float 
     raise AssertionError("sampark serve never answered")
 
 
-@pytest.mark.e2e
 def test_every_request_is_in_the_access_log_with_personal_data_masked(
     tmp_path: Path, database: str
 ) -> None:
@@ -49,7 +47,7 @@ def test_every_request_is_in_the_access_log_with_personal_data_masked(
     log = tmp_path / "serve.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "infra.cli", "serve"],
+            [sys.executable, "-m", "infra.run.cli", "serve"],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

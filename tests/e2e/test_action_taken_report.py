@@ -13,11 +13,12 @@ import pypdfium2
 from litestar.testing import TestClient
 
 from api.app import create_app
-from api.atr import atr_link
-from api.services import Services, open_services
+from api.services import Services
 from domain.values import Attachment, Channel, Complainant, Language, Outcome
+from infra.run.services import open_services
+from infra.security.report_links import report_link
+from infra.security.signing import sign
 from infra.settings import Settings
-from infra.signing import sign
 from tests.support import JAIPUR_WATER_OFFICER, OPERATOR, TurnableClock, new_mobile
 
 Client = TestClient[Any]
@@ -49,7 +50,7 @@ def disposed(services: Services, language: Language = Language.HINDI) -> UUID:
 
 
 def path_of(services: Services, complaint: UUID) -> str:
-    link = atr_link(services, complaint, services.app.clock())
+    link = report_link(services.settings, complaint, services.app.clock())
     return link.removeprefix(services.settings.public_url)
 
 

@@ -9,7 +9,7 @@ import jwt
 import pytest
 from litestar.testing import TestClient
 
-from infra.tokens import mint
+from infra.security.tokens import mint
 from tests.conftest import SECRET, Pipeline, Tokens
 from tests.support import (
     AJMER_WATER_OFFICER,

@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 from litestar.testing import TestClient
 
-from infra.store import WRITER_QUIET_SECONDS
+from infra.eventstore.store import WRITER_QUIET_SECONDS
 from tests.conftest import Tokens
 from tests.support import OPERATOR, citizen, new_mobile, water_complaint
 

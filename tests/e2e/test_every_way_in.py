@@ -16,7 +16,8 @@ import pytest
 from litestar.testing import TestClient
 
 from api.services import Services
-from infra.cli import load_directory, parser
+from infra.run.cli import parser
+from infra.run.directory import load_directory
 from tests.conftest import Tokens
 from tests.e2e.ways_in import (
     awaiting_reply,
@@ -212,7 +213,7 @@ def test_the_directory_loader_refuses_it_naming_the_field(
         data = tmp_path / "directory.json"
         data.write_text(json.dumps(master_data(**{field: bad})))
         with pytest.raises(SystemExit) as exited:
-            load_directory(services, data)
+            load_directory(services.app, data)
         assert f"districts[0].{field}" in str(exited.value.code)
     assert stored_events(database) == before
 
@@ -235,14 +236,14 @@ def test_the_directory_loader_refuses_a_post_s_broken_mobile(
     path = tmp_path / "directory.json"
     path.write_text(json.dumps(data))
     with pytest.raises(SystemExit) as exited:
-        load_directory(services, path)
+        load_directory(services.app, path)
     assert "posts[0].mobile" in str(exited.value.code)
 
 
 def test_the_directory_loader_stores_text_in_nfc(services: Services, tmp_path: Path) -> None:
     data = tmp_path / "directory.json"
     data.write_text(json.dumps(master_data(name=NOT_NFC)))
-    assert load_directory(services, data) == 1
+    assert load_directory(services.app, data) == 1
     assert services.app.directory().districts["NEW"].name == NFC
 
 

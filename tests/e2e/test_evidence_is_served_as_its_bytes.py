@@ -10,9 +10,9 @@ from uuid import UUID
 
 from litestar.testing import TestClient
 
-from api.atr import atr_link
 from api.services import Services
 from domain.values import Attachment, Channel, Complainant, Language, Outcome
+from infra.security.report_links import report_link
 from tests.conftest import Pipeline, Tokens
 from tests.support import (
     JAIPUR_COLLECTOR,
@@ -30,7 +30,7 @@ SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(document.domain)"/
 
 
 def report_path(services: Services, complaint: UUID) -> str:
-    link = atr_link(services, complaint, services.app.clock())
+    link = report_link(services.settings, complaint, services.app.clock())
     return link.removeprefix(services.settings.public_url)
 
 

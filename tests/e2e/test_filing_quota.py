@@ -17,10 +17,10 @@ import uvicorn
 from litestar.testing import TestClient
 
 from api.app import create_app
-from api.services import open_services
-from infra.broker import free_port
-from infra.cli import server_config
-from infra.rate_limits import client_address
+from infra.local.broker import free_port
+from infra.run.cli import server_config
+from infra.run.services import open_services
+from infra.security.rate_limits import client_address
 from infra.settings import Settings
 from tests.conftest import Tokens
 from tests.support import TurnableClock, citizen, new_mobile, water_complaint

@@ -10,7 +10,7 @@ import pytest
 from litestar.testing import TestClient
 
 from api.services import Services
-from infra.signing import hub_signature
+from infra.security.signing import hub_signature
 from tests.conftest import Pipeline, Tokens
 from tests.e2e.ways_in import (
     awaiting_reply,

@@ -9,7 +9,7 @@ import psycopg
 from litestar.testing import TestClient
 
 from api.app import create_app
-from api.services import open_services
+from infra.run.services import open_services
 from infra.settings import Settings
 from tests.conftest import Tokens
 from tests.support import OPERATOR, TurnableClock, citizen, new_mobile, water_complaint

@@ -12,9 +12,9 @@ from uuid import UUID
 
 from litestar.testing import TestClient
 
-from api.atr import atr_link
 from api.services import Services
 from domain.values import Attachment, Channel, Complainant, Language, Outcome
+from infra.security.report_links import report_link
 from tests.support import JAIPUR_WATER_OFFICER, OPERATOR, TurnableClock, new_mobile
 
 Client = TestClient[Any]
@@ -55,7 +55,7 @@ def hostile_complaint(services: Services) -> UUID:
 
 
 def path_of(services: Services, complaint: UUID) -> str:
-    link = atr_link(services, complaint, services.app.clock())
+    link = report_link(services.settings, complaint, services.app.clock())
     return link.removeprefix(services.settings.public_url)
 
 

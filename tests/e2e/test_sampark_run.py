@@ -19,9 +19,9 @@ from typing import Any
 import httpx
 import pytest
 
+from infra.security.signing import hub_signature
+from infra.security.tokens import mint
 from infra.settings import DEVELOPMENT_APP_SECRET, DEVELOPMENT_SECRET
-from infra.signing import hub_signature
-from infra.tokens import mint
 
 
 def free_port() -> int:
@@ -46,7 +46,6 @@ def wait_for_output(process: subprocess.Popen[str], marker: str, timeout: float)
     raise AssertionError(f"never printed {marker!r}; output so far:\n{seen}")
 
 
-@pytest.mark.e2e
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_sampark_run_files_a_complaint_with_the_printed_curl(
     tmp_path: Path, stop: signal.Signals
@@ -55,7 +54,7 @@ def test_sampark_run_files_a_complaint_with_the_printed_curl(
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAMPARK_")}
     env |= {"SAMPARK_HOME": str(tmp_path / "home"), "SAMPARK_PORT": str(port)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "infra.cli", "run"],
+        [sys.executable, "-m", "infra.run.cli", "run"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -107,7 +106,7 @@ def test_sampark_run_files_a_complaint_with_the_printed_curl(
         ).json()
         assert dashboard["rows"][0]["registered"] == 1
         verified = subprocess.run(
-            [sys.executable, "-m", "infra.cli", "projections", "verify"],
+            [sys.executable, "-m", "infra.run.cli", "projections", "verify"],
             env=env,
             capture_output=True,
             text=True,
@@ -125,7 +124,6 @@ def test_sampark_run_files_a_complaint_with_the_printed_curl(
     assert not (data / "postmaster.pid").exists()
 
 
-@pytest.mark.e2e
 def test_in_sampark_run_a_demo_complaint_climbs_to_level_2_on_its_own(tmp_path: Path) -> None:
     """The issue's promise to a newcomer: file under `demo-minutes`, wait a minute, and the
     timeline shows the scheduler's `Escalated` with trigger `deadline` and the new holder."""
@@ -137,7 +135,7 @@ def test_in_sampark_run_a_demo_complaint_climbs_to_level_2_on_its_own(tmp_path: 
         "SAMPARK_SCAN_SECONDS": "2",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "infra.cli", "run"],
+        [sys.executable, "-m", "infra.run.cli", "run"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -185,7 +183,6 @@ def test_in_sampark_run_a_demo_complaint_climbs_to_level_2_on_its_own(tmp_path: 
     assert code == 0
 
 
-@pytest.mark.e2e
 def test_in_sampark_run_the_citizen_gets_the_report_on_whatsapp_and_answers(
     tmp_path: Path,
 ) -> None:
@@ -196,7 +193,7 @@ def test_in_sampark_run_the_citizen_gets_the_report_on_whatsapp_and_answers(
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAMPARK_")}
     env |= {"SAMPARK_HOME": str(tmp_path / "home"), "SAMPARK_PORT": str(port)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "infra.cli", "run"],
+        [sys.executable, "-m", "infra.run.cli", "run"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

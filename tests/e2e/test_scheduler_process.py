@@ -13,8 +13,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from api.services import Services
 from domain.directory import Category
 from domain.events import DeadlineMissed, Escalated
@@ -37,14 +35,13 @@ def start_scheduler(database: str, home: Path, log: Path) -> subprocess.Popen[by
     }
     with log.open("wb") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "infra.cli", "scheduler"],
+            [sys.executable, "-m", "infra.run.cli", "scheduler"],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
 
 
-@pytest.mark.e2e
 def test_two_scheduler_processes_walk_a_complaint_up_the_ladder_once(
     services: Services,
     clock: TurnableClock,

@@ -11,8 +11,8 @@ from uuid import UUID
 import pytest
 from litestar.testing import TestClient
 
-from api.atr import atr_link
 from api.services import Services
+from infra.security.report_links import report_link
 from tests.conftest import Pipeline, Tokens
 from tests.support import (
     ANALYST,
@@ -53,7 +53,7 @@ def answers(client: Client, tokens: Tokens, pipeline: Pipeline, services: Servic
         headers=officer,
     )
     pipeline.settle()
-    link = atr_link(services, UUID(filed.json()["id"]), services.app.clock())
+    link = report_link(services.settings, UUID(filed.json()["id"]), services.app.clock())
     report = link.removeprefix(services.settings.public_url)
     collector = tokens.headers(JAIPUR_COLLECTOR)
     return {

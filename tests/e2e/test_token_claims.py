@@ -12,7 +12,7 @@ import jwt
 import pytest
 from litestar.testing import TestClient
 
-from infra.tokens import AUDIENCE, ISSUER
+from infra.security.tokens import AUDIENCE, ISSUER
 from tests.conftest import SECRET, Pipeline
 from tests.support import citizen, new_mobile, water_complaint
 
@@ -48,7 +48,7 @@ def test_a_post_claim_opens_no_inbox_but_an_officers(client: Client, pipeline: P
     filed = client.post(
         "/v1/complaints",
         json=water_complaint(mobile),
-        headers=token(sub=f"citizen-{mobile}", role="citizen", mobile=mobile),
+        headers=token(sub=citizen(mobile).id, role="citizen", mobile=mobile),
     )
     assert filed.status_code == 201
     pipeline.settle()

@@ -15,9 +15,9 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from litestar.testing import TestClient
 
 from api.app import create_app
-from api.services import open_services
+from infra.run.services import open_services
+from infra.security.tokens import AUDIENCE, ISSUER, mint
 from infra.settings import Settings
-from infra.tokens import AUDIENCE, ISSUER, mint
 from tests.conftest import SECRET
 from tests.support import TurnableClock
 

@@ -8,8 +8,8 @@ from uuid import UUID
 
 from litestar.testing import TestClient
 
-from api.atr import atr_link
 from api.services import Services
+from infra.security.report_links import report_link
 from tests.conftest import Pipeline, Tokens
 from tests.support import (
     ANALYST,
@@ -98,7 +98,7 @@ def test_every_staff_download_of_a_complaints_file_is_in_the_who_looked_log(
     client.get(f"/v1/attachments/{repair}", headers=tokens.headers(OPERATOR))
     client.get(f"/v1/attachments/{repair}", headers=tokens.headers(ANALYST))  # no personal data
     # The complainant, from the report link: their own, not recorded.
-    link = atr_link(services, UUID(filed["id"]), services.app.clock())
+    link = report_link(services.settings, UUID(filed["id"]), services.app.clock())
     report = link.removeprefix(services.settings.public_url)
     assert client.get(f"{report}/evidence/{repair}").status_code == 200
 

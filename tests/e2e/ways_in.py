@@ -12,12 +12,12 @@ import psycopg
 import pytest
 from litestar.testing import TestClient
 
-from api.atr import atr_link
 from api.services import Services
 from domain.values import Attachment, Channel, Complainant, Outcome
-from infra.signing import hub_signature
-from projections.messages import Message
-from projections.outbox import Outbox, migrate
+from infra.security.report_links import report_link
+from infra.security.signing import hub_signature
+from projections.notify.messages import Message
+from projections.notify.outbox import Outbox, migrate
 from tests.support import JAIPUR_WATER_OFFICER, OPERATOR, new_mobile
 
 Client = TestClient[Any]
@@ -69,7 +69,7 @@ def disposed(services: Services, mobile: str | None = None) -> UUID:
 
 
 def report_path(services: Services, complaint: UUID) -> str:
-    link = atr_link(services, complaint, services.app.clock())
+    link = report_link(services.settings, complaint, services.app.clock())
     return link.removeprefix(services.settings.public_url)
 
 

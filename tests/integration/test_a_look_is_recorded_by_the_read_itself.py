@@ -11,7 +11,7 @@ import psycopg
 from litestar.testing import TestClient
 
 from api.services import Services
-from infra.access_log import Looker
+from infra.security.access_log import Looker
 from projections.queries import ReadQueries
 from tests.conftest import Pipeline, Tokens
 from tests.support import (

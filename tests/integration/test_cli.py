@@ -12,14 +12,14 @@ import psycopg
 import pytest
 from litestar.security.jwt import Token
 
-from infra.cli import DEFAULT_DIRECTORY
-from infra.embedded import database_url
+from infra.local.embedded import database_url
+from infra.run.directory import SAMPLE_DIRECTORY
 
 
 def sampark(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("SAMPARK_")} | env
     return subprocess.run(
-        [sys.executable, "-m", "infra.cli", *args],
+        [sys.executable, "-m", "infra.run.cli", *args],
         check=False,
         env=environment,
         capture_output=True,
@@ -61,11 +61,11 @@ def test_directory_load_records_the_sample_once(server_url: str, tmp_path: Path)
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     env = {"SAMPARK_DATABASE_URL": database_url(server_url, name), "SAMPARK_HOME": str(tmp_path)}
-    first = sampark("directory", "load", str(DEFAULT_DIRECTORY), **env)
+    first = sampark("directory", "load", str(SAMPLE_DIRECTORY), **env)
     assert first.returncode == 0, first.stderr
-    sample = json.loads(DEFAULT_DIRECTORY.read_text())
+    sample = json.loads(SAMPLE_DIRECTORY.read_text())
     assert f"{sum(len(items) for items in sample.values())} change(s)" in first.stdout
-    again = sampark("directory", "load", str(DEFAULT_DIRECTORY), **env)
+    again = sampark("directory", "load", str(SAMPLE_DIRECTORY), **env)
     assert "0 change(s)" in again.stdout
 
     broken = tmp_path / "broken.json"
@@ -117,6 +117,7 @@ def test_simulate_writes_a_history_into_an_empty_store_with_its_directory(
     assert done.returncode == 0, done.stderr
     assert "simulated 300 complaints over 30 days" in done.stdout
     assert "100.0%" in done.stderr  # the progress bar reached its end
+    assert "\r" not in done.stderr  # on a pipe: no carriage return per step
     with psycopg.connect(url) as conn:
         filed = conn.execute(
             "SELECT count(*) FROM sampark_events WHERE topic = 'domain.events:Filed'"
@@ -147,6 +148,7 @@ def test_rebuild_replays_the_store_in_the_workers_asked_for(
 
     assert done.returncode == 0, done.stderr
     assert f"read models rebuilt: {stored[0]} events applied" in done.stdout
+    assert "100.0%" in done.stderr and "\r" not in done.stderr
     assert sampark("projections", "verify", **env).returncode == 0
     for wrong in ("0", "two"):
         refused = sampark("projections", "rebuild", "--workers", wrong, **env)

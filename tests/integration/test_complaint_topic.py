@@ -11,8 +11,8 @@ import msgspec
 import pytest
 
 from api.services import Services
-from infra import kafka
-from infra.broker import EmbeddedBroker
+from infra.adapters import kafka
+from infra.local.broker import EmbeddedBroker
 from infra.settings import Settings
 from projections.projector import Projector
 from projections.rebuild import verify

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 import yaml
 
-from infra.cli import parser
+from infra.run.cli import parser
+from infra.security.tokens import load_jwks
 from infra.settings import PLACEHOLDER, Settings
-from infra.tokens import load_jwks
 from scripts.production_secrets import make
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from api.services import Services, open_services
+from api.services import Services
 from domain.directory import Category, Directory, Route
 from domain.sla import Sla
 from domain.values import Channel, Complainant
+from infra.run.services import open_services
 from infra.settings import Settings
 from tests.support import ADMIN, citizen
 
@@ -84,10 +85,10 @@ def test_a_category_added_by_another_process_is_accepted_at_once_not_refused_as_
 
 
 def test_loading_the_sample_directory_again_changes_nothing(services: Services) -> None:
-    from infra.cli import DEFAULT_DIRECTORY, load_directory
+    from infra.run.directory import SAMPLE_DIRECTORY, load_directory
 
     before = services.app.directory().version
-    assert load_directory(services, DEFAULT_DIRECTORY) == 0
+    assert load_directory(services.app, SAMPLE_DIRECTORY) == 0
     assert services.app.directory().version == before
     directory = services.app.directory()
     assert len(directory.districts) == 41
@@ -108,7 +109,7 @@ def test_before_any_load_the_directory_is_empty_and_filing_says_why(
     import pytest
 
     from domain.errors import InvalidCommand
-    from infra.embedded import database_url
+    from infra.local.embedded import database_url
 
     name = "sampark_empty_directory"
     with psycopg.connect(server_url, autocommit=True) as conn:

@@ -13,9 +13,9 @@ from uuid import UUID, uuid4
 import psycopg
 
 from api.services import Services
+from infra.local.standin import ProviderStandIn
 from infra.settings import Settings
-from infra.standin import ProviderStandIn
-from projections.outbox import migrate
+from projections.notify.outbox import migrate
 from tests.conftest import Pipeline
 from tests.integration.test_notifications import (  # noqa: F401 (fixtures)
     Notifier,

@@ -10,11 +10,12 @@ from typing import Any
 import psycopg
 import pytest
 
-from api.services import Services, open_services
+from api.services import Services
 from domain.complaint import Complaint
 from domain.errors import VersionConflict
 from domain.values import Channel, Complainant, Outcome
-from infra.receipts import Receipt
+from infra.eventstore.receipts import Receipt
+from infra.run.services import open_services
 from infra.settings import Settings
 from tests.support import (
     JAIPUR_COLLECTOR,

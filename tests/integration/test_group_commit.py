@@ -22,9 +22,9 @@ from litestar.testing import TestClient
 from api.services import Services
 from domain.complaint import Complaint
 from domain.errors import VersionConflict
-from infra.audit import verify_chain
-from infra.recording import Command, GroupCommit, Outcome
-from infra.store import SamparkRecorder
+from infra.eventstore.audit import verify_chain
+from infra.eventstore.recording import Command, GroupCommit, Outcome
+from infra.eventstore.store import SamparkRecorder
 from tests.conftest import Tokens
 from tests.integration.test_event_store import file_water_complaint
 from tests.support import ADMIN, JAIPUR_WATER_OFFICER, OPERATOR, new_mobile, water_complaint

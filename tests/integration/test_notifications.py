@@ -19,16 +19,17 @@ import psycopg
 import pytest
 from litestar.testing import TestClient
 
-from api.atr import atr_link
 from api.services import Services
+from domain.access import citizen
 from domain.values import Channel, Complainant, Language, Outcome
-from infra.providers import SmsGateway, WhatsAppCloud, token_source
+from infra.adapters.providers import SmsGateway, WhatsAppCloud, token_source
+from infra.local.standin import ProviderStandIn
+from infra.security.report_links import report_link
+from infra.security.signing import hub_signature
 from infra.settings import Settings
-from infra.signing import hub_signature
-from infra.standin import ProviderStandIn
-from projections.delivery import Backoff, Sender
-from projections.messages import Links
-from projections.notifications import Notifications
+from projections.notify.delivery import Backoff, Sender
+from projections.notify.messages import Links
+from projections.notify.notifications import Notifications
 from tests.conftest import Pipeline, Tokens
 from tests.support import ADMIN, JAIPUR_WATER_OFFICER, OPERATOR, TurnableClock, new_mobile
 from tests.unit.test_complaint_rules import PHOTO
@@ -54,7 +55,7 @@ class Notifier:
             database,
             settings.kafka_bootstrap,
             directory=services.app.directory,
-            links=Links(report=lambda complaint, at: atr_link(services, complaint, at)),
+            links=Links(report=lambda complaint, at: report_link(services.settings, complaint, at)),
             clock=services.app.clock,
             topic=settings.kafka_topic,
             group=f"{settings.kafka_group}.notify",
@@ -249,7 +250,7 @@ def test_from_resolution_to_feedback_to_reopening_the_loop_closes_on_whatsapp(
     kinds = [type(e).__name__ for e in services.app.timeline(complaint)]
     assert kinds[-3:] == ["Resolved", "FeedbackGiven", "Reopened"]
     feedback = services.app.timeline(complaint)[-2]
-    assert feedback.actor.id == f"citizen-{mobile}" and feedback.satisfied is False  # type: ignore[attr-defined]
+    assert feedback.actor.id == citizen(mobile).id and feedback.satisfied is False  # type: ignore[attr-defined]
     eventually(
         lambda: [m for m in standin.whatsapp_to(mobile) if m["template"] == "sampark_thanks"]
     )

@@ -17,7 +17,7 @@ import pytest
 
 from api.services import Services
 from domain.values import Outcome
-from infra.simulation import simulate
+from infra.run.simulation import simulate
 from projections.partition import Partition
 from projections.rebuild import RebuildFailed, rebuild, verify
 from projections.rows import FLOW_COUNTERS

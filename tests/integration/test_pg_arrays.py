@@ -8,7 +8,7 @@ from uuid import uuid4
 
 import psycopg
 
-from infra.pg_arrays import array_literal
+from infra.eventstore.pg_arrays import array_literal
 
 
 def test_awkward_values_survive_the_trip(database: str) -> None:

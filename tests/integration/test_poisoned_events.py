@@ -29,15 +29,15 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import register_topic
 from litestar.testing import TestClient
 
-from api.atr import atr_link
 from api.services import Services
 from domain.complaint import Complaint
 from domain.events import FeedbackGiven
 from domain.values import Channel, Complainant, Outcome
+from infra.security.report_links import report_link
 from infra.settings import Settings
 from projections.agenda import Agenda
-from projections.messages import Links
-from projections.notifications import Notifications
+from projections.notify.messages import Links
+from projections.notify.notifications import Notifications
 from projections.projector import Projector
 from projections.queries import ReadQueries, Search
 from projections.rebuild import rebuild, verify
@@ -124,7 +124,7 @@ class NotificationsConsumer:
             database,
             settings.kafka_bootstrap,
             directory=services.app.directory,
-            links=Links(report=lambda complaint, at: atr_link(services, complaint, at)),
+            links=Links(report=lambda complaint, at: report_link(services.settings, complaint, at)),
             clock=services.app.clock,
             max_age=timedelta(days=3650),
             topic=settings.kafka_topic,
@@ -418,7 +418,7 @@ def sampark_retry_dead(
         "SAMPARK_HOME": settings.home,
     }
     return subprocess.run(
-        [sys.executable, "-m", "infra.cli", "projections", "retry-dead", "--group", group],
+        [sys.executable, "-m", "infra.run.cli", "projections", "retry-dead", "--group", group],
         check=False,
         env=environment,
         capture_output=True,

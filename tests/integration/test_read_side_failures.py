@@ -13,7 +13,7 @@ import pytest
 
 from api.services import Services
 from domain.values import Channel, Complainant, Outcome
-from infra.broker import EmbeddedBroker
+from infra.local.broker import EmbeddedBroker
 from infra.settings import Settings
 from projections.projector import Projector
 from projections.rebuild import rebuild, verify
@@ -203,7 +203,7 @@ def test_verify_finds_a_row_and_a_counter_changed_by_hand(
     assert any("filed is" in d for d in in_tables)
 
     command = subprocess.run(
-        [sys.executable, "-m", "infra.cli", "projections", "verify"],
+        [sys.executable, "-m", "infra.run.cli", "projections", "verify"],
         env={"SAMPARK_DATABASE_URL": database, "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,

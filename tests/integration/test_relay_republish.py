@@ -13,8 +13,8 @@ import psycopg
 import pytest
 
 from api.services import Services
-from infra import kafka
-from infra.broker import EmbeddedBroker
+from infra.adapters import kafka
+from infra.local.broker import EmbeddedBroker
 from infra.settings import Settings
 from projections.rebuild import verify
 from projections.relay import Relay, RelayState

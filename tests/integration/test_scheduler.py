@@ -17,7 +17,7 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from api.services import Services, open_services
+from api.services import Services
 from domain.events import (
     Closed,
     DeadlineApproaching,
@@ -27,6 +27,7 @@ from domain.events import (
     QueuedForReview,
 )
 from domain.values import Channel, Complainant, Outcome, Trigger
+from infra.run.services import open_services
 from infra.settings import Settings
 from projections.rebuild import verify
 from scheduler.jobs import Clockwork

@@ -1,6 +1,6 @@
 """A citizen hears each thing once: a notifier killed or cut off mid-send, or a provider that
 repeats itself, never makes the sender send in a loop; only the Action Taken Report may go
-twice (the rule in projections/uncertain.py), because losing it is worse.
+twice (the rule in projections/notify/uncertain.py), because losing it is worse.
 
 Real PostgreSQL and broker; the stand-in plays WhatsApp over HTTP and counts what it gets.
 """
@@ -24,13 +24,13 @@ import psycopg
 import pytest
 
 from api.services import Services
-from infra.providers import SmsGateway, WhatsAppCloud, token_source
+from infra.adapters.providers import SmsGateway, WhatsAppCloud, token_source
+from infra.local.standin import ProviderStandIn
 from infra.settings import Settings
-from infra.standin import ProviderStandIn
-from projections.delivery import Backoff, Sender
-from projections.messages import Message
-from projections.outbox import Outbox, migrate
-from projections.uncertain import MAX_RESENDS
+from projections.notify.delivery import Backoff, Sender
+from projections.notify.messages import Message
+from projections.notify.outbox import Outbox, migrate
+from projections.notify.uncertain import MAX_RESENDS
 from tests.conftest import Pipeline
 from tests.integration.test_notifications import Notifier, eventually, file, resolve
 from tests.support import TurnableClock, new_mobile
@@ -260,7 +260,7 @@ def start_notifier(
     }
     log = (home / f"notifier-{n}.log").open("wb")
     return subprocess.Popen(
-        [sys.executable, "-m", "infra.cli", "notifier"], env=env, stdout=log, stderr=log
+        [sys.executable, "-m", "infra.run.cli", "notifier"], env=env, stdout=log, stderr=log
     )
 
 

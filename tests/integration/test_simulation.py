@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import psycopg
 
 from api.services import Services
-from infra.audit import verify_chain
-from infra.simulation import simulate
+from infra.eventstore.audit import verify_chain
+from infra.run.simulation import simulate
 from projections.rebuild import rebuild, verify
 from projections.store import migrate
 

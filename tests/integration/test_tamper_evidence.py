@@ -22,7 +22,7 @@ from litestar.testing import TestClient
 
 from api.services import Services
 from domain.values import Channel, Complainant, Outcome
-from infra.audit import event_hash, take_checkpoint, verify_chain, verify_checkpoint
+from infra.eventstore.audit import event_hash, take_checkpoint, verify_chain, verify_checkpoint
 from tests.conftest import Tokens
 from tests.support import (
     ADMIN,
@@ -198,7 +198,7 @@ def test_sampark_audit_verify_reports_the_broken_chain(services: Services, datab
 
     def audit(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "infra.cli", "audit", *args],
+            [sys.executable, "-m", "infra.run.cli", "audit", *args],
             env=env,
             capture_output=True,
             text=True,

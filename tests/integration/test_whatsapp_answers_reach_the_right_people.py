@@ -12,8 +12,8 @@ from litestar.testing import TestClient
 
 from api.services import Services
 from domain.events import FeedbackGiven
+from infra.local.standin import ProviderStandIn
 from infra.settings import Settings
-from infra.standin import ProviderStandIn
 from tests.integration.test_notifications import (  # noqa: F401 (fixtures)
     Notifier,
     button_reply,

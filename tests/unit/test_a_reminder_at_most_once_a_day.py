@@ -11,7 +11,7 @@ import pytest
 from domain.complaint import REMINDER_INTERVAL, Complaint
 from domain.errors import IllegalMove
 from domain.events import ReminderReceived
-from infra.codec import MsgspecMapper, MsgspecTranscoder
+from infra.eventstore.codec import MsgspecMapper, MsgspecTranscoder
 from tests.support import OPERATOR, START, citizen
 from tests.unit import world
 

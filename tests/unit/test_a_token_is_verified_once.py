@@ -11,7 +11,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.security.jwt import Token
 
 from api.auth import remembering
-from infra.tokens import ALGORITHM, AUDIENCE, ISSUER, mint, token_class
+from infra.security.tokens import ALGORITHM, AUDIENCE, ISSUER, mint, token_class
 
 SECRET = "unit-secret-0123456789-0123456789-0123456789"
 LEEWAY = 30

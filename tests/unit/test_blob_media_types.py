@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.blobs import BlobStore, media_type_of
+from infra.adapters.blobs import BlobStore, media_type_of
 
 MP4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
 THREE_GP = b"\x00\x00\x00\x14ftyp3gp4\x00\x00\x00\x00isom"

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from domain.application import SYSTEM
 from domain.complaint import Complaint
 from domain.deadlines import warning_lead
 from domain.directory import Category, Directory
 from domain.events import DeadlineApproaching
 from domain.sla import Sla, Unit
+from domain.values import SCHEDULER
 from tests.support import JAIPUR_COLLECTOR, START, citizen
 from tests.unit import world
 
@@ -31,7 +31,7 @@ def filed_with(allowed: tuple[int, int, int, int], unit: Unit) -> tuple[Director
 
 
 def warned(complaint: Complaint, at_hours: float) -> bool:
-    complaint.warn_of_deadline(by=SYSTEM, lead=LEAD, at=START + timedelta(hours=at_hours))
+    complaint.warn_of_deadline(by=SCHEDULER, lead=LEAD, at=START + timedelta(hours=at_hours))
     return any(isinstance(e, DeadlineApproaching) for e in complaint.collect_events())
 
 

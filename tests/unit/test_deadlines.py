@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from domain.application import SYSTEM
 from domain.complaint import Complaint
 from domain.directory import Directory
 from domain.errors import Forbidden, IllegalMove, InvalidCommand
@@ -23,7 +22,7 @@ from domain.events import (
     ReviewRecorded,
 )
 from domain.sla import INDIA, Calendar, Sla, Unit, due_at
-from domain.values import Attachment, Channel, Identity, Outcome, Role, Status, Trigger
+from domain.values import SCHEDULER, Attachment, Channel, Identity, Outcome, Role, Status, Trigger
 from tests.support import (
     ADMIN,
     JAIPUR_WATER_OFFICER,
@@ -108,7 +107,7 @@ def test_working_day_categories_are_due_later_across_a_weekend(directory: Direct
 
 
 def test_nothing_moves_before_the_deadline(directory: Directory, complaint: Complaint) -> None:
-    complaint.pass_deadlines(by=SYSTEM, directory=directory, at=START + 3 * DAY - SECOND)
+    complaint.pass_deadlines(by=SCHEDULER, directory=directory, at=START + 3 * DAY - SECOND)
     assert complaint.collect_events() == []
 
 
@@ -117,17 +116,17 @@ def test_the_full_ladder_from_the_officer_to_the_state_government(
 ) -> None:
     holders = []
     for due in (START + 3 * DAY, START + 6 * DAY, START + 11 * DAY):
-        complaint.pass_deadlines(by=SYSTEM, directory=directory, at=due + SECOND)
+        complaint.pass_deadlines(by=SCHEDULER, directory=directory, at=due + SECOND)
         (escalated,) = complaint.collect_events()
         assert isinstance(escalated, Escalated)
         assert escalated.trigger == Trigger.DEADLINE
         assert escalated.missed_due_at == due
-        assert escalated.actor == SYSTEM.actor
+        assert escalated.actor == SCHEDULER.actor
         holders.append((escalated.to_level, escalated.holder))
     assert holders == [(2, "PHED-JAI-L2"), (3, "PHED-HOD"), (4, "PHED-STATE")]
     assert complaint.due_at == START + 18 * DAY
 
-    complaint.pass_deadlines(by=SYSTEM, directory=directory, at=START + 18 * DAY)
+    complaint.pass_deadlines(by=SCHEDULER, directory=directory, at=START + 18 * DAY)
     (missed,) = complaint.collect_events()
     assert isinstance(missed, DeadlineMissed)
     assert (missed.level, missed.holder, missed.missed_due_at) == (
@@ -136,7 +135,7 @@ def test_the_full_ladder_from_the_officer_to_the_state_government(
         START + 18 * DAY,
     )
     # It stays overdue at state level, and is marked once only.
-    complaint.pass_deadlines(by=SYSTEM, directory=directory, at=START + 40 * DAY)
+    complaint.pass_deadlines(by=SCHEDULER, directory=directory, at=START + 40 * DAY)
     assert complaint.collect_events() == []
     assert (complaint.level, complaint.status) == (4, Status.ASSIGNED)
 
@@ -144,7 +143,7 @@ def test_the_full_ladder_from_the_officer_to_the_state_government(
 def test_a_scheduler_back_after_days_climbs_once_per_missed_deadline(
     directory: Directory, complaint: Complaint
 ) -> None:
-    complaint.pass_deadlines(by=SYSTEM, directory=directory, at=START + 12 * DAY)
+    complaint.pass_deadlines(by=SCHEDULER, directory=directory, at=START + 12 * DAY)
     events = complaint.collect_events()
     assert [type(e) for e in events] == [Escalated, Escalated, Escalated]
     # Each new deadline counts from the one before, not from when the scheduler woke.
@@ -166,7 +165,7 @@ def test_a_disposed_complaint_does_not_climb(directory: Directory, complaint: Co
         at=START + DAY,
     )
     complaint.collect_events()
-    complaint.pass_deadlines(by=SYSTEM, directory=directory, at=START + 30 * DAY)
+    complaint.pass_deadlines(by=SCHEDULER, directory=directory, at=START + 30 * DAY)
     assert complaint.collect_events() == []
 
 
@@ -182,14 +181,14 @@ def test_a_vacant_post_blocks_the_climb_and_flags_it_once(
     directory: Directory, complaint: Complaint
 ) -> None:
     directory.change_holder("PHED-JAI-L2", None, world.ROOT, START)
-    complaint.pass_deadlines(by=SYSTEM, directory=directory, at=START + 3 * DAY)
+    complaint.pass_deadlines(by=SCHEDULER, directory=directory, at=START + 3 * DAY)
     (blocked,) = complaint.collect_events()
     assert isinstance(blocked, EscalationBlocked)
     assert (blocked.to_level, blocked.post, blocked.holder) == (2, "PHED-JAI-L2", "PHED-JAI-L1")
     assert "vacant" in blocked.reason
     assert complaint.holder == "PHED-JAI-L1"  # it stays with its holder
 
-    complaint.pass_deadlines(by=SYSTEM, directory=directory, at=START + 9 * DAY)
+    complaint.pass_deadlines(by=SCHEDULER, directory=directory, at=START + 9 * DAY)
     assert complaint.collect_events() == []  # flagged once, not every scan
 
 
@@ -197,11 +196,11 @@ def test_once_the_post_is_filled_the_climb_goes_on_with_a_fresh_clock(
     directory: Directory, complaint: Complaint
 ) -> None:
     directory.change_holder("PHED-JAI-L2", None, world.ROOT, START)
-    complaint.pass_deadlines(by=SYSTEM, directory=directory, at=START + 3 * DAY)
+    complaint.pass_deadlines(by=SCHEDULER, directory=directory, at=START + 3 * DAY)
     directory.change_holder("PHED-JAI-L2", "New X. E.", world.ROOT, START + 8 * DAY)
     complaint.collect_events()
 
-    complaint.pass_deadlines(by=SYSTEM, directory=directory, at=START + 8 * DAY)
+    complaint.pass_deadlines(by=SCHEDULER, directory=directory, at=START + 8 * DAY)
     (escalated,) = complaint.collect_events()
     assert isinstance(escalated, Escalated)
     assert escalated.missed_due_at == START + 3 * DAY
@@ -215,7 +214,7 @@ def test_a_chain_with_no_post_at_all_is_a_gap_too(directory: Directory) -> None:
         directory, RAMESH, district="BKN", department="ENERGY", category="power-supply"
     )
     pooled.collect_events()
-    pooled.pass_deadlines(by=SYSTEM, directory=directory, at=START + 2 * DAY)
+    pooled.pass_deadlines(by=SCHEDULER, directory=directory, at=START + 2 * DAY)
     (blocked,) = pooled.collect_events()
     assert isinstance(blocked, EscalationBlocked)
     assert blocked.post is None and "no level-2 post" in blocked.reason
@@ -237,24 +236,24 @@ def test_the_holder_is_warned_once_before_each_deadline(
 ) -> None:
     lead = timedelta(hours=48)  # capped at a quarter of the three days: 18 hours
     warn_at = START + 3 * DAY - timedelta(hours=18)
-    complaint.warn_of_deadline(by=SYSTEM, lead=lead, at=warn_at - SECOND)
+    complaint.warn_of_deadline(by=SCHEDULER, lead=lead, at=warn_at - SECOND)
     assert complaint.collect_events() == []  # not yet within 18 hours
-    complaint.warn_of_deadline(by=SYSTEM, lead=lead, at=warn_at)
+    complaint.warn_of_deadline(by=SCHEDULER, lead=lead, at=warn_at)
     (warned,) = complaint.collect_events()
     assert isinstance(warned, DeadlineApproaching)
     assert (warned.level, warned.holder, warned.due_at) == (1, "PHED-JAI-L1", START + 3 * DAY)
-    complaint.warn_of_deadline(by=SYSTEM, lead=lead, at=START + 3 * DAY - SECOND)
+    complaint.warn_of_deadline(by=SCHEDULER, lead=lead, at=START + 3 * DAY - SECOND)
     assert complaint.collect_events() == []
 
-    complaint.pass_deadlines(by=SYSTEM, directory=directory, at=START + 3 * DAY)
+    complaint.pass_deadlines(by=SCHEDULER, directory=directory, at=START + 3 * DAY)
     complaint.collect_events()
-    complaint.warn_of_deadline(by=SYSTEM, lead=lead, at=START + 6 * DAY - timedelta(hours=18))
+    complaint.warn_of_deadline(by=SCHEDULER, lead=lead, at=START + 6 * DAY - timedelta(hours=18))
     (again,) = complaint.collect_events()
     assert isinstance(again, DeadlineApproaching) and again.level == 2
 
 
 def test_no_warning_once_the_deadline_has_passed(complaint: Complaint) -> None:
-    complaint.warn_of_deadline(by=SYSTEM, lead=timedelta(hours=48), at=START + 3 * DAY)
+    complaint.warn_of_deadline(by=SCHEDULER, lead=timedelta(hours=48), at=START + 3 * DAY)
     assert complaint.collect_events() == []
 
 
@@ -276,19 +275,19 @@ def _resolved(complaint: Complaint) -> Complaint:
 
 def test_a_disposal_left_unanswered_is_closed_when_the_window_ends(complaint: Complaint) -> None:
     resolved = _resolved(complaint)
-    resolved.close_unanswered(by=SYSTEM, at=START + 8 * DAY - SECOND)
+    resolved.close_unanswered(by=SCHEDULER, at=START + 8 * DAY - SECOND)
     assert resolved.collect_events() == []
-    resolved.close_unanswered(by=SYSTEM, at=START + 8 * DAY)
+    resolved.close_unanswered(by=SCHEDULER, at=START + 8 * DAY)
     (closed,) = resolved.collect_events()
     assert isinstance(closed, Closed)
     assert closed.trigger == Trigger.FEEDBACK_WINDOW_EXPIRED
     assert resolved.status == Status.CLOSED
-    resolved.close_unanswered(by=SYSTEM, at=START + 9 * DAY)
+    resolved.close_unanswered(by=SCHEDULER, at=START + 9 * DAY)
     assert resolved.collect_events() == []
 
 
 def test_an_open_complaint_is_never_closed_by_the_clock(complaint: Complaint) -> None:
-    complaint.close_unanswered(by=SYSTEM, at=START + 90 * DAY)
+    complaint.close_unanswered(by=SCHEDULER, at=START + 90 * DAY)
     assert complaint.collect_events() == [] and complaint.is_open
 
 
@@ -297,12 +296,12 @@ def test_an_open_complaint_is_never_closed_by_the_clock(complaint: Complaint) ->
 
 def test_a_complaint_is_queued_for_review_at_most_once_a_day(complaint: Complaint) -> None:
     today, tomorrow = date(2026, 11, 2), date(2026, 11, 3)
-    complaint.queue_for_review(by=SYSTEM, day=today, rank=1, at=START)
-    complaint.queue_for_review(by=SYSTEM, day=today, rank=4, at=START)
+    complaint.queue_for_review(by=SCHEDULER, day=today, rank=1, at=START)
+    complaint.queue_for_review(by=SCHEDULER, day=today, rank=4, at=START)
     (queued,) = complaint.collect_events()
     assert isinstance(queued, QueuedForReview)
     assert (queued.day, queued.department, queued.rank) == (today, "PHED", 1)
-    complaint.queue_for_review(by=SYSTEM, day=tomorrow, rank=2, at=START + DAY)
+    complaint.queue_for_review(by=SCHEDULER, day=tomorrow, rank=2, at=START + DAY)
     assert len(complaint.collect_events()) == 1
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 from domain import directory
@@ -47,3 +48,21 @@ def test_the_permissions_table_in_the_security_document_is_the_current_one() -> 
 
     security = (Path(__file__).parents[2] / "docs" / "security.md").read_text()
     assert table() in security, "run: python scripts/permissions_table.py, paste into docs"
+
+
+def test_the_readme_layout_names_every_package_and_only_folders_that_exist() -> None:
+    root = Path(__file__).parents[2]
+    readme = (root / "README.md").read_text()
+    layout = readme[readme.index("## Layout") :]
+    packages = {
+        str(init.parent.relative_to(root))
+        for top in ("domain", "api", "projections", "scheduler", "infra")
+        for init in (root / top).rglob("__init__.py")
+    }
+    for package in packages:
+        assert f"`{package}/" in layout, f"README's Layout does not name {package}/"
+    tops = ("domain/", "api/", "projections/", "scheduler/", "infra/")
+    named = [f for f in re.findall(r"`((?:[a-z_]+/)+)", layout) if f.startswith(tops)]
+    assert len(named) >= len(packages)
+    for folder in named:
+        assert (root / folder).is_dir(), f"README's Layout names {folder}, which is not there"

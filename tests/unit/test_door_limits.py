@@ -7,7 +7,7 @@ import pytest
 
 from api.limits import checked_query
 from api.problems import Problem
-from infra.json_depth import MAX_JSON_DEPTH, too_deep
+from infra.security.json_depth import MAX_JSON_DEPTH, too_deep
 
 
 def test_a_query_in_nfc_passes_as_sent_and_one_that_is_not_reaches_the_handler_in_nfc() -> None:

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from infra.audit import merkle_root
+from infra.eventstore.audit import merkle_root
 
 
 def by_the_book(leaves: list[bytes]) -> bytes:

@@ -7,12 +7,12 @@ from uuid import UUID
 
 import pytest
 
-from api.webhooks import read_answer
 from domain.directory import Directory
 from domain.values import Attachment, Identity, Language, Outcome, Role
-from infra.signing import BadToken, check_hub_signature, hub_signature, sign, verify
-from projections.delivery import Backoff
-from projections.messages import COMPLAINANT, HOLDER, Links, Recipient, messages_for
+from infra.security.signing import BadToken, check_hub_signature, hub_signature, sign, verify
+from projections.notify.delivery import Backoff
+from projections.notify.messages import COMPLAINANT, HOLDER, Links, Recipient, messages_for
+from projections.notify.replies import read_answer
 from tests.support import JAIPUR_COLLECTOR, JAIPUR_WATER_OFFICER, START, citizen
 from tests.unit import world
 

@@ -13,8 +13,8 @@ from eventsourcing.persistence import StoredEvent
 from domain.directory import Directory, Post, PostDefined, PostHolderChanged
 from domain.errors import InvalidCommand
 from domain.events import ReminderReceived
-from infra.codec import MsgspecMapper, MsgspecTranscoder
-from projections.messages import HOLDER, Links, Message, Recipient, messages_for
+from infra.eventstore.codec import MsgspecMapper, MsgspecTranscoder
+from projections.notify.messages import HOLDER, Links, Message, Recipient, messages_for
 from tests.support import START, citizen
 from tests.unit import world
 

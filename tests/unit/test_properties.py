@@ -13,7 +13,6 @@ import hypothesis
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.application import SYSTEM
 from domain.complaint import Complaint
 from domain.directory import Directory
 from domain.errors import DomainError
@@ -22,13 +21,14 @@ from domain.values import (
     MAX_LEVEL,
     MIN_LEVEL,
     OPEN_STATUSES,
+    SCHEDULER,
     Attachment,
     Identity,
     Outcome,
     Role,
     Status,
 )
-from infra.codec import MsgspecMapper, MsgspecTranscoder
+from infra.eventstore.codec import MsgspecMapper, MsgspecTranscoder
 from projections import rows as projection
 from tests.support import (
     ADMIN,
@@ -116,11 +116,11 @@ STEPS: dict[str, Step] = {
     "priority": lambda c, by, at: c.raise_priority(by=by, reason="urgent", at=at),
     "review": lambda c, by, at: c.record_review(by=by, note="seen", at=at),
     # What the scheduler sends, whoever the script picked:
-    "deadlines": lambda c, by, at: c.pass_deadlines(by=SYSTEM, directory=DIRECTORY, at=at),
-    "warn": lambda c, by, at: c.warn_of_deadline(by=SYSTEM, lead=timedelta(hours=48), at=at),
-    "close_unanswered": lambda c, by, at: c.close_unanswered(by=SYSTEM, at=at),
+    "deadlines": lambda c, by, at: c.pass_deadlines(by=SCHEDULER, directory=DIRECTORY, at=at),
+    "warn": lambda c, by, at: c.warn_of_deadline(by=SCHEDULER, lead=timedelta(hours=48), at=at),
+    "close_unanswered": lambda c, by, at: c.close_unanswered(by=SCHEDULER, at=at),
     "queue_for_review": lambda c, by, at: c.queue_for_review(
-        by=SYSTEM, day=at.date(), rank=1, at=at
+        by=SCHEDULER, day=at.date(), rank=1, at=at
     ),
 }
 

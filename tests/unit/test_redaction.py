@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from infra.redaction import Redact, redact
+from infra.security.redaction import Redact, redact
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from infra.signing import BadToken, sign, verify
+from infra.security.signing import BadToken, sign, verify
 from tests.support import START
 
 SECRET = "report-link-secret"

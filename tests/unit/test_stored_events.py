@@ -17,7 +17,7 @@ from domain.complaint import Complaint
 from domain.directory import DirectoryCreated, DirectoryEvent, PostHolderChanged
 from domain.events import COMPLAINT_EVENTS, ComplaintEvent, FeedbackGiven, Filed
 from domain.values import Actor, Attachment, Outcome, Role
-from infra.codec import MsgspecMapper, MsgspecTranscoder, class_version, upcaster_name
+from infra.eventstore.codec import MsgspecMapper, MsgspecTranscoder, class_version, upcaster_name
 from projections import envelope
 from tests.support import JAIPUR_COLLECTOR, JAIPUR_WATER_OFFICER, START, citizen
 from tests.unit import world

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from projections.messages import TEXTS
-from projections.uncertain import (
+from projections.notify.messages import TEXTS
+from projections.notify.uncertain import (
     AT_LEAST_ONCE,
     AT_MOST_ONCE,
     MAX_RESENDS,

@@ -1,83 +1,53 @@
-"""`sampark`: the composition root. Starts the stack, mints tokens, loads the directory.
+"""`sampark`: the command line. Starts the stack or one of its processes, mints tokens,
+loads the directory, rebuilds and verifies the read models, checks the audit trail.
 
-Only this module imports the other packages, and only inside the commands that need them.
+Part of the composition root (`infra/run/`); the heavier packages (the API, the workers, the
+read side's rebuild) are imported inside the commands that need them, so `sampark token`
+starts fast.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from infra.run.directory import SAMPLE_DIRECTORY, directory_at_start, load_directory
+from infra.run.lifecycle import running, wait_while_alive
+from infra.run.services import open_services
+from infra.run.stack import broker, database, providers
+from infra.run.welcome import welcome
+from infra.security.tokens import SCOPE_CLAIMS, mint
 from infra.settings import Settings
-from infra.stack import (
-    broker,
-    database,
-    directory_at_start,
-    load_directory,
-    notifier,
-    providers,
-    read_side,
-    scheduler,
-)
-from infra.tokens import mint
 
-DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "data" / "directory.json"
-
-# One ready identity per role, scoped to the sample directory (Jaipur, water supply).
-DEMO_IDENTITIES: list[dict[str, str]] = [
-    {"role": "citizen", "sub": "citizen-9876543210", "mobile": "9876543210"},
-    {"role": "operator", "sub": "helpline-181-agent-07"},
-    {
-        "role": "officer",
-        "sub": "ae-phed-jaipur",
-        "post": "PHED-JAI-L1",
-        "district": "JAI",
-        "department": "PHED",
-    },
-    {"role": "collector", "sub": "collector-jaipur", "district": "JAI"},
-    {"role": "department_head", "sub": "ce-phed", "department": "PHED"},
-    {"role": "secretary", "sub": "acs-phed", "department": "PHED"},
-    {"role": "analyst", "sub": "analyst-01"},
-    {"role": "auditor", "sub": "auditor-01"},
-    {"role": "admin", "sub": "admin-01"},
-]
+if TYPE_CHECKING:
+    import uvicorn
+    from litestar import Litestar
 
 
 def cmd_notifier(args: argparse.Namespace, settings: Settings) -> None:
-    import threading
-
-    from api.services import open_services
+    from infra.run.workers import notifier
 
     with database(settings) as url, broker(settings) as configured, providers(configured) as ready:
         services = open_services(ready, url)
-        workers = notifier(ready, services, url)
-        threads = [threading.Thread(target=w.run_until_stopped, daemon=True) for w in workers]
-        for thread in threads:
-            thread.start()
         try:
-            while any(t.is_alive() for t in threads):
-                threads[0].join(timeout=1)
+            with running(notifier(ready, services.app, url), daemon=True) as threads:
+                wait_while_alive(threads)
         finally:
-            for worker in workers:
-                worker.stop()
-            for thread in threads:
-                thread.join(timeout=15)
             services.close()
 
 
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> None:
-    from api.services import open_services
+    from infra.run.workers import scheduler
 
     with database(settings) as url:
         services = open_services(settings, url)
         try:
-            scheduler(settings, services, url).run_until_stopped()
+            scheduler(settings, services.app, services.pool, url).run_until_stopped()
         finally:
             services.close()
 
@@ -87,7 +57,7 @@ def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> None:
 
     import psycopg
 
-    from infra.audit import all_chains, verify_chain, verify_checkpoint
+    from infra.eventstore.audit import all_chains, verify_chain, verify_checkpoint
 
     with database(settings) as url, psycopg.connect(url) as conn:
         if args.complaint:
@@ -123,7 +93,7 @@ def cmd_audit_checkpoint(args: argparse.Namespace, settings: Settings) -> None:
 
     import psycopg
 
-    from infra.audit import take_checkpoint
+    from infra.eventstore.audit import take_checkpoint
 
     with database(settings) as url, psycopg.connect(url, autocommit=True) as conn:
         taken = take_checkpoint(conn, settings.signing_key(), datetime.now(UTC))
@@ -131,12 +101,16 @@ def cmd_audit_checkpoint(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_relay(args: argparse.Namespace, settings: Settings) -> None:
+    from infra.run.workers import read_side
+
     with database(settings) as url, broker(settings) as configured:
         relay, _ = read_side(configured, url)
         relay.run_until_stopped()
 
 
 def cmd_projector(args: argparse.Namespace, settings: Settings) -> None:
+    from infra.run.workers import read_side
+
     with database(settings) as url, broker(settings) as configured:
         _, projector = read_side(configured, url)
         projector.run_until_stopped()
@@ -154,13 +128,15 @@ def positive(text: str) -> int:
 
 
 def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> None:
-    from projections.rebuild import RebuildFailed, progress_bar, rebuild
+    from infra.run.progress import progress_shown, rebuilt
+    from projections.rebuild import RebuildFailed, rebuild
 
     with database(settings) as url:
         try:
-            done = rebuild(url, progress_bar, workers=args.workers)
+            with progress_shown("rebuilding", 0) as show:
+                done = rebuild(url, rebuilt(show), workers=args.workers)
         except RebuildFailed as failed:
-            raise SystemExit(f"\n{failed}") from None
+            raise SystemExit(str(failed)) from None
     print(f"read models rebuilt: {done.applied} events applied")
 
 
@@ -182,8 +158,7 @@ def cmd_retry_dead(args: argparse.Namespace, settings: Settings) -> None:
     database's credentials, which only the operators hold)."""
     import psycopg
 
-    from api.services import open_services
-    from infra.stack import notifications_consumer
+    from infra.run.workers import notifications_consumer
     from projections.projector import Projector
 
     with database(settings) as url:
@@ -191,7 +166,7 @@ def cmd_retry_dead(args: argparse.Namespace, settings: Settings) -> None:
         try:
             consumers = [
                 Projector(url, "", topic=settings.kafka_topic, group=settings.kafka_group),
-                notifications_consumer(settings, services, url, ""),
+                notifications_consumer(settings, services.app, url, ""),
             ]
             still = 0
             with psycopg.connect(url, autocommit=True) as conn:
@@ -218,7 +193,7 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
     if args.role not in {r.value for r in Role if r != Role.SYSTEM}:
         raise SystemExit(f"no role {args.role!r}")
     required, allowed = claims_of(Role(args.role))
-    given = {c for c in ("district", "department", "post", "mobile") if getattr(args, c)}
+    given = {c for c in SCOPE_CLAIMS if getattr(args, c)}
     if given - allowed or required - given:
         # The API would refuse such a token (401): say so now.
         raise SystemExit(
@@ -243,20 +218,18 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_directory_load(args: argparse.Namespace, settings: Settings) -> None:
-    from api.services import open_services
-
     with database(settings) as url:
         services = open_services(settings, url)
         try:
-            changes = load_directory(services, Path(args.file))
+            changes = load_directory(services.app, Path(args.file))
         finally:
             services.close()
     print(f"directory loaded from {args.file}: {changes} change(s) recorded")
 
 
 def cmd_simulate(args: argparse.Namespace, settings: Settings) -> None:
-    from api.services import open_services
-    from infra.simulation import progress_bar, simulate
+    from infra.run.progress import progress_shown, simulated
+    from infra.run.simulation import simulate
 
     if args.complaints < 1 or args.days < 1:
         raise SystemExit("--complaints and --days must be at least 1")
@@ -264,14 +237,15 @@ def cmd_simulate(args: argparse.Namespace, settings: Settings) -> None:
         services = open_services(settings, url)
         try:
             if not services.app.directory().categories:
-                load_directory(services, DEFAULT_DIRECTORY)
-            done = simulate(
-                services.app,
-                args.complaints,
-                args.days,
-                seed=args.seed,
-                progress=progress_bar(args.complaints),
-            )
+                load_directory(services.app, SAMPLE_DIRECTORY)
+            with progress_shown("simulating", args.complaints) as show:
+                done = simulate(
+                    services.app,
+                    args.complaints,
+                    args.days,
+                    seed=args.seed,
+                    progress=simulated(show, args.complaints),
+                )
         finally:
             services.close()
     print(
@@ -280,79 +254,10 @@ def cmd_simulate(args: argparse.Namespace, settings: Settings) -> None:
     )
 
 
-def configured_scan(settings: Settings) -> str:
-    return f"{settings.scan_seconds:g} s"
-
-
-def _welcome(settings: Settings, *, standin: bool, directory: str = "") -> str:
-    base = f"http://{settings.host}:{settings.port}"
-    lines = [
-        "",
-        f"Sampark is up: {base}   (API docs: {base}/schema)",
-        *([directory] if directory else []),
-        "",
-        "Ready tokens (12 hours), one per role:",
-    ]
-    tokens = {}
-    for identity in DEMO_IDENTITIES:
-        token = mint(
-            settings.jwt_secret,
-            role=identity["role"],
-            sub=identity["sub"],
-            district=identity.get("district"),
-            department=identity.get("department"),
-            post=identity.get("post"),
-            mobile=identity.get("mobile"),
-        )
-        tokens[identity["role"]] = token
-        scope = ", ".join(f"{k}={v}" for k, v in identity.items() if k not in ("role", "sub"))
-        lines.append(f"  {identity['role']:<16} {scope}")
-        lines.append(f"    {token}")
-    body = json.dumps(
-        {
-            "complainant": {"name": "Ramesh Kumar", "mobile": "9876543210"},
-            "district": "JAI",
-            "department": "PHED",
-            "category": "water-supply",
-            "subject": "No water supply for three days",
-            "description": "Ward 12, Malviya Nagar: taps dry since Monday.",
-            "channel": "portal",
-        }
-    )
-    lines += [
-        "",
-        "File a complaint as the citizen:",
-        f"  curl -s -X POST {base}/v1/complaints \\",
-        f"    -H 'Authorization: Bearer {tokens['citizen']}' \\",
-        "    -H 'Content-Type: application/json' \\",
-        f"    -d '{body}'",
-        "",
-        "Watch a complaint climb on its own: file it under category demo-minutes (one minute",
-        f"a level; the scheduler scans every {configured_scan(settings)}) and read its timeline:",
-        f"  curl -s {base}/v1/complaints/<registration_no>/timeline \\",
-        f"    -H 'Authorization: Bearer {tokens['auditor']}'",
-        "",
-        *(
-            [
-                "Messages to citizens and officers go to a local stand-in for WhatsApp, which",
-                "prints them here (set SAMPARK_WHATSAPP_BASE_URL for the real one); a report",
-                "link opens the Action Taken Report; replies come in at POST",
-                "/v1/webhooks/whatsapp.",
-                "",
-            ]
-            if standin
-            else []
-        ),
-        "Ctrl-C stops everything.",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def server_config(app: Any, settings: Settings) -> Any:
+def server_config(app: Litestar, settings: Settings) -> uvicorn.Config:
     """uvicorn's configuration for the API. Client addresses are ours to find (only from
-    `SAMPARK_TRUSTED_PROXIES`: `infra/rate_limits.py`), not uvicorn's, which by default
-    believes X-Forwarded-For from any client on 127.0.0.1."""
+    `SAMPARK_TRUSTED_PROXIES`: `infra/security/rate_limits.py`), not uvicorn's, which by
+    default believes X-Forwarded-For from any client on 127.0.0.1."""
     import uvicorn
 
     return uvicorn.Config(
@@ -366,12 +271,10 @@ def server_config(app: Any, settings: Settings) -> Any:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
-    import threading
-
     import uvicorn
 
     from api.app import create_app
-    from api.services import open_services
+    from infra.run.workers import notifier, read_side, scheduler
 
     with (
         database(settings) as url,
@@ -381,34 +284,25 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
         services = open_services(configured, url)
         workers = [
             *read_side(configured, url),
-            scheduler(configured, services, url),
-            *notifier(configured, services, url),
+            scheduler(configured, services.app, services.pool, url),
+            *notifier(configured, services.app, url),
         ]
-        threads = [
-            threading.Thread(target=w.run_until_stopped, name=type(w).__name__) for w in workers
-        ]
-        for thread in threads:
-            thread.start()
-        requested = Path(args.directory) if args.directory else None
-        said = directory_at_start(services, requested, DEFAULT_DIRECTORY)
-        logging.getLogger("sampark").info("%s", said)
-        app = create_app(services)
-        server = uvicorn.Server(server_config(app, configured))
-        original_startup = server.startup
-
-        async def startup(sockets: Any = None) -> None:
-            await original_startup(sockets)
-            welcome = _welcome(configured, standin=not settings.whatsapp_base_url, directory=said)
-            print(welcome, flush=True)
-
-        server.startup = startup  # type: ignore[method-assign]
         try:
-            server.run()
+            with running(workers):
+                requested = Path(args.directory) if args.directory else None
+                said = directory_at_start(services.app, requested)
+                logging.getLogger("sampark").info("%s", said)
+                server = uvicorn.Server(server_config(create_app(services), configured))
+                original_startup = server.startup
+
+                async def startup(sockets: Any = None) -> None:
+                    await original_startup(sockets)
+                    standin = not settings.whatsapp_base_url
+                    print(welcome(configured, standin=standin, directory=said), flush=True)
+
+                server.startup = startup  # type: ignore[method-assign]
+                server.run()
         finally:
-            for worker in workers:
-                worker.stop()
-            for thread in threads:
-                thread.join(timeout=15)
             services.close()
 
 
@@ -416,7 +310,6 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
 
     from api.app import create_app
-    from api.services import open_services
 
     with database(settings) as url:
         services = open_services(settings, url)
@@ -548,7 +441,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    from infra.redaction import install
+    from infra.security.redaction import install
 
     install()
     args = parser().parse_args(argv)

@@ -13,7 +13,7 @@ logs and in `GET /v1/pipeline/status`, puts the claim back untried, and tries ag
 A claim without a recorded answer is a send whose outcome is unknown: the sender died after
 its request went out, or the answer never came back. Each live sender holds a PostgreSQL
 advisory lock named after itself, so the others see at once when it is gone; its claims are
-then settled by the rule in `projections/uncertain.py` (the Action Taken Report is sent
+then settled by the rule in `projections/notify/uncertain.py` (the Action Taken Report is sent
 again, once; anything else is marked `uncertain` and never sent again). Nothing is sent
 again in a loop: a message is claimed once per attempt, and attempts are capped.
 """
@@ -32,8 +32,9 @@ from uuid import uuid4
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from infra.providers import AuthFailed, Permanent, Transient, Unconfirmed
-from projections.outbox import SENDER_LOCK, Outbox, Queued, migrate
+from infra import locks
+from infra.adapters.providers import AuthFailed, Permanent, Transient, Unconfirmed
+from projections.notify.outbox import Outbox, Queued, migrate
 from projections.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -158,7 +159,7 @@ class Sender(Worker):
         while True:
             name = f"{self.name}:{uuid4().hex}"
             found = lifeline.execute(
-                "SELECT pg_try_advisory_lock(%s, hashtext(%s))", (SENDER_LOCK, name)
+                "SELECT pg_try_advisory_lock(%s, hashtext(%s))", (locks.SENDER, name)
             ).fetchone()
             if found and found[0]:
                 return name

@@ -1,7 +1,7 @@
 """Tamper evidence for the event store: a hash chain per aggregate, and signed checkpoints.
 
 Every stored event gets a row in `sampark.event_hashes`, written by the recorder in the same
-transaction as the event (in SQL, by `infra/recording.py`; `event_hash` below is the same
+transaction as the event (in SQL, by `infra/eventstore/recording.py`; `event_hash` below is the same
 sum): the hash of the previous event of the same aggregate, and its own hash over that, its
 id, version, topic and stored state. Editing, deleting or reordering
 event rows breaks a chain at the first version touched.
@@ -26,6 +26,8 @@ import psycopg
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from infra import locks
 
 EVENTS_TABLE = "public.sampark_events"
 GENESIS = bytes(32)
@@ -228,7 +230,7 @@ def take_checkpoint(
 ) -> Checkpoint:
     """Sign the heads of every chain as they stand; only the latest checkpoint's heads are kept."""
     with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(7210007)")
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (locks.CHECKPOINT,))
         found = conn.execute(
             "SELECT nextval(pg_get_serial_sequence('sampark.audit_checkpoints', 'id'))"
         ).fetchone()
@@ -325,3 +327,33 @@ def verify_signature(
         valid = False
         problems.append("the checkpoint's signature is not valid")
     return CheckpointReport(checkpoint, taken_at, valid, None, problems)
+
+
+@dataclass(frozen=True)
+class SignedHead:
+    """What a checkpoint signed of one chain, and whether the chain still holds it."""
+
+    version: int
+    matches: bool
+
+
+def signed_head(
+    conn: psycopg.Connection[Any], checkpoint: int | None, originator: UUID
+) -> SignedHead | None:
+    """The head of `originator`'s chain that checkpoint `checkpoint` signed (None when it
+    signed none of it), and whether the event stored at that version still hashes to it."""
+    if checkpoint is None:
+        return None
+    kept = conn.execute(
+        "SELECT originator_version, event_hash FROM sampark.audit_heads "
+        "WHERE checkpoint_id = %s AND originator_id = %s",
+        (checkpoint, originator),
+    ).fetchone()
+    if kept is None:
+        return None
+    now = conn.execute(
+        "SELECT event_hash FROM sampark.event_hashes "
+        "WHERE originator_id = %s AND originator_version = %s",
+        (originator, kept[0]),
+    ).fetchone()
+    return SignedHead(kept[0], now is not None and bytes(now[0]) == bytes(kept[1]))

@@ -1,7 +1,7 @@
 """Idempotency receipts: what a request sent with an `Idempotency-Key` did the first time.
 
 A command's receipt is written by the recorder in the same transaction as its events (see
-`infra/store.py`), so after a crash a retry finds both or neither. An upload's receipt holds
+`store.py`), so after a crash a retry finds both or neither. An upload's receipt holds
 its answer, since an upload writes no event.
 """
 

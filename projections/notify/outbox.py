@@ -8,7 +8,7 @@ that starts over, or a rebuild adds nothing twice; and each event's decision is 
 
 A message's life: `pending` -> `sending` (claimed by a sender, committed before the provider
 is asked) -> `sent`, or `retrying` (a transient failure, later), or `failed` (given up on);
-a claim whose answer was never recorded is settled by the rule in `projections/uncertain.py`:
+a claim whose answer was never recorded is settled by the rule in `projections/notify/uncertain.py`:
 sent again (the Action Taken Report, once) or `uncertain` (never sent again).
 """
 
@@ -23,11 +23,10 @@ from uuid import UUID
 import psycopg
 from psycopg.types.json import Jsonb
 
-from projections import uncertain
-from projections.messages import Message, Recipient
+from infra import locks
+from projections.notify import uncertain
+from projections.notify.messages import Message, Recipient
 
-OUTBOX_LOCK = 7210006  # creating the schema
-SENDER_LOCK = 7210007  # held by each live sender for as long as its claims are its own
 GROUP = "sampark-notifications"  # the notifications consumer's group on the complaint topic
 PENDING, RETRYING, SENDING, SENT, FAILED, UNCERTAIN = (
     "pending",
@@ -133,7 +132,7 @@ CREATE TABLE IF NOT EXISTS notify.sender (
 
 def migrate(conn: psycopg.Connection[Any]) -> None:
     with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (OUTBOX_LOCK,))
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (locks.OUTBOX,))
         conn.execute(DDL.encode())
 
 
@@ -382,7 +381,7 @@ class Outbox:
         """Whether a claimant's sender is gone: its session no longer holds its lock. Call in
         a transaction (the probe's lock is released at its end)."""
         found = self.conn.execute(
-            "SELECT pg_try_advisory_xact_lock(%s, hashtext(%s))", (SENDER_LOCK, claimant)
+            "SELECT pg_try_advisory_xact_lock(%s, hashtext(%s))", (locks.SENDER, claimant)
         ).fetchone()
         return bool(found and found[0])
 

@@ -14,7 +14,7 @@ If the batch fails for a reason the checks did not foresee, each command is writ
 its own, and the error lands on the command that caused it. An answer is given only after
 PostgreSQL has committed: an acknowledged command is durable.
 
-The hash chain (`infra/audit.py`) is computed in the same function, from the previous link
+The hash chain (`audit.py`) is computed in the same function, from the previous link
 as stored, with PostgreSQL's sha256: the same bytes as `audit.event_hash`.
 """
 
@@ -34,8 +34,8 @@ from eventsourcing.persistence import (
 )
 
 from domain.errors import StaleDecision
-from infra.pg_arrays import array_literal
-from infra.receipts import Receipt
+from infra.eventstore.pg_arrays import array_literal
+from infra.eventstore.receipts import Receipt
 
 MOST_COMMANDS = 64  # per batch: a bound on one transaction's size, and on a retry's cost
 

@@ -2,7 +2,7 @@
 
 A consumer group of its own on the complaint topic (the projector's machinery: offsets saved
 in the same transaction as the outbox rows). Sending is the sender's job
-(`projections/delivery.py`); this only decides what to say, once per event.
+(`projections/notify/delivery.py`); this only decides what to say, once per event.
 
 Each event is decided once. The decision (the messages it makes, maybe none, and why not
 more) is recorded in `notify.decided` in the transaction that queues the messages and saves
@@ -37,8 +37,8 @@ from domain.directory import Directory
 from domain.events import Assigned, Closed, Escalated, Filed, Reopened, Resolved, Transferred
 from projections.apply import Applied
 from projections.envelope import event_name
-from projections.messages import HOLDER, Links, Message, Recipient, messages_for
-from projections.outbox import GROUP, Decision, Outbox, migrate
+from projections.notify.messages import HOLDER, Links, Message, Recipient, messages_for
+from projections.notify.outbox import GROUP, Decision, Outbox, migrate
 from projections.projector import Projector
 from projections.relay import EVENTS_TABLE
 from projections.safe import CODE_LIMIT, safe_text

@@ -17,17 +17,25 @@ ones are closed when the window ends. Seeded: the same seed gives the same histo
 from __future__ import annotations
 
 import random
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain.access import citizen as citizen_identity
-from domain.application import SYSTEM, Sampark
+from domain.application import Sampark
 from domain.complaint import Complaint
 from domain.directory import Directory
-from domain.values import Attachment, Channel, Complainant, Identity, Outcome, Role, Status
+from domain.values import (
+    SCHEDULER,
+    Attachment,
+    Channel,
+    Complainant,
+    Identity,
+    Outcome,
+    Role,
+    Status,
+)
 
 # Population in thousands (Census 2011; districts of 2023 estimated from their parents).
 POPULATION = {
@@ -175,7 +183,7 @@ class History:
                 break
             version = complaint.version
             complaint.pass_deadlines(
-                by=SYSTEM, directory=self.directory, at=due + timedelta(minutes=1)
+                by=SCHEDULER, directory=self.directory, at=due + timedelta(minutes=1)
             )
             if complaint.version == version:
                 break
@@ -216,7 +224,7 @@ class History:
             return at if complaint.is_open else None
         closes = resolved_at + FEEDBACK_WINDOW + timedelta(minutes=5)
         if closes <= self.now:
-            complaint.close_unanswered(by=SYSTEM, at=closes)
+            complaint.close_unanswered(by=SCHEDULER, at=closes)
         return None
 
     def _holder(self, complaint: Complaint) -> Identity:
@@ -260,25 +268,3 @@ def _batches(total: int) -> Iterator[int]:
     while total > 0:
         yield min(BATCH, total)
         total -= BATCH
-
-
-def progress_bar(total: int) -> Callable[[int, int, float], None]:
-    shown = [0.0]
-
-    def show(done: int, events: int, seconds: float) -> None:
-        if done < total and seconds - shown[0] < 0.5:  # twice a second is enough
-            return
-        shown[0] = seconds
-        share = done / total
-        bar = "#" * int(share * 30)
-        rate = done / seconds if seconds else 0.0
-        left = (total - done) / rate if rate else 0.0
-        sys.stderr.write(
-            f"\r[{bar:<30}] {share:6.1%}  {done:,}/{total:,} complaints  {events:,} events  "
-            f"{rate:,.0f}/s  {left:4.0f}s left "
-        )
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-    return show

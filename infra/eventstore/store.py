@@ -8,7 +8,6 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import psycopg
 from eventsourcing.persistence import (
@@ -22,12 +21,19 @@ from eventsourcing.utils import get_topic
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
-from infra.access_log import ACCESS_LOG_SQL
-from infra.audit import AUDIT_SQL
-from infra.rate_limits import RATE_LIMITS_SQL
-from infra.recording import RECORD_SQL, Command, GroupCommit, Outcome, record_commands_call
+from domain.sla import INDIA
+from infra import locks
+from infra.eventstore.audit import AUDIT_SQL
+from infra.eventstore.recording import (
+    RECORD_SQL,
+    Command,
+    GroupCommit,
+    Outcome,
+    record_commands_call,
+)
+from infra.security.access_log import ACCESS_LOG_SQL
+from infra.security.rate_limits import RATE_LIMITS_SQL
 
-INDIA = ZoneInfo("Asia/Kolkata")
 WRITER_QUIET_SECONDS = 1.0  # a writer unused this long is checked before the next batch
 
 SCHEMA_SQL = """
@@ -89,7 +95,7 @@ def checked_pool(conninfo: str, **kwargs: Any) -> ConnectionPool[Any]:
 
 class SamparkRecorder(PostgresApplicationRecorder):
     """Records each command's events with their hash-chain links and its idempotency receipt,
-    in one transaction, by group commit (`infra/recording.py`): a retry finds both or
+    in one transaction, by group commit (`infra/eventstore/recording.py`): a retry finds both or
     neither, and concurrent commands share the lock and the commit."""
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str) -> None:
@@ -161,15 +167,15 @@ def eventsourcing_env(database_url: str) -> dict[str, str]:
         "POSTGRES_PASSWORD": str(params.get("password") or ""),
         "POSTGRES_POOL_SIZE": "8",
         "POSTGRES_MAX_OVERFLOW": "8",
-        "MAPPER_TOPIC": "infra.codec:MsgspecMapper",
-        "TRANSCODER_TOPIC": "infra.codec:MsgspecTranscoder",
+        "MAPPER_TOPIC": "infra.eventstore.codec:MsgspecMapper",
+        "TRANSCODER_TOPIC": "infra.eventstore.codec:MsgspecTranscoder",
         "APPLICATION_RECORDER_TOPIC": get_topic(SamparkRecorder),
     }
 
 
 def create_schema(database_url: str) -> None:
     with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("SELECT pg_advisory_lock(7210001)")
+        conn.execute("SELECT pg_advisory_lock(%s)", (locks.STARTUP,))
         try:
             conn.execute(SCHEMA_SQL)
             conn.execute(AUDIT_SQL)
@@ -177,7 +183,7 @@ def create_schema(database_url: str) -> None:
             conn.execute(RATE_LIMITS_SQL)
             conn.execute(RECORD_SQL)
         finally:
-            conn.execute("SELECT pg_advisory_unlock(7210001)")
+            conn.execute("SELECT pg_advisory_unlock(%s)", (locks.STARTUP,))
 
 
 class SequenceRegistrationNumbers:

@@ -25,13 +25,6 @@ class EmbeddedPostgres:
         )
         self.url: str = self._server.get_uri()
 
-    def create_database(self, name: str) -> str:
-        """A fresh database on this server; returns its URL."""
-        with psycopg.connect(self.url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return database_url(self.url, name)
-
     def ensure_database(self, name: str) -> str:
         with psycopg.connect(self.url, autocommit=True) as conn:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))

@@ -1,0 +1,35 @@
+"""Every PostgreSQL advisory lock Sampark takes, by name: one place to see that no two jobs
+share an id by accident.
+
+A lock taken with one key (`pg_advisory_lock(id)`) and one taken with two
+(`pg_advisory_lock(id, n)`) are different locks to PostgreSQL: `RELAY` and `SENDER` are
+taken with a second key (the topic's hash, each sender's own name's), so `SENDER` and
+`CHECKPOINT` (one key) do not meet although they share 7210007. A new lock takes the next
+free id (7210008).
+"""
+
+from __future__ import annotations
+
+STARTUP = 7210001
+"""Creating the event store's tables: processes that start together take turns."""
+
+READ_MODELS = 7210002
+"""The live read models: each projector batch takes it shared; a rebuild's switch alone."""
+
+READ_SCHEMA = 7210003
+"""Creating or migrating a read-model schema."""
+
+RELAY = 7210004
+"""The one relay publishing the event store's log to a topic (second key: the topic)."""
+
+SCHEDULER = 7210005
+"""The scheduler's leadership: one of two schedulers moves complaints, the other waits."""
+
+OUTBOX = 7210006
+"""Creating the notifications' outbox schema."""
+
+SENDER = 7210007
+"""Held (with each sender's own second key) by a live sender while its claims are its own."""
+
+CHECKPOINT = 7210007
+"""Signing an audit checkpoint: one at a time (one key, so apart from `SENDER`)."""

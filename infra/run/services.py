@@ -1,0 +1,76 @@
+"""The services container, opened from settings: the application on the event store, the
+read side's schema migrated, and what the API needs at hand (`api/services.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+from api.services import Services
+from domain.application import Policy, Sampark
+from domain.disclosure import Disclosure
+from domain.feedback import Unsatisfied
+from infra import locks
+from infra.adapters.blobs import BlobStore
+from infra.eventstore.receipts import ReceiptBook
+from infra.eventstore.store import (
+    SequenceRegistrationNumbers,
+    checked_pool,
+    create_schema,
+    eventsourcing_env,
+    system_clock,
+)
+from infra.security.access_log import AccessLog
+from infra.security.rate_limits import RateLimiter
+from infra.settings import Settings
+from projections.store import migrate
+
+
+def open_services(
+    settings: Settings, database_url: str, *, clock: Callable[[], datetime] = system_clock
+) -> Services:
+    create_schema(database_url)
+    # Each connection is checked as it is handed out: after PostgreSQL restarts or drops
+    # the API's connections, no request is given a dead one.
+    pool = checked_pool(
+        database_url, min_size=1, max_size=8, kwargs={"autocommit": True}, open=True
+    )
+    with pool.connection() as conn, conn.transaction():
+        migrate(conn)
+    # The event store's tables are created when the application starts; processes that
+    # start together (two schedulers, say) take turns, or PostgreSQL may refuse one.
+    with psycopg.connect(database_url, autocommit=True) as turn:
+        turn.execute("SELECT pg_advisory_lock(%s)", (locks.STARTUP,))
+        app = _application(settings, database_url, clock, pool)
+    return Services(
+        settings=settings,
+        app=app,
+        pool=pool,
+        receipts=ReceiptBook(pool),
+        blobs=BlobStore(settings.blobs),
+        looks=AccessLog(pool),
+        limits=RateLimiter(pool),
+        audit_key=settings.signing_key().public_key(),
+        disclosure=Disclosure(settings.pseudonym_secret()),
+    )
+
+
+def _application(
+    settings: Settings,
+    database_url: str,
+    clock: Callable[[], datetime],
+    pool: ConnectionPool[Any],
+) -> Sampark:
+    return Sampark(
+        clock=clock,
+        registration_numbers=SequenceRegistrationNumbers(pool),
+        policy=Policy(
+            feedback_window=timedelta(days=settings.feedback_window_days),
+            unsatisfied=Unsatisfied(settings.feedback_unsatisfied),
+        ),
+        env=eventsourcing_env(database_url),
+    )

@@ -1,0 +1,71 @@
+"""The stack's servers, from settings: the database and the broker (configured, or embedded),
+the message providers (configured, or a local stand-in that prints what it gets). The
+workers that run on them are put together in `workers.py`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import msgspec
+
+from infra.settings import Settings
+
+
+@contextmanager
+def database(settings: Settings) -> Iterator[str]:
+    """The configured PostgreSQL, or the embedded one kept under `<home>/postgres`."""
+    if settings.database_url:
+        yield settings.database_url
+        return
+    from infra.local.embedded import EmbeddedPostgres
+
+    server = EmbeddedPostgres(Path(settings.home) / "postgres")
+    try:
+        yield server.ensure_database("sampark")
+    finally:
+        server.stop()
+
+
+@contextmanager
+def broker(settings: Settings) -> Iterator[Settings]:
+    """Settings that name a broker: the configured one, or the embedded Tansu."""
+    if settings.kafka_bootstrap:
+        yield settings
+        return
+    from infra.local.broker import EmbeddedBroker
+
+    Path(settings.home).mkdir(parents=True, exist_ok=True)
+    embedded = EmbeddedBroker(log_file=Path(settings.home) / "broker.log")
+    try:
+        yield msgspec.structs.replace(
+            settings,
+            kafka_bootstrap=embedded.bootstrap,
+            kafka_session_timeout_ms=settings.kafka_session_timeout_ms or 1000,
+        )
+    finally:
+        embedded.stop()
+
+
+@contextmanager
+def providers(settings: Settings) -> Iterator[Settings]:
+    """Settings that name the message providers: the configured ones, or a local stand-in
+    that prints every message it gets."""
+    if settings.whatsapp_base_url:
+        yield settings
+        return
+    from infra.local.standin import ProviderStandIn
+
+    standin = ProviderStandIn(echo=lambda line: print(f"stand-in provider: {line}", flush=True))
+    standin.start()
+    try:
+        yield msgspec.structs.replace(
+            settings,
+            whatsapp_base_url=standin.whatsapp_base,
+            whatsapp_token=next(iter(standin.tokens)),
+            sms_base_url=standin.sms_base,
+            sms_api_key=standin.sms_key,
+        )
+    finally:
+        standin.stop()
