@@ -39,6 +39,9 @@ TABLES = (
     "disposal_days_blocks",
     "disposal_days_totals",
     "pending",
+    "pending_days",
+    "pending_totals",
+    "pending_days_totals",
 )
 
 
