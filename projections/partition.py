@@ -7,8 +7,8 @@ complaint in memory with the projector's own functions (`projections/rows.py`), 
 row once (COPY, a chunk of complaints per transaction). The figures' aggregates are
 additive: a worker sums them in memory for its whole partition and, at the end, copies its
 day sums into unkeyed staging tables, which one process adds up once (`merge_staged`), so no
-worker waits for another's keys; the pending counts (a few keys) it adds directly, in key
-order like every writer of them.
+worker waits for another's keys; the pending work's margins (cells x days) it adds
+directly, in key order like every writer of them.
 
 A stored event that cannot be decoded or applied is set aside as the projector sets it
 aside: its complaint is kept as of the event before, and its later events are held. A chunk
@@ -94,7 +94,7 @@ class Sums:
 
     def stage(self, conn: psycopg.Connection[Any]) -> None:
         """Copy the day sums into the staging tables (no key there: no worker waits for
-        another), and add the pending counts (a few keys), in the caller's transaction."""
+        another), and add the pending work's margins, in the caller's transaction."""
         with conn.cursor() as cur:
             columns = f"{CELL_DAY}, {', '.join(COUNTER_COLUMNS)}"
             with cur.copy(f"COPY {REBUILD}.{FLOWS_STAGED} ({columns}) FROM STDIN") as copy:
