@@ -544,6 +544,7 @@ class ReadQueries:
                 key=key, source=source, where=condition
             ),
             [*source_params, *params],
+            binary=True,
         ):
             found.setdefault(k, []).append(histogram)
         return {
@@ -605,11 +606,14 @@ class ReadQueries:
         )
         return sql.SQL("({union}) AS covered").format(union=union), params_days + params_blocks
 
-    def _fetch(self, query: sql.Composed, params: list[Any]) -> list[tuple[Any, ...]]:
+    def _fetch(
+        self, query: sql.Composed, params: list[Any], *, binary: bool = False
+    ) -> list[tuple[Any, ...]]:
         """Every statement a dashboard sends goes through here (bench/dashboards.py
-        explains them)."""
+        explains them); `binary`: its results in PostgreSQL's binary format (arrays of
+        numbers read in C, not parsed from text in Python)."""
         with self.conn.cursor() as cur:
-            return cur.execute(query, params).fetchall()
+            return cur.execute(query, params, binary=binary).fetchall()
 
 
 # The statement of one complaint's read, by the caller's kind of scope: the API's most
