@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -219,7 +218,7 @@ class DaysToDispose:
 @dataclass(frozen=True)
 class PendingKey:
     """Where an open complaint counts: its cell, level, CMO/VIP, filing day and deadline
-    day. The pending tables keep only the margins of these (`pending_margins`)."""
+    day. The pending tables keep only the margins of these (`PendingMargins`)."""
 
     district: str
     department: str
@@ -566,13 +565,6 @@ def add_counts(sums: dict[Any, list[int]], key: Any, counts: list[int]) -> None:
     else:
         for i, n in enumerate(counts):
             have[i] += n
-
-
-def pending_margins(changes: Iterable[tuple[PendingKey, int]]) -> PendingMargins:
-    margins = PendingMargins()
-    for key, delta in changes:
-        margins.add(key, delta)
-    return margins
 
 
 def review(after: ComplaintRow, event: object) -> ReviewEntry | None:
