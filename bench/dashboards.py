@@ -39,6 +39,9 @@ TABLES = (
     "disposal_days_blocks",
     "disposal_days_totals",
     "pending",
+    "pending_days",
+    "pending_totals",
+    "pending_days_totals",
 )
 
 
@@ -96,9 +99,11 @@ class Recorded(ReadQueries):
 
     statements: list[tuple[sql.Composed, list[Any]]]
 
-    def _fetch(self, query: sql.Composed, params: list[Any]) -> list[tuple[Any, ...]]:
+    def _fetch(
+        self, query: sql.Composed, params: list[Any], *, binary: bool = False
+    ) -> list[tuple[Any, ...]]:
         self.statements.append((query, params))
-        return super()._fetch(query, params)
+        return super()._fetch(query, params, binary=binary)
 
 
 def explain(url: str, by: str = "district", days: int = 30) -> list[str]:

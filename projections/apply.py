@@ -42,7 +42,7 @@ def apply_events(models: ReadModels, events: Sequence[Any]) -> Applied:
     changed: dict[UUID, projection.ComplaintRow] = {}
     tallies: list[projection.Tally] = []
     disposals: list[projection.DaysToDispose] = []
-    pending: list[tuple[projection.PendingKey, int]] = []
+    pending = projection.PendingMargins()
     reviews: list[projection.ReviewEntry] = []
     for event in events:
         complaint: UUID = event.originator_id
@@ -60,7 +60,8 @@ def apply_events(models: ReadModels, events: Sequence[Any]) -> Applied:
         tallies += projection.tallies(row, after, event)
         if (disposed := projection.days_to_dispose(row, after, event)) is not None:
             disposals.append(disposed)
-        pending += projection.pending_changes(row, after)
+        for key, delta in projection.pending_changes(row, after):
+            pending.add(key, delta)
         if (entry := projection.review(after, event)) is not None:
             reviews.append(entry)
         rows[complaint] = changed[complaint] = after

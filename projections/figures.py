@@ -17,9 +17,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from domain.sla import INDIA
-from projections.rows import OUTCOMES
+from projections.rows import CLIMBED_TO, LEVELS, OUTCOMES
 
-LEVELS = (1, 2, 3, 4)
 # Age of a pending complaint: whole calendar days (Asia/Kolkata) since the day it was filed.
 AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
     ("0_7", 0, 7),
@@ -184,7 +183,7 @@ def report(key: Any, ledger: Ledger, *, with_now: bool) -> dict[str, Any]:
         "feedback": {"satisfied": ledger.satisfied, "not_satisfied": ledger.not_satisfied},
         "average_days_to_dispose": round(days / disposals, 2) if disposals else None,
         "median_days_to_dispose": median_days(ledger.days_to_dispose),
-        "escalations": {f"l{n}": ledger.escalated[n] for n in (2, 3, 4)},
+        "escalations": {f"l{n}": ledger.escalated[n] for n in CLIMBED_TO},
         "reopen_rate_pct": _share(ledger.reopened, disposals),
         "disposed_within_deadline_pct": _share(ledger.disposed_in_time, disposals),
     }

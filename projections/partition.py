@@ -7,8 +7,8 @@ complaint in memory with the projector's own functions (`projections/rows.py`), 
 row once (COPY, a chunk of complaints per transaction). The figures' aggregates are
 additive: a worker sums them in memory for its whole partition and, at the end, copies its
 day sums into unkeyed staging tables, which one process adds up once (`merge_staged`), so no
-worker waits for another's keys; the pending counts (a few keys) it adds directly, in key
-order like every writer of them.
+worker waits for another's keys; the pending work's margins (cells x days) it adds
+directly, in key order like every writer of them.
 
 A stored event that cannot be decoded or applied is set aside as the projector sets it
 aside: its complaint is kept as of the event before, and its later events are held. A chunk
@@ -27,6 +27,7 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
+from psycopg import sql
 
 from projections import rows as projection
 from projections.apply import TRANSIENT, Applied
@@ -65,7 +66,7 @@ class Sums:
 
     flows: dict[tuple[str, str, str, Any], list[int]] = field(default_factory=dict)
     disposals: dict[tuple[str, str, str, Any, int], int] = field(default_factory=dict)
-    pending: dict[projection.PendingKey, int] = field(default_factory=dict)
+    pending: projection.PendingMargins = field(default_factory=projection.PendingMargins)
 
     def add_tallies(self, tallies: list[tuple[projection.Tally, list[tuple[int, int]]]]) -> None:
         """Each tally with its counts by counter index (an unknown counter is the event's
@@ -88,13 +89,12 @@ class Sums:
                     mine[i] += amount
         for d, n in other.disposals.items():
             self.disposals[d] = self.disposals.get(d, 0) + n
-        for k, n in other.pending.items():
-            self.pending[k] = self.pending.get(k, 0) + n
+        self.pending += other.pending
         return self
 
     def stage(self, conn: psycopg.Connection[Any]) -> None:
         """Copy the day sums into the staging tables (no key there: no worker waits for
-        another), and add the pending counts (a few keys), in the caller's transaction."""
+        another), and add the pending work's margins, in the caller's transaction."""
         with conn.cursor() as cur:
             columns = f"{CELL_DAY}, {', '.join(COUNTER_COLUMNS)}"
             with cur.copy(f"COPY {REBUILD}.{FLOWS_STAGED} ({columns}) FROM STDIN") as copy:
@@ -105,7 +105,7 @@ class Sums:
             with cur.copy(f"COPY {REBUILD}.{DISPOSALS_STAGED} ({columns}) FROM STDIN") as copy:
                 for when, disposals in self.disposals.items():
                     copy.write_row((*when, disposals))
-        ReadModels(conn, REBUILD).add_pending([(k, n) for k, n in self.pending.items() if n])
+        ReadModels(conn, REBUILD).add_pending(self.pending)
 
 
 CELL_DAY = "district, department, holder, day"
@@ -114,9 +114,14 @@ DISPOSALS_STAGED = "disposal_days_staged"
 
 
 def create_staging(conn: psycopg.Connection[Any]) -> None:
-    """The tables the workers stage their day sums in (unlogged: a crash means rebuilding)."""
-    for table, staged in STAGED.items():
-        conn.execute(f"CREATE UNLOGGED TABLE {REBUILD}.{staged} (LIKE {REBUILD}.{table})")
+    """The tables the workers stage their day sums in (unlogged: a crash means rebuilding);
+    the disposals as a row per cell, day and number of days, each key as often as workers
+    found it."""
+    conn.execute(f"CREATE UNLOGGED TABLE {REBUILD}.{FLOWS_STAGED} (LIKE {REBUILD}.flows)")
+    conn.execute(
+        f"CREATE UNLOGGED TABLE {REBUILD}.{DISPOSALS_STAGED} (district text, department text, "
+        "holder text, day date, days integer, disposals integer)"
+    )
 
 
 # The day tables the workers stage their sums for, and each one's staging table.
@@ -138,11 +143,20 @@ def merge_staged(conn: psycopg.Connection[Any], table: str) -> None:
             f"ON CONFLICT ({CELL_DAY}) DO UPDATE SET {added}"
         )
     else:
-        conn.execute(
-            f"INSERT INTO {REBUILD}.disposal_days AS d ({CELL_DAY}, days, disposals) "
-            f"SELECT {CELL_DAY}, days, sum(disposals) FROM {REBUILD}.{staged} "
-            f"GROUP BY {CELL_DAY}, days ON CONFLICT ({CELL_DAY}, days) "
-            "DO UPDATE SET disposals = d.disposals + excluded.disposals"
+        # A histogram a cell and day, of what the workers staged and what a chunk replayed
+        # the projector's way wrote there (that row written again).
+        models = ReadModels(conn, REBUILD)
+        counted = sql.SQL(
+            "SELECT {cell}, days, sum(disposals)::int AS disposals FROM ("
+            "SELECT * FROM {s}.{staged} UNION ALL {written}) AS d GROUP BY {cell}, days"
+        ).format(
+            cell=sql.SQL(CELL_DAY),
+            s=sql.Identifier(REBUILD),
+            staged=sql.Identifier(staged),
+            written=models.disposals_by_days(),
+        )
+        models.write_histograms(
+            "disposal_days", ("district", "department", "holder", "day"), counted
         )
     conn.execute(f"DROP TABLE {REBUILD}.{staged}")
 
@@ -195,7 +209,7 @@ class Chunk:
                 when = (d.district, d.department, d.holder, d.day, d.days)
                 self.sums.disposals[when] = self.sums.disposals.get(when, 0) + 1
             for key, delta in pending:
-                self.sums.pending[key] = self.sums.pending.get(key, 0) + delta
+                self.sums.pending.add(key, delta)
             if entry is not None:
                 self.reviews.append(entry)
             row = after

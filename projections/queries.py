@@ -7,10 +7,11 @@ only ever counts its district and a citizen only finds its own complaints.
 from __future__ import annotations
 
 import json
+import operator
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from itertools import compress, zip_longest
+from itertools import compress
 from typing import Any
 from uuid import UUID
 
@@ -23,7 +24,6 @@ from infra import cursors
 from infra.security.access_log import Looker, looked_params, shown_and_looked
 from projections.figures import (
     AGE_BANDS,
-    LEVELS,
     FigureScope,
     Ledger,
     report,
@@ -31,9 +31,12 @@ from projections.figures import (
 )
 from projections.rows import (
     ALL,
+    CLIMBED_TO,
     COLUMNS,
     FLOW_COUNTERS,
+    LEVELS,
     OUTCOMES,
+    PENDING_COUNTERS,
     POOL,
     ComplaintRow,
     cover,
@@ -378,8 +381,8 @@ class ReadQueries:
                 sql.SQL("{}, {}").format(place, net), after, where, beyond=max(last, today)
             )
         }
-        pending = self._pending_now(None if whole else column, rows_scope, now)
-        histogram = self._days_to_dispose(key, runs, where, per_cell=per_cell)
+        pending = self._pending_now(None if whole else column, rows_scope, where, now)
+        histogram = self._days_to_dispose(key, runs, where)
         transfers = rows_scope.counts_transfers
         reassignments = rows_scope.counts_reassignments
         nothing = (0,) * len(FLOW_COUNTERS)
@@ -397,17 +400,17 @@ class ReadQueries:
                 received += c[REASSIGNED_IN]
                 moved_out += c[REASSIGNED_OUT]
             return Ledger(
-                brought_forward=at_end - received + sum(c[BY_OUTCOME]) + moved_out,
+                brought_forward=at_end - received + sum(c[i] for i in BY_OUTCOME) + moved_out,
                 filed=c[FILED],
                 transferred_in=c[TRANSFERRED_IN] if transfers else 0,
                 reassigned_in=c[REASSIGNED_IN] if reassignments else 0,
                 reopened=c[REOPENED],
-                disposed=_counter(dict(zip(OUTCOMES, c[BY_OUTCOME], strict=True))),
+                disposed=_counter({o: c[i] for o, i in zip(OUTCOMES, BY_OUTCOME, strict=True)}),
                 disposed_in_time=c[IN_TIME],
                 transferred_out=c[TRANSFERRED_OUT] if transfers else 0,
                 reassigned_out=c[REASSIGNED_OUT] if reassignments else 0,
                 pending=at_end,
-                escalated=_counter(dict(zip((2, 3, 4), c[ESCALATED], strict=True))),
+                escalated=_counter({n: c[i] for n, i in zip(CLIMBED_TO, ESCALATED, strict=True)}),
                 satisfied=c[SATISFIED],
                 not_satisfied=c[NOT_SATISFIED],
                 days_to_dispose=histogram.get(k) or Counter(),
@@ -457,35 +460,50 @@ class ReadQueries:
         )
 
     def _pending_now(
-        self, column: str | None, scope: FigureScope, now: datetime
+        self,
+        column: str | None,
+        scope: FigureScope,
+        where: tuple[sql.Composable, list[Any], bool],
+        now: datetime,
     ) -> dict[Any, tuple[int, ...]]:
         """Per row (`column`'s values, or the scope as a whole): the complaints pending
         now, those beyond their deadline, by age band, by level, and CMO/VIP
-        (`PENDING_SUMS`)."""
+        (`PENDING_SUMS`), from the pending work's margins, per cell or the totals as
+        `where` says: a row per cell, and per cell the days from the age bands' oldest edge
+        on (whatever is older is in the last band; a deadline before today is passed)."""
         today = day_in_india(now)
+        condition, params, per_cell = where
         place: sql.Composable = sql.SQL("NULL") if column is None else sql.Identifier(column)
-        where, params = _scope_where(scope)
-        ages, age_params = _age_bands(today)
+        cells, days = ("pending", "pending_days") if per_cell else PENDING_TOTALS
         found = {
-            r[0]: tuple(int(n or 0) for n in r[1:])
+            r[0]: [int(n) for n in r[1:]]
+            for r in self._fetch(
+                sql.SQL("SELECT {place}, {sums} FROM {s}.{t} WHERE {where} GROUP BY 1").format(
+                    place=place,
+                    sums=PENDING_NOW,
+                    s=self.schema,
+                    t=sql.Identifier(cells),
+                    where=condition,
+                ),
+                params,
+            )
+        }
+        bands, band_params, oldest = _age_bands(today)
+        recent = {
+            r[0]: [int(n or 0) for n in r[1:]]
             for r in self._fetch(
                 sql.SQL(
-                    "SELECT {place}, sum(complaints), "
-                    "sum(complaints) FILTER (WHERE due_day < %s), {ages}, "
-                    "{levels}, sum(complaints) FILTER (WHERE cmo_vip) "
-                    "FROM {s}.pending WHERE {where} GROUP BY 1"
+                    "SELECT {place}, sum(due) FILTER (WHERE day >= %s), {bands} FROM {s}.{t} "
+                    "WHERE {where} AND day >= %s GROUP BY 1"
                 ).format(
-                    place=place,
-                    ages=ages,
-                    levels=BY_LEVELS,
-                    s=self.schema,
-                    where=where,
+                    place=place, bands=bands, s=self.schema, t=sql.Identifier(days), where=condition
                 ),
-                [today, *age_params, *params],
+                [today, *band_params, *params, oldest],
             )
         }
         # The deadlines passed earlier today: from the complaints due today (an index range).
-        where, params = _scope_where(scope, pool=None)
+        overdue_today: dict[Any, int] = {}
+        on_complaints, on_params = _scope_where(scope, pool=None)
         if column is not None:
             place = sql.SQL("coalesce({}, '')").format(place)
         for k, overdue in self._fetch(
@@ -493,43 +511,41 @@ class ReadQueries:
                 "SELECT {place}, count(*) FROM {s}.complaints "
                 "WHERE status = ANY(%s) AND due_at >= %s AND due_at < %s AND {where} "
                 "GROUP BY 1"
-            ).format(place=place, s=self.schema, where=where),
-            [OPEN, window_start(today), now, *params],
+            ).format(place=place, s=self.schema, where=on_complaints),
+            [OPEN, window_start(today), now, *on_params],
         ):
-            sums = found.get(k, (0,) * PENDING_SUMS)
-            found[k] = (sums[0], sums[1] + int(overdue), *sums[2:])
-        return found
+            overdue_today[k] = int(overdue)
+        pending: dict[Any, tuple[int, ...]] = {}
+        for k, (complaints, *levels, cmo_vip) in found.items():
+            not_due, *by_band = recent.get(k) or [0] * len(AGE_BANDS)  # due, the bands but one
+            pending[k] = (
+                complaints,
+                complaints - not_due + overdue_today.get(k, 0),
+                *by_band,
+                complaints - sum(by_band),  # the last band: filed before the others
+                *levels,
+                cmo_vip,
+            )
+        return pending
 
     def _days_to_dispose(
         self,
         key: sql.Composable,
         runs: list[tuple[int, date, date]],
         where: tuple[sql.Composable, list[Any], bool],
-        *,
-        per_cell: bool,
     ) -> dict[Any, Counter[int]]:
-        """Per row: how many disposals within `runs` took each whole number of days."""
-        condition, params, _ = where
+        """Per row: how many disposals within `runs` took each whole number of days, from a
+        histogram a cell (or total) and day or block (`disposals[n + 1]`: that many took n
+        days), added up here."""
+        condition, params, per_cell = where
         source, source_params = self._covering("disposal_days", runs, per_cell=per_cell)
-        if per_cell:  # a row per cell, day or block, and number of days
-            return {
-                k: _counter(dict(zip(days, disposals, strict=True)))
-                for k, days, disposals in self._fetch(
-                    sql.SQL(
-                        "SELECT key, array_agg(days), array_agg(disposals) FROM ("
-                        "SELECT {key} AS key, days, sum(disposals)::int AS disposals "
-                        "FROM {source} WHERE {where} GROUP BY 1, 2) AS histogram GROUP BY 1"
-                    ).format(key=key, source=source, where=condition),
-                    [*source_params, *params],
-                )
-            }
-        # The totals: a histogram a row (`disposals[n + 1]`: that many took n days).
         found: dict[Any, list[list[int]]] = {}
         for k, histogram in self._fetch(
             sql.SQL("SELECT {key}, disposals FROM {source} WHERE {where}").format(
                 key=key, source=source, where=condition
             ),
             [*source_params, *params],
+            binary=True,
         ):
             found.setdefault(k, []).append(histogram)
         return {
@@ -591,11 +607,14 @@ class ReadQueries:
         )
         return sql.SQL("({union}) AS covered").format(union=union), params_days + params_blocks
 
-    def _fetch(self, query: sql.Composed, params: list[Any]) -> list[tuple[Any, ...]]:
+    def _fetch(
+        self, query: sql.Composed, params: list[Any], *, binary: bool = False
+    ) -> list[tuple[Any, ...]]:
         """Every statement a dashboard sends goes through here (bench/dashboards.py
-        explains them)."""
+        explains them); `binary`: its results in PostgreSQL's binary format (arrays of
+        numbers read in C, not parsed from text in Python)."""
         with self.conn.cursor() as cur:
-            return cur.execute(query, params).fetchall()
+            return cur.execute(query, params, binary=binary).fetchall()
 
 
 # The statement of one complaint's read, by the caller's kind of scope: the API's most
@@ -620,36 +639,52 @@ def _one_complaint(
 
 
 # The SQL a dashboard repeats, composed once: the columns it reads from the aggregates per
-# cell (a union of their tables), the flows' sums, and the pending by level.
+# cell (a union of their tables), the flows' sums, and the pending counters' sums.
 COVERED = {
     table: sql.SQL(sql.SQL(", ").join(map(sql.Identifier, columns)).as_string())
     for table, columns in (
         ("flows", ["district", "department", "holder", "day", *FLOW_COUNTERS]),
-        ("disposal_days", ["district", "department", "holder", "day", "days", "disposals"]),
+        ("disposal_days", ["district", "department", "holder", "day", "disposals"]),
     )
 }
-SUMS = sql.SQL(
-    sql.SQL(", ")
-    .join(sql.SQL("sum({})").format(sql.Identifier(c)) for c in FLOW_COUNTERS)
-    .as_string()
-)
-BY_LEVELS = sql.SQL(", ".join(f"sum(complaints) FILTER (WHERE level = {n})" for n in LEVELS))
+
+
+def _sums(columns: tuple[str, ...]) -> sql.SQL:
+    return sql.SQL(
+        sql.SQL(", ")
+        .join(sql.SQL("sum({})").format(sql.Identifier(c)) for c in columns)
+        .as_string()
+    )
+
+
+SUMS = _sums(FLOW_COUNTERS)
+PENDING_NOW = _sums(PENDING_COUNTERS)
+PENDING_TOTALS = ("pending_totals", "pending_days_totals")
 PENDING_SUMS = 3 + len(AGE_BANDS) + len(LEVELS)  # now, overdue, the bands, the levels, CMO/VIP
 AGE_NAMES = tuple(name for name, _, _ in AGE_BANDS)
 # Where each figure is in a row of sums (FLOW_COUNTERS) and of pending now (PENDING_SUMS).
-FILED, TRANSFERRED_IN, REASSIGNED_IN, REOPENED = range(4)
-BY_OUTCOME = slice(5, 5 + len(OUTCOMES))
-IN_TIME, TRANSFERRED_OUT, REASSIGNED_OUT = range(BY_OUTCOME.stop, BY_OUTCOME.stop + 3)
-ESCALATED = slice(REASSIGNED_OUT + 1, REASSIGNED_OUT + 4)
-SATISFIED, NOT_SATISFIED = ESCALATED.stop, ESCALATED.stop + 1
-assert FLOW_COUNTERS[SATISFIED] == "feedback_satisfied" and len(FLOW_COUNTERS) == NOT_SATISFIED + 1
+FILED, TRANSFERRED_IN, REASSIGNED_IN, REOPENED = (
+    FLOW_COUNTERS.index(c) for c in ("filed", "transferred_in", "reassigned_in", "reopened")
+)
+BY_OUTCOME = [FLOW_COUNTERS.index(f"disposed_{o}") for o in OUTCOMES]
+IN_TIME, TRANSFERRED_OUT, REASSIGNED_OUT = (
+    FLOW_COUNTERS.index(c) for c in ("disposed_in_time", "transferred_out", "reassigned_out")
+)
+ESCALATED = [FLOW_COUNTERS.index(f"escalated_l{n}") for n in CLIMBED_TO]
+SATISFIED = FLOW_COUNTERS.index("feedback_satisfied")
+NOT_SATISFIED = FLOW_COUNTERS.index("feedback_not_satisfied")
 AGES = slice(2, 2 + len(AGE_BANDS))
 BY_LEVEL = slice(AGES.stop, AGES.stop + len(LEVELS))
 
 
 def _added(histograms: list[list[int]]) -> list[int]:
-    """Histograms (disposals by whole days) added up, position by position."""
-    return list(map(sum, zip_longest(*histograms, fillvalue=0)))
+    """Histograms (disposals by whole days) added up, position by position (a slice at a
+    time: a third faster than summing a tuple per position, for the ~26 histograms a post
+    has over 366 days)."""
+    total = [0] * max(map(len, histograms))
+    for histogram in histograms:
+        total[: len(histogram)] = map(operator.add, total, histogram)
+    return total
 
 
 def _counter(counts: dict[Any, int]) -> Counter[Any]:
@@ -683,21 +718,24 @@ def dashboard_scope(who: Identity) -> FigureScope:
     raise OutOfScope(f"{who.role.a} has no dashboards")
 
 
-def _age_bands(today: date) -> tuple[sql.Composable, list[Any]]:
-    """The pending counts by age band, as sums over `read.pending` (filed_day)."""
-    ages = sql.SQL(", ").join(
-        sql.SQL("sum(complaints) FILTER (WHERE filed_day {cond}) AS {name}").format(
-            cond=sql.SQL(
-                f"<= %s - {low}" if high is None else f"BETWEEN %s - {high} AND %s - {low}"
-            ),
-            name=sql.Identifier(f"age_{name}"),
-        )
-        for name, low, high in AGE_BANDS
-    )
+def _age_bands(today: date) -> tuple[sql.Composable, list[Any], date]:
+    """The pending counts of every age band but the last, as sums over the pending days'
+    `filed` (a day after today, a clock behind the events, is in the first band), and the
+    oldest day they read; the last band is the rest."""
+    *bounded, (_, _, last) = AGE_BANDS
+    assert last is None and bounded[0][1] == 0, "the bands run from today to the oldest"
+    sums: list[sql.Composable] = []
     params: list[Any] = []
-    for _, _, high in AGE_BANDS:
-        params += [today] if high is None else [today, today]
-    return ages, params
+    for _, low, high in bounded:
+        assert high is not None
+        if low == 0:
+            sums.append(sql.SQL("sum(filed) FILTER (WHERE day >= %s)"))
+            params.append(today - timedelta(days=high))
+        else:
+            sums.append(sql.SQL("sum(filed) FILTER (WHERE day BETWEEN %s AND %s)"))
+            params += [today - timedelta(days=high), today - timedelta(days=low)]
+    oldest = today - timedelta(days=max(high or 0 for _, _, high in bounded))
+    return sql.SQL(", ").join(sums), params, oldest
 
 
 def _movements(scope: FigureScope) -> tuple[sql.Composable, sql.Composable]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import multiprocessing
+import operator
 import os
 import queue
 import time
@@ -385,7 +386,7 @@ class Expected:
     days: dict[tuple[str, str, str, Any, int], int] = field(
         default_factory=lambda: defaultdict(int)
     )
-    pending: dict[tuple[Any, ...], int] = field(default_factory=lambda: defaultdict(int))
+    pending: projection.PendingMargins = field(default_factory=projection.PendingMargins)
     # The oracle's figures of the state, each district and each department, per window.
     figures: dict[tuple[FigureScope, int], Ledger] = field(default_factory=dict)
 
@@ -457,7 +458,7 @@ def verify(database_url: str) -> list[str]:
                 if d is not None:
                     expected.days[(d.district, d.department, d.holder, d.day, d.days)] += 1
                 for key, delta in changes:
-                    expected.pending[dataclasses.astuple(key)] += delta
+                    expected.pending.add(key, delta)
                 applied.append(event)
                 complaint, row = folded, after
             add_to_figures(expected.figures, oracle.history(applied), now)
@@ -549,65 +550,83 @@ def _compare_counts(conn: psycopg.Connection[Any], expected: Expected) -> list[s
 
 
 def _compare_days(conn: psycopg.Connection[Any], expected: Expected) -> list[str]:
+    """The histograms (`disposals[n + 1]` took n days) per cell and day, per cell and
+    block, and the totals, against a replay's disposals."""
     out = []
-    for table, keys, want_all in (
-        ("disposal_days", "district, department, holder, day, days", dict(expected.days)),
+    per_day = dict(expected.days)
+    plus = operator.add
+    for table, keys, want_days in (
+        ("disposal_days", "district, department, holder, day", per_day),
         (
             "disposal_days_blocks",
-            "district, department, holder, span, day, days",
-            _by_block(dict(expected.days), lambda a, b: a + b),
+            "district, department, holder, span, day",
+            _by_block(per_day, plus),
         ),
+        ("disposal_days_totals", "district, department, span, day", _by_total(per_day, plus)),
     ):
+        want: dict[tuple[Any, ...], list[int]] = {}
+        for (*cell, days), count in want_days.items():
+            histogram = want.setdefault(tuple(cell), [])
+            histogram += [0] * (days + 1 - len(histogram))
+            histogram[days] += count
         width = keys.count(",") + 1
         held = {
-            tuple(r[:width]): int(r[width])
+            tuple(r[:width]): list(r[width])
             for r in conn.execute(f"SELECT {keys}, disposals FROM {LIVE}.{table}")
         }
-        for key in sorted(set(held) | set(want_all), key=str):
-            have, want = held.get(key, 0), want_all.get(key, 0)
-            if have != want:
+        for key in sorted(set(held) | set(want), key=str):
+            have_list, want_list = held.get(key, []), want.get(key, [])
+            if have_list != want_list:
                 out.append(
-                    f"{table} {'/'.join(map(str, key))}: {have} disposals, "
-                    f"the event store says {want}"
+                    f"{table} {'/'.join(map(str, key))}: {have_list} disposals by days, "
+                    f"the event store says {want_list}"
                 )
-    # The totals hold a histogram a row: disposals[n + 1] took n days.
-    histograms: dict[tuple[Any, ...], list[int]] = {}
-    for (*total, days), count in _by_total(dict(expected.days), lambda a, b: a + b).items():
-        histogram = histograms.setdefault(tuple(total), [])
-        histogram += [0] * (days + 1 - len(histogram))
-        histogram[days] += count
-    held_histograms = {
-        tuple(r[:4]): list(r[4])
-        for r in conn.execute(
-            f"SELECT district, department, span, day, disposals FROM {LIVE}.disposal_days_totals"
-        )
-    }
-    for key in sorted(set(held_histograms) | set(histograms), key=str):
-        have_list, want_list = held_histograms.get(key, []), histograms.get(key, [])
-        if have_list != want_list:
-            out.append(
-                f"disposal_days_totals {'/'.join(map(str, key))}: {have_list} disposals by "
-                f"days, the event store says {want_list}"
-            )
     return out
 
 
 def _compare_pending(conn: psycopg.Connection[Any], expected: Expected) -> list[str]:
-    held = {
-        tuple(r[:7]): int(r[7])
-        for r in conn.execute(
-            f"SELECT district, department, holder, level, cmo_vip, filed_day, due_day, "
-            f"complaints FROM {LIVE}.pending"
-        )
-    }
-    want_all = {k: v for k, v in expected.pending.items() if v}
+    """The pending work's margins, per cell and per district, department and the state,
+    against a replay's (rows at 0 are no difference)."""
+    cells, days = expected.pending.cells, expected.pending.days
+    totals: dict[tuple[Any, ...], list[int]] = {}
+    day_totals: dict[tuple[Any, ...], list[int]] = {}
+    for (district, department, _), counts in cells.items():
+        for place in projection.places(district, department):
+            projection.add_counts(totals, place, counts)
+    for (district, department, _, day), counts in days.items():
+        for place in projection.places(district, department):
+            projection.add_counts(day_totals, (*place, day), counts)
     out = []
-    for key in sorted(set(held) | set(want_all), key=str):
-        have, want = held.get(key, 0), want_all.get(key, 0)
-        if have != want:
-            out.append(
-                f"pending {'/'.join(map(str, key))}: {have} complaints, the event store says {want}"
-            )
+    for table, keys, counters, want_all in (
+        ("pending", "district, department, holder", projection.PENDING_COUNTERS, cells),
+        (
+            "pending_days",
+            "district, department, holder, day",
+            projection.PENDING_DAY_COUNTERS,
+            days,
+        ),
+        ("pending_totals", "district, department", projection.PENDING_COUNTERS, totals),
+        (
+            "pending_days_totals",
+            "district, department, day",
+            projection.PENDING_DAY_COUNTERS,
+            day_totals,
+        ),
+    ):
+        width = keys.count(",") + 1
+        held = {
+            tuple(r[:width]): list(r[width:])
+            for r in conn.execute(f"SELECT {keys}, {', '.join(counters)} FROM {LIVE}.{table}")
+        }
+        for key in sorted(set(held) | set(want_all), key=str):
+            have = held.get(key) or [0] * len(counters)
+            want = want_all.get(key) or [0] * len(counters)
+            for name, a, b in zip(counters, have, want, strict=True):
+                if a != b:
+                    out.append(
+                        f"{table} {'/'.join(map(str, key))}: {name} is {a}, "
+                        f"the event store says {b}"
+                    )
     return out
 
 

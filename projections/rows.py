@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -39,6 +39,8 @@ from domain.events import (
 from domain.sla import INDIA
 from domain.values import (
     HIGH_PRIORITY_CHANNELS,
+    MAX_LEVEL,
+    MIN_LEVEL,
     OPEN_STATUSES,
     Attachment,
     Outcome,
@@ -120,7 +122,12 @@ ATTACHMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Attachment))
 
 
 POOL = ""  # the holder key of complaints in the state-level pool (no post)
+# The dashboards' counters, named once here from the domain's outcomes and levels;
+# `projections/schema.sql` has a column for each (tests/unit/test_counters.py holds them
+# together, so a new outcome or level fails that test rather than the projector).
 OUTCOMES = tuple(o.value for o in Outcome)
+LEVELS = tuple(range(MIN_LEVEL, MAX_LEVEL + 1))
+CLIMBED_TO = LEVELS[1:]  # the levels an escalation climbs to
 # The counters of `read.flows`, per district x department x holder x day (docs/read-models.md).
 FLOW_COUNTERS = (
     "filed",  # filed into the cell (with its routing at filing)
@@ -132,12 +139,16 @@ FLOW_COUNTERS = (
     "disposed_in_time",  # disposed at or before the deadline it had then
     "transferred_out",  # to another department
     "reassigned_out",  # to another post of the same department
-    "escalated_l2",  # escalations from the cell, by the level climbed to
-    "escalated_l3",
-    "escalated_l4",
+    *(f"escalated_l{n}" for n in CLIMBED_TO),  # escalations from the cell, by level climbed to
     "feedback_satisfied",  # the complainants' answers
     "feedback_not_satisfied",
 )
+# The counters of `read.pending`: the complaints open now per cell, by level, from CMO/VIP.
+PENDING_COUNTERS = ("complaints", *(f"level_{n}" for n in LEVELS), "cmo_vip")
+# The counters of `read.pending_days`: per cell and day, the open complaints filed that day
+# and those whose deadline falls on it (`date.max`: none).
+PENDING_DAY_COUNTERS = ("filed", "due")
+_LEVEL_COLUMN = {n: PENDING_COUNTERS.index(f"level_{n}") for n in LEVELS}
 
 
 # `read.flows` and `read.disposal_days` hold a row per day; `read.flows_blocks` and
@@ -204,7 +215,8 @@ class DaysToDispose:
 
 @dataclass(frozen=True)
 class PendingKey:
-    """Where an open complaint counts in `read.pending`."""
+    """Where an open complaint counts: its cell, level, CMO/VIP, filing day and deadline
+    day. The pending tables keep only the margins of these (`PendingMargins`)."""
 
     district: str
     department: str
@@ -478,8 +490,12 @@ def days_to_dispose(
 
 
 def pending_key(row: ComplaintRow | None) -> PendingKey | None:
+    """Where an open complaint counts (None: not open). A level with no counter of its own
+    (`LEVELS`) is the event's failure, found before anything is counted."""
     if row is None or not is_open(row):
         return None
+    if row.level not in LEVELS:
+        raise ValueError(f"level {row.level} has no pending counter (levels {LEVELS})")
     return PendingKey(
         *cell(row),
         level=row.level,
@@ -502,6 +518,51 @@ def pending_changes(
     if was == now:
         return []
     return [(k, d) for k, d in ((was, -1), (now, 1)) if k is not None]
+
+
+@dataclass
+class PendingMargins:
+    """Changes to the pending work's margins: per cell, `PENDING_COUNTERS`; per cell and
+    day, `PENDING_DAY_COUNTERS` (filed that day, due that day). Each is bounded by cells
+    (x days), however many complaints are open."""
+
+    cells: dict[tuple[str, str, str], list[int]] = field(default_factory=dict)
+    days: dict[tuple[str, str, str, date], list[int]] = field(default_factory=dict)
+
+    def add(self, key: PendingKey, delta: int) -> None:
+        cell = (key.district, key.department, key.holder)
+        counts = self.cells.get(cell)
+        if counts is None:
+            counts = self.cells[cell] = [0] * len(PENDING_COUNTERS)
+        counts[0] += delta
+        counts[_LEVEL_COLUMN[key.level]] += delta
+        if key.cmo_vip:
+            counts[-1] += delta
+        for day, column in ((key.filed_day, 0), (key.due_day, 1)):
+            by_day = self.days.get((*cell, day))
+            if by_day is None:
+                by_day = self.days[(*cell, day)] = [0, 0]
+            by_day[column] += delta
+
+    def __iadd__(self, other: PendingMargins) -> PendingMargins:
+        _added_into(self.cells, other.cells)
+        _added_into(self.days, other.days)
+        return self
+
+
+def _added_into(mine: dict[Any, list[int]], theirs: dict[Any, list[int]]) -> None:
+    for key, counts in theirs.items():
+        add_counts(mine, key, counts)
+
+
+def add_counts(sums: dict[Any, list[int]], key: Any, counts: list[int]) -> None:
+    """`counts` added to the counts of `key` in `sums`, position by position."""
+    have = sums.get(key)
+    if have is None:
+        sums[key] = list(counts)
+    else:
+        for i, n in enumerate(counts):
+            have[i] += n
 
 
 def review(after: ComplaintRow, event: object) -> ReviewEntry | None:

@@ -90,6 +90,20 @@ CREATE INDEX IF NOT EXISTS complaints_name
 -- They replace `daily_counts` and `disposals` (an older read schema: rebuild it).
 DROP TABLE IF EXISTS {schema}.daily_counts;
 DROP TABLE IF EXISTS {schema}.disposals;
+-- So do the histograms as arrays (a row per number of days before) and the pending work's
+-- margins (a row per level, CMO/VIP, filing day and deadline day before): the tables of the
+-- older shape go, and a rebuild fills the new ones.
+DO $$
+BEGIN
+    IF EXISTS (SELECT FROM information_schema.columns WHERE table_schema = '{schema}'
+               AND table_name = 'disposal_days' AND column_name = 'days') THEN
+        DROP TABLE {schema}.disposal_days, {schema}.disposal_days_blocks;
+    END IF;
+    IF EXISTS (SELECT FROM information_schema.columns WHERE table_schema = '{schema}'
+               AND table_name = 'pending' AND column_name = 'filed_day') THEN
+        DROP TABLE {schema}.pending;
+    END IF;
+END $$;
 
 -- Movements into and out of each cell's pending work, and what else happened, per day.
 CREATE TABLE IF NOT EXISTS {schema}.flows (
@@ -130,15 +144,15 @@ CREATE UNIQUE INDEX IF NOT EXISTS flows_blocks_key
     ON {schema}.flows_blocks (district, department, holder, span, day);
 CREATE INDEX IF NOT EXISTS flows_blocks_span ON {schema}.flows_blocks (span, day);
 
--- Days to dispose: how many disposals took each whole number of days, per cell and day.
+-- Days to dispose, per cell and day: one histogram a row, `disposals[n + 1]` disposals that
+-- day took n whole days (as long as the longest of them).
 CREATE TABLE IF NOT EXISTS {schema}.disposal_days (
     district text NOT NULL,
     department text NOT NULL,
     holder text NOT NULL,
     day date NOT NULL,
-    days integer NOT NULL,
-    disposals integer NOT NULL,
-    PRIMARY KEY (district, department, holder, day, days)
+    disposals integer[] NOT NULL,
+    PRIMARY KEY (district, department, holder, day)
 );
 CREATE INDEX IF NOT EXISTS disposal_days_day ON {schema}.disposal_days (day);
 -- A district's rows (a collector's dashboards): without it the planner takes the day index
@@ -149,7 +163,7 @@ CREATE TABLE IF NOT EXISTS {schema}.disposal_days_blocks (
 );
 ALTER TABLE {schema}.disposal_days_blocks ADD COLUMN IF NOT EXISTS span smallint NOT NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS disposal_days_blocks_key
-    ON {schema}.disposal_days_blocks (district, department, holder, span, day, days);
+    ON {schema}.disposal_days_blocks (district, department, holder, span, day);
 CREATE INDEX IF NOT EXISTS disposal_days_blocks_span
     ON {schema}.disposal_days_blocks (span, day);
 CREATE INDEX IF NOT EXISTS disposal_days_blocks_place
@@ -170,7 +184,6 @@ CREATE INDEX IF NOT EXISTS flows_totals_districts
     ON {schema}.flows_totals (department, span, day) WHERE district <> '';
 CREATE INDEX IF NOT EXISTS flows_totals_departments
     ON {schema}.flows_totals (span, day) WHERE district = '' AND department <> '';
--- Their days to dispose as one histogram a row: `disposals[n + 1]` disposals took n days.
 CREATE TABLE IF NOT EXISTS {schema}.disposal_days_totals (
     district text NOT NULL,
     department text NOT NULL,
@@ -184,21 +197,47 @@ CREATE INDEX IF NOT EXISTS disposal_days_totals_districts
 CREATE INDEX IF NOT EXISTS disposal_days_totals_departments
     ON {schema}.disposal_days_totals (span, day) WHERE district = '' AND department <> '';
 
--- The open complaints now, counted by cell, level, CMO/VIP, filing day and deadline day.
--- A row whose count falls to 0 is deleted.
+-- The complaints open now, per cell: all of them, by level, and from the CMO or VIP cells.
 CREATE TABLE IF NOT EXISTS {schema}.pending (
     district text NOT NULL,
     department text NOT NULL,
     holder text NOT NULL,
-    level smallint NOT NULL,
-    cmo_vip boolean NOT NULL,
-    filed_day date NOT NULL,
-    due_day date NOT NULL,
-    complaints integer NOT NULL,
-    PRIMARY KEY (district, department, holder, level, cmo_vip, filed_day, due_day)
+    complaints integer NOT NULL DEFAULT 0,
+    level_1 integer NOT NULL DEFAULT 0,
+    level_2 integer NOT NULL DEFAULT 0,
+    level_3 integer NOT NULL DEFAULT 0,
+    level_4 integer NOT NULL DEFAULT 0,
+    cmo_vip integer NOT NULL DEFAULT 0,
+    PRIMARY KEY (district, department, holder)
 );
-CREATE INDEX IF NOT EXISTS pending_department ON {schema}.pending (department);
-CREATE INDEX IF NOT EXISTS pending_holder ON {schema}.pending (holder);
+-- And per cell and day: those filed that day (their age) and those due that day (beyond
+-- deadline or not); `due` on 9999-12-31: no deadline.
+CREATE TABLE IF NOT EXISTS {schema}.pending_days (
+    district text NOT NULL,
+    department text NOT NULL,
+    holder text NOT NULL,
+    day date NOT NULL,
+    filed integer NOT NULL DEFAULT 0,
+    due integer NOT NULL DEFAULT 0,
+    PRIMARY KEY (district, department, holder, day)
+);
+CREATE INDEX IF NOT EXISTS pending_days_day ON {schema}.pending_days (day);
+CREATE INDEX IF NOT EXISTS pending_days_place ON {schema}.pending_days (district, day);
+-- The same per district, per department and for the state ('' as in `flows_totals`).
+CREATE TABLE IF NOT EXISTS {schema}.pending_totals (LIKE {schema}.pending INCLUDING DEFAULTS);
+ALTER TABLE {schema}.pending_totals DROP COLUMN IF EXISTS holder;
+CREATE UNIQUE INDEX IF NOT EXISTS pending_totals_key
+    ON {schema}.pending_totals (district, department);
+CREATE TABLE IF NOT EXISTS {schema}.pending_days_totals (
+    LIKE {schema}.pending_days INCLUDING DEFAULTS
+);
+ALTER TABLE {schema}.pending_days_totals DROP COLUMN IF EXISTS holder;
+CREATE UNIQUE INDEX IF NOT EXISTS pending_days_totals_key
+    ON {schema}.pending_days_totals (district, department, day);
+CREATE INDEX IF NOT EXISTS pending_days_totals_districts
+    ON {schema}.pending_days_totals (department, day) WHERE district <> '';
+CREATE INDEX IF NOT EXISTS pending_days_totals_departments
+    ON {schema}.pending_days_totals (day) WHERE district = '' AND department <> '';
 
 -- The projector's place in each partition, written with the changes it made.
 CREATE TABLE IF NOT EXISTS {schema}.offsets (

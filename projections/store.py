@@ -17,19 +17,21 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from infra import locks
-from infra.eventstore.pg_arrays import array_literal
 from projections import dead_letters
 from projections.rows import (
     ALL,
     BLOCKS,
     COLUMNS,
     FLOW_COUNTERS,
+    PENDING_COUNTERS,
+    PENDING_DAY_COUNTERS,
     SPANS,
     ComplaintRow,
     DaysToDispose,
-    PendingKey,
+    PendingMargins,
     ReviewEntry,
     Tally,
+    add_counts,
     block_start,
     made_safe,
     places,
@@ -76,6 +78,20 @@ DERIVED = ("flows_blocks", "disposal_days_blocks", "flows_totals", "disposal_day
 def _block_start_sql(span: str, day: str = "day") -> str:
     """`rows.block_start(day, span)` in SQL: day 1 AD is ordinal 1 in both calendars."""
     return f"date '0001-01-01' + ({day} - date '0001-01-01') / {span} * {span}"
+
+
+CELL = ("district", "department", "holder")  # a cell's key in the aggregates
+PLACE = ("district", "department")  # a total's key (ALL: every district or department)
+_TYPES = {"day": "date", "span": "smallint"}  # the key columns that are not text
+_COPY_TYPES = {"day": "date", "span": "int2"}
+
+
+def _count(histograms: dict[tuple[Any, ...], list[int]], key: tuple[Any, ...], days: int) -> None:
+    """One more disposal that took `days` in the histogram of `key`."""
+    histogram = histograms.setdefault(key, [])
+    if len(histogram) <= days:
+        histogram += [0] * (days + 1 - len(histogram))
+    histogram[days] += 1
 
 
 class ReadModels:
@@ -158,73 +174,91 @@ class ReadModels:
                 counts[COUNTER_INDEX[name]] += amount
         # A filing routed at once nets to nothing in the pool: no row for it.
         merged = {k: v for k, v in merged.items() if any(v)}
-        self._add_sums("flows", (), COUNTER_COLUMNS, merged, totals=True)
+        self._add_sums("flows", COUNTER_COLUMNS, merged)
 
     def add_disposal_days(self, disposals: Sequence[DaysToDispose]) -> None:
-        """Count each disposal in `disposal_days` (per day), `disposal_days_blocks` and
-        `disposal_days_totals`."""
-        merged: dict[tuple[Any, ...], list[int]] = {}
-        histograms: dict[tuple[Any, ...], list[int]] = {}  # the totals' rows
+        """Count each disposal in the histograms of its cell's day (`disposal_days`), of its
+        cell's blocks of days (`disposal_days_blocks`), and of its district's, department's
+        and the state's days and blocks (`disposal_days_totals`): a statement a table."""
+        per_day: dict[tuple[Any, ...], list[int]] = {}
+        per_block: dict[tuple[Any, ...], list[int]] = {}
+        totals: dict[tuple[Any, ...], list[int]] = {}
         for d in disposals:
-            cell = (d.district, d.department, d.holder, d.day, d.days)
-            if cell in merged:
-                merged[cell][0] += 1
-            else:
-                merged[cell] = [1]
+            cell = (d.district, d.department, d.holder)
+            _count(per_day, (*cell, d.day), d.days)
+            for span in BLOCKS:
+                _count(per_block, (*cell, span, block_start(d.day, span)), d.days)
             for place in places(d.district, d.department):
                 for span in SPANS:
-                    key = (*place, span, block_start(d.day, span))
-                    histogram = histograms.setdefault(key, [])
-                    if len(histogram) <= d.days:
-                        histogram += [0] * (d.days + 1 - len(histogram))
-                    histogram[d.days] += 1
-        self._add_sums("disposal_days", ("days",), ("disposals",), merged, totals=False)
+                    _count(totals, (*place, span, block_start(d.day, span)), d.days)
+        self._add_histograms("disposal_days", (*CELL, "day"), per_day)
+        self._add_histograms("disposal_days_blocks", (*CELL, "span", "day"), per_block)
+        self._add_histograms("disposal_days_totals", (*PLACE, "span", "day"), totals)
+
+    def _add_histograms(
+        self, table: str, keys: tuple[str, ...], histograms: dict[tuple[Any, ...], list[int]]
+    ) -> None:
+        """Add each histogram to its row of `table`, position by position, in key order."""
         if not histograms:
             return
         ordered = sorted(histograms)
+        names = ", ".join(keys)
+        arrays = ", ".join(f"%s::{_TYPES.get(k, 'text')}[]" for k in keys)
         self.conn.execute(
             self._q(
-                "INSERT INTO {s}.disposal_days_totals AS t (district, department, span, day, "
-                "disposals) SELECT district, department, span, day, disposals::int[] "
-                "FROM unnest(%s::text[], %s::text[], %s::smallint[], %s::date[], %s::text[]) "
-                "AS u(district, department, span, day, disposals) "
-                "ON CONFLICT (district, department, span, day) DO UPDATE SET disposals = ARRAY("
-                "SELECT coalesce(a, 0) + coalesce(b, 0) FROM unnest(t.disposals, "
+                f"INSERT INTO {{s}}.{table} AS t ({names}, disposals) "
+                f"SELECT {names}, disposals::int[] FROM unnest({arrays}, %s::text[]) "
+                f"AS u({names}, disposals) ON CONFLICT ({names}) DO UPDATE SET disposals = "
+                "ARRAY(SELECT coalesce(a, 0) + coalesce(b, 0) FROM unnest(t.disposals, "
                 "excluded.disposals) WITH ORDINALITY AS added(a, b, n) ORDER BY n)"
             ),
             [
-                *(_key_array(k[i] for k in ordered) for i in range(4)),
+                *(_key_array(k[i] for k in ordered) for i in range(len(keys))),
                 _key_array("{" + ",".join(map(str, histograms[k])) + "}" for k in ordered),
             ],
         )
 
+    def write_histograms(self, table: str, keys: tuple[str, ...], counted: sql.Composable) -> None:
+        """Replace what `table` holds with a histogram per key from `counted`, a query of
+        (`keys`, days, disposals), each key and number of days once (it may read `table`):
+        summed in SQL, each histogram spread out here (a rebuild's copy)."""
+        names = ", ".join(keys)
+        found = self.conn.execute(
+            sql.SQL(
+                "SELECT {names}, array_agg(days ORDER BY days), array_agg(disposals ORDER BY days) "
+                "FROM ({counted}) AS counted GROUP BY {names}"
+            ).format(names=sql.SQL(names), counted=counted)
+        ).fetchall()
+        self.conn.execute(self._q(f"DELETE FROM {{s}}.{table}"))
+        with self.conn.cursor().copy(
+            self._q(f"COPY {{s}}.{table} ({names}, disposals) FROM STDIN")
+        ) as copy:
+            copy.set_types([*(_COPY_TYPES.get(k, "text") for k in keys), "int4[]"])
+            for *key, days, counts in found:
+                histogram = [0] * (days[-1] + 1)
+                for n, count in zip(days, counts, strict=True):
+                    histogram[n] = count
+                copy.write_row((*key, histogram))
+
     def _add_sums(
-        self,
-        table: str,
-        more: tuple[str, ...],
-        values: tuple[str, ...],
-        merged: dict[tuple[Any, ...], list[int]],
-        *,
-        totals: bool,
+        self, table: str, values: tuple[str, ...], merged: dict[tuple[Any, ...], list[int]]
     ) -> None:
-        """One statement for the whole batch: the sums per cell, day and `more` (parallel
-        arrays) added to `table`; summed into blocks of days, added to `<table>_blocks`;
-        and (with `totals`) summed per district, per department and for the state (ALL the
-        other), per day and block, added to `<table>_totals`. Each writes its
-        rows in key order, so that batches applied side by side take their locks in the
-        same order."""
+        """One statement for the whole batch: the sums per cell and day (parallel arrays)
+        added to `table`; summed into blocks of days, added to `<table>_blocks`; summed
+        per district, per department and for the state (ALL the other), per day and
+        block, added to `<table>_totals`. Each writes its rows in key order, so that
+        batches applied side by side take their locks in the same order."""
         if not merged:
             return
-        cell = ("district", "department", "holder", "day", *more)
-        blocks = ("district", "department", "holder", "span", "day", *more)
-        types = {"day": "date", "days": "int"}
+        cell = (*CELL, "day")
+        blocks = (*CELL, "span", "day")
         ids = sql.Identifier
 
         def names(columns: Sequence[str]) -> sql.Composable:
             return sql.SQL(", ").join(map(ids, columns))
 
         sums = sql.SQL(", ").join(sql.SQL("sum({v})").format(v=ids(v)) for v in values)
-        arrays = [f"%s::{types.get(c, 'text')}[]" for c in cell] + ["%s::int[]"] * len(values)
+        arrays = [f"%s::{_TYPES.get(c, 'text')}[]" for c in cell] + ["%s::int[]"] * len(values)
 
         def upsert(name: str, keys: tuple[str, ...], select: sql.Composable) -> sql.Composable:
             added = sql.SQL(", ").join(
@@ -250,11 +284,10 @@ class ReadModels:
             f"{table}_blocks",
             blocks,
             sql.SQL(
-                "SELECT district, department, holder, span, {block}, {more}{sums} "
+                "SELECT district, department, holder, span, {block}, {sums} "
                 "FROM batch, unnest(%s::smallint[]) AS span GROUP BY {keys} ORDER BY {keys}"
             ).format(
                 block=block,
-                more=sql.SQL("").join(sql.SQL("{}, ").format(ids(m)) for m in more),
                 sums=sums,
                 keys=sql.SQL(", ").join(sql.Literal(n) for n in range(1, len(blocks) + 1)),
             ),
@@ -271,10 +304,6 @@ class ReadModels:
             *("{" + ",".join(map(str, column)) + "}" for column in columns),
             "{" + ",".join(map(str, BLOCKS)) + "}",
         ]
-        if not totals:
-            self.conn.execute(query + per_block, params)
-            return
-        assert not more, "the totals are kept per day and block only"
         totalled = upsert(
             f"{table}_totals",
             ("district", "department", "span", "day"),
@@ -299,115 +328,124 @@ class ReadModels:
         in SQL what `add_tallies` and `add_disposal_days` sum per batch). What it held
         already (a chunk replayed the projector's way) is in the day rows too."""
         self.conn.execute(self._q(f"DELETE FROM {{s}}.{table}"))
-        counters = ", ".join(COUNTER_COLUMNS)
-        sums = ", ".join(f"sum({c})" for c in COUNTER_COLUMNS)
         # The totals: each cell's sums go to its district's, its department's and the
         # state's (`places`), per day and per block (`SPANS`).
-        places_and_spans = (
-            "CROSS JOIN LATERAL (VALUES (c.district, %(all)s), (%(all)s, c.department), "
-            "(%(all)s, %(all)s)) AS p (district, department) "
-            "CROSS JOIN unnest(%(spans)s::smallint[]) AS s (span)"
-        )
         totals = "p.district, p.department, s.span, " + _block_start_sql("s.span", "c.day")
-        params = {"all": ALL, "spans": list(SPANS)}
+        places_and_spans = (
+            "CROSS JOIN LATERAL (VALUES (c.district, {all}), ({all}, c.department), "
+            "({all}, {all})) AS p (district, department) "
+            "CROSS JOIN unnest({spans}::smallint[]) AS s (span)"
+        )
+        spans = sql.Literal("{" + ",".join(map(str, SPANS)) + "}")
         match table:
             case "flows_blocks":
-                self._derive_blocks(table, "flows", counters, sums)
+                self._derive_flows_blocks()
             case "disposal_days_blocks":
-                self._derive_blocks(
-                    table, "disposal_days", "days, disposals", "days, sum(disposals)", "days"
+                self.write_histograms(
+                    table,
+                    (*CELL, "span", "day"),
+                    sql.SQL(
+                        "SELECT district, department, holder, s.span, "
+                        + _block_start_sql("s.span", "c.day")
+                        + " AS day, days, sum(disposals)::int AS disposals FROM ({disposed}) AS c "
+                        "CROSS JOIN unnest({blocks}::smallint[]) AS s (span) "
+                        "GROUP BY 1, 2, 3, 4, 5, 6"
+                    ).format(
+                        disposed=self.disposals_by_days(),
+                        blocks=sql.Literal("{" + ",".join(map(str, BLOCKS)) + "}"),
+                    ),
                 )
             case "flows_totals":
+                counters = ", ".join(COUNTER_COLUMNS)
+                sums = ", ".join(f"sum({c})" for c in COUNTER_COLUMNS)
                 self.conn.execute(
-                    self._q(
+                    sql.SQL(
                         f"INSERT INTO {{s}}.flows_totals (district, department, span, day, "
                         f"{counters}) SELECT {totals}, {sums} FROM {{s}}.flows c "
                         f"{places_and_spans} GROUP BY 1, 2, 3, 4"
-                    ),
-                    params,
+                    ).format(s=self.schema, all=sql.Literal(ALL), spans=spans)
                 )
             case "disposal_days_totals":
-                # Summed in SQL, each histogram spread out here: `disposals[n + 1]`
-                # disposals took n days, up to the longest.
-                counted = self.conn.execute(
-                    self._q(
-                        "SELECT district, department, span, day, array_agg(days ORDER BY days), "
-                        "array_agg(n ORDER BY days) FROM ("
-                        f"  SELECT {totals} AS day, c.days, sum(c.disposals)::int AS n "
-                        f"  FROM {{s}}.disposal_days c {places_and_spans} GROUP BY 1, 2, 3, 4, 5"
-                        ") AS counted GROUP BY 1, 2, 3, 4"
-                    ),
-                    params,
+                self.write_histograms(
+                    table,
+                    (*PLACE, "span", "day"),
+                    sql.SQL(
+                        f"SELECT {totals} AS day, c.days, sum(c.disposals)::int AS disposals "
+                        f"FROM ({{disposed}}) c {places_and_spans} GROUP BY 1, 2, 3, 4, 5"
+                    ).format(disposed=self.disposals_by_days(), all=sql.Literal(ALL), spans=spans),
                 )
-                with self.conn.cursor().copy(
-                    self._q(
-                        "COPY {s}.disposal_days_totals (district, department, span, day, "
-                        "disposals) FROM STDIN"
-                    )
-                ) as copy:
-                    copy.set_types(["text", "text", "int2", "date", "int4[]"])
-                    for district, department, span, day, days, counts in counted:
-                        histogram = [0] * (days[-1] + 1)
-                        for n, count in zip(days, counts, strict=True):
-                            histogram[n] = count
-                        copy.write_row((district, department, span, day, histogram))
             case _:
                 raise ValueError(f"{table} is not derived from the day rows")
 
-    def _derive_blocks(
-        self, table: str, day_rows: str, names: str, sums: str, by: str | None = None
-    ) -> None:
-        """`table` (a blocks table): the sums `sums` of `day_rows` per cell and block."""
-        cell = "district, department, holder"
+    def _derive_flows_blocks(self) -> None:
+        """`flows_blocks`: the sums of the flows' day rows per cell and block."""
+        cell = ", ".join(CELL)
+        counters = ", ".join(COUNTER_COLUMNS)
+        sums = ", ".join(f"sum({c})" for c in COUNTER_COLUMNS)
         for span in BLOCKS:
             block = f"{span}::smallint, {_block_start_sql(str(span))}"
-            group = f"{cell}, {block}" + (f", {by}" if by else "")
             self.conn.execute(
                 self._q(
-                    f"INSERT INTO {{s}}.{table} ({cell}, span, day, {names}) "
-                    f"SELECT {cell}, {block}, {sums} FROM {{s}}.{day_rows} GROUP BY {group}"
+                    f"INSERT INTO {{s}}.flows_blocks ({cell}, span, day, {counters}) "
+                    f"SELECT {cell}, {block}, {sums} FROM {{s}}.flows GROUP BY {cell}, 4, 5"
                 )
             )
 
-    def add_pending(self, changes: Sequence[tuple[PendingKey, int]]) -> None:
-        """Add each change to the open complaints' counts; a count fallen to 0 is deleted."""
-        merged: dict[PendingKey, int] = {}
-        for key, delta in changes:
-            merged[key] = merged.get(key, 0) + delta
-        keys = sorted((k for k, d in merged.items() if d), key=dataclasses.astuple)
-        if not keys:
+    def disposals_by_days(self) -> sql.Composed:
+        """`disposal_days` a row per cell, day and number of days some disposals took
+        (`days`, `disposals`): its histograms unfolded, the empty places left out."""
+        return self._q(
+            "SELECT district, department, holder, day, h.days - 1 AS days, h.n AS disposals "
+            "FROM {s}.disposal_days, unnest(disposals) WITH ORDINALITY AS h(n, days) "
+            "WHERE h.n <> 0"
+        )
+
+    def add_pending(self, margins: PendingMargins) -> None:
+        """Add the changes to the pending work's margins: per cell (`pending`,
+        `pending_days`) and per district, department and the state (`pending_totals`,
+        `pending_days_totals`); a statement a table, its rows in key order. A count fallen
+        to 0 stays (the rows are bounded by cells x days)."""
+        totals: dict[tuple[Any, ...], list[int]] = {}
+        day_totals: dict[tuple[Any, ...], list[int]] = {}
+        for (district, department, _), counts in margins.cells.items():
+            for place in places(district, department):
+                add_counts(totals, place, counts)
+        for (district, department, _, day), counts in margins.days.items():
+            for place in places(district, department):
+                add_counts(day_totals, (*place, day), counts)
+        self._add_counts("pending", CELL, PENDING_COUNTERS, margins.cells)
+        self._add_counts("pending_days", (*CELL, "day"), PENDING_DAY_COUNTERS, margins.days)
+        self._add_counts("pending_totals", PLACE, PENDING_COUNTERS, totals)
+        self._add_counts("pending_days_totals", (*PLACE, "day"), PENDING_DAY_COUNTERS, day_totals)
+
+    def _add_counts(
+        self,
+        table: str,
+        keys: tuple[str, ...],
+        counters: tuple[str, ...],
+        sums: dict[tuple[Any, ...], list[int]],
+    ) -> None:
+        """Add `sums` (key -> a count per counter) to `table`, in key order."""
+        ordered = sorted(k for k, counts in sums.items() if any(counts))
+        if not ordered:
             return
-        params = [
-            array_literal(k.district for k in keys),
-            array_literal(k.department for k in keys),
-            array_literal(k.holder for k in keys),
-            "{" + ",".join(str(k.level) for k in keys) + "}",
-            "{" + ",".join("t" if k.cmo_vip else "f" for k in keys) + "}",
-            array_literal(k.filed_day for k in keys),
-            array_literal(k.due_day for k in keys),
-        ]
-        unnest = (
-            "unnest(%s::text[], %s::text[], %s::text[], %s::smallint[], %s::boolean[], "
-            "%s::date[], %s::date[]"
-        )
+        names = ", ".join(keys)
+        counted = ", ".join(counters)
+        arrays = [f"%s::{_TYPES.get(k, 'text')}[]" for k in keys] + ["%s::int[]"] * len(counters)
+        added = ", ".join(f"{c} = t.{c} + excluded.{c}" for c in counters)
         self.conn.execute(
             self._q(
-                "INSERT INTO {s}.pending (district, department, holder, level, cmo_vip, "
-                "filed_day, due_day, complaints) SELECT * FROM " + unnest + ", %s::int[]) "
-                "ON CONFLICT (district, department, holder, level, cmo_vip, filed_day, due_day) "
-                "DO UPDATE SET complaints = {s}.pending.complaints + excluded.complaints"
+                f"INSERT INTO {{s}}.{table} AS t ({names}, {counted}) "
+                f"SELECT * FROM unnest({', '.join(arrays)}) "
+                f"ON CONFLICT ({names}) DO UPDATE SET {added}"
             ),
-            [*params, "{" + ",".join(str(merged[k]) for k in keys) + "}"],
-        )
-        self.conn.execute(
-            self._q(
-                "DELETE FROM {s}.pending p USING " + unnest + ") AS k(district, department, "
-                "holder, level, cmo_vip, filed_day, due_day) WHERE p.complaints = 0 "
-                "AND (p.district, p.department, p.holder, p.level, p.cmo_vip, p.filed_day, "
-                "p.due_day) = (k.district, k.department, k.holder, k.level, k.cmo_vip, "
-                "k.filed_day, k.due_day)"
-            ),
-            params,
+            [
+                *(_key_array(k[i] for k in ordered) for i in range(len(keys))),
+                *(
+                    "{" + ",".join(str(sums[k][i]) for k in ordered) + "}"
+                    for i in range(len(counters))
+                ),
+            ],
         )
 
     def save_reviews(self, entries: Sequence[ReviewEntry]) -> None:

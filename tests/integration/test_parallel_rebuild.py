@@ -20,7 +20,7 @@ from domain.values import Outcome
 from infra.run.simulation import simulate
 from projections.partition import Partition
 from projections.rebuild import RebuildFailed, rebuild, verify
-from projections.rows import FLOW_COUNTERS
+from projections.rows import FLOW_COUNTERS, PENDING_COUNTERS, PENDING_DAY_COUNTERS
 from projections.store import LIVE
 from tests.conftest import Pipeline
 from tests.integration.test_poisoned_events import (
@@ -36,7 +36,7 @@ from tests.unit.test_complaint_rules import PHOTO
 
 # Aggregate rows whose counts are all zero say nothing: a projector batch may leave one where
 # a rebuild, summing a partition at once, writes none.
-COUNTS = {*FLOW_COUNTERS, "disposals", "complaints"}
+COUNTS = {*FLOW_COUNTERS, *PENDING_COUNTERS, *PENDING_DAY_COUNTERS, "disposals"}
 
 
 def hashable(value: Any) -> Any:
