@@ -116,6 +116,16 @@ SERVICES: dict[str, dict[Role, Scope]] = {
         R.AUDITOR: S.STATE,
         R.ADMIN: S.STATE,
     },
+    # The documents of docs/reports.md. The infographic is the state's, made to be published:
+    # any staff may fetch it (its figures are aggregates, read as an analyst reads them).
+    "infographic": {
+        R.OPERATOR: S.STATE,
+        R.OFFICER: S.STATE,
+        **{r: S.STATE for r in (R.COLLECTOR, R.DEPARTMENT_HEAD, R.SECRETARY)},
+        R.ANALYST: S.STATE,
+        R.AUDITOR: S.STATE,
+        R.ADMIN: S.STATE,
+    },
     "review_list": {R.SECRETARY: S.DEPARTMENT, R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
     "pipeline": {R.ANALYST: S.STATE, R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
     "who_looked": {R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
