@@ -4,7 +4,6 @@ for the caller's scope, recorded with who asked and which data they were made fr
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get
@@ -18,16 +17,12 @@ from api.services import Services
 from domain import inputs
 from domain.values import Identity, Language
 from reports import infographic
-from reports.kept import Name, Shelf, data_version
+from reports.kept import Name, Shelf
+from reports.publishing import Picture, make_infographic
 
 Req = Request[Identity, Any, Any]
 Injected = NamedDependency[Services]
 LanguageQuery = Annotated[Language, QueryParameter(name="lang", description="hi (default) or en")]
-
-
-class Picture(StrEnum):
-    PNG = "png"
-    PDF = "pdf"
 
 
 MEDIA_TYPES = {Picture.PNG: "image/png", Picture.PDF: "application/pdf"}
@@ -43,24 +38,6 @@ def document(content: bytes, media_type: str, filename: str, version: str) -> Re
             DATA_VERSION: version,
         },
     )
-
-
-def make_infographic(
-    services: Services, day: date, language: str, by: str, *, keep: bool = False
-) -> tuple[dict[Picture, bytes], str]:
-    """The state's infographic for `day` as PDF and PNG, and the data version they were
-    made from; recorded (and kept, for the scheduler's copies, which are those published)."""
-    now = services.app.clock()
-    with services.pool.connection() as conn:
-        version = data_version(conn)
-        info = infographic.gather(conn, services.app.directory(), day, language)
-        made = infographic.pdf(info)
-        files = {Picture.PDF: made, Picture.PNG: infographic.png(made)}
-        shelf = Shelf(conn)
-        for picture, content in files.items():
-            name = Name("infographic", "state", day.isoformat(), language, picture.value)
-            (shelf.keep if keep else shelf.record)(name, content, version, by, now)
-    return files, version
 
 
 class ReportController(Controller):
@@ -95,5 +72,12 @@ class ReportController(Controller):
             kept = Shelf(conn).kept(name)
         if kept is not None:  # the morning's copy, as published
             return document(kept.content, MEDIA_TYPES[format], filename, kept.data_version)
-        files, version = make_infographic(services, day, lang.value, request.user.id)
+        files, version = make_infographic(
+            services.pool,
+            services.app.directory(),
+            services.app.clock(),
+            day,
+            lang.value,
+            request.user.id,
+        )
         return document(files[format], MEDIA_TYPES[format], filename, version)

@@ -166,6 +166,7 @@ def scheduler(settings: Settings, services: Any, url: str) -> Any:
         Leadership(url),
         scan_seconds=settings.scan_seconds,
         review_at=settings.review_clock(),
+        infographic_at=settings.infographic_clock(),
         checkpoint_minutes=settings.checkpoint_minutes,
         signing_key=settings.signing_key(),
     )

@@ -15,10 +15,11 @@ import pytest
 from litestar.testing import TestClient
 from PIL import Image
 
-from api.reports import Picture, make_infographic
 from api.services import Services
 from reports import infographic
-from reports.kept import Shelf
+from reports.kept import Name, Shelf
+from reports.publishing import Picture, make_infographic
+from scheduler.jobs import Clockwork
 from tests.conftest import Pipeline, Tokens
 from tests.e2e.test_complaint_story import upload_photo
 from tests.support import (
@@ -137,13 +138,29 @@ def test_made_twice_it_is_the_same_bytes_and_each_making_is_recorded(
 
 
 def test_the_morning_copy_is_kept_and_served_as_published(
-    a_day_of_complaints: None, client: Client, tokens: Tokens, services: Services
+    a_day_of_complaints: None,
+    client: Client,
+    tokens: Tokens,
+    services: Services,
+    clock: TurnableClock,
 ) -> None:
-    files, _ = make_infographic(services, DAY, "en", "scheduler", keep=True)
-    served = client.get(
-        PATH, params={"day": DAY.isoformat(), "lang": "en"}, headers=tokens.headers(ANALYST)
+    made = Clockwork(services.app, services.pool).make_infographic()  # yesterday's: DAY
+    assert made == {f"infographic {DAY} hi": 1, f"infographic {DAY} en": 1}
+    with services.pool.connection() as conn:
+        shelf = Shelf(conn)
+        kept = {lang: shelf.kept(Name("infographic", "state", str(DAY), lang, "png"))
+                for lang in ("hi", "en")}  # fmt: skip
+    assert all(copy is not None and copy.made_by == "scheduler" for copy in kept.values())
+    for lang, copy in kept.items():
+        served = client.get(
+            PATH, params={"day": DAY.isoformat(), "lang": lang}, headers=tokens.headers(ANALYST)
+        )
+        assert copy is not None and served.content == copy.content
+    # Made again from the same events: the same bytes, kept again.
+    files, _ = make_infographic(
+        services.pool, services.app.directory(), clock.now, DAY, "en", "scheduler", keep=True
     )
-    assert served.content == files[Picture.PNG]
+    assert kept["en"] is not None and files[Picture.PNG] == kept["en"].content
 
 
 def test_only_a_day_that_has_ended_and_only_staff(
