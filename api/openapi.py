@@ -115,6 +115,14 @@ ATTACHMENT = {
         "schema": {"type": "string"},
     }
 }
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+DOCUMENT_HEADERS = {
+    "Content-Disposition": {"description": 'inline; filename="..."', "schema": {"type": "string"}},
+    "Sampark-Data-Version": {
+        "description": "The read models' state it was made from: events applied, the last's time",
+        "schema": {"type": "string"},
+    },
+}
 EXPORTED = {"also": {200: FILES}, "headers": {200: ATTACHMENT}}
 EXPORTS = (
     "/v1/complaints",
@@ -154,6 +162,11 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("post", "/v1/webhooks/whatsapp"): {"kinds": {"signed", "input"}},
     **{("get", path): EXPORTED for path in EXPORTS},
+    # The documents of docs/reports.md (`api/reports.py`): pictures and files, not JSON.
+    ("get", "/v1/reports/infographic"): {
+        "content": {200: {"image/png": BINARY, "application/pdf": BINARY}},
+        "headers": {200: DOCUMENT_HEADERS},
+    },
 }
 UNSTORED = {("get", "/health"), ("get", "/v1/webhooks/whatsapp")}  # no database behind them
 
