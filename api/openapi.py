@@ -29,6 +29,7 @@ from litestar.routes import HTTPRoute
 
 from api.attachments import OPENS_IN_BROWSER
 from api.exports import MEDIA_TYPES as EXPORT_MEDIA_TYPES
+from api.exports import Format
 from api.parameters import INT64, PRINTABLE, declared_query
 from api.problems import PROBLEM_JSON
 from infra.blobs import OCTET_STREAM
@@ -165,6 +166,10 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     # The documents of docs/reports.md (`api/reports.py`): pictures and files, not JSON.
     ("get", "/v1/reports/infographic"): {
         "content": {200: {"image/png": BINARY, "application/pdf": BINARY}},
+        "headers": {200: DOCUMENT_HEADERS},
+    },
+    ("get", "/v1/reports/district"): {
+        "content": {200: {"application/pdf": BINARY, EXPORT_MEDIA_TYPES[Format.XLSX]: BINARY}},
         "headers": {200: DOCUMENT_HEADERS},
     },
 }

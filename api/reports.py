@@ -3,7 +3,8 @@ for the caller's scope, recorded with who asked and which data they were made fr
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get
@@ -15,10 +16,13 @@ from api.problems import Problem
 from api.schemas import checked
 from api.services import Services
 from domain import inputs
-from domain.values import Identity, Language
+from domain.values import Identity, Language, Role
+from projections.figures import OutsideScope
+from projections.queries import OutOfScope
+from projections.rows import day_in_india
 from reports import infographic
 from reports.kept import Name, Shelf
-from reports.publishing import Picture, make_infographic
+from reports.publishing import Picture, Sheet, make_infographic, make_meeting_pack
 
 Req = Request[Identity, Any, Any]
 Injected = NamedDependency[Services]
@@ -26,6 +30,31 @@ LanguageQuery = Annotated[Language, QueryParameter(name="lang", description="hi 
 
 
 MEDIA_TYPES = {Picture.PNG: "image/png", Picture.PDF: "application/pdf"}
+SHEET_TYPES = {
+    Sheet.PDF: "application/pdf",
+    Sheet.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+WEEK = re.compile(r"(\d{4})-W(\d{2})")
+
+
+def last_whole_week(now: datetime) -> date:
+    """The Monday of the last week (Monday to Sunday, India) that has ended."""
+    today = day_in_india(now)
+    return today - timedelta(days=today.weekday() + 7)
+
+
+def monday_of(week: str) -> date:
+    """The Monday of an ISO week, `2026-W48`; 400 naming `week` otherwise."""
+    found = WEEK.fullmatch(week)
+    try:
+        if found is None:
+            raise ValueError
+        monday = date.fromisocalendar(int(found[1]), int(found[2]), 1)
+    except ValueError:
+        raise Problem(400, "week is an ISO week: 2026-W48", field="week") from None
+    return checked("week", monday, inputs.day) or monday
+
+
 DATA_VERSION = "Sampark-Data-Version"
 
 
@@ -81,3 +110,45 @@ class ReportController(Controller):
             request.user.id,
         )
         return document(files[format], MEDIA_TYPES[format], filename, version)
+
+    @get(
+        "/district",
+        sync_to_thread=True,
+        summary="A collector's meeting pack: the district's week, department by department",
+        guards=[only_roles_allowed_to("district_pack", "fetch a district's meeting pack")],
+    )
+    def district_pack(
+        self,
+        request: Req,
+        services: Injected,
+        district: Annotated[
+            str | None, QueryParameter(max_length=200, description="a collector's own")
+        ] = None,
+        week: Annotated[
+            str | None, QueryParameter(max_length=8, description="an ISO week that has ended")
+        ] = None,
+        lang: LanguageQuery = Language.HINDI,
+        format: Annotated[Sheet, QueryParameter(description="pdf (default) or xlsx")] = Sheet.PDF,
+    ) -> Response[bytes]:
+        who = request.user
+        now = services.app.clock()
+        latest = last_whole_week(now)
+        monday = monday_of(week) if week is not None else latest
+        if monday > latest:
+            raise Problem(400, f"week must have ended: {latest:%G-W%V} at the latest", field="week")
+        district = district or (who.district if who.role == Role.COLLECTOR else None)
+        if not district:
+            raise Problem(400, "district must name the district", field="district")
+        directory = services.app.directory()
+        if district not in directory.districts:
+            raise Problem(404, f"no district {district}", field="district")
+        try:
+            content, version = make_meeting_pack(
+                services.pool, directory, now, who, district, monday, lang.value, format
+            )
+        except OutOfScope as refused:
+            raise Problem(403, str(refused)) from None
+        except OutsideScope as refused:
+            raise Problem(403, str(refused), field=refused.field) from None
+        filename = f"sampark-district-{district}-{monday:%G-W%V}-{lang.value}.{format.value}"
+        return document(content, SHEET_TYPES[format], filename, version)

@@ -126,6 +126,13 @@ SERVICES: dict[str, dict[Role, Scope]] = {
         R.AUDITOR: S.STATE,
         R.ADMIN: S.STATE,
     },
+    # A collector's weekly meeting pack: its own district; the state's readers any district.
+    "district_pack": {
+        R.COLLECTOR: S.DISTRICT,
+        R.ANALYST: S.STATE,
+        R.AUDITOR: S.STATE,
+        R.ADMIN: S.STATE,
+    },
     "review_list": {R.SECRETARY: S.DEPARTMENT, R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
     "pipeline": {R.ANALYST: S.STATE, R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
     "who_looked": {R.AUDITOR: S.STATE, R.ADMIN: S.STATE},

@@ -34,13 +34,15 @@ def fonts() -> tuple[str, str]:
     return regular(fontpkg_noto_sans_devanagari), regular(fontpkg_noto_sans)
 
 
-def document(title: str, as_of: datetime, page: tuple[float, float] | str = "A4") -> FPDF:
+def document(
+    title: str, as_of: datetime, page: tuple[float, float] | str = "A4", *, landscape: bool = False
+) -> FPDF:
     """An empty document in points, font "Devanagari" (Latin falls back to Noto Sans), its
     text shaped, dated `as_of` so that the same figures make the same bytes."""
     from fpdf import FPDF
 
     devanagari, latin = fonts()
-    pdf = FPDF(unit="pt", format=page)
+    pdf = FPDF(orientation="L" if landscape else "P", unit="pt", format=page)
     pdf.set_title(title)
     pdf.set_producer(PRODUCER)
     pdf.set_creator(PRODUCER)

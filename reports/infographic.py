@@ -283,6 +283,8 @@ def _departments(page: Any, info: Infographic, x: float, y: float, width: float,
         (word("best"), best, DARKEST),
         (word("worst"), worst, (178, 34, 34)),
     ):
+        if not standings:
+            continue
         page.set_text_color(*INK)
         page.set_font("Devanagari", size=11)
         page.set_xy(x, top)

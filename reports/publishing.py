@@ -9,7 +9,8 @@ from typing import Any
 from psycopg_pool import ConnectionPool
 
 from domain.directory import Directory
-from reports import infographic
+from domain.values import Identity
+from reports import infographic, meeting_pack
 from reports.kept import Name, Shelf, data_version
 
 
@@ -40,3 +41,29 @@ def make_infographic(
             name = Name("infographic", "state", day.isoformat(), language, picture.value)
             (shelf.keep if keep else shelf.record)(name, content, version, by, now)
     return files, version
+
+
+class Sheet(StrEnum):
+    PDF = "pdf"
+    XLSX = "xlsx"
+
+
+def make_meeting_pack(
+    pool: ConnectionPool[Any],
+    directory: Directory,
+    now: datetime,
+    who: Identity,
+    district: str,
+    monday: date,
+    language: str,
+    form: Sheet,
+) -> tuple[bytes, str]:
+    """A district's meeting pack for the week from `monday`, as `who` may see it, and the
+    data version it was made from; recorded."""
+    with pool.connection() as conn:
+        version = data_version(conn)
+        pack = meeting_pack.gather(conn, directory, who, district, monday, language)
+        content = meeting_pack.pdf(pack) if form == Sheet.PDF else meeting_pack.xlsx(pack)
+        name = Name("district_pack", district, monday.isoformat(), language, form.value)
+        Shelf(conn).record(name, content, version, who.id, now)
+    return content, version
