@@ -131,6 +131,7 @@ EXPORTS = (
     "/v1/dashboards/departments",
     "/v1/dashboards/posts",
     "/v1/dashboards/daily",
+    "/v1/reports/index",
 )
 
 # What the generated schema cannot know about an operation: more kinds, and for some

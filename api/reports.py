@@ -11,6 +11,8 @@ from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
+from api import exports
+from api.exports import Format, FormatQuery
 from api.guards import only_roles_allowed_to
 from api.problems import Problem
 from api.schemas import checked
@@ -20,9 +22,10 @@ from domain.values import Identity, Language, Role
 from projections.figures import OutsideScope
 from projections.queries import OutOfScope
 from projections.rows import day_in_india
-from reports import infographic
+from reports import infographic, monthly_index
 from reports.kept import Name, Shelf
 from reports.publishing import Picture, Sheet, make_infographic, make_meeting_pack
+from reports.ranking import INDICATORS
 
 Req = Request[Identity, Any, Any]
 Injected = NamedDependency[Services]
@@ -35,6 +38,19 @@ SHEET_TYPES = {
     Sheet.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 WEEK = re.compile(r"(\d{4})-W(\d{2})")
+MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def first_of(month: str) -> date:
+    """The first day of a month, `2026-10`; 400 naming `month` otherwise."""
+    found = MONTH.fullmatch(month)
+    try:
+        if found is None:
+            raise ValueError
+        first = date(int(found[1]), int(found[2]), 1)
+    except ValueError:
+        raise Problem(400, "month is a month: 2026-10", field="month") from None
+    return checked("month", first, inputs.day) or first
 
 
 def last_whole_week(now: datetime) -> date:
@@ -152,3 +168,54 @@ class ReportController(Controller):
             raise Problem(403, str(refused), field=refused.field) from None
         filename = f"sampark-district-{district}-{monday:%G-W%V}-{lang.value}.{format.value}"
         return document(content, SHEET_TYPES[format], filename, version)
+
+    @get(
+        "/index",
+        sync_to_thread=True,
+        summary="The ranking index of departments or districts for a month (docs/reports.md)",
+        guards=[only_roles_allowed_to("ranking_index", "read the ranking index")],
+    )
+    def ranking_index(
+        self,
+        request: Req,
+        services: Injected,
+        month: Annotated[
+            str | None, QueryParameter(max_length=7, description="a month that has ended")
+        ] = None,
+        by: Annotated[
+            str, QueryParameter(max_length=10, description="department (default) or district")
+        ] = "department",
+        format: FormatQuery = Format.JSON,
+    ) -> Response[Any]:
+        now = services.app.clock()
+        latest = (day_in_india(now).replace(day=1) - timedelta(days=1)).replace(day=1)
+        first = first_of(month) if month is not None else latest
+        if first > latest:
+            raise Problem(
+                400, f"month must have ended: {latest:%Y-%m} at the latest", field="month"
+            )
+        if by not in monthly_index.BY:
+            raise Problem(400, "by is department or district", field="by")
+        with services.pool.connection() as conn:
+            ranked = monthly_index.standings(conn, by, first)
+        rows = [s.as_dict() for s in ranked]
+        if format != Format.JSON:
+            flat = [exports.flattened(r) for r in rows]
+            header = [by, *(name for name in (flat[0] if flat else {}) if name != "key")]
+            cells = ([r["key"], *(r[n] for n in header[1:])] for r in flat)
+            return exports.download(format, f"index-{by}-{first:%Y-%m}", header, cells)
+        first_day, last_day = monthly_index.month_days(first)
+        return Response(
+            {
+                "month": f"{first:%Y-%m}",
+                "by": by,
+                "first_day": first_day.isoformat(),
+                "last_day": last_day.isoformat(),
+                "indicators": [
+                    {"name": i.name, "weight": i.weight,
+                     "better": "higher" if i.higher_is_better else "lower"}
+                    for i in INDICATORS
+                ],
+                "rows": rows,
+            }
+        )  # fmt: skip

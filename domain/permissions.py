@@ -133,6 +133,13 @@ SERVICES: dict[str, dict[Role, Scope]] = {
         R.AUDITOR: S.STATE,
         R.ADMIN: S.STATE,
     },
+    # The ranking index compares departments and districts across the state (aggregates).
+    "ranking_index": {
+        **{r: S.STATE for r in (R.COLLECTOR, R.DEPARTMENT_HEAD, R.SECRETARY)},
+        R.ANALYST: S.STATE,
+        R.AUDITOR: S.STATE,
+        R.ADMIN: S.STATE,
+    },
     "review_list": {R.SECRETARY: S.DEPARTMENT, R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
     "pipeline": {R.ANALYST: S.STATE, R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
     "who_looked": {R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
