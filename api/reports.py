@@ -157,7 +157,7 @@ class ReportController(Controller):
             raise Problem(400, "district must name the district", field="district")
         directory = services.app.directory()
         if district not in directory.districts:
-            raise Problem(404, f"no district {district}", field="district")
+            raise Problem(400, f"district {district} is not in the directory", field="district")
         try:
             content, version = make_meeting_pack(
                 services.pool, directory, now, who, district, monday, lang.value, format
