@@ -132,6 +132,7 @@ EXPORTS = (
     "/v1/dashboards/posts",
     "/v1/dashboards/daily",
     "/v1/reports/index",
+    "/v1/reports/training",
 )
 
 # What the generated schema cannot know about an operation: more kinds, and for some

@@ -22,7 +22,7 @@ from domain.values import Identity, Language, Role
 from projections.figures import OutsideScope
 from projections.queries import OutOfScope
 from projections.rows import day_in_india
-from reports import infographic, monthly_index
+from reports import infographic, monthly_index, training
 from reports.kept import Name, Shelf
 from reports.publishing import Picture, Sheet, make_infographic, make_meeting_pack
 from reports.ranking import INDICATORS
@@ -219,3 +219,46 @@ class ReportController(Controller):
                 "rows": rows,
             }
         )  # fmt: skip
+
+    @get(
+        "/training",
+        sync_to_thread=True,
+        summary="Training needs: a department's posts whose work most often came back, a month",
+        guards=[only_roles_allowed_to("training_needs", "read the training needs")],
+    )
+    def training_needs(
+        self,
+        request: Req,
+        services: Injected,
+        department: Annotated[
+            str | None, QueryParameter(max_length=200, description="a head's or secretary's own")
+        ] = None,
+        month: Annotated[
+            str | None, QueryParameter(max_length=7, description="a month that has ended")
+        ] = None,
+        format: FormatQuery = Format.JSON,
+    ) -> Response[Any]:
+        who = request.user
+        now = services.app.clock()
+        latest = (day_in_india(now).replace(day=1) - timedelta(days=1)).replace(day=1)
+        first = first_of(month) if month is not None else latest
+        if first > latest:
+            ended = f"month must have ended: {latest:%Y-%m} at the latest"
+            raise Problem(400, ended, field="month")
+        department = department or who.department
+        directory = services.app.directory()
+        if not department or department not in directory.departments:
+            raise Problem(400, "department must name a department", field="department")
+        try:
+            with services.pool.connection() as conn:
+                posts = training.needs(conn, directory, who, department, first)
+        except OutOfScope as refused:
+            raise Problem(403, str(refused)) from None
+        except OutsideScope as refused:
+            raise Problem(403, str(refused), field=refused.field) from None
+        if format != Format.JSON:
+            header = ["post", "designation", "district", "disposed", "reopened"]
+            header += ["not_satisfied", "transferred_away", "came_back"]
+            cells = ([p[name] for name in header] for p in posts)
+            return exports.download(format, f"training-{department}-{first:%Y-%m}", header, cells)
+        return Response({"department": department, "month": f"{first:%Y-%m}", "posts": posts})

@@ -140,6 +140,14 @@ SERVICES: dict[str, dict[Role, Scope]] = {
         R.AUDITOR: S.STATE,
         R.ADMIN: S.STATE,
     },
+    # Training needs: a department's posts whose work came back (their posts by name).
+    "training_needs": {
+        R.DEPARTMENT_HEAD: S.DEPARTMENT,
+        R.SECRETARY: S.DEPARTMENT,
+        R.ANALYST: S.STATE,
+        R.AUDITOR: S.STATE,
+        R.ADMIN: S.STATE,
+    },
     "review_list": {R.SECRETARY: S.DEPARTMENT, R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
     "pipeline": {R.ANALYST: S.STATE, R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
     "who_looked": {R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
