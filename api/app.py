@@ -21,6 +21,7 @@ from api.oversight import ReviewController, directory_gaps
 from api.parameters import DocumentedQuery
 from api.problems import EXCEPTION_HANDLERS, allow_header
 from api.read import DashboardController, InboxController, pipeline
+from api.reports import ReportController
 from api.services import Services
 from api.webhooks import WhatsAppWebhook
 
@@ -49,6 +50,7 @@ def create_app(services: Services) -> Litestar:
             ReviewController,
             InboxController,
             DashboardController,
+            ReportController,
             pipeline,
             ActionTakenReport,
             complaint_audit,

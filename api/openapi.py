@@ -29,6 +29,7 @@ from litestar.routes import HTTPRoute
 
 from api.attachments import OPENS_IN_BROWSER
 from api.exports import MEDIA_TYPES as EXPORT_MEDIA_TYPES
+from api.exports import Format
 from api.parameters import INT64, PRINTABLE, declared_query
 from api.problems import PROBLEM_JSON
 from infra.adapters.blobs import OCTET_STREAM
@@ -115,6 +116,14 @@ ATTACHMENT = {
         "schema": {"type": "string"},
     }
 }
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+DOCUMENT_HEADERS = {
+    "Content-Disposition": {"description": 'inline; filename="..."', "schema": {"type": "string"}},
+    "Sampark-Data-Version": {
+        "description": "The read models' state it was made from: events applied, the last's time",
+        "schema": {"type": "string"},
+    },
+}
 EXPORTED = {"also": {200: FILES}, "headers": {200: ATTACHMENT}}
 EXPORTS = (
     "/v1/complaints",
@@ -122,6 +131,8 @@ EXPORTS = (
     "/v1/dashboards/departments",
     "/v1/dashboards/posts",
     "/v1/dashboards/daily",
+    "/v1/reports/index",
+    "/v1/reports/training",
 )
 
 # What the generated schema cannot know about an operation: more kinds, and for some
@@ -154,6 +165,15 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("post", "/v1/webhooks/whatsapp"): {"kinds": {"signed", "input"}},
     **{("get", path): EXPORTED for path in EXPORTS},
+    # The documents of docs/reports.md (`api/reports.py`): pictures and files, not JSON.
+    ("get", "/v1/reports/infographic"): {
+        "content": {200: {"image/png": BINARY, "application/pdf": BINARY}},
+        "headers": {200: DOCUMENT_HEADERS},
+    },
+    ("get", "/v1/reports/district"): {
+        "content": {200: {"application/pdf": BINARY, EXPORT_MEDIA_TYPES[Format.XLSX]: BINARY}},
+        "headers": {200: DOCUMENT_HEADERS},
+    },
 }
 UNSTORED = {("get", "/health"), ("get", "/v1/webhooks/whatsapp")}  # no database behind them
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from pathlib import Path
 
 from api.pages import render
 from domain.complaint import Complaint
@@ -17,6 +15,7 @@ from domain.directory import Directory
 from domain.sla import INDIA
 from domain.values import Language, Status
 from projections.notify.messages import OUTCOMES
+from reports.drawing import fonts
 
 LABELS: dict[str, dict[str, str]] = {
     "title": {"hi": "की गई कार्यवाही की रिपोर्ट", "en": "Action Taken Report"},
@@ -158,23 +157,11 @@ def page(report: Report, token_path: str, nonce: str, notice: str | None = None)
 # --- PDF ---------------------------------------------------------------------------------
 
 
-@cache
-def _fonts() -> tuple[str, str]:
-    import fontpkg_noto_sans
-    import fontpkg_noto_sans_devanagari
-
-    def regular(module: object) -> str:
-        folder = Path(module.__file__).parent / "files"  # type: ignore[attr-defined]
-        return str(next(p for p in sorted(folder.glob("*.ttf")) if "Italic" not in p.name))
-
-    return regular(fontpkg_noto_sans_devanagari), regular(fontpkg_noto_sans)
-
-
 def pdf(report: Report) -> bytes:
     """The same report as a PDF: Devanagari shaped by HarfBuzz, in Noto Sans Devanagari."""
     from fpdf import FPDF
 
-    devanagari, latin = _fonts()
+    devanagari, latin = fonts()
     document = FPDF(format="A4")
     document.set_title(f"{report.label('title')} {report.complaint.registration_no}")
     document.add_font("Devanagari", fname=devanagari)

@@ -116,6 +116,38 @@ SERVICES: dict[str, dict[Role, Scope]] = {
         R.AUDITOR: S.STATE,
         R.ADMIN: S.STATE,
     },
+    # The documents of docs/reports.md. The infographic is the state's, made to be published:
+    # any staff may fetch it (its figures are aggregates, read as an analyst reads them).
+    "infographic": {
+        R.OPERATOR: S.STATE,
+        R.OFFICER: S.STATE,
+        **{r: S.STATE for r in (R.COLLECTOR, R.DEPARTMENT_HEAD, R.SECRETARY)},
+        R.ANALYST: S.STATE,
+        R.AUDITOR: S.STATE,
+        R.ADMIN: S.STATE,
+    },
+    # A collector's weekly meeting pack: its own district; the state's readers any district.
+    "district_pack": {
+        R.COLLECTOR: S.DISTRICT,
+        R.ANALYST: S.STATE,
+        R.AUDITOR: S.STATE,
+        R.ADMIN: S.STATE,
+    },
+    # The ranking index compares departments and districts across the state (aggregates).
+    "ranking_index": {
+        **{r: S.STATE for r in (R.COLLECTOR, R.DEPARTMENT_HEAD, R.SECRETARY)},
+        R.ANALYST: S.STATE,
+        R.AUDITOR: S.STATE,
+        R.ADMIN: S.STATE,
+    },
+    # Training needs: a department's posts whose work came back (their posts by name).
+    "training_needs": {
+        R.DEPARTMENT_HEAD: S.DEPARTMENT,
+        R.SECRETARY: S.DEPARTMENT,
+        R.ANALYST: S.STATE,
+        R.AUDITOR: S.STATE,
+        R.ADMIN: S.STATE,
+    },
     "review_list": {R.SECRETARY: S.DEPARTMENT, R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
     "pipeline": {R.ANALYST: S.STATE, R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
     "who_looked": {R.AUDITOR: S.STATE, R.ADMIN: S.STATE},

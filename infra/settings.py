@@ -65,6 +65,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     reminder_lead_hours: float = 48.0  # how long before a deadline its holder is warned
     review_time: str = "08:00"  # when the secretaries' daily lists are made (Asia/Kolkata)
     review_size: int = 10  # complaints on each department's daily list
+    infographic_time: str = "09:00"  # when the day's infographic is made and kept (Asia/Kolkata)
     scheduler_workers: int = 4  # complaints the scheduler moves at once
     environment: str = "development"
     # Serve the OpenAPI schema and its pages at /schema: by default in development only.
@@ -143,6 +144,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 "SAMPARK_SCHEDULER_WORKERS must be at least 1"
             )
         self.review_clock()
+        self.infographic_clock()
         self.trusted_proxy_networks()
         if self.feedback_unsatisfied not in ("record", "reopen", "reopen_then_appeal"):
             raise SystemExit(
@@ -198,10 +200,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
     def review_clock(self) -> tuple[int, int]:
         """`review_time` as (hour, minute)."""
-        hour, _, minute = self.review_time.partition(":")
-        if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
-            raise SystemExit(f"SAMPARK_REVIEW_TIME must be HH:MM, not {self.review_time!r}")
-        return int(hour), int(minute)
+        return _time_of_day(self.review_time, "SAMPARK_REVIEW_TIME")
+
+    def infographic_clock(self) -> tuple[int, int]:
+        """`infographic_time` as (hour, minute)."""
+        return _time_of_day(self.infographic_time, "SAMPARK_INFOGRAPHIC_TIME")
 
     def signing_key(self) -> Any:
         from infra.eventstore.audit import load_signing_key
@@ -223,3 +226,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def blobs(self) -> Path:
         return Path(self.blob_dir) if self.blob_dir else Path(self.home) / "blobs"
+
+
+def _time_of_day(value: str, variable: str) -> tuple[int, int]:
+    hour, _, minute = value.partition(":")
+    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        raise SystemExit(f"{variable} must be HH:MM, not {value!r}")
+    return int(hour), int(minute)

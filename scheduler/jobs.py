@@ -6,6 +6,8 @@ complaint decide for itself (`domain/deadlines.py`).
 - `warn_of_deadlines`: holders are warned once, `lead` before each deadline.
 - `close_unanswered`: disposals left without feedback are closed when the window ends.
 - `queue_reviews`: each department's secretary gets the day's most pressing complaints.
+- `make_infographic`: the state's infographic of the day before, in Hindi and English, made
+  and kept (the copy published and served; docs/reports.md).
 
 Each job returns what it recorded, counted by event type.
 """
@@ -27,6 +29,8 @@ from psycopg_pool import ConnectionPool
 from domain.application import Sampark
 from domain.sla import INDIA
 from projections.agenda import Agenda, Key
+from reports.infographic import last_whole_day
+from reports.publishing import make_infographic
 
 log = logging.getLogger(__name__)
 Moves = Counter[str]
@@ -92,6 +96,18 @@ class Clockwork:
         for complaint, rank in wanted:
             moves += self._one(partial(self.app.queue_for_review, day=day, rank=rank), complaint)
         return moves
+
+    def make_infographic(self, day: date | None = None) -> Moves:
+        """Make and keep the infographic of `day` (yesterday in India) in each language."""
+        now = self.app.clock()
+        day = day or last_whole_day(now)
+        made: Moves = Counter()
+        for language in ("hi", "en"):
+            make_infographic(
+                self.pool, self.app.directory(), now, day, language, "scheduler", keep=True
+            )
+            made[f"infographic {day.isoformat()} {language}"] += 1
+        return made
 
     # --- doing it for many complaints -----------------------------------------------------
 

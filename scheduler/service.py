@@ -2,9 +2,10 @@
 
 The deadline scan, the warnings and the auto-close run every `scan_seconds`; the
 secretaries' lists are made every morning at `review_time` in India, and once at start (the
-job only tops lists up, so a restart never doubles them). Every job first asks for the
-leadership lock: a standby scheduler runs the same timetable and does nothing until the
-leader goes.
+job only tops lists up, so a restart never doubles them); the day before's infographic at
+`infographic_time`, and once at start (the same events make the same bytes). Every job
+first asks for the leadership lock: a standby scheduler runs the same timetable and does
+nothing until the leader goes.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Scheduler(Worker):
         *,
         scan_seconds: float = 60.0,
         review_at: tuple[int, int] = (8, 0),
+        infographic_at: tuple[int, int] = (9, 0),
         checkpoint_minutes: float = 60.0,
         signing_key: Any = None,
     ) -> None:
@@ -43,6 +45,7 @@ class Scheduler(Worker):
         self.leadership = leadership
         self.scan_seconds = scan_seconds
         self.review_at = review_at
+        self.infographic_at = infographic_at
         self.checkpoint_minutes = checkpoint_minutes
         self.signing_key = signing_key
         self.stopping = threading.Event()
@@ -59,6 +62,13 @@ class Scheduler(Worker):
                 "daily review",
                 self.clockwork.queue_reviews,
                 CronTrigger(hour=self.review_at[0], minute=self.review_at[1], timezone=INDIA),
+            ),
+            (
+                "daily infographic",
+                self.clockwork.make_infographic,
+                CronTrigger(
+                    hour=self.infographic_at[0], minute=self.infographic_at[1], timezone=INDIA
+                ),
             ),
         ]
         if self.signing_key is not None:

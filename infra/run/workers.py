@@ -97,6 +97,7 @@ def scheduler(settings: Settings, app: Sampark, pool: ConnectionPool, url: str) 
         Leadership(url),
         scan_seconds=settings.scan_seconds,
         review_at=settings.review_clock(),
+        infographic_at=settings.infographic_clock(),
         checkpoint_minutes=settings.checkpoint_minutes,
         signing_key=settings.signing_key(),
     )

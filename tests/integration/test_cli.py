@@ -92,6 +92,7 @@ def test_a_malformed_setting_is_named() -> None:
     ("name", "value"),
     [
         ("SAMPARK_REVIEW_TIME", "25:00"),
+        ("SAMPARK_INFOGRAPHIC_TIME", "9am"),
         ("SAMPARK_SCAN_SECONDS", "0"),
         ("SAMPARK_SCHEDULER_WORKERS", "0"),
     ],

@@ -1,0 +1,69 @@
+"""Making a document and recording it: the one way the API and the scheduler make them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from psycopg_pool import ConnectionPool
+
+from domain.directory import Directory
+from domain.values import Identity
+from reports import infographic, meeting_pack
+from reports.kept import Name, Shelf, data_version
+
+
+class Picture(StrEnum):
+    PNG = "png"
+    PDF = "pdf"
+
+
+def make_infographic(
+    pool: ConnectionPool[Any],
+    directory: Directory,
+    now: datetime,
+    day: date,
+    language: str,
+    by: str,
+    *,
+    keep: bool = False,
+) -> tuple[dict[Picture, bytes], str]:
+    """The state's infographic for `day` as PDF and PNG, and the data version they were
+    made from; recorded (and kept, for the scheduler's copies, which are those published)."""
+    with pool.connection() as conn:
+        version = data_version(conn)
+        info = infographic.gather(conn, directory, day, language)
+        made = infographic.pdf(info)
+        files = {Picture.PDF: made, Picture.PNG: infographic.png(made)}
+        shelf = Shelf(conn)
+        for picture, content in files.items():
+            name = Name("infographic", "state", day.isoformat(), language, picture.value)
+            (shelf.keep if keep else shelf.record)(name, content, version, by, now)
+    return files, version
+
+
+class Sheet(StrEnum):
+    PDF = "pdf"
+    XLSX = "xlsx"
+
+
+def make_meeting_pack(
+    pool: ConnectionPool[Any],
+    directory: Directory,
+    now: datetime,
+    who: Identity,
+    district: str,
+    monday: date,
+    language: str,
+    form: Sheet,
+) -> tuple[bytes, str]:
+    """A district's meeting pack for the week from `monday`, as `who` may see it, and the
+    data version it was made from; recorded."""
+    with pool.connection() as conn:
+        version = data_version(conn)
+        pack = meeting_pack.gather(conn, directory, who, district, monday, language)
+        content = meeting_pack.pdf(pack) if form == Sheet.PDF else meeting_pack.xlsx(pack)
+        name = Name("district_pack", district, monday.isoformat(), language, form.value)
+        Shelf(conn).record(name, content, version, who.id, now)
+    return content, version
