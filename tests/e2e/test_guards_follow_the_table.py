@@ -52,6 +52,10 @@ GUARDED: dict[str, tuple[str, str]] = {
     "directory_gaps": ("GET", "/v1/directory/gaps"),
     "dashboards": ("GET", "/v1/dashboards/districts?from=2026-11-10&to=2026-11-01"),
     "pipeline": ("GET", "/v1/pipeline/status"),
+    "infographic": ("GET", "/v1/reports/infographic?day=2099-01-01&lang=en"),
+    "district_pack": ("GET", "/v1/reports/district?district=NOPE&week=2099-W01"),
+    "ranking_index": ("GET", "/v1/reports/index?month=2099-01&by=department"),
+    "training_needs": ("GET", "/v1/reports/training?department=NOPE&month=2099-01"),
 }
 
 
