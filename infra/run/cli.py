@@ -441,6 +441,10 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # fpdf2's font subsetting (fontTools) says some thirty lines a document at INFO: the
+    # morning's infographic alone filled a pipe nobody was reading and stalled every thread
+    # that logs (the API's included).
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     from infra.security.redaction import install
 
     install()
