@@ -23,7 +23,7 @@ from api.services import Services
 from infra.local.broker import EmbeddedBroker
 from infra.local.embedded import EmbeddedPostgres, database_url
 from infra.run.directory import SAMPLE_DIRECTORY, load_directory
-from infra.run.services import open_services
+from infra.run.services import opened
 from infra.security.tokens import mint
 from infra.settings import Settings
 from projections.projector import Projector
@@ -59,11 +59,8 @@ def template_database(server_url: str, tmp_path_factory: pytest.TempPathFactory)
         conn.execute(f'CREATE DATABASE "{TEMPLATE}"')
     url = database_url(server_url, TEMPLATE)
     settings = Settings(home=str(tmp_path_factory.mktemp("template")))
-    services = open_services(settings, url)
-    try:
+    with opened(settings, url) as services:
         load_directory(services.app, SAMPLE_DIRECTORY)
-    finally:
-        services.close()
     return TEMPLATE
 
 
@@ -112,11 +109,8 @@ def settings(tmp_path: Path, database: str, broker: str) -> Settings:
 
 @pytest.fixture
 def services(settings: Settings, database: str, clock: TurnableClock) -> Iterator[Services]:
-    opened = open_services(settings, database, clock=clock)
-    try:
-        yield opened
-    finally:
-        opened.close()
+    with opened(settings, database, clock=clock) as ready:
+        yield ready
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from infra.run.directory import SAMPLE_DIRECTORY, directory_at_start, load_directory
 from infra.run.lifecycle import running, wait_while_alive
-from infra.run.services import open_services
+from infra.run.services import opened
 from infra.run.stack import broker, database, providers
 from infra.run.welcome import welcome
 from infra.security.tokens import SCOPE_CLAIMS, mint
@@ -32,24 +32,21 @@ if TYPE_CHECKING:
 def cmd_notifier(args: argparse.Namespace, settings: Settings) -> None:
     from infra.run.workers import notifier
 
-    with database(settings) as url, broker(settings) as configured, providers(configured) as ready:
-        services = open_services(ready, url)
-        try:
-            with running(notifier(ready, services.app, url), daemon=True) as threads:
-                wait_while_alive(threads)
-        finally:
-            services.close()
+    with (
+        database(settings) as url,
+        broker(settings) as configured,
+        providers(configured) as ready,
+        opened(ready, url) as services,
+        running(notifier(ready, services.app, url), daemon=True) as threads,
+    ):
+        wait_while_alive(threads)
 
 
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> None:
     from infra.run.workers import scheduler
 
-    with database(settings) as url:
-        services = open_services(settings, url)
-        try:
-            scheduler(settings, services.app, services.pool, url).run_until_stopped()
-        finally:
-            services.close()
+    with database(settings) as url, opened(settings, url) as services:
+        scheduler(settings, services.app, services.pool, url).run_until_stopped()
 
 
 def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> None:
@@ -161,27 +158,23 @@ def cmd_retry_dead(args: argparse.Namespace, settings: Settings) -> None:
     from infra.run.workers import notifications_consumer
     from projections.projector import Projector
 
-    with database(settings) as url:
-        services = open_services(settings, url)
-        try:
-            consumers = [
-                Projector(url, "", topic=settings.kafka_topic, group=settings.kafka_group),
-                notifications_consumer(settings, services.app, url, ""),
-            ]
-            still = 0
-            with psycopg.connect(url, autocommit=True) as conn:
-                for consumer in consumers:
-                    if args.group and consumer.group != args.group:
-                        continue
-                    consumer.prepare(conn)
-                    done = consumer.retry_dead(conn)
-                    still += done.failed + done.held
-                    print(
-                        f"{consumer.group}: {done.applied} applied and removed, "
-                        f"{done.failed} still failing, {done.held} held behind those"
-                    )
-        finally:
-            services.close()
+    with database(settings) as url, opened(settings, url) as services:
+        consumers = [
+            Projector(url, "", topic=settings.kafka_topic, group=settings.kafka_group),
+            notifications_consumer(settings, services.app, url, ""),
+        ]
+        still = 0
+        with psycopg.connect(url, autocommit=True) as conn:
+            for consumer in consumers:
+                if args.group and consumer.group != args.group:
+                    continue
+                consumer.prepare(conn)
+                done = consumer.retry_dead(conn)
+                still += done.failed + done.held
+                print(
+                    f"{consumer.group}: {done.applied} applied and removed, "
+                    f"{done.failed} still failing, {done.held} held behind those"
+                )
     if still:
         raise SystemExit(1)
 
@@ -218,12 +211,8 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_directory_load(args: argparse.Namespace, settings: Settings) -> None:
-    with database(settings) as url:
-        services = open_services(settings, url)
-        try:
-            changes = load_directory(services.app, Path(args.file))
-        finally:
-            services.close()
+    with database(settings) as url, opened(settings, url) as services:
+        changes = load_directory(services.app, Path(args.file))
     print(f"directory loaded from {args.file}: {changes} change(s) recorded")
 
 
@@ -233,21 +222,17 @@ def cmd_simulate(args: argparse.Namespace, settings: Settings) -> None:
 
     if args.complaints < 1 or args.days < 1:
         raise SystemExit("--complaints and --days must be at least 1")
-    with database(settings) as url:
-        services = open_services(settings, url)
-        try:
-            if not services.app.directory().categories:
-                load_directory(services.app, SAMPLE_DIRECTORY)
-            with progress_shown("simulating", args.complaints) as show:
-                done = simulate(
-                    services.app,
-                    args.complaints,
-                    args.days,
-                    seed=args.seed,
-                    progress=simulated(show, args.complaints),
-                )
-        finally:
-            services.close()
+    with database(settings) as url, opened(settings, url) as services:
+        if not services.app.directory().categories:
+            load_directory(services.app, SAMPLE_DIRECTORY)
+        with progress_shown("simulating", args.complaints) as show:
+            done = simulate(
+                services.app,
+                args.complaints,
+                args.days,
+                seed=args.seed,
+                progress=simulated(show, args.complaints),
+            )
     print(
         f"simulated {done.complaints:,} complaints over {args.days} days: {done.events:,} events "
         f"in {done.seconds:.1f} s ({done.events / done.seconds:,.0f} events/s)"
@@ -280,30 +265,27 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
         database(settings) as url,
         broker(settings) as with_broker,
         providers(with_broker) as configured,
+        opened(configured, url) as services,
     ):
-        services = open_services(configured, url)
         workers = [
             *read_side(configured, url),
             scheduler(configured, services.app, services.pool, url),
             *notifier(configured, services.app, url),
         ]
-        try:
-            with running(workers):
-                requested = Path(args.directory) if args.directory else None
-                said = directory_at_start(services.app, requested)
-                logging.getLogger("sampark").info("%s", said)
-                server = uvicorn.Server(server_config(create_app(services), configured))
-                original_startup = server.startup
+        with running(workers):
+            requested = Path(args.directory) if args.directory else None
+            said = directory_at_start(services.app, requested)
+            logging.getLogger("sampark").info("%s", said)
+            server = uvicorn.Server(server_config(create_app(services), configured))
+            original_startup = server.startup
 
-                async def startup(sockets: Any = None) -> None:
-                    await original_startup(sockets)
-                    standin = not settings.whatsapp_base_url
-                    print(welcome(configured, standin=standin, directory=said), flush=True)
+            async def startup(sockets: Any = None) -> None:
+                await original_startup(sockets)
+                standin = not settings.whatsapp_base_url
+                print(welcome(configured, standin=standin, directory=said), flush=True)
 
-                server.startup = startup  # type: ignore[method-assign]
-                server.run()
-        finally:
-            services.close()
+            server.startup = startup  # type: ignore[method-assign]
+            server.run()
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
@@ -311,12 +293,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
 
     from api.app import create_app
 
-    with database(settings) as url:
-        services = open_services(settings, url)
-        try:
-            uvicorn.Server(server_config(create_app(services), settings)).run()
-        finally:
-            services.close()
+    with database(settings) as url, opened(settings, url) as services:
+        uvicorn.Server(server_config(create_app(services), settings)).run()
 
 
 def rule(name: str, option: str) -> Callable[[str], str]:

@@ -3,7 +3,8 @@ read side's schema migrated, and what the API needs at hand (`api/services.py`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -57,6 +58,18 @@ def open_services(
         audit_key=settings.signing_key().public_key(),
         disclosure=Disclosure(settings.pseudonym_secret()),
     )
+
+
+@contextmanager
+def opened(
+    settings: Settings, database_url: str, *, clock: Callable[[], datetime] = system_clock
+) -> Iterator[Services]:
+    """The services container for the length of a `with` block, closed however it ends."""
+    services = open_services(settings, database_url, clock=clock)
+    try:
+        yield services
+    finally:
+        services.close()
 
 
 def _application(
