@@ -9,6 +9,7 @@ collector's district, a secretary's department) is still each query's own busine
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -20,16 +21,26 @@ from domain.permissions import PERMISSIONS, SERVICES
 from domain.values import Identity, Role
 
 
-def only_roles_allowed_to(entry: str, doing: str) -> Guard:
-    """A guard letting through the roles the table lists under `entry`; anyone else is told
-    `"<a role> may not <doing>"`."""
-    roles: frozenset[Role] = frozenset(SERVICES.get(entry) or PERMISSIONS[entry])
+@dataclass(frozen=True)
+class RolesAllowed:
+    """A Litestar guard letting through the roles the table lists under `entry`; anyone else
+    is told `"<a role> may not <doing>"`. It names its entry, so the guarded routes can be
+    listed from the app itself."""
 
-    def guard(connection: ASGIConnection[Any, Identity, Any, Any], _: BaseRouteHandler) -> None:
+    entry: str
+    doing: str
+    roles: frozenset[Role]
+
+    def __call__(
+        self, connection: ASGIConnection[Any, Identity, Any, Any], _: BaseRouteHandler
+    ) -> None:
         if connection.scope.get("method") == "OPTIONS":
             return  # asks only which methods the path answers: no token is read for it
         who = connection.user
-        if who.role not in roles:
-            raise Forbidden(f"{who.role.a} may not {doing}")
+        if who.role not in self.roles:
+            raise Forbidden(f"{who.role.a} may not {self.doing}")
 
-    return guard
+
+def only_roles_allowed_to(entry: str, doing: str) -> Guard:
+    """The guard of an endpoint that acts on no one complaint (see `RolesAllowed`)."""
+    return RolesAllowed(entry, doing, frozenset(SERVICES.get(entry) or PERMISSIONS[entry]))

@@ -5,13 +5,20 @@ looked at or compared."""
 
 from __future__ import annotations
 
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
+from litestar import Litestar
+from litestar.routes import HTTPRoute
 from litestar.testing import TestClient
 
+from api.app import create_app
+from api.guards import RolesAllowed
+from api.services import Services
 from domain.permissions import PERMISSIONS, SERVICES
 from domain.values import Identity, Role
+from infra.settings import Settings
 from tests.conftest import Tokens
 from tests.support import (
     ADMIN,
@@ -38,69 +45,97 @@ ONE_OF_EACH: dict[Role, Identity] = {
     Role.ADMIN: ADMIN,
 }
 
-# Each guarded endpoint, with well-formed parameters it would refuse or never find (a
-# malformed one is refused as such for everyone, by the declared parameters' rules).
-GUARDED: dict[str, tuple[str, str]] = {
-    "upload_evidence": ("POST", "/v1/attachments"),
-    "audit": ("GET", "/v1/complaints/JAI-2026-999999/audit"),
-    "who_looked": (
-        "GET",
-        "/v1/audit/access?from=2026-11-10T00:00:00Z&to=2026-11-01T00:00:00Z&cursor=x",
+# A request for each guarded route, with well-formed parameters it would refuse or never
+# find (a malformed one is refused as such for everyone, by the declared parameters' rules).
+# Which routes are guarded, and by which entry, is read from the app itself.
+REQUESTS: dict[tuple[str, str], str] = {
+    ("POST", "/v1/attachments"): "/v1/attachments",
+    ("GET", "/v1/complaints/{ref:str}/audit"): "/v1/complaints/JAI-2026-999999/audit",
+    ("GET", "/v1/audit/access"): (
+        "/v1/audit/access?from=2026-11-10T00:00:00Z&to=2026-11-01T00:00:00Z&cursor=x"
     ),
-    "directory_history": ("GET", "/v1/directory/timeline?cursor=not-a-cursor"),
-    "review_list": ("GET", "/v1/reviews/today?department=NOPE"),
-    "directory_gaps": ("GET", "/v1/directory/gaps"),
-    "dashboards": ("GET", "/v1/dashboards/districts?from=2026-11-10&to=2026-11-01"),
-    "pipeline": ("GET", "/v1/pipeline/status"),
-    "infographic": ("GET", "/v1/reports/infographic?day=2099-01-01&lang=en"),
-    "district_pack": ("GET", "/v1/reports/district?district=NOPE&week=2099-W01"),
-    "ranking_index": ("GET", "/v1/reports/index?month=2099-01&by=department"),
-    "training_needs": ("GET", "/v1/reports/training?department=NOPE&month=2099-01"),
+    ("GET", "/v1/directory/timeline"): "/v1/directory/timeline?cursor=not-a-cursor",
+    ("GET", "/v1/reviews/today"): "/v1/reviews/today?department=NOPE",
+    ("GET", "/v1/directory/gaps"): "/v1/directory/gaps",
+    ("GET", "/v1/pipeline/status"): "/v1/pipeline/status",
+    ("GET", "/v1/reports/infographic"): "/v1/reports/infographic?day=2099-01-01&lang=en",
+    ("GET", "/v1/reports/district"): "/v1/reports/district?district=NOPE&week=2099-W01",
+    ("GET", "/v1/reports/index"): "/v1/reports/index?month=2099-01&by=department",
+    ("GET", "/v1/reports/training"): "/v1/reports/training?department=NOPE&month=2099-01",
 }
+A_BACKWARD_WINDOW = "?from=2026-11-10&to=2026-11-01"
 
 
-def allowed(entry: str) -> frozenset[Role]:
-    return frozenset(SERVICES.get(entry) or PERMISSIONS[entry])
+def guarded_routes(app: Litestar) -> dict[tuple[str, str], RolesAllowed]:
+    """Every route of the app whose guards include one made from the table."""
+    found: dict[tuple[str, str], RolesAllowed] = {}
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            for resolved in handler.resolve_guards():
+                guard = getattr(resolved, "func", resolved)  # Litestar wraps each guard
+                if isinstance(guard, RolesAllowed):
+                    for method in handler.http_methods - {"OPTIONS"}:
+                        found[(method, route.path)] = guard
+    return found
 
 
-@pytest.mark.parametrize("entry", sorted(GUARDED))
+# The routes need only the settings to be laid out; no request is made of this app.
+GUARDED = guarded_routes(create_app(cast(Services, SimpleNamespace(settings=Settings()))))
+
+
+def request_for(route: tuple[str, str]) -> str:
+    """The request to make of a guarded route: listed above, or a dashboard's window."""
+    if route in REQUESTS:
+        return REQUESTS[route]
+    assert route[1].startswith("/v1/dashboards/"), f"no request listed for {route}"
+    return route[1] + A_BACKWARD_WINDOW
+
+
+def test_the_app_guards_routes_from_the_table() -> None:
+    assert {entry.entry for entry in GUARDED.values()} >= {"dashboards", "audit", "pipeline"}
+    assert set(REQUESTS) <= set(GUARDED), set(REQUESTS) - set(GUARDED)
+
+
+@pytest.mark.parametrize("route", sorted(GUARDED), ids="{0[0]} {0[1]}".format)
 def test_a_role_the_table_does_not_list_is_refused_before_its_request_is_read(
-    client: Client, tokens: Tokens, entry: str
+    client: Client, tokens: Tokens, route: tuple[str, str]
 ) -> None:
-    method, path = GUARDED[entry]
-    refused = [role for role in ONE_OF_EACH if role not in allowed(entry)]
-    assert refused, f"every role may use {entry}: nothing to test"
+    method, guard = route[0], GUARDED[route]
+    refused = [role for role in ONE_OF_EACH if role not in guard.roles]
+    assert refused, f"every role may use {guard.entry}: nothing to test"
     for role in refused:
         answer = client.request(
-            method, path, headers=tokens.headers(ONE_OF_EACH[role]), content=b"\xff"
+            method, request_for(route), headers=tokens.headers(ONE_OF_EACH[role]), content=b"\xff"
         )
         assert answer.status_code == 403, (role, answer.text)
         assert answer.json()["detail"].startswith(f"{role.a} may not"), answer.text
 
 
-@pytest.mark.parametrize("entry", sorted(GUARDED))
+@pytest.mark.parametrize("route", sorted(GUARDED), ids="{0[0]} {0[1]}".format)
 def test_a_role_the_table_lists_gets_past_the_guard(
-    client: Client, tokens: Tokens, entry: str
+    client: Client, tokens: Tokens, route: tuple[str, str]
 ) -> None:
-    method, path = GUARDED[entry]
-    for role in sorted(allowed(entry) - {Role.SYSTEM}):
+    method, guard = route[0], GUARDED[route]
+    for role in sorted(guard.roles - {Role.SYSTEM}):
         answer = client.request(
-            method, path, headers=tokens.headers(ONE_OF_EACH[role]), content=b"\xff"
+            method, request_for(route), headers=tokens.headers(ONE_OF_EACH[role]), content=b"\xff"
         )
         problem = "problem+json" in answer.headers.get("content-type", "")
         refusal = answer.json()["detail"] if problem else ""
         assert not refusal.startswith(f"{role.a} may not"), (role, answer.text)
 
 
-def test_every_guarded_entry_is_in_the_table() -> None:
-    assert set(GUARDED) <= set(SERVICES) | set(PERMISSIONS)
+def test_every_guard_names_an_entry_of_the_table() -> None:
+    for guard in GUARDED.values():
+        assert guard.roles == frozenset(SERVICES.get(guard.entry) or PERMISSIONS[guard.entry])
 
 
-@pytest.mark.parametrize("entry", sorted(GUARDED))
+@pytest.mark.parametrize("route", sorted(GUARDED), ids="{0[0]} {0[1]}".format)
 def test_asking_which_methods_a_guarded_path_answers_needs_no_role(
-    client: Client, entry: str
+    client: Client, route: tuple[str, str]
 ) -> None:
-    _, path = GUARDED[entry]
-    answer = client.options(path)
+    answer = client.options(request_for(route))
     assert answer.status_code == 204, answer.text
     assert "GET" in answer.headers["allow"] or "POST" in answer.headers["allow"]
