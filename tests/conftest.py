@@ -29,7 +29,7 @@ from infra.settings import Settings
 from projections.projector import Projector
 from projections.relay import Relay
 from projections.status import pipeline_status
-from tests.support import TurnableClock
+from tests.support import TurnableClock, citizen, new_mobile, water_complaint
 
 TEMPLATE = "sampark_test_template"
 SECRET = "test-secret-0123456789-0123456789-0123456789"
@@ -220,6 +220,17 @@ class Tokens:
             mobile=who.mobile,
         )
         return {"Authorization": f"Bearer {token}", **extra}
+
+
+def filed_by_a_citizen(client: Any, tokens: Tokens, mobile: str | None = None) -> dict[str, Any]:
+    """A Jaipur water complaint filed through the API by a citizen (a new one unless `mobile`)."""
+    mobile = mobile or new_mobile()
+    answer = client.post(
+        "/v1/complaints", json=water_complaint(mobile), headers=tokens.headers(citizen(mobile))
+    )
+    assert answer.status_code == 201, answer.text
+    filed: dict[str, Any] = answer.json()
+    return filed
 
 
 @pytest.fixture

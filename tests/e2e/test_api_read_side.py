@@ -10,7 +10,7 @@ from litestar.testing import TestClient
 
 from projections import oracle
 from projections.rebuild import compare_figures, complaints_in_store, decoded_one
-from tests.conftest import Pipeline, Tokens
+from tests.conftest import Pipeline, Tokens, filed_by_a_citizen
 from tests.support import (
     ADMIN,
     AJMER_COLLECTOR,
@@ -42,9 +42,7 @@ def file(client: Client, tokens: Tokens, **body: Any) -> dict[str, Any]:
 
 def test_a_frontend_reads_its_own_write(client: Client, tokens: Tokens, pipeline: Pipeline) -> None:
     mobile = new_mobile()
-    filed = client.post(
-        "/v1/complaints", json=water_complaint(mobile), headers=tokens.headers(citizen(mobile))
-    ).json()
+    filed = filed_by_a_citizen(client, tokens, mobile)
     seen = client.get(
         f"/v1/complaints/{filed['id']}",
         params={"min_version": filed["version"]},

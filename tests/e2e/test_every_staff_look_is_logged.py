@@ -9,7 +9,7 @@ from typing import Any
 
 from litestar.testing import TestClient
 
-from tests.conftest import Pipeline, Tokens
+from tests.conftest import Pipeline, Tokens, filed_by_a_citizen
 from tests.support import (
     ANALYST,
     AUDITOR,
@@ -19,7 +19,6 @@ from tests.support import (
     WATER_SECRETARY,
     citizen,
     new_mobile,
-    water_complaint,
 )
 
 Client = TestClient[Any]
@@ -29,9 +28,7 @@ def test_every_staff_read_of_personal_data_is_in_the_who_looked_log(
     client: Client, tokens: Tokens, pipeline: Pipeline
 ) -> None:
     mobile = new_mobile()
-    filed = client.post(
-        "/v1/complaints", json=water_complaint(mobile), headers=tokens.headers(citizen(mobile))
-    ).json()
+    filed = filed_by_a_citizen(client, tokens, mobile)
     url = f"/v1/complaints/{filed['id']}"
     pipeline.settle()
     reads = [

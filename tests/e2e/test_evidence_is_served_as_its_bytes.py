@@ -13,7 +13,7 @@ from litestar.testing import TestClient
 from api.services import Services
 from domain.values import Attachment, Channel, Complainant, Language, Outcome
 from infra.security.report_links import report_link
-from tests.conftest import Pipeline, Tokens
+from tests.conftest import Pipeline, Tokens, filed_by_a_citizen
 from tests.support import (
     JAIPUR_COLLECTOR,
     JAIPUR_WATER_OFFICER,
@@ -62,9 +62,7 @@ def test_an_officer_cannot_say_the_evidence_is_something_its_bytes_are_not(
     client: Client, services: Services, tokens: Tokens
 ) -> None:
     mobile = new_mobile()
-    filed = client.post(
-        "/v1/complaints", json=water_complaint(mobile), headers=tokens.headers(citizen(mobile))
-    ).json()
+    filed = filed_by_a_citizen(client, tokens, mobile)
     uploaded = client.post(
         "/v1/attachments",
         files={"file": ("repair-report.pdf", PDF, "application/pdf")},

@@ -10,7 +10,7 @@ import pytest
 from litestar.testing import TestClient
 
 from domain.values import Identity
-from tests.conftest import Pipeline, Tokens
+from tests.conftest import Pipeline, Tokens, filed_by_a_citizen
 from tests.support import (
     AJMER_COLLECTOR,
     AJMER_WATER_OFFICER,
@@ -18,8 +18,6 @@ from tests.support import (
     JAIPUR_COLLECTOR,
     POWER_HEAD,
     citizen,
-    new_mobile,
-    water_complaint,
 )
 
 Client = TestClient[Any]
@@ -47,10 +45,7 @@ def answer(client: Client, tokens: Tokens, who: Identity, ref: str, read: str) -
 def test_a_complaint_outside_the_scope_reads_as_one_never_filed(
     client: Client, tokens: Tokens, pipeline: Pipeline, outsider: Identity
 ) -> None:
-    mobile = new_mobile()
-    filed = client.post(
-        "/v1/complaints", json=water_complaint(mobile), headers=tokens.headers(citizen(mobile))
-    ).json()
+    filed = filed_by_a_citizen(client, tokens)
     pipeline.settle()
     assert (
         client.get(
@@ -71,10 +66,7 @@ def test_a_complaint_outside_the_scope_reads_as_one_never_filed(
 def test_an_audit_check_is_refused_by_role_before_the_complaint_is_looked_up(
     client: Client, tokens: Tokens
 ) -> None:
-    mobile = new_mobile()
-    filed = client.post(
-        "/v1/complaints", json=water_complaint(mobile), headers=tokens.headers(citizen(mobile))
-    ).json()
+    filed = filed_by_a_citizen(client, tokens)
     for who in (citizen("9414999999"), AJMER_COLLECTOR, JAIPUR_COLLECTOR):
         real = answer(client, tokens, who, filed["id"], "/audit")
         assert real[0] == 403
@@ -86,10 +78,7 @@ def test_an_audit_check_is_refused_by_role_before_the_complaint_is_looked_up(
 def test_a_command_tells_an_outsider_nothing_of_the_complaints_version(
     client: Client, tokens: Tokens
 ) -> None:
-    mobile = new_mobile()
-    filed = client.post(
-        "/v1/complaints", json=water_complaint(mobile), headers=tokens.headers(citizen(mobile))
-    ).json()
+    filed = filed_by_a_citizen(client, tokens)
     url = f"/v1/complaints/{filed['id']}"
     stranger = client.post(
         f"{url}/remind",
@@ -117,10 +106,7 @@ def test_a_command_tells_an_outsider_nothing_of_the_complaints_version(
 def test_a_citizens_command_on_anothers_complaint_answers_as_for_one_never_filed(
     client: Client, tokens: Tokens
 ) -> None:
-    mobile = new_mobile()
-    filed = client.post(
-        "/v1/complaints", json=water_complaint(mobile), headers=tokens.headers(citizen(mobile))
-    ).json()
+    filed = filed_by_a_citizen(client, tokens)
     stranger = tokens.headers(citizen("9414999999"))
     for command, body in (
         ("remind", {}),

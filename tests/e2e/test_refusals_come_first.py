@@ -8,7 +8,7 @@ from typing import Any
 
 from litestar.testing import TestClient
 
-from tests.conftest import Tokens
+from tests.conftest import Tokens, filed_by_a_citizen
 from tests.support import ANALYST, JAIPUR_WATER_OFFICER, citizen, new_mobile, water_complaint
 
 Client = TestClient[Any]
@@ -28,9 +28,7 @@ def test_an_analyst_learns_nothing_about_files_from_a_command_it_may_not_give(
     client: Client, tokens: Tokens
 ) -> None:
     mobile = new_mobile()
-    filed = client.post(
-        "/v1/complaints", json=water_complaint(mobile), headers=tokens.headers(citizen(mobile))
-    ).json()
+    filed = filed_by_a_citizen(client, tokens, mobile)
     uploaded = a_file(client, tokens)
     never = {**uploaded, "sha256": "0" * 64}
     analyst = tokens.headers(ANALYST)

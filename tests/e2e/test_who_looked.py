@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar.testing import TestClient
 
-from tests.conftest import Pipeline, Tokens
+from tests.conftest import Pipeline, Tokens, filed_by_a_citizen
 from tests.support import (
     ADMIN,
     ANALYST,
@@ -16,7 +16,6 @@ from tests.support import (
     OPERATOR,
     citizen,
     new_mobile,
-    water_complaint,
 )
 
 Client = TestClient[Any]
@@ -26,9 +25,7 @@ def test_auditors_see_which_staff_read_a_complaint_and_where(
     client: Client, tokens: Tokens, pipeline: Pipeline
 ) -> None:
     mobile = new_mobile()
-    filed = client.post(
-        "/v1/complaints", json=water_complaint(mobile), headers=tokens.headers(citizen(mobile))
-    ).json()
+    filed = filed_by_a_citizen(client, tokens, mobile)
     url = f"/v1/complaints/{filed['id']}"
     pipeline.settle()
     client.get(f"{url}/timeline", headers=tokens.headers(JAIPUR_COLLECTOR))
