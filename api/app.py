@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from litestar import Litestar, get
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
@@ -24,6 +26,7 @@ from api.read import DashboardController, InboxController, pipeline
 from api.reports import ReportController
 from api.services import Services
 from api.webhooks import WhatsAppWebhook
+from infra.settings import Settings
 
 MAX_JSON_BODY = MAX_BODY_BYTES
 
@@ -34,7 +37,14 @@ def health() -> dict[str, str]:
 
 
 def create_app(services: Services) -> Litestar:
-    settings = services.settings
+    """The API serving one services container."""
+    return app_serving(services.settings, lambda: services)
+
+
+def app_serving(settings: Settings, services: Callable[[], Services]) -> Litestar:
+    """The API, laid out from `settings` (authentication, the schema), each request finding
+    its services container through `services`. Laying out the routes takes a while, so the
+    tests lay them out once and hand each test's container in this way."""
     auth = jwt_auth(
         settings.jwt_secret,
         jwks_file=settings.jwt_jwks_file,
@@ -57,7 +67,7 @@ def create_app(services: Services) -> Litestar:
             who_looked,
             WhatsAppWebhook,
         ],
-        dependencies={"services": Provide(lambda: services, sync_to_thread=False)},
+        dependencies={"services": Provide(services, sync_to_thread=False)},
         on_app_init=[auth.on_app_init],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[input_limits, DocumentedQuery()],

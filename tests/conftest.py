@@ -18,7 +18,7 @@ import pytest
 from litestar.testing import TestClient
 from psycopg.conninfo import conninfo_to_dict
 
-from api.app import create_app
+from api.app import app_serving, create_app
 from api.services import Services
 from infra.local.broker import EmbeddedBroker
 from infra.local.embedded import EmbeddedPostgres, database_url
@@ -113,10 +113,44 @@ def services(settings: Settings, database: str, clock: TurnableClock) -> Iterato
         yield ready
 
 
+class SharedApi:
+    """The API laid out once for the session (a Litestar app takes a while to build), each
+    test's services container handed to it as the test begins."""
+
+    def __init__(self) -> None:
+        self.settings = Settings(jwt_secret=SECRET)
+        self.services: Services | None = None
+        self.app = app_serving(self.settings, self.current)
+
+    def current(self) -> Services:
+        assert self.services is not None, "no test is using the shared API"
+        return self.services
+
+    def lays_out_as(self, settings: Settings) -> bool:
+        """Whether `settings` would lay the API out as the shared one is."""
+        return all(
+            getattr(settings, name) == getattr(self.settings, name)
+            for name in ("jwt_secret", "jwt_jwks_file", "jwt_leeway_seconds", "schema_served")
+        )
+
+
+@pytest.fixture(scope="session")
+def shared_api() -> SharedApi:
+    return SharedApi()
+
+
 @pytest.fixture
-def client(services: Services) -> Iterator[TestClient]:  # type: ignore[type-arg]
-    with TestClient(app=create_app(services)) as test_client:
-        yield test_client
+def client(services: Services, shared_api: SharedApi) -> Iterator[TestClient]:  # type: ignore[type-arg]
+    if not shared_api.lays_out_as(services.settings):
+        with TestClient(app=create_app(services)) as own:
+            yield own
+        return
+    shared_api.services = services
+    try:
+        with TestClient(app=shared_api.app) as test_client:
+            yield test_client
+    finally:
+        shared_api.services = None
 
 
 class Pipeline:
