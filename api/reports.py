@@ -23,8 +23,7 @@ from projections.figures import OutsideScope
 from projections.queries import OutOfScope
 from projections.rows import day_in_india
 from reports import infographic, monthly_index, training
-from reports.kept import Name, Shelf
-from reports.publishing import Picture, Sheet, make_infographic, make_meeting_pack
+from reports.publishing import Picture, Sheet, infographic_copy, make_meeting_pack
 from reports.ranking import INDICATORS
 
 Req = Request[Identity, Any, Any]
@@ -112,20 +111,16 @@ class ReportController(Controller):
                 400, f"day must have ended: {last.isoformat()} at the latest", field="day"
             )
         filename = f"sampark-infographic-{day.isoformat()}-{lang.value}.{format.value}"
-        name = Name("infographic", "state", day.isoformat(), lang.value, format.value)
-        with services.pool.connection() as conn:
-            kept = Shelf(conn).kept(name)
-        if kept is not None:  # the morning's copy, as published
-            return document(kept.content, MEDIA_TYPES[format], filename, kept.data_version)
-        files, version = make_infographic(
+        content, version = infographic_copy(
             services.pool,
             services.app.directory(),
             services.app.clock(),
             day,
             lang.value,
+            format,
             request.user.id,
         )
-        return document(files[format], MEDIA_TYPES[format], filename, version)
+        return document(content, MEDIA_TYPES[format], filename, version)
 
     @get(
         "/district",

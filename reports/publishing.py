@@ -19,6 +19,9 @@ class Picture(StrEnum):
     PDF = "pdf"
 
 
+LANGUAGES = ("hi", "en")  # every document is made in Hindi and English
+
+
 def make_infographic(
     pool: ConnectionPool[Any],
     directory: Directory,
@@ -30,7 +33,8 @@ def make_infographic(
     keep: bool = False,
 ) -> tuple[dict[Picture, bytes], str]:
     """The state's infographic for `day` as PDF and PNG, and the data version they were
-    made from; recorded (and kept, for the scheduler's copies, which are those published)."""
+    made from; recorded (and kept, for the scheduler's copies, which are those published;
+    else held as the copy of that data version)."""
     with pool.connection() as conn:
         version = data_version(conn)
         info = infographic.gather(conn, directory, day, language)
@@ -38,9 +42,55 @@ def make_infographic(
         files = {Picture.PDF: made, Picture.PNG: infographic.png(made)}
         shelf = Shelf(conn)
         for picture, content in files.items():
-            name = Name("infographic", "state", day.isoformat(), language, picture.value)
-            (shelf.keep if keep else shelf.record)(name, content, version, by, now)
+            name = infographic_name(day, language, picture)
+            if keep:
+                shelf.keep(name, content, version, by, now)
+            else:
+                shelf.record(name, content, version, by, now)
+                shelf.remember(name, content, version)
     return files, version
+
+
+def infographic_name(day: date, language: str, picture: Picture) -> Name:
+    return Name("infographic", "state", day.isoformat(), language, picture.value)
+
+
+def infographic_copy(
+    pool: ConnectionPool[Any],
+    directory: Directory,
+    now: datetime,
+    day: date,
+    language: str,
+    picture: Picture,
+    by: str,
+) -> tuple[bytes, str]:
+    """The infographic to serve, and its data version: the morning's kept copy (as
+    published); else the copy made from the data as they stand now, if one was; else one
+    made (and recorded) now. Asking again changes nothing until an event is applied."""
+    name = infographic_name(day, language, picture)
+    with pool.connection() as conn:
+        shelf = Shelf(conn)
+        kept = shelf.kept(name)
+        if kept is not None:
+            return kept.content, kept.data_version
+        version = data_version(conn)
+        held = shelf.copy(name, version)
+        if held is not None:
+            return held, version
+    files, version = make_infographic(pool, directory, now, day, language, by)
+    return files[picture], version
+
+
+def all_kept(pool: ConnectionPool[Any], day: date) -> bool:
+    """Whether the scheduler's copies of `day`'s infographic (each language and format)
+    are all kept."""
+    with pool.connection() as conn:
+        shelf = Shelf(conn)
+        return all(
+            shelf.kept(infographic_name(day, language, picture)) is not None
+            for language in LANGUAGES
+            for picture in Picture
+        )
 
 
 class Sheet(StrEnum):

@@ -30,7 +30,7 @@ from domain.application import Sampark
 from domain.sla import INDIA
 from projections.agenda import Agenda, Key
 from reports.infographic import last_whole_day
-from reports.publishing import make_infographic
+from reports.publishing import LANGUAGES, all_kept, make_infographic
 
 log = logging.getLogger(__name__)
 Moves = Counter[str]
@@ -98,11 +98,14 @@ class Clockwork:
         return moves
 
     def make_infographic(self, day: date | None = None) -> Moves:
-        """Make and keep the infographic of `day` (yesterday in India) in each language."""
+        """Make and keep the infographic of `day` (yesterday in India) in each language;
+        nothing when its copies are kept already (a restart costs nothing)."""
         now = self.app.clock()
         day = day or last_whole_day(now)
         made: Moves = Counter()
-        for language in ("hi", "en"):
+        if all_kept(self.pool, day):
+            return made
+        for language in LANGUAGES:
             make_infographic(
                 self.pool, self.app.directory(), now, day, language, "scheduler", keep=True
             )

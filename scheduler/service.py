@@ -3,7 +3,8 @@
 The deadline scan, the warnings and the auto-close run every `scan_seconds`; the
 secretaries' lists are made every morning at `review_time` in India, and once at start (the
 job only tops lists up, so a restart never doubles them); the day before's infographic at
-`infographic_time`, and once at start (the same events make the same bytes). Every job
+`infographic_time`, and once at start (a day whose copies are kept is skipped, so a restart
+costs nothing). Every job
 first asks for the leadership lock: a standby scheduler runs the same timetable and does
 nothing until the leader goes.
 """
