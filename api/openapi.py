@@ -174,6 +174,10 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "content": {200: {"application/pdf": BINARY, EXPORT_MEDIA_TYPES[Format.XLSX]: BINARY}},
         "headers": {200: DOCUMENT_HEADERS},
     },
+    ("get", "/v1/reviews/report"): {
+        "content": {200: {"application/pdf": BINARY}},
+        "headers": {200: DOCUMENT_HEADERS},
+    },
 }
 UNSTORED = {("get", "/health"), ("get", "/v1/webhooks/whatsapp")}  # no database behind them
 

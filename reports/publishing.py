@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
+from uuid import UUID
 
 from psycopg_pool import ConnectionPool
 
 from domain.directory import Directory
 from domain.values import Identity
-from reports import infographic, meeting_pack
+from reports import infographic, meeting_pack, review_report
 from reports.kept import Name, Shelf, data_version
 
 
@@ -117,3 +118,27 @@ def make_meeting_pack(
         name = Name("district_pack", district, monday.isoformat(), language, form.value)
         Shelf(conn).record(name, content, version, who.id, now)
     return content, version
+
+
+def make_review_report(
+    pool: ConnectionPool[Any],
+    directory: Directory,
+    now: datetime,
+    by: str,
+    department: str,
+    day: date,
+    language: str,
+    *,
+    personal: bool,
+) -> tuple[bytes, str, list[UUID]]:
+    """The review report of `department` for `day` (with the complainants' subjects when
+    `personal`), the data version it was made from, and the complaints it shows; recorded."""
+    with pool.connection() as conn:
+        version = data_version(conn)
+        report = review_report.gather(
+            conn, directory, department, day, language, version, personal=personal
+        )
+        content = review_report.pdf(report)
+        name = Name("review_report", department, day.isoformat(), language, "pdf")
+        Shelf(conn).record(name, content, version, by, now)
+    return content, version, [line.complaint_id for line in report.lines]

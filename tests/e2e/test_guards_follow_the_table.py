@@ -21,6 +21,7 @@ from tests.support import (
     JAIPUR_WATER_OFFICER,
     OPERATOR,
     WATER_HEAD,
+    WATER_MINISTER,
     WATER_SECRETARY,
     citizen,
 )
@@ -33,6 +34,7 @@ ONE_OF_EACH: dict[Role, Identity] = {
     Role.COLLECTOR: JAIPUR_COLLECTOR,
     Role.DEPARTMENT_HEAD: WATER_HEAD,
     Role.SECRETARY: WATER_SECRETARY,
+    Role.MINISTER: WATER_MINISTER,
     Role.ANALYST: ANALYST,
     Role.AUDITOR: AUDITOR,
     Role.ADMIN: ADMIN,
@@ -56,6 +58,7 @@ GUARDED: dict[str, tuple[str, str]] = {
     "district_pack": ("GET", "/v1/reports/district?district=NOPE&week=2099-W01"),
     "ranking_index": ("GET", "/v1/reports/index?month=2099-01&by=department"),
     "training_needs": ("GET", "/v1/reports/training?department=NOPE&month=2099-01"),
+    "review_report": ("GET", "/v1/reviews/report?department=NOPE&day=2099-01-01"),
 }
 
 
