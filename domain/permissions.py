@@ -142,6 +142,15 @@ SERVICES: dict[str, dict[Role, Scope]] = {
         R.AUDITOR: S.STATE,
         R.ADMIN: S.STATE,
     },
+    # The secretary's monthly data: a department's month (aggregates, posts by name).
+    "monthly_data": {
+        R.DEPARTMENT_HEAD: S.DEPARTMENT,
+        R.SECRETARY: S.DEPARTMENT,
+        R.MINISTER: S.DEPARTMENTS,
+        R.ANALYST: S.STATE,
+        R.AUDITOR: S.STATE,
+        R.ADMIN: S.STATE,
+    },
     # Training needs: a department's posts whose work came back (their posts by name).
     "training_needs": {
         R.DEPARTMENT_HEAD: S.DEPARTMENT,

@@ -11,7 +11,7 @@ from psycopg_pool import ConnectionPool
 
 from domain.directory import Directory
 from domain.values import Identity
-from reports import infographic, meeting_pack, review_report
+from reports import infographic, meeting_pack, monthly_data, review_report
 from reports.kept import Name, Shelf, data_version
 
 
@@ -142,3 +142,24 @@ def make_review_report(
         name = Name("review_report", department, day.isoformat(), language, "pdf")
         Shelf(conn).record(name, content, version, by, now)
     return content, version, [line.complaint_id for line in report.lines]
+
+
+def make_monthly_data(
+    pool: ConnectionPool[Any],
+    directory: Directory,
+    now: datetime,
+    who: Identity,
+    department: str,
+    first: date,
+    language: str,
+    form: Sheet,
+) -> tuple[bytes, str]:
+    """A department's monthly data for the month from `first`, as `who` may see it, and the
+    data version it was made from; recorded."""
+    with pool.connection() as conn:
+        version = data_version(conn)
+        data = monthly_data.gather(conn, directory, who, department, first, language)
+        content = monthly_data.pdf(data) if form == Sheet.PDF else monthly_data.xlsx(data)
+        name = Name("monthly_data", department, f"{first:%Y-%m}", language, form.value)
+        Shelf(conn).record(name, content, version, who.id, now)
+    return content, version

@@ -59,6 +59,7 @@ GUARDED: dict[str, tuple[str, str]] = {
     "ranking_index": ("GET", "/v1/reports/index?month=2099-01&by=department"),
     "training_needs": ("GET", "/v1/reports/training?department=NOPE&month=2099-01"),
     "review_report": ("GET", "/v1/reviews/report?department=NOPE&day=2099-01-01"),
+    "monthly_data": ("GET", "/v1/reports/monthly?department=NOPE&month=2099-01"),
 }
 
 
