@@ -37,6 +37,13 @@ MONTHS = {
     "en": "January February March April May June July August September October November December",
     "hi": "जनवरी फ़रवरी मार्च अप्रैल मई जून जुलाई अगस्त सितंबर अक्टूबर नवंबर दिसंबर",
 }
+# The pending's age bands (projections/figures.py AGE_BANDS), as the tables head them.
+BAND_NAMES = {
+    "0_7": {"hi": "0-7", "en": "0-7"},
+    "8_15": {"hi": "8-15", "en": "8-15"},
+    "16_30": {"hi": "16-30", "en": "16-30"},
+    "over_30": {"hi": "30 से अधिक", "en": "over 30"},
+}
 WORDS: dict[str, dict[str, str]] = {
     "title": {"hi": "विभागीय मासिक आंकड़े", "en": "Monthly data of the department"},
     "district": {"hi": "ज़िला", "en": "District"},
@@ -45,14 +52,15 @@ WORDS: dict[str, dict[str, str]] = {
     "received": {"hi": "प्राप्त", "en": "Received"},
     "disposed": {"hi": "निस्तारित", "en": "Disposed"},
     "pending": {"hi": "लंबित", "en": "Pending"},
-    "age": {"hi": "लंबित {band} दिन", "en": "Pending {band} d"},
-    "beyond": {"hi": "समय-सीमा पार", "en": "Beyond deadline"},
+    "pending_end": {"hi": "माह के अंत में लंबित", "en": "Pending at month end"},
+    "pending_now": {"hi": "लंबित (अभी)", "en": "Pending now"},
+    "age": {"hi": "इनमें {band} दिन", "en": "of which {band} d"},
+    "beyond": {"hi": "समय-सीमा पार (अभी)", "en": "Beyond deadline (now)"},
     "relief": {"hi": "राहत %", "en": "Relief %"},
     "satisfaction": {"hi": "संतुष्टि %", "en": "Satisfied %"},
     "by_district": {"hi": "ज़िलेवार", "en": "By district"},
     "by_level": {"hi": "स्तरवार", "en": "By level"},
     "level": {"hi": "स्तर", "en": "Level"},
-    "pending_now": {"hi": "लंबित (अभी)", "en": "Pending now"},
     "escalated": {"hi": "इस स्तर पर भेजी गई (माह में)", "en": "Escalated to it (month)"},
     "categories": {"hi": "सर्वाधिक शिकायतों वाली श्रेणियाँ", "en": "Categories with most complaints"},
     "category": {"hi": "श्रेणी", "en": "Category"},
@@ -201,9 +209,11 @@ def gather(
 
 
 def district_table(data: MonthlyData) -> tuple[list[str], list[list[Any]]]:
-    names = ("district", "brought_forward", "received", "disposed", "pending")
+    names = ("district", "brought_forward", "received", "disposed", "pending_end", "pending_now")
     header = [data.word(n) for n in names]
-    header += [data.word("age").format(band=band.replace("_", "-")) for band, _, _ in AGE_BANDS]
+    header += [
+        data.word("age").format(band=BAND_NAMES[band][data.language]) for band, _, _ in AGE_BANDS
+    ]
     header += [data.word(n) for n in ("beyond", "relief", "satisfaction")]
 
     def cells(name: str, row: Row) -> list[Any]:
@@ -213,6 +223,7 @@ def district_table(data: MonthlyData) -> tuple[list[str], list[list[Any]]]:
             row["received"],
             row["disposed"],
             row["pending"],
+            row["pending_now"],
             *(row["pending_by_age"][band] for band, _, _ in AGE_BANDS),
             row["pending_beyond_deadline"],
             percent(row["relief_pct"]),
@@ -274,11 +285,11 @@ def transfer_table(data: MonthlyData) -> tuple[list[str], list[list[Any]]]:
 
 
 def index_table(data: MonthlyData) -> tuple[list[str], list[list[Any]]]:
-    header = [data.word(n) for n in ("rank", "department", "score", "change")]
+    header = [data.word(n) for n in ("department", "rank", "score", "change")]
     rows = [
         [
-            s.rank if s.rank is not None else "-",
             data.names[f"department:{s.key}"] + (" *" if s.key == data.department else ""),
+            s.rank if s.rank is not None else "-",
             "-" if s.index is None else f"{s.index:.1f}",
             "-" if s.change is None else f"{s.change:+d}",
         ]
@@ -319,13 +330,15 @@ def pdf(data: MonthlyData) -> bytes:
     page.set_text_color(20, 20, 20)
     for name, header, rows in tables(data):
         page.ln(8)
+        if page.get_y() > page.h - 110:  # a heading goes with the first rows of its table
+            page.add_page()
         page.set_font("Devanagari", size=12)
         page.cell(0, 18, data.word(name), new_x="LMARGIN", new_y="NEXT")
         if not rows:
             page.set_font("Devanagari", size=9)
             page.cell(0, 14, data.word("none"), new_x="LMARGIN", new_y="NEXT")
             continue
-        first = 150 if len(header) > 4 else 300
+        first = 120 if len(header) > 4 else 300
         rest = min(70, (781 - first) // (len(header) - 1))
         widths = (first, *([rest] * (len(header) - 1)))
         drawing.table(page, header, rows, widths, size=8, text=_text)
