@@ -16,6 +16,7 @@ from api.audit import complaint_audit, who_looked
 from api.auth import jwt_auth
 from api.complaints import ComplaintController
 from api.directory import DirectoryController
+from api.documents import sent_document
 from api.headers import security_headers
 from api.limits import MAX_BODY_BYTES, input_limits
 from api.openapi import render_plugins
@@ -63,6 +64,7 @@ def app_serving(settings: Settings, services: Callable[[], Services]) -> Litesta
             ReportController,
             pipeline,
             ActionTakenReport,
+            sent_document,
             complaint_audit,
             who_looked,
             WhatsAppWebhook,

@@ -34,6 +34,7 @@ SHAPES = {
     "mobile": re.compile(r"[6-9][0-9]{9}"),
 }
 MAX_SUBJECT = 200
+MAX_DEPARTMENTS = 64  # a minister's departments
 
 
 def refused(detail: str, claim: str) -> Problem:
@@ -50,7 +51,7 @@ def identity_from_claims(sub: object, extras: dict[str, Any]) -> Identity:
     if not isinstance(sub, str) or not 1 <= len(sub) <= MAX_SUBJECT or not sub.isprintable():
         raise refused(f"sub must be 1 to {MAX_SUBJECT} printable characters", "sub")
     required, allowed = claims_of(role)
-    scope: dict[str, str] = {}
+    scope: dict[str, Any] = {}
     for name in SCOPE_CLAIMS:
         value = extras.get(name)
         if value is None:
@@ -59,10 +60,26 @@ def identity_from_claims(sub: object, extras: dict[str, Any]) -> Identity:
             continue
         if name not in allowed:
             raise refused(f"{Role(role).a} token carries no {name}", name)
+        if name == "departments":
+            scope[name] = departments_claim(value)
+            continue
         if not isinstance(value, str) or not SHAPES[name].fullmatch(value):
             raise refused(f"{name} is not a valid {name}", name)
         scope[name] = value
     return Identity(id=sub, role=role, **scope)
+
+
+def departments_claim(value: object) -> tuple[str, ...]:
+    """A minister's `departments`: a list of 1 to MAX_DEPARTMENTS department codes."""
+    if (
+        not isinstance(value, list)
+        or not 1 <= len(value) <= MAX_DEPARTMENTS
+        or not all(isinstance(v, str) and CODE.fullmatch(v) for v in value)
+    ):
+        raise refused(
+            f"departments is a list of 1 to {MAX_DEPARTMENTS} department codes", "departments"
+        )
+    return tuple(sorted(set(value)))
 
 
 async def identity_from_token(token: Token, _: ASGIConnection[Any, Any, Any, Any]) -> Identity:
@@ -113,5 +130,5 @@ def jwt_auth(
         verify_expiry=True,
         verify_not_before=True,
         # The citizen's report page and the provider's webhook carry signatures of their own.
-        exclude=["^/schema", "^/health", "^/atr/", "^/v1/webhooks/"],
+        exclude=["^/schema", "^/health", "^/atr/", "^/documents/", "^/v1/webhooks/"],
     )

@@ -159,6 +159,17 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "kinds": {"report link"},
         "content": {200: EVIDENCE},
     },
+    ("get", "/documents/{token}"): {
+        "kinds": {"report link"},
+        "content": {
+            200: {
+                "application/pdf": BINARY,
+                EXPORT_MEDIA_TYPES[Format.XLSX]: BINARY,
+                "image/png": BINARY,
+            }
+        },
+        "headers": {200: DOCUMENT_HEADERS},
+    },
     ("get", "/v1/webhooks/whatsapp"): {
         "kinds": {"handshake"},
         "content": {200: {"text/plain": {"schema": {"type": "string"}}}},
@@ -172,6 +183,14 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("get", "/v1/reports/district"): {
         "content": {200: {"application/pdf": BINARY, EXPORT_MEDIA_TYPES[Format.XLSX]: BINARY}},
+        "headers": {200: DOCUMENT_HEADERS},
+    },
+    ("get", "/v1/reports/monthly"): {
+        "content": {200: {"application/pdf": BINARY, EXPORT_MEDIA_TYPES[Format.XLSX]: BINARY}},
+        "headers": {200: DOCUMENT_HEADERS},
+    },
+    ("get", "/v1/reviews/report"): {
+        "content": {200: {"application/pdf": BINARY}},
         "headers": {200: DOCUMENT_HEADERS},
     },
 }

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
+from litestar.params import QueryParameter
 
 from api.guards import only_roles_allowed_to
 from api.problems import Problem
+from api.reports import document
 from api.schemas import CodeQuery, checked
 from api.services import Services
 from domain import inputs
+from domain.permissions import PERSONAL_DATA_IN, in_departments
 from domain.sla import INDIA
-from domain.values import MIN_LEVEL, Identity, Role
+from domain.values import MIN_LEVEL, Identity, Language, Role
 from projections.agenda import Agenda, Gap, Pool, ReviewLine
+from reports.publishing import make_review_report
 
 Req = Request[Identity, Any, Any]
 Injected = NamedDependency[Services]
@@ -87,6 +91,59 @@ class ReviewController(Controller):
             queued=sum(1 for i in items if i.rank is not None),
             reviewed=sum(1 for i in items if i.reviewed_at is not None),
             items=items,
+        )
+
+    @get(
+        "/report",
+        sync_to_thread=True,
+        summary="The review report to the minister: a department's reviews of a day (PDF)",
+        guards=[only_roles_allowed_to("review_report", "read a review report")],
+    )
+    def report(
+        self,
+        request: Req,
+        services: Injected,
+        department: CodeQuery = None,
+        day: Annotated[date | None, QueryParameter(description="today (India) or before")] = None,
+        lang: Annotated[Language, QueryParameter(description="hi (default) or en")] = (
+            Language.HINDI
+        ),
+    ) -> Response[bytes]:
+        """The complaints a department's secretary reviewed on `day` (today by default),
+        with the secretary's notes and where each stands now (docs/reports.md). A secretary
+        reads its department's, a minister its departments' (naming one when it has
+        several); the complainant's words are shown only to the roles the permissions table
+        lets see them, and each complaint so shown is logged."""
+        who = request.user
+        department = checked("department", department, inputs.CODE.clean)
+        department = department or who.department
+        if department is None and len(who.departments) == 1:
+            department = who.departments[0]
+        if department is None:
+            raise Problem(400, "name the department", field="department")
+        if not in_departments(who, "review_report", department):
+            raise Problem(403, f"department {department} is outside your scope", field="department")
+        directory = services.app.directory()
+        if department not in directory.departments:
+            raise Problem(
+                400, f"department {department} is not in the directory", field="department"
+            )
+        now = services.app.clock()
+        today = now.astimezone(INDIA).date()
+        day = checked("day", day, inputs.day) or today
+        if day > today:
+            raise Problem(400, f"day must not be after {today.isoformat()}", field="day")
+        personal = who.role in PERSONAL_DATA_IN["review_report"]
+        content, version, shown = make_review_report(
+            services.pool, directory, now, who.id, department, day, lang.value, personal=personal
+        )
+        if personal:
+            services.looked(who, shown, "GET /v1/reviews/report")
+        return document(
+            content,
+            "application/pdf",
+            f"sampark-reviews-{department}-{day.isoformat()}-{lang.value}.pdf",
+            version,
         )
 
 

@@ -18,13 +18,19 @@ from api.problems import Problem
 from api.schemas import checked
 from api.services import Services
 from domain import inputs
+from domain.permissions import in_departments
 from domain.values import Identity, Language, Role
 from projections.figures import OutsideScope
 from projections.queries import OutOfScope
 from projections.rows import day_in_india
 from reports import infographic, monthly_index, training
-from reports.kept import Name, Shelf
-from reports.publishing import Picture, Sheet, make_infographic, make_meeting_pack
+from reports.publishing import (
+    Picture,
+    Sheet,
+    infographic_copy,
+    make_meeting_pack,
+    make_monthly_data,
+)
 from reports.ranking import INDICATORS
 
 Req = Request[Identity, Any, Any]
@@ -51,6 +57,16 @@ def first_of(month: str) -> date:
     except ValueError:
         raise Problem(400, "month is a month: 2026-10", field="month") from None
     return checked("month", first, inputs.day) or first
+
+
+def ended_month(now: datetime, month: str | None) -> date:
+    """The first day of `month` (by default the last that has ended); 400 naming `month`
+    when it has not ended."""
+    latest = (day_in_india(now).replace(day=1) - timedelta(days=1)).replace(day=1)
+    first = first_of(month) if month is not None else latest
+    if first > latest:
+        raise Problem(400, f"month must have ended: {latest:%Y-%m} at the latest", field="month")
+    return first
 
 
 def last_whole_week(now: datetime) -> date:
@@ -112,20 +128,16 @@ class ReportController(Controller):
                 400, f"day must have ended: {last.isoformat()} at the latest", field="day"
             )
         filename = f"sampark-infographic-{day.isoformat()}-{lang.value}.{format.value}"
-        name = Name("infographic", "state", day.isoformat(), lang.value, format.value)
-        with services.pool.connection() as conn:
-            kept = Shelf(conn).kept(name)
-        if kept is not None:  # the morning's copy, as published
-            return document(kept.content, MEDIA_TYPES[format], filename, kept.data_version)
-        files, version = make_infographic(
+        content, version = infographic_copy(
             services.pool,
             services.app.directory(),
             services.app.clock(),
             day,
             lang.value,
+            format,
             request.user.id,
         )
-        return document(files[format], MEDIA_TYPES[format], filename, version)
+        return document(content, MEDIA_TYPES[format], filename, version)
 
     @get(
         "/district",
@@ -167,6 +179,47 @@ class ReportController(Controller):
         except OutsideScope as refused:
             raise Problem(403, str(refused), field=refused.field) from None
         filename = f"sampark-district-{district}-{monday:%G-W%V}-{lang.value}.{format.value}"
+        return document(content, SHEET_TYPES[format], filename, version)
+
+    @get(
+        "/monthly",
+        sync_to_thread=True,
+        summary="The secretary's monthly data: a department's month by district and level",
+        guards=[only_roles_allowed_to("monthly_data", "fetch a department's monthly data")],
+    )
+    def monthly(
+        self,
+        request: Req,
+        services: Injected,
+        department: Annotated[
+            str | None, QueryParameter(max_length=200, description="a secretary's own")
+        ] = None,
+        month: Annotated[
+            str | None, QueryParameter(max_length=7, description="a month that has ended")
+        ] = None,
+        lang: LanguageQuery = Language.HINDI,
+        format: Annotated[Sheet, QueryParameter(description="pdf (default) or xlsx")] = Sheet.PDF,
+    ) -> Response[bytes]:
+        who = request.user
+        now = services.app.clock()
+        first = ended_month(now, month)
+        department = department or who.department
+        if department is None and len(who.departments) == 1:
+            department = who.departments[0]
+        directory = services.app.directory()
+        if not department or department not in directory.departments:
+            raise Problem(400, "department must name a department", field="department")
+        if not in_departments(who, "monthly_data", department):
+            raise Problem(403, f"department {department} is outside your scope", field="department")
+        try:
+            content, version = make_monthly_data(
+                services.pool, directory, now, who, department, first, lang.value, format
+            )
+        except OutOfScope as refused:
+            raise Problem(403, str(refused)) from None
+        except OutsideScope as refused:
+            raise Problem(403, str(refused), field=refused.field) from None
+        filename = f"sampark-monthly-{department}-{first:%Y-%m}-{lang.value}.{format.value}"
         return document(content, SHEET_TYPES[format], filename, version)
 
     @get(

@@ -36,6 +36,7 @@ import psycopg
 
 from api.services import Services
 from bench.dashboards import measure_dashboards
+from bench.documents import measure_documents
 from bench.read_side import measure_lag
 from bench.servers import percentile, servers
 from bench.write_throughput import measure_writes
@@ -440,6 +441,15 @@ def measure_all(  # noqa: PLR0915
                     measured["p99_ms"] < 20,
                 )
             )
+        # 6b. documents (docs/reports.md): each made beside a blank page and a dashboard
+        print("== documents", flush=True)
+        made = measure_documents(url, services.app.directory())
+        details["documents"] = made
+        blank = made["baseline: one shaped line on a blank page"]
+        for name, taken in made.items():
+            if name == "complaints" or name.startswith("baseline"):
+                continue
+            rows.append(row(f"document: {name}", taken, "ms", blank, "(measured)", True))
         services.close()
 
         # 7. HTTP

@@ -24,6 +24,7 @@ class Scope(StrEnum):
     OFFICE = "office"  # held by the officer's post, or in the officer's district and department
     DISTRICT = "district"  # in the collector's district
     DEPARTMENT = "department"  # of the head's or secretary's department
+    DEPARTMENTS = "departments"  # of one of the minister's departments
     STATE = "state"  # anywhere
 
 
@@ -112,6 +113,7 @@ SERVICES: dict[str, dict[Role, Scope]] = {
         R.COLLECTOR: S.DISTRICT,
         R.DEPARTMENT_HEAD: S.DEPARTMENT,
         R.SECRETARY: S.DEPARTMENT,
+        R.MINISTER: S.DEPARTMENTS,  # one of its departments at a time
         R.ANALYST: S.STATE,
         R.AUDITOR: S.STATE,
         R.ADMIN: S.STATE,
@@ -121,7 +123,7 @@ SERVICES: dict[str, dict[Role, Scope]] = {
     "infographic": {
         R.OPERATOR: S.STATE,
         R.OFFICER: S.STATE,
-        **{r: S.STATE for r in (R.COLLECTOR, R.DEPARTMENT_HEAD, R.SECRETARY)},
+        **{r: S.STATE for r in (R.COLLECTOR, R.DEPARTMENT_HEAD, R.SECRETARY, R.MINISTER)},
         R.ANALYST: S.STATE,
         R.AUDITOR: S.STATE,
         R.ADMIN: S.STATE,
@@ -135,7 +137,16 @@ SERVICES: dict[str, dict[Role, Scope]] = {
     },
     # The ranking index compares departments and districts across the state (aggregates).
     "ranking_index": {
-        **{r: S.STATE for r in (R.COLLECTOR, R.DEPARTMENT_HEAD, R.SECRETARY)},
+        **{r: S.STATE for r in (R.COLLECTOR, R.DEPARTMENT_HEAD, R.SECRETARY, R.MINISTER)},
+        R.ANALYST: S.STATE,
+        R.AUDITOR: S.STATE,
+        R.ADMIN: S.STATE,
+    },
+    # The secretary's monthly data: a department's month (aggregates, posts by name).
+    "monthly_data": {
+        R.DEPARTMENT_HEAD: S.DEPARTMENT,
+        R.SECRETARY: S.DEPARTMENT,
+        R.MINISTER: S.DEPARTMENTS,
         R.ANALYST: S.STATE,
         R.AUDITOR: S.STATE,
         R.ADMIN: S.STATE,
@@ -149,6 +160,13 @@ SERVICES: dict[str, dict[Role, Scope]] = {
         R.ADMIN: S.STATE,
     },
     "review_list": {R.SECRETARY: S.DEPARTMENT, R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
+    # The day's reviews of a department, as reported to its minister.
+    "review_report": {
+        R.SECRETARY: S.DEPARTMENT,
+        R.MINISTER: S.DEPARTMENTS,
+        R.AUDITOR: S.STATE,
+        R.ADMIN: S.STATE,
+    },
     "pipeline": {R.ANALYST: S.STATE, R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
     "who_looked": {R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
     "directory_read": {r: S.STATE for r in Role if r != R.SYSTEM},
@@ -169,6 +187,13 @@ SERVICES: dict[str, dict[Role, Scope]] = {
 # or about a citizen, and citizens' actor ids pseudonymised (`domain/disclosure.py`).
 PSEUDONYMOUS = frozenset({R.ANALYST})
 
+# The documents that may show complaints' personal data (the complainant's own words, the
+# subject), and the roles shown it there; every complaint so shown is logged (access_log).
+# Any other role is shown the document without it.
+PERSONAL_DATA_IN: dict[str, frozenset[Role]] = {
+    "review_report": frozenset({R.SECRETARY, R.AUDITOR, R.ADMIN}),
+}
+
 
 # --- the claims a role's token may carry ----------------------------------------------------
 
@@ -179,6 +204,7 @@ SCOPE_CLAIMS: dict[Scope, tuple[frozenset[str], frozenset[str]]] = {
     S.OFFICE: (frozenset({"post"}), frozenset({"district", "department"})),
     S.DISTRICT: (frozenset({"district"}), frozenset()),
     S.DEPARTMENT: (frozenset({"department"}), frozenset()),
+    S.DEPARTMENTS: (frozenset({"departments"}), frozenset()),
     S.STATE: (frozenset(), frozenset()),
 }
 
@@ -226,6 +252,20 @@ def in_scope(who: Identity, scope: Scope, complaint: Complaint) -> bool:
             return who.district is not None and who.district == complaint.district
         case Scope.DEPARTMENT:
             return who.department is not None and who.department == complaint.department
+        case Scope.DEPARTMENTS:
+            return complaint.department in who.departments
+    return False
+
+
+def in_departments(who: Identity, service: str, department: str) -> bool:
+    """Whether `department` is within what `who` may use `service` for."""
+    match SERVICES[service].get(who.role):
+        case Scope.STATE:
+            return True
+        case Scope.DEPARTMENT:
+            return who.department == department
+        case Scope.DEPARTMENTS:
+            return department in who.departments
     return False
 
 

@@ -14,6 +14,7 @@ class Role(StrEnum):
     COLLECTOR = "collector"
     DEPARTMENT_HEAD = "department_head"
     SECRETARY = "secretary"
+    MINISTER = "minister"  # reads its departments' reports and dashboards
     ANALYST = "analyst"
     AUDITOR = "auditor"
     ADMIN = "admin"
@@ -105,6 +106,7 @@ class Identity:
     department: str | None = None
     post: str | None = None
     mobile: str | None = None
+    departments: tuple[str, ...] = ()  # a minister's departments
 
     @property
     def actor(self) -> Actor:

@@ -66,6 +66,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     review_time: str = "08:00"  # when the secretaries' daily lists are made (Asia/Kolkata)
     review_size: int = 10  # complaints on each department's daily list
     infographic_time: str = "09:00"  # when the day's infographic is made and kept (Asia/Kolkata)
+    # The posts that publish the infographic (the public-relations desks: post ids,
+    # comma-separated): each morning's is announced to each one's holder. Empty: to none.
+    infographic_posts: str = ""
     scheduler_workers: int = 4  # complaints the scheduler moves at once
     environment: str = "development"
     # Serve the OpenAPI schema and its pages at /schema: by default in development only.

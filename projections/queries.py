@@ -26,6 +26,7 @@ from projections.figures import (
     AGE_BANDS,
     FigureScope,
     Ledger,
+    OutsideScope,
     report,
     window_start,
 )
@@ -341,7 +342,9 @@ class ReadQueries:
         `district`, `department` and `post` when given. Reads only the aggregates."""
         if by not in BY or by == "total":
             raise ValueError(f"no dashboard by {by}")
-        scope = dashboard_scope(who).narrowed(district=district, department=department, post=post)
+        scope = dashboard_scope(who, department).narrowed(
+            district=district, department=department, post=post
+        )
         return [
             report(key, ledger, with_now=by != "day")
             for key, ledger in self.ledgers(scope, by, first, last, now)
@@ -706,9 +709,15 @@ BY: dict[str, str | None] = {
 }
 
 
-def dashboard_scope(who: Identity) -> FigureScope:
-    """The part of the state whose figures the caller sees (`SERVICES["dashboards"]`)."""
+def dashboard_scope(who: Identity, department: str | None = None) -> FigureScope:
+    """The part of the state whose figures the caller sees (`SERVICES["dashboards"]`): a
+    minister's is the one of its departments it names (its only one, when it names none)."""
     match SERVICES["dashboards"].get(who.role):
+        case Scope.DEPARTMENTS:
+            chosen = department or (who.departments[0] if len(who.departments) == 1 else None)
+            if chosen is None or chosen not in who.departments:
+                raise OutsideScope("department", ", ".join(who.departments) + " (name one)")
+            return FigureScope(department=chosen)
         case Scope.DISTRICT:
             return FigureScope(district=who.district or "")
         case Scope.DEPARTMENT:

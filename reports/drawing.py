@@ -9,10 +9,11 @@ that date.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -69,3 +70,45 @@ def png(pdf: bytes, width: int, page: int = 0) -> bytes:
     out = io.BytesIO()
     image.convert("RGB").save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def table(
+    page: Any,
+    header: list[str],
+    rows: list[list[Any]],
+    widths: tuple[int, ...],
+    size: float,
+    text: Callable[[Any], str] = str,
+) -> None:
+    """A table on `page`: a dark heading row, then `rows` (each value shown by `text`)."""
+    page.set_font("Devanagari", size=size)
+    # Counts and percentages to the right, words to the left.
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in widths]
+    aligns = tuple(
+        "LEFT" if n == 0 or any(isinstance(v, str) and v[:1].isalpha() for v in column) else "RIGHT"
+        for n, column in enumerate(columns)
+    )
+    with page.table(
+        col_widths=widths,
+        width=sum(widths),
+        align="LEFT",
+        text_align=aligns,
+        line_height=size * 1.6,
+        headings_style=_headings(),
+        cell_fill_color=(244, 246, 249),
+        cell_fill_mode="ROWS",
+        borders_layout="HORIZONTAL_LINES",
+    ) as table:
+        heading = table.row()
+        for title in header:
+            heading.cell(title)
+        for values in rows:
+            row = table.row()
+            for value in values:
+                row.cell(text(value))
+
+
+def _headings() -> Any:
+    from fpdf.fonts import FontFace
+
+    return FontFace(emphasis=None, color=(255, 255, 255), fill_color=(24, 58, 94))

@@ -4,7 +4,9 @@ Every document made is recorded in `reports.made`: what (kind, subject, period, 
 format), its SHA-256, who made it and when, and the data version it was made from (how many
 events the read models had applied, and the time of the last). The scheduler's documents (the
 morning's infographic) are kept in `reports.kept`, one per kind, subject, period, language
-and format: the copy that was published is the copy served. Like `notify`, this schema is no
+and format: the copy that was published is the copy served. The last copy made on request
+is in `reports.copies` with its data version: asked again before any event is applied, it
+is served rather than made again. Like `notify`, this schema is no
 read model: `sampark projections rebuild` never touches it.
 """
 
@@ -48,6 +50,16 @@ CREATE TABLE IF NOT EXISTS reports.kept (
     made_at timestamptz NOT NULL,
     PRIMARY KEY (kind, subject, period, language, format)
 );
+CREATE TABLE IF NOT EXISTS reports.copies (
+    kind text NOT NULL,
+    subject text NOT NULL,
+    period text NOT NULL,
+    language text NOT NULL,
+    format text NOT NULL,
+    data_version text NOT NULL,
+    content bytea NOT NULL,
+    PRIMARY KEY (kind, subject, period, language, format)
+);
 """
 
 
@@ -75,7 +87,7 @@ class Copy:
 
 
 def migrate(conn: psycopg.Connection[Any]) -> None:
-    found = conn.execute("SELECT to_regclass('reports.kept')").fetchone()
+    found = conn.execute("SELECT to_regclass('reports.copies')").fetchone()
     if found and found[0]:
         return
     with conn.transaction():
@@ -133,6 +145,25 @@ class Shelf:
             name.key(),
         ).fetchone()
         return Copy(bytes(row[0]), row[1], row[2], row[3], row[4]) if row else None
+
+    def remember(self, name: Name, content: bytes, version: str) -> None:
+        """Hold `content` as the copy of `name` made from data `version` (replacing any)."""
+        self.conn.execute(
+            "INSERT INTO reports.copies (kind, subject, period, language, format, "
+            "data_version, content) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (kind, subject, period, language, format) DO UPDATE SET "
+            "data_version = excluded.data_version, content = excluded.content",
+            (*name.key(), version, content),
+        )
+
+    def copy(self, name: Name, version: str) -> bytes | None:
+        """The copy of `name` made from data `version`, if one was."""
+        row = self.conn.execute(
+            "SELECT content FROM reports.copies WHERE kind = %s AND subject = %s "
+            "AND period = %s AND language = %s AND format = %s AND data_version = %s",
+            (*name.key(), version),
+        ).fetchone()
+        return bytes(row[0]) if row else None
 
     def made(self, kind: str) -> list[dict[str, Any]]:
         """What was made of `kind`, oldest first."""

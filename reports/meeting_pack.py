@@ -254,13 +254,15 @@ def pdf(pack: MeetingPack) -> bytes:
     page.ln(6)
     page.set_text_color(20, 20, 20)
     header, rows = department_table(pack)
-    _table(page, header, rows, (132, 60, 52, 58, 56, 52, 60, 78, 78, 74, 72), size=8.5)
+    widths: tuple[int, ...] = (132, 60, 52, 58, 56, 52, 60, 78, 78, 74, 72)
+    drawing.table(page, header, rows, widths, size=8.5, text=_text)
     page.ln(14)
     page.set_font("Devanagari", size=13)
     page.cell(0, 20, pack.word("oldest"), new_x="LMARGIN", new_y="NEXT")
     header, rows = oldest_table(pack)
     if rows:
-        _table(page, header, rows, (96, 120, 110, 62, 56, 38, 146, 64, 50), size=8)
+        widths = (96, 120, 110, 62, 56, 38, 146, 64, 50)
+        drawing.table(page, header, rows, widths, size=8, text=_text)
     else:
         page.set_font("Devanagari", size=10)
         page.cell(0, 16, pack.word("none"), new_x="LMARGIN", new_y="NEXT")
@@ -270,42 +272,6 @@ def pdf(pack: MeetingPack) -> bytes:
     source = pack.word("source").format(day=shown_day(pack.sunday, pack.language))
     page.cell(0, 12, source, new_x="LMARGIN", new_y="NEXT")
     return bytes(page.output())
-
-
-def _table(
-    page: Any, header: list[str], rows: list[list[Any]], widths: tuple[int, ...], size: float
-) -> None:
-    page.set_font("Devanagari", size=size)
-    # Counts and percentages to the right, words to the left.
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in widths]
-    aligns = tuple(
-        "LEFT" if n == 0 or any(isinstance(v, str) and v[:1].isalpha() for v in column) else "RIGHT"
-        for n, column in enumerate(columns)
-    )
-    with page.table(
-        col_widths=widths,
-        width=sum(widths),
-        align="LEFT",
-        text_align=aligns,
-        line_height=size * 1.6,
-        headings_style=_headings(),
-        cell_fill_color=(244, 246, 249),
-        cell_fill_mode="ROWS",
-        borders_layout="HORIZONTAL_LINES",
-    ) as table:
-        heading = table.row()
-        for text in header:
-            heading.cell(text)
-        for values in rows:
-            row = table.row()
-            for value in values:
-                row.cell(_text(value))
-
-
-def _headings() -> Any:
-    from fpdf.fonts import FontFace
-
-    return FontFace(emphasis=None, color=(255, 255, 255), fill_color=(24, 58, 94))
 
 
 def xlsx(pack: MeetingPack) -> bytes:

@@ -7,7 +7,10 @@ complaint decide for itself (`domain/deadlines.py`).
 - `close_unanswered`: disposals left without feedback are closed when the window ends.
 - `queue_reviews`: each department's secretary gets the day's most pressing complaints.
 - `make_infographic`: the state's infographic of the day before, in Hindi and English, made
-  and kept (the copy published and served; docs/reports.md).
+  and kept (the copy published and served; docs/reports.md), and announced to the posts
+  that publish it.
+- `send_monthly_data`: each department's data of the month before, kept and sent to its
+  secretary with signed links (docs/reports.md).
 
 Each job returns what it recorded, counted by event type.
 """
@@ -30,7 +33,8 @@ from domain.application import Sampark
 from domain.sla import INDIA
 from projections.agenda import Agenda, Key
 from reports.infographic import last_whole_day
-from reports.publishing import make_infographic
+from reports.publishing import LANGUAGES, all_kept, make_infographic
+from reports.sending import Link, announce_infographic, send_monthly_data
 
 log = logging.getLogger(__name__)
 Moves = Counter[str]
@@ -45,9 +49,13 @@ class Clockwork:
         lead: timedelta = timedelta(hours=48),
         review_size: int = 10,
         workers: int = 4,
+        link: Link | None = None,
+        publishers: tuple[str, ...] = (),
     ) -> None:
         self.app = app
         self.pool = pool
+        self.link = link  # signs links to kept documents; None: nothing is sent
+        self.publishers = publishers  # the posts the infographic is announced to
         self.lead = lead
         self.review_size = review_size
         self.workers = workers
@@ -98,16 +106,30 @@ class Clockwork:
         return moves
 
     def make_infographic(self, day: date | None = None) -> Moves:
-        """Make and keep the infographic of `day` (yesterday in India) in each language."""
+        """Make and keep the infographic of `day` (yesterday in India) in each language;
+        nothing when its copies are kept already (a restart costs nothing)."""
         now = self.app.clock()
         day = day or last_whole_day(now)
         made: Moves = Counter()
-        for language in ("hi", "en"):
-            make_infographic(
-                self.pool, self.app.directory(), now, day, language, "scheduler", keep=True
-            )
-            made[f"infographic {day.isoformat()} {language}"] += 1
+        directory = self.app.directory()
+        if not all_kept(self.pool, day):
+            for language in LANGUAGES:
+                make_infographic(self.pool, directory, now, day, language, "scheduler", keep=True)
+                made[f"infographic {day.isoformat()} {language}"] += 1
+        if self.link is not None and self.publishers:
+            made += announce_infographic(self.pool, directory, now, day, self.publishers, self.link)
         return made
+
+    def send_monthly_data(self, first: date | None = None) -> Moves:
+        """Keep each department's data of the month from `first` (by default the month
+        before, India) and send it to its secretary; what was sent is never sent again."""
+        if self.link is None:
+            return Counter()
+        now = self.app.clock()
+        first = first or (now.astimezone(INDIA).date().replace(day=1) - timedelta(days=1)).replace(
+            day=1
+        )
+        return send_monthly_data(self.pool, self.app.directory(), now, first, self.link)
 
     # --- doing it for many complaints -----------------------------------------------------
 

@@ -3,7 +3,10 @@
 The deadline scan, the warnings and the auto-close run every `scan_seconds`; the
 secretaries' lists are made every morning at `review_time` in India, and once at start (the
 job only tops lists up, so a restart never doubles them); the day before's infographic at
-`infographic_time`, and once at start (the same events make the same bytes). Every job
+`infographic_time`, and once at start (a day whose copies are kept is skipped, so a restart
+costs nothing), announced to the posts that publish it; each department's monthly data on
+the 1st at the same time, and once at start (a department whose message was queued is
+skipped: nothing is sent twice). Every job
 first asks for the leadership lock: a standby scheduler runs the same timetable and does
 nothing until the leader goes.
 """
@@ -68,6 +71,16 @@ class Scheduler(Worker):
                 self.clockwork.make_infographic,
                 CronTrigger(
                     hour=self.infographic_at[0], minute=self.infographic_at[1], timezone=INDIA
+                ),
+            ),
+            (
+                "monthly data",
+                self.clockwork.send_monthly_data,
+                CronTrigger(
+                    day=1,
+                    hour=self.infographic_at[0],
+                    minute=self.infographic_at[1],
+                    timezone=INDIA,
                 ),
             ),
         ]

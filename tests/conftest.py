@@ -252,6 +252,7 @@ class Tokens:
             department=who.department,
             post=who.post,
             mobile=who.mobile,
+            departments=list(who.departments) or None,
         )
         return {"Authorization": f"Bearer {token}", **extra}
 

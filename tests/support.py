@@ -61,6 +61,7 @@ AJMER_COLLECTOR = Identity(id="collector-ajmer", role=Role.COLLECTOR, district="
 WATER_HEAD = Identity(id="ce-phed", role=Role.DEPARTMENT_HEAD, department="PHED")
 POWER_HEAD = Identity(id="md-discom", role=Role.DEPARTMENT_HEAD, department="ENERGY")
 WATER_SECRETARY = Identity(id="acs-phed", role=Role.SECRETARY, department="PHED")
+WATER_MINISTER = Identity(id="minister-phed", role=Role.MINISTER, departments=("ENERGY", "PHED"))
 ANALYST = Identity(id="analyst-01", role=Role.ANALYST)
 AUDITOR = Identity(id="auditor-01", role=Role.AUDITOR)
 ADMIN = Identity(id="admin-01", role=Role.ADMIN)

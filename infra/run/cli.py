@@ -186,7 +186,7 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
     if args.role not in {r.value for r in Role if r != Role.SYSTEM}:
         raise SystemExit(f"no role {args.role!r}")
     required, allowed = claims_of(Role(args.role))
-    given = {c for c in SCOPE_CLAIMS if getattr(args, c)}
+    given = {c for c in SCOPE_CLAIMS if getattr(args, c, None)}
     if given - allowed or required - given:
         # The API would refuse such a token (401): say so now.
         raise SystemExit(
@@ -206,6 +206,7 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
             department=args.department,
             post=args.post,
             mobile=args.mobile,
+            departments=args.departments.split(",") if args.departments else None,
         )
     )
 
@@ -314,6 +315,12 @@ def rule(name: str, option: str) -> Callable[[str], str]:
     return check
 
 
+def departments(value: str) -> str:
+    """A minister's departments: department codes, comma-separated."""
+    code = rule("CODE", "--departments")
+    return ",".join(code(part) for part in value.split(","))
+
+
 def role(value: str) -> str:
     from domain.values import Role
 
@@ -343,6 +350,9 @@ def parser() -> argparse.ArgumentParser:
     for claim in ("district", "department", "post"):
         token.add_argument(f"--{claim}", type=rule("CODE", f"--{claim}"))
     token.add_argument("--mobile", type=rule("MOBILE", "--mobile"))
+    token.add_argument(
+        "--departments", type=departments, help="a minister's departments, comma-separated"
+    )
     token.set_defaults(handler=cmd_token)
 
     relay = commands.add_parser("relay", help="publish the event store's events to Kafka")

@@ -4,12 +4,13 @@ read side), the scheduler, and the notifier (the notifications consumer and the 
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from psycopg_pool import ConnectionPool
 
 from domain.application import Sampark
 from infra.adapters.providers import SmsGateway, WhatsAppCloud, token_source
-from infra.security.report_links import report_link
+from infra.security.report_links import document_link, report_link
 from infra.settings import Settings
 from projections.notify.delivery import Sender
 from projections.notify.messages import Links
@@ -91,6 +92,8 @@ def scheduler(settings: Settings, app: Sampark, pool: ConnectionPool, url: str) 
         lead=timedelta(hours=settings.reminder_lead_hours),
         review_size=settings.review_size,
         workers=settings.scheduler_workers,
+        link=partial(document_link, settings),
+        publishers=tuple(p.strip() for p in settings.infographic_posts.split(",") if p.strip()),
     )
     return Scheduler(
         clockwork,

@@ -1,8 +1,10 @@
-"""The links to a complaint's Action Taken Report (`/atr/{token}`) that messages carry.
+"""The links to a complaint's Action Taken Report (`/atr/{token}`) that messages carry, and
+to a document the scheduler sent (`/documents/{token}`: the secretary's monthly data).
 
-The notifier makes them, the API opens them: both sides meet here, in the secret that signs
-them (`SAMPARK_ATR_SECRET`, or the JWT secret), their purpose and how long they last
-(`SAMPARK_ATR_DAYS` from the message that carried the link).
+The notifier and the scheduler make them, the API opens them: both sides meet here, in the
+secret that signs them (`SAMPARK_ATR_SECRET`, or the JWT secret), their purpose and how long
+they last (`SAMPARK_ATR_DAYS` from the message that carried a report link; DOCUMENT_DAYS for
+a document's).
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from infra.security.signing import BadToken, sign, verify
 from infra.settings import Settings
 
 PURPOSE = "atr"
+DOCUMENT = "document"
+DOCUMENT_DAYS = 45  # a month's data, opened until the next month's is sent and a fortnight
+DOCUMENT_PARTS = 5  # kind, subject, period, language, format (`reports.kept.Name`)
 
 
 def report_link(settings: Settings, complaint: UUID, issued_at: datetime) -> str:
@@ -37,3 +42,18 @@ def complaint_of(settings: Settings, token: str, now: datetime) -> UUID:
 
 def _secret(settings: Settings) -> str:
     return settings.atr_secret or settings.jwt_secret
+
+
+def document_link(settings: Settings, name: tuple[str, ...], issued_at: datetime) -> str:
+    """A link to the kept document `name` (its five parts), valid DOCUMENT_DAYS."""
+    expires = issued_at + timedelta(days=DOCUMENT_DAYS)
+    token = sign(_secret(settings), DOCUMENT, ":".join(name), expires)
+    return f"{settings.public_url}/documents/{token}"
+
+
+def document_of(settings: Settings, token: str, now: datetime) -> tuple[str, ...]:
+    """The document a link's token names (its five parts), or `BadToken`."""
+    parts = tuple(verify(_secret(settings), DOCUMENT, token, now).split(":"))
+    if len(parts) != DOCUMENT_PARTS or not all(parts):
+        raise BadToken("the token names no document")
+    return parts

@@ -25,7 +25,7 @@ ISSUER = "sampark"
 AUDIENCE = "sampark-api"
 ALGORITHM = "HS256"
 ASYMMETRIC = frozenset({"RS256", "ES256"})
-SCOPE_CLAIMS = ("district", "department", "post", "mobile")
+SCOPE_CLAIMS = ("district", "department", "post", "mobile", "departments")
 # The registered claims Litestar's `Token` holds as fields; every other claim is an extra.
 REGISTERED = ("exp", "sub", "iat", "iss", "aud", "jti")
 
@@ -144,11 +144,18 @@ def mint(
     department: str | None = None,
     post: str | None = None,
     mobile: str | None = None,
+    departments: list[str] | None = None,
     lifetime: timedelta = timedelta(hours=12),
     now: datetime | None = None,
 ) -> str:
     now = now or datetime.now(UTC)
-    scope = {"district": district, "department": department, "post": post, "mobile": mobile}
+    scope: dict[str, str | list[str] | None] = {
+        "district": district,
+        "department": department,
+        "post": post,
+        "mobile": mobile,
+        "departments": departments,
+    }
     token = Token(
         sub=sub,
         iat=now,

@@ -73,6 +73,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "hi": "शिकायत {0} पर आपकी राय दर्ज हो गई है। धन्यवाद।",
         "en": "Thank you: your feedback on complaint {0} is recorded.",
     },
+    "sampark_monthly_data": {
+        "hi": "{0}: {1} माह के विभागीय आंकड़े। पीडीएफ़ (हिंदी): {2} पीडीएफ़ (अंग्रेज़ी): {3} एक्सेल: {4}",
+        "en": "{0}: the department's data for {1}. PDF (Hindi): {2} PDF (English): {3} Excel: {4}",
+    },
+    "sampark_infographic": {
+        "hi": "{0} का दैनिक इन्फोग्राफ़िक प्रकाशन हेतु तैयार है। हिंदी: {1} अंग्रेज़ी: {2}",
+        "en": "The daily infographic of {0} is ready to publish. Hindi: {1} English: {2}",
+    },
     "sampark_unmatched": {
         "hi": "धन्यवाद। हम आपका संदेश किसी शिकायत से नहीं जोड़ सके। कृपया रिपोर्ट वाले संदेश "
         "का उत्तर दें, या 181 पर कॉल करें।",

@@ -254,6 +254,13 @@ class Outbox:
                 added += cur.rowcount
         return added
 
+    def queued(self, key: str) -> bool:
+        """Whether a message of this key was ever queued (whatever became of it)."""
+        return (
+            self.conn.execute("SELECT 1 FROM notify.messages WHERE key = %s", (key,)).fetchone()
+            is not None
+        )
+
     # --- worked through by the sender ---------------------------------------------------
 
     def claim(self, now: datetime, claimant: str, limit: int = 1) -> list[Queued]:

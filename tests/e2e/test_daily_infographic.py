@@ -122,19 +122,57 @@ def test_the_picture_is_1080_by_1350_and_the_pdf_renders(
 
 
 def test_made_twice_it_is_the_same_bytes_and_each_making_is_recorded(
-    a_day_of_complaints: None, client: Client, tokens: Tokens, services: Services, database: str
+    a_day_of_complaints: None,
+    client: Client,
+    tokens: Tokens,
+    services: Services,
+    database: str,
+    clock: TurnableClock,
 ) -> None:
     params = {"day": DAY.isoformat(), "lang": "hi"}
     once = client.get(PATH, params=params, headers=tokens.headers(ANALYST))
+    # No event between: the copy made from the same data is served, nothing is made again.
     again = client.get(PATH, params=params, headers=tokens.headers(JAIPUR_COLLECTOR))
     assert once.status_code == again.status_code == 200
     assert once.content == again.content
+    with psycopg.connect(database) as conn:
+        assert [m["made_by"] for m in Shelf(conn).made("infographic")] == [ANALYST.id] * 2
+    # Made again from the same events: the same bytes, recorded as made by whoever made it.
+    files, _ = make_infographic(
+        services.pool, services.app.directory(), clock.now, DAY, "hi", JAIPUR_COLLECTOR.id
+    )
+    assert files[Picture.PNG] == once.content
     with psycopg.connect(database) as conn:
         made = Shelf(conn).made("infographic")
     png = [m for m in made if m["format"] == "png"]
     assert [m["made_by"] for m in png] == [ANALYST.id, JAIPUR_COLLECTOR.id]
     assert png[0]["sha256"] == png[1]["sha256"] and png[0]["period"] == DAY.isoformat()
     assert all("events applied" in m["data_version"] for m in made)
+
+
+def test_an_event_applied_makes_it_again(
+    a_day_of_complaints: None,
+    client: Client,
+    tokens: Tokens,
+    services: Services,
+    database: str,
+    pipeline: Pipeline,
+) -> None:
+    params = {"day": DAY.isoformat(), "lang": "en", "format": "pdf"}
+    once = client.get(PATH, params=params, headers=tokens.headers(ANALYST))
+    filed = client.post(
+        "/v1/complaints", json=water_complaint(new_mobile()), headers=tokens.headers(OPERATOR)
+    )
+    assert filed.status_code == 201, filed.text
+    pipeline.settle()
+    again = client.get(PATH, params=params, headers=tokens.headers(ANALYST))
+    assert once.headers["sampark-data-version"] != again.headers["sampark-data-version"]
+    with psycopg.connect(database) as conn:
+        made = [m for m in Shelf(conn).made("infographic") if m["format"] == "pdf"]
+    assert [m["data_version"] for m in made] == [
+        once.headers["sampark-data-version"],
+        again.headers["sampark-data-version"],
+    ]
 
 
 def test_the_morning_copy_is_kept_and_served_as_published(
@@ -144,8 +182,15 @@ def test_the_morning_copy_is_kept_and_served_as_published(
     services: Services,
     clock: TurnableClock,
 ) -> None:
-    made = Clockwork(services.app, services.pool).make_infographic()  # yesterday's: DAY
+    clockwork = Clockwork(services.app, services.pool)
+    made = clockwork.make_infographic()  # yesterday's: DAY
     assert made == {f"infographic {DAY} hi": 1, f"infographic {DAY} en": 1}
+    # A second start of the scheduler finds the day's copies kept: nothing made or recorded.
+    with services.pool.connection() as conn:
+        recorded = len(Shelf(conn).made("infographic"))
+    assert clockwork.make_infographic() == {}
+    with services.pool.connection() as conn:
+        assert len(Shelf(conn).made("infographic")) == recorded == 4
     with services.pool.connection() as conn:
         shelf = Shelf(conn)
         kept = {lang: shelf.kept(Name("infographic", "state", str(DAY), lang, "png"))

@@ -28,6 +28,7 @@ from tests.support import (
     JAIPUR_WATER_OFFICER,
     OPERATOR,
     WATER_HEAD,
+    WATER_MINISTER,
     WATER_SECRETARY,
     citizen,
 )
@@ -40,6 +41,7 @@ ONE_OF_EACH: dict[Role, Identity] = {
     Role.COLLECTOR: JAIPUR_COLLECTOR,
     Role.DEPARTMENT_HEAD: WATER_HEAD,
     Role.SECRETARY: WATER_SECRETARY,
+    Role.MINISTER: WATER_MINISTER,
     Role.ANALYST: ANALYST,
     Role.AUDITOR: AUDITOR,
     Role.ADMIN: ADMIN,
@@ -62,6 +64,8 @@ REQUESTS: dict[tuple[str, str], str] = {
     ("GET", "/v1/reports/district"): "/v1/reports/district?district=NOPE&week=2099-W01",
     ("GET", "/v1/reports/index"): "/v1/reports/index?month=2099-01&by=department",
     ("GET", "/v1/reports/training"): "/v1/reports/training?department=NOPE&month=2099-01",
+    ("GET", "/v1/reviews/report"): "/v1/reviews/report?department=NOPE&day=2099-01-01",
+    ("GET", "/v1/reports/monthly"): "/v1/reports/monthly?department=NOPE&month=2099-01",
 }
 A_BACKWARD_WINDOW = "?from=2026-11-10&to=2026-11-01"
 

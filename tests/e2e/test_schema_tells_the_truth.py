@@ -64,7 +64,7 @@ def test_every_error_an_operation_answers_is_documented_as_a_problem(
                 }, (method, path, code)
 
 
-def test_only_the_citizens_page_the_webhook_and_health_need_no_token(
+def test_only_the_citizens_page_the_sent_documents_the_webhook_and_health_need_no_token(
     spec: dict[str, Any],
 ) -> None:
     public = {(method, path) for method, path, op in operations(spec) if op.get("security") == []}
@@ -73,6 +73,7 @@ def test_only_the_citizens_page_the_webhook_and_health_need_no_token(
         ("get", "/atr/{token}"),
         ("post", "/atr/{token}/feedback"),
         ("get", "/atr/{token}/evidence/{sha256}"),
+        ("get", "/documents/{token}"),  # a signed link: the secretaries' monthly data
         ("get", "/v1/webhooks/whatsapp"),
         ("post", "/v1/webhooks/whatsapp"),
     }
