@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import psycopg
@@ -106,6 +106,17 @@ def data_version(conn: psycopg.Connection[Any]) -> str:
     assert row is not None
     applied, last = row
     return f"{applied} events applied" + (f", the last of {last.isoformat()}" if last else "")
+
+
+def anything_by(conn: psycopg.Connection[Any], day: date) -> bool:
+    """Whether the read models saw anything happen on or before `day` (India's days): a
+    period that ended before the first complaint has nothing to report, so the scheduler
+    makes and sends nothing for it (a new store, a first start)."""
+    found = conn.execute(f"SELECT to_regclass('{LIVE}.flows')").fetchone()
+    if not found or not found[0]:
+        return False
+    row = conn.execute(f"SELECT 1 FROM {LIVE}.flows WHERE day <= %s LIMIT 1", (day,)).fetchone()
+    return row is not None
 
 
 class Shelf:

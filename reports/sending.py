@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from psycopg_pool import ConnectionPool
@@ -23,7 +23,7 @@ from projections.notify.messages import Message, render
 from projections.notify.outbox import Outbox
 from projections.notify.outbox import migrate as outbox_migrate
 from reports import infographic, monthly_data, places
-from reports.kept import Name, Shelf, data_version
+from reports.kept import Name, Shelf, anything_by, data_version
 from reports.publishing import LANGUAGES, Picture, Sheet, infographic_name
 
 # (the kept document's name parts, when the message is made) -> the signed link
@@ -50,7 +50,11 @@ def send_monthly_data(
     """The month from `first` of each department, kept and sent to its secretary."""
     month = f"{first:%Y-%m}"
     done: Counter[str] = Counter()
+    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     with pool.connection() as conn:
+        if not anything_by(conn, last):
+            done[f"monthly data {month}: no complaint by the month's end"] += 1
+            return done
         outbox_migrate(conn)
     for department in sorted(directory.departments):
         key = f"monthly_data:{department}:{month}:{SECRETARY}"

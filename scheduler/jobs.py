@@ -33,6 +33,7 @@ from domain.application import Sampark
 from domain.sla import INDIA
 from projections.agenda import Agenda, Key
 from reports.infographic import last_whole_day
+from reports.kept import anything_by
 from reports.publishing import LANGUAGES, all_kept, make_infographic
 from reports.sending import Link, announce_infographic, send_monthly_data
 
@@ -111,6 +112,9 @@ class Clockwork:
         now = self.app.clock()
         day = day or last_whole_day(now)
         made: Moves = Counter()
+        with self.pool.connection() as conn:
+            if not anything_by(conn, day):
+                return Counter({f"infographic {day.isoformat()}: nothing happened by then": 1})
         directory = self.app.directory()
         if not all_kept(self.pool, day):
             for language in LANGUAGES:

@@ -24,7 +24,7 @@ from reports.infographic import figures_as_of
 from reports.kept import Name, Shelf
 from reports.sending import secretary_of
 from scheduler.jobs import Clockwork
-from tests.conftest import Pipeline, Tokens
+from tests.conftest import Pipeline, Tokens, filed_by_a_citizen
 from tests.e2e.test_complaint_story import upload_photo
 from tests.support import (
     ADMIN,
@@ -256,3 +256,45 @@ def test_the_infographic_is_announced_to_its_publishers_once_a_day(
     assert len(rows) == 1 and rows[0][0] == publisher.reachable_at
     picture = client.get(rows[0][1][1].removeprefix(settings.public_url))
     assert picture.status_code == 200 and picture.headers["content-type"] == "image/png"
+
+
+def test_a_first_start_reports_no_month_or_day_before_the_first_complaint(
+    client: Client,
+    tokens: Tokens,
+    pipeline: Pipeline,
+    services: Services,
+    settings: Settings,
+    clock: TurnableClock,
+    database: str,
+) -> None:
+    link = partial(document_link, settings)
+    directory = services.app.directory()
+    publisher = secretary_of(directory, "PHED")
+    assert publisher is not None
+
+    def scheduler() -> Clockwork:
+        return Clockwork(services.app, services.pool, link=link, publishers=(publisher.id,))
+
+    def made_and_queued() -> tuple[int, int]:
+        counted = []
+        with psycopg.connect(database) as conn:
+            for table in ("reports.made", "notify.messages"):  # made when first needed
+                exists = conn.execute("SELECT to_regclass(%s)", (table,)).fetchone()
+                row = (
+                    conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+                    if exists and exists[0]
+                    else (0,)
+                )
+                counted.append(row[0] if row else 0)
+        return counted[0], counted[1]
+
+    # A new store, started on 2 November: October and 1 November saw nothing.
+    assert scheduler().send_monthly_data()["monthly data 2026-10: no complaint by the month's end"]
+    assert scheduler().make_infographic() == {"infographic 2026-11-01: nothing happened by then": 1}
+    assert made_and_queued() == (0, 0)
+    # The first complaint is filed that day: the day after, its infographic is made.
+    filed_by_a_citizen(client, tokens)
+    pipeline.settle()
+    clock.advance(days=1)
+    assert scheduler().make_infographic()["infographic 2026-11-02 hi"] == 1
+    assert made_and_queued()[0] > 0
