@@ -49,7 +49,14 @@ class Leadership:
                 return False
 
     def release(self) -> None:
+        """Stop leading: the lock is given up at once (closing the connection alone frees it
+        only when its server process has ended, a moment later)."""
         with self._lock:
+            if self._held and self._conn is not None and not self._conn.closed:
+                try:
+                    self._conn.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
+                except psycopg.Error as error:
+                    log.warning("could not give up the scheduler's lock: %s", error)
             self._drop()
 
     def _drop(self) -> None:
