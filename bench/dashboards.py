@@ -23,7 +23,7 @@ from psycopg import sql
 
 from bench.servers import percentile
 from domain.values import Identity, Role
-from projections.queries import ReadQueries
+from projections.queries import ReadQueries, Sent
 from projections.rows import day_in_india
 
 ANALYST = Identity(id="analyst-01", role=Role.ANALYST)
@@ -99,11 +99,9 @@ class Recorded(ReadQueries):
 
     statements: list[tuple[sql.Composed, list[Any]]]
 
-    def _fetch(
-        self, query: sql.Composed, params: list[Any], *, binary: bool = False
-    ) -> list[tuple[Any, ...]]:
+    def _send(self, query: sql.Composed, params: list[Any], *, binary: bool = False) -> Sent:
         self.statements.append((query, params))
-        return super()._fetch(query, params, binary=binary)
+        return super()._send(query, params, binary=binary)
 
 
 def explain(url: str, by: str = "district", days: int = 30) -> list[str]:
