@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from itertools import compress
 from typing import Any
 from uuid import UUID
 
@@ -25,6 +24,7 @@ from infra import cursors
 from infra.security.access_log import Looker, looked_params, shown_and_looked
 from projections.figures import (
     AGE_BANDS,
+    DaysToDispose,
     FigureScope,
     Ledger,
     report,
@@ -415,7 +415,7 @@ class ReadQueries:
                 escalated=_counter({n: c[i] for n, i in zip(CLIMBED_TO, ESCALATED, strict=True)}),
                 satisfied=c[SATISFIED],
                 not_satisfied=c[NOT_SATISFIED],
-                days_to_dispose=histogram.get(k) or Counter(),
+                days_to_dispose=histogram.get(k) or DaysToDispose(),
                 pending_now=p[0],
                 beyond_deadline=p[1],
                 by_age=_counter(dict(zip(AGE_NAMES, p[AGES], strict=True))),
@@ -534,10 +534,10 @@ class ReadQueries:
         key: sql.Composable,
         runs: list[tuple[int, date, date]],
         where: tuple[sql.Composable, list[Any], bool],
-    ) -> Callable[[], dict[Any, Counter[int]]]:
-        """Per row: how many disposals within `runs` took each whole number of days, from a
-        histogram a cell (or total) and day or block (`disposals[n + 1]`: that many took n
-        days), added up here."""
+    ) -> Callable[[], dict[Any, DaysToDispose]]:
+        """Per row: the whole days the disposals within `runs` took, their sum and median,
+        from a histogram a cell (or total) and day or block (`disposals[n + 1]`: that many
+        took n days), added up here and read once (`DaysToDispose.counted`)."""
         condition, params, per_cell = where
         source, source_params = self._covering("disposal_days", runs, per_cell=per_cell)
         sent = self._send(
@@ -548,14 +548,13 @@ class ReadQueries:
             binary=True,
         )
 
-        def histograms() -> dict[Any, Counter[int]]:
+        def histograms() -> dict[Any, DaysToDispose]:
             found: dict[Any, list[list[int]]] = {}
             for k, histogram in sent():
                 found.setdefault(k, []).append(histogram)
             return {
-                k: _counter(dict(compress(enumerate(summed), summed)))  # the days some took
+                k: DaysToDispose.counted(rows[0] if len(rows) == 1 else _added(rows))
                 for k, rows in found.items()
-                for summed in [rows[0] if len(rows) == 1 else _added(rows)]
             }
 
         return histograms
