@@ -472,7 +472,8 @@ class ReadQueries:
         now, those beyond their deadline, by age band, by level, and CMO/VIP
         (`PENDING_SUMS`), from the pending work's margins, per cell or the totals as
         `where` says: a row per cell, and per cell the days from the age bands' oldest edge
-        on (whatever is older is in the last band; a deadline before today is passed)."""
+        on (whatever is older is in the last band; a deadline before today is passed).
+        Its three statements are sent now; the returned function reads them."""
         today = day_in_india(now)
         condition, params, per_cell = where
         place: sql.Composable = sql.SQL("NULL") if column is None else sql.Identifier(column)
