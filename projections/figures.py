@@ -11,9 +11,12 @@ must agree, and every ledger balances:
 from __future__ import annotations
 
 import operator
+from bisect import bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import accumulate
 from typing import Any
 
 from domain.sla import INDIA
@@ -88,6 +91,65 @@ def age_band(days: int) -> str:
     return AGE_BANDS[0][0]  # filed "after" today: a clock behind the events
 
 
+class DaysToDispose:
+    """The whole days the window's disposals took: their sum and their median (the middle
+    one, or the mean of the two middle ones). The dashboards find both from a histogram
+    (`counted`); the oracle adds the disposals one by one (`add`) and counts its histogram
+    when asked. Two are equal when their sums and medians are."""
+
+    __slots__ = ("_added", "_median", "_total", "_unsettled")
+
+    def __init__(self, total: int = 0, median: float | None = None) -> None:
+        self._total = total
+        self._median = median
+        self._added: Counter[int] = Counter()
+        self._unsettled = False
+
+    @classmethod
+    def counted(cls, disposals: Sequence[int]) -> DaysToDispose:
+        """From a histogram: `disposals[n]` disposals took n days."""
+        upto = list(accumulate(disposals))  # how many took at most n days
+        if not upto or not upto[-1]:
+            return cls()
+        n = upto[-1]
+        low, high = (n - 1) // 2, n // 2  # the middle ones' 0-based positions
+        middle = (bisect_right(upto, low) + bisect_right(upto, high)) / 2
+        return cls(sum(map(operator.mul, range(len(disposals)), disposals)), middle)
+
+    def add(self, days: int) -> None:
+        """One more disposal that took `days` (the oracle's way)."""
+        self._added[days] += 1
+        self._unsettled = True
+
+    def _settled(self) -> None:
+        """The disposals added so far counted into the sum and the median."""
+        if self._unsettled:
+            longest = max(self._added)
+            found = DaysToDispose.counted([self._added[n] for n in range(longest + 1)])
+            self._total, self._median, self._unsettled = found._total, found._median, False
+
+    @property
+    def days(self) -> int:
+        """The sum of the days they took."""
+        self._settled()
+        return self._total
+
+    @property
+    def median(self) -> float | None:
+        self._settled()
+        return self._median
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DaysToDispose):
+            return NotImplemented
+        return (self.days, self.median) == (other.days, other.median)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"DaysToDispose(days={self.days}, median={self.median})"
+
+
 @dataclass
 class Ledger:
     """The counts of one scope and window (and of its pending work now)."""
@@ -105,7 +167,7 @@ class Ledger:
     escalated: Counter[int] = field(default_factory=Counter)  # by the level climbed to
     satisfied: int = 0
     not_satisfied: int = 0
-    days_to_dispose: Counter[int] = field(default_factory=Counter)  # whole days -> disposals
+    days_to_dispose: DaysToDispose = field(default_factory=DaysToDispose)
     # The pending work now (not at the window's end):
     pending_now: int = 0
     beyond_deadline: int = 0
@@ -136,29 +198,11 @@ def _share(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def median_days(histogram: Counter[int]) -> float | None:
-    """The median of whole days, from how many disposals took each (the mean of the two
-    middle ones when their number is even)."""
-    total = sum(histogram.values())
-    if not total:
-        return None
-    low, high = (total - 1) // 2, total // 2  # the middle ones' 0-based positions
-    seen = 0
-    at_low: int | None = None
-    for days in sorted(histogram):
-        seen += histogram[days]
-        if at_low is None and seen > low:
-            at_low = days
-        if seen > high:
-            return (at_low + days) / 2 if at_low is not None else None
-    return None  # not reached: the counts add up to `total`
-
-
 def report(key: Any, ledger: Ledger, *, with_now: bool) -> dict[str, Any]:
     """A dashboard row: the flow, the rates, and (per place, not per day) pending now."""
     disposals = ledger.disposals
     answered = ledger.satisfied + ledger.not_satisfied
-    days = sum(map(operator.mul, ledger.days_to_dispose.keys(), ledger.days_to_dispose.values()))
+    days = ledger.days_to_dispose.days
     figures: dict[str, Any] = {
         "key": key.isoformat() if isinstance(key, date) else key,
         "brought_forward": ledger.brought_forward,
@@ -182,7 +226,7 @@ def report(key: Any, ledger: Ledger, *, with_now: bool) -> dict[str, Any]:
         "satisfaction_pct": _share(ledger.satisfied, answered),
         "feedback": {"satisfied": ledger.satisfied, "not_satisfied": ledger.not_satisfied},
         "average_days_to_dispose": round(days / disposals, 2) if disposals else None,
-        "median_days_to_dispose": median_days(ledger.days_to_dispose),
+        "median_days_to_dispose": ledger.days_to_dispose.median,
         "escalations": {f"l{n}": ledger.escalated[n] for n in CLIMBED_TO},
         "reopen_rate_pct": _share(ledger.reopened, disposals),
         "disposed_within_deadline_pct": _share(ledger.disposed_in_time, disposals),

@@ -166,7 +166,7 @@ def _count(out: Ledger, step: Step, scope: FigureScope) -> None:
             due = step.before.due_at
             out.disposed_in_time += due is not None and step.at <= due
             filed = day_in_india(step.after.filed_at)
-            out.days_to_dispose[(day_in_india(step.at) - filed).days] += 1
+            out.days_to_dispose.add((day_in_india(step.at) - filed).days)
         elif isinstance(event, Transferred):
             out.transferred_out += 1
         else:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import operator
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from itertools import compress
 from typing import Any
 from uuid import UUID
 
@@ -24,6 +24,7 @@ from infra import cursors
 from infra.security.access_log import Looker, looked_params, shown_and_looked
 from projections.figures import (
     AGE_BANDS,
+    DaysToDispose,
     FigureScope,
     Ledger,
     OutsideScope,
@@ -370,22 +371,23 @@ class ReadQueries:
         where = (condition, params, per_cell)
         # The window's days, as whole blocks where they fit (per day for a row per day).
         runs = [(1, first, last)] if by == "day" else cover(first, last)
-        window = {
-            r[0]: r[1:] for r in self._flows(sql.SQL("{}, {}").format(key, SUMS), runs, where)
-        }
         # Pending at the window's end: pending now, less what flowed in since.
         today = day_in_india(now)
         into, out = _movements(rows_scope)
         net = sql.SQL("sum(({into}) - disposed - ({out}))").format(into=into, out=out)
         after = cover(last + timedelta(days=1), today) if last < today else []
-        since = {
-            r[0]: int(r[1])
-            for r in self._flows(
+        # Every statement sent at once, in one round trip (a pipeline), then read.
+        with self.conn.pipeline():
+            window_sent = self._flows(sql.SQL("{}, {}").format(key, SUMS), runs, where)
+            since_sent = self._flows(
                 sql.SQL("{}, {}").format(place, net), after, where, beyond=max(last, today)
             )
-        }
-        pending = self._pending_now(None if whole else column, rows_scope, where, now)
-        histogram = self._days_to_dispose(key, runs, where)
+            pending_sent = self._pending_now(None if whole else column, rows_scope, where, now)
+            histogram_sent = self._days_to_dispose(key, runs, where)
+        window = {r[0]: r[1:] for r in window_sent()}
+        since = {r[0]: int(r[1]) for r in since_sent()}
+        pending = pending_sent()
+        histogram = histogram_sent()
         transfers = rows_scope.counts_transfers
         reassignments = rows_scope.counts_reassignments
         nothing = (0,) * len(FLOW_COUNTERS)
@@ -416,7 +418,7 @@ class ReadQueries:
                 escalated=_counter({n: c[i] for n, i in zip(CLIMBED_TO, ESCALATED, strict=True)}),
                 satisfied=c[SATISFIED],
                 not_satisfied=c[NOT_SATISFIED],
-                days_to_dispose=histogram.get(k) or Counter(),
+                days_to_dispose=histogram.get(k) or DaysToDispose(),
                 pending_now=p[0],
                 beyond_deadline=p[1],
                 by_age=_counter(dict(zip(AGE_NAMES, p[AGES], strict=True))),
@@ -450,12 +452,12 @@ class ReadQueries:
         where: tuple[sql.Composable, list[Any], bool],
         *,
         beyond: date | None = None,
-    ) -> list[tuple[Any, ...]]:
+    ) -> Sent:
         """`columns` (a key, then sums) of the flows over `runs` and the days after
         `beyond`, where `where` holds, grouped by the key."""
         condition, params, per_cell = where
         source, source_params = self._covering("flows", runs, per_cell=per_cell, beyond=beyond)
-        return self._fetch(
+        return self._send(
             sql.SQL("SELECT {columns} FROM {source} WHERE {where} GROUP BY 1").format(
                 columns=columns, source=source, where=condition
             ),
@@ -468,67 +470,67 @@ class ReadQueries:
         scope: FigureScope,
         where: tuple[sql.Composable, list[Any], bool],
         now: datetime,
-    ) -> dict[Any, tuple[int, ...]]:
+    ) -> Callable[[], dict[Any, tuple[int, ...]]]:
         """Per row (`column`'s values, or the scope as a whole): the complaints pending
         now, those beyond their deadline, by age band, by level, and CMO/VIP
         (`PENDING_SUMS`), from the pending work's margins, per cell or the totals as
         `where` says: a row per cell, and per cell the days from the age bands' oldest edge
-        on (whatever is older is in the last band; a deadline before today is passed)."""
+        on (whatever is older is in the last band; a deadline before today is passed).
+        Its three statements are sent now; the returned function reads them."""
         today = day_in_india(now)
         condition, params, per_cell = where
         place: sql.Composable = sql.SQL("NULL") if column is None else sql.Identifier(column)
         cells, days = ("pending", "pending_days") if per_cell else PENDING_TOTALS
-        found = {
-            r[0]: [int(n) for n in r[1:]]
-            for r in self._fetch(
-                sql.SQL("SELECT {place}, {sums} FROM {s}.{t} WHERE {where} GROUP BY 1").format(
-                    place=place,
-                    sums=PENDING_NOW,
-                    s=self.schema,
-                    t=sql.Identifier(cells),
-                    where=condition,
-                ),
-                params,
-            )
-        }
+        found_sent = self._send(
+            sql.SQL("SELECT {place}, {sums} FROM {s}.{t} WHERE {where} GROUP BY 1").format(
+                place=place,
+                sums=PENDING_NOW,
+                s=self.schema,
+                t=sql.Identifier(cells),
+                where=condition,
+            ),
+            params,
+        )
         bands, band_params, oldest = _age_bands(today)
-        recent = {
-            r[0]: [int(n or 0) for n in r[1:]]
-            for r in self._fetch(
-                sql.SQL(
-                    "SELECT {place}, sum(due) FILTER (WHERE day >= %s), {bands} FROM {s}.{t} "
-                    "WHERE {where} AND day >= %s GROUP BY 1"
-                ).format(
-                    place=place, bands=bands, s=self.schema, t=sql.Identifier(days), where=condition
-                ),
-                [today, *band_params, *params, oldest],
-            )
-        }
+        recent_sent = self._send(
+            sql.SQL(
+                "SELECT {place}, sum(due) FILTER (WHERE day >= %s), {bands} FROM {s}.{t} "
+                "WHERE {where} AND day >= %s GROUP BY 1"
+            ).format(
+                place=place, bands=bands, s=self.schema, t=sql.Identifier(days), where=condition
+            ),
+            [today, *band_params, *params, oldest],
+        )
         # The deadlines passed earlier today: from the complaints due today (an index range).
-        overdue_today: dict[Any, int] = {}
         on_complaints, on_params = _scope_where(scope, pool=None)
         if column is not None:
             place = sql.SQL("coalesce({}, '')").format(place)
-        for k, overdue in self._fetch(
+        overdue_sent = self._send(
             sql.SQL(
                 "SELECT {place}, count(*) FROM {s}.complaints "
                 "WHERE status = ANY(%s) AND due_at >= %s AND due_at < %s AND {where} "
                 "GROUP BY 1"
             ).format(place=place, s=self.schema, where=on_complaints),
             [OPEN, window_start(today), now, *on_params],
-        ):
-            overdue_today[k] = int(overdue)
-        pending: dict[Any, tuple[int, ...]] = {}
-        for k, (complaints, *levels, cmo_vip) in found.items():
-            not_due, *by_band = recent.get(k) or [0] * len(AGE_BANDS)  # due, the bands but one
-            pending[k] = (
-                complaints,
-                complaints - not_due + overdue_today.get(k, 0),
-                *by_band,
-                complaints - sum(by_band),  # the last band: filed before the others
-                *levels,
-                cmo_vip,
-            )
+        )
+
+        def pending() -> dict[Any, tuple[int, ...]]:
+            found = {r[0]: [int(n) for n in r[1:]] for r in found_sent()}
+            recent = {r[0]: [int(n or 0) for n in r[1:]] for r in recent_sent()}
+            overdue_today = {k: int(overdue) for k, overdue in overdue_sent()}
+            out: dict[Any, tuple[int, ...]] = {}
+            for k, (complaints, *levels, cmo_vip) in found.items():
+                not_due, *by_band = recent.get(k) or [0] * len(AGE_BANDS)  # due, the bands but one
+                out[k] = (
+                    complaints,
+                    complaints - not_due + overdue_today.get(k, 0),
+                    *by_band,
+                    complaints - sum(by_band),  # the last band: filed before the others
+                    *levels,
+                    cmo_vip,
+                )
+            return out
+
         return pending
 
     def _days_to_dispose(
@@ -536,26 +538,30 @@ class ReadQueries:
         key: sql.Composable,
         runs: list[tuple[int, date, date]],
         where: tuple[sql.Composable, list[Any], bool],
-    ) -> dict[Any, Counter[int]]:
-        """Per row: how many disposals within `runs` took each whole number of days, from a
-        histogram a cell (or total) and day or block (`disposals[n + 1]`: that many took n
-        days), added up here."""
+    ) -> Callable[[], dict[Any, DaysToDispose]]:
+        """Per row: the whole days the disposals within `runs` took, their sum and median,
+        from a histogram a cell (or total) and day or block (`disposals[n + 1]`: that many
+        took n days), added up here and read once (`DaysToDispose.counted`)."""
         condition, params, per_cell = where
         source, source_params = self._covering("disposal_days", runs, per_cell=per_cell)
-        found: dict[Any, list[list[int]]] = {}
-        for k, histogram in self._fetch(
+        sent = self._send(
             sql.SQL("SELECT {key}, disposals FROM {source} WHERE {where}").format(
                 key=key, source=source, where=condition
             ),
             [*source_params, *params],
             binary=True,
-        ):
-            found.setdefault(k, []).append(histogram)
-        return {
-            k: _counter(dict(compress(enumerate(summed), summed)))  # the days some took
-            for k, rows in found.items()
-            for summed in [rows[0] if len(rows) == 1 else _added(rows)]
-        }
+        )
+
+        def histograms() -> dict[Any, DaysToDispose]:
+            found: dict[Any, list[list[int]]] = {}
+            for k, histogram in sent():
+                found.setdefault(k, []).append(histogram)
+            return {
+                k: DaysToDispose.counted(rows[0] if len(rows) == 1 else _added(rows))
+                for k, rows in found.items()
+            }
+
+        return histograms
 
     def _covering(
         self,
@@ -610,15 +616,23 @@ class ReadQueries:
         )
         return sql.SQL("({union}) AS covered").format(union=union), params_days + params_blocks
 
-    def _fetch(
-        self, query: sql.Composed, params: list[Any], *, binary: bool = False
-    ) -> list[tuple[Any, ...]]:
+    def _send(self, query: sql.Composed, params: list[Any], *, binary: bool = False) -> Sent:
         """Every statement a dashboard sends goes through here (bench/dashboards.py
-        explains them); `binary`: its results in PostgreSQL's binary format (arrays of
-        numbers read in C, not parsed from text in Python)."""
-        with self.conn.cursor() as cur:
-            return cur.execute(query, params, binary=binary).fetchall()
+        explains them): sent now (within a pipeline, not yet waited for), its rows read
+        when the returned function is called; `binary`: its results in PostgreSQL's binary
+        format (arrays of numbers read in C, not parsed from text in Python)."""
+        cur = self.conn.cursor(binary=binary)
+        cur.execute(query, params)
 
+        def rows() -> list[tuple[Any, ...]]:
+            with cur:
+                return cur.fetchall()
+
+        return rows
+
+
+# A statement sent, and how to read its rows.
+Sent = Callable[[], list[tuple[Any, ...]]]
 
 # The statement of one complaint's read, by the caller's kind of scope: the API's most
 # frequent request, its text composed once.
