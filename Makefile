@@ -19,9 +19,10 @@ install: $(STAMP)
 run: $(STAMP)
 	SAMPARK_SCAN_SECONDS=$${SAMPARK_SCAN_SECONDS:-10} $(BIN)/sampark run
 
-# Everything: lint, types, and the whole suite (unit, integration, e2e).
+# Everything: lint, types, and the whole suite (unit, integration, e2e), in two workers
+# (a test file stays in one: its module fixtures are made once).
 test: lint types
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
