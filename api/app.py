@@ -8,6 +8,7 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
+from api.assist import AssistController
 from api.atr import ActionTakenReport
 from api.attachments import AttachmentController
 from api.audit import complaint_audit, who_looked
@@ -44,6 +45,7 @@ def create_app(services: Services) -> Litestar:
         route_handlers=[
             health,
             ComplaintController,
+            AssistController,
             AttachmentController,
             directory_gaps,
             DirectoryController,

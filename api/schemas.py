@@ -167,6 +167,14 @@ class FileComplaint(Base):
     ] = []
 
 
+class Classify(Base):
+    """Words for the assistant to read (`POST /v1/assist/classify`)."""
+
+    subject: ShortText
+    description: LongText
+    district: Code | None = None
+
+
 class Assign(Base):
     post: Code
     expected_version: Version | None = None
@@ -226,6 +234,25 @@ class CommandResult(msgspec.Struct, kw_only=True):
     level: int
     holder: str | None
     due_at: datetime | None
+
+
+class SuggestionOut(msgspec.Struct, kw_only=True):
+    department: str
+    category: str
+    score: float  # the model's probability of the category, 0 to 1
+
+
+class UrgencyOut(msgspec.Struct, kw_only=True):
+    flag: bool  # a risk to life or safety: the priority is raised at filing
+    score: float
+    reasons: list[str]  # the words that raised the score most, when flagged
+
+
+class Classification(msgspec.Struct, kw_only=True):
+    suggestions: list[SuggestionOut]  # best first
+    urgent: UrgencyOut
+    confident: bool  # the first suggestion scores at or above the routing threshold
+    model_version: int
 
 
 class AttachmentRef(msgspec.Struct, kw_only=True):

@@ -8,6 +8,8 @@ complaint decide for itself (`domain/deadlines.py`).
 - `queue_reviews`: each department's secretary gets the day's most pressing complaints.
 - `make_infographic`: the state's infographic of the day before, in Hindi and English, made
   and kept (the copy published and served; docs/reports.md).
+- `train_assistant`: the assistant retrained on its corpus and the history (docs/assist.md),
+  nightly; at start only when no model is fresh (`ASSISTANT_FRESH`).
 
 Each job returns what it recorded, counted by event type.
 """
@@ -26,6 +28,8 @@ from uuid import UUID
 
 from psycopg_pool import ConnectionPool
 
+from assist.store import Models
+from assist.teaching import retrain
 from domain.application import Sampark
 from domain.sla import INDIA
 from projections.agenda import Agenda, Key
@@ -34,6 +38,7 @@ from reports.publishing import make_infographic
 
 log = logging.getLogger(__name__)
 Moves = Counter[str]
+ASSISTANT_FRESH = timedelta(hours=20)  # a model younger is not retrained when asked `fresh`
 
 
 class Clockwork:
@@ -108,6 +113,20 @@ class Clockwork:
             )
             made[f"infographic {day.isoformat()} {language}"] += 1
         return made
+
+    def train_assistant(self, *, when_stale: bool = False) -> Moves:
+        """Retrain the assistant and store the new version; with `when_stale`, only if the
+        newest model is older than `ASSISTANT_FRESH` (a restart does not retrain)."""
+        now = self.app.clock()
+        with self.pool.connection() as conn:
+            if when_stale:
+                models = Models(conn)
+                latest = models.latest_version()
+                trained = models.trained_at(latest) if latest is not None else None
+                if trained is not None and now - trained < ASSISTANT_FRESH:
+                    return Counter()
+            version = retrain(conn, self.app.directory(), now)
+        return Counter({f"assistant model version {version}": 1})
 
     # --- doing it for many complaints -----------------------------------------------------
 

@@ -3,7 +3,8 @@
 The deadline scan, the warnings and the auto-close run every `scan_seconds`; the
 secretaries' lists are made every morning at `review_time` in India, and once at start (the
 job only tops lists up, so a restart never doubles them); the day before's infographic at
-`infographic_time`, and once at start (the same events make the same bytes). Every job
+`infographic_time`, and once at start (the same events make the same bytes); the assistant
+retrained nightly at `assist_train_time`, and at start when its newest model is stale. Every job
 first asks for the leadership lock: a standby scheduler runs the same timetable and does
 nothing until the leader goes.
 """
@@ -38,6 +39,7 @@ class Scheduler(Worker):
         scan_seconds: float = 60.0,
         review_at: tuple[int, int] = (8, 0),
         infographic_at: tuple[int, int] = (9, 0),
+        assist_train_at: tuple[int, int] = (2, 30),
         checkpoint_minutes: float = 60.0,
         signing_key: Any = None,
     ) -> None:
@@ -46,6 +48,7 @@ class Scheduler(Worker):
         self.scan_seconds = scan_seconds
         self.review_at = review_at
         self.infographic_at = infographic_at
+        self.assist_train_at = assist_train_at
         self.checkpoint_minutes = checkpoint_minutes
         self.signing_key = signing_key
         self.stopping = threading.Event()
@@ -68,6 +71,13 @@ class Scheduler(Worker):
                 self.clockwork.make_infographic,
                 CronTrigger(
                     hour=self.infographic_at[0], minute=self.infographic_at[1], timezone=INDIA
+                ),
+            ),
+            (
+                "assistant training",
+                lambda: self.clockwork.train_assistant(when_stale=True),
+                CronTrigger(
+                    hour=self.assist_train_at[0], minute=self.assist_train_at[1], timezone=INDIA
                 ),
             ),
         ]
