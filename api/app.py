@@ -24,6 +24,7 @@ from api.problems import EXCEPTION_HANDLERS, allow_header
 from api.read import DashboardController, InboxController, pipeline
 from api.reports import ReportController
 from api.services import Services
+from api.triage import TriageController
 from api.webhooks import WhatsAppWebhook
 
 MAX_JSON_BODY = MAX_BODY_BYTES
@@ -46,6 +47,7 @@ def create_app(services: Services) -> Litestar:
             health,
             ComplaintController,
             AssistController,
+            TriageController,
             AttachmentController,
             directory_gaps,
             DirectoryController,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, post
@@ -13,9 +14,10 @@ from api.guards import only_roles_allowed_to
 from api.problems import Problem
 from api.services import Services
 from assist.assistant import NoModel
+from assist.choosing import choose, risk
 from assist.corpus import words
 from assist.model import Judgement
-from domain.values import Identity
+from domain.values import AssistantChoice, Identity, RiskRead
 
 Req = Request[Identity, Any, Any]
 Injected = NamedDependency[Services]
@@ -62,3 +64,56 @@ class AssistController(Controller):
         if data.district is not None and data.district not in services.app.directory().districts:
             raise Problem(400, f"unknown district {data.district!r}", field="district")
         return classification(judged(services, data.subject, data.description))
+
+
+@dataclass(frozen=True)
+class Filing:
+    """Where a filing goes, and what the assistant did about it."""
+
+    department: str
+    category: str
+    assistant: AssistantChoice | None  # it chose the category
+    risk: RiskRead | None  # it read a risk to life or safety
+
+
+def at_filing(
+    services: Services,
+    subject: str,
+    description: str,
+    department: str | None,
+    category: str | None,
+) -> Filing:
+    """The assistant reads every filing (for urgency) and chooses the category of one that
+    names none. Without a trained model a filing that names its category goes on as before;
+    one that does not is answered 503 (the desk may name it)."""
+    if category is not None and department is None:
+        raise Problem(400, "a category is named with its department", field="department")
+    try:
+        judgement = services.assistant.judge([words(subject, description)], top=None)[0]
+    except NoModel:
+        if category is None or department is None:
+            raise Problem(
+                503,
+                "the assistant has no trained model yet: name the department and category",
+                field="category",
+                retry_after_seconds=60,
+            ) from None
+        return Filing(department, category, None, None)
+    threat = risk(judgement)
+    if category is not None and department is not None:
+        return Filing(department, category, None, threat)
+    directory = services.app.directory()
+    chosen = choose(judgement, directory, department)
+    if chosen is not None:
+        return Filing(chosen.department, chosen.category, chosen.assistant, threat)
+    if department is None:
+        raise Problem(
+            503,
+            "the assistant's model knows no category of the directory: name the category",
+            field="category",
+            retry_after_seconds=60,
+        )
+    # A department the model knows nothing of: its default category, for the desk to check.
+    known = directory.departments.get(department)
+    fallback = AssistantChoice(model_version=judgement.model_version or 0, score=0.0, routed=False)
+    return Filing(department, known.default_category if known else "", fallback, threat)

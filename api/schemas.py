@@ -157,11 +157,13 @@ class AttachmentIn(Base):
 class FileComplaint(Base):
     complainant: ComplainantIn
     district: Code
-    department: Code
-    category: Code
     subject: ShortText
     description: LongText
     channel: Channel
+    # Either may be left out: the assistant chooses from the words (docs/assist.md); a
+    # category is only named with its department.
+    department: Code | None = None
+    category: Code | None = None
     attachments: Annotated[
         list[AttachmentIn], Meta(max_length=inputs.MAX_ATTACHMENTS_AT_FILING)
     ] = []
@@ -173,6 +175,14 @@ class Classify(Base):
     subject: ShortText
     description: LongText
     district: Code | None = None
+
+
+class Triage(Base):
+    """The helpline desk's choice for a complaint awaiting triage."""
+
+    department: Code
+    category: Code
+    expected_version: Version | None = None
 
 
 class Assign(Base):
@@ -380,6 +390,20 @@ class ComplaintSummary(msgspec.Struct, kw_only=True):
 
 class ComplaintPage(msgspec.Struct, kw_only=True):
     items: list[ComplaintSummary]
+    next_cursor: str | None
+
+
+class Awaiting(msgspec.Struct, kw_only=True):
+    """A complaint awaiting triage, with what the assistant now suggests for it."""
+
+    complaint: ComplaintSummary
+    description: str
+    suggestions: list[SuggestionOut]  # best first; empty while no model is trained
+    model_version: int | None
+
+
+class TriagePage(msgspec.Struct, kw_only=True):
+    items: list[Awaiting]
     next_cursor: str | None
 
 

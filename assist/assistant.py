@@ -2,8 +2,9 @@
 
 `judge` asks the store for the newest version at most once every `poll_seconds` (one
 `max(version)`, an index read) and loads a new one when it appears; until a model is
-trained, there is none (`NoModel`). Loading happens under a lock, once, whichever request
-notices first; the others keep judging with the model they have.
+trained, there is none (`NoModel`), and every request asks again. Loading happens under a
+lock, once, whichever request notices first; the others keep judging with the model they
+have.
 """
 
 from __future__ import annotations
@@ -31,10 +32,9 @@ class Assistant:
         self._loading = threading.Lock()
 
     def model(self) -> Model:
-        now = time.monotonic()
-        if now - self._checked >= self.poll_seconds and self._loading.acquire(
-            blocking=self._model is None
-        ):
+        # Without a model, every request asks (one cheap query) until one is trained.
+        due = self._model is None or time.monotonic() - self._checked >= self.poll_seconds
+        if due and self._loading.acquire(blocking=self._model is None):
             try:
                 self._refresh()
                 self._checked = time.monotonic()
@@ -54,5 +54,5 @@ class Assistant:
         if loaded is not None:
             self._model = loaded
 
-    def judge(self, texts: Sequence[str]) -> list[Judgement]:
-        return self.model().judge(texts)
+    def judge(self, texts: Sequence[str], *, top: int | None = 3) -> list[Judgement]:
+        return self.model().judge(texts, top=top)

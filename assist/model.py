@@ -129,6 +129,7 @@ class Judgement:
     urgent: Urgency
     confident: bool  # the top suggestion's score reaches the routing threshold
     model_version: int | None
+    route_threshold: float
 
 
 @dataclass
@@ -146,14 +147,17 @@ class Model:
     version: int | None = None  # given when stored
     facts: dict[str, Any] = field(default_factory=dict)  # what it was trained on, how long
 
-    def judge(self, texts: Sequence[str], *, top: int = 3) -> list[Judgement]:
+    def judge(self, texts: Sequence[str], *, top: int | None = 3) -> list[Judgement]:
+        """Each text's judgement: its `top` suggestions, best first (None: every label)."""
+        if not texts:
+            return []
         x = self.reading.features(texts)
         scores = _softmax(np.asarray(x @ self.coefficients.T) + self.intercepts)
         urgent_raw = np.asarray(x @ self.urgent_coefficients).ravel() + self.urgent_intercept
         urgent_scores = 1.0 / (1.0 + np.exp(-urgent_raw))
         judgements = []
         for row in range(len(texts)):
-            ranked = np.argsort(-scores[row])[:top]
+            ranked = np.argsort(-scores[row])[: top or len(self.labels)]
             suggestions = tuple(
                 Suggestion(*_split(self.labels[i]), round(float(scores[row, i]), 4)) for i in ranked
             )
@@ -168,6 +172,7 @@ class Model:
                     ),
                     confident=suggestions[0].score >= self.route_threshold,
                     model_version=self.version,
+                    route_threshold=self.route_threshold,
                 )
             )
         return judgements
