@@ -7,7 +7,9 @@ or a complaint of a category the directory no longer holds is left out.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import multiprocessing
+from collections.abc import Callable, Collection
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -28,12 +30,13 @@ def known_labels(directory: Directory) -> set[str]:
 
 def retrain(
     conn: psycopg.Connection[Any],
-    directory: Directory,
+    directory: Directory | Collection[str],
     at: datetime,
     report: Report = lambda _: None,
 ) -> int:
-    """Train on the corpus and the history and store the model; its version."""
-    known = known_labels(directory)
+    """Train on the corpus and the history and store the model; its version. `directory`
+    may be given as its labels (`known_labels`)."""
+    known = known_labels(directory) if isinstance(directory, Directory) else set(directory)
     seed = [e for e in corpus.seed() if e.label in known]
     learned: list[Example] = [*seed, *history.examples(conn, known)]
     report(f"training on {len(seed)} corpus examples and {len(learned) - len(seed)} complaints")
@@ -49,3 +52,17 @@ def retrain(
         f"{model.route_threshold}, urgency threshold {model.urgent_threshold}"
     )
     return version
+
+
+def _retrain_at(url: str, known: list[str], at: datetime) -> int:
+    with psycopg.connect(url, autocommit=True) as conn:
+        return retrain(conn, known, at)
+
+
+def retrain_apart(url: str, directory: Directory, at: datetime) -> int:
+    """`retrain` in a process of its own: the features are read in Python, which would hold
+    the interpreter's lock for seconds, and the scheduler may share its process with the
+    API (`sampark run`)."""
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as apart:
+        return apart.submit(_retrain_at, url, sorted(known_labels(directory)), at).result()

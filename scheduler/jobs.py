@@ -29,7 +29,7 @@ from uuid import UUID
 from psycopg_pool import ConnectionPool
 
 from assist.store import Models
-from assist.teaching import retrain
+from assist.teaching import retrain_apart
 from domain.application import Sampark
 from domain.sla import INDIA
 from projections.agenda import Agenda, Key
@@ -125,7 +125,9 @@ class Clockwork:
                 trained = models.trained_at(latest) if latest is not None else None
                 if trained is not None and now - trained < ASSISTANT_FRESH:
                     return Counter()
-            version = retrain(conn, self.app.directory(), now)
+        conninfo = self.pool.conninfo
+        url = conninfo() if callable(conninfo) else conninfo
+        version = retrain_apart(url, self.app.directory(), now)
         return Counter({f"assistant model version {version}": 1})
 
     # --- doing it for many complaints -----------------------------------------------------

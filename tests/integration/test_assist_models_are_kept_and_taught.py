@@ -84,3 +84,18 @@ def test_a_transfer_teaches_the_category_the_officer_chose(
         model = Models(conn).load(version)
     assert model is not None and model.facts["history_examples"] == len(taught)
     assert model.facts["corpus_examples"] > 300
+
+
+def test_the_scheduler_trains_when_the_model_is_stale_and_not_again(services: Services) -> None:
+    from scheduler.jobs import ASSISTANT_FRESH, Clockwork
+
+    clockwork = Clockwork(services.app, services.pool)
+    trained = clockwork.train_assistant(when_stale=True)  # none yet: trained, in a process
+    assert len(trained) == 1
+    assert clockwork.train_assistant(when_stale=True) == {}  # fresh: left alone
+    with services.pool.connection() as conn:
+        first = Models(conn).latest_version()
+    services.app.clock.advance(seconds=ASSISTANT_FRESH.total_seconds() + 60)  # type: ignore[attr-defined]
+    assert len(clockwork.train_assistant(when_stale=True)) == 1
+    with services.pool.connection() as conn:
+        assert Models(conn).latest_version() == (first or 0) + 1
