@@ -146,6 +146,9 @@ class Model:
     urgent_threshold: float  # an urgency score at or above it raises the priority
     version: int | None = None  # given when stored
     facts: dict[str, Any] = field(default_factory=dict)  # what it was trained on, how long
+    # The words that may be given as reasons: met in at least two urgent examples (a place
+    # named once in an urgent complaint is no reason).
+    reason_terms: frozenset[str] = frozenset()
 
     def judge(self, texts: Sequence[str], *, top: int | None = 3) -> list[Judgement]:
         """Each text's judgement: its `top` suggestions, best first (None: every label)."""
@@ -185,8 +188,9 @@ class Model:
         for column, value in zip(row.indices, row.data, strict=True):
             if column >= offset:
                 added = float(value * self.urgent_coefficients[column])
-                if added > 0:
-                    found.append((added, self.reading.words.vocabulary[column - offset]))
+                term = self.reading.words.vocabulary[column - offset]
+                if added > 0 and term in self.reason_terms:
+                    found.append((added, term))
         found.sort(reverse=True)
         return tuple(term for _, term in found[:most])
 

@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS assist.models (
     urgent_intercept double precision NOT NULL,
     route_threshold double precision NOT NULL,
     urgent_threshold double precision NOT NULL,
-    facts jsonb NOT NULL
+    facts jsonb NOT NULL,
+    reason_terms text[] NOT NULL DEFAULT '{}'
 );
 """
 KEEP = 5  # versions kept; older ones are deleted when a new one is saved
@@ -78,7 +79,8 @@ class Models:
                 "INSERT INTO assist.models (trained_at, labels, character_terms, "
                 "character_idf, word_terms, word_idf, coefficients, intercepts, "
                 "urgent_coefficients, urgent_intercept, route_threshold, urgent_threshold, "
-                "facts) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                "facts, reason_terms) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
                 "RETURNING version",
                 (
                     at,
@@ -94,6 +96,7 @@ class Models:
                     model.route_threshold,
                     model.urgent_threshold,
                     Jsonb(model.facts),
+                    sorted(model.reason_terms),
                 ),
             ).fetchone()
             assert row is not None
@@ -115,7 +118,8 @@ class Models:
         row = self.conn.execute(
             "SELECT labels, character_terms, character_idf, word_terms, word_idf, "
             "coefficients, intercepts, urgent_coefficients, urgent_intercept, "
-            "route_threshold, urgent_threshold, facts FROM assist.models WHERE version = %s",
+            "route_threshold, urgent_threshold, facts, reason_terms "
+            "FROM assist.models WHERE version = %s",
             (version,),
         ).fetchone()
         if row is None:
@@ -136,6 +140,7 @@ class Models:
             urgent_threshold=float(row[10]),
             version=version,
             facts=dict(row[11]),
+            reason_terms=frozenset(row[12]),
         )
 
     def trained_at(self, version: int) -> datetime | None:

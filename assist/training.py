@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 from sklearn.model_selection import StratifiedKFold
@@ -49,12 +50,14 @@ def train(examples: Sequence[Example], *, thresholds: bool = True) -> Model:
     coefficients, intercepts = _all_rows(categories, len(labels))
 
     known = [i for i, e in enumerate(examples) if e.urgent is not None]
+    reason_terms: frozenset[str] = frozenset()
     urgent = LinearSVC(C=URGENT_C, class_weight="balanced")
     urgent_y = np.array([bool(examples[i].urgent) for i in known])
     if urgent_y.any() and not urgent_y.all():
         urgent.fit(x[known], urgent_y)
         urgent_coefficients = (urgent.coef_[0] * SHARPNESS).astype(np.float32)
         urgent_intercept = float(urgent.intercept_[0] * SHARPNESS)
+        reason_terms = _reason_terms(reading, x[[i for i in known if examples[i].urgent]])
     else:  # nothing to learn urgency from: nothing is ever flagged
         urgent_coefficients = np.zeros(reading.width, dtype=np.float32)
         urgent_intercept = -30.0
@@ -67,6 +70,7 @@ def train(examples: Sequence[Example], *, thresholds: bool = True) -> Model:
         urgent_intercept=urgent_intercept,
         route_threshold=1.0,
         urgent_threshold=0.5,
+        reason_terms=reason_terms,
     )
     if thresholds:
         model.route_threshold, model.urgent_threshold = _thresholds(examples)
@@ -77,6 +81,13 @@ def train(examples: Sequence[Example], *, thresholds: bool = True) -> Model:
         "seconds": round(time.perf_counter() - started, 3),
     }
     return model
+
+
+def _reason_terms(reading: Reading, urgent_rows: Any, at_least: int = 2) -> frozenset[str]:
+    """The words met in at least `at_least` of the urgent examples."""
+    offset = len(reading.characters.vocabulary)
+    met = np.asarray((urgent_rows[:, offset:] > 0).sum(axis=0)).ravel()
+    return frozenset(reading.words.vocabulary[i] for i in np.flatnonzero(met >= at_least))
 
 
 def _all_rows(fitted: LinearSVC, n: int) -> tuple[np.ndarray, np.ndarray]:

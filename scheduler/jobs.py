@@ -9,7 +9,7 @@ complaint decide for itself (`domain/deadlines.py`).
 - `make_infographic`: the state's infographic of the day before, in Hindi and English, made
   and kept (the copy published and served; docs/reports.md).
 - `train_assistant`: the assistant retrained on its corpus and the history (docs/assist.md),
-  nightly; at start only when no model is fresh (`ASSISTANT_FRESH`).
+  nightly; and whenever no model is fresh (`ASSISTANT_FRESH`), asked every minute.
 
 Each job returns what it recorded, counted by event type.
 """
@@ -116,8 +116,12 @@ class Clockwork:
 
     def train_assistant(self, *, when_stale: bool = False) -> Moves:
         """Retrain the assistant and store the new version; with `when_stale`, only if the
-        newest model is older than `ASSISTANT_FRESH` (a restart does not retrain)."""
+        newest model is older than `ASSISTANT_FRESH` (a restart does not retrain). Nothing
+        while the directory holds no categories (at the first start, before it is loaded)."""
         now = self.app.clock()
+        directory = self.app.directory()
+        if len(directory.categories) < 2:
+            return Counter()
         with self.pool.connection() as conn:
             if when_stale:
                 models = Models(conn)
@@ -127,7 +131,7 @@ class Clockwork:
                     return Counter()
         conninfo = self.pool.conninfo
         url = conninfo() if callable(conninfo) else conninfo
-        version = retrain_apart(url, self.app.directory(), now)
+        version = retrain_apart(url, directory, now)
         return Counter({f"assistant model version {version}": 1})
 
     # --- doing it for many complaints -----------------------------------------------------

@@ -4,7 +4,8 @@ The deadline scan, the warnings and the auto-close run every `scan_seconds`; the
 secretaries' lists are made every morning at `review_time` in India, and once at start (the
 job only tops lists up, so a restart never doubles them); the day before's infographic at
 `infographic_time`, and once at start (the same events make the same bytes); the assistant
-retrained nightly at `assist_train_time`, and at start when its newest model is stale. Every job
+retrained nightly at `assist_train_time`, and whenever its newest model is stale or missing
+(asked every minute: one query). Every job
 first asks for the leadership lock: a standby scheduler runs the same timetable and does
 nothing until the leader goes.
 """
@@ -75,10 +76,15 @@ class Scheduler(Worker):
             ),
             (
                 "assistant training",
-                lambda: self.clockwork.train_assistant(when_stale=True),
+                self.clockwork.train_assistant,
                 CronTrigger(
                     hour=self.assist_train_at[0], minute=self.assist_train_at[1], timezone=INDIA
                 ),
+            ),
+            (
+                "assistant training when stale",
+                lambda: self.clockwork.train_assistant(when_stale=True),
+                IntervalTrigger(minutes=1, timezone=INDIA),
             ),
         ]
         if self.signing_key is not None:
