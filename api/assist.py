@@ -24,11 +24,12 @@ Injected = NamedDependency[Services]
 
 
 def judged(services: Services, subject: str, description: str) -> Judgement:
-    """The newest model's judgement of these words; 503 while no model is trained."""
+    """The newest model's judgement of these words; 409 while no model is trained (the
+    system's state, not a failure: nothing to retry until someone trains one)."""
     try:
         return services.assistant.judge([words(subject, description)])[0]
     except NoModel as none:
-        raise Problem(503, str(none), retry_after_seconds=60) from None
+        raise Problem(409, str(none)) from None
 
 
 def classification(judgement: Judgement) -> schemas.Classification:
@@ -85,7 +86,7 @@ def at_filing(
 ) -> Filing:
     """The assistant reads every filing (for urgency) and chooses the category of one that
     names none. Without a trained model a filing that names its category goes on as before;
-    one that does not is answered 503 (the desk may name it)."""
+    one that does not is refused, 422 naming `category` (the desk may name it)."""
     if category is not None and department is None:
         raise Problem(400, "a category is named with its department", field="department")
     try:
@@ -93,10 +94,9 @@ def at_filing(
     except NoModel:
         if category is None or department is None:
             raise Problem(
-                503,
+                422,
                 "the assistant has no trained model yet: name the department and category",
                 field="category",
-                retry_after_seconds=60,
             ) from None
         return Filing(department, category, None, None)
     threat = risk(judgement)
@@ -108,10 +108,9 @@ def at_filing(
         return Filing(chosen.department, chosen.category, chosen.assistant, threat)
     if department is None:
         raise Problem(
-            503,
+            422,
             "the assistant's model knows no category of the directory: name the category",
             field="category",
-            retry_after_seconds=60,
         )
     # A department the model knows nothing of: its default category, for the desk to check.
     known = directory.departments.get(department)
