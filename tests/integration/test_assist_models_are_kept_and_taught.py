@@ -99,3 +99,39 @@ def test_the_scheduler_trains_when_the_model_is_stale_and_not_again(services: Se
     assert len(clockwork.train_assistant(when_stale=True)) == 1
     with services.pool.connection() as conn:
         assert Models(conn).latest_version() == (first or 0) + 1
+
+
+def test_the_same_words_teach_one_category_the_one_most_of_them_ended_in(
+    services: Services, pipeline: Pipeline
+) -> None:
+    app = services.app
+
+    def file(mobile: str) -> object:
+        return app.file_complaint(
+            by=citizen(mobile),
+            complainant=Complainant(name="Ramesh", mobile=mobile),
+            district="JAI",
+            department="PHED",
+            category="water-supply",
+            subject="No water",
+            description="Taps dry in ward 12.",
+            channel=Channel.PORTAL,
+        )
+
+    for mobile in ("9876500001", "9876500002", "9876500003"):
+        file(mobile)
+    moved = file("9876500004")
+    app.transfer(
+        moved.id,  # type: ignore[attr-defined]
+        by=JAIPUR_WATER_OFFICER,
+        department="ENERGY",
+        category="power-supply",
+        reason="the pump has no power",
+    )
+    pipeline.settle()
+    with services.pool.connection() as conn:
+        taught = [
+            e for e in history.examples(conn, known_labels(app.directory())) if "ward 12" in e.text
+        ]
+    # Three filings against one correction (counted twice): one example, under PHED.
+    assert [(e.department, e.category) for e in taught] == [("PHED", "water-supply")]
