@@ -13,6 +13,8 @@ COPY projections ./projections
 COPY api ./api
 COPY scheduler ./scheduler
 COPY infra ./infra
+COPY reports ./reports
+COPY assist ./assist
 COPY data ./data
 RUN pip install . \
     && useradd --system --uid 10001 sampark \

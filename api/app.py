@@ -10,6 +10,7 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
+from api.assist import AssistController
 from api.atr import ActionTakenReport
 from api.attachments import AttachmentController
 from api.audit import complaint_audit, who_looked
@@ -26,6 +27,7 @@ from api.problems import EXCEPTION_HANDLERS, allow_header
 from api.read import DashboardController, InboxController, pipeline
 from api.reports import ReportController
 from api.services import Services
+from api.triage import TriageController
 from api.webhooks import WhatsAppWebhook
 from infra.settings import Settings
 
@@ -55,6 +57,8 @@ def app_serving(settings: Settings, services: Callable[[], Services]) -> Litesta
         route_handlers=[
             health,
             ComplaintController,
+            AssistController,
+            TriageController,
             AttachmentController,
             directory_gaps,
             DirectoryController,

@@ -15,6 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api import schemas, views
+from api.assist import at_filing
 from api.attachments import may_refer_to, stored_media_type
 from api.exports import Format, FormatQuery
 from api.idempotency import receipt_for, run_once
@@ -233,6 +234,7 @@ class ComplaintController(Controller):
         access.check_filer(request.user, data.channel, data.complainant.mobile)
         evidence = attachments(services, request.user, data.attachments)
         person = data.complainant
+        where = at_filing(services, data.subject, data.description, data.department, data.category)
 
         def file_once(receipt: dict[str, Any]) -> Complaint:
             # Counted inside the once-per-key run: a retry of the same filing is not counted.
@@ -247,12 +249,14 @@ class ComplaintController(Controller):
                     language=person.language,
                 ),
                 district=data.district,
-                department=data.department,
-                category=data.category,
+                department=where.department,
+                category=where.category,
                 subject=data.subject,
                 description=data.description,
                 channel=data.channel,
                 attachments=evidence,
+                assistant=where.assistant,
+                risk=where.risk,
                 recorded_with=receipt,
             )
 
@@ -286,6 +290,23 @@ class ComplaintController(Controller):
                 category=data.category,
                 reason=data.reason,
             ),
+        )
+
+    @post(
+        "/{ref:str}/triage",
+        sync_to_thread=True,
+        status_code=200,
+        summary="The helpline desk's department and category for a complaint awaiting triage",
+    )
+    def triage(
+        self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Triage]
+    ) -> Response[schemas.CommandResult]:
+        return _on_complaint(
+            services,
+            request,
+            ref,
+            data,
+            partial(services.app.triage, department=data.department, category=data.category),
         )
 
     @post("/{ref:str}/escalate", sync_to_thread=True, status_code=200, summary="Escalate one level")

@@ -157,14 +157,32 @@ class AttachmentIn(Base):
 class FileComplaint(Base):
     complainant: ComplainantIn
     district: Code
-    department: Code
-    category: Code
     subject: ShortText
     description: LongText
     channel: Channel
+    # Either may be left out: the assistant chooses from the words (docs/assist.md); a
+    # category is only named with its department.
+    department: Code | None = None
+    category: Code | None = None
     attachments: Annotated[
         list[AttachmentIn], Meta(max_length=inputs.MAX_ATTACHMENTS_AT_FILING)
     ] = []
+
+
+class Classify(Base):
+    """Words for the assistant to read (`POST /v1/assist/classify`)."""
+
+    subject: ShortText
+    description: LongText
+    district: Code | None = None
+
+
+class Triage(Base):
+    """The helpline desk's choice for a complaint awaiting triage."""
+
+    department: Code
+    category: Code
+    expected_version: Version | None = None
 
 
 class Assign(Base):
@@ -226,6 +244,25 @@ class CommandResult(msgspec.Struct, kw_only=True):
     level: int
     holder: str | None
     due_at: datetime | None
+
+
+class SuggestionOut(msgspec.Struct, kw_only=True):
+    department: str
+    category: str
+    score: float  # the model's probability of the category, 0 to 1
+
+
+class UrgencyOut(msgspec.Struct, kw_only=True):
+    flag: bool  # a risk to life or safety: the priority is raised at filing
+    score: float
+    reasons: list[str]  # the words that raised the score most, when flagged
+
+
+class Classification(msgspec.Struct, kw_only=True):
+    suggestions: list[SuggestionOut]  # best first
+    urgent: UrgencyOut
+    confident: bool  # the first suggestion scores at or above the routing threshold
+    model_version: int
 
 
 class AttachmentRef(msgspec.Struct, kw_only=True):
@@ -353,6 +390,20 @@ class ComplaintSummary(msgspec.Struct, kw_only=True):
 
 class ComplaintPage(msgspec.Struct, kw_only=True):
     items: list[ComplaintSummary]
+    next_cursor: str | None
+
+
+class Awaiting(msgspec.Struct, kw_only=True):
+    """A complaint awaiting triage, with what the assistant now suggests for it."""
+
+    complaint: ComplaintSummary
+    description: str
+    suggestions: list[SuggestionOut]  # best first; empty while no model is trained
+    model_version: int | None
+
+
+class TriagePage(msgspec.Struct, kw_only=True):
+    items: list[Awaiting]
     next_cursor: str | None
 
 

@@ -11,6 +11,7 @@ from uuid import UUID
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from psycopg_pool import ConnectionPool
 
+from assist.assistant import Assistant
 from domain.application import Sampark
 from domain.disclosure import Disclosure, Reader, reader
 from domain.values import Identity
@@ -33,6 +34,7 @@ class Services:
     limits: RateLimiter
     audit_key: Ed25519PublicKey  # verifies the signed audit checkpoints
     disclosure: Disclosure  # what each reader is shown; keys citizens' pseudonyms
+    assistant: Assistant  # the newest trained model (`docs/assist.md`)
 
     def looker(self, who: Identity, endpoint: str) -> Looker | None:
         """The entry a look by `who` is recorded with, if its looks are recorded: staff

@@ -7,7 +7,9 @@ Starts the embedded PostgreSQL and broker (or uses `SAMPARK_DATABASE_URL` and
 `SAMPARK_KAFKA_BOOTSTRAP`), then: write throughput at 1, 4 and 16 clients against raw
 INSERT+COMMIT; end-to-end lag at 200 commands/s; `sampark simulate` of the big store; a
 projection rebuild over it against reading the events raw; a 30-event timeline against
-selecting its rows; the dashboards against a `SELECT 1`; `GET /v1/complaints/{id}` against a
+selecting its rows; the dashboards against a `SELECT 1`; the assistant on the held-out
+split, its classify latency against reading the features alone, and its training on the big
+store's history (`bench/assist.py`); `GET /v1/complaints/{id}` against a
 bare Litestar handler; and the resident memory of every process against an idle interpreter
 that imported the same code. Prints the table and writes bench/results/latest.json.
 """
@@ -35,6 +37,8 @@ from uuid import UUID
 import psycopg
 
 from api.services import Services
+from bench.assist import measure_assistant
+from bench.assist import rows_of as assistant_rows
 from bench.dashboards import measure_dashboards
 from bench.documents import measure_documents
 from bench.read_side import measure_lag
@@ -451,6 +455,12 @@ def measure_all(  # noqa: PLR0915
                 continue
             rows.append(row(f"document: {name}", taken, "ms", blank, "(measured)", True))
         services.close()
+
+        # 6b. the assistant: the held-out split, classify latency, training on the big history
+        print("== assistant", flush=True)
+        assisted = measure_assistant(url)
+        details["assistant"] = assisted
+        rows.extend(assistant_rows(assisted))
 
         # 7. HTTP
         print("== HTTP", flush=True)

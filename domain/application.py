@@ -26,11 +26,13 @@ from domain.errors import DomainError, NotFound, StaleDecision, VersionConflict
 from domain.feedback import Unsatisfied
 from domain.values import (
     SCHEDULER,
+    AssistantChoice,
     Attachment,
     Channel,
     Complainant,
     Identity,
     Outcome,
+    RiskRead,
     Visibility,
 )
 
@@ -84,6 +86,8 @@ class Sampark(DirectoryKeeping):
         description: str,
         channel: Channel,
         attachments: tuple[Attachment, ...] = (),
+        assistant: AssistantChoice | None = None,
+        risk: RiskRead | None = None,
         recorded_with: RecordedWith | None = None,
     ) -> Complaint:
         def decide(directory: Directory) -> Complaint:
@@ -104,9 +108,31 @@ class Sampark(DirectoryKeeping):
                 attachments=attachments,
                 directory=directory,
                 at=at,
+                assistant=assistant,
+                risk=risk,
             )
 
         return self._decided(decide, recorded_with or {})
+
+    def triage(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        department: str,
+        category: str,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            by,
+            expected_version,
+            lambda c, at, d: c.triage(
+                by=by, department=department, category=category, directory=d, at=at
+            ),
+            recorded_with or {},
+        )
 
     def assign(
         self,

@@ -23,12 +23,15 @@ from domain.events import (
     Resolved,
     ReviewRecorded,
     Transferred,
+    Triaged,
 )
 from domain.feedback import FeedbackRules
 from domain.values import (
+    ASSISTANT,
     HIGH_PRIORITY_CHANNELS,
     MAX_LEVEL,
     MIN_LEVEL,
+    AssistantChoice,
     Attachment,
     Channel,
     Complainant,
@@ -37,6 +40,7 @@ from domain.values import (
     Outcome,
     Priority,
     Resolution,
+    RiskRead,
     Role,
     RoutingGap,
     Status,
@@ -93,6 +97,8 @@ class Complaint(FeedbackRules):
         self.review_day: date | None = None
         self.review_count = 0
         self.unsatisfied_count = 0
+        self.assistant: AssistantChoice | None = None  # its choice at filing, if it chose
+        self.awaiting_triage = False  # filed without a category the assistant was sure of
 
     # --- filing and routing ------------------------------------------------------------
 
@@ -112,10 +118,16 @@ class Complaint(FeedbackRules):
         attachments: tuple[Attachment, ...],
         directory: Directory,
         at: datetime,
+        assistant: AssistantChoice | None = None,
+        risk: RiskRead | None = None,
     ) -> Complaint:
         """Register a complaint and route it at once to its level-1 post, if one is mapped.
 
         With no route it stays unassigned in the state-level pool: visible, never dropped.
+        When the assistant chose the category (`assistant`), the complaint is routed only if
+        it was confident; otherwise it waits in the pool for the helpline desk's triage.
+        When the assistant read a risk to life or safety, it raises the priority at once
+        (its own act on the timeline: `PriorityRaised` by the assistant).
         """
         access.check_filer(by, channel, complainant.mobile)
         directory.check_filing(department, category, district)
@@ -141,11 +153,56 @@ class Complaint(FeedbackRules):
                 calendar=directory.calendar(),
                 urgent=channel in HIGH_PRIORITY_CHANNELS,
             ),
+            assistant=assistant,
         )
         post = directory.level_one_post(department, category, district)
-        if post is not None:
+        if post is not None and not complaint.awaiting_triage:
             complaint._assign(by, post, Trigger.ROUTE, directory, at)
+        if risk is not None and complaint.priority != Priority.HIGH:
+            words = f": {', '.join(risk.reasons)}" if risk.reasons else ""
+            complaint.trigger_event(
+                PriorityRaised,
+                timestamp=at,
+                actor=ASSISTANT.actor,
+                reason=f"the assistant (model {risk.model_version}, score {risk.score:.2f}) "
+                f"read a risk to life or safety{words}",
+            )
         return complaint
+
+    def triage(
+        self,
+        *,
+        by: Identity,
+        department: str,
+        category: str,
+        directory: Directory,
+        at: datetime,
+    ) -> None:
+        """The helpline desk's choice for a complaint awaiting triage: its department and
+        category, and so its level-1 post and deadline."""
+        access.require(by, self, "triage")
+        self._require_open("triage")
+        if not self.awaiting_triage:
+            raise IllegalMove("the complaint is not awaiting triage")
+        directory.check_filing(department, category, self.district)
+        post = directory.level_one_post(department, category, self.district)
+        self.trigger_event(
+            Triaged,
+            timestamp=at,
+            actor=by.actor,
+            from_department=self.department,
+            to_department=department,
+            from_category=self.category,
+            to_category=category,
+            holder=post.id if post else None,
+            due_at=sla.due_at(
+                directory.sla(department, category),
+                MIN_LEVEL,
+                at,
+                calendar=directory.calendar(),
+                urgent=self.channel in HIGH_PRIORITY_CHANNELS,
+            ),
+        )
 
     def assign(self, *, by: Identity, post_id: str, directory: Directory, at: datetime) -> None:
         """Hand the complaint to a post of its own department, e.g. from the unassigned pool."""

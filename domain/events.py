@@ -15,6 +15,7 @@ from eventsourcing.domain import Aggregate
 from domain.values import (
     MIN_LEVEL,
     Actor,
+    AssistantChoice,
     Attachment,
     Channel,
     Complainant,
@@ -51,6 +52,9 @@ class Filed(Aggregate.Created):
     attachments: tuple[Attachment, ...]
     priority: Priority
     due_at: datetime
+    # The assistant's choice, when the filer named no category (docs/assist.md); payloads
+    # from before the assistant read as None: the filer chose.
+    assistant: AssistantChoice | None = None
 
     def apply(self, complaint: Complaint) -> None:
         complaint.registration_no = self.registration_no
@@ -68,6 +72,31 @@ class Filed(Aggregate.Created):
         complaint.filed_at = self.timestamp
         complaint.status = Status.UNASSIGNED
         complaint.level = MIN_LEVEL
+        complaint.assistant = self.assistant
+        complaint.awaiting_triage = self.assistant is not None and not self.assistant.routed
+
+
+class Triaged(ComplaintEvent):
+    """The helpline desk chose the department and category of a complaint the assistant
+    was not sure of: it goes to that category's level-1 post with a new deadline (the
+    filing's routing, completed by a person)."""
+
+    from_department: str
+    to_department: str
+    from_category: str
+    to_category: str
+    holder: str | None  # the level-1 post; None: no route, the state-level pool
+    due_at: datetime
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.department = self.to_department
+        complaint.category = self.to_category
+        complaint.holder = self.holder
+        complaint.due_at = self.due_at
+        complaint.due_since = self.timestamp
+        complaint.awaiting_triage = False
+        if self.holder is not None and complaint.status == Status.UNASSIGNED:
+            complaint.status = Status.ASSIGNED
 
 
 class Assigned(ComplaintEvent):
@@ -83,6 +112,7 @@ class Assigned(ComplaintEvent):
         complaint.level = self.level
         complaint.due_at = self.due_at
         complaint.due_since = self.timestamp
+        complaint.awaiting_triage = False  # a post of its department took it as it is
         if complaint.status == Status.UNASSIGNED:
             complaint.status = Status.ASSIGNED
 
@@ -106,6 +136,7 @@ class Transferred(ComplaintEvent):
         complaint.due_at = self.due_at
         complaint.due_since = self.timestamp
         complaint.transfer_count += 1
+        complaint.awaiting_triage = False
         if self.holder is None:
             complaint.status = Status.UNASSIGNED
         elif complaint.status == Status.UNASSIGNED:
@@ -296,6 +327,7 @@ COMPLAINT_EVENTS: tuple[type[Aggregate.Event], ...] = (
     Filed,
     Assigned,
     Transferred,
+    Triaged,
     Escalated,
     Resolved,
     FeedbackGiven,

@@ -61,6 +61,8 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
         R.SYSTEM: S.STATE,
     },
     "raise_priority": {R.COLLECTOR: S.DISTRICT, R.ADMIN: S.STATE},
+    # The helpline desk's choice for a complaint the assistant was not sure of.
+    "triage": {R.OPERATOR: S.STATE, R.COLLECTOR: S.DISTRICT, R.ADMIN: S.STATE},
     "resolve": {R.OFFICER: S.OWN_POST},
     "give_feedback": {R.CITIZEN: S.OWN_COMPLAINT, R.OPERATOR: S.STATE},
     "reopen": {
@@ -173,6 +175,15 @@ SERVICES: dict[str, dict[Role, Scope]] = {
     "directory_history": {R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
     "directory_gaps": {R.AUDITOR: S.STATE, R.ADMIN: S.STATE},
     "directory_change": {R.ADMIN: S.STATE},
+    # The assistant's suggestions (`docs/assist.md`): for whoever files or handles complaints.
+    "assist": {
+        R.CITIZEN: S.OWN_COMPLAINT,
+        R.OPERATOR: S.STATE,
+        **{r: S.STATE for r in (R.OFFICER, R.COLLECTOR, R.DEPARTMENT_HEAD, R.SECRETARY)},
+        R.ADMIN: S.STATE,
+    },
+    # The complaints awaiting triage, with the assistant's suggestions (`GET /v1/triage`).
+    "triage_queue": {R.OPERATOR: S.STATE, R.COLLECTOR: S.DISTRICT, R.ADMIN: S.STATE},
     "upload_evidence": {
         R.CITIZEN: S.OWN_COMPLAINT,
         R.OPERATOR: S.STATE,

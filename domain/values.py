@@ -118,6 +118,28 @@ class Identity:
 # directory it starts from).
 SCHEDULER = Identity(id="scheduler", role=Role.SYSTEM)
 SAMPARK = Identity(id="sampark", role=Role.SYSTEM)
+ASSISTANT = Identity(id="assistant", role=Role.SYSTEM)  # its acts at filing (docs/assist.md)
+
+
+@dataclass(frozen=True)
+class AssistantChoice:
+    """The category the assistant chose at filing, for auditors to see why: the model's
+    version, the category's score, and whether it was confident enough to route the
+    complaint (else the complaint waits for the helpline desk's triage)."""
+
+    model_version: int
+    score: float
+    routed: bool
+
+
+@dataclass(frozen=True)
+class RiskRead:
+    """The assistant read a risk to life or safety in a complaint's words: its model's
+    version, the score, and the words that said so most."""
+
+    model_version: int
+    score: float
+    reasons: tuple[str, ...] = ()
 
 
 class Language(StrEnum):

@@ -36,3 +36,6 @@ CHECKPOINT = 7210007
 
 REPORTS_SCHEMA = 7210008
 """Creating the schema of the documents made and kept (`reports/kept.py`)."""
+
+ASSIST_SCHEMA = 7210009
+"""Creating the assistant's schema of trained models (`assist/store.py`)."""

@@ -69,6 +69,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # The posts that publish the infographic (the public-relations desks: post ids,
     # comma-separated): each morning's is announced to each one's holder. Empty: to none.
     infographic_posts: str = ""
+    assist_train_time: str = "02:30"  # when the assistant is retrained (Asia/Kolkata)
+    assist_poll_seconds: float = 30.0  # how often the API asks for a newer trained model
     scheduler_workers: int = 4  # complaints the scheduler moves at once
     environment: str = "development"
     # Serve the OpenAPI schema and its pages at /schema: by default in development only.
@@ -208,6 +210,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def infographic_clock(self) -> tuple[int, int]:
         """`infographic_time` as (hour, minute)."""
         return _time_of_day(self.infographic_time, "SAMPARK_INFOGRAPHIC_TIME")
+
+    def assist_train_clock(self) -> tuple[int, int]:
+        """`assist_train_time` as (hour, minute)."""
+        return _time_of_day(self.assist_train_time, "SAMPARK_ASSIST_TRAIN_TIME")
 
     def signing_key(self) -> Any:
         from infra.eventstore.audit import load_signing_key

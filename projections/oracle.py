@@ -23,6 +23,7 @@ from domain.events import (
     Reopened,
     Resolved,
     Transferred,
+    Triaged,
 )
 from domain.values import HIGH_PRIORITY_CHANNELS, OPEN_STATUSES, Trigger
 from projections.figures import FigureScope, Ledger, age_band, window_end, window_start
@@ -149,7 +150,7 @@ def _count(out: Ledger, step: Step, scope: FigureScope) -> None:
     is_ = step.after.in_scope(scope)
     event = step.event
     if not was and is_:  # into the scope's pending work
-        if isinstance(event, Filed) or (
+        if isinstance(event, Filed | Triaged) or (
             isinstance(event, Assigned) and event.trigger == Trigger.ROUTE
         ):
             out.filed += 1

@@ -35,6 +35,7 @@ from domain.events import (
     Resolved,
     ReviewRecorded,
     Transferred,
+    Triaged,
 )
 from domain.sla import INDIA
 from domain.values import (
@@ -98,6 +99,7 @@ class ComplaintRow(msgspec.Struct, frozen=True):
     gap_reason: str | None  # and why
     review_count: int
     complainant_language: str
+    awaiting_triage: bool = False  # filed without a category the assistant was sure of
 
 
 COLUMNS = ComplaintRow.__struct_fields__
@@ -324,6 +326,7 @@ def apply(row: ComplaintRow | None, event: object) -> ComplaintRow:
             gap_reason=None,
             review_count=0,
             complainant_language=event.complainant.language,
+            awaiting_triage=event.assistant is not None and not event.assistant.routed,
         )
     assert row is not None, f"{type(event).__name__} before Filed"
     row = replace(row, version=version, last_event_at=at)
@@ -331,7 +334,25 @@ def apply(row: ComplaintRow | None, event: object) -> ComplaintRow:
         case Assigned():
             status = Status.ASSIGNED if row.status == Status.UNASSIGNED else row.status
             return replace(
-                row, holder=event.post, level=event.level, due_at=event.due_at, status=status
+                row,
+                holder=event.post,
+                level=event.level,
+                due_at=event.due_at,
+                status=status,
+                awaiting_triage=False,
+            )
+        case Triaged():
+            status = (
+                Status.ASSIGNED if event.holder and row.status == Status.UNASSIGNED else row.status
+            )
+            return replace(
+                row,
+                department=event.to_department,
+                category=event.to_category,
+                holder=event.holder,
+                due_at=event.due_at,
+                status=status,
+                awaiting_triage=False,
             )
         case Transferred():
             if event.holder is None:
@@ -347,6 +368,7 @@ def apply(row: ComplaintRow | None, event: object) -> ComplaintRow:
                 due_at=event.due_at,
                 transfer_count=row.transfer_count + 1,
                 status=status,
+                awaiting_triage=False,
             )
         case Escalated():
             status = Status.ASSIGNED if row.status == Status.UNASSIGNED else row.status
@@ -467,7 +489,9 @@ def tallies(before: ComplaintRow | None, after: ComplaintRow, event: object) -> 
         if isinstance(event, Transferred):
             add(before, transferred_out=1)
             add(after, transferred_in=1)
-        elif isinstance(event, Assigned) and event.trigger == Trigger.ROUTE:
+        elif isinstance(event, Triaged) or (
+            isinstance(event, Assigned) and event.trigger == Trigger.ROUTE
+        ):  # the filing's routing, by the route or by the helpline desk's triage
             add(before, filed=-1)
             add(after, filed=1)
         else:
@@ -635,4 +659,5 @@ def row_from_complaint(c: Complaint) -> ComplaintRow:
         gap_reason=c.gap.reason if c.gap else None,
         review_count=c.review_count,
         complainant_language=c.complainant.language,
+        awaiting_triage=c.awaiting_triage,
     )

@@ -52,7 +52,8 @@ ALTER TABLE {schema}.complaints
     ADD COLUMN IF NOT EXISTS gap_post text,
     ADD COLUMN IF NOT EXISTS gap_reason text,
     ADD COLUMN IF NOT EXISTS review_count integer NOT NULL DEFAULT 0,
-    ADD COLUMN IF NOT EXISTS complainant_language text NOT NULL DEFAULT 'hi';
+    ADD COLUMN IF NOT EXISTS complainant_language text NOT NULL DEFAULT 'hi',
+    ADD COLUMN IF NOT EXISTS awaiting_triage boolean NOT NULL DEFAULT false;
 
 CREATE INDEX IF NOT EXISTS complaints_filed ON {schema}.complaints (filed_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS complaints_place ON {schema}.complaints (district, department, status);
@@ -75,6 +76,9 @@ CREATE INDEX IF NOT EXISTS complaints_blocked ON {schema}.complaints (department
 -- Disposed of, awaiting the complainant until the feedback window ends.
 CREATE INDEX IF NOT EXISTS complaints_awaiting_feedback ON {schema}.complaints (feedback_until, id)
     WHERE status = 'resolved';
+-- The helpline desk's triage queue: complaints the assistant was not sure of, oldest first.
+CREATE INDEX IF NOT EXISTS complaints_triage ON {schema}.complaints (filed_at, id)
+    WHERE awaiting_triage AND status IN ('unassigned', 'assigned', 'reopened');
 CREATE INDEX IF NOT EXISTS complaints_mobile ON {schema}.complaints (complainant_mobile);
 CREATE INDEX IF NOT EXISTS complaints_words ON {schema}.complaints USING gin (words);
 -- Finding a complaint by the complainant's name as heard on the phone (`name` on the search):

@@ -11,6 +11,8 @@ complaint decide for itself (`domain/deadlines.py`).
   that publish it.
 - `send_monthly_data`: each department's data of the month before, kept and sent to its
   secretary with signed links (docs/reports.md).
+- `train_assistant`: the assistant retrained on its corpus and the history (docs/assist.md),
+  nightly; and whenever no model is fresh (`ASSISTANT_FRESH`), asked every minute.
 
 Each job returns what it recorded, counted by event type.
 """
@@ -29,6 +31,8 @@ from uuid import UUID
 
 from psycopg_pool import ConnectionPool
 
+from assist.store import Models
+from assist.teaching import retrain_apart
 from domain.application import Sampark
 from domain.sla import INDIA
 from projections.agenda import Agenda, Key
@@ -39,6 +43,7 @@ from reports.sending import Link, announce_infographic, send_monthly_data
 
 log = logging.getLogger(__name__)
 Moves = Counter[str]
+ASSISTANT_FRESH = timedelta(hours=20)  # a model younger is not retrained when asked `fresh`
 
 
 class Clockwork:
@@ -134,6 +139,26 @@ class Clockwork:
             day=1
         )
         return send_monthly_data(self.pool, self.app.directory(), now, first, self.link)
+
+    def train_assistant(self, *, when_stale: bool = False) -> Moves:
+        """Retrain the assistant and store the new version; with `when_stale`, only if the
+        newest model is older than `ASSISTANT_FRESH` (a restart does not retrain). Nothing
+        while the directory holds no categories (at the first start, before it is loaded)."""
+        now = self.app.clock()
+        directory = self.app.directory()
+        if len(directory.categories) < 2:
+            return Counter()
+        with self.pool.connection() as conn:
+            if when_stale:
+                models = Models(conn)
+                latest = models.latest_version()
+                trained = models.trained_at(latest) if latest is not None else None
+                if trained is not None and now - trained < ASSISTANT_FRESH:
+                    return Counter()
+        conninfo = self.pool.conninfo
+        url = conninfo() if callable(conninfo) else conninfo
+        version = retrain_apart(url, directory, now)
+        return Counter({f"assistant model version {version}": 1})
 
     # --- doing it for many complaints -----------------------------------------------------
 

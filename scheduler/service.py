@@ -6,7 +6,9 @@ job only tops lists up, so a restart never doubles them); the day before's infog
 `infographic_time`, and once at start (a day whose copies are kept is skipped, so a restart
 costs nothing), announced to the posts that publish it; each department's monthly data on
 the 1st at the same time, and once at start (a department whose message was queued is
-skipped: nothing is sent twice). Every job
+skipped: nothing is sent twice); the assistant
+retrained nightly at `assist_train_time`, and whenever its newest model is stale or missing
+(asked every minute: one query). Every job
 first asks for the leadership lock: a standby scheduler runs the same timetable and does
 nothing until the leader goes.
 """
@@ -41,6 +43,7 @@ class Scheduler(Worker):
         scan_seconds: float = 60.0,
         review_at: tuple[int, int] = (8, 0),
         infographic_at: tuple[int, int] = (9, 0),
+        assist_train_at: tuple[int, int] = (2, 30),
         checkpoint_minutes: float = 60.0,
         signing_key: Any = None,
     ) -> None:
@@ -49,6 +52,7 @@ class Scheduler(Worker):
         self.scan_seconds = scan_seconds
         self.review_at = review_at
         self.infographic_at = infographic_at
+        self.assist_train_at = assist_train_at
         self.checkpoint_minutes = checkpoint_minutes
         self.signing_key = signing_key
         self.stopping = threading.Event()
@@ -82,6 +86,18 @@ class Scheduler(Worker):
                     minute=self.infographic_at[1],
                     timezone=INDIA,
                 ),
+            ),
+            (
+                "assistant training",
+                self.clockwork.train_assistant,
+                CronTrigger(
+                    hour=self.assist_train_at[0], minute=self.assist_train_at[1], timezone=INDIA
+                ),
+            ),
+            (
+                "assistant training when stale",
+                lambda: self.clockwork.train_assistant(when_stale=True),
+                IntervalTrigger(minutes=1, timezone=INDIA),
             ),
         ]
         if self.signing_key is not None:

@@ -240,6 +240,16 @@ def cmd_simulate(args: argparse.Namespace, settings: Settings) -> None:
     )
 
 
+def cmd_assist_train(args: argparse.Namespace, settings: Settings) -> None:
+    from assist.teaching import retrain
+
+    with database(settings) as url, opened(settings, url) as services:
+        if not services.app.directory().categories:
+            load_directory(services.app, SAMPLE_DIRECTORY)
+        with services.pool.connection() as conn:
+            retrain(conn, services.app.directory(), services.app.clock(), report=print)
+
+
 def server_config(app: Litestar, settings: Settings) -> uvicorn.Config:
     """uvicorn's configuration for the API. Client addresses are ours to find (only from
     `SAMPARK_TRUSTED_PROXIES`: `infra/security/rate_limits.py`), not uvicorn's, which by
@@ -420,7 +430,17 @@ def parser() -> argparse.ArgumentParser:
     simulate.add_argument("--days", type=int, required=True)
     simulate.add_argument("--seed", type=int, default=2026, help="the same seed, the same history")
     simulate.set_defaults(handler=cmd_simulate)
+    _assist_commands(commands)
     return root
+
+
+def _assist_commands(commands: Any) -> None:
+    assist = commands.add_parser("assist", help="the assistant (docs/assist.md)")
+    assist_commands = assist.add_subparsers(dest="assist_command", required=True)
+    train = assist_commands.add_parser(
+        "train", help="train on the corpus and the history; store a new model version"
+    )
+    train.set_defaults(handler=cmd_assist_train)
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -12,6 +12,7 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from api.services import Services
+from assist.assistant import Assistant
 from domain.application import Policy, Sampark
 from domain.disclosure import Disclosure
 from domain.feedback import Unsatisfied
@@ -57,6 +58,7 @@ def open_services(
         limits=RateLimiter(pool),
         audit_key=settings.signing_key().public_key(),
         disclosure=Disclosure(settings.pseudonym_secret()),
+        assistant=Assistant(pool, poll_seconds=settings.assist_poll_seconds),
     )
 
 

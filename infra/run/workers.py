@@ -101,6 +101,7 @@ def scheduler(settings: Settings, app: Sampark, pool: ConnectionPool, url: str) 
         scan_seconds=settings.scan_seconds,
         review_at=settings.review_clock(),
         infographic_at=settings.infographic_clock(),
+        assist_train_at=settings.assist_train_clock(),
         checkpoint_minutes=settings.checkpoint_minutes,
         signing_key=settings.signing_key(),
     )

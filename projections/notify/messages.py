@@ -27,6 +27,7 @@ from domain.events import (
     Reopened,
     Resolved,
     Transferred,
+    Triaged,
 )
 from domain.sla import INDIA
 from domain.values import Language, Outcome
@@ -200,6 +201,8 @@ def messages_for(
             )
         case Assigned():
             to_holder(event.post, "sampark_assigned", _with_you(event, reg))
+        case Triaged():
+            to_holder(event.holder, "sampark_assigned", _with_you(event, reg))
         case Transferred():
             department = directory.departments.get(event.to_department)
             to_complainant(

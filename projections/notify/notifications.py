@@ -34,7 +34,16 @@ from typing import Any
 from uuid import UUID
 
 from domain.directory import Directory
-from domain.events import Assigned, Closed, Escalated, Filed, Reopened, Resolved, Transferred
+from domain.events import (
+    Assigned,
+    Closed,
+    Escalated,
+    Filed,
+    Reopened,
+    Resolved,
+    Transferred,
+    Triaged,
+)
 from projections.apply import Applied
 from projections.envelope import event_name
 from projections.notify.messages import HOLDER, Links, Message, Recipient, messages_for
@@ -48,7 +57,7 @@ log = logging.getLogger(__name__)
 
 # The events that move a complaint on: to another holder (or another level, or back to one),
 # or out of anyone's hands. After one, what an earlier event told the holder is old news.
-MOVES_ON = (Assigned, Transferred, Escalated, Reopened, Resolved, Closed)
+MOVES_ON = (Assigned, Triaged, Transferred, Escalated, Reopened, Resolved, Closed)
 _MOVES_ON_NAMES = frozenset(c.__name__ for c in MOVES_ON)
 
 

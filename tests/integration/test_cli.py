@@ -155,3 +155,24 @@ def test_rebuild_replays_the_store_in_the_workers_asked_for(
         refused = sampark("projections", "rebuild", "--workers", wrong, **env)
         assert refused.returncode == 2
         assert "--workers" in refused.stderr
+
+
+def test_assist_train_stores_a_new_model_version_each_time(server_url: str, tmp_path: Path) -> None:
+    name = "sampark_cli_assist"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = database_url(server_url, name)
+    env = {"SAMPARK_DATABASE_URL": url, "SAMPARK_HOME": str(tmp_path)}
+
+    done = sampark("assist", "train", **env)
+
+    assert done.returncode == 0, done.stderr
+    assert "model version 1: 34 categories" in done.stdout  # the sample's, less the demo
+    from assist import corpus
+
+    assert f"training on {len(corpus.seed())} corpus examples and 0 complaints" in done.stdout
+    again = sampark("assist", "train", **env)
+    assert "model version 2" in again.stdout
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM assist.models").fetchone() == (2,)

@@ -161,3 +161,18 @@ def test_making_the_secrets_again_keeps_them(secrets: Path) -> None:
     assert {p.name: p.read_text() for p in secrets.iterdir()} == before
     assert (secrets / "jwks.json").stat().st_mode & 0o777 == 0o644
     assert secrets.stat().st_mode & 0o777 == 0o700
+
+
+def test_the_image_holds_every_package_the_project_installs() -> None:
+    """`pip install .` in the image installs what was copied in: a package left out of the
+    COPY lines would be missing from every container (reports/ once was)."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    packages = {p.rstrip("*") for p in project["tool"]["setuptools"]["packages"]["find"]["include"]}
+    copied = {
+        line.split()[1]
+        for line in (ROOT / "Dockerfile").read_text().splitlines()
+        if line.startswith("COPY ")
+    }
+    assert packages <= copied, f"the Dockerfile does not copy {sorted(packages - copied)}"

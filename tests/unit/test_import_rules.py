@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-OURS = ("domain", "projections", "reports", "api", "scheduler", "infra")
+OURS = ("domain", "projections", "assist", "reports", "api", "scheduler", "infra")
 COMPOSITION_ROOT = "infra.run"
 DOMAIN_LIBRARIES = {"eventsourcing"}  # besides the standard library
 # Which of our packages each may import (itself included); the composition root, all.
@@ -22,9 +22,10 @@ MAY_IMPORT = {
     "domain": {"domain"},
     "infra": {"infra", "domain"},
     "projections": {"projections", "infra", "domain"},
+    "assist": {"assist", "projections", "infra", "domain"},
     "reports": {"reports", "projections", "infra", "domain"},
-    "scheduler": {"scheduler", "reports", "projections", "infra", "domain"},
-    "api": {"api", "reports", "projections", "infra", "domain"},
+    "scheduler": {"scheduler", "assist", "reports", "projections", "infra", "domain"},
+    "api": {"api", "assist", "reports", "projections", "infra", "domain"},
     COMPOSITION_ROOT: {*OURS, COMPOSITION_ROOT},
 }
 

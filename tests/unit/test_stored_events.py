@@ -142,6 +142,7 @@ def test_old_payloads_keep_their_meaning() -> None:
     assert filed.complainant.name == "रमेश कुमार"
     assert filed.attachments[0].size == 2048
     assert filed.due_at == datetime(2026, 11, 5, 4, 30, 0, 123456, tzinfo=UTC)
+    assert filed.assistant is None  # filed before the assistant: the filer chose
     vacated = mapper.to_domain_event(stored("domain.directory.PostHolderChanged"))
     assert isinstance(vacated, PostHolderChanged)
     assert (vacated.post, vacated.holder, vacated.mobile) == ("PHED-JAI-L1", None, None)
