@@ -64,6 +64,8 @@ REQUESTS: dict[tuple[str, str], str] = {
     ("GET", "/v1/reports/district"): "/v1/reports/district?district=NOPE&week=2099-W01",
     ("GET", "/v1/reports/index"): "/v1/reports/index?month=2099-01&by=department",
     ("GET", "/v1/reports/training"): "/v1/reports/training?department=NOPE&month=2099-01",
+    ("GET", "/v1/triage"): "/v1/triage?cursor=not-a-cursor",
+    ("POST", "/v1/assist/classify"): "/v1/assist/classify",
     ("GET", "/v1/reviews/report"): "/v1/reviews/report?department=NOPE&day=2099-01-01",
     ("GET", "/v1/reports/monthly"): "/v1/reports/monthly?department=NOPE&month=2099-01",
 }
