@@ -79,6 +79,11 @@ CREATE INDEX IF NOT EXISTS complaints_awaiting_feedback ON {schema}.complaints (
 -- The helpline desk's triage queue: complaints the assistant was not sure of, oldest first.
 CREATE INDEX IF NOT EXISTS complaints_triage ON {schema}.complaints (filed_at, id)
     WHERE awaiting_triage AND status IN ('unassigned', 'assigned', 'reopened');
+-- The secretary's monthly data: a department's month by category, and its complaints moved
+-- between departments most often (a range of each, not a scan of the department's history).
+CREATE INDEX IF NOT EXISTS complaints_department_filed ON {schema}.complaints (department, filed_at);
+CREATE INDEX IF NOT EXISTS complaints_department_moved
+    ON {schema}.complaints (department, transfer_count) WHERE transfer_count > 0;
 CREATE INDEX IF NOT EXISTS complaints_mobile ON {schema}.complaints (complainant_mobile);
 CREATE INDEX IF NOT EXISTS complaints_words ON {schema}.complaints USING gin (words);
 -- Finding a complaint by the complainant's name as heard on the phone (`name` on the search):
