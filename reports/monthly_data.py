@@ -51,6 +51,7 @@ WORDS: dict[str, dict[str, str]] = {
     "brought_forward": {"hi": "पिछला शेष", "en": "Brought fwd."},
     "received": {"hi": "प्राप्त", "en": "Received"},
     "disposed": {"hi": "निस्तारित", "en": "Disposed"},
+    "transferred_out": {"hi": "अन्यत्र भेजी", "en": "Transferred out"},
     "pending": {"hi": "लंबित", "en": "Pending"},
     "pending_end": {"hi": "माह के अंत में लंबित", "en": "Pending at month end"},
     "pending_now": {"hi": "लंबित (अभी)", "en": "Pending now"},
@@ -209,7 +210,16 @@ def gather(
 
 
 def district_table(data: MonthlyData) -> tuple[list[str], list[list[Any]]]:
-    names = ("district", "brought_forward", "received", "disposed", "pending_end", "pending_now")
+    # brought forward + received - disposed - transferred out = pending at month end, each row
+    names = (
+        "district",
+        "brought_forward",
+        "received",
+        "disposed",
+        "transferred_out",
+        "pending_end",
+        "pending_now",
+    )
     header = [data.word(n) for n in names]
     header += [
         data.word("age").format(band=BAND_NAMES[band][data.language]) for band, _, _ in AGE_BANDS
@@ -222,6 +232,7 @@ def district_table(data: MonthlyData) -> tuple[list[str], list[list[Any]]]:
             row["brought_forward"],
             row["received"],
             row["disposed"],
+            row["transferred_out"],
             row["pending"],
             row["pending_now"],
             *(row["pending_by_age"][band] for band, _, _ in AGE_BANDS),

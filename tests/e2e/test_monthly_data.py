@@ -44,6 +44,7 @@ from tests.support import (
 Client = TestClient[Any]
 PATH = "/v1/reports/monthly"
 NOVEMBER = date(2026, 11, 1)
+WORDS_THAT_ADD_UP = ("brought_forward", "received", "disposed", "transferred_out", "pending_end")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -84,6 +85,18 @@ def a_month_of_complaints(client: Client, tokens: Tokens, pipeline: Pipeline) ->
     return [f for f, _ in filed] + [moved]
 
 
+def each_row_adds_up_as_printed(data: monthly_data.MonthlyData) -> None:
+    """A secretary can check the district table by hand: brought forward + received -
+    disposed - transferred out = pending at the month's end, on every row."""
+    header, body = monthly_data.district_table(data)
+    at = {name: header.index(data.word(name)) for name in WORDS_THAT_ADD_UP}
+    for row in body:
+        came = row[at["brought_forward"]] + row[at["received"]]
+        went = row[at["disposed"]] + row[at["transferred_out"]]
+        assert came - went == row[at["pending_end"]], row
+    assert any(row[at["transferred_out"]] for row in body)  # the moved one left PHED
+
+
 def test_the_monthly_data_is_the_dashboards_for_the_department_and_month(
     client: Client,
     tokens: Tokens,
@@ -122,6 +135,7 @@ def test_the_monthly_data_is_the_dashboards_for_the_department_and_month(
         ).fetchall()
     assert [str(m) for (m,) in moved] == [complaints[-1]["id"]]
     assert {s.key for s in data.index} == {"PHED", "ENERGY"}
+    each_row_adds_up_as_printed(data)
 
     # The PDF opens and every page renders; the workbook holds a sheet per table.
     answer = client.get(PATH, params={"month": "2026-11", "lang": "en"}, headers=secretary)
