@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Controller, Request, post
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
@@ -17,6 +17,7 @@ from assist.assistant import NoModel
 from assist.choosing import choose, risk
 from assist.corpus import words
 from assist.model import Judgement
+from assist.routing import ENOUGH, MAJORITY, CellHealth, routing_health
 from domain.values import AssistantChoice, Identity, RiskRead
 
 Req = Request[Identity, Any, Any]
@@ -65,6 +66,52 @@ class AssistController(Controller):
         if data.district is not None and data.district not in services.app.directory().districts:
             raise Problem(400, f"unknown district {data.district!r}", field="district")
         return classification(judged(services, data.subject, data.description))
+
+    @get(
+        "/routing",
+        sync_to_thread=True,
+        summary="The routing map's health: where officers move complaints the map sent them",
+        guards=[only_roles_allowed_to("routing_health", "see the routing map's health")],
+    )
+    def routing(self, request: Req, services: Injected) -> schemas.RoutingHealth:
+        with services.pool.connection() as conn:
+            cells = routing_health(conn)
+        return schemas.RoutingHealth(
+            majority=MAJORITY, enough=ENOUGH, cells=[routing_cell(c) for c in cells]
+        )
+
+
+def routing_cell(cell: CellHealth) -> schemas.RoutingCell:
+    best = cell.suggestion()
+    change = None
+    if best is not None:
+        change = schemas.RouteChange(
+            action="set_route" if best.kind == "post" else "file_under",
+            department=cell.department,
+            category=cell.category,
+            district=cell.district,
+            post=best.post,
+            to_department=best.department if best.kind == "category" else None,
+            to_category=best.category if best.kind == "category" else None,
+        )
+    return schemas.RoutingCell(
+        district=cell.district,
+        department=cell.department,
+        category=cell.category,
+        routed=cell.routed,
+        moved=cell.moved,
+        destinations=[
+            schemas.RouteDestination(
+                kind=d.kind,
+                department=d.department,
+                category=d.category,
+                post=d.post,
+                complaints=n,
+            )
+            for d, n in sorted(cell.destinations.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+        suggestion=change,
+    )
 
 
 @dataclass(frozen=True)

@@ -265,6 +265,43 @@ class Classification(msgspec.Struct, kw_only=True):
     model_version: int
 
 
+class RouteDestination(msgspec.Struct, kw_only=True):
+    kind: str  # "post": assigned by hand to `post`; "category": transferred to it
+    department: str
+    category: str | None
+    post: str | None
+    complaints: int
+
+
+class RouteChange(msgspec.Struct, kw_only=True):
+    """A change the moves suggest: `set_route` (the directory's command, to `post`) or
+    `file_under` (the category's complaints belong to another department's category)."""
+
+    action: str
+    department: str
+    category: str
+    district: str
+    post: str | None
+    to_department: str | None
+    to_category: str | None
+
+
+class RoutingCell(msgspec.Struct, kw_only=True):
+    district: str
+    department: str
+    category: str
+    routed: int  # complaints the map routed in this cell
+    moved: int  # of them, moved away by an officer (first move only)
+    destinations: list[RouteDestination]  # most complaints first
+    suggestion: RouteChange | None
+
+
+class RoutingHealth(msgspec.Struct, kw_only=True):
+    majority: float  # a suggestion's destination takes at least this share of the moves
+    enough: int  # and at least this many complaints
+    cells: list[RoutingCell]  # the cells with a move, most moved first
+
+
 class AttachmentRef(msgspec.Struct, kw_only=True):
     """A file as recorded: answers show what is stored, and are never refused on reading."""
 

@@ -182,6 +182,9 @@ SERVICES: dict[str, dict[Role, Scope]] = {
         **{r: S.STATE for r in (R.OFFICER, R.COLLECTOR, R.DEPARTMENT_HEAD, R.SECRETARY)},
         R.ADMIN: S.STATE,
     },
+    # The routing map's health (`GET /v1/assist/routing`): where officers move complaints
+    # the map sent them, and the route changes that suggests; for whoever changes the map.
+    "routing_health": {R.ADMIN: S.STATE},
     # The complaints awaiting triage, with the assistant's suggestions (`GET /v1/triage`).
     "triage_queue": {R.OPERATOR: S.STATE, R.COLLECTOR: S.DISTRICT, R.ADMIN: S.STATE},
     "upload_evidence": {
