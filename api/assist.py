@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
@@ -16,6 +17,8 @@ from api.services import Services
 from assist.assistant import NoModel
 from assist.choosing import choose, risk
 from assist.corpus import words
+from assist.duplicates import THRESHOLD
+from assist.finding import Candidate, likely_duplicates
 from assist.model import Judgement
 from assist.routing import ENOUGH, MAJORITY, CellHealth, routing_health
 from domain.values import AssistantChoice, Identity, RiskRead
@@ -67,6 +70,23 @@ class AssistController(Controller):
             raise Problem(400, f"unknown district {data.district!r}", field="district")
         return classification(judged(services, data.subject, data.description))
 
+    @post(
+        "/duplicates",
+        sync_to_thread=True,
+        status_code=200,
+        summary="The open complaints the caller may see that these words likely repeat",
+        guards=[only_roles_allowed_to("assist", "ask the assistant")],
+    )
+    def duplicates(
+        self, request: Req, services: Injected, data: JSONBody[schemas.FindDuplicates]
+    ) -> schemas.Duplicates:
+        if data.district not in services.app.directory().districts:
+            raise Problem(400, f"unknown district {data.district!r}", field="district")
+        found = duplicates_of(
+            services, request.user, data.district, data.subject, data.description, data.mobile
+        )
+        return schemas.Duplicates(candidates=found, threshold=THRESHOLD)
+
     @get(
         "/routing",
         sync_to_thread=True,
@@ -79,6 +99,38 @@ class AssistController(Controller):
         return schemas.RoutingHealth(
             majority=MAJORITY, enough=ENOUGH, cells=[routing_cell(c) for c in cells]
         )
+
+
+def duplicates_of(
+    services: Services,
+    who: Identity,
+    district: str,
+    subject: str,
+    description: str,
+    mobile: str | None,
+    leave_out: UUID | None = None,
+) -> list[schemas.DuplicateOut]:
+    """The likely duplicates the caller may see (without a model, by words and places)."""
+    try:
+        model = services.assistant.model()
+    except NoModel:
+        model = None
+    with services.pool.connection() as conn:
+        found = likely_duplicates(
+            conn,
+            model,
+            who,
+            district=district,
+            text=words(subject, description),
+            mobile=mobile,
+            now=services.app.clock(),
+            leave_out=leave_out,
+        )
+    return [duplicate_out(c) for c in found]
+
+
+def duplicate_out(c: Candidate) -> schemas.DuplicateOut:
+    return schemas.DuplicateOut(id=c.id, registration_no=c.registration_no, score=c.score)
 
 
 def routing_cell(cell: CellHealth) -> schemas.RoutingCell:

@@ -177,6 +177,20 @@ class Classify(Base):
     district: Code | None = None
 
 
+class FindDuplicates(Base):
+    """A complaint's words, to find it among the open ones (`POST /v1/assist/duplicates`)."""
+
+    district: Code
+    subject: ShortText
+    description: LongText
+    mobile: Mobile | None = None
+
+
+class Duplicates(msgspec.Struct, kw_only=True):
+    candidates: list[DuplicateOut]  # most likely first
+    threshold: float
+
+
 class Triage(Base):
     """The helpline desk's choice for a complaint awaiting triage."""
 
@@ -244,6 +258,19 @@ class CommandResult(msgspec.Struct, kw_only=True):
     level: int
     holder: str | None
     due_at: datetime | None
+
+
+class DuplicateOut(msgspec.Struct, kw_only=True):
+    id: UUID
+    registration_no: str
+    score: float  # 0 to 1; listed from the documented threshold up
+
+
+class FiledResult(CommandResult, kw_only=True):
+    """A filing's answer: the complaint, and the open ones it likely repeats (the filer may
+    see them; `docs/assist.md`, "Duplicates")."""
+
+    possible_duplicates: list[DuplicateOut]
 
 
 class SuggestionOut(msgspec.Struct, kw_only=True):

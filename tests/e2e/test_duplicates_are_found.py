@@ -1,0 +1,102 @@
+"""Likely duplicates (`POST /v1/assist/duplicates`, and `possible_duplicates` at filing): the
+same grievance by a neighbour in another language is found, the same problem in another
+village is not, and only complaints the caller may see are named."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.testing import TestClient
+
+from api.services import Services
+from assist.store import Models
+from tests.assisting import seed_model
+from tests.conftest import Pipeline, Tokens
+from tests.support import OPERATOR, START, citizen, new_mobile
+
+
+def filing(mobile: str, subject: str, description: str) -> dict[str, Any]:
+    return {
+        "complainant": {"name": "Sita Devi", "mobile": mobile},
+        "district": "JAI",
+        "department": "ENERGY",
+        "category": "power-supply",
+        "subject": subject,
+        "description": description,
+        "channel": "portal",
+    }
+
+
+def test_a_neighbours_filing_in_hindi_names_the_first_and_another_village_does_not(
+    client: TestClient[Any], services: Services, pipeline: Pipeline, tokens: Tokens
+) -> None:
+    with services.pool.connection() as conn:
+        Models(conn).save(seed_model(), START)
+    first_mobile, neighbour = new_mobile(), new_mobile()
+    first = client.post(
+        "/v1/complaints",
+        json=filing(
+            first_mobile,
+            "Transformer burnt in Hamirgarh",
+            "The transformer near the bus stand in Hamirgarh village burnt out three days "
+            "ago, whole village dark.",
+        ),
+        headers=tokens.headers(citizen(first_mobile)),
+    )
+    assert first.status_code == 201, first.text
+    assert first.json()["possible_duplicates"] == []
+    pipeline.settle()
+
+    again = filing(
+        neighbour,
+        "हमीरगढ़ में ट्रांसफार्मर जला",
+        "हमीरगढ़ गांव में बस स्टैंड के पास वाला ट्रांसफार्मर जल गया है, तीन दिन से गांव में अंधेरा है।",
+    )
+    ask = {k: again[k] for k in ("district", "subject", "description")}
+    found = client.post("/v1/assist/duplicates", json=ask, headers=tokens.headers(OPERATOR))
+    assert found.status_code == 200, found.text
+    assert [c["registration_no"] for c in found.json()["candidates"]] == [
+        first.json()["registration_no"]
+    ]
+    assert found.json()["candidates"][0]["score"] >= found.json()["threshold"]
+
+    elsewhere = {
+        **ask,
+        "subject": "Transformer burnt in Asind",
+        "description": "The transformer near the school in Asind burnt out yesterday, no "
+        "electricity.",
+    }
+    assert (
+        client.post(
+            "/v1/assist/duplicates", json=elsewhere, headers=tokens.headers(OPERATOR)
+        ).json()["candidates"]
+        == []
+    )
+
+    # The neighbour, a citizen, may not see the first complaint: it is not named to them.
+    filed = client.post("/v1/complaints", json=again, headers=tokens.headers(citizen(neighbour)))
+    assert filed.status_code == 201, filed.text
+    assert filed.json()["possible_duplicates"] == []
+    # The helpline desk filing it for them sees it.
+    desk = client.post(
+        "/v1/complaints",
+        json={
+            **again,
+            "complainant": {"name": "Ramesh", "mobile": new_mobile()},
+            "channel": "helpline_181",
+        },
+        headers=tokens.headers(OPERATOR),
+    )
+    assert desk.status_code == 201, desk.text
+    assert first.json()["registration_no"] in [
+        c["registration_no"] for c in desk.json()["possible_duplicates"]
+    ]
+
+    bad = client.post(
+        "/v1/assist/duplicates", json={**ask, "district": "NOPE"}, headers=tokens.headers(OPERATOR)
+    )
+    assert bad.status_code == 400 and "district" in bad.text
+    bad = client.post(
+        "/v1/assist/duplicates", json={**ask, "mobile": "12"}, headers=tokens.headers(OPERATOR)
+    )
+    assert bad.status_code == 400 and "mobile" in bad.text
