@@ -340,6 +340,19 @@ class ComplaintController(Controller):
         )
 
     @post(
+        "/{ref:str}/link",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Link to an earlier complaint as its duplicate",
+    )
+    def link(
+        self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Link]
+    ) -> Response[schemas.CommandResult]:
+        return _on_complaint(
+            services, request, ref, data, partial(services.app.link, duplicate_of=data.duplicate_of)
+        )
+
+    @post(
         "/{ref:str}/resolve",
         sync_to_thread=True,
         status_code=200,

@@ -177,6 +177,13 @@ class Classify(Base):
     district: Code | None = None
 
 
+class Link(Base):
+    """`POST /v1/complaints/{id}/link`: the same grievance as an earlier complaint."""
+
+    duplicate_of: UUID
+    expected_version: Version | None = None
+
+
 class FindDuplicates(Base):
     """A complaint's words, to find it among the open ones (`POST /v1/assist/duplicates`)."""
 

@@ -74,6 +74,14 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
     "remind": {R.CITIZEN: S.OWN_COMPLAINT, R.OPERATOR: S.STATE},
     "comment": {**STAFF_SEE, R.OPERATOR: S.STATE, R.ADMIN: S.STATE, R.SYSTEM: S.STATE},
     "review": {R.SECRETARY: S.DEPARTMENT},
+    # Marking a complaint as the same grievance as an earlier one (`Linked`).
+    "link": {
+        R.OPERATOR: S.STATE,
+        R.OFFICER: S.OWN_POST,
+        R.COLLECTOR: S.DISTRICT,
+        R.DEPARTMENT_HEAD: S.DEPARTMENT,
+        R.ADMIN: S.STATE,
+    },
     "audit": {R.AUDITOR: S.STATE, R.ADMIN: S.STATE},  # check the hash chain
     # What the scheduler does by itself.
     "pass_deadlines": {R.SYSTEM: S.STATE},

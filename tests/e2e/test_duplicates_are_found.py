@@ -100,3 +100,48 @@ def test_a_neighbours_filing_in_hindi_names_the_first_and_another_village_does_n
         "/v1/assist/duplicates", json={**ask, "mobile": "12"}, headers=tokens.headers(OPERATOR)
     )
     assert bad.status_code == 400 and "mobile" in bad.text
+
+
+def test_staff_link_a_complaint_to_the_first_and_the_read_side_follows(
+    client: TestClient[Any], services: Services, pipeline: Pipeline, tokens: Tokens
+) -> None:
+    desk = tokens.headers(OPERATOR)
+
+    def filed(subject: str) -> dict[str, Any]:
+        answer = client.post(
+            "/v1/complaints",
+            json={**filing(new_mobile(), subject, "No light for days"), "channel": "helpline_181"},
+            headers=desk,
+        )
+        assert answer.status_code == 201, answer.text
+        return dict(answer.json())
+
+    first, second, third = filed("Transformer burnt"), filed("Bijli nahi"), filed("No power")
+    url = f"/v1/complaints/{second['id']}/link"
+    linked = client.post(
+        url, json={"duplicate_of": first["id"], "expected_version": second["version"]}, headers=desk
+    )
+    assert linked.status_code == 200, linked.text
+    assert linked.json()["version"] == second["version"] + 1
+    again = client.post(url, json={"duplicate_of": first["id"]}, headers=desk)
+    assert again.status_code == 409, again.text
+    for wrong in (third["id"], second["id"], "00000000-0000-4000-8000-000000000000"):
+        refused = client.post(
+            f"/v1/complaints/{third['id'] if wrong == second['id'] else second['id']}/link",
+            json={"duplicate_of": wrong},
+            headers=desk,
+        )
+        assert refused.status_code in (400, 409, 422), refused.text
+    # A chain is refused: the third is linked to the first, not to a duplicate of it.
+    chained = client.post(
+        f"/v1/complaints/{third['id']}/link", json={"duplicate_of": second["id"]}, headers=desk
+    )
+    assert chained.status_code == 422 and "duplicate_of" in chained.text, chained.text
+
+    pipeline.settle()
+    seen = client.get(f"/v1/complaints/{second['id']}", headers=desk).json()
+    assert seen["version"] == linked.json()["version"]
+    timeline = client.get(f"/v1/complaints/{second['id']}/timeline", headers=desk).json()
+    last = timeline["events"][-1]
+    assert last["type"] == "Linked"
+    assert last["data"]["duplicate_of_registration_no"] == first["registration_no"]
