@@ -23,7 +23,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -101,8 +101,14 @@ def sound_key(word: str) -> str:
     return re.sub(r"h$", "", key) if len(key) > 2 else key
 
 
-def keys(text: str) -> set[str]:
-    return {k for w in _WORD.findall(text) if len(k := sound_key(w)) >= 2}
+@lru_cache(maxsize=65_536)
+def sound_key_of(word: str) -> str:
+    return sound_key(word)
+
+
+@lru_cache(maxsize=4096)
+def keys(text: str) -> frozenset[str]:
+    return frozenset(k for w in _WORD.findall(text) if len(k := sound_key_of(w)) >= 2)
 
 
 @cache
@@ -121,7 +127,8 @@ def common_keys() -> frozenset[str]:
 _SENTENCE = re.compile(r"(?:^|[.!?।\n]\s*)([\w\u0900-\u097f]+)")
 
 
-def places(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def places(text: str) -> frozenset[str]:
     """Sound-keys of the words that name places: rare in the seed corpus, and in Roman letters
     capitalised inside a sentence (unless the text is written all in small letters, as
     Hinglish often is)."""
@@ -129,14 +136,14 @@ def places(text: str) -> set[str]:
     first = {m.group(1) for m in _SENTENCE.finditer(text)}
     found = set()
     for word in _WORD.findall(text):
-        key = sound_key(word)
+        key = sound_key_of(word)
         if len(key) < 2 or key.isdigit() or key in common_keys() or word.lower() in NOT_PLACES:
             continue
         roman = word.isascii()
         if roman and not lower and (not word[0].isupper() or word in first):
             continue
         found.add(key)
-    return found
+    return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -154,7 +161,7 @@ def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
     return dot / norm if norm else 0.0
 
 
-def _overlap(a: set[str], b: set[str]) -> float:
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 

@@ -31,15 +31,24 @@ class Candidate:
     score: float
 
 
+_TOPICS: dict[tuple[int | None, str], list[float]] = {}
+_TOPICS_KEPT = 20_000  # texts' topics kept between requests (the district's open complaints)
+
+
 def topics(model: Model | None, texts: list[str]) -> list[list[float] | None]:
-    """The classifier's probability of every category for each text (in one order)."""
+    """The classifier's probability of every category for each text (in one order). A text
+    met before under the same model is not read again."""
     if model is None or not texts:
         return [None] * len(texts)
-    found: list[list[float] | None] = []
-    for judgement in model.judge(texts, top=None):
-        ranked = sorted(judgement.suggestions, key=lambda s: (s.department, s.category))
-        found.append([s.score for s in ranked])
-    return found
+    version = model.version
+    known = {t: _TOPICS.get((version, t)) for t in dict.fromkeys(texts)}
+    new = [t for t, row in known.items() if row is None]
+    if new:
+        if len(_TOPICS) + len(new) > _TOPICS_KEPT:
+            _TOPICS.clear()  # another request's copy of `known` stays whole
+        for text, row in zip(new, model.probabilities(new).tolist(), strict=True):
+            known[text] = _TOPICS[(version, text)] = row
+    return [known[t] for t in texts]
 
 
 def likely_duplicates(

@@ -138,6 +138,31 @@ def history_training(database_url: str) -> dict[str, Any]:
     }
 
 
+def search_ms(model: Model, looked_at: int = 200) -> dict[str, float]:
+    """One filing's duplicate search without the SQL: its words against `looked_at` open
+    complaints' (held-out texts), the first time (cold: every text read) and once their
+    topics are kept (warm: the usual case, one new text), median of 5 each."""
+    from assist.duplicates import Complaint, score
+    from assist.finding import _TOPICS, topics
+
+    others = [e.text for e in corpus.held_out()][:looked_at]
+
+    def once(new: str) -> float:
+        started = time.perf_counter()
+        vectors = topics(model, [new, *others])
+        mine = Complaint(new, None, vectors[0])
+        for text, vector in zip(others, vectors[1:], strict=True):
+            score(mine, Complaint(text, None, vector))
+        return (time.perf_counter() - started) * 1000
+
+    cold, warm = [], []
+    for i in range(5):
+        _TOPICS.clear()
+        cold.append(once(f"cold filing {i}"))
+        warm.append(once(f"warm filing {i}"))
+    return {"cold": round(statistics.median(cold), 1), "warm": round(statistics.median(warm), 1)}
+
+
 def duplicates(model: Model) -> dict[str, Any]:
     """Precision and recall of duplicates at `THRESHOLD` on the pairs it was not chosen on
     (and on those it was); the baseline scores without the model's topics (words only)."""
@@ -160,6 +185,7 @@ def duplicates(model: Model) -> dict[str, Any]:
 
     tune, held = halves(pairs())
     return {
+        "search_ms": search_ms(model),
         "threshold": THRESHOLD,
         "held_out": vars(measure(scored(held, True), THRESHOLD)),
         "tuning": vars(measure(scored(tune, True), THRESHOLD)),
