@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
-from litestar import Controller, Request, post
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
@@ -16,7 +17,10 @@ from api.services import Services
 from assist.assistant import NoModel
 from assist.choosing import choose, risk
 from assist.corpus import words
+from assist.duplicates import THRESHOLD
+from assist.finding import Candidate, likely_duplicates
 from assist.model import Judgement
+from assist.routing import ENOUGH, MAJORITY, CellHealth, routing_health
 from domain.values import AssistantChoice, Identity, RiskRead
 
 Req = Request[Identity, Any, Any]
@@ -65,6 +69,101 @@ class AssistController(Controller):
         if data.district is not None and data.district not in services.app.directory().districts:
             raise Problem(400, f"unknown district {data.district!r}", field="district")
         return classification(judged(services, data.subject, data.description))
+
+    @post(
+        "/duplicates",
+        sync_to_thread=True,
+        status_code=200,
+        summary="The open complaints the caller may see that these words likely repeat",
+        guards=[only_roles_allowed_to("assist", "ask the assistant")],
+    )
+    def duplicates(
+        self, request: Req, services: Injected, data: JSONBody[schemas.FindDuplicates]
+    ) -> schemas.Duplicates:
+        if data.district not in services.app.directory().districts:
+            raise Problem(400, f"unknown district {data.district!r}", field="district")
+        found = duplicates_of(
+            services, request.user, data.district, data.subject, data.description, data.mobile
+        )
+        return schemas.Duplicates(candidates=found, threshold=THRESHOLD)
+
+    @get(
+        "/routing",
+        sync_to_thread=True,
+        summary="The routing map's health: where officers move complaints the map sent them",
+        guards=[only_roles_allowed_to("routing_health", "see the routing map's health")],
+    )
+    def routing(self, request: Req, services: Injected) -> schemas.RoutingHealth:
+        with services.pool.connection() as conn:
+            cells = routing_health(conn)
+        return schemas.RoutingHealth(
+            majority=MAJORITY, enough=ENOUGH, cells=[routing_cell(c) for c in cells]
+        )
+
+
+def duplicates_of(
+    services: Services,
+    who: Identity,
+    district: str,
+    subject: str,
+    description: str,
+    mobile: str | None,
+    leave_out: UUID | None = None,
+) -> list[schemas.DuplicateOut]:
+    """The likely duplicates the caller may see (without a model, by words and places)."""
+    try:
+        model = services.assistant.model()
+    except NoModel:
+        model = None
+    with services.pool.connection() as conn:
+        found = likely_duplicates(
+            conn,
+            model,
+            who,
+            district=district,
+            text=words(subject, description),
+            mobile=mobile,
+            now=services.app.clock(),
+            leave_out=leave_out,
+        )
+    return [duplicate_out(c) for c in found]
+
+
+def duplicate_out(c: Candidate) -> schemas.DuplicateOut:
+    return schemas.DuplicateOut(id=c.id, registration_no=c.registration_no, score=c.score)
+
+
+def routing_cell(cell: CellHealth) -> schemas.RoutingCell:
+    best = cell.suggestion()
+    change = None
+    if best is not None:
+        change = schemas.RouteChange(
+            action="set_route" if best.kind == "post" else "file_under",
+            department=cell.department,
+            category=cell.category,
+            district=cell.district,
+            post=best.post,
+            to_department=best.department if best.kind == "category" else None,
+            to_category=best.category if best.kind == "category" else None,
+        )
+    return schemas.RoutingCell(
+        district=cell.district,
+        department=cell.department,
+        category=cell.category,
+        routed=cell.routed,
+        moved=cell.moved,
+        destinations=[
+            schemas.RouteDestination(
+                kind=d.kind,
+                department=d.department,
+                category=d.category,
+                post=d.post,
+                complaints=n,
+            )
+            for d, n in sorted(cell.destinations.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+        suggestion=change,
+    )
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api import schemas, views
-from api.assist import at_filing
+from api.assist import at_filing, duplicates_of
 from api.attachments import may_refer_to, stored_media_type
 from api.exports import Format, FormatQuery
 from api.idempotency import receipt_for, run_once
@@ -123,9 +123,11 @@ def _command(
     data: msgspec.Struct,
     write: Callable[[dict[str, Any]], Complaint],
     status: int = 200,
+    shaped: Callable[[schemas.CommandResult], Any] | None = None,
 ) -> Response[Any]:
     def answer(c: Complaint) -> Response[Any]:
-        return Response(views.command_result(c), status_code=status)
+        result = views.command_result(c)
+        return Response(shaped(result) if shaped else result, status_code=status)
 
     def replay(aggregate_id: UUID, version: int) -> Response[Any]:
         return answer(services.app.complaint_at_version(aggregate_id, version))
@@ -229,12 +231,15 @@ class ComplaintController(Controller):
         request: Req,
         services: Injected,
         data: JSONBody[schemas.FileComplaint],
-    ) -> Response[schemas.CommandResult]:
+    ) -> Response[schemas.FiledResult]:
         # The right to file first: the files named tell nothing to one who may not file.
         access.check_filer(request.user, data.channel, data.complainant.mobile)
         evidence = attachments(services, request.user, data.attachments)
         person = data.complainant
         where = at_filing(services, data.subject, data.description, data.department, data.category)
+        repeats = duplicates_of(
+            services, request.user, data.district, data.subject, data.description, person.mobile
+        )
 
         def file_once(receipt: dict[str, Any]) -> Complaint:
             # Counted inside the once-per-key run: a retry of the same filing is not counted.
@@ -260,7 +265,11 @@ class ComplaintController(Controller):
                 recorded_with=receipt,
             )
 
-        return _command(services, request, data, file_once, status=201)
+        def with_repeats(result: schemas.CommandResult) -> schemas.FiledResult:
+            fields = msgspec.structs.asdict(result)
+            return schemas.FiledResult(**fields, possible_duplicates=repeats)
+
+        return _command(services, request, data, file_once, status=201, shaped=with_repeats)
 
     @post("/{ref:str}/assign", sync_to_thread=True, status_code=200, summary="Assign to a post")
     def assign(
@@ -328,6 +337,19 @@ class ComplaintController(Controller):
     ) -> Response[schemas.CommandResult]:
         return _on_complaint(
             services, request, ref, data, partial(services.app.raise_priority, reason=data.reason)
+        )
+
+    @post(
+        "/{ref:str}/link",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Link to an earlier complaint as its duplicate",
+    )
+    def link(
+        self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Link]
+    ) -> Response[schemas.CommandResult]:
+        return _on_complaint(
+            services, request, ref, data, partial(services.app.link, duplicate_of=data.duplicate_of)
         )
 
     @post(

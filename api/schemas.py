@@ -177,6 +177,27 @@ class Classify(Base):
     district: Code | None = None
 
 
+class Link(Base):
+    """`POST /v1/complaints/{id}/link`: the same grievance as an earlier complaint."""
+
+    duplicate_of: UUID
+    expected_version: Version | None = None
+
+
+class FindDuplicates(Base):
+    """A complaint's words, to find it among the open ones (`POST /v1/assist/duplicates`)."""
+
+    district: Code
+    subject: ShortText
+    description: LongText
+    mobile: Mobile | None = None
+
+
+class Duplicates(msgspec.Struct, kw_only=True):
+    candidates: list[DuplicateOut]  # most likely first
+    threshold: float
+
+
 class Triage(Base):
     """The helpline desk's choice for a complaint awaiting triage."""
 
@@ -246,6 +267,19 @@ class CommandResult(msgspec.Struct, kw_only=True):
     due_at: datetime | None
 
 
+class DuplicateOut(msgspec.Struct, kw_only=True):
+    id: UUID
+    registration_no: str
+    score: float  # 0 to 1; listed from the documented threshold up
+
+
+class FiledResult(CommandResult, kw_only=True):
+    """A filing's answer: the complaint, and the open ones it likely repeats (the filer may
+    see them; `docs/assist.md`, "Duplicates")."""
+
+    possible_duplicates: list[DuplicateOut]
+
+
 class SuggestionOut(msgspec.Struct, kw_only=True):
     department: str
     category: str
@@ -263,6 +297,43 @@ class Classification(msgspec.Struct, kw_only=True):
     urgent: UrgencyOut
     confident: bool  # the first suggestion scores at or above the routing threshold
     model_version: int
+
+
+class RouteDestination(msgspec.Struct, kw_only=True):
+    kind: str  # "post": assigned by hand to `post`; "category": transferred to it
+    department: str
+    category: str | None
+    post: str | None
+    complaints: int
+
+
+class RouteChange(msgspec.Struct, kw_only=True):
+    """A change the moves suggest: `set_route` (the directory's command, to `post`) or
+    `file_under` (the category's complaints belong to another department's category)."""
+
+    action: str
+    department: str
+    category: str
+    district: str
+    post: str | None
+    to_department: str | None
+    to_category: str | None
+
+
+class RoutingCell(msgspec.Struct, kw_only=True):
+    district: str
+    department: str
+    category: str
+    routed: int  # complaints the map routed in this cell
+    moved: int  # of them, moved away by an officer (first move only)
+    destinations: list[RouteDestination]  # most complaints first
+    suggestion: RouteChange | None
+
+
+class RoutingHealth(msgspec.Struct, kw_only=True):
+    majority: float  # a suggestion's destination takes at least this share of the moves
+    enough: int  # and at least this many complaints
+    cells: list[RoutingCell]  # the cells with a move, most moved first
 
 
 class AttachmentRef(msgspec.Struct, kw_only=True):

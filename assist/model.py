@@ -150,6 +150,11 @@ class Model:
     # named once in an urgent complaint is no reason).
     reason_terms: frozenset[str] = frozenset()
 
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """Each text's probability of every label (rows: texts; columns: `labels`)."""
+        x = self.reading.features(texts)
+        return _softmax(np.asarray(x @ self.coefficients.T) + self.intercepts)
+
     def judge(self, texts: Sequence[str], *, top: int | None = 3) -> list[Judgement]:
         """Each text's judgement: its `top` suggestions, best first (None: every label)."""
         if not texts:

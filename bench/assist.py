@@ -138,6 +138,61 @@ def history_training(database_url: str) -> dict[str, Any]:
     }
 
 
+def search_ms(model: Model, looked_at: int = 200) -> dict[str, float]:
+    """One filing's duplicate search without the SQL: its words against `looked_at` open
+    complaints' (held-out texts), the first time (cold: every text read) and once their
+    topics are kept (warm: the usual case, one new text), median of 5 each."""
+    from assist.duplicates import Complaint, score
+    from assist.finding import _TOPICS, topics
+
+    others = [e.text for e in corpus.held_out()][:looked_at]
+
+    def once(new: str) -> float:
+        started = time.perf_counter()
+        vectors = topics(model, [new, *others])
+        mine = Complaint(new, None, vectors[0])
+        for text, vector in zip(others, vectors[1:], strict=True):
+            score(mine, Complaint(text, None, vector))
+        return (time.perf_counter() - started) * 1000
+
+    cold, warm = [], []
+    for i in range(5):
+        _TOPICS.clear()
+        cold.append(once(f"cold filing {i}"))
+        warm.append(once(f"warm filing {i}"))
+    return {"cold": round(statistics.median(cold), 1), "warm": round(statistics.median(warm), 1)}
+
+
+def duplicates(model: Model) -> dict[str, Any]:
+    """Precision and recall of duplicates at `THRESHOLD` on the pairs it was not chosen on
+    (and on those it was); the baseline scores without the model's topics (words only)."""
+    from assist.duplicates import THRESHOLD, Complaint, halves, measure, pairs, score
+    from assist.finding import topics
+
+    def scored(found: list[dict[str, Any]], use_model: bool) -> list[tuple[float, bool]]:
+        out = []
+        for p in found:
+            texts = [
+                corpus.words(p[k]["subject"], p[k]["description"]) for k in ("first", "second")
+            ]
+            vectors = topics(model if use_model else None, texts)
+            one, other = (
+                Complaint(t, p[k].get("mobile"), v)
+                for k, t, v in zip(("first", "second"), texts, vectors, strict=True)
+            )
+            out.append((score(one, other), bool(p["duplicate"])))
+        return out
+
+    tune, held = halves(pairs())
+    return {
+        "search_ms": search_ms(model),
+        "threshold": THRESHOLD,
+        "held_out": vars(measure(scored(held, True), THRESHOLD)),
+        "tuning": vars(measure(scored(tune, True), THRESHOLD)),
+        "held_out_words_only": vars(measure(scored(held, False), THRESHOLD)),
+    }
+
+
 def measure_assistant(database_url: str | None = None) -> dict[str, Any]:
     seed, held = corpus.seed(), corpus.held_out()
     started = time.perf_counter()
@@ -149,6 +204,7 @@ def measure_assistant(database_url: str | None = None) -> dict[str, Any]:
         "thresholds": {"route": model.route_threshold, "urgent": model.urgent_threshold},
         **accuracy(model, held),
         "latency": latency(model, held),
+        "duplicates": duplicates(model),
     }
     if database_url:
         found["history"] = history_training(database_url)
@@ -171,6 +227,12 @@ def rows_of(found: dict[str, Any]) -> list[dict[str, Any]]:
                     (urgent["recall"] or 0) >= 0.9))  # fmt: skip
     rows.append(row("assistant urgent precision", urgent["precision"] or 0, "share", 1,
                     ">= 0.7", (urgent["precision"] or 0) >= 0.7))  # fmt: skip
+    dup = found["duplicates"]
+    base = dup["held_out_words_only"]
+    rows.append(row("assistant duplicates precision", dup["held_out"]["precision"], "share",
+                    base["precision"], ">= 0.9", dup["held_out"]["precision"] >= 0.9))  # fmt: skip
+    rows.append(row("assistant duplicates recall", dup["held_out"]["recall"], "share",
+                    base["recall"], ">= 0.8", dup["held_out"]["recall"] >= 0.8))  # fmt: skip
     timing = found["latency"]
     p99 = timing["classify_p99_ms"]
     rows.append(row("assistant classify p99", p99, "ms", timing["features_p99_ms"], "< 20 ms",

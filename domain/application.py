@@ -22,7 +22,7 @@ from domain.access import NO_SUCH_COMPLAINT, check_filer, check_reaches, check_s
 from domain.complaint import Complaint
 from domain.directory import Directory
 from domain.directory_keeping import DirectoryKeeping
-from domain.errors import DomainError, NotFound, StaleDecision, VersionConflict
+from domain.errors import DomainError, InvalidCommand, NotFound, StaleDecision, VersionConflict
 from domain.feedback import Unsatisfied
 from domain.values import (
     SCHEDULER,
@@ -193,6 +193,24 @@ class Sampark(DirectoryKeeping):
             lambda c, at, d: c.escalate(by=by, reason=reason, directory=d, at=at),
             recorded_with or {},
         )
+
+    def link(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        duplicate_of: UUID,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        def decide(c: Complaint, at: datetime, d: Directory) -> None:
+            try:
+                first = self.complaint(duplicate_of)
+            except NotFound:
+                raise InvalidCommand("no such complaint to link to", field="duplicate_of") from None
+            c.link(by=by, first=first, at=at)
+
+        return self._command(complaint_id, by, expected_version, decide, recorded_with or {})
 
     def raise_priority(
         self,

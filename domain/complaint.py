@@ -18,6 +18,7 @@ from domain.events import (
     Closed,
     CommentAdded,
     Filed,
+    Linked,
     PriorityRaised,
     ReminderReceived,
     Resolved,
@@ -99,6 +100,7 @@ class Complaint(FeedbackRules):
         self.unsatisfied_count = 0
         self.assistant: AssistantChoice | None = None  # its choice at filing, if it chose
         self.awaiting_triage = False  # filed without a category the assistant was sure of
+        self.duplicate_of: str | None = None  # the id of the earlier complaint it repeats
 
     # --- filing and routing ------------------------------------------------------------
 
@@ -416,6 +418,31 @@ class Complaint(FeedbackRules):
             actor=by.actor,
             text=_text(text, "text"),
             visibility=visibility,
+        )
+
+    def link(self, *, by: Identity, first: Complaint, at: datetime) -> None:
+        """The same grievance as `first`, an earlier complaint the caller may see."""
+        access.require(by, self, "link")
+        self._require_open("link")
+        if not access.may_see(by, first):
+            raise InvalidCommand("no such complaint to link to", field="duplicate_of")
+        if first.id == self.id:
+            raise InvalidCommand("a complaint is not a duplicate of itself", field="duplicate_of")
+        if first.duplicate_of is not None:
+            raise InvalidCommand(
+                "that complaint is itself linked to an earlier one: link to that one",
+                field="duplicate_of",
+            )
+        if self.duplicate_of == str(first.id):
+            raise IllegalMove("the complaint is already linked to that one")
+        if self.duplicate_of is not None:
+            raise IllegalMove("the complaint is already linked to another one")
+        self.trigger_event(
+            Linked,
+            timestamp=at,
+            actor=by.actor,
+            duplicate_of=str(first.id),
+            duplicate_of_registration_no=first.registration_no,
         )
 
     def record_review(self, *, by: Identity, note: str, at: datetime) -> None:

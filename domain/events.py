@@ -252,6 +252,17 @@ class ReminderReceived(ComplaintEvent):
         complaint.reminded_at = self.timestamp  # the next may come a day after it
 
 
+class Linked(ComplaintEvent):
+    """Marked by staff as the same grievance as an earlier complaint: when that one is
+    disposed of, this one's complainant is told (`docs/assist.md`, "Duplicates")."""
+
+    duplicate_of: str  # the earlier complaint's id
+    duplicate_of_registration_no: str
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.duplicate_of = self.duplicate_of
+
+
 class CommentAdded(ComplaintEvent):
     """A staff note on the timeline: internal unless its writer marks it public, when the
     complainant reads it too. (`visibility` came later: a note stored without it is
@@ -341,4 +352,5 @@ COMPLAINT_EVENTS: tuple[type[Aggregate.Event], ...] = (
     EscalationBlocked,
     QueuedForReview,
     ReviewRecorded,
+    Linked,
 )

@@ -74,6 +74,14 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
     "remind": {R.CITIZEN: S.OWN_COMPLAINT, R.OPERATOR: S.STATE},
     "comment": {**STAFF_SEE, R.OPERATOR: S.STATE, R.ADMIN: S.STATE, R.SYSTEM: S.STATE},
     "review": {R.SECRETARY: S.DEPARTMENT},
+    # Marking a complaint as the same grievance as an earlier one (`Linked`).
+    "link": {
+        R.OPERATOR: S.STATE,
+        R.OFFICER: S.OWN_POST,
+        R.COLLECTOR: S.DISTRICT,
+        R.DEPARTMENT_HEAD: S.DEPARTMENT,
+        R.ADMIN: S.STATE,
+    },
     "audit": {R.AUDITOR: S.STATE, R.ADMIN: S.STATE},  # check the hash chain
     # What the scheduler does by itself.
     "pass_deadlines": {R.SYSTEM: S.STATE},
@@ -182,6 +190,9 @@ SERVICES: dict[str, dict[Role, Scope]] = {
         **{r: S.STATE for r in (R.OFFICER, R.COLLECTOR, R.DEPARTMENT_HEAD, R.SECRETARY)},
         R.ADMIN: S.STATE,
     },
+    # The routing map's health (`GET /v1/assist/routing`): where officers move complaints
+    # the map sent them, and the route changes that suggests; for whoever changes the map.
+    "routing_health": {R.ADMIN: S.STATE},
     # The complaints awaiting triage, with the assistant's suggestions (`GET /v1/triage`).
     "triage_queue": {R.OPERATOR: S.STATE, R.COLLECTOR: S.DISTRICT, R.ADMIN: S.STATE},
     "upload_evidence": {

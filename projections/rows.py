@@ -28,6 +28,7 @@ from domain.events import (
     EscalationBlocked,
     FeedbackGiven,
     Filed,
+    Linked,
     PriorityRaised,
     QueuedForReview,
     ReminderReceived,
@@ -438,7 +439,7 @@ def apply(row: ComplaintRow | None, event: object) -> ComplaintRow:
                 gap_post=event.post,
                 gap_reason=event.reason,
             )
-        case QueuedForReview():
+        case QueuedForReview() | Linked():
             return row
         case ReviewRecorded():
             return replace(row, review_count=row.review_count + 1)

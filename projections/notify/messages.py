@@ -54,6 +54,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Your complaint {0} was disposed of: {1}. Action Taken Report: {2} "
         "Are you satisfied? Tap a button, or reply with a rating from 1 to 5.",
     },
+    "sampark_first_disposed": {
+        "hi": "आपकी शिकायत {0} वही है जो पहले दर्ज शिकायत {1} है; उसका निस्तारण हुआ: {2}। "
+        "की गई कार्यवाही की रिपोर्ट: {3}",
+        "en": "Your complaint {0} is the same as the earlier complaint {1}, which was disposed "
+        "of: {2}. Action Taken Report: {3}",
+    },
     "sampark_closed": {
         "hi": "आपकी शिकायत {0} बंद कर दी गई है। धन्यवाद।",
         "en": "Your complaint {0} is closed. Thank you.",
@@ -248,3 +254,27 @@ def _with_you(event: object, reg: str) -> list[str]:
     """Registration number and due time, for the post that now holds the complaint."""
     due: datetime = event.due_at  # type: ignore[attr-defined]
     return [reg, local_time(due)]
+
+
+def first_disposed(
+    event: Resolved, first: Recipient | None, linked: Recipient, links: Links
+) -> Message:
+    """To the complainant of a complaint linked to this one (`Linked`), when this one is
+    disposed of: once for each linked complaint, ever (the key names no version)."""
+    first_id: UUID = event.originator_id
+    params = [
+        linked.registration_no,
+        first.registration_no if first else str(first_id),
+        OUTCOMES[event.outcome][linked.language],
+        links.report(first_id, event.timestamp),
+    ]
+    return Message(
+        key=f"{linked.complaint_id}:first-disposed:{COMPLAINANT}",
+        complaint_id=linked.complaint_id,
+        audience=COMPLAINANT,
+        mobile=linked.mobile,
+        language=linked.language,
+        template="sampark_first_disposed",
+        params=params,
+        text=render("sampark_first_disposed", linked.language, params),
+    )

@@ -39,6 +39,7 @@ from domain.events import (
     Closed,
     Escalated,
     Filed,
+    Linked,
     Reopened,
     Resolved,
     Transferred,
@@ -46,7 +47,14 @@ from domain.events import (
 )
 from projections.apply import Applied
 from projections.envelope import event_name
-from projections.notify.messages import HOLDER, Links, Message, Recipient, messages_for
+from projections.notify.messages import (
+    HOLDER,
+    Links,
+    Message,
+    Recipient,
+    first_disposed,
+    messages_for,
+)
 from projections.notify.outbox import GROUP, Decision, Outbox, migrate
 from projections.projector import Projector
 from projections.relay import EVENTS_TABLE
@@ -122,13 +130,27 @@ class Notifications(Projector):
                         )
                     )
                 )
+            elif isinstance(event, Linked):
+                remember_link(conn, event)
         recipients = outbox.recipients(e.originator_id for e in events)
+        linked = linked_to(conn, [e.originator_id for e in events if isinstance(e, Resolved)])
+        told = outbox.recipients(c for cs in linked.values() for c in cs)
         moved = moved_on(conn, events)
         directory = self.directory()
         now = self.clock()
         done = Applied()
         for event in events:
             decision = self.decide(event, recipients, moved, directory, now)
+            if isinstance(event, Resolved) and decision.note is None:
+                first = recipients.get(event.originator_id)
+                extra = [
+                    first_disposed(event, first, told[c], self.links)
+                    for c in linked.get(event.originator_id, ())
+                    if c in told
+                ]
+                decision = dataclasses.replace(
+                    decision, messages=decision.messages + [safe_message(m) for m in extra]
+                )
             if not outbox.decide(decision, now):
                 done.duplicates += 1  # decided before: a replay decides nothing again
                 continue
@@ -160,6 +182,32 @@ class Notifications(Projector):
             messages = [m for m in messages if m.audience != HOLDER]
             note = f"not to the holder: the complaint moved on (version {moved[complaint]})"
         return Decision(complaint, version, name, messages, note)
+
+
+def remember_link(conn: Any, event: Linked) -> None:
+    try:
+        first = UUID(event.duplicate_of)
+    except ValueError:
+        log.warning("a Linked event names no complaint id: %r", event.duplicate_of)
+        return
+    conn.execute(
+        "INSERT INTO notify.linked (first_id, linked_id) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+        (first, event.originator_id),
+    )
+
+
+def linked_to(conn: Any, firsts: list[UUID]) -> dict[UUID, list[UUID]]:
+    """The complaints linked to each of `firsts`."""
+    found: dict[UUID, list[UUID]] = {}
+    if not firsts:
+        return found
+    for first, linked in conn.execute(
+        "SELECT first_id, linked_id FROM notify.linked WHERE first_id = ANY(%s) "
+        "ORDER BY first_id, linked_id",
+        (firsts,),
+    ):
+        found.setdefault(first, []).append(linked)
+    return found
 
 
 def moved_on(conn: Any, events: list[Any]) -> dict[UUID, int]:

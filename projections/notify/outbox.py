@@ -41,6 +41,12 @@ _STATE_CHECK = "CHECK (state IN ('pending', 'retrying', 'sending', 'sent', 'fail
 
 DDL = f"""
 CREATE SCHEMA IF NOT EXISTS notify;
+-- Complaints linked to an earlier one (`Linked`): told when the earlier one is disposed of.
+CREATE TABLE IF NOT EXISTS notify.linked (
+    first_id uuid NOT NULL,
+    linked_id uuid NOT NULL,
+    PRIMARY KEY (first_id, linked_id)
+);
 -- Who hears about a complaint, from its Filed event.
 CREATE TABLE IF NOT EXISTS notify.recipients (
     complaint_id uuid PRIMARY KEY,

@@ -109,6 +109,8 @@ ENDPOINTS = [
     Endpoint("remind", "POST", "/v1/complaints/{id}/remind", {}),
     Endpoint("comment", "POST", "/v1/complaints/{id}/comments", {"text": "noted"}),
     Endpoint("review", "POST", "/v1/complaints/{id}/review", {"note": "call the XEN"}),
+    # FIRST: an earlier complaint of the same place, filed for the request.
+    Endpoint("link", "POST", "/v1/complaints/{id}/link", {"duplicate_of": "FIRST"}),
     Endpoint("audit", "GET", "/v1/complaints/{id}/audit"),
 ]
 
@@ -170,6 +172,8 @@ def test_the_table_decides(
             body = dict(endpoint.body or {})
             if "attachments" in body:
                 body["attachments"] = [evidence(services)]
+            if body.get("duplicate_of") == "FIRST":
+                body["duplicate_of"] = str(new_complaint(services, "open"))
             answer = client.post(url, json=body, headers=tokens.headers(who))
         if answer.status_code != want:
             wrong.append((role.value, "in" if inside else "out", answer.status_code, want))

@@ -442,3 +442,24 @@ def test_replaying_the_topic_sends_nothing_twice(
     time.sleep(0.3)
     assert notifier.messages() == before
     assert len(standin.whatsapp_to(mobile)) == 2
+
+
+def test_when_the_first_is_disposed_of_its_linked_complainants_are_told_once(
+    services: Services, standin: ProviderStandIn, notifier: Notifier
+) -> None:
+    first_mobile, second_mobile = new_mobile(), new_mobile()
+    first, second = file(services, first_mobile), file(services, second_mobile, Language.ENGLISH)
+    services.app.link(second, by=OPERATOR, duplicate_of=first)
+    resolve(services, first)
+    notifier.wait_settled(second)
+    eventually(lambda: len(standin.whatsapp_to(second_mobile)) == 2)
+    told = [m for m in notifier.messages(second) if m["template"] == "sampark_first_disposed"]
+    assert len(told) == 1
+    second_no = services.app.complaint(second).registration_no
+    assert told[0]["params"][:2] == [second_no, services.app.complaint(first).registration_no]
+    assert told[0]["state"] == "sent"
+    # The first's own complainant hears of the disposal as before, and only of it.
+    assert [m["template"] for m in notifier.messages(first) if m["audience"] == "complainant"] == [
+        "sampark_filed",
+        "sampark_resolved",
+    ]

@@ -16,6 +16,8 @@ from tests.unit import world
 CODES = {
     "originator_topic",
     "registration_no",
+    "duplicate_of",  # a complaint id
+    "duplicate_of_registration_no",
     "district",
     "department",
     "category",

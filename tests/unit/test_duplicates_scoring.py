@@ -1,0 +1,61 @@
+"""Scoring two complaints as one grievance (`assist/duplicates.py`)."""
+
+from __future__ import annotations
+
+from assist.duplicates import (
+    THRESHOLD,
+    Complaint,
+    choose_threshold,
+    halves,
+    measure,
+    pairs,
+    places,
+    score,
+    sound_key,
+)
+from assist.finding import topics
+from tests.assisting import seed_model
+
+
+def test_a_place_sounds_the_same_in_devanagari_and_roman_letters() -> None:
+    assert sound_key("Hamirgarh") == sound_key("हमीरगढ़")
+    assert sound_key("Mansarovar") == sound_key("मानसरोवर")
+    assert sound_key("Sector") == sound_key("सेक्टर")
+    assert sound_key("Asind") != sound_key("Hamirgarh")
+
+
+def test_places_are_the_rare_names_not_the_grievances_words() -> None:
+    text = "Transformer burnt in Hamirgarh\nThe transformer near Hamirgarh burnt in April."
+    assert places(text) == {sound_key("Hamirgarh")}
+
+
+def test_another_village_is_cut_and_the_same_person_counts() -> None:
+    here = Complaint("Transformer burnt in Hamirgarh\nNo light for days", None, [0.9, 0.1])
+    there = Complaint("Transformer burnt in Asind\nNo light for days", None, [0.9, 0.1])
+    again = Complaint("हमीरगढ़ में ट्रांसफार्मर जला\nतीन दिन से अंधेरा", None, [0.8, 0.2])
+    assert score(here, again) >= THRESHOLD > score(here, there)
+    same_person = Complaint(there.text, "9829001101", there.topic)
+    assert score(Complaint(here.text, "9829001101", here.topic), same_person) > score(here, there)
+
+
+def test_the_threshold_is_the_one_chosen_on_the_first_half_of_the_pairs() -> None:
+    model = seed_model()
+    tune, held = halves(pairs())
+    assert len(tune) == len(held) == len(pairs()) // 2
+
+    def scored(found: list[dict[str, object]]) -> list[tuple[float, bool]]:
+        out = []
+        for p in found:
+            one, other = p["first"], p["second"]
+            assert isinstance(one, dict) and isinstance(other, dict)
+            a_text = f"{one['subject']}\n{one['description']}"
+            b_text = f"{other['subject']}\n{other['description']}"
+            a_topic, b_topic = topics(model, [a_text, b_text])
+            a = Complaint(a_text, one.get("mobile"), a_topic)
+            b = Complaint(b_text, other.get("mobile"), b_topic)
+            out.append((score(a, b), bool(p["duplicate"])))
+        return out
+
+    assert choose_threshold(scored(tune)) == THRESHOLD
+    on_held = measure(scored(held), THRESHOLD)
+    assert on_held.pairs == len(held)
