@@ -69,9 +69,7 @@ REQUESTS: dict[tuple[str, str], str] = {
     ("GET", "/v1/reviews/report"): "/v1/reviews/report?department=NOPE&day=2099-01-01",
     ("GET", "/v1/reports/monthly"): "/v1/reports/monthly?department=NOPE&month=2099-01",
     ("GET", "/v1/assist/routing"): "/v1/assist/routing",
-    ("POST", "/v1/assist/classify"): "/v1/assist/classify",
     ("POST", "/v1/assist/duplicates"): "/v1/assist/duplicates",
-    ("GET", "/v1/triage"): "/v1/triage",
 }
 A_BACKWARD_WINDOW = "?from=2026-11-10&to=2026-11-01"
 
