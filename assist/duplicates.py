@@ -42,10 +42,11 @@ _CONSONANTS = {
     "ध": "d", "न": "n", "प": "p", "फ": "f", "ब": "b", "भ": "b", "म": "m", "य": "y", "र": "r",
     "ल": "l", "व": "v", "श": "s", "ष": "s", "स": "s", "ह": "h", "ळ": "l",
 }  # fmt: skip
+_NASALS = {"\u0902", "\u0901"}  # anusvara, chandrabindu
 _NUKTA = {"ड": "r", "ढ": "r", "ज": "z", "फ": "f", "क": "k", "ख": "k", "ग": "g"}
 _ROMAN = [
     (r"chh|ch", "C"), (r"c", "k"), (r"C", "c"), (r"sh", "s"), (r"ph", "f"), (r"w", "v"),
-    (r"q", "k"), (r"z", "j"),
+    (r"q", "k"), (r"z", "j"), (r"m([bp])", r"n\1"),
     (r"([bcdfgjklmnprstvz])h", r"\1"), (r"(.)\1", r"\1"),
 ]  # fmt: skip
 # Capitalised words that name no place: the months and days.
@@ -81,6 +82,8 @@ def _devanagari(word: str) -> str:
         if ch in _CONSONANTS:
             nukta = i + 1 < len(word) and word[i + 1] == "\u093c"
             out.append(_NUKTA.get(ch, _CONSONANTS[ch]) if nukta else _CONSONANTS[ch])
+        elif ch in _NASALS and i + 1 < len(word) and word[i + 1] in _CONSONANTS:
+            out.append("n")  # a nasal before a consonant: सांगानेर is Sanganer
         elif "0" <= ch <= "9" or "\u0966" <= ch <= "\u096f":
             out.append(str(unicodedata.digit(ch)))
     return "".join(out)

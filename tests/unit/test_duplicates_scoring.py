@@ -22,6 +22,10 @@ def test_a_place_sounds_the_same_in_devanagari_and_roman_letters() -> None:
     assert sound_key("Mansarovar") == sound_key("मानसरोवर")
     assert sound_key("Sector") == sound_key("सेक्टर")
     assert sound_key("Asind") != sound_key("Hamirgarh")
+    # A nasal written as a dot (anusvara) sounds as the n or m of the Roman spelling.
+    assert sound_key("Sanganer") == sound_key("सांगानेर")
+    assert sound_key("Ambedkar") == sound_key("अंबेडकर") == sound_key("अम्बेडकर")
+    assert sound_key("Chandpole") == sound_key("चांदपोल")
 
 
 def test_places_are_the_rare_names_not_the_grievances_words() -> None:
