@@ -35,8 +35,8 @@ SHARPNESS = 4.0
 
 
 def train(examples: Sequence[Example], *, thresholds: bool = True) -> Model:
-    """A model of these examples. Without `thresholds` (the folds' own models), the
-    thresholds are placeholders."""
+    """A model of these examples. Without `thresholds` (the folds' own models, whose scores
+    alone are used to choose the thresholds), it keeps the Model's default thresholds."""
     started = time.perf_counter()
     texts = [e.text for e in examples]
     reading = Reading.learned(texts)
