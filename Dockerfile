@@ -7,7 +7,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements-production.lock ./
 COPY domain ./domain
 COPY projections ./projections
 COPY api ./api
@@ -16,7 +16,8 @@ COPY infra ./infra
 COPY reports ./reports
 COPY assist ./assist
 COPY data ./data
-RUN pip install . \
+RUN pip install --require-hashes -r requirements-production.lock \
+    && pip install --no-deps --no-build-isolation . \
     && useradd --system --uid 10001 sampark \
     && mkdir -p /var/lib/sampark/blobs \
     && chown -R sampark /var/lib/sampark

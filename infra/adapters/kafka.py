@@ -176,14 +176,3 @@ def holds(bootstrap: str, topic: str, acked: dict[int, int], timeout: float = 5.
         return True if not waiting else None
     finally:
         reader.close()
-
-
-def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
-    """partition -> the offset the next message will get; empty when the topic is missing."""
-    reader = consumer(bootstrap, None)
-    try:
-        partitions = reader.partitions_for_topic(topic) or set()
-        ends = reader.end_offsets([TopicPartition(topic, p) for p in partitions])
-        return {tp.partition: offset for tp, offset in ends.items()}
-    finally:
-        reader.close()

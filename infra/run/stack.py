@@ -37,7 +37,9 @@ def broker(settings: Settings) -> Iterator[Settings]:
     from infra.local.broker import EmbeddedBroker
 
     Path(settings.home).mkdir(parents=True, exist_ok=True)
-    embedded = EmbeddedBroker(log_file=Path(settings.home) / "broker.log")
+    embedded = EmbeddedBroker(
+        log_file=Path(settings.home) / "broker.log", binary=settings.broker_bin
+    )
     try:
         yield msgspec.structs.replace(
             settings,
