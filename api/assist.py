@@ -82,8 +82,15 @@ class AssistController(Controller):
     ) -> schemas.Duplicates:
         if data.district not in services.app.directory().districts:
             raise Problem(400, f"unknown district {data.district!r}", field="district")
+        place = data.location.value() if data.location else None
         found = duplicates_of(
-            services, request.user, data.district, data.subject, data.description, data.mobile
+            services,
+            request.user,
+            data.district,
+            data.subject,
+            data.description,
+            data.mobile,
+            point=place.point if place else None,
         )
         return schemas.Duplicates(candidates=found, threshold=THRESHOLD)
 
@@ -109,6 +116,7 @@ def duplicates_of(
     description: str,
     mobile: str | None,
     leave_out: UUID | None = None,
+    point: tuple[float, float] | None = None,
 ) -> list[schemas.DuplicateOut]:
     """The likely duplicates the caller may see (without a model, by words and places)."""
     try:
@@ -125,6 +133,7 @@ def duplicates_of(
             mobile=mobile,
             now=services.app.clock(),
             leave_out=leave_out,
+            point=point,
         )
     return [duplicate_out(c) for c in found]
 

@@ -237,8 +237,15 @@ class ComplaintController(Controller):
         evidence = attachments(services, request.user, data.attachments)
         person = data.complainant
         where = at_filing(services, data.subject, data.description, data.department, data.category)
+        place = data.location.value() if data.location else None
         repeats = duplicates_of(
-            services, request.user, data.district, data.subject, data.description, person.mobile
+            services,
+            request.user,
+            data.district,
+            data.subject,
+            data.description,
+            person.mobile,
+            point=place.point if place else None,
         )
 
         def file_once(receipt: dict[str, Any]) -> Complaint:
@@ -262,6 +269,7 @@ class ComplaintController(Controller):
                 attachments=evidence,
                 assistant=where.assistant,
                 risk=where.risk,
+                location=place,
                 recorded_with=receipt,
             )
 

@@ -24,6 +24,7 @@ from msgspec import Meta
 from api.problems import Problem
 from domain import inputs
 from domain.errors import InvalidCommand
+from domain.location import EAST, LANDMARK, NORTH, PINCODE, SOUTH, WARD, WEST, Location
 from domain.values import Channel, Language, Outcome, Priority, Role, Status, Visibility
 
 
@@ -55,6 +56,15 @@ MediaType = Annotated[str, meta(inputs.MEDIA_TYPE), inputs.MEDIA_TYPE]
 Sha256 = Annotated[str, meta(inputs.SHA256), inputs.SHA256]
 Rating = Annotated[int, Meta(ge=inputs.MIN_RATING, le=inputs.MAX_RATING)]
 Version = Annotated[int, Meta(ge=1)]
+Pincode = Annotated[str, meta(PINCODE), PINCODE]
+Ward = Annotated[str, meta(WARD), WARD]
+Landmark = Annotated[str, meta(LANDMARK), LANDMARK]
+Latitude = Annotated[
+    float, Meta(ge=SOUTH, le=NORTH, description="degrees north, within Rajasthan (WGS 84)")
+]
+Longitude = Annotated[
+    float, Meta(ge=WEST, le=EAST, description="degrees east, within Rajasthan (WGS 84)")
+]
 # Kept for the free-text query parameter (`q`): the characters one line of text may hold.
 TEXT = inputs.SEARCH_WORDS.pattern
 
@@ -154,6 +164,34 @@ class AttachmentIn(Base):
     size: Annotated[int, Meta(ge=inputs.MIN_FILE_BYTES)]
 
 
+class LocationIn(Base):
+    """Where the complaint is, as far as the filer knows (`domain/location.py`): each part
+    optional, a point's latitude and longitude both or neither."""
+
+    pincode: Pincode | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    ward: Ward | None = None  # ward or village
+    landmark: Landmark | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        try:
+            self.value()
+        except InvalidCommand as refused:
+            raise ValueError(f"invalid field `{refused.field}`: {refused.reason}") from None
+
+    def value(self) -> Location | None:
+        """The domain's value (None: nothing given)."""
+        return Location.of(
+            pincode=self.pincode,
+            latitude=self.latitude,
+            longitude=self.longitude,
+            ward=self.ward,
+            landmark=self.landmark,
+        )
+
+
 class FileComplaint(Base):
     complainant: ComplainantIn
     district: Code
@@ -167,6 +205,7 @@ class FileComplaint(Base):
     attachments: Annotated[
         list[AttachmentIn], Meta(max_length=inputs.MAX_ATTACHMENTS_AT_FILING)
     ] = []
+    location: LocationIn | None = None
 
 
 class Classify(Base):
@@ -191,6 +230,7 @@ class FindDuplicates(Base):
     subject: ShortText
     description: LongText
     mobile: Mobile | None = None
+    location: LocationIn | None = None  # its point, when given, counts (`docs/assist.md`)
 
 
 class Duplicates(msgspec.Struct, kw_only=True):
@@ -374,6 +414,16 @@ class ComplainantOut(msgspec.Struct, kw_only=True):
     language: Language
 
 
+class LocationOut(msgspec.Struct, kw_only=True):
+    """Where the complaint is (analysts are shown the pincode and the ward only)."""
+
+    pincode: str | None
+    latitude: float | None
+    longitude: float | None
+    ward: str | None
+    landmark: str | None
+
+
 class DeadlineOut(msgspec.Struct, kw_only=True):
     """Where the complaint's current deadline stands."""
 
@@ -399,6 +449,7 @@ class ComplaintOut(msgspec.Struct, kw_only=True):
     description: str | None  # likewise
     channel: Channel
     attachments: list[AttachmentRef]
+    location: LocationOut | None  # None: none given (or none an analyst may be shown)
     filed_at: datetime | None
     due_at: datetime | None
     deadline: DeadlineOut | None  # None once disposed of

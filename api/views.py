@@ -12,10 +12,12 @@ from domain.disclosure import (
     Disclosure,
     Reader,
     is_public,
+    location_shown,
     reader,
     shows_personal_data,
     withheld_name,
 )
+from domain.location import Location
 from domain.values import (
     MAX_LEVEL,
     OPEN_STATUSES,
@@ -104,6 +106,7 @@ def complaint_from_row(r: ComplaintRow, who: Identity) -> schemas.ComplaintOut:
         description=None if private else r.description,
         channel=Channel(r.channel),
         attachments=_refs(r.attachments, who),
+        location=_location(r, who),
         filed_at=r.filed_at,
         due_at=r.due_at,
         deadline=_deadline(r),
@@ -132,6 +135,26 @@ def complaint_from_row(r: ComplaintRow, who: Identity) -> schemas.ComplaintOut:
         reminder_count=r.reminder_count,
         comment_count=r.comment_count if internal else None,
         review_count=r.review_count if internal else None,
+    )
+
+
+def _location(r: ComplaintRow, who: Identity) -> schemas.LocationOut | None:
+    stored = Location(
+        pincode=r.location_pincode,
+        latitude=r.location_latitude,
+        longitude=r.location_longitude,
+        ward=r.location_ward,
+        landmark=r.location_landmark,
+    )
+    shown = location_shown(who, None if stored == Location() else stored)
+    if shown is None:
+        return None
+    return schemas.LocationOut(
+        pincode=shown.pincode,
+        latitude=shown.latitude,
+        longitude=shown.longitude,
+        ward=shown.ward,
+        landmark=shown.landmark,
     )
 
 

@@ -9,7 +9,11 @@ Two complaints are compared on three things, in any script:
   landmarks), each reduced to a sound-key that Devanagari and Roman letters share
   ("Hamirgarh" and "हमीरगढ़" are both `hmrgr`). Two texts that both name places and share
   none are about two places: the score is cut to a fraction (`ELSEWHERE`);
-- the person: the same mobile number counts strongly (`SAME_PERSON`).
+- the person: the same mobile number counts strongly (`SAME_PERSON`);
+- the points on the map, when both complaints have one (`by_points`): within `NEAR_KM` they
+  are one spot, which counts as places named in common (the place term is whole, and
+  differing names do not cut it); `FAR_KM` or more apart they are two places and the score
+  is cut as above. Between the two, and without two points, the words decide.
 
 `THRESHOLD` is set on the first half of `data/assist/duplicates.jsonl` and measured on the
 second (bench/assist.py).
@@ -26,6 +30,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
+from typing import Literal
+
+from domain.location import distance_km
 
 DUPLICATE_PAIRS = Path(__file__).resolve().parents[1] / "data" / "assist" / "duplicates.jsonl"
 
@@ -33,6 +40,8 @@ TOPIC_WEIGHT = 0.55
 PLACE_WEIGHT = 0.45
 SAME_PERSON = 0.35  # added when the mobile numbers are the same
 ELSEWHERE = 0.3  # the score is multiplied by this when both name places and share none
+NEAR_KM = 0.3  # two points this close are one spot (a hand pump, a transformer, a lane)
+FAR_KM = 3.0  # two points this far apart are two places, whatever the words say
 THRESHOLD = 0.74  # chosen on the first half of the pairs (`choose_threshold`, bench/assist.py)
 COMMON_SHARE = 0.01  # a sound-key met in this share of seed complaints is a common word
 
@@ -156,6 +165,7 @@ class Complaint:
     text: str  # subject and description
     mobile: str | None = None
     topic: Sequence[float] | None = None  # the classifier's probability of every category
+    point: tuple[float, float] | None = None  # latitude, longitude (`domain/location.py`)
 
 
 def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
@@ -175,13 +185,25 @@ def score(one: Complaint, other: Complaint) -> float:
     else:
         topic = _overlap(keys(one.text) - places(one.text), keys(other.text) - places(other.text))
     here, there = places(one.text), places(other.text)
-    place = _overlap(here, there)
+    points = by_points(one, other)
+    place = 1.0 if points == "near" else _overlap(here, there)
     found = TOPIC_WEIGHT * topic + PLACE_WEIGHT * place
-    if here and there and not here & there:
+    if points == "far" or (points is None and here and there and not here & there):
         found *= ELSEWHERE
     if one.mobile and one.mobile == other.mobile:
         found += SAME_PERSON
     return round(min(found, 1.0), 4)
+
+
+def by_points(one: Complaint, other: Complaint) -> Literal["near", "far"] | None:
+    """What the two points say: one spot (`near`), two places (`far`), or nothing (either
+    has no point, or they lie between `NEAR_KM` and `FAR_KM` apart)."""
+    if one.point is None or other.point is None:
+        return None
+    km = distance_km(one.point, other.point)
+    if km <= NEAR_KM:
+        return "near"
+    return "far" if km >= FAR_KM else None
 
 
 def pairs(path: Path = DUPLICATE_PAIRS) -> list[dict[str, object]]:

@@ -51,6 +51,10 @@ def topics(model: Model | None, texts: list[str]) -> list[list[float] | None]:
     return [known[t] for t in texts]
 
 
+def _point(latitude: float | None, longitude: float | None) -> tuple[float, float] | None:
+    return None if latitude is None or longitude is None else (latitude, longitude)
+
+
 def likely_duplicates(
     conn: psycopg.Connection[Any],
     model: Model | None,
@@ -61,6 +65,7 @@ def likely_duplicates(
     mobile: str | None,
     now: datetime,
     leave_out: UUID | None = None,
+    point: tuple[float, float] | None = None,
 ) -> list[Candidate]:
     where, params = scope_conditions(who)
     where = [
@@ -70,7 +75,8 @@ def likely_duplicates(
         *where,
     ]
     query = sql.SQL(
-        "SELECT id, registration_no, subject, description, complainant_mobile "
+        "SELECT id, registration_no, subject, description, complainant_mobile, "
+        "location_latitude, location_longitude "
         "FROM {table} WHERE {where} ORDER BY filed_at DESC LIMIT %s"
     ).format(table=sql.Identifier(LIVE, "complaints"), where=sql.SQL(" AND ").join(where))
     rows = [
@@ -83,9 +89,9 @@ def likely_duplicates(
     ]
     texts = [text] + [words(r[2], r[3]) for r in rows]
     vectors = topics(model, texts)
-    mine = Complaint(text, mobile, vectors[0])
+    mine = Complaint(text, mobile, vectors[0], point)
     found = [
-        Candidate(r[0], r[1], score(mine, Complaint(t, r[4], v)))
+        Candidate(r[0], r[1], score(mine, Complaint(t, r[4], v, _point(r[5], r[6]))))
         for r, t, v in zip(rows, texts[1:], vectors[1:], strict=True)
     ]
     likely = [c for c in found if c.score >= THRESHOLD]

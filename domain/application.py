@@ -24,6 +24,7 @@ from domain.directory import Directory
 from domain.directory_keeping import DirectoryKeeping
 from domain.errors import DomainError, InvalidCommand, NotFound, StaleDecision, VersionConflict
 from domain.feedback import Unsatisfied
+from domain.location import Location
 from domain.values import (
     SCHEDULER,
     AssistantChoice,
@@ -88,6 +89,7 @@ class Sampark(DirectoryKeeping):
         attachments: tuple[Attachment, ...] = (),
         assistant: AssistantChoice | None = None,
         risk: RiskRead | None = None,
+        location: Location | None = None,
         recorded_with: RecordedWith | None = None,
     ) -> Complaint:
         def decide(directory: Directory) -> Complaint:
@@ -110,6 +112,7 @@ class Sampark(DirectoryKeeping):
                 at=at,
                 assistant=assistant,
                 risk=risk,
+                location=location,
             )
 
         return self._decided(decide, recorded_with or {})

@@ -27,6 +27,7 @@ from domain.events import (
     Triaged,
 )
 from domain.feedback import FeedbackRules
+from domain.location import Location
 from domain.values import (
     ASSISTANT,
     HIGH_PRIORITY_CHANNELS,
@@ -101,6 +102,7 @@ class Complaint(FeedbackRules):
         self.assistant: AssistantChoice | None = None  # its choice at filing, if it chose
         self.awaiting_triage = False  # filed without a category the assistant was sure of
         self.duplicate_of: str | None = None  # the id of the earlier complaint it repeats
+        self.location: Location | None = None  # where it is, if the filer said
 
     # --- filing and routing ------------------------------------------------------------
 
@@ -122,6 +124,7 @@ class Complaint(FeedbackRules):
         at: datetime,
         assistant: AssistantChoice | None = None,
         risk: RiskRead | None = None,
+        location: Location | None = None,
     ) -> Complaint:
         """Register a complaint and route it at once to its level-1 post, if one is mapped.
 
@@ -156,6 +159,7 @@ class Complaint(FeedbackRules):
                 urgent=channel in HIGH_PRIORITY_CHANNELS,
             ),
             assistant=assistant,
+            location=location,
         )
         post = directory.level_one_post(department, category, district)
         if post is not None and not complaint.awaiting_triage:

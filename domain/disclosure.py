@@ -13,7 +13,9 @@ Three kinds of reader:
   mobile, email or address; no free text, since text written by or about a citizen can name
   them (subjects and descriptions, reasons, notes, comments, the action taken, file names);
   and a citizen actor only as a keyed pseudonym, stable across complaints, so repeat
-  complainants can be counted but not named. Codes, posts, dates and counts stay.
+  complainants can be counted but not named. Codes, posts, dates and counts stay. Of a
+  complaint's location (`domain/location.py`), the pincode and the ward or village only: a
+  point on the map and a landmark can lead to a person's door.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from domain.events import (
     ReviewRecorded,
     Transferred,
 )
+from domain.location import Location
 from domain.permissions import PERMISSIONS, PSEUDONYMOUS, Scope
 from domain.values import Actor, Identity, Role, Visibility
 
@@ -81,6 +84,9 @@ FILES: dict[type, frozenset[str]] = {
     Filed: frozenset({"attachments"}),
     Resolved: frozenset({"evidence"}),
 }
+# Fields of events holding a `Location`, of which pseudonymous readers see only a part.
+PLACES: dict[type, frozenset[str]] = {Filed: frozenset({"location"})}
+PSEUDONYMOUS_LOCATION = frozenset({"pincode", "ward"})
 # The offices' own working, not part of the complainant's story.
 INTERNAL_EVENTS: frozenset[type] = frozenset(
     {ReviewRecorded, QueuedForReview, DeadlineApproaching, EscalationBlocked}
@@ -143,11 +149,25 @@ class Disclosure:
                 shown[name] = None
         for name in FILES.get(kind, ()):
             shown[name] = [withheld_name(f) for f in shown.get(name) or []]
+        for name in PLACES.get(kind, ()):
+            if shown.get(name) is not None:
+                shown[name] = {
+                    k: v for k, v in shown[name].items() if k in PSEUDONYMOUS_LOCATION
+                } or None
         return shown
 
 
 def withheld_name(file: dict[str, Any]) -> dict[str, Any]:
     return {**file, "filename": WITHHELD_FILENAME}
+
+
+def location_shown(who: Identity, location: Location | None) -> Location | None:
+    """A complaint's location as `who` is shown it: whole to staff and the complainant,
+    the pincode and ward only to pseudonymous readers."""
+    if location is None or reader(who) != Reader.PSEUDONYMOUS:
+        return location
+    kept = Location(**{k: getattr(location, k) for k in sorted(PSEUDONYMOUS_LOCATION)})
+    return None if kept == Location() else kept
 
 
 def shows_personal_data(who: Identity) -> bool:

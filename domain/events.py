@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from eventsourcing.domain import Aggregate
 
+from domain.location import Location
 from domain.values import (
     MIN_LEVEL,
     Actor,
@@ -55,6 +56,8 @@ class Filed(Aggregate.Created):
     # The assistant's choice, when the filer named no category (docs/assist.md); payloads
     # from before the assistant read as None: the filer chose.
     assistant: AssistantChoice | None = None
+    # Where the complaint is (`domain/location.py`); payloads from before read as None.
+    location: Location | None = None
 
     def apply(self, complaint: Complaint) -> None:
         complaint.registration_no = self.registration_no
@@ -73,6 +76,7 @@ class Filed(Aggregate.Created):
         complaint.status = Status.UNASSIGNED
         complaint.level = MIN_LEVEL
         complaint.assistant = self.assistant
+        complaint.location = self.location
         complaint.awaiting_triage = self.assistant is not None and not self.assistant.routed
 
 

@@ -38,6 +38,7 @@ from domain.events import (
     Transferred,
     Triaged,
 )
+from domain.location import Location
 from domain.sla import INDIA
 from domain.values import (
     HIGH_PRIORITY_CHANNELS,
@@ -101,6 +102,12 @@ class ComplaintRow(msgspec.Struct, frozen=True):
     review_count: int
     complainant_language: str
     awaiting_triage: bool = False  # filed without a category the assistant was sure of
+    # Where it is, when the filer said (`domain/location.py`).
+    location_pincode: str | None = None
+    location_latitude: float | None = None
+    location_longitude: float | None = None
+    location_ward: str | None = None
+    location_landmark: str | None = None
 
 
 COLUMNS = ComplaintRow.__struct_fields__
@@ -116,6 +123,8 @@ FREE_TEXT = frozenset(
         "action_taken",
         "feedback_comment",
         "gap_reason",
+        "location_ward",
+        "location_landmark",
     }
 )
 _TEXT_BOUNDS = tuple(
@@ -328,6 +337,7 @@ def apply(row: ComplaintRow | None, event: object) -> ComplaintRow:
             review_count=0,
             complainant_language=event.complainant.language,
             awaiting_triage=event.assistant is not None and not event.assistant.routed,
+            **location_columns(event.location),
         )
     assert row is not None, f"{type(event).__name__} before Filed"
     row = replace(row, version=version, last_event_at=at)
@@ -661,4 +671,17 @@ def row_from_complaint(c: Complaint) -> ComplaintRow:
         review_count=c.review_count,
         complainant_language=c.complainant.language,
         awaiting_triage=c.awaiting_triage,
+        **location_columns(c.location),
     )
+
+
+def location_columns(location: Location | None) -> dict[str, Any]:
+    """A location as the row's columns (all None without one)."""
+    found = location or Location()
+    return {
+        "location_pincode": found.pincode,
+        "location_latitude": found.latitude,
+        "location_longitude": found.longitude,
+        "location_ward": found.ward,
+        "location_landmark": found.landmark,
+    }

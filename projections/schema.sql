@@ -53,7 +53,12 @@ ALTER TABLE {schema}.complaints
     ADD COLUMN IF NOT EXISTS gap_reason text,
     ADD COLUMN IF NOT EXISTS review_count integer NOT NULL DEFAULT 0,
     ADD COLUMN IF NOT EXISTS complainant_language text NOT NULL DEFAULT 'hi',
-    ADD COLUMN IF NOT EXISTS awaiting_triage boolean NOT NULL DEFAULT false;
+    ADD COLUMN IF NOT EXISTS awaiting_triage boolean NOT NULL DEFAULT false,
+    ADD COLUMN IF NOT EXISTS location_pincode text,
+    ADD COLUMN IF NOT EXISTS location_latitude double precision,
+    ADD COLUMN IF NOT EXISTS location_longitude double precision,
+    ADD COLUMN IF NOT EXISTS location_ward text,
+    ADD COLUMN IF NOT EXISTS location_landmark text;
 
 CREATE INDEX IF NOT EXISTS complaints_filed ON {schema}.complaints (filed_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS complaints_place ON {schema}.complaints (district, department, status);
