@@ -20,6 +20,7 @@ from api.directory import DirectoryController
 from api.documents import sent_document
 from api.headers import security_headers
 from api.limits import MAX_BODY_BYTES, input_limits
+from api.open311 import Open311Controller
 from api.openapi import render_plugins
 from api.oversight import ReviewController, directory_gaps
 from api.parameters import DocumentedQuery
@@ -72,6 +73,7 @@ def app_serving(settings: Settings, services: Callable[[], Services]) -> Litesta
             complaint_audit,
             who_looked,
             WhatsAppWebhook,
+            Open311Controller,
         ],
         dependencies={"services": Provide(services, sync_to_thread=False)},
         on_app_init=[auth.on_app_init],

@@ -124,6 +124,7 @@ def _command(
     write: Callable[[dict[str, Any]], Complaint],
     status: int = 200,
     shaped: Callable[[schemas.CommandResult], Any] | None = None,
+    who: Identity | None = None,
 ) -> Response[Any]:
     def answer(c: Complaint) -> Response[Any]:
         result = views.command_result(c)
@@ -132,7 +133,7 @@ def _command(
     def replay(aggregate_id: UUID, version: int) -> Response[Any]:
         return answer(services.app.complaint_at_version(aggregate_id, version))
 
-    receipt = receipt_for(request, request.user, msgspec.json.encode(data))
+    receipt = receipt_for(request, who or request.user, msgspec.json.encode(data))
     return run_once(services.receipts, receipt, write, answer, replay)
 
 
@@ -177,12 +178,13 @@ def _on_complaint(
     )
 
 
-def _limit_citizens(services: Services, request: Req, channel: Channel, mobile: str) -> None:
+def _limit_citizens(
+    services: Services, request: Req, who: Identity, channel: Channel, mobile: str
+) -> None:
     """A citizen files at most so many complaints per mobile and per client address. Only a
     filing the caller has the right to make is counted (its own mobile, a citizen's
     channel): refused attempts under someone else's number cannot use up that person's
     quota. The address is the client's as `SAMPARK_TRUSTED_PROXIES` lets us know it."""
-    who = request.user
     if who.role != Role.CITIZEN:
         return
     access.check_filer(who, channel, mobile)
@@ -215,6 +217,63 @@ def _limit_citizens(services: Services, request: Req, channel: Channel, mobile: 
             )
 
 
+def file_complaint(
+    services: Services,
+    request: Req,
+    who: Identity,
+    data: schemas.FileComplaint,
+    status: int = 201,
+) -> Response[schemas.FiledResult]:
+    """File `data` as `who`, once per Idempotency-Key: the filing of every way in that files
+    (the JSON API, Open311)."""
+    # The right to file first: the files named tell nothing to one who may not file.
+    access.check_filer(who, data.channel, data.complainant.mobile)
+    evidence = attachments(services, who, data.attachments)
+    person = data.complainant
+    where = at_filing(services, data.subject, data.description, data.department, data.category)
+    place = data.location.value() if data.location else None
+    repeats = duplicates_of(
+        services,
+        who,
+        data.district,
+        data.subject,
+        data.description,
+        person.mobile,
+        point=place.point if place else None,
+    )
+
+    def file_once(receipt: dict[str, Any]) -> Complaint:
+        # Counted inside the once-per-key run: a retry of the same filing is not counted.
+        _limit_citizens(services, request, who, data.channel, person.mobile)
+        return services.app.file_complaint(
+            by=who,
+            complainant=Complainant(
+                name=person.name.strip(),
+                mobile=person.mobile,
+                email=person.email,
+                address=person.address,
+                language=person.language,
+            ),
+            district=data.district,
+            department=where.department,
+            category=where.category,
+            subject=data.subject,
+            description=data.description,
+            channel=data.channel,
+            attachments=evidence,
+            assistant=where.assistant,
+            risk=where.risk,
+            location=place,
+            recorded_with=receipt,
+        )
+
+    def with_repeats(result: schemas.CommandResult) -> schemas.FiledResult:
+        fields = msgspec.structs.asdict(result)
+        return schemas.FiledResult(**fields, possible_duplicates=repeats)
+
+    return _command(services, request, data, file_once, status=status, shaped=with_repeats, who=who)
+
+
 class ComplaintController(Controller):
     path = "/v1/complaints"
     tags = ["complaints"]
@@ -232,52 +291,7 @@ class ComplaintController(Controller):
         services: Injected,
         data: JSONBody[schemas.FileComplaint],
     ) -> Response[schemas.FiledResult]:
-        # The right to file first: the files named tell nothing to one who may not file.
-        access.check_filer(request.user, data.channel, data.complainant.mobile)
-        evidence = attachments(services, request.user, data.attachments)
-        person = data.complainant
-        where = at_filing(services, data.subject, data.description, data.department, data.category)
-        place = data.location.value() if data.location else None
-        repeats = duplicates_of(
-            services,
-            request.user,
-            data.district,
-            data.subject,
-            data.description,
-            person.mobile,
-            point=place.point if place else None,
-        )
-
-        def file_once(receipt: dict[str, Any]) -> Complaint:
-            # Counted inside the once-per-key run: a retry of the same filing is not counted.
-            _limit_citizens(services, request, data.channel, person.mobile)
-            return services.app.file_complaint(
-                by=request.user,
-                complainant=Complainant(
-                    name=person.name.strip(),
-                    mobile=person.mobile,
-                    email=person.email,
-                    address=person.address,
-                    language=person.language,
-                ),
-                district=data.district,
-                department=where.department,
-                category=where.category,
-                subject=data.subject,
-                description=data.description,
-                channel=data.channel,
-                attachments=evidence,
-                assistant=where.assistant,
-                risk=where.risk,
-                location=place,
-                recorded_with=receipt,
-            )
-
-        def with_repeats(result: schemas.CommandResult) -> schemas.FiledResult:
-            fields = msgspec.structs.asdict(result)
-            return schemas.FiledResult(**fields, possible_duplicates=repeats)
-
-        return _command(services, request, data, file_once, status=201, shaped=with_repeats)
+        return file_complaint(services, request, request.user, data)
 
     @post("/{ref:str}/assign", sync_to_thread=True, status_code=200, summary="Assign to a post")
     def assign(

@@ -61,6 +61,7 @@ ANSWERS: dict[str, dict[int, str]] = {
     },
     "handshake": {403: "The verification token does not match"},
     "report link": {403: "The report link is not valid, or has expired"},
+    "open311 key": {403: "No valid `api_key` (filing and reading requests need one)"},
     "stored": {
         503: "The event store or the read model cannot answer now; retry (a command with "
         "the same Idempotency-Key)"
@@ -194,6 +195,29 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "headers": {200: DOCUMENT_HEADERS},
     },
 }
+# Open311 GeoReport v2 (`api/open311.py`): JSON or XML by the path's extension, errors in
+# the spec's own shape (`[{"code", "description"}]`, `<errors><error>`), not problem+json.
+OPEN311_LIST = {"type": "array", "items": {"type": "object"}}
+OPEN311_ERRORS = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["code", "description"],
+        "properties": {"code": {"type": "integer"}, "description": {"type": "string"}},
+    },
+}
+XML = {"application/xml": {"schema": {"type": "string"}}}
+OPEN311: dict[tuple[str, str], dict[str, Any]] = {
+    ("get", "/open311/v2/{name}"): {"kinds": {"open311 key"}, "answer": OPEN311_LIST},
+    ("post", "/open311/v2/{name}"): {
+        "kinds": {"open311 key", "command"},
+        "answer": OPEN311_LIST,
+    },
+    ("get", "/open311/v2/services/{name}"): {"answer": {"type": "object"}},
+    ("get", "/open311/v2/requests/{name}"): {"kinds": {"open311 key"}, "answer": OPEN311_LIST},
+    ("get", "/open311/v2/tokens/{name}"): {"kinds": {"open311 key"}, "answer": OPEN311_LIST},
+}
+OPERATIONS.update(OPEN311)
 UNSTORED = {("get", "/health"), ("get", "/v1/webhooks/whatsapp")}  # no database behind them
 
 PROBLEM_SCHEMA: Schema = {
@@ -418,6 +442,10 @@ def _amend_operation(method: str, path: str, operation: Schema, public: Collecti
         responses[str(status)].setdefault("headers", {}).update(headers)
     if "requestBody" in special:
         operation["requestBody"] = special["requestBody"]
+    if "answer" in special:  # Open311's own formats, answers and errors alike
+        for code, response in responses.items():
+            schema = special["answer"] if code.startswith("2") else OPEN311_ERRORS
+            response["content"] = {"application/json": {"schema": schema}, **XML}
 
 
 def filed_at(response: Response[Any]) -> Response[Any]:

@@ -103,6 +103,7 @@ class Complaint(FeedbackRules):
         self.awaiting_triage = False  # filed without a category the assistant was sure of
         self.duplicate_of: str | None = None  # the id of the earlier complaint it repeats
         self.location: Location | None = None  # where it is, if the filer said
+        self.filed_by: str | None = None  # who filed it (the actor's id)
 
     # --- filing and routing ------------------------------------------------------------
 

@@ -77,6 +77,7 @@ class Filed(Aggregate.Created):
         complaint.level = MIN_LEVEL
         complaint.assistant = self.assistant
         complaint.location = self.location
+        complaint.filed_by = self.actor.id
         complaint.awaiting_triage = self.assistant is not None and not self.assistant.routed
 
 

@@ -34,6 +34,7 @@ class Channel(StrEnum):
     CMO = "cmo"
     VIP = "vip"
     SAMPARK_DIWAS = "sampark_diwas"
+    OPEN311 = "open311"  # a partner's system, through Open311 GeoReport v2 (api/open311.py)
 
 
 HIGH_PRIORITY_CHANNELS = frozenset({Channel.CMO, Channel.VIP})

@@ -299,6 +299,46 @@ class ReadQueries:
             params += name_params
         return where, params
 
+    def filed_by(
+        self,
+        actor_id: str,
+        *,
+        ids: list[str] | None = None,
+        categories: list[tuple[str, str]] | None = None,
+        statuses: list[str] | None = None,
+        filed_from: datetime | None = None,
+        filed_to: datetime | None = None,
+        limit: int,
+    ) -> list[ComplaintRow]:
+        """The complaints `actor_id` filed (an Open311 key's own, `api/open311.py`), newest
+        first: those registration numbers (`ids`, and nothing else then), or those of the
+        categories, statuses and filing window given."""
+        where: list[sql.Composable] = [sql.SQL("filed_by = %s")]
+        params: list[Any] = [actor_id]
+        if ids is not None:
+            where.append(sql.SQL("registration_no = ANY(%s)"))
+            params.append(ids)
+        else:
+            if categories:
+                where.append(
+                    sql.SQL("(department, category) IN ({})").format(
+                        sql.SQL(", ").join(sql.SQL("(%s, %s)") for _ in categories)
+                    )
+                )
+                params += [part for pair in categories for part in pair]
+            if statuses:
+                where.append(sql.SQL("status = ANY(%s)"))
+                params.append(statuses)
+            if filed_from is not None:
+                where.append(sql.SQL("filed_at >= %s"))
+                params.append(filed_from)
+            if filed_to is not None:
+                where.append(sql.SQL("filed_at <= %s"))
+                params.append(filed_to)
+        return self._rows(
+            where, params, sql.SQL(" ORDER BY filed_at DESC, id DESC LIMIT %s"), [limit]
+        )
+
     def inbox(self, who: Identity, *, cursor: str | None = None, limit: int) -> Page:
         """The caller's pending complaints: high priority first, then the nearest deadline
         (none last), then id; the page of `limit` after `cursor`."""

@@ -108,6 +108,7 @@ class ComplaintRow(msgspec.Struct, frozen=True):
     location_longitude: float | None = None
     location_ward: str | None = None
     location_landmark: str | None = None
+    filed_by: str | None = None  # the filing's actor id (an Open311 key's: `open311:<id>`)
 
 
 COLUMNS = ComplaintRow.__struct_fields__
@@ -338,6 +339,7 @@ def apply(row: ComplaintRow | None, event: object) -> ComplaintRow:
             complainant_language=event.complainant.language,
             awaiting_triage=event.assistant is not None and not event.assistant.routed,
             **location_columns(event.location),
+            filed_by=event.actor.id,
         )
     assert row is not None, f"{type(event).__name__} before Filed"
     row = replace(row, version=version, last_event_at=at)
@@ -672,6 +674,7 @@ def row_from_complaint(c: Complaint) -> ComplaintRow:
         complainant_language=c.complainant.language,
         awaiting_triage=c.awaiting_triage,
         **location_columns(c.location),
+        filed_by=c.filed_by,
     )
 
 

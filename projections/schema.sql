@@ -58,7 +58,8 @@ ALTER TABLE {schema}.complaints
     ADD COLUMN IF NOT EXISTS location_latitude double precision,
     ADD COLUMN IF NOT EXISTS location_longitude double precision,
     ADD COLUMN IF NOT EXISTS location_ward text,
-    ADD COLUMN IF NOT EXISTS location_landmark text;
+    ADD COLUMN IF NOT EXISTS location_landmark text,
+    ADD COLUMN IF NOT EXISTS filed_by text;
 
 CREATE INDEX IF NOT EXISTS complaints_filed ON {schema}.complaints (filed_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS complaints_place ON {schema}.complaints (district, department, status);

@@ -32,6 +32,7 @@ from infra.eventstore.recording import (
     record_commands_call,
 )
 from infra.security.access_log import ACCESS_LOG_SQL
+from infra.security.api_keys import API_KEYS_SQL
 from infra.security.rate_limits import RATE_LIMITS_SQL
 
 WRITER_QUIET_SECONDS = 1.0  # a writer unused this long is checked before the next batch
@@ -181,6 +182,7 @@ def create_schema(database_url: str) -> None:
             conn.execute(AUDIT_SQL)
             conn.execute(ACCESS_LOG_SQL)
             conn.execute(RATE_LIMITS_SQL)
+            conn.execute(API_KEYS_SQL)
             conn.execute(RECORD_SQL)
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (locks.STARTUP,))

@@ -250,6 +250,24 @@ def cmd_assist_train(args: argparse.Namespace, settings: Settings) -> None:
             retrain(conn, services.app.directory(), services.app.clock(), report=print)
 
 
+def cmd_open311_key(args: argparse.Namespace, settings: Settings) -> None:
+    from infra.security.api_keys import ApiKeys
+
+    with database(settings) as url, opened(settings, url) as services:
+        issued = ApiKeys(services.pool).issue(args.client, services.app.clock())
+    print(f"key {issued.id} for {args.client} (shown once; only its hash is kept):")
+    print(issued.key)
+
+
+def cmd_open311_revoke(args: argparse.Namespace, settings: Settings) -> None:
+    from infra.security.api_keys import ApiKeys
+
+    with database(settings) as url, opened(settings, url) as services:
+        if not ApiKeys(services.pool).revoke(args.id, services.app.clock()):
+            raise SystemExit(f"no live key {args.id!r}")
+    print(f"key {args.id} revoked")
+
+
 def server_config(app: Litestar, settings: Settings) -> uvicorn.Config:
     """uvicorn's configuration for the API. Client addresses are ours to find (only from
     `SAMPARK_TRUSTED_PROXIES`: `infra/security/rate_limits.py`), not uvicorn's, which by
@@ -423,6 +441,13 @@ def parser() -> argparse.ArgumentParser:
     load = directory_commands.add_parser("load", help="load a master-data file (idempotent)")
     load.add_argument("file")
     load.set_defaults(handler=cmd_directory_load)
+    _simulate_command(commands)
+    _assist_commands(commands)
+    _open311_commands(commands)
+    return root
+
+
+def _simulate_command(commands: Any) -> None:
     simulate = commands.add_parser(
         "simulate", help="write a realistic history of complaints into the event store"
     )
@@ -430,8 +455,17 @@ def parser() -> argparse.ArgumentParser:
     simulate.add_argument("--days", type=int, required=True)
     simulate.add_argument("--seed", type=int, default=2026, help="the same seed, the same history")
     simulate.set_defaults(handler=cmd_simulate)
-    _assist_commands(commands)
-    return root
+
+
+def _open311_commands(commands: Any) -> None:
+    open311 = commands.add_parser("open311", help="the keys of Open311 clients (docs/open311.md)")
+    open311_commands = open311.add_subparsers(dest="open311_command", required=True)
+    key = open311_commands.add_parser("key", help="issue a key for a client; printed once")
+    key.add_argument("client", help="a code naming the client, e.g. emitra-jaipur")
+    key.set_defaults(handler=cmd_open311_key)
+    revoke = open311_commands.add_parser("revoke", help="revoke a key by its id")
+    revoke.add_argument("id")
+    revoke.set_defaults(handler=cmd_open311_revoke)
 
 
 def _assist_commands(commands: Any) -> None:

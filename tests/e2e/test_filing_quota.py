@@ -5,24 +5,18 @@ comes through one of our own proxies (`SAMPARK_TRUSTED_PROXIES`)."""
 from __future__ import annotations
 
 import ipaddress
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 import msgspec
 import pytest
-import uvicorn
 from litestar.testing import TestClient
 
 from api.app import create_app
-from infra.local.broker import free_port
-from infra.run.cli import server_config
 from infra.run.services import open_services
 from infra.security.rate_limits import client_address
 from infra.settings import Settings
 from tests.conftest import Tokens
+from tests.serving import api_server
 from tests.support import TurnableClock, citizen, new_mobile, water_complaint
 
 
@@ -50,28 +44,6 @@ def test_refused_filings_under_someone_elses_number_leave_that_persons_quota_alo
                 == 429
             )
     finally:
-        services.close()
-
-
-@contextmanager
-def api_server(settings: Settings, database: str) -> Iterator[str]:
-    """The API as `sampark serve` runs it (uvicorn, `server_config`), on a free port."""
-    services = open_services(settings, database)
-    port = free_port()
-    server = uvicorn.Server(
-        server_config(create_app(services), msgspec.structs.replace(settings, port=port))
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 20
-        while not server.started:
-            assert time.monotonic() < deadline, "the API did not start"
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
         services.close()
 
 

@@ -176,3 +176,24 @@ def test_assist_train_stores_a_new_model_version_each_time(server_url: str, tmp_
     assert "model version 2" in again.stdout
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT count(*) FROM assist.models").fetchone() == (2,)
+
+
+def test_an_open311_key_is_shown_once_kept_as_a_hash_and_revoked_by_its_id(
+    database: str, tmp_path: Path
+) -> None:
+    env = {"SAMPARK_DATABASE_URL": database, "SAMPARK_HOME": str(tmp_path)}
+
+    issued = sampark("open311", "key", "emitra-jaipur", **env)
+
+    assert issued.returncode == 0, issued.stderr
+    key = issued.stdout.splitlines()[-1]
+    key_id = key.split("_")[1]
+    with psycopg.connect(database) as conn:
+        stored = conn.execute("SELECT id, client, digest FROM sampark.api_keys").fetchall()
+    assert [(i, c) for i, c, _ in stored] == [(key_id, "emitra-jaipur")]
+    assert key.encode() not in bytes(stored[0][2])  # only its hash
+    assert sampark("open311", "revoke", key_id, **env).returncode == 0
+    again = sampark("open311", "revoke", key_id, **env)
+    assert again.returncode == 1 and f"no live key {key_id!r}" in again.stderr
+    refused = sampark("open311", "key", "not a code!", **env)
+    assert refused.returncode != 0 and "client" in refused.stderr
