@@ -77,6 +77,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "hi": "शिकायतकर्ता ने शिकायत {0} के बारे में स्मरण भेजा है; कृपया शीघ्र निस्तारण करें।",
         "en": "The complainant sent a reminder about complaint {0}; please dispose of it soon.",
     },
+    "sampark_reminder_passed": {
+        "hi": "शिकायत {0} के बारे में आपका स्मरण {1} तक पहुँचा दिया गया है।",
+        "en": "Your reminder about complaint {0} was passed on to the {1}.",
+    },
     "sampark_withdrawn": {
         "hi": "आपकी शिकायत {0} आपके अनुरोध पर वापस ले ली गई है।",
         "en": "Your complaint {0} is withdrawn, as you asked.",
@@ -250,6 +254,7 @@ def messages_for(
             to_complainant("sampark_closed", [reg])
         case ReminderReceived():
             to_holder(event.holder, "sampark_reminder", [reg])
+            to_complainant("sampark_reminder_passed", [reg, designation(event.holder)])
         case Withdrawn():
             to_complainant("sampark_withdrawn", [reg])
             to_holder(event.holder, "sampark_withdrawn_holder", [reg])

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from litestar.testing import TestClient
 
 from api.services import Services
+from domain.errors import IllegalMove
 from domain.events import FeedbackGiven
 from infra.local.standin import ProviderStandIn
 from infra.settings import Settings
@@ -77,6 +79,20 @@ def test_a_citizens_reminder_reaches_the_officers_phone(
     (sent,) = eventually(reminded)
     registration_no = services.app.complaint(complaint).registration_no
     assert registration_no in sent["params"]
+
+    def passed_on() -> list[dict[str, Any]]:
+        """the citizen heard that the reminder was passed on"""
+        return [
+            m for m in standin.whatsapp_to(mobile) if m.get("template") == "sampark_reminder_passed"
+        ]
+
+    (told,) = eventually(passed_on)
+    designation = services.app.directory().posts["PHED-JAI-L1"].designation
+    assert told["params"] == [registration_no, designation]
+    # One reminder a day: a second is refused, and nothing more is sent for it.
+    with pytest.raises(IllegalMove):
+        services.app.remind(complaint, by=citizen(mobile), note="Again")
+    assert services.app.complaint(complaint).reminder_count == 1
 
 
 def test_an_officer_who_left_a_post_gets_no_more_of_its_complaints(
