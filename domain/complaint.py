@@ -12,12 +12,14 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain import access, inputs, sla
 from domain.directory import Directory, Post
-from domain.errors import IllegalMove, InvalidCommand
+from domain.errors import IllegalMove, InvalidCommand, NotFound
 from domain.events import (
     Assigned,
     Closed,
     CommentAdded,
     Filed,
+    Followed,
+    FollowOffered,
     Linked,
     PriorityRaised,
     ReminderReceived,
@@ -40,6 +42,7 @@ from domain.values import (
     Complainant,
     Feedback,
     Identity,
+    Offered,
     Outcome,
     Priority,
     Resolution,
@@ -104,6 +107,8 @@ class Complaint(FeedbackRules):
         self.awaiting_triage = False  # filed without a category the assistant was sure of
         self.duplicate_of: str | None = None  # the id of the earlier complaint it repeats
         self.location: Location | None = None  # where it is, if the filer said
+        self.offered: tuple[str, ...] = ()  # open complaints the assistant offered to follow
+        self.following: str | None = None  # the id of the complaint its complainant follows
 
     # --- filing and routing ------------------------------------------------------------
 
@@ -126,6 +131,7 @@ class Complaint(FeedbackRules):
         assistant: AssistantChoice | None = None,
         risk: RiskRead | None = None,
         location: Location | None = None,
+        offered: tuple[Offered, ...] = (),
     ) -> Complaint:
         """Register a complaint and route it at once to its level-1 post, if one is mapped.
 
@@ -173,6 +179,10 @@ class Complaint(FeedbackRules):
                 actor=ASSISTANT.actor,
                 reason=f"the assistant (model {risk.model_version}, score {risk.score:.2f}) "
                 f"read a risk to life or safety{words}",
+            )
+        if offered:
+            complaint.trigger_event(
+                FollowOffered, timestamp=at, actor=ASSISTANT.actor, complaints=offered
             )
         return complaint
 
@@ -464,6 +474,31 @@ class Complaint(FeedbackRules):
             actor=by.actor,
             duplicate_of=str(first.id),
             duplicate_of_registration_no=first.registration_no,
+        )
+
+    def follow(self, *, by: Identity, first: Complaint | None, at: datetime) -> None:
+        """The complainant follows `first`, an open complaint about the same grievance: one
+        the assistant offered at filing, or the one this complaint is linked to. Any other
+        (or none at all) is the same "no such complaint": an id cannot be fished for."""
+        access.require(by, self, "follow")
+        if first is None or str(first.id) not in (*self.offered, self.duplicate_of):
+            raise NotFound("no such complaint to follow")
+        if self.following == str(first.id):
+            raise IllegalMove(f"you already follow complaint {first.registration_no}")
+        if self.following is not None:
+            raise IllegalMove("you already follow another complaint")
+        if self.duplicate_of not in (None, str(first.id)):
+            raise IllegalMove(
+                "your complaint is linked to another one: you will be told of its disposal"
+            )
+        if not first.is_open:
+            raise IllegalMove(f"complaint {first.registration_no} is no longer open")
+        self.trigger_event(
+            Followed,
+            timestamp=at,
+            actor=by.actor,
+            following=str(first.id),
+            following_registration_no=first.registration_no,
         )
 
     def record_review(self, *, by: Identity, note: str, at: datetime) -> None:

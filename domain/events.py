@@ -21,6 +21,7 @@ from domain.values import (
     Channel,
     Complainant,
     Feedback,
+    Offered,
     Outcome,
     Priority,
     Resolution,
@@ -281,6 +282,29 @@ class Linked(ComplaintEvent):
         complaint.duplicate_of = self.duplicate_of
 
 
+class FollowOffered(ComplaintEvent):
+    """At filing, the assistant found open complaints likely about the same grievance and
+    offered them to the complainant to follow (`docs/assist.md`, "Following"): these, and
+    a complaint linked to this one, are the only ones it may follow."""
+
+    complaints: tuple[Offered, ...]
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.offered = tuple(o.id for o in self.complaints)
+
+
+class Followed(ComplaintEvent):
+    """The complainant chose to follow an open complaint about the same grievance (one the
+    assistant offered, or the one this complaint is linked to): when that one is disposed
+    of, they are told, once."""
+
+    following: str  # the followed complaint's id
+    following_registration_no: str
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.following = self.following
+
+
 class CommentAdded(ComplaintEvent):
     """A staff note on the timeline: internal unless its writer marks it public, when the
     complainant reads it too. (`visibility` came later: a note stored without it is
@@ -372,4 +396,6 @@ COMPLAINT_EVENTS: tuple[type[Aggregate.Event], ...] = (
     ReviewRecorded,
     Linked,
     Withdrawn,
+    FollowOffered,
+    Followed,
 )

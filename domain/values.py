@@ -151,6 +151,15 @@ class Language(StrEnum):
 
 
 @dataclass(frozen=True)
+class Offered:
+    """An open complaint the assistant found to be likely the same grievance as a new
+    filing, offered to its complainant to follow (`FollowOffered`)."""
+
+    id: str
+    registration_no: str
+
+
+@dataclass(frozen=True)
 class Complainant:
     name: str
     mobile: str

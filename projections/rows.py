@@ -28,6 +28,8 @@ from domain.events import (
     EscalationBlocked,
     FeedbackGiven,
     Filed,
+    Followed,
+    FollowOffered,
     Linked,
     PriorityRaised,
     QueuedForReview,
@@ -453,7 +455,7 @@ def apply(row: ComplaintRow | None, event: object) -> ComplaintRow:
                 gap_post=event.post,
                 gap_reason=event.reason,
             )
-        case QueuedForReview() | Linked():
+        case QueuedForReview() | Linked() | FollowOffered() | Followed():
             return row
         case ReviewRecorded():
             return replace(row, review_count=row.review_count + 1)

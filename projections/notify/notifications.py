@@ -39,6 +39,7 @@ from domain.events import (
     Closed,
     Escalated,
     Filed,
+    Followed,
     Linked,
     Reopened,
     Resolved,
@@ -132,7 +133,9 @@ class Notifications(Projector):
                     )
                 )
             elif isinstance(event, Linked):
-                remember_link(conn, event)
+                remember_link(conn, event.duplicate_of, event.originator_id)
+            elif isinstance(event, Followed):  # told as a linked complaint is (once)
+                remember_link(conn, event.following, event.originator_id)
         recipients = outbox.recipients(e.originator_id for e in events)
         linked = linked_to(conn, [e.originator_id for e in events if isinstance(e, Resolved)])
         told = outbox.recipients(c for cs in linked.values() for c in cs)
@@ -185,15 +188,17 @@ class Notifications(Projector):
         return Decision(complaint, version, name, messages, note)
 
 
-def remember_link(conn: Any, event: Linked) -> None:
+def remember_link(conn: Any, first_id: str, linked_id: UUID) -> None:
+    """`linked_id`'s complainant is told when `first_id` is disposed of (a `Linked` or a
+    `Followed` complaint)."""
     try:
-        first = UUID(event.duplicate_of)
+        first = UUID(first_id)
     except ValueError:
-        log.warning("a Linked event names no complaint id: %r", event.duplicate_of)
+        log.warning("a link or follow names no complaint id: %r", first_id)
         return
     conn.execute(
         "INSERT INTO notify.linked (first_id, linked_id) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-        (first, event.originator_id),
+        (first, linked_id),
     )
 
 
