@@ -64,6 +64,10 @@ def test_a_citizen_follows_only_what_the_assistant_offered(
     # Gopal cannot follow from Ramesh's complaint, nor Sita's from his own (not offered).
     assert follow(first["id"], mine["id"], tokens.headers(citizen(gopal))).status_code == 404
     assert follow(first["id"], unrelated["id"], tokens.headers(citizen(gopal))).status_code == 404
+    malformed = client.post(
+        f"/v1/complaints/{first['id']}/follow", json={"complaint": "mine"}, headers=his
+    )
+    assert (malformed.status_code, malformed.json()["field"]) == (400, "complaint")
     officer = follow(first["id"], mine["id"], tokens.headers(JAIPUR_WATER_OFFICER))
     assert officer.status_code == 403  # the route's guard: not a role that follows
     assert services.app.complaint(mine["id"]).following is None
