@@ -34,6 +34,8 @@ from domain.sla import INDIA
 from domain.values import Language, Outcome
 
 COMPLAINANT, HOLDER = "complainant", "holder"
+# Told to the complainant only with the holder's own message, and held back with it.
+PASSED_ON = "sampark_reminder_passed"
 SATISFIED, NOT_SATISFIED = "SATISFIED", "NOT_SATISFIED"  # the quick-reply payloads
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -254,7 +256,8 @@ def messages_for(
             to_complainant("sampark_closed", [reg])
         case ReminderReceived():
             to_holder(event.holder, "sampark_reminder", [reg])
-            to_complainant("sampark_reminder_passed", [reg, designation(event.holder)])
+            if found:  # only what is true: a post with no one to tell hears nothing of it
+                to_complainant(PASSED_ON, [reg, designation(event.holder)])
         case Withdrawn():
             to_complainant("sampark_withdrawn", [reg])
             to_holder(event.holder, "sampark_withdrawn_holder", [reg])

@@ -51,6 +51,7 @@ from projections.apply import Applied
 from projections.envelope import event_name
 from projections.notify.messages import (
     HOLDER,
+    PASSED_ON,
     Links,
     Message,
     Recipient,
@@ -183,7 +184,7 @@ class Notifications(Projector):
         ]
         note = None
         if moved.get(complaint, 0) > version and any(m.audience == HOLDER for m in messages):
-            messages = [m for m in messages if m.audience != HOLDER]
+            messages = [m for m in messages if m.audience != HOLDER and m.template != PASSED_ON]
             note = f"not to the holder: the complaint moved on (version {moved[complaint]})"
         return Decision(complaint, version, name, messages, note)
 

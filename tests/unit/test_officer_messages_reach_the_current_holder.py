@@ -127,3 +127,6 @@ def test_a_reminder_on_a_complaint_in_the_pool_goes_to_no_one() -> None:
     pooled.remind(by=RAMESH, note=None, at=START)
     (reminder,) = pooled.collect_events()
     assert messages_for(reminder, None, directory, LINKS) == []
+    # Nor is Ramesh told it was passed on: it reached no one's phone.
+    recipient = Recipient(pooled.id, "BKN-2026-0000001", "9876543210", "hi")
+    assert messages_for(reminder, recipient, directory, LINKS) == []
