@@ -18,6 +18,7 @@ from api import schemas, views
 from api.assist import at_filing, duplicates_of
 from api.attachments import may_refer_to, stored_media_type
 from api.exports import Format, FormatQuery
+from api.guards import only_roles_allowed_to
 from api.idempotency import receipt_for, run_once
 from api.openapi import filed_at
 from api.problems import Problem
@@ -26,7 +27,17 @@ from api.services import Services
 from domain import access, inputs
 from domain.access import NO_SUCH_COMPLAINT
 from domain.complaint import Complaint, complaint_id
-from domain.values import Attachment, Channel, Complainant, Identity, Priority, Role, Status
+from domain.values import (
+    ASSISTANT,
+    Attachment,
+    Channel,
+    Complainant,
+    Identity,
+    Offered,
+    Priority,
+    Role,
+    Status,
+)
 from infra.security.rate_limits import client_address
 from projections.queries import ReadQueries, Search, decode_cursor
 from projections.rows import ComplaintRow
@@ -241,6 +252,19 @@ def file_complaint(
         person.mobile,
         point=place.point if place else None,
     )
+    # What the complainant may follow (`docs/assist.md`, "Following"): for a citizen, who
+    # sees no one else's complaints, found in the assistant's own scope.
+    offered = repeats
+    if who.role == Role.CITIZEN:
+        offered = duplicates_of(
+            services,
+            ASSISTANT,
+            data.district,
+            data.subject,
+            data.description,
+            person.mobile,
+            point=place.point if place else None,
+        )
 
     def file_once(receipt: dict[str, Any]) -> Complaint:
         # Counted inside the once-per-key run: a retry of the same filing is not counted.
@@ -264,12 +288,13 @@ def file_complaint(
             assistant=where.assistant,
             risk=where.risk,
             location=place,
+            offered=tuple(Offered(str(c.id), c.registration_no) for c in offered),
             recorded_with=receipt,
         )
 
     def with_repeats(result: schemas.CommandResult) -> schemas.FiledResult:
         fields = msgspec.structs.asdict(result)
-        return schemas.FiledResult(**fields, possible_duplicates=repeats)
+        return schemas.FiledResult(**fields, possible_duplicates=repeats, followable=offered)
 
     return _command(services, request, data, file_once, status=status, shaped=with_repeats, who=who)
 
@@ -453,6 +478,45 @@ class ComplaintController(Controller):
     ) -> Response[schemas.CommandResult]:
         return _on_complaint(
             services, request, ref, data, partial(services.app.remind, note=data.note)
+        )
+
+    @post(
+        "/{ref:str}/withdraw",
+        sync_to_thread=True,
+        status_code=200,
+        summary="The complainant withdraws an open complaint, saying why",
+        guards=[only_roles_allowed_to("withdraw", "withdraw a complaint")],
+    )
+    def withdraw(
+        self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Withdraw]
+    ) -> Response[schemas.CommandResult]:
+        return _on_complaint(
+            services, request, ref, data, partial(services.app.withdraw, reason=data.reason)
+        )
+
+    @post(
+        "/{ref:str}/follow",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Follow an open complaint about the same grievance, from one's own",
+        guards=[only_roles_allowed_to("follow", "follow a complaint")],
+    )
+    def follow(
+        self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Follow]
+    ) -> Response[schemas.CommandResult]:
+        """`ref` is the complaint to follow; `complaint`, the caller's own, records it."""
+        following = parse_complaint_id(ref)
+        return _command(
+            services,
+            request,
+            data,
+            lambda receipt: services.app.follow(
+                data.complaint,
+                by=request.user,
+                following=following,
+                expected_version=data.expected_version,
+                recorded_with=receipt,
+            ),
         )
 
     @post("/{ref:str}/comments", sync_to_thread=True, status_code=200, summary="A staff comment")

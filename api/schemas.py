@@ -263,6 +263,22 @@ class WithReason(Base):
     expected_version: Version | None = None
 
 
+class Follow(Base):
+    """`POST /v1/complaints/{id}/follow`: the caller's own complaint (`complaint`) follows
+    `{id}`, one the assistant offered it at filing (`followable`) or the one it is linked
+    to. `expected_version` is of the caller's own complaint."""
+
+    complaint: UUID
+    expected_version: Version | None = None
+
+
+class Withdraw(Base):
+    """`POST /v1/complaints/{id}/withdraw`: the complainant's reason for taking it back."""
+
+    reason: Reason
+    expected_version: Version | None = None
+
+
 class Resolve(Base):
     outcome: Outcome
     action_taken: LongText
@@ -318,6 +334,10 @@ class FiledResult(CommandResult, kw_only=True):
     see them; `docs/assist.md`, "Duplicates")."""
 
     possible_duplicates: list[DuplicateOut]
+    # The open complaints likely about the same grievance that the complainant may follow
+    # (`POST /v1/complaints/{id}/follow`), found in the assistant's scope: a citizen is
+    # shown their registration numbers, nothing of their content or complainants.
+    followable: list[DuplicateOut]
 
 
 class SuggestionOut(msgspec.Struct, kw_only=True):

@@ -32,6 +32,7 @@ from domain.values import (
     Channel,
     Complainant,
     Identity,
+    Offered,
     Outcome,
     RiskRead,
     Visibility,
@@ -90,6 +91,7 @@ class Sampark(DirectoryKeeping):
         assistant: AssistantChoice | None = None,
         risk: RiskRead | None = None,
         location: Location | None = None,
+        offered: tuple[Offered, ...] = (),
         recorded_with: RecordedWith | None = None,
     ) -> Complaint:
         def decide(directory: Directory) -> Complaint:
@@ -113,6 +115,7 @@ class Sampark(DirectoryKeeping):
                 assistant=assistant,
                 risk=risk,
                 location=location,
+                offered=offered,
             )
 
         return self._decided(decide, recorded_with or {})
@@ -212,6 +215,26 @@ class Sampark(DirectoryKeeping):
             except NotFound:
                 raise InvalidCommand("no such complaint to link to", field="duplicate_of") from None
             c.link(by=by, first=first, at=at)
+
+        return self._command(complaint_id, by, expected_version, decide, recorded_with or {})
+
+    def follow(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        following: UUID,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        """`complaint_id` (the caller's own) follows `following`."""
+
+        def decide(c: Complaint, at: datetime, d: Directory) -> None:
+            try:
+                first: Complaint | None = self.complaint(following)
+            except NotFound:
+                first = None
+            c.follow(by=by, first=first, at=at)
 
         return self._command(complaint_id, by, expected_version, decide, recorded_with or {})
 
@@ -333,6 +356,23 @@ class Sampark(DirectoryKeeping):
             by,
             expected_version,
             lambda c, at, d: c.remind(by=by, note=note, at=at),
+            recorded_with or {},
+        )
+
+    def withdraw(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        reason: str,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            by,
+            expected_version,
+            lambda c, at, d: c.withdraw(by=by, reason=reason, at=at),
             recorded_with or {},
         )
 

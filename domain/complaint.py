@@ -10,14 +10,16 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from domain import access, sla
+from domain import access, inputs, sla
 from domain.directory import Directory, Post
-from domain.errors import IllegalMove, InvalidCommand
+from domain.errors import IllegalMove, InvalidCommand, NotFound
 from domain.events import (
     Assigned,
     Closed,
     CommentAdded,
     Filed,
+    Followed,
+    FollowOffered,
     Linked,
     PriorityRaised,
     ReminderReceived,
@@ -25,6 +27,7 @@ from domain.events import (
     ReviewRecorded,
     Transferred,
     Triaged,
+    Withdrawn,
 )
 from domain.feedback import FeedbackRules
 from domain.location import Location
@@ -39,6 +42,7 @@ from domain.values import (
     Complainant,
     Feedback,
     Identity,
+    Offered,
     Outcome,
     Priority,
     Resolution,
@@ -104,6 +108,8 @@ class Complaint(FeedbackRules):
         self.duplicate_of: str | None = None  # the id of the earlier complaint it repeats
         self.location: Location | None = None  # where it is, if the filer said
         self.filed_by: str | None = None  # who filed it (the actor's id)
+        self.offered: tuple[str, ...] = ()  # open complaints the assistant offered to follow
+        self.following: str | None = None  # the id of the complaint its complainant follows
 
     # --- filing and routing ------------------------------------------------------------
 
@@ -126,6 +132,7 @@ class Complaint(FeedbackRules):
         assistant: AssistantChoice | None = None,
         risk: RiskRead | None = None,
         location: Location | None = None,
+        offered: tuple[Offered, ...] = (),
     ) -> Complaint:
         """Register a complaint and route it at once to its level-1 post, if one is mapped.
 
@@ -173,6 +180,10 @@ class Complaint(FeedbackRules):
                 actor=ASSISTANT.actor,
                 reason=f"the assistant (model {risk.model_version}, score {risk.score:.2f}) "
                 f"read a risk to life or safety{words}",
+            )
+        if offered:
+            complaint.trigger_event(
+                FollowOffered, timestamp=at, actor=ASSISTANT.actor, complaints=offered
             )
         return complaint
 
@@ -388,6 +399,22 @@ class Complaint(FeedbackRules):
             trigger=Trigger.MANUAL,
         )
 
+    def withdraw(self, *, by: Identity, reason: str, at: datetime) -> None:
+        """The complainant takes back an open complaint, saying why. Only the complainant:
+        a withdrawal ends the state's duty to act, so it must come from the one who asked
+        (its own login, the signed report link, or its own WhatsApp number), never from an
+        office or the helpline on its word (`docs/security.md`)."""
+        access.require(by, self, "withdraw")
+        self._require_open("withdraw")
+        self.trigger_event(
+            Withdrawn,
+            timestamp=at,
+            actor=by.actor,
+            reason=inputs.REASON.clean(reason, "reason").strip(),
+            holder=self.holder,
+            level=self.level,
+        )
+
     # --- the timeline's other entries --------------------------------------------------
 
     def remind(self, *, by: Identity, note: str | None, at: datetime) -> None:
@@ -448,6 +475,31 @@ class Complaint(FeedbackRules):
             actor=by.actor,
             duplicate_of=str(first.id),
             duplicate_of_registration_no=first.registration_no,
+        )
+
+    def follow(self, *, by: Identity, first: Complaint | None, at: datetime) -> None:
+        """The complainant follows `first`, an open complaint about the same grievance: one
+        the assistant offered at filing, or the one this complaint is linked to. Any other
+        (or none at all) is the same "no such complaint": an id cannot be fished for."""
+        access.require(by, self, "follow")
+        if first is None or str(first.id) not in (*self.offered, self.duplicate_of):
+            raise NotFound("no such complaint to follow")
+        if self.following == str(first.id):
+            raise IllegalMove(f"you already follow complaint {first.registration_no}")
+        if self.following is not None:
+            raise IllegalMove("you already follow another complaint")
+        if self.duplicate_of not in (None, str(first.id)):
+            raise IllegalMove(
+                "your complaint is linked to another one: you will be told of its disposal"
+            )
+        if not first.is_open:
+            raise IllegalMove(f"complaint {first.registration_no} is no longer open")
+        self.trigger_event(
+            Followed,
+            timestamp=at,
+            actor=by.actor,
+            following=str(first.id),
+            following_registration_no=first.registration_no,
         )
 
     def record_review(self, *, by: Identity, note: str, at: datetime) -> None:

@@ -21,6 +21,7 @@ from domain.values import (
     Channel,
     Complainant,
     Feedback,
+    Offered,
     Outcome,
     Priority,
     Resolution,
@@ -238,6 +239,20 @@ class Closed(ComplaintEvent):
         complaint.due_at = None
 
 
+class Withdrawn(ComplaintEvent):
+    """The complainant withdrew the complaint while it was open, with a reason: it leaves
+    the pending work as withdrawn (neither disposed of nor relief), and the post that held
+    it is told."""
+
+    reason: str
+    holder: str | None  # the post that held it; None: the state-level pool
+    level: int
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.status = Status.WITHDRAWN
+        complaint.due_at = None
+
+
 class PriorityRaised(ComplaintEvent):
     reason: str
 
@@ -266,6 +281,29 @@ class Linked(ComplaintEvent):
 
     def apply(self, complaint: Complaint) -> None:
         complaint.duplicate_of = self.duplicate_of
+
+
+class FollowOffered(ComplaintEvent):
+    """At filing, the assistant found open complaints likely about the same grievance and
+    offered them to the complainant to follow (`docs/assist.md`, "Following"): these, and
+    a complaint linked to this one, are the only ones it may follow."""
+
+    complaints: tuple[Offered, ...]
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.offered = tuple(o.id for o in self.complaints)
+
+
+class Followed(ComplaintEvent):
+    """The complainant chose to follow an open complaint about the same grievance (one the
+    assistant offered, or the one this complaint is linked to): when that one is disposed
+    of, they are told, once."""
+
+    following: str  # the followed complaint's id
+    following_registration_no: str
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.following = self.following
 
 
 class CommentAdded(ComplaintEvent):
@@ -358,4 +396,7 @@ COMPLAINT_EVENTS: tuple[type[Aggregate.Event], ...] = (
     QueuedForReview,
     ReviewRecorded,
     Linked,
+    Withdrawn,
+    FollowOffered,
+    Followed,
 )

@@ -51,6 +51,7 @@ class Status(StrEnum):
     RESOLVED = "resolved"
     REOPENED = "reopened"
     CLOSED = "closed"
+    WITHDRAWN = "withdrawn"  # by the complainant, while it was open
 
 
 OPEN_STATUSES = frozenset({Status.UNASSIGNED, Status.ASSIGNED, Status.REOPENED})
@@ -148,6 +149,15 @@ class Language(StrEnum):
 
     HINDI = "hi"
     ENGLISH = "en"
+
+
+@dataclass(frozen=True)
+class Offered:
+    """An open complaint the assistant found to be likely the same grievance as a new
+    filing, offered to its complainant to follow (`FollowOffered`)."""
+
+    id: str
+    registration_no: str
 
 
 @dataclass(frozen=True)

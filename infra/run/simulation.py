@@ -26,6 +26,7 @@ from domain.access import citizen as citizen_identity
 from domain.application import Sampark
 from domain.complaint import Complaint
 from domain.directory import Directory
+from domain.location import Location
 from domain.values import (
     SCHEDULER,
     Attachment,
@@ -46,6 +47,15 @@ POPULATION = {
     "BMR": 1800, "JSM": 669, "JLR": 1828, "PAL": 2037, "PHL": 800, "SIR": 1037,
     "KOT": 2001, "BRN": 1222, "BUN": 1110, "JHL": 1411, "UDR": 2900, "BSW": 1797,
     "CTG": 1544, "DUN": 1388, "PTG": 868, "RSM": 1156, "SLM": 700,
+}  # fmt: skip
+# The head post office's pincode and the town's centre of some districts' headquarters: a
+# simulated filing there names a place half the time (a point within ~3 km, a ward).
+HEADQUARTERS = {
+    "JAI": ("302001", 26.9124, 75.7873), "JOD": ("342001", 26.2389, 73.0243),
+    "UDR": ("313001", 24.5854, 73.7125), "KOT": ("324001", 25.2138, 75.8648),
+    "AJM": ("305001", 26.4499, 74.6399), "BKN": ("334001", 28.0229, 73.3119),
+    "ALW": ("301001", 27.5530, 76.6346), "BHP": ("321001", 27.2152, 77.4930),
+    "SIK": ("332001", 27.6094, 75.1399), "BHL": ("311001", 25.3463, 74.6364),
 }  # fmt: skip
 # Relative weight of a department's complaints; its categories share it evenly.
 DEPARTMENT_WEIGHT = {
@@ -118,6 +128,18 @@ class History:
             if rng.random() < keep:
                 return at
 
+    def place(self, district: str) -> Location | None:
+        rng = self.rng
+        if district not in HEADQUARTERS or rng.random() < 0.5:
+            return None
+        pincode, latitude, longitude = HEADQUARTERS[district]
+        return Location.of(
+            pincode=pincode,
+            latitude=latitude + rng.uniform(-0.03, 0.03),
+            longitude=longitude + rng.uniform(-0.03, 0.03),
+            ward=f"Ward {rng.randint(1, 60)}",
+        )
+
     def live(self, days: int) -> Complaint:
         rng, directory = self.rng, self.directory
         at = self.filed_at(days)
@@ -142,6 +164,7 @@ class History:
             attachments=(),
             directory=directory,
             at=at,
+            location=self.place(district),
         )
         self._work(complaint, citizen, at)
         return complaint

@@ -39,16 +39,19 @@ from domain.events import (
     Closed,
     Escalated,
     Filed,
+    Followed,
     Linked,
     Reopened,
     Resolved,
     Transferred,
     Triaged,
+    Withdrawn,
 )
 from projections.apply import Applied
 from projections.envelope import event_name
 from projections.notify.messages import (
     HOLDER,
+    PASSED_ON,
     Links,
     Message,
     Recipient,
@@ -65,7 +68,7 @@ log = logging.getLogger(__name__)
 
 # The events that move a complaint on: to another holder (or another level, or back to one),
 # or out of anyone's hands. After one, what an earlier event told the holder is old news.
-MOVES_ON = (Assigned, Triaged, Transferred, Escalated, Reopened, Resolved, Closed)
+MOVES_ON = (Assigned, Triaged, Transferred, Escalated, Reopened, Resolved, Closed, Withdrawn)
 _MOVES_ON_NAMES = frozenset(c.__name__ for c in MOVES_ON)
 
 
@@ -131,7 +134,9 @@ class Notifications(Projector):
                     )
                 )
             elif isinstance(event, Linked):
-                remember_link(conn, event)
+                remember_link(conn, event.duplicate_of, event.originator_id)
+            elif isinstance(event, Followed):  # told as a linked complaint is (once)
+                remember_link(conn, event.following, event.originator_id)
         recipients = outbox.recipients(e.originator_id for e in events)
         linked = linked_to(conn, [e.originator_id for e in events if isinstance(e, Resolved)])
         told = outbox.recipients(c for cs in linked.values() for c in cs)
@@ -179,20 +184,22 @@ class Notifications(Projector):
         ]
         note = None
         if moved.get(complaint, 0) > version and any(m.audience == HOLDER for m in messages):
-            messages = [m for m in messages if m.audience != HOLDER]
+            messages = [m for m in messages if m.audience != HOLDER and m.template != PASSED_ON]
             note = f"not to the holder: the complaint moved on (version {moved[complaint]})"
         return Decision(complaint, version, name, messages, note)
 
 
-def remember_link(conn: Any, event: Linked) -> None:
+def remember_link(conn: Any, first_id: str, linked_id: UUID) -> None:
+    """`linked_id`'s complainant is told when `first_id` is disposed of (a `Linked` or a
+    `Followed` complaint)."""
     try:
-        first = UUID(event.duplicate_of)
+        first = UUID(first_id)
     except ValueError:
-        log.warning("a Linked event names no complaint id: %r", event.duplicate_of)
+        log.warning("a link or follow names no complaint id: %r", first_id)
         return
     conn.execute(
         "INSERT INTO notify.linked (first_id, linked_id) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-        (first, event.originator_id),
+        (first, linked_id),
     )
 
 

@@ -34,6 +34,7 @@ from tests.support import (
     AUDITOR,
     JAIPUR_WATER_OFFICER,
     OPERATOR,
+    citizen,
     new_mobile,
     water_complaint,
 )
@@ -63,10 +64,21 @@ def test_the_json_api_refuses_it_when_filing(
     client: Client, tokens: Tokens, database: str, bad: str
 ) -> None:
     before = stored_events(database)
-    for where in ("subject", "description", "complainant.name", "complainant.address", "district"):
+    for where in (
+        "subject",
+        "description",
+        "complainant.name",
+        "complainant.address",
+        "district",
+        "location.ward",
+        "location.landmark",
+        "location.pincode",
+    ):
         body = water_complaint(new_mobile())
         if where.startswith("complainant."):
             body["complainant"][where.split(".")[1]] = bad
+        elif where.startswith("location."):
+            body["location"] = {where.split(".")[1]: bad}
         else:
             body[where] = bad
         refused(client.post("/v1/complaints", json=body, headers=tokens.headers(OPERATOR)), where)
@@ -77,8 +89,9 @@ def test_the_json_api_refuses_it_when_filing(
 def test_the_json_api_refuses_it_in_every_command(
     client: Client, tokens: Tokens, services: Services, database: str, bad: str
 ) -> None:
+    mobile = new_mobile()
     filed = client.post(
-        "/v1/complaints", json=water_complaint(new_mobile()), headers=tokens.headers(OPERATOR)
+        "/v1/complaints", json=water_complaint(mobile), headers=tokens.headers(OPERATOR)
     ).json()["id"]
     resolved = disposed(services)
     before = stored_events(database)
@@ -93,6 +106,7 @@ def test_the_json_api_refuses_it_in_every_command(
             ADMIN,
         ),
         (f"/v1/complaints/{filed}/remind", {"note": bad}, "note", OPERATOR),
+        (f"/v1/complaints/{filed}/withdraw", {"reason": bad}, "reason", citizen(mobile)),
         (
             f"/v1/complaints/{resolved}/feedback",
             {"satisfied": False, "rating": 2, "comment": bad},
@@ -130,6 +144,7 @@ def test_the_report_page_form_refuses_it(
     answer = client.post(f"{path}/feedback", data={"satisfied": "no", "comment": bad})
     refused(answer, "comment")
     refused(client.post(f"{path}/feedback", data={"satisfied": "no", "rating": bad}), "rating")
+    refused(client.post(f"{path}/withdraw", data={"reason": bad}), "reason")
     assert stored_events(database) == before
 
 

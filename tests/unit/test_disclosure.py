@@ -18,6 +18,8 @@ CODES = {
     "registration_no",
     "duplicate_of",  # a complaint id
     "duplicate_of_registration_no",
+    "following",  # a complaint id
+    "following_registration_no",
     "district",
     "department",
     "category",

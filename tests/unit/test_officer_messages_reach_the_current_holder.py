@@ -14,7 +14,7 @@ from domain.directory import Directory, Post, PostDefined, PostHolderChanged
 from domain.errors import InvalidCommand
 from domain.events import ReminderReceived
 from infra.eventstore.codec import MsgspecMapper, MsgspecTranscoder
-from projections.notify.messages import HOLDER, Links, Message, Recipient, messages_for
+from projections.notify.messages import COMPLAINANT, HOLDER, Links, Message, Recipient, messages_for
 from tests.support import START, citizen
 from tests.unit import world
 
@@ -103,10 +103,18 @@ def test_a_citizens_reminder_reaches_the_post_that_holds_the_complaint() -> None
     (reminder,) = complaint.collect_events()
     assert isinstance(reminder, ReminderReceived) and reminder.holder == "PHED-JAI-L1"
     recipient = Recipient(complaint.id, "JAI-2026-0000001", "9876543210", "hi")
-    (told,) = messages_for(reminder, recipient, directory, LINKS)
+    told, heard = messages_for(reminder, recipient, directory, LINKS)
     assert (told.audience, told.mobile, told.template) == (HOLDER, OLD_NUMBER, "sampark_reminder")
     assert told.key == f"{complaint.id}:{reminder.originator_version}:holder"
     assert "JAI-2026-0000001" in told.text and "स्मरण" in told.text
+    # And Ramesh hears that it was passed on, to whom (once: the key names the event).
+    assert (heard.audience, heard.mobile, heard.template) == (
+        COMPLAINANT,
+        "9876543210",
+        "sampark_reminder_passed",
+    )
+    assert heard.params == ["JAI-2026-0000001", "Assistant Engineer"]
+    assert heard.key == f"{complaint.id}:{reminder.originator_version}:complainant"
 
 
 def test_a_reminder_on_a_complaint_in_the_pool_goes_to_no_one() -> None:
@@ -119,3 +127,6 @@ def test_a_reminder_on_a_complaint_in_the_pool_goes_to_no_one() -> None:
     pooled.remind(by=RAMESH, note=None, at=START)
     (reminder,) = pooled.collect_events()
     assert messages_for(reminder, None, directory, LINKS) == []
+    # Nor is Ramesh told it was passed on: it reached no one's phone.
+    recipient = Recipient(pooled.id, "BKN-2026-0000001", "9876543210", "hi")
+    assert messages_for(reminder, recipient, directory, LINKS) == []
