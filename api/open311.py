@@ -275,7 +275,9 @@ def request_record(row: ComplaintRow, directory: Directory) -> dict[str, Any]:
     district = directory.districts.get(row.district)
     closed = row.status not in {s.value for s in OPEN_STATUSES}
     notes = None
-    if closed and row.outcome:
+    if row.status == Status.WITHDRAWN:
+        notes = "withdrawn by the complainant"
+    elif closed and row.outcome:
         notes = row.outcome.replace("_", " ") + (
             f": {row.action_taken}" if row.action_taken else ""
         )
