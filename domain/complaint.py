@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from domain import access, sla
+from domain import access, guarantee, sla
+from domain.appeals import AppealRules
 from domain.directory import Directory, Post
 from domain.errors import IllegalMove, InvalidCommand
 from domain.events import (
@@ -66,7 +67,7 @@ def _text(value: str, field: str) -> str:
     return value.strip()
 
 
-class Complaint(FeedbackRules):
+class Complaint(FeedbackRules, AppealRules):
     def __init__(self) -> None:
         self.registration_no = ""
         self.complainant = Complainant(name="", mobile="")
@@ -101,6 +102,9 @@ class Complaint(FeedbackRules):
         self.assistant: AssistantChoice | None = None  # its choice at filing, if it chose
         self.awaiting_triage = False  # filed without a category the assistant was sure of
         self.duplicate_of: str | None = None  # the id of the earlier complaint it repeats
+        # Under the Public Services Guarantee Act (domain/appeals.py); None: not about a
+        # notified service.
+        self.guarantee: guarantee.Guarantee | None = None
 
     # --- filing and routing ------------------------------------------------------------
 
@@ -122,6 +126,8 @@ class Complaint(FeedbackRules):
         at: datetime,
         assistant: AssistantChoice | None = None,
         risk: RiskRead | None = None,
+        service: str | None = None,
+        applied_on: date | None = None,
     ) -> Complaint:
         """Register a complaint and route it at once to its level-1 post, if one is mapped.
 
@@ -133,6 +139,10 @@ class Complaint(FeedbackRules):
         """
         access.check_filer(by, channel, complainant.mobile)
         directory.check_filing(department, category, district)
+        post = directory.level_one_post(department, category, district)
+        claim = directory.check_service_claim(
+            service, applied_on, department, category, at, post.id if post else None
+        )
         complaint = cls._create(
             Filed,
             id=complaint_id(registration_no),
@@ -156,8 +166,8 @@ class Complaint(FeedbackRules):
                 urgent=channel in HIGH_PRIORITY_CHANNELS,
             ),
             assistant=assistant,
+            service=claim,
         )
-        post = directory.level_one_post(department, category, district)
         if post is not None and not complaint.awaiting_triage:
             complaint._assign(by, post, Trigger.ROUTE, directory, at)
         if risk is not None and complaint.priority != Priority.HIGH:
