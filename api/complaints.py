@@ -262,6 +262,8 @@ class ComplaintController(Controller):
                 attachments=evidence,
                 assistant=where.assistant,
                 risk=where.risk,
+                service=data.service,
+                applied_on=data.applied_on,
                 recorded_with=receipt,
             )
 
