@@ -1,0 +1,181 @@
+"""A complaint about a service notified under the Public Services Guarantee Act, over HTTP and
+through the whole pipeline: its stipulated time passes unserved, the scheduler records it,
+the citizen appeals to the first appeal officer's post, then to the second appeal
+authority's, which fines the designated officer by the Act's rule; the officer seeks
+revision. Every step is on the timeline, and the Act's figures in the read model equal a
+slow fold of the event store."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from litestar.testing import TestClient
+
+from api.services import Services
+from domain.values import Identity, Role
+from projections import guarantee
+from projections.oracle import act_figures
+from scheduler.jobs import Clockwork
+from tests.conftest import Pipeline, Tokens, filed_by_a_citizen
+from tests.support import (
+    JAIPUR_WATER_L2,
+    JAIPUR_WATER_OFFICER,
+    TurnableClock,
+    citizen,
+    new_mobile,
+    water_complaint,
+)
+
+Client = TestClient[Any]
+CHIEF_ENGINEER = Identity(id="ce-phed", role=Role.OFFICER, post="PHED-HOD", department="PHED")
+NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
+
+
+def connection_complaint(mobile: str, **overrides: Any) -> dict[str, Any]:
+    """Applied on 30 October for a new water connection (7 days: due by 6 November)."""
+    fields = {
+        "category": "new-connection",
+        "service": "phed-new-connection",
+        "applied_on": "2026-10-30",
+        **overrides,
+    }
+    return water_complaint(mobile, **fields)
+
+
+def test_an_unserved_application_is_appealed_twice_and_the_officer_fined(
+    client: Client,
+    tokens: Tokens,
+    services: Services,
+    pipeline: Pipeline,
+    clock: TurnableClock,
+) -> None:
+    mobile = new_mobile()
+    ramesh = tokens.headers(citizen(mobile))
+    filed = client.post("/v1/complaints", json=connection_complaint(mobile), headers=ramesh)
+    assert filed.status_code == 201, filed.text
+    ref = filed.json()["id"]
+    plain = filed_by_a_citizen(client, tokens)  # outside the Act: never in its figures
+    early = client.post(
+        f"/v1/complaints/{ref}/appeals/first", json={"grounds": "g"}, headers=ramesh
+    )
+    assert early.status_code == 409 and "nothing to appeal" in early.text
+
+    clock.advance(days=5)  # 7 November in Jaipur: the stipulated time is over
+    pipeline.settle()
+    clockwork = Clockwork(services.app, services.pool, workers=1)
+    assert clockwork.pass_stipulated_times() == {"StipulatedTimePassed": 1}
+    pipeline.settle()
+    assert clockwork.pass_stipulated_times() == {}  # once
+
+    position = client.get(f"/v1/complaints/{ref}/guarantee", headers=ramesh).json()
+    assert (position["due_on"], position["appeal_until"]) == ("2026-11-06", "2026-12-06")
+    appeal = client.post(
+        f"/v1/complaints/{ref}/appeals/first",
+        json={"grounds": "No connection a week after I applied"},
+        headers=ramesh,
+    )
+    assert appeal.status_code == 200, appeal.text
+    ruling = {"decision": "allowed", "order": "Connect within three days"}
+    not_theirs = client.post(
+        f"/v1/complaints/{ref}/appeals/decision",
+        json=ruling,
+        headers=tokens.headers(CHIEF_ENGINEER),
+    )
+    assert not_theirs.status_code == 403  # the appeal lies before the level-2 post
+    decided = client.post(
+        f"/v1/complaints/{ref}/appeals/decision",
+        json=ruling,
+        headers=tokens.headers(JAIPUR_WATER_L2),
+    )
+    assert decided.status_code == 200, decided.text
+
+    clock.advance(days=10)  # 17 November: still not connected
+    second = client.post(
+        f"/v1/complaints/{ref}/appeals/second",
+        json={"grounds": "Still no connection"},
+        headers=ramesh,
+    )
+    assert second.status_code == 200, second.text
+    too_low = {**ruling, "penalty": {"basis": "lump_sum", "amount": 100, "reasons": "x"}}
+    refused = client.post(
+        f"/v1/complaints/{ref}/appeals/decision",
+        json=too_low,
+        headers=tokens.headers(CHIEF_ENGINEER),
+    )
+    assert refused.status_code == 400 and "amount" in refused.text
+    fined = client.post(
+        f"/v1/complaints/{ref}/appeals/decision",
+        json={
+            "decision": "allowed",
+            "order": "Connect at once",
+            "penalty": {"basis": "per_day", "reasons": "Eleven days late without cause"},
+        },
+        headers=tokens.headers(CHIEF_ENGINEER),
+    )
+    assert fined.status_code == 200, fined.text
+    revision = client.post(
+        f"/v1/complaints/{ref}/revision",
+        json={"grounds": "Pipes were out of stock"},
+        headers=tokens.headers(JAIPUR_WATER_OFFICER),
+    )
+    assert revision.status_code == 200, revision.text
+
+    position = client.get(f"/v1/complaints/{ref}/guarantee", headers=ramesh).json()
+    penalty = position["penalty"]
+    assert (penalty["post"], penalty["days_late"], penalty["amount"]) == ("PHED-JAI-L1", 11, 2750)
+    timeline = client.get(f"/v1/complaints/{ref}/timeline", headers=ramesh).json()
+    assert [e["type"] for e in timeline["events"]][2:] == [
+        "StipulatedTimePassed",
+        "FirstAppealFiled",
+        "FirstAppealDecided",
+        "SecondAppealFiled",
+        "SecondAppealDecided",
+        "PenaltyImposed",
+        "RevisionSought",
+    ]
+
+    pipeline.settle()
+    timelines = [services.app.timeline(c) for c in (ref, plain["id"])]
+    with services.pool.connection() as conn:
+        for scope in ({}, {"department": "PHED"}, {"department": "PHED", "district": "JAI"}):
+            held = guarantee.figures(conn, *NOVEMBER, **scope)
+            slow = act_figures(timelines, *NOVEMBER, **scope)
+            assert {k: getattr(held, k) for k in slow} == slow
+        assert guarantee.figures(conn, *NOVEMBER, department="ENERGY") == guarantee.Figures()
+    assert slow == {
+        "filed": 1,
+        "lapsed": 1,
+        "first_appeals": 1,
+        "first_decided": 1,
+        "second_appeals": 1,
+        "second_decided": 1,
+        "penalties": 1,
+        "penalty_rupees": 2750,
+        "revisions": 1,
+    }
+
+
+def test_a_claim_under_the_act_is_refused_naming_its_field(
+    client: Client, tokens: Tokens, services: Services
+) -> None:
+    mobile = new_mobile()
+    ramesh = tokens.headers(citizen(mobile))
+    for overrides, field in (
+        ({"applied_on": "2026-11-03"}, "applied_on"),  # after the day it is filed
+        ({"category": "water-supply"}, "service"),  # not the service's category
+        ({"service": "no-such-service"}, "service"),
+    ):
+        answer = client.post(
+            "/v1/complaints", json=connection_complaint(mobile, **overrides), headers=ramesh
+        )
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["field"] == field
+    body = water_complaint(mobile, applied_on="2026-10-30")
+    answer = client.post("/v1/complaints", json=body, headers=ramesh)
+    assert (answer.status_code, answer.json()["field"]) == (422, "service")
+    plain = filed_by_a_citizen(client, tokens, mobile)
+    appeal = client.post(
+        f"/v1/complaints/{plain['id']}/appeals/first", json={"grounds": "late"}, headers=ramesh
+    )
+    assert appeal.status_code == 409 and "not about a service notified" in appeal.text
