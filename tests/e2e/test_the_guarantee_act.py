@@ -10,17 +10,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pypdfium2
 from litestar.testing import TestClient
 
 from api.services import Services
 from domain.values import Identity, Role
 from projections import guarantee
 from projections.oracle import act_figures
+from reports import monthly_data
 from scheduler.jobs import Clockwork
 from tests.conftest import Pipeline, Tokens, filed_by_a_citizen
 from tests.support import (
     JAIPUR_WATER_L2,
     JAIPUR_WATER_OFFICER,
+    WATER_SECRETARY,
     TurnableClock,
     citizen,
     new_mobile,
@@ -136,13 +139,35 @@ def test_an_unserved_application_is_appealed_twice_and_the_officer_fined(
     ]
 
     pipeline.settle()
-    timelines = [services.app.timeline(c) for c in (ref, plain["id"])]
+    the_figures_add_up(services, [services.app.timeline(c) for c in (ref, plain["id"])])
+
+
+def pdf_text(document: bytes) -> str:
+    pdf = pypdfium2.PdfDocument(document)
+    return "".join(pdf[n].get_textpage().get_text_range() for n in range(len(pdf)))
+
+
+def the_figures_add_up(services: Services, timelines: list[Any]) -> None:
+    """The read model's figures of the Act equal the slow fold's, in every scope, and the
+    department's monthly data carries them."""
     with services.pool.connection() as conn:
         for scope in ({}, {"department": "PHED"}, {"department": "PHED", "district": "JAI"}):
             held = guarantee.figures(conn, *NOVEMBER, **scope)
             slow = act_figures(timelines, *NOVEMBER, **scope)
             assert {k: getattr(held, k) for k in slow} == slow
         assert guarantee.figures(conn, *NOVEMBER, department="ENERGY") == guarantee.Figures()
+        phed = guarantee.figures(conn, *NOVEMBER, department="PHED")
+        month = monthly_data.gather(
+            conn, services.app.directory(), WATER_SECRETARY, "PHED", NOVEMBER[0], "en"
+        )
+    # The department's monthly data carries them, by district and in all.
+    assert month.act_total == phed
+    assert month.act_districts == {"JAI": phed}
+    header, rows = monthly_data.act_table(month)
+    assert header[0] == "District" and rows[-1] == ["Total", 1, 1, 1, 1, 1, 1, 1, 2750, 1]
+    text = pdf_text(monthly_data.pdf(month))
+    assert "Guaranteed Delivery of Public Services Act, 2011" in text
+    assert "Second appeals\r\ndecided" in text
     assert slow == {
         "filed": 1,
         "lapsed": 1,
