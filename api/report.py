@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from api.pages import render
+from domain import guarantee
 from domain.complaint import Complaint
 from domain.directory import Directory
 from domain.sla import INDIA
@@ -43,6 +44,33 @@ LABELS: dict[str, dict[str, str]] = {
     "other": {"hi": "English", "en": "हिंदी"},
     "pdf": {"hi": "PDF डाउनलोड करें", "en": "Download PDF"},
     "level": {"hi": "स्तर", "en": "level"},
+    # The Public Services Guarantee Act (docs/guarantee.md).
+    "service": {"hi": "अधिसूचित सेवा (लोक सेवा गारंटी अधिनियम)", "en": "Notified service (the Act)"},
+    "applied_on": {"hi": "आवेदन की तिथि", "en": "Applied on"},
+    "due_on": {"hi": "सेवा की निर्धारित अंतिम तिथि", "en": "Service due by"},
+    "appeal_right": {"hi": "अपील का अधिकार", "en": "Right to appeal"},
+    "may_appeal": {
+        "hi": "आप {date} तक प्रथम अपील अधिकारी ({officer}) को अपील कर सकते हैं।",
+        "en": "You may appeal to the first appeal officer ({officer}) until {date}.",
+    },
+    "may_appeal_again": {
+        "hi": "आप {date} तक द्वितीय अपील प्राधिकारी ({officer}) को अपील कर सकते हैं।",
+        "en": "You may appeal to the second appeal authority ({officer}) until {date}.",
+    },
+    "first_appeal": {"hi": "प्रथम अपील", "en": "First appeal"},
+    "second_appeal": {"hi": "द्वितीय अपील", "en": "Second appeal"},
+    "appeal_filed": {
+        "hi": "{filed} को दर्ज; {officer} द्वारा {by} तक निर्णय",
+        "en": "filed {filed}; to be decided by {officer} by {by}",
+    },
+    "appeal_decided": {"hi": "{at} को निर्णय: {decision}", "en": "decided {at}: {decision}"},
+    "allowed": {"hi": "स्वीकार", "en": "allowed"},
+    "dismissed": {"hi": "अस्वीकार", "en": "dismissed"},
+    "penalty": {"hi": "शास्ति", "en": "Penalty"},
+    "penalty_text": {
+        "hi": "पदाभिहित अधिकारी पर {amount} रुपये ({days} दिन का विलंब)",
+        "en": "Rs {amount} on the designated officer ({days} days late)",
+    },
 }
 STATUSES: dict[str, dict[str, str]] = {
     Status.UNASSIGNED: {"hi": "राज्य स्तर पर प्रतीक्षारत", "en": "waiting at state level"},
@@ -71,6 +99,10 @@ class Report:
     resolved_by: str | None  # designation of the post that disposed of it
     evidence: list[Evidence]
     may_give_feedback: bool
+    # Under the Public Services Guarantee Act: the service's name, and the designations of
+    # the posts its appeals go to (level 2, level 3), as the directory has them.
+    service: str | None = None
+    appeal_officers: tuple[str | None, str | None] = (None, None)
 
     def label(self, name: str) -> str:
         return LABELS[name][self.language]
@@ -98,6 +130,51 @@ class Report:
                 (self.label("resolved_by"), f"{self.resolved_by or '-'}, {self.department}"),
                 (self.label("resolved_at"), when(r.resolved_at)),
             ]
+        return rows + self.under_the_act()
+
+    def under_the_act(self) -> list[tuple[str, str]]:
+        """Where the complaint stands under the Public Services Guarantee Act: the service,
+        its stipulated time, the right to appeal while it lies, and each appeal."""
+        c, g = self.complaint, self.complaint.guarantee
+        if g is None:
+            return []
+        day = "%d-%m-%Y"
+        rows = [
+            (self.label("service"), self.service or g.claim.service),
+            (self.label("applied_on"), g.claim.applied_on.strftime(day)),
+            (self.label("due_on"), g.claim.due_on.strftime(day)),
+        ]
+        first_officer, second_officer = (o or "-" for o in self.appeal_officers)
+        opens = c.appeal_opens_on()
+        if g.first is None and opens is not None:
+            until = guarantee.first_appeal_until(opens)
+            text = self.label("may_appeal").format(date=until.strftime(day), officer=first_officer)
+            rows.append((self.label("appeal_right"), text))
+        for name, appeal, officer in (
+            ("first_appeal", g.first, first_officer),
+            ("second_appeal", g.second, second_officer),
+        ):
+            if appeal is None:
+                continue
+            text = self.label("appeal_filed").format(
+                filed=when(appeal.filed_at), officer=officer, by=when(appeal.decide_by)
+            )
+            if appeal.decision is not None and appeal.decided_at is not None:
+                text = self.label("appeal_decided").format(
+                    at=when(appeal.decided_at), decision=self.label(appeal.decision.value)
+                )
+            rows.append((self.label(name), text))
+        if g.first is not None and g.first.decided_at is not None and g.second is None:
+            until = guarantee.second_appeal_until(guarantee.day_in_india(g.first.decided_at))
+            text = self.label("may_appeal_again").format(
+                date=until.strftime(day), officer=second_officer
+            )
+            rows.append((self.label("appeal_right"), text))
+        if g.penalty is not None:
+            text = self.label("penalty_text").format(
+                amount=g.penalty.amount, days=g.penalty.days_late
+            )
+            rows.append((self.label("penalty"), text))
         return rows
 
 
@@ -128,7 +205,30 @@ def build(
             for a in (resolution.evidence if resolution else ())
         ],
         may_give_feedback=complaint.status == Status.RESOLVED and complaint.feedback is None,
+        service=_service_name(complaint, directory),
+        appeal_officers=(
+            designation(_appeal_post(complaint, directory, guarantee.FIRST_APPEAL_LEVEL)),
+            designation(_appeal_post(complaint, directory, guarantee.SECOND_APPEAL_LEVEL)),
+        ),
     )
+
+
+def _service_name(complaint: Complaint, directory: Directory) -> str | None:
+    g = complaint.guarantee
+    service = directory.services.get(g.claim.service) if g else None
+    return service.name if service else None
+
+
+def _appeal_post(complaint: Complaint, directory: Directory, level: int) -> str | None:
+    """The post an appeal at `level` goes (or went) to."""
+    g = complaint.guarantee
+    if g is None:
+        return None
+    appeal = g.first if level == guarantee.FIRST_APPEAL_LEVEL else g.second
+    if appeal is not None:
+        return appeal.post
+    post = directory.post_at_level(complaint.department, complaint.district, level)
+    return post.id if post else None
 
 
 def when(moment: datetime | None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import pypdfium2
 from litestar.testing import TestClient
@@ -20,6 +21,7 @@ from projections.oracle import act_figures
 from reports import monthly_data
 from scheduler.jobs import Clockwork
 from tests.conftest import Pipeline, Tokens, filed_by_a_citizen
+from tests.e2e.test_action_taken_report import path_of
 from tests.support import (
     JAIPUR_WATER_L2,
     JAIPUR_WATER_OFFICER,
@@ -73,6 +75,12 @@ def test_an_unserved_application_is_appealed_twice_and_the_officer_fined(
 
     position = client.get(f"/v1/complaints/{ref}/guarantee", headers=ramesh).json()
     assert (position["due_on"], position["appeal_until"]) == ("2026-11-06", "2026-12-06")
+    page = client.get(f"{path_of(services, UUID(ref))}?lang=en").text
+    assert "Right to appeal" in page
+    assert (
+        "You may appeal to the first appeal officer (Executive Engineer, Jaipur) until 06-12-2026"
+        in page
+    )
     appeal = client.post(
         f"/v1/complaints/{ref}/appeals/first",
         json={"grounds": "No connection a week after I applied"},
@@ -124,6 +132,8 @@ def test_an_unserved_application_is_appealed_twice_and_the_officer_fined(
     )
     assert revision.status_code == 200, revision.text
 
+    page = client.get(path_of(services, UUID(ref))).text  # in Hindi
+    assert "पदाभिहित अधिकारी पर 2750 रुपये (11 दिन का विलंब)" in page
     position = client.get(f"/v1/complaints/{ref}/guarantee", headers=ramesh).json()
     penalty = position["penalty"]
     assert (penalty["post"], penalty["days_late"], penalty["amount"]) == ("PHED-JAI-L1", 11, 2750)
