@@ -460,3 +460,30 @@ def test_every_step_is_stored_and_replays_to_the_same_state() -> None:
     )  # 23 days late: the cap
     assert g.penalty.revision_sought_at == on(date(2026, 12, 3))
     assert g.pending_appeal_post is None
+
+
+# --- what the citizen and the appeal officer are told -----------------------------------
+
+
+def test_the_citizen_is_told_of_the_right_to_appeal_and_the_appeal_officer_of_the_appeal() -> None:
+    from projections.notify.messages import APPEAL_POST, COMPLAINANT, Links, Recipient
+    from projections.notify.messages import messages_for as told
+
+    directory = the_directory()
+    directory.change_holder("PHED-JAI-L2", "X. E.", world.ROOT, START, mobile="9414000002")
+    complaint = a_complaint(directory)
+    ramesh = Recipient(complaint.id, complaint.registration_no, RAMESH.mobile or "", "en")
+    links = Links(report=lambda c, at: f"https://sampark.example/r/{c}")
+    complaint.pass_stipulated_time(by=SCHEDULER, at=on(DUE + timedelta(days=1)))
+    complaint.first_appeal(by=RAMESH, grounds="late", directory=directory, at=on(DUE))
+    passed, appealed = complaint.collect_events()
+    (right,) = told(passed, ramesh, directory, links)
+    assert (right.audience, right.mobile, right.template) == (
+        COMPLAINANT,
+        RAMESH.mobile,
+        "sampark_appeal_right",
+    )
+    assert "until 08-12-2026" in right.text and f"/r/{complaint.id}" in right.text
+    (before_you,) = told(appealed, ramesh, directory, links)
+    assert (before_you.audience, before_you.mobile) == (APPEAL_POST, "9414000002")
+    assert before_you.template == "sampark_appeal_before_you"
