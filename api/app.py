@@ -18,7 +18,7 @@ from api.auth import jwt_auth
 from api.complaints import ComplaintController
 from api.directory import DirectoryController
 from api.documents import sent_document
-from api.guarantee import GuaranteeController
+from api.guarantee import AppealsController, GuaranteeController
 from api.headers import security_headers
 from api.limits import MAX_BODY_BYTES, input_limits
 from api.openapi import render_plugins
@@ -59,6 +59,7 @@ def app_serving(settings: Settings, services: Callable[[], Services]) -> Litesta
             health,
             ComplaintController,
             GuaranteeController,
+            AppealsController,
             AssistController,
             TriageController,
             AttachmentController,

@@ -7,21 +7,25 @@ Who may do each is the permissions table's (`first_appeal`, `second_appeal`, `de
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from functools import partial
 from typing import Annotated
+from uuid import UUID
 
 import msgspec
 from litestar import Controller, Response, get, post
-from litestar.params import JSONBody
+from litestar.params import JSONBody, QueryParameter
 from msgspec import Meta
 
 from api import schemas
 from api.complaints import Injected, Ref, Req, _on_complaint, seen_complaint
+from api.guards import only_roles_allowed_to
 from api.problems import Problem
 from api.schemas import Base, Reason, Version
 from domain import guarantee
 from domain.guarantee import AppealDecision, PenaltyBasis
+from projections.guarantee import pending_appeals
 
 Rupees = Annotated[int, Meta(ge=guarantee.PENALTY_MIN, le=guarantee.PENALTY_MAX)]
 
@@ -88,6 +92,41 @@ class GuaranteeOut(msgspec.Struct, kw_only=True):
     first_appeal: AppealOut | None
     second_appeal: AppealOut | None
     penalty: PenaltyOut | None
+
+
+class PendingAppealOut(msgspec.Struct, kw_only=True):
+    complaint_id: UUID
+    registration_no: str
+    district: str
+    department: str
+    service: str
+    stage: int  # 1: first appeal, 2: second
+    post: str  # the post it lies before
+    decide_by: datetime
+
+
+class AppealsController(Controller):
+    path = "/v1/appeals"
+    tags = ["complaints"]
+
+    @get(
+        "/",
+        sync_to_thread=True,
+        summary="Appeals under the Public Services Guarantee Act awaiting a decision",
+        guards=[only_roles_allowed_to("appeals_pending", "list the appeals pending")],
+    )
+    def pending(
+        self,
+        request: Req,
+        services: Injected,
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 50,
+    ) -> list[PendingAppealOut]:
+        """An officer's: those before its post; a collector's, head's or secretary's: those
+        of its district or department; those to be decided soonest first."""
+        with services.pool.connection() as conn:
+            found = pending_appeals(conn, request.user, limit)
+        services.looked(request.user, (a.complaint_id for a in found), "GET /v1/appeals")
+        return [PendingAppealOut(**dataclasses.asdict(a)) for a in found]
 
 
 def _appeal(a: guarantee.Appeal | None) -> AppealOut | None:

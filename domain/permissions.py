@@ -207,6 +207,16 @@ SERVICES: dict[str, dict[Role, Scope]] = {
     "routing_health": {R.ADMIN: S.STATE},
     # The complaints awaiting triage, with the assistant's suggestions (`GET /v1/triage`).
     "triage_queue": {R.OPERATOR: S.STATE, R.COLLECTOR: S.DISTRICT, R.ADMIN: S.STATE},
+    # The appeals under the Public Services Guarantee Act awaiting a decision
+    # (`GET /v1/appeals`): an officer those before its post, the offices above their own.
+    "appeals_pending": {
+        R.OFFICER: S.OWN_POST,
+        R.COLLECTOR: S.DISTRICT,
+        R.DEPARTMENT_HEAD: S.DEPARTMENT,
+        R.SECRETARY: S.DEPARTMENT,
+        R.AUDITOR: S.STATE,
+        R.ADMIN: S.STATE,
+    },
     "upload_evidence": {
         R.CITIZEN: S.OWN_COMPLAINT,
         R.OPERATOR: S.STATE,

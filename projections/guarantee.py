@@ -39,6 +39,8 @@ from domain.events import (
     SecondAppealFiled,
     StipulatedTimePassed,
 )
+from domain.permissions import SERVICES, Scope
+from domain.values import Identity
 from projections.rows import ComplaintRow, day_in_india
 from projections.safe import CODE_LIMIT, safe_text
 
@@ -122,12 +124,15 @@ class Changes:
             case FirstAppealFiled() | SecondAppealFiled():
                 self._set(
                     after.id,
-                    "appeal_post = %s, appeal_decide_by = %s",
+                    "appeal_post = %s, appeal_stage = %s, appeal_decide_by = %s",
                     _code(event.post),
+                    1 if isinstance(event, FirstAppealFiled) else 2,
                     event.decide_by,
                 )
             case FirstAppealDecided() | SecondAppealDecided():
-                self._set(after.id, "appeal_post = NULL, appeal_decide_by = NULL")
+                self._set(
+                    after.id, "appeal_post = NULL, appeal_stage = NULL, appeal_decide_by = NULL"
+                )
             case PenaltyImposed():
                 self._set(after.id, "penalty_amount = %s", event.amount)
 
@@ -241,10 +246,37 @@ def figures_by_district(
     return {r[0]: Figures(*(int(v) for v in r[1:])) for r in found}
 
 
-def statutory_position(conn: psycopg.Connection[Any], complaint: UUID) -> tuple[Any, ...] | None:
-    """A complaint's row of `guarantee_cases`, if it is about a notified service."""
-    return conn.execute(
-        "SELECT service, applied_on, due_on, lapses_at, lapsed_at, appeal_post, "
-        "appeal_decide_by, penalty_amount FROM read.guarantee_cases WHERE id = %s",
-        (complaint,),
-    ).fetchone()
+@dataclass(frozen=True)
+class PendingAppeal:
+    complaint_id: UUID
+    registration_no: str
+    district: str
+    department: str
+    service: str
+    stage: int
+    post: str
+    decide_by: datetime
+
+
+def pending_appeals(
+    conn: psycopg.Connection[Any], who: Identity, limit: int
+) -> list[PendingAppeal]:
+    """The appeals under the Act awaiting a decision within what `who` may list
+    (`appeals_pending` in `domain/permissions.py`): an officer's before its own post; a
+    collector's in its district; a head's or secretary's in its department; the state's.
+    Those to be decided soonest first."""
+    scope = SERVICES["appeals_pending"][who.role]
+    condition, params = {
+        Scope.OWN_POST: ("g.appeal_post = %s", [who.post]),
+        Scope.DISTRICT: ("g.district = %s", [who.district]),
+        Scope.DEPARTMENT: ("g.department = %s", [who.department]),
+        Scope.STATE: ("TRUE", []),
+    }[scope]
+    rows = conn.execute(
+        "SELECT g.id, c.registration_no, g.district, g.department, g.service, g.appeal_stage, "
+        "g.appeal_post, g.appeal_decide_by FROM read.guarantee_cases g JOIN read.complaints c "
+        f"ON c.id = g.id WHERE g.appeal_post IS NOT NULL AND {condition} "
+        "ORDER BY g.appeal_decide_by, g.id LIMIT %s",
+        [*params, limit],
+    ).fetchall()
+    return [PendingAppeal(*row) for row in rows]

@@ -295,11 +295,14 @@ CREATE TABLE IF NOT EXISTS {schema}.guarantee_cases (
     lapses_at timestamptz NOT NULL,  -- the end of the stipulated time's last day
     lapsed_at timestamptz,  -- recorded passed (StipulatedTimePassed)
     appeal_post text,  -- the post an undecided appeal lies before
+    appeal_stage smallint,  -- 1: first appeal, 2: second
     appeal_decide_by timestamptz,
     penalty_amount integer
 );
 CREATE INDEX IF NOT EXISTS guarantee_cases_lapsing
     ON {schema}.guarantee_cases (lapses_at, id) WHERE lapsed_at IS NULL;
+CREATE INDEX IF NOT EXISTS guarantee_cases_appeals
+    ON {schema}.guarantee_cases (appeal_post, appeal_decide_by) WHERE appeal_post IS NOT NULL;
 -- Its figures per district, department and day (in Asia/Kolkata): what the Act's steps
 -- counted, by the complaint's district and department when each happened.
 CREATE TABLE IF NOT EXISTS {schema}.guarantee_days (

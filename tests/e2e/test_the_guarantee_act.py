@@ -87,6 +87,12 @@ def test_an_unserved_application_is_appealed_twice_and_the_officer_fined(
         headers=ramesh,
     )
     assert appeal.status_code == 200, appeal.text
+    pipeline.settle()
+    before_l2 = client.get("/v1/appeals", headers=tokens.headers(JAIPUR_WATER_L2)).json()
+    assert [(a["registration_no"], a["stage"], a["post"]) for a in before_l2] == [
+        (filed.json()["registration_no"], 1, "PHED-JAI-L2")
+    ]
+    assert client.get("/v1/appeals", headers=tokens.headers(CHIEF_ENGINEER)).json() == []
     ruling = {"decision": "allowed", "order": "Connect within three days"}
     not_theirs = client.post(
         f"/v1/complaints/{ref}/appeals/decision",
