@@ -67,6 +67,9 @@ LABELS: dict[str, dict[str, str]] = {
     "allowed": {"hi": "स्वीकार", "en": "allowed"},
     "dismissed": {"hi": "अस्वीकार", "en": "dismissed"},
     "penalty": {"hi": "शास्ति", "en": "Penalty"},
+    "grounds": {"hi": "अपील का आधार", "en": "Grounds of appeal"},
+    "appeal": {"hi": "अपील करें", "en": "Appeal"},
+    "appealed": {"hi": "आपकी अपील दर्ज हो गई है", "en": "Your appeal is recorded"},
     "penalty_text": {
         "hi": "पदाभिहित अधिकारी पर {amount} रुपये ({days} दिन का विलंब)",
         "en": "Rs {amount} on the designated officer ({days} days late)",
@@ -131,6 +134,17 @@ class Report:
                 (self.label("resolved_at"), when(r.resolved_at)),
             ]
         return rows + self.under_the_act()
+
+    @property
+    def may_appeal(self) -> bool:
+        """Whether an appeal under the Act lies now: the first, or the second once the first
+        is decided (the domain still checks the days when it comes)."""
+        g = self.complaint.guarantee
+        if g is None:
+            return False
+        if g.first is None:
+            return self.complaint.appeal_opens_on() is not None
+        return g.first.decided_at is not None and g.second is None
 
     def under_the_act(self) -> list[tuple[str, str]]:
         """Where the complaint stands under the Public Services Guarantee Act: the service,

@@ -15,7 +15,7 @@ import pypdfium2
 from litestar.testing import TestClient
 
 from api.services import Services
-from domain.values import Identity, Role
+from domain.values import Channel, Complainant, Identity, Outcome, Role
 from projections import guarantee
 from projections.oracle import act_figures
 from reports import monthly_data
@@ -31,6 +31,7 @@ from tests.support import (
     new_mobile,
     water_complaint,
 )
+from tests.unit.test_complaint_rules import PHOTO
 
 Client = TestClient[Any]
 CHIEF_ENGINEER = Identity(id="ce-phed", role=Role.OFFICER, post="PHED-HOD", department="PHED")
@@ -220,3 +221,42 @@ def test_a_claim_under_the_act_is_refused_naming_its_field(
         f"/v1/complaints/{plain['id']}/appeals/first", json={"grounds": "late"}, headers=ramesh
     )
     assert appeal.status_code == 409 and "not about a service notified" in appeal.text
+
+
+def test_the_citizen_appeals_from_the_report_page(client: Client, services: Services) -> None:
+    """A rejected application: the report page offers the appeal; the form files it, once."""
+    mobile = new_mobile()
+    complaint = services.app.file_complaint(
+        by=citizen(mobile),
+        complainant=Complainant(name="Asha", mobile=mobile),
+        district="JAI",
+        department="PHED",
+        category="new-connection",
+        subject="No connection",
+        description="Applied a week ago",
+        channel=Channel.PORTAL,
+        service="phed-new-connection",
+        applied_on=date(2026, 10, 30),
+    ).id
+    path = path_of(services, complaint)
+    assert 'action="' + path + "/appeal" not in client.get(path).text  # nothing to appeal yet
+    services.app.resolve(
+        complaint,
+        by=JAIPUR_WATER_OFFICER,
+        outcome=Outcome.REJECTED,
+        action_taken="No pipeline in the lane",
+        evidence=(PHOTO,),
+    )
+    page = client.get(f"{path}?lang=en").text
+    assert f'action="{path}/appeal?lang=en"' in page and "Grounds of appeal" in page
+    blank = client.post(f"{path}/appeal", data={"grounds": "  "})
+    assert blank.status_code == 400
+    taken = client.post(f"{path}/appeal?lang=en", data={"grounds": "The lane has a pipeline"})
+    assert taken.status_code == 200 and "Your appeal is recorded" in taken.text
+    assert "First appeal" in taken.text and "Grounds of appeal" not in taken.text
+    again = client.post(f"{path}/appeal?lang=en", data={"grounds": "again"})
+    assert again.status_code == 409 and "filed already" in again.text
+    (appeal,) = [
+        e for e in services.app.timeline(complaint) if type(e).__name__ == "FirstAppealFiled"
+    ]
+    assert appeal.actor.id == f"citizen-{mobile}"  # type: ignore[attr-defined]
