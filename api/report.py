@@ -11,6 +11,7 @@ from datetime import datetime
 
 from api.pages import render
 from domain import guarantee
+from domain.appeals import service_department
 from domain.complaint import Complaint
 from domain.directory import Directory
 from domain.sla import INDIA
@@ -241,7 +242,8 @@ def _appeal_post(complaint: Complaint, directory: Directory, level: int) -> str 
     appeal = g.first if level == guarantee.FIRST_APPEAL_LEVEL else g.second
     if appeal is not None:
         return appeal.post
-    post = directory.post_at_level(complaint.department, complaint.district, level)
+    department = service_department(g, directory, complaint.department)
+    post = directory.post_at_level(department, complaint.district, level)
     return post.id if post else None
 
 

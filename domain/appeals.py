@@ -244,10 +244,19 @@ class AppealRules(Aggregate):
         return self.guarantee
 
     def _appeal_post(self, directory: Directory, level: int, who: str) -> Post:
-        post = directory.post_at_level(self.department, self.district, level)
+        """The post of the service's department (where the complaint was filed, even if it
+        was transferred since) at `level` of the district's chain."""
+        department = service_department(self._under_the_act(), directory, self.department)
+        post = directory.post_at_level(department, self.district, level)
         if post is None:
             raise IllegalMove(
-                f"the directory names no {who} (a level-{level} post of {self.department!r} "
+                f"the directory names no {who} (a level-{level} post of {department!r} "
                 f"for {self.district!r}); the admins must add it"
             )
         return post
+
+
+def service_department(g: Guarantee, directory: Directory, otherwise: str) -> str:
+    """The department that notified the service the complaint is about."""
+    service = directory.services.get(g.claim.service)
+    return service.department if service is not None else otherwise

@@ -487,3 +487,20 @@ def test_the_citizen_is_told_of_the_right_to_appeal_and_the_appeal_officer_of_th
     (before_you,) = told(appealed, ramesh, directory, links)
     assert (before_you.audience, before_you.mobile) == (APPEAL_POST, "9414000002")
     assert before_you.template == "sampark_appeal_before_you"
+
+
+def test_a_transferred_complaint_still_appeals_to_the_services_department() -> None:
+    directory = the_directory()
+    complaint = a_complaint(directory)
+    complaint.transfer(
+        by=JAIPUR_WATER_OFFICER,
+        department="ENERGY",
+        category=None,
+        reason="the pump's power",
+        directory=directory,
+        at=on(DUE - timedelta(days=3)),
+    )
+    complaint.pass_stipulated_time(by=SCHEDULER, at=on(DUE + timedelta(days=1)))
+    complaint.first_appeal(by=RAMESH, grounds="late", directory=directory, at=on(DUE))
+    appeal = complaint.collect_events()[-1]
+    assert isinstance(appeal, FirstAppealFiled) and appeal.post == "PHED-JAI-L2"
