@@ -23,6 +23,7 @@ from scheduler.jobs import Clockwork
 from tests.conftest import Pipeline, Tokens, filed_by_a_citizen
 from tests.e2e.test_action_taken_report import path_of
 from tests.support import (
+    ADMIN,
     JAIPUR_WATER_L2,
     JAIPUR_WATER_OFFICER,
     WATER_SECRETARY,
@@ -260,3 +261,33 @@ def test_the_citizen_appeals_from_the_report_page(client: Client, services: Serv
         e for e in services.app.timeline(complaint) if type(e).__name__ == "FirstAppealFiled"
     ]
     assert appeal.actor.id == f"citizen-{mobile}"  # type: ignore[attr-defined]
+
+
+def test_a_service_is_notified_in_the_directory_by_an_admin(
+    client: Client, tokens: Tokens, services: Services
+) -> None:
+    service = {
+        "code": "pwd-road-cut",
+        "name": "Permission to cut a road",
+        "department": "PWD",
+        "category": "road-repair",
+        "stipulated_days": 15,
+        "designated_officer": "Assistant Engineer",
+        "first_appeal_officer": "Executive Engineer",
+        "second_appeal_authority": "Chief Engineer",
+    }
+    admin = tokens.headers(ADMIN)
+    path = "/v1/directory/services"
+    refused = client.post(path, json=service, headers=tokens.headers(JAIPUR_WATER_OFFICER))
+    assert refused.status_code == 403
+    too_long = client.post(path, json={**service, "stipulated_days": 400}, headers=admin)
+    assert (too_long.status_code, too_long.json()["field"]) == (400, "stipulated_days")
+    unknown = client.post(path, json={**service, "category": "no-such"}, headers=admin)
+    assert (unknown.status_code, unknown.json()["field"]) == (422, "category")
+    before = services.app.directory().version
+    notified = client.post(path, json=service, headers=admin)
+    assert notified.status_code == 200 and notified.json()["version"] == before + 1  # one event
+    again = client.post(path, json=service, headers=admin)
+    assert again.json()["version"] == before + 1  # the same notification again changes nothing
+    listed = client.get(f"{path}?department=PWD", headers=tokens.headers(citizen(new_mobile())))
+    assert [s["code"] for s in listed.json()] == ["pwd-road-cut"]
