@@ -18,6 +18,7 @@ from api.auth import jwt_auth
 from api.complaints import ComplaintController
 from api.directory import DirectoryController
 from api.documents import sent_document
+from api.guarantee import AppealsController, GuaranteeController
 from api.headers import security_headers
 from api.limits import MAX_BODY_BYTES, input_limits
 from api.open311 import Open311Controller
@@ -58,6 +59,8 @@ def app_serving(settings: Settings, services: Callable[[], Services]) -> Litesta
         route_handlers=[
             health,
             ComplaintController,
+            GuaranteeController,
+            AppealsController,
             AssistController,
             TriageController,
             AttachmentController,

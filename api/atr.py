@@ -227,6 +227,45 @@ class ActionTakenReport(Controller):
             status_code=200 if done else 409,
         )
 
+    @post(
+        "/appeal",
+        sync_to_thread=True,
+        status_code=200,
+        summary="An appeal under the Public Services Guarantee Act, from the report",
+    )
+    def appeal(
+        self,
+        services: Injected,
+        token: FromPath[str],
+        data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
+        lang: FromQuery[str | None] = None,
+    ) -> Response[Any]:
+        """The complainant's first appeal, or the second once the first is decided
+        (`domain/appeals.py`): `grounds`, by the rule every other way in applies."""
+        complaint_id = _complaint_of(services, token)
+        grounds = checked("grounds", data.get("grounds") or "", inputs.REASON.clean) or ""
+        complaint = services.app.complaint(complaint_id)
+        complainant = access.citizen(complaint.complainant.mobile)
+        g = complaint.guarantee
+        command = (
+            services.app.second_appeal
+            if g is not None and g.first is not None and g.first.decided_at is not None
+            else services.app.first_appeal
+        )
+        notice = None
+        try:
+            command(complaint_id, by=complainant, grounds=grounds)
+        except DomainError as refused:
+            notice = str(refused)
+        built = self._report(services, token, lang)
+        taken = notice is None
+        nonce = headers.nonce()
+        return html_page(
+            report.page(built, f"/atr/{token}", nonce, notice=notice or built.label("appealed")),
+            nonce,
+            status_code=200 if taken else 409,
+        )
+
     @get("/evidence/{sha256:str}", sync_to_thread=True, summary="Evidence of the disposal")
     def evidence(self, services: Injected, token: FromPath[str], sha256: FromPath[str]) -> Any:
         complaint = services.app.complaint(_complaint_of(services, token))

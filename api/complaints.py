@@ -288,6 +288,8 @@ def file_complaint(
             assistant=where.assistant,
             risk=where.risk,
             location=place,
+            service=data.service,
+            applied_on=data.applied_on,
             offered=tuple(Offered(str(c.id), c.registration_no) for c in offered),
             recorded_with=receipt,
         )

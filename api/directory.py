@@ -19,6 +19,7 @@ from api.idempotency import receipt_for, run_once
 from api.problems import Problem
 from api.schemas import ActorOut, Base, Code, Mobile, Name
 from api.services import Services
+from domain import guarantee
 from domain.directory import (
     Category,
     Chain,
@@ -29,6 +30,7 @@ from domain.directory import (
     Post,
     Route,
 )
+from domain.guarantee import NotifiedService
 from domain.sla import DEFAULT_SLA, Sla, Unit
 from domain.values import Identity
 from infra import cursors
@@ -72,6 +74,19 @@ class CategoryIn(Base):
     code: Code
     name: Name
     sla: SlaIn | None = None  # None: the department's
+
+
+class ServiceIn(Base):
+    """A service notified under the Public Services Guarantee Act (docs/guarantee.md)."""
+
+    code: Code
+    name: Name
+    department: Code
+    category: Code  # the complaints about the service are of this category
+    stipulated_days: Annotated[int, Meta(ge=1, le=guarantee.MAX_STIPULATED_DAYS)]
+    designated_officer: Name
+    first_appeal_officer: Name
+    second_appeal_authority: Name
 
 
 class HolidayIn(Base):
@@ -381,6 +396,33 @@ class DirectoryController(Controller):
             lambda d, at: d.remove_route(
                 data.department, data.category, data.district, request.user.actor, at
             ),
+        )
+
+    @get(
+        "/services",
+        sync_to_thread=True,
+        summary="The services notified under the Public Services Guarantee Act",
+    )
+    def notified_services(
+        self, services: Injected, department: FromQuery[str | None] = None
+    ) -> list[NotifiedService]:
+        items = sorted(
+            services.app.directory().services.values(), key=lambda s: (s.department, s.code)
+        )
+        return _filtered(items, department=department)
+
+    @post(
+        "/services",
+        sync_to_thread=True,
+        status_code=200,
+        summary="Notify a service under the Act, or change its notification",
+    )
+    def notify_service(
+        self, request: Req, services: Injected, data: JSONBody[ServiceIn]
+    ) -> Response[Any]:
+        service = NotifiedService(**msgspec.structs.asdict(data))
+        return _change(
+            services, request, data, lambda d, at: d.notify_service(service, request.user.actor, at)
         )
 
     @post("/chains", sync_to_thread=True, status_code=200)

@@ -163,6 +163,13 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "content": {200: HTML, 409: HTML},
         "descriptions": {409: "The page again, saying why the complaint was not withdrawn"},
     },
+    # The citizen's appeal under the Public Services Guarantee Act, from the report page.
+    ("post", "/atr/{token}/appeal"): {
+        "kinds": {"report link"},
+        "parameters": {"lang": LANGUAGE},
+        "content": {200: HTML, 409: HTML},
+        "descriptions": {409: "The page again, saying why the appeal was not taken"},
+    },
     ("get", "/atr/{token}/evidence/{sha256}"): {
         "kinds": {"report link"},
         "content": {200: EVIDENCE},

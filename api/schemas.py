@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import typing
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from types import UnionType
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
@@ -206,6 +206,13 @@ class FileComplaint(Base):
         list[AttachmentIn], Meta(max_length=inputs.MAX_ATTACHMENTS_AT_FILING)
     ] = []
     location: LocationIn | None = None
+    # A complaint about a service notified under the Public Services Guarantee Act
+    # (docs/guarantee.md): its code and the day the citizen applied for it, both or neither.
+    service: Code | None = None
+    applied_on: Annotated[
+        date | None,
+        Meta(description="the day (in India) the citizen applied for the notified service"),
+    ] = None
 
 
 class Classify(Base):

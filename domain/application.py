@@ -18,12 +18,14 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
+from domain import access
 from domain.access import NO_SUCH_COMPLAINT, check_filer, check_reaches, check_sees
 from domain.complaint import Complaint
 from domain.directory import Directory
 from domain.directory_keeping import DirectoryKeeping
 from domain.errors import DomainError, InvalidCommand, NotFound, StaleDecision, VersionConflict
 from domain.feedback import Unsatisfied
+from domain.guarantee import AppealDecision, PenaltyBasis
 from domain.location import Location
 from domain.values import (
     SCHEDULER,
@@ -92,6 +94,8 @@ class Sampark(DirectoryKeeping):
         risk: RiskRead | None = None,
         location: Location | None = None,
         offered: tuple[Offered, ...] = (),
+        service: str | None = None,
+        applied_on: date | None = None,
         recorded_with: RecordedWith | None = None,
     ) -> Complaint:
         def decide(directory: Directory) -> Complaint:
@@ -99,6 +103,7 @@ class Sampark(DirectoryKeeping):
             # Check the filing before spending a registration number on it.
             check_filer(by, channel, complainant.mobile)
             directory.check_filing(department, category, district)
+            directory.check_service_claim(service, applied_on, department, category, at, None)
             return Complaint.file(
                 by=by,
                 registration_no=self.registration_numbers.next(district, at),
@@ -116,6 +121,8 @@ class Sampark(DirectoryKeeping):
                 risk=risk,
                 location=location,
                 offered=offered,
+                service=service,
+                applied_on=applied_on,
             )
 
         return self._decided(decide, recorded_with or {})
@@ -409,6 +416,104 @@ class Sampark(DirectoryKeeping):
             expected_version,
             lambda c, at, d: c.record_review(by=by, note=note, at=at),
             recorded_with or {},
+        )
+
+    # --- the Public Services Guarantee Act (domain/appeals.py) -------------------------
+
+    def first_appeal(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        grounds: str,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            by,
+            expected_version,
+            lambda c, at, d: c.first_appeal(by=by, grounds=grounds, directory=d, at=at),
+            recorded_with or {},
+        )
+
+    def second_appeal(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        grounds: str,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            by,
+            expected_version,
+            lambda c, at, d: c.second_appeal(by=by, grounds=grounds, directory=d, at=at),
+            recorded_with or {},
+        )
+
+    def decide_appeal(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        decision: AppealDecision,
+        order: str,
+        penalty: PenaltyBasis | None = None,
+        amount: int | None = None,
+        reasons: str | None = None,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        """The decision of the appeal that lies before the caller's post: the first appeal
+        officer's, or the second appeal authority's (which alone may impose a penalty)."""
+
+        def decide(c: Complaint, at: datetime, d: Directory) -> None:
+            g = c.guarantee
+            if g is not None and g.second is not None and g.second.decision is None:
+                c.decide_second_appeal(
+                    by=by,
+                    decision=decision,
+                    order=order,
+                    penalty=penalty,
+                    amount=amount,
+                    reasons=reasons,
+                    directory=d,
+                    at=at,
+                )
+                return
+            if penalty is not None or amount is not None or reasons is not None:
+                access.require(by, c, "decide_appeal")
+                raise InvalidCommand(
+                    "only the second appeal authority imposes a penalty", field="penalty"
+                )
+            c.decide_first_appeal(by=by, decision=decision, order=order, at=at)
+
+        return self._command(complaint_id, by, expected_version, decide, recorded_with or {})
+
+    def seek_revision(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        grounds: str,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            by,
+            expected_version,
+            lambda c, at, d: c.seek_revision(by=by, grounds=grounds, at=at),
+            recorded_with or {},
+        )
+
+    def pass_stipulated_time(self, complaint_id: UUID) -> list[Aggregate.Event]:
+        """Sent by the scheduler: mark a notified service's stipulated time as passed."""
+        return self._automatic(
+            complaint_id, lambda c, at, d: c.pass_stipulated_time(by=SCHEDULER, at=at)
         )
 
     # --- complaints: what the clock does (sent by the scheduler) ------------------------

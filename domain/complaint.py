@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from domain import access, inputs, sla
+from domain import access, guarantee, inputs, sla
+from domain.appeals import AppealRules
 from domain.directory import Directory, Post
 from domain.errors import IllegalMove, InvalidCommand, NotFound
 from domain.events import (
@@ -71,7 +72,7 @@ def _text(value: str, field: str) -> str:
     return value.strip()
 
 
-class Complaint(FeedbackRules):
+class Complaint(FeedbackRules, AppealRules):
     def __init__(self) -> None:
         self.registration_no = ""
         self.complainant = Complainant(name="", mobile="")
@@ -110,6 +111,9 @@ class Complaint(FeedbackRules):
         self.filed_by: str | None = None  # who filed it (the actor's id)
         self.offered: tuple[str, ...] = ()  # open complaints the assistant offered to follow
         self.following: str | None = None  # the id of the complaint its complainant follows
+        # Under the Public Services Guarantee Act (domain/appeals.py); None: not about a
+        # notified service.
+        self.guarantee: guarantee.Guarantee | None = None
 
     # --- filing and routing ------------------------------------------------------------
 
@@ -133,6 +137,8 @@ class Complaint(FeedbackRules):
         risk: RiskRead | None = None,
         location: Location | None = None,
         offered: tuple[Offered, ...] = (),
+        service: str | None = None,
+        applied_on: date | None = None,
     ) -> Complaint:
         """Register a complaint and route it at once to its level-1 post, if one is mapped.
 
@@ -144,6 +150,10 @@ class Complaint(FeedbackRules):
         """
         access.check_filer(by, channel, complainant.mobile)
         directory.check_filing(department, category, district)
+        post = directory.level_one_post(department, category, district)
+        claim = directory.check_service_claim(
+            service, applied_on, department, category, at, post.id if post else None
+        )
         complaint = cls._create(
             Filed,
             id=complaint_id(registration_no),
@@ -168,8 +178,8 @@ class Complaint(FeedbackRules):
             ),
             assistant=assistant,
             location=location,
+            service=claim,
         )
-        post = directory.level_one_post(department, category, district)
         if post is not None and not complaint.awaiting_triage:
             complaint._assign(by, post, Trigger.ROUTE, directory, at)
         if risk is not None and complaint.priority != Priority.HIGH:

@@ -15,8 +15,9 @@ from uuid import NAMESPACE_URL, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from domain import inputs
+from domain import guarantee, inputs
 from domain.errors import InvalidCommand
+from domain.guarantee import NotifiedService, ServiceClaim
 from domain.sla import DEFAULT_SLA, Calendar, Sla
 from domain.values import MAX_LEVEL, MIN_LEVEL, Actor
 
@@ -103,6 +104,8 @@ class MasterData:
     routes: tuple[Route, ...]
     chains: tuple[Chain, ...]
     holidays: tuple[Holiday, ...] = ()
+    # Services notified under the Public Services Guarantee Act (docs/guarantee.md).
+    services: tuple[NotifiedService, ...] = ()
 
 
 # Where a post sits: routes, chains and the complaints it holds count on these. A post that
@@ -217,6 +220,16 @@ class HolidayCancelled(DirectoryEvent):
         del directory.holidays[self.day]
 
 
+class ServiceNotified(DirectoryEvent):
+    """A service notified under the Public Services Guarantee Act, or its notification
+    changed (a new stipulated time counts for complaints filed after it)."""
+
+    service: NotifiedService
+
+    def apply(self, directory: Directory) -> None:
+        directory.services[self.service.code] = self.service
+
+
 class Directory(Aggregate):
     """The master data that routing and escalation read."""
 
@@ -228,6 +241,7 @@ class Directory(Aggregate):
         self.routes: dict[tuple[str, str | None, str], Route] = {}
         self.chains: dict[tuple[str, str], Chain] = {}
         self.holidays: dict[date, Holiday] = {}
+        self.services: dict[str, NotifiedService] = {}
 
     @classmethod
     def create(cls, actor: Actor, at: datetime) -> Directory:
@@ -275,6 +289,37 @@ class Directory(Aggregate):
                 f"department {department!r} has no category {category!r}", field="category"
             )
         return found
+
+    def check_service_claim(
+        self,
+        service: str | None,
+        applied_on: date | None,
+        department: str,
+        category: str,
+        at: datetime,
+        designated_post: str | None,
+    ) -> ServiceClaim | None:
+        """What a complaint about a notified service carries: both the service and the day
+        of application, or neither; the service of the complaint's department and category."""
+        if service is None and applied_on is None:
+            return None
+        if service is None:
+            raise InvalidCommand("applied_on comes with a notified service", field="service")
+        if applied_on is None:
+            raise InvalidCommand(
+                "a complaint about a notified service needs the day you applied",
+                field="applied_on",
+            )
+        found = self.services.get(service)
+        if found is None:
+            raise InvalidCommand(f"no notified service {service!r}", field="service")
+        if (found.department, found.category) != (department, category):
+            raise InvalidCommand(
+                f"the notified service {service!r} is of department {found.department!r}, "
+                f"category {found.category!r}: file the complaint there",
+                field="service",
+            )
+        return guarantee.claim_for(found, applied_on, at, designated_post)
 
     # --- commands: each change is an event ---------------------------------------------
 
@@ -396,6 +441,17 @@ class Directory(Aggregate):
             raise InvalidCommand(f"{day.isoformat()} is not a holiday", field="day")
         self.trigger_event(HolidayCancelled, day=day, actor=actor, timestamp=at)
 
+    def notify_service(self, service: NotifiedService, actor: Actor, at: datetime) -> None:
+        if self.category(service.department, service.category) is None:
+            raise InvalidCommand(
+                f"department {service.department!r} has no category {service.category!r}",
+                field="category",
+            )
+        if problem := service.problem():
+            raise InvalidCommand(problem[0], field=problem[1])
+        if self.services.get(service.code) != service:
+            self.trigger_event(ServiceNotified, service=service, actor=actor, timestamp=at)
+
     def load(self, data: MasterData, actor: Actor, at: datetime) -> int:
         """Bring the directory in line with `data`; only differences become events."""
         before = len(self.pending_events)
@@ -407,6 +463,7 @@ class Directory(Aggregate):
             (self.set_route, data.routes),
             (self.set_chain, data.chains),
             (self.declare_holiday, data.holidays),
+            (self.notify_service, data.services),
         )
         for define, items in steps:
             for item in items:

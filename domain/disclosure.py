@@ -33,12 +33,18 @@ from domain.events import (
     EscalationBlocked,
     FeedbackGiven,
     Filed,
+    FirstAppealDecided,
+    FirstAppealFiled,
+    PenaltyImposed,
     PriorityRaised,
     QueuedForReview,
     ReminderReceived,
     Reopened,
     Resolved,
     ReviewRecorded,
+    RevisionSought,
+    SecondAppealDecided,
+    SecondAppealFiled,
     Transferred,
     Withdrawn,
 )
@@ -65,7 +71,10 @@ def reader(who: Identity) -> Reader:
 
 
 # Fields of events that say who the citizen is.
-PERSONAL: dict[type, frozenset[str]] = {Filed: frozenset({"complainant"})}
+PERSONAL: dict[type, frozenset[str]] = {
+    Filed: frozenset({"complainant"}),
+    PenaltyImposed: frozenset({"officer"}),  # the officer fined, by name
+}
 # Fields of events that are free text (written by a citizen, or by staff about one).
 FREE_TEXT: dict[type, frozenset[str]] = {
     Filed: frozenset({"subject", "description"}),
@@ -80,6 +89,13 @@ FREE_TEXT: dict[type, frozenset[str]] = {
     CommentAdded: frozenset({"text"}),
     ReviewRecorded: frozenset({"note"}),
     Withdrawn: frozenset({"reason"}),
+    # The Public Services Guarantee Act: the citizen's grounds, the officers' orders.
+    FirstAppealFiled: frozenset({"grounds"}),
+    FirstAppealDecided: frozenset({"order"}),
+    SecondAppealFiled: frozenset({"grounds"}),
+    SecondAppealDecided: frozenset({"order"}),
+    PenaltyImposed: frozenset({"reasons"}),
+    RevisionSought: frozenset({"grounds"}),
 }
 # Fields of events listing files, whose names are free text too.
 FILES: dict[type, frozenset[str]] = {

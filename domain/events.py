@@ -7,11 +7,20 @@ complaint; the rules that decide whether it may happen live in `domain/complaint
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from eventsourcing.domain import Aggregate
 
+from domain.guarantee import (
+    Appeal,
+    AppealDecision,
+    Guarantee,
+    Penalty,
+    PenaltyBasis,
+    ServiceClaim,
+)
 from domain.location import Location
 from domain.values import (
     MIN_LEVEL,
@@ -59,8 +68,12 @@ class Filed(Aggregate.Created):
     assistant: AssistantChoice | None = None
     # Where the complaint is (`domain/location.py`); payloads from before read as None.
     location: Location | None = None
+    # A complaint about a service notified under the Public Services Guarantee Act
+    # (docs/guarantee.md): the service and the day the citizen applied. None: any other.
+    service: ServiceClaim | None = None
 
     def apply(self, complaint: Complaint) -> None:
+        complaint.guarantee = Guarantee(self.service) if self.service else None
         complaint.registration_no = self.registration_no
         complaint.complainant = self.complainant
         complaint.district = self.district
@@ -377,6 +390,133 @@ class ReviewRecorded(ComplaintEvent):
         complaint.review_count += 1
 
 
+# --- the Public Services Guarantee Act (docs/guarantee.md; rules in domain/guarantee.py) ---
+
+
+def _guarantee(complaint: Complaint) -> Guarantee:
+    assert complaint.guarantee is not None, "an event of the Act on a complaint outside it"
+    return complaint.guarantee
+
+
+class StipulatedTimePassed(ComplaintEvent):
+    """The service's stipulated time passed and the complaint was still undisposed: the
+    citizen may appeal to the first appeal officer until `appeal_until`."""
+
+    service: str
+    due_on: date
+    appeal_until: date
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.guarantee = replace(_guarantee(complaint), lapsed_at=self.timestamp)
+
+
+class FirstAppealFiled(ComplaintEvent):
+    """The citizen appealed to the first appeal officer's post, to be decided by
+    `decide_by`."""
+
+    grounds: str
+    post: str
+    decide_by: datetime
+
+    def apply(self, complaint: Complaint) -> None:
+        appeal = Appeal(stage=1, post=self.post, filed_at=self.timestamp, decide_by=self.decide_by)
+        complaint.guarantee = _guarantee(complaint).with_appeal(appeal)
+
+
+class FirstAppealDecided(ComplaintEvent):
+    """The first appeal officer allowed the appeal (ordering the service) or dismissed it;
+    a second appeal lies until `second_appeal_until`."""
+
+    decision: AppealDecision
+    order: str
+    post: str
+    second_appeal_until: date
+
+    def apply(self, complaint: Complaint) -> None:
+        g = _guarantee(complaint)
+        assert g.first is not None
+        decided = replace(g.first, decision=self.decision, decided_at=self.timestamp)
+        complaint.guarantee = g.with_appeal(decided)
+
+
+class SecondAppealFiled(ComplaintEvent):
+    """The citizen appealed to the second appeal authority's post."""
+
+    grounds: str
+    post: str
+    decide_by: datetime
+
+    def apply(self, complaint: Complaint) -> None:
+        appeal = Appeal(stage=2, post=self.post, filed_at=self.timestamp, decide_by=self.decide_by)
+        complaint.guarantee = _guarantee(complaint).with_appeal(appeal)
+
+
+class SecondAppealDecided(ComplaintEvent):
+    """The second appeal authority's decision."""
+
+    decision: AppealDecision
+    order: str
+    post: str
+
+    def apply(self, complaint: Complaint) -> None:
+        g = _guarantee(complaint)
+        assert g.second is not None
+        decided = replace(g.second, decision=self.decision, decided_at=self.timestamp)
+        complaint.guarantee = g.with_appeal(decided)
+
+
+class PenaltyImposed(ComplaintEvent):
+    """The second appeal authority fined the designated officer (recovered from salary):
+    `amount` rupees by the Act's rule for `basis`; revision lies until `revision_until`."""
+
+    post: str  # the designated officer's post
+    officer: str | None  # who held it when the order was made
+    basis: PenaltyBasis
+    days_late: int
+    amount: int
+    reasons: str
+    revision_until: date
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.guarantee = replace(
+            _guarantee(complaint),
+            penalty=Penalty(
+                post=self.post,
+                officer=self.officer,
+                basis=self.basis,
+                days_late=self.days_late,
+                amount=self.amount,
+                imposed_at=self.timestamp,
+            ),
+        )
+
+
+class RevisionSought(ComplaintEvent):
+    """The officer penalised applied for revision of the penalty to the officer the State
+    Government nominates."""
+
+    grounds: str
+    post: str
+
+    def apply(self, complaint: Complaint) -> None:
+        g = _guarantee(complaint)
+        assert g.penalty is not None
+        complaint.guarantee = replace(
+            g, penalty=replace(g.penalty, revision_sought_at=self.timestamp)
+        )
+
+
+GUARANTEE_EVENTS: tuple[type[ComplaintEvent], ...] = (
+    StipulatedTimePassed,
+    FirstAppealFiled,
+    FirstAppealDecided,
+    SecondAppealFiled,
+    SecondAppealDecided,
+    PenaltyImposed,
+    RevisionSought,
+)
+
+
 COMPLAINT_EVENTS: tuple[type[Aggregate.Event], ...] = (
     Filed,
     Assigned,
@@ -399,4 +539,5 @@ COMPLAINT_EVENTS: tuple[type[Aggregate.Event], ...] = (
     Withdrawn,
     FollowOffered,
     Followed,
+    *GUARANTEE_EVENTS,
 )

@@ -13,6 +13,7 @@ from typing import Any
 
 from domain import inputs
 from domain.directory import Category, Chain, Department, District, Holiday, MasterData, Post, Route
+from domain.guarantee import NotifiedService
 
 Rule = Callable[[Any, str], Any]
 
@@ -51,6 +52,15 @@ RULES: dict[type, dict[str, Rule]] = {
         ),
     },
     Holiday: {"day": inputs.day, "name": inputs.NAME.clean},
+    NotifiedService: {
+        "code": inputs.CODE.clean,
+        "name": inputs.NAME.clean,
+        "department": inputs.CODE.clean,
+        "category": inputs.CODE.clean,
+        "designated_officer": inputs.NAME.clean,
+        "first_appeal_officer": inputs.NAME.clean,
+        "second_appeal_authority": inputs.NAME.clean,
+    },
 }
 
 

@@ -26,6 +26,10 @@ class Scope(StrEnum):
     DEPARTMENT = "department"  # of the head's or secretary's department
     DEPARTMENTS = "departments"  # of one of the minister's departments
     STATE = "state"  # anywhere
+    # The Public Services Guarantee Act (docs/guarantee.md): the post an undecided appeal
+    # on the complaint lies before, and the post of the designated officer it fined.
+    APPEAL_POST = "appeal_post"
+    PENALISED_POST = "penalised_post"
 
 
 R = Role
@@ -88,11 +92,19 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
         R.ADMIN: S.STATE,
     },
     "audit": {R.AUDITOR: S.STATE, R.ADMIN: S.STATE},  # check the hash chain
+    # The Public Services Guarantee Act (domain/appeals.py): the citizen appeals (a 181 or
+    # e-Mitra operator for them); the post the appeal lies before decides it; the designated
+    # officer fined seeks revision.
+    "first_appeal": {R.CITIZEN: S.OWN_COMPLAINT, R.OPERATOR: S.STATE},
+    "second_appeal": {R.CITIZEN: S.OWN_COMPLAINT, R.OPERATOR: S.STATE},
+    "decide_appeal": {R.OFFICER: S.APPEAL_POST},
+    "seek_revision": {R.OFFICER: S.PENALISED_POST},
     # What the scheduler does by itself.
     "pass_deadlines": {R.SYSTEM: S.STATE},
     "warn_of_deadline": {R.SYSTEM: S.STATE},
     "close_unanswered": {R.SYSTEM: S.STATE},
     "queue_for_review": {R.SYSTEM: S.STATE},
+    "pass_stipulated_time": {R.SYSTEM: S.STATE},
 }
 
 
@@ -200,6 +212,16 @@ SERVICES: dict[str, dict[Role, Scope]] = {
     "routing_health": {R.ADMIN: S.STATE},
     # The complaints awaiting triage, with the assistant's suggestions (`GET /v1/triage`).
     "triage_queue": {R.OPERATOR: S.STATE, R.COLLECTOR: S.DISTRICT, R.ADMIN: S.STATE},
+    # The appeals under the Public Services Guarantee Act awaiting a decision
+    # (`GET /v1/appeals`): an officer those before its post, the offices above their own.
+    "appeals_pending": {
+        R.OFFICER: S.OWN_POST,
+        R.COLLECTOR: S.DISTRICT,
+        R.DEPARTMENT_HEAD: S.DEPARTMENT,
+        R.SECRETARY: S.DEPARTMENT,
+        R.AUDITOR: S.STATE,
+        R.ADMIN: S.STATE,
+    },
     "upload_evidence": {
         R.CITIZEN: S.OWN_COMPLAINT,
         R.OPERATOR: S.STATE,
@@ -233,6 +255,8 @@ SCOPE_CLAIMS: dict[Scope, tuple[frozenset[str], frozenset[str]]] = {
     S.DEPARTMENT: (frozenset({"department"}), frozenset()),
     S.DEPARTMENTS: (frozenset({"departments"}), frozenset()),
     S.STATE: (frozenset(), frozenset()),
+    S.APPEAL_POST: (frozenset({"post"}), frozenset()),
+    S.PENALISED_POST: (frozenset({"post"}), frozenset()),
 }
 
 
@@ -270,10 +294,15 @@ def in_scope(who: Identity, scope: Scope, complaint: Complaint) -> bool:
         case Scope.OWN_POST:
             return who.post is not None and who.post == complaint.holder
         case Scope.OFFICE:
-            return in_scope(who, Scope.OWN_POST, complaint) or (
-                who.district == complaint.district
-                and who.department == complaint.department
-                and who.district is not None
+            return (
+                in_scope(who, Scope.OWN_POST, complaint)
+                or (
+                    who.district == complaint.district
+                    and who.department == complaint.department
+                    and who.district is not None
+                )
+                or in_scope(who, Scope.APPEAL_POST, complaint)
+                or in_scope(who, Scope.PENALISED_POST, complaint)
             )
         case Scope.DISTRICT:
             return who.district is not None and who.district == complaint.district
@@ -281,6 +310,17 @@ def in_scope(who: Identity, scope: Scope, complaint: Complaint) -> bool:
             return who.department is not None and who.department == complaint.department
         case Scope.DEPARTMENTS:
             return complaint.department in who.departments
+        case Scope.APPEAL_POST:
+            g = complaint.guarantee
+            return who.post is not None and g is not None and who.post == g.pending_appeal_post
+        case Scope.PENALISED_POST:
+            g = complaint.guarantee
+            return (
+                who.post is not None
+                and g is not None
+                and g.penalty is not None
+                and who.post == g.penalty.post
+            )
     return False
 
 

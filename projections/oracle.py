@@ -199,3 +199,71 @@ def scopes(histories: Iterable[list[Step]]) -> list[FigureScope]:
             if w.holder is not None:
                 found.add(FigureScope(post=w.holder))
     return sorted(found, key=lambda s: (s.district or "", s.department or "", s.post or ""))
+
+
+# --- the Public Services Guarantee Act's figures (projections/guarantee.py) ---------------
+
+
+def act_figures(
+    timelines: Iterable[Iterable[Any]],
+    first: date,
+    last: date,
+    *,
+    department: str | None = None,
+    district: str | None = None,
+) -> dict[str, int]:
+    """The Act's figures of the days first..last (in India), read off each complaint's
+    state under the Act before and after each of its events, folded by the domain: what
+    changed is what happened (a claim appeared: filed; an appeal appeared or got its
+    decision; a penalty appeared, with its amount; a revision date appeared)."""
+    out = dict.fromkeys(
+        (
+            "filed",
+            "lapsed",
+            "first_appeals",
+            "first_decided",
+            "second_appeals",
+            "second_decided",
+            "penalties",
+            "penalty_rupees",
+            "revisions",
+        ),
+        0,
+    )
+    start, end = window_start(first), window_end(last)
+    for events in timelines:
+        complaint: Complaint | None = None
+        for event in events:
+            was = complaint.guarantee if complaint is not None else None
+            complaint = event.mutate(complaint)
+            assert complaint is not None
+            now = complaint.guarantee
+            if now is None or not start <= event.timestamp < end:
+                continue
+            if department not in (None, _code(complaint.department)):
+                continue
+            if district not in (None, _code(complaint.district)):
+                continue
+            out["filed"] += was is None
+            if was is None:
+                continue
+            out["lapsed"] += was.lapsed_at is None and now.lapsed_at is not None
+            for stage, appeal_was, appeal_now in (
+                ("first", was.first, now.first),
+                ("second", was.second, now.second),
+            ):
+                out[f"{stage}_appeals"] += appeal_was is None and appeal_now is not None
+                out[f"{stage}_decided"] += (
+                    appeal_now is not None
+                    and appeal_now.decided_at is not None
+                    and (appeal_was is None or appeal_was.decided_at is None)
+                )
+            if was.penalty is None and now.penalty is not None:
+                out["penalties"] += 1
+                out["penalty_rupees"] += now.penalty.amount
+            out["revisions"] += (
+                now.penalty is not None
+                and now.penalty.revision_sought_at is not None
+                and (was.penalty is None or was.penalty.revision_sought_at is None)
+            )
+    return out

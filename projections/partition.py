@@ -29,6 +29,7 @@ from uuid import UUID
 import psycopg
 from psycopg import sql
 
+from projections import guarantee
 from projections import rows as projection
 from projections.apply import TRANSIENT, Applied
 from projections.relay import COMPLAINT_EVENT_TOPIC, EVENTS_TABLE
@@ -172,6 +173,7 @@ class Chunk:
     sums: Sums = field(default_factory=Sums)
     done: Applied = field(default_factory=Applied)
     held: set[UUID] = field(default_factory=set)
+    under_the_act: guarantee.Changes = field(default_factory=guarantee.Changes)
 
     def fold(self, complaint: list[Stored], decode: Callable[[Stored], Any]) -> None:
         """Fold one complaint's stored events, in version order, as `apply_events` would."""
@@ -212,6 +214,7 @@ class Chunk:
                 self.sums.pending.add(key, delta)
             if entry is not None:
                 self.reviews.append(entry)
+            self.under_the_act.add(after, event)
             row = after
             done.applied += 1
         if row is not None:
@@ -221,6 +224,7 @@ class Chunk:
         """The rows, reviews and gaps, in the caller's transaction (the sums wait)."""
         models.insert_rows(self.rows)
         models.save_reviews(self.reviews)
+        self.under_the_act.save(models.conn, models.schema)
         for complaint, have, got in self.gaps:
             models.record_gap(complaint, have, got)
 

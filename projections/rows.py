@@ -19,6 +19,7 @@ from msgspec.structs import replace
 
 from domain.complaint import Complaint
 from domain.events import (
+    GUARANTEE_EVENTS,
     Assigned,
     Closed,
     CommentAdded,
@@ -461,6 +462,8 @@ def apply(row: ComplaintRow | None, event: object) -> ComplaintRow:
             return row
         case ReviewRecorded():
             return replace(row, review_count=row.review_count + 1)
+        case _ if isinstance(event, GUARANTEE_EVENTS):
+            return row  # the Act's own tables keep them (projections/guarantee.py)
     raise TypeError(f"no projection for {type(event).__name__}")
 
 

@@ -292,3 +292,42 @@ CREATE TABLE IF NOT EXISTS {schema}.gaps (
     seen_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (complaint_id, got_version)
 );
+
+-- The Public Services Guarantee Act (docs/guarantee.md; projections/guarantee.py).
+-- Each complaint about a notified service: for the scan of stipulated times, and where its
+-- appeals stand.
+CREATE TABLE IF NOT EXISTS {schema}.guarantee_cases (
+    id uuid PRIMARY KEY,
+    service text NOT NULL,
+    district text NOT NULL,
+    department text NOT NULL,
+    applied_on date NOT NULL,
+    due_on date NOT NULL,
+    lapses_at timestamptz NOT NULL,  -- the end of the stipulated time's last day
+    lapsed_at timestamptz,  -- recorded passed (StipulatedTimePassed)
+    appeal_post text,  -- the post an undecided appeal lies before
+    appeal_stage smallint,  -- 1: first appeal, 2: second
+    appeal_decide_by timestamptz,
+    penalty_amount integer
+);
+CREATE INDEX IF NOT EXISTS guarantee_cases_lapsing
+    ON {schema}.guarantee_cases (lapses_at, id) WHERE lapsed_at IS NULL;
+CREATE INDEX IF NOT EXISTS guarantee_cases_appeals
+    ON {schema}.guarantee_cases (appeal_post, appeal_decide_by) WHERE appeal_post IS NOT NULL;
+-- Its figures per district, department and day (in Asia/Kolkata): what the Act's steps
+-- counted, by the complaint's district and department when each happened.
+CREATE TABLE IF NOT EXISTS {schema}.guarantee_days (
+    district text NOT NULL,
+    department text NOT NULL,
+    day date NOT NULL,
+    filed integer NOT NULL DEFAULT 0,
+    lapsed integer NOT NULL DEFAULT 0,
+    first_appeals integer NOT NULL DEFAULT 0,
+    first_decided integer NOT NULL DEFAULT 0,
+    second_appeals integer NOT NULL DEFAULT 0,
+    second_decided integer NOT NULL DEFAULT 0,
+    penalties integer NOT NULL DEFAULT 0,
+    penalty_rupees bigint NOT NULL DEFAULT 0,
+    revisions integer NOT NULL DEFAULT 0,
+    PRIMARY KEY (department, day, district)
+);

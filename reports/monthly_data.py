@@ -13,7 +13,7 @@ department transferred between departments more than twice. No personal data.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ import xlsxwriter
 
 from domain.directory import Directory
 from domain.values import Identity
+from projections import guarantee
 from projections.figures import AGE_BANDS, window_end, window_start
 from projections.queries import ReadQueries
 from projections.store import LIVE
@@ -85,6 +86,20 @@ WORDS: dict[str, dict[str, str]] = {
     "score": {"hi": "सूचकांक", "en": "Index"},
     "change": {"hi": "परिवर्तन", "en": "Change"},
     "none": {"hi": "कोई नहीं", "en": "None"},
+    # The Public Services Guarantee Act (docs/guarantee.md; projections/guarantee.py).
+    "the_act": {
+        "hi": "लोक सेवा प्रदान करने की गारंटी अधिनियम, 2011",
+        "en": "Guaranteed Delivery of Public Services Act, 2011",
+    },
+    "act_filed": {"hi": "अधिसूचित सेवा की शिकायतें", "en": "Complaints on notified services"},
+    "act_lapsed": {"hi": "समय-सीमा पार", "en": "Time limit passed"},
+    "act_first_appeals": {"hi": "प्रथम अपील प्राप्त", "en": "First appeals received"},
+    "act_first_decided": {"hi": "प्रथम अपील निर्णीत", "en": "First appeals decided"},
+    "act_second_appeals": {"hi": "द्वितीय अपील प्राप्त", "en": "Second appeals received"},
+    "act_second_decided": {"hi": "द्वितीय अपील निर्णीत", "en": "Second appeals decided"},
+    "act_penalties": {"hi": "शास्तियाँ", "en": "Penalties"},
+    "act_penalty_rupees": {"hi": "शास्ति राशि (रु.)", "en": "Penalties (Rs)"},
+    "act_revisions": {"hi": "पुनरीक्षण आवेदन", "en": "Revisions sought"},
     "source": {
         "hi": "स्रोत: सम्पर्क के आंकड़े, माह के अंत (रात 12 बजे) तक",
         "en": "Source: Sampark's figures, up to the month's end (midnight)",
@@ -113,6 +128,9 @@ class MonthlyData:
     transferred: list[Transferred]
     index: list[Standing]  # every department
     names: dict[str, str]  # "district:JAI", "department:", "category:", "post:" -> name
+    # The Act's figures of the month (projections/guarantee.py), by district and in all.
+    act_districts: dict[str, guarantee.Figures] = field(default_factory=dict)
+    act_total: guarantee.Figures = field(default_factory=guarantee.Figures)
 
     @property
     def last(self) -> date:
@@ -176,9 +194,10 @@ def gather(
     found = categories(conn, department, start, last)
     index = standings(conn, "department", first)
     moved = transferred(conn, department, last)
+    act = guarantee.figures_by_district(conn, department, start, last)
     names = {
         f"district:{code}": places.district_name(directory, code, language)
-        for code in {*(r["key"] for r in districts), *(t.district for t in moved)}
+        for code in {*(r["key"] for r in districts), *(t.district for t in moved), *act}
     } | {
         f"department:{code}": places.department_name(directory, code, language)
         for code in {department, *(s.key for s in index)}
@@ -204,6 +223,8 @@ def gather(
         transferred=moved,
         index=index,
         names=names,
+        act_districts=act,
+        act_total=guarantee.figures(conn, start, last, department=department),
     )
 
 
@@ -299,6 +320,22 @@ def transfer_table(data: MonthlyData) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
+def act_table(data: MonthlyData) -> tuple[list[str], list[list[Any]]]:
+    """The Act's figures of the month by district: appeals received and decided, penalties."""
+    header = [data.word("district"), *(data.word(f"act_{name}") for name in guarantee.FIGURES)]
+
+    def cells(name: str, figures: guarantee.Figures) -> list[Any]:
+        return [name, *(getattr(figures, f) for f in guarantee.FIGURES)]
+
+    body = [
+        cells(data.names[f"district:{code}"], figures)
+        for code, figures in data.act_districts.items()
+    ]
+    if body:
+        body.append(cells(data.word("total"), data.act_total))
+    return header, body
+
+
 def index_table(data: MonthlyData) -> tuple[list[str], list[list[Any]]]:
     header = [data.word(n) for n in ("department", "rank", "score", "change")]
     rows = [
@@ -321,6 +358,7 @@ def tables(data: MonthlyData) -> list[tuple[str, list[str], list[list[Any]]]]:
         ("categories", *category_table(data)),
         *post_tables(data),
         ("transfers", *transfer_table(data)),
+        ("the_act", *act_table(data)),
         ("index", *index_table(data)),
     ]
 

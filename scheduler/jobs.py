@@ -4,6 +4,9 @@ complaint decide for itself (`domain/deadlines.py`).
 - `scan_deadlines`: complaints past due climb (or are marked, or flagged); those blocked by a
   directory gap are tried again whenever the directory changes.
 - `warn_of_deadlines`: holders are warned once, `lead` before each deadline.
+- `pass_stipulated_times`: complaints about a service notified under the Public Services
+  Guarantee Act, undisposed when its stipulated time ends, are marked (the citizen is told of
+  the right to appeal; docs/guarantee.md).
 - `close_unanswered`: disposals left without feedback are closed when the window ends.
 - `queue_reviews`: each department's secretary gets the day's most pressing complaints.
 - `make_infographic`: the state's infographic of the day before, in Hindi and English, made
@@ -35,6 +38,7 @@ from assist.store import Models
 from assist.teaching import retrain_apart
 from domain.application import Sampark
 from domain.sla import INDIA
+from projections import guarantee
 from projections.agenda import Agenda, Key
 from reports.infographic import last_whole_day
 from reports.kept import anything_by
@@ -85,6 +89,12 @@ class Clockwork:
         return self._each_page(
             lambda a, after: a.nearing_due(now, self.lead, after),
             lambda complaint: self.app.warn_of_deadline(complaint, self.lead),
+        )
+
+    def pass_stipulated_times(self) -> Moves:
+        now = self.app.clock()
+        return self._each_page(
+            lambda a, after: guarantee.lapsing(a.conn, now, after), self.app.pass_stipulated_time
         )
 
     def close_unanswered(self) -> Moves:

@@ -65,6 +65,7 @@ class Scheduler(Worker):
             ("deadline scan", self.clockwork.scan_deadlines, every_scan),
             ("deadline warnings", self.clockwork.warn_of_deadlines, every_scan),
             ("auto-close", self.clockwork.close_unanswered, every_scan),
+            ("stipulated times", self.clockwork.pass_stipulated_times, every_scan),
             (
                 "daily review",
                 self.clockwork.queue_reviews,

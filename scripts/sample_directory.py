@@ -315,6 +315,63 @@ LAST = [
 ]
 
 
+# Services notified under the Public Services Guarantee Act (docs/guarantee.md): code, name,
+# department, category of their complaints, stipulated days. The designated officer, the first
+# appeal officer and the second appeal authority are the department's designations at L1, L2
+# and L3 (the posts the complaint is routed to and climbs to). Public Works and Police notify
+# none here: their categories are not applications for a service.
+NOTIFIED_SERVICES = [
+    ("phed-new-connection", "New water connection", "PHED", "new-connection", 7),
+    ("phed-handpump-repair", "Repair of a hand pump", "PHED", "handpump-repair", 3),
+    (
+        "energy-new-connection",
+        "New domestic electricity connection",
+        "ENERGY",
+        "new-connection",
+        30,
+    ),
+    ("energy-meter-change", "Replacement of a defective meter", "ENERGY", "meter-billing", 15),
+    ("energy-transformer", "Replacement of a failed transformer", "ENERGY", "transformer", 3),
+    ("food-ration-card", "New ration card", "FOOD", "ration-card", 30),
+    ("food-ration-card-change", "Change in a ration card", "FOOD", "ration-card", 15),
+    ("revenue-caste-certificate", "Caste certificate", "REVENUE", "certificates", 7),
+    (
+        "revenue-bonafide-certificate",
+        "Bonafide (domicile) certificate",
+        "REVENUE",
+        "certificates",
+        7,
+    ),
+    ("revenue-mutation", "Mutation of land records (namantaran)", "REVENUE", "land-records", 30),
+    ("revenue-jamabandi-copy", "Certified copy of the jamabandi", "REVENUE", "land-records", 3),
+    ("medical-jsy-payment", "Janani Suraksha Yojana payment", "MEDICAL", "health-scheme", 7),
+    ("education-scholarship", "Post-matric scholarship", "EDUCATION", "scholarship", 30),
+    ("lsg-sewer-connection", "Sewer connection", "LSG", "sewerage", 15),
+    ("lsg-streetlight-repair", "Repair of a street light", "LSG", "streetlight", 3),
+    ("rdpr-mgnrega-wages", "Payment of MGNREGA wages", "RDPR", "mgnrega-wages", 15),
+    ("rdpr-job-card", "MGNREGA job card", "RDPR", "panchayat-works", 15),
+    ("sje-old-age-pension", "Old age pension", "SJE", "pension", 30),
+    ("sje-disability-pension", "Disability pension", "SJE", "disability", 30),
+]
+
+
+def notified_services() -> list[dict[str, object]]:
+    designations = {code: names for code, _, names, _ in DEPARTMENTS}
+    return [
+        {
+            "code": code,
+            "name": name,
+            "department": department,
+            "category": category,
+            "stipulated_days": days,
+            "designated_officer": designations[department][0],
+            "first_appeal_officer": designations[department][1],
+            "second_appeal_authority": designations[department][2],
+        }
+        for code, name, department, category, days in NOTIFIED_SERVICES
+    ]
+
+
 def holder(n: int) -> str:
     return f"{FIRST[n % len(FIRST)]} {LAST[(n * 7) % len(LAST)]}"
 
@@ -430,6 +487,7 @@ def build() -> dict[str, object]:
         "routes": routes,
         "chains": chains,
         "holidays": [{"day": day, "name": name} for day, name in HOLIDAYS],
+        "services": notified_services(),
     }
 
 

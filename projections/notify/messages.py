@@ -18,14 +18,21 @@ from uuid import UUID
 
 from domain.directory import Directory
 from domain.events import (
+    GUARANTEE_EVENTS,
     Assigned,
     Closed,
     DeadlineApproaching,
     Escalated,
     Filed,
+    FirstAppealDecided,
+    FirstAppealFiled,
+    PenaltyImposed,
     ReminderReceived,
     Reopened,
     Resolved,
+    SecondAppealDecided,
+    SecondAppealFiled,
+    StipulatedTimePassed,
     Transferred,
     Triaged,
     Withdrawn,
@@ -36,6 +43,7 @@ from domain.values import Language, Outcome
 COMPLAINANT, HOLDER = "complainant", "holder"
 # Told to the complainant only with the holder's own message, and held back with it.
 PASSED_ON = "sampark_reminder_passed"
+APPEAL_POST = "appeal_post"  # the post an appeal under the Act lies before
 SATISFIED, NOT_SATISFIED = "SATISFIED", "NOT_SATISFIED"  # the quick-reply payloads
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -103,12 +111,40 @@ TEXTS: dict[str, dict[str, str]] = {
         "hi": "{0} का दैनिक इन्फोग्राफ़िक प्रकाशन हेतु तैयार है। हिंदी: {1} अंग्रेज़ी: {2}",
         "en": "The daily infographic of {0} is ready to publish. Hindi: {1} English: {2}",
     },
+    # The Public Services Guarantee Act (docs/guarantee.md).
+    "sampark_appeal_right": {
+        "hi": "लोक सेवा प्रदान करने की गारंटी अधिनियम: शिकायत {0} की सेवा की निर्धारित समय-सीमा "
+        "{1} को समाप्त हो गई। आप {2} तक प्रथम अपील अधिकारी को अपील कर सकते हैं: {3}",
+        "en": "Public Services Guarantee Act: the stipulated time for the service of complaint "
+        "{0} ended on {1}. You may appeal to the first appeal officer until {2}: {3}",
+    },
+    "sampark_appeal_before_you": {
+        "hi": "शिकायत {0} पर लोक सेवा गारंटी अधिनियम के अंतर्गत {1} अपील आपके समक्ष है; "
+        "निर्णय की अंतिम तिथि {2}।",
+        "en": "A {1} appeal under the Public Services Guarantee Act on complaint {0} is before "
+        "you; decide it by {2}.",
+    },
+    "sampark_appeal_decided": {
+        "hi": "शिकायत {0}: आपकी {1} अपील पर निर्णय: {2}। विवरण: {3}",
+        "en": "Complaint {0}: your {1} appeal was {2}. Details: {3}",
+    },
+    "sampark_penalty": {
+        "hi": "शिकायत {0}: द्वितीय अपील प्राधिकारी ने पदाभिहित अधिकारी पर {1} रुपये की शास्ति "
+        "अधिरोपित की।",
+        "en": "Complaint {0}: the second appeal authority fined the designated officer Rs {1}.",
+    },
     "sampark_unmatched": {
         "hi": "धन्यवाद। हम आपका संदेश किसी शिकायत से नहीं जोड़ सके। कृपया रिपोर्ट वाले संदेश "
         "का उत्तर दें, या 181 पर कॉल करें।",
         "en": "Thank you. We could not match your message to a complaint. Please reply to the "
         "message with the report, or call 181.",
     },
+}
+
+STAGES = {1: {"hi": "प्रथम", "en": "first"}, 2: {"hi": "द्वितीय", "en": "second"}}
+DECISIONS = {
+    "allowed": {"hi": "स्वीकार", "en": "allowed"},
+    "dismissed": {"hi": "अस्वीकार", "en": "dismissed"},
 }
 
 OUTCOMES: dict[str, dict[str, str]] = {
@@ -267,7 +303,71 @@ def messages_for(
                 "sampark_deadline",
                 [reg, str(event.level), local_time(event.due_at)],
             )
+        case _ if isinstance(event, GUARANTEE_EVENTS):
+            found += under_the_act(event, recipient, directory, links)
     return found
+
+
+def under_the_act(
+    event: object, recipient: Recipient | None, directory: Directory, links: Links
+) -> list[Message]:
+    """The Public Services Guarantee Act's news: the complainant hears of the right to appeal,
+    of each decision and of a penalty; the post an appeal lies before hears of it."""
+    complaint: UUID = event.originator_id  # type: ignore[attr-defined]
+    version: int = event.originator_version  # type: ignore[attr-defined]
+    at: datetime = event.timestamp  # type: ignore[attr-defined]
+    reg = recipient.registration_no if recipient else str(complaint)
+    language = recipient.language if recipient else Language.HINDI
+
+    def message(
+        audience: str, mobile: str, language: str, template: str, params: list[str]
+    ) -> Message:
+        return Message(
+            key=f"{complaint}:{version}:{audience}",
+            complaint_id=complaint,
+            audience=audience,
+            mobile=mobile,
+            language=language,
+            template=template,
+            params=params,
+            text=render(template, language, params),
+        )
+
+    def to_complainant(template: str, params: list[str]) -> list[Message]:
+        if recipient is None:
+            return []
+        return [message(COMPLAINANT, recipient.mobile, language, template, params)]
+
+    match event:
+        case StipulatedTimePassed():
+            return to_complainant(
+                "sampark_appeal_right",
+                [
+                    reg,
+                    event.due_on.strftime("%d-%m-%Y"),
+                    event.appeal_until.strftime("%d-%m-%Y"),
+                    links.report(complaint, at),
+                ],
+            )
+        case FirstAppealFiled() | SecondAppealFiled():
+            post = directory.posts.get(event.post)
+            mobile = post.reachable_at if post else None
+            if mobile is None:
+                return []  # a vacant post, or one without a number, hears it in its inbox
+            stage = STAGES[1 if isinstance(event, FirstAppealFiled) else 2][Language.HINDI]
+            params = [reg, stage, local_time(event.decide_by)]
+            return [
+                message(APPEAL_POST, mobile, Language.HINDI, "sampark_appeal_before_you", params)
+            ]
+        case FirstAppealDecided() | SecondAppealDecided():
+            stage = STAGES[1 if isinstance(event, FirstAppealDecided) else 2][language]
+            return to_complainant(
+                "sampark_appeal_decided",
+                [reg, stage, DECISIONS[event.decision][language], links.report(complaint, at)],
+            )
+        case PenaltyImposed():
+            return to_complainant("sampark_penalty", [reg, str(event.amount)])
+    return []
 
 
 def _with_you(event: object, reg: str) -> list[str]:

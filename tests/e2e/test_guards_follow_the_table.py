@@ -72,6 +72,7 @@ REQUESTS: dict[tuple[str, str], str] = {
     ("POST", "/v1/assist/duplicates"): "/v1/assist/duplicates",
     ("POST", "/v1/complaints/{ref:str}/withdraw"): "/v1/complaints/JAI-2026-999999/withdraw",
     ("POST", "/v1/complaints/{ref:str}/follow"): "/v1/complaints/JAI-2026-999999/follow",
+    ("GET", "/v1/appeals"): "/v1/appeals",
 }
 A_BACKWARD_WINDOW = "?from=2026-11-10&to=2026-11-01"
 

@@ -30,6 +30,7 @@ CODES = {
     "from_category",
     "to_category",
     "resolved_by",
+    "service",  # a notified service's code
 }
 SYSTEM_TEXT = {(EscalationBlocked, "reason")}  # written by the scheduler
 

@@ -23,6 +23,7 @@ DIRECTORY_EVENTS = [
     directory.ChainSet,
     directory.HolidayDeclared,
     directory.HolidayCancelled,
+    directory.ServiceNotified,
 ]
 
 
