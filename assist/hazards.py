@@ -55,7 +55,7 @@ HAZARDS: tuple[Hazard, ...] = (
     _hazard(
         "fire",
         "fire or smoke",
-        r"fire\b", r"flames?", r"smok(?:e|ing)", r"aag\b", r"lapte", r"dhu?an",
+        r"fire\b", r"flames?", r"smok(?:e|ing)", r"aag\b", r"lapte", r"dhua+n",
         r"आग", r"लपट", r"धुआ",
     ),
     _hazard(
@@ -64,7 +64,7 @@ HAZARDS: tuple[Hazard, ...] = (
         r"collaps", r"caved? in", r"cave-in", r"washed away", r"swept away", r"cracks? in",
         r"crack(?:s|ing)", r"sunk", r"sinking", r"dhas", r"beh gay", r"bah gay", r"daraa?r",
         r"gir (?:gay|sakt|raha|rahi)",
-        r"धंस", r"ढह", r"बह गय", r"दरार", r"गिर (?:गय|सकत|रहा|रही)", r"गिरने",
+        r"धंस", r"ढह", r"बह ग(?:य|ई|ए)", r"दरार", r"गिर (?:ग(?:य|ई|ए)|सकत|रहा|रही)", r"गिरने",
     ),
     _hazard(
         "open-pit",
@@ -110,7 +110,7 @@ HAZARDS: tuple[Hazard, ...] = (
         r"drown", r"could die",
         r"risk to life", r"danger", r"any moment", r"hadsa", r"durghatna", r"ghayal",
         r"maut", r"mar (?:gay|sakt)", r"doob", r"jaa?n ka khatra", r"kabhi bhi",
-        r"हादसा", r"दुर्घटना", r"घायल", r"मौत", r"मर (?:गय|सकत)", r"डूब", r"जान का खतरा",
+        r"हादसा", r"दुर्घटना", r"घायल", r"मौत", r"मर (?:ग(?:य|ई|ए)|सकत)", r"डूब", r"जान का खतरा",
         r"कभी भी",
     ),
 )

@@ -70,7 +70,7 @@ def train(examples: Sequence[Example], *, thresholds: bool = True) -> Model:
             for name, w in zip(hazards.NAMES, weights[reading.width :], strict=True)
         }
         urgent_intercept = float(urgent.intercept_[0] * SHARPNESS)
-        reason_terms = _reason_terms(reading, x[[i for i in known if examples[i].urgent]])
+        reason_terms = _reason_terms(reading, x[known], urgent_y)
     else:  # nothing to learn urgency from: nothing is ever flagged
         urgent_coefficients = np.zeros(reading.width, dtype=np.float32)
         urgent_intercept = -30.0
@@ -97,11 +97,18 @@ def train(examples: Sequence[Example], *, thresholds: bool = True) -> Model:
     return model
 
 
-def _reason_terms(reading: Reading, urgent_rows: Any, at_least: int = 2) -> frozenset[str]:
-    """The words met in at least `at_least` of the urgent examples."""
+def _reason_terms(
+    reading: Reading, rows: Any, urgent: np.ndarray, at_least: int = 2, share: float = 0.5
+) -> frozenset[str]:
+    """The words that may be given as reasons: met in at least `at_least` urgent examples,
+    and urgent in at least `share` of the examples they are met in (a place named once, or
+    "me", "ko", "the", met everywhere, is no reason)."""
     offset = len(reading.characters.vocabulary)
-    met = np.asarray((urgent_rows[:, offset:] > 0).sum(axis=0)).ravel()
-    return frozenset(reading.words.vocabulary[i] for i in np.flatnonzero(met >= at_least))
+    met = (rows[:, offset:] > 0).astype(np.float32)
+    in_urgent = np.asarray(met[urgent].sum(axis=0)).ravel()
+    everywhere = np.asarray(met.sum(axis=0)).ravel()
+    chosen = (in_urgent >= at_least) & (in_urgent >= share * np.maximum(everywhere, 1))
+    return frozenset(reading.words.vocabulary[i] for i in np.flatnonzero(chosen))
 
 
 def _all_rows(fitted: LinearSVC, n: int) -> tuple[np.ndarray, np.ndarray]:
