@@ -37,6 +37,21 @@ def test_the_corpus_covers_every_category_of_the_sample_directory_in_three_langu
     assert held and not held & {(e.text, e.label) for e in seed}  # never trained on
 
 
+def test_the_corpus_is_large_balanced_and_holds_hard_negatives() -> None:
+    seed, held = corpus.seed(), corpus.held_out()
+    assert len(seed) >= 1500 and len(held) >= 300
+    for examples in (seed, held):
+        for language in corpus.LANGUAGES:
+            assert len([e for e in examples if e.language == language]) >= len(examples) / 4
+    # In each language, complaints only emphatic (not a risk to life) teach that emphasis
+    # alone is not urgent.
+    emphatic = ("urgent", "turant", "तुरंत", "immediately", "जरूरी")
+    for language in corpus.LANGUAGES:
+        calm = [e for e in seed if e.language == language and not e.urgent]
+        assert len([e for e in calm if any(w in e.text.lower() for w in emphatic)]) >= 20
+        assert len([e for e in seed if e.language == language and e.urgent]) >= 40
+
+
 def test_complaints_never_seen_go_to_their_category_in_each_language() -> None:
     assert top("Gaon ka transformer 4 din se jala pada hai, koi badalne nahi aaya") == (
         "ENERGY",
