@@ -50,13 +50,14 @@ HAZARDS: tuple[Hazard, ...] = (
         r"live wire", r"current", r"karant", r"electrocut", r"electric shock", r"got a shock",
         r"shock", r"jhatka", r"sparking", r"sparks?\b", r"chingari", r"taa?r tu?o?o?t",
         r"wires? (?:snapped|fallen|hanging|lying)", r"snapped", r"hanging low", r"latak",
-        r"करंट", r"करेंट", r"झटका", r"चिंगारी", r"तार टूट", r"लटक",
+        r"short circuit", r"bare wire", r"nange? taa?r",
+        r"करंट", r"करेंट", r"झटका", r"चिंगारी", r"तार टूट", r"लटक", r"नंगे तार", r"शॉर्ट सर्किट",
     ),
     _hazard(
         "fire",
         "fire or smoke",
         r"fire\b", r"flames?", r"smok(?:e|ing)", r"aag\b", r"lapte", r"dhua+n",
-        r"आग", r"लपट", r"धुआ",
+        r"आग", r"लपट", r"धुआ", r"blaze",
     ),
     _hazard(
         "collapse",
@@ -64,6 +65,7 @@ HAZARDS: tuple[Hazard, ...] = (
         r"collaps", r"caved? in", r"cave-in", r"washed away", r"swept away", r"cracks? in",
         r"crack(?:s|ing)", r"sunk", r"sinking", r"dhas", r"beh gay", r"bah gay", r"daraa?r",
         r"gir (?:gay|sakt|raha|rahi)",
+        r"landslide", r"girne wal",
         r"धंस", r"ढह", r"बह ग(?:य|ई|ए)", r"दरार", r"गिर (?:ग(?:य|ई|ए)|सकत|रहा|रही)", r"गिरने",
     ),
     _hazard(
@@ -83,7 +85,8 @@ HAZARDS: tuple[Hazard, ...] = (
         r"diarrh", r"vomit", r"cholera", r"jaundice", r"outbreak", r"food poison", r"fell ill",
         r"falling sick", r"children (?:sick|ill)", r"hospitali[sz]ed", r"admitted",
         r"ulti", r"dast\b", r"pii?lia", r"haij", r"bimar", r"behosh", r"hospital me bharti",
-        r"उल्टी", r"दस्त", r"पीलिया", r"हैज", r"बीमार", r"बेहोश", r"अस्पताल में भर्ती",
+        r"poison", r"zeh?ri?li", r"jahrili",
+        r"उल्टी", r"दस्त", r"पीलिया", r"हैज", r"बीमार", r"बेहोश", r"अस्पताल में भर्ती", r"जहरील",
     ),
     _hazard(
         "emergency-care",
@@ -101,7 +104,9 @@ HAZARDS: tuple[Hazard, ...] = (
         r"strangl", r"(?:daughter|son|child|girl|boy)\w* (?:is |has been )?missing",
         r"jaa?n se maa?r", r"maar dung", r"maar denge", r"dhamki", r"hathiyar", r"gala dab",
         r"maa?rpeet", r"(?:beti|beta|bachh?[ia])\w* (?:kal se )?gayab",
-        r"जान से मार", r"मार देंगे", r"धमकी", r"हथियार", r"गला दबा", r"मारपीट", r"लापता",
+        r"attack", r"assault", r"hamla", r"dog bite", r"kutt?e ne kaa?t",
+        r"जान से मार", r"मार देंगे", r"धमकी", r"हथियार", r"गला दबा", r"मारपीट", r"लापता", r"हमला",
+        r"कुत्ते ने काट",
     ),
     _hazard(
         "harm",
@@ -111,7 +116,8 @@ HAZARDS: tuple[Hazard, ...] = (
         r"risk to life", r"danger", r"any moment", r"hadsa", r"durghatna", r"ghayal",
         r"maut", r"mar (?:gay|sakt)", r"doob", r"jaa?n ka khatra", r"kabhi bhi",
         r"हादसा", r"दुर्घटना", r"घायल", r"मौत", r"मर (?:ग(?:य|ई|ए)|सकत)", r"डूब", r"जान का खतरा",
-        r"कभी भी",
+        r"कभी भी", r"serious condition", r"critical condition", r"haa?lat (?:bahut )?gambhir",
+        r"हालत (?:बहुत )?गंभीर", r"gas leak", r"गैस (?:रिसाव|लीक)",
     ),
 )
 # fmt: on
