@@ -356,7 +356,7 @@ class SuggestionOut(msgspec.Struct, kw_only=True):
 class UrgencyOut(msgspec.Struct, kw_only=True):
     flag: bool  # a risk to life or safety: the priority is raised at filing
     score: float
-    reasons: list[str]  # the words that raised the score most, when flagged
+    reasons: list[str]  # when flagged: each hazard told of, with its words; then the words
 
 
 class Classification(msgspec.Struct, kw_only=True):

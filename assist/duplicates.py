@@ -42,8 +42,9 @@ SAME_PERSON = 0.35  # added when the mobile numbers are the same
 ELSEWHERE = 0.3  # the score is multiplied by this when both name places and share none
 NEAR_KM = 0.3  # two points this close are one spot (a hand pump, a transformer, a lane)
 FAR_KM = 3.0  # two points this far apart are two places, whatever the words say
-THRESHOLD = 0.74  # chosen on the first half of the pairs (`choose_threshold`, bench/assist.py)
+THRESHOLD = 0.9  # chosen on the first half of the pairs (`choose_threshold`, bench/assist.py)
 COMMON_SHARE = 0.01  # a sound-key met in this share of seed complaints is a common word
+COMMON_DISTRICTS = 6  # ... or one met in complaints of this many districts
 
 _CONSONANTS = {
     "क": "k", "ख": "k", "ग": "g", "घ": "g", "ङ": "n", "च": "ch", "छ": "ch", "ज": "j", "झ": "j",
@@ -125,15 +126,24 @@ def keys(text: str) -> frozenset[str]:
 
 @cache
 def common_keys() -> frozenset[str]:
-    """Sound-keys of words met in `COMMON_SHARE` or more of the seed complaints: words of
-    grievances, not names of places."""
+    """Sound-keys of the words of grievances, not names of places: met in `COMMON_SHARE` or
+    more of the seed complaints, or in complaints of `COMMON_DISTRICTS` or more districts
+    (a village or a colony belongs to one district; "puliya", "tanker", "CHC" to all)."""
     from assist import corpus
 
     seen: Counter[str] = Counter()
+    districts: dict[str, set[str | None]] = {}
     examples = corpus.seed()
     for example in examples:
-        seen.update(keys(example.text))
-    return frozenset(k for k, n in seen.items() if n >= COMMON_SHARE * len(examples))
+        found = keys(example.text)
+        seen.update(found)
+        for key in found:
+            districts.setdefault(key, set()).add(example.district)
+    return frozenset(
+        k
+        for k, n in seen.items()
+        if n >= COMMON_SHARE * len(examples) or len(districts[k]) >= COMMON_DISTRICTS
+    )
 
 
 _SENTENCE = re.compile(r"(?:^|[.!?।\n]\s*)([\w\u0900-\u097f]+)")
@@ -145,15 +155,16 @@ def places(text: str) -> frozenset[str]:
     capitalised inside a sentence (unless the text is written all in small letters, as
     Hinglish often is)."""
     lower = text == text.lower() or not any(c.isupper() for c in text if c.isascii())
-    first = {m.group(1) for m in _SENTENCE.finditer(text)}
+    first = {m.start(1) for m in _SENTENCE.finditer(text)}  # where sentences begin
     found = set()
-    for word in _WORD.findall(text):
+    for match in _WORD.finditer(text):
+        word = match.group(0)
         key = sound_key_of(word)
         if len(key) < 2 or key.isdigit() or key in common_keys() or word.lower() in NOT_PLACES:
             continue
         roman = word.isascii()
-        if roman and not lower and (not word[0].isupper() or word in first):
-            continue
+        if roman and not lower and (not word[0].isupper() or match.start() in first):
+            continue  # one capitalised inside a sentence elsewhere in the text still counts
         found.add(key)
     return frozenset(found)
 

@@ -12,8 +12,6 @@ PostgreSQL (`assist/store.py`), never as a pickle.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +19,9 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
+
+from assist import hazards
+from assist.wording import normalise
 
 # A word: letters, digits and the Devanagari signs (matras, virama, anusvara), which
 # Python's `\w` does not count as letters and would cut a Hindi word at; not the danda.
@@ -42,17 +43,6 @@ WORDS: dict[str, Any] = {
 }
 MAX_CHARACTER_FEATURES = 200_000
 MAX_WORD_FEATURES = 60_000
-_REPEATS = re.compile(r"(.)\1{2,}")  # "bahuuut" is "bahut"; "!!!" is "!"
-_NUKTA = "\u093c"
-
-
-def normalise(text: str) -> str:
-    """The words as the features read them: NFC, lower case, the nukta dropped (people
-    write ज़ and ज alike), the chandrabindu as an anusvara, runs of one letter cut to one."""
-    text = unicodedata.normalize("NFC", text)
-    text = unicodedata.normalize("NFD", text).replace(_NUKTA, "")
-    text = unicodedata.normalize("NFC", text).replace("\u0901", "\u0902").lower()
-    return _REPEATS.sub(r"\1", text)
 
 
 @dataclass(frozen=True)
@@ -120,7 +110,7 @@ class Suggestion:
 class Urgency:
     flag: bool
     score: float
-    reasons: tuple[str, ...]  # the words that most raised the score, when flagged
+    reasons: tuple[str, ...]  # when flagged: the hazards told of, then the weightiest words
 
 
 @dataclass(frozen=True)
@@ -149,6 +139,13 @@ class Model:
     # The words that may be given as reasons: met in at least two urgent examples (a place
     # named once in an urgent complaint is no reason).
     reason_terms: frozenset[str] = frozenset()
+    # Each hazard's weight in the urgency score (`assist/hazards.py`), by name, learned beside
+    # the words' coefficients; a hazard the model does not know weighs nothing.
+    hazard_weights: dict[str, float] = field(default_factory=dict)
+
+    def hazard_column(self) -> np.ndarray:
+        """The hazards' weights in `hazards.HAZARDS` order."""
+        return np.array([self.hazard_weights.get(n, 0.0) for n in hazards.NAMES], np.float32)
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """Each text's probability of every label (rows: texts; columns: `labels`)."""
@@ -161,7 +158,11 @@ class Model:
             return []
         x = self.reading.features(texts)
         scores = _softmax(np.asarray(x @ self.coefficients.T) + self.intercepts)
-        urgent_raw = np.asarray(x @ self.urgent_coefficients).ravel() + self.urgent_intercept
+        urgent_raw = (
+            np.asarray(x @ self.urgent_coefficients).ravel()
+            + hazards.matrix(texts) @ self.hazard_column()
+            + self.urgent_intercept
+        )
         urgent_scores = 1.0 / (1.0 + np.exp(-urgent_raw))
         judgements = []
         for row in range(len(texts)):
@@ -176,7 +177,7 @@ class Model:
                     urgent=Urgency(
                         flag=flag,
                         score=round(float(urgent_scores[row]), 4),
-                        reasons=self._reasons(x.getrow(row)) if flag else (),
+                        reasons=self._reasons(texts[row], x.getrow(row)) if flag else (),
                     ),
                     confident=suggestions[0].score >= self.route_threshold,
                     model_version=self.version,
@@ -185,9 +186,11 @@ class Model:
             )
         return judgements
 
-    def _reasons(self, row: sp.csr_matrix, most: int = 3) -> tuple[str, ...]:
-        """The words (not character pieces: a reader cannot weigh those) whose presence
-        added most to the urgency score."""
+    def _reasons(self, text: str, row: sp.csr_matrix, most: int = 3) -> tuple[str, ...]:
+        """Why a complaint is urgent: first the hazards it tells of, each named with the
+        words that told of it, most weighty first; then the words (not character pieces: a
+        reader cannot weigh those) whose presence added most to the score, up to `most`."""
+        told = [reason for _, reason in sorted(hazards.reasons(text, self.hazard_weights))[::-1]]
         offset = len(self.reading.characters.vocabulary)
         found = []
         for column, value in zip(row.indices, row.data, strict=True):
@@ -197,7 +200,7 @@ class Model:
                 if added > 0 and term in self.reason_terms:
                     found.append((added, term))
         found.sort(reverse=True)
-        return tuple(term for _, term in found[:most])
+        return (*told, *(term for _, term in found[:most]))
 
 
 def _split(label: str) -> tuple[str, str]:

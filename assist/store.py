@@ -39,14 +39,18 @@ CREATE TABLE IF NOT EXISTS assist.models (
     facts jsonb NOT NULL,
     reason_terms text[] NOT NULL DEFAULT '{}'
 );
+ALTER TABLE assist.models ADD COLUMN IF NOT EXISTS hazard_weights jsonb NOT NULL DEFAULT '{}';
 """
 KEEP = 5  # versions kept; older ones are deleted when a new one is saved
 FLOAT = np.dtype("<f4")
 
 
 def migrate(conn: psycopg.Connection[Any]) -> None:
-    found = conn.execute("SELECT to_regclass('assist.models')").fetchone()
-    if found and found[0]:
+    found = conn.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_schema = 'assist' "
+        "AND table_name = 'models' AND column_name = 'hazard_weights'"
+    ).fetchone()
+    if found:
         return
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (locks.ASSIST_SCHEMA,))
@@ -79,8 +83,8 @@ class Models:
                 "INSERT INTO assist.models (trained_at, labels, character_terms, "
                 "character_idf, word_terms, word_idf, coefficients, intercepts, "
                 "urgent_coefficients, urgent_intercept, route_threshold, urgent_threshold, "
-                "facts, reason_terms) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                "facts, reason_terms, hazard_weights) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
                 "RETURNING version",
                 (
                     at,
@@ -97,6 +101,7 @@ class Models:
                     model.urgent_threshold,
                     Jsonb(model.facts),
                     sorted(model.reason_terms),
+                    Jsonb(model.hazard_weights),
                 ),
             ).fetchone()
             assert row is not None
@@ -118,7 +123,7 @@ class Models:
         row = self.conn.execute(
             "SELECT labels, character_terms, character_idf, word_terms, word_idf, "
             "coefficients, intercepts, urgent_coefficients, urgent_intercept, "
-            "route_threshold, urgent_threshold, facts, reason_terms "
+            "route_threshold, urgent_threshold, facts, reason_terms, hazard_weights "
             "FROM assist.models WHERE version = %s",
             (version,),
         ).fetchone()
@@ -141,6 +146,7 @@ class Models:
             version=version,
             facts=dict(row[11]),
             reason_terms=frozenset(row[12]),
+            hazard_weights={str(k): float(v) for k, v in dict(row[13]).items()},
         )
 
     def trained_at(self, version: int) -> datetime | None:

@@ -16,9 +16,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
+from assist import hazards
 from assist.corpus import Example
 from assist.model import Model, Reading
 
@@ -32,6 +34,10 @@ URGENT_C = 1.0
 # and a logistic (urgency) of the margin times `SHARPNESS`. Any monotone score would do for
 # the thresholds, which are read off the folds; this one reads as a share.
 SHARPNESS = 4.0
+# A hazard's column beside the words' TF-IDF (each bag a unit vector): at 1 a hazard told of
+# counts about as much as all the words of one bag, so the SVM can lean on it without being
+# made to (chosen by cross-validation of the training split; docs/assist.md).
+HAZARD_SCALE = 1.0
 
 
 def train(examples: Sequence[Example], *, thresholds: bool = True) -> Model:
@@ -53,11 +59,18 @@ def train(examples: Sequence[Example], *, thresholds: bool = True) -> Model:
     reason_terms: frozenset[str] = frozenset()
     urgent = LinearSVC(C=URGENT_C, class_weight="balanced")
     urgent_y = np.array([bool(examples[i].urgent) for i in known])
+    hazard_weights: dict[str, float] = {}
     if urgent_y.any() and not urgent_y.all():
-        urgent.fit(x[known], urgent_y)
-        urgent_coefficients = (urgent.coef_[0] * SHARPNESS).astype(np.float32)
+        told = hazards.matrix([examples[i].text for i in known]) * HAZARD_SCALE
+        urgent.fit(sp.hstack([x[known], told], format="csr"), urgent_y)
+        weights = urgent.coef_[0] * SHARPNESS
+        urgent_coefficients = weights[: reading.width].astype(np.float32)
+        hazard_weights = {
+            name: round(float(w * HAZARD_SCALE), 4)
+            for name, w in zip(hazards.NAMES, weights[reading.width :], strict=True)
+        }
         urgent_intercept = float(urgent.intercept_[0] * SHARPNESS)
-        reason_terms = _reason_terms(reading, x[[i for i in known if examples[i].urgent]])
+        reason_terms = _reason_terms(reading, x[known], urgent_y)
     else:  # nothing to learn urgency from: nothing is ever flagged
         urgent_coefficients = np.zeros(reading.width, dtype=np.float32)
         urgent_intercept = -30.0
@@ -71,6 +84,7 @@ def train(examples: Sequence[Example], *, thresholds: bool = True) -> Model:
         route_threshold=1.0,
         urgent_threshold=0.5,
         reason_terms=reason_terms,
+        hazard_weights=hazard_weights,
     )
     if thresholds:
         model.route_threshold, model.urgent_threshold = _thresholds(examples)
@@ -83,11 +97,18 @@ def train(examples: Sequence[Example], *, thresholds: bool = True) -> Model:
     return model
 
 
-def _reason_terms(reading: Reading, urgent_rows: Any, at_least: int = 2) -> frozenset[str]:
-    """The words met in at least `at_least` of the urgent examples."""
+def _reason_terms(
+    reading: Reading, rows: Any, urgent: np.ndarray, at_least: int = 2, share: float = 0.5
+) -> frozenset[str]:
+    """The words that may be given as reasons: met in at least `at_least` urgent examples,
+    and urgent in at least `share` of the examples they are met in (a place named once, or
+    "me", "ko", "the", met everywhere, is no reason)."""
     offset = len(reading.characters.vocabulary)
-    met = np.asarray((urgent_rows[:, offset:] > 0).sum(axis=0)).ravel()
-    return frozenset(reading.words.vocabulary[i] for i in np.flatnonzero(met >= at_least))
+    met = (rows[:, offset:] > 0).astype(np.float32)
+    in_urgent = np.asarray(met[urgent].sum(axis=0)).ravel()
+    everywhere = np.asarray(met.sum(axis=0)).ravel()
+    chosen = (in_urgent >= at_least) & (in_urgent >= share * np.maximum(everywhere, 1))
+    return frozenset(reading.words.vocabulary[i] for i in np.flatnonzero(chosen))
 
 
 def _all_rows(fitted: LinearSVC, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -29,6 +29,7 @@ def test_a_stored_model_judges_as_it_did_before_it_was_stored(services: Services
     assert loaded is not None and loaded.version == version
     assert (loaded.route_threshold, loaded.urgent_threshold) == (0.4, 0.6)
     assert loaded.judge(TEXTS) == model.judge(TEXTS)  # the same suggestions, scores, urgency
+    assert loaded.hazard_weights == model.hazard_weights and model.hazard_weights
 
 
 def test_the_api_picks_up_a_new_version_without_a_restart(services: Services) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from assist import corpus
-from assist.model import normalise
+from assist import corpus, hazards
 from assist.training import routing_threshold, urgent_threshold
+from assist.wording import normalise
 from tests.assisting import seed_model
 
 
@@ -35,6 +35,21 @@ def test_the_corpus_covers_every_category_of_the_sample_directory_in_three_langu
         assert {e.label for e in seed if e.language == language} >= wanted, language
     held = {(e.text, e.label) for e in corpus.held_out()}
     assert held and not held & {(e.text, e.label) for e in seed}  # never trained on
+
+
+def test_the_corpus_is_large_balanced_and_holds_hard_negatives() -> None:
+    seed, held = corpus.seed(), corpus.held_out()
+    assert len(seed) >= 1500 and len(held) >= 300
+    for examples in (seed, held):
+        for language in corpus.LANGUAGES:
+            assert len([e for e in examples if e.language == language]) >= len(examples) / 4
+    # In each language, complaints only emphatic (not a risk to life) teach that emphasis
+    # alone is not urgent.
+    emphatic = ("urgent", "turant", "तुरंत", "immediately", "जरूरी")
+    for language in corpus.LANGUAGES:
+        calm = [e for e in seed if e.language == language and not e.urgent]
+        assert len([e for e in calm if any(w in e.text.lower() for w in emphatic)]) >= 20
+        assert len([e for e in seed if e.language == language and e.urgent]) >= 40
 
 
 def test_complaints_never_seen_go_to_their_category_in_each_language() -> None:
@@ -66,15 +81,43 @@ def test_a_risk_to_life_is_urgent_and_emphatic_words_alone_are_not() -> None:
     )
     assert danger.urgent.score > shouting.urgent.score
     assert danger.urgent.flag and not shouting.urgent.flag
-    # The reasons are words of the complaint itself.
-    assert danger.urgent.reasons
-    assert all(
-        w.split()[0]
-        in normalise(
-            "Bijli ka taar toot ke gali me gira hai, current chalu hai, bachhe khel rahe hai"
-        )
-        for w in danger.urgent.reasons
+    # The reasons say why: first the hazard, named, with the complaint's own words that told
+    # of it; then the words that weighed most.
+    first = danger.urgent.reasons[0]
+    assert first.startswith("live wire or electric current: '")
+    told = first.split(": '", 1)[1].rstrip("'")
+    assert told in normalise(
+        "Bijli ka taar toot ke gali me gira hai, current chalu hai, bachhe khel rahe hai"
     )
+    # Words met as often in ordinary complaints ("me", "hai", "ke") are no reason.
+    assert not {"me", "hai", "ke", "ka"} & set(danger.urgent.reasons)
+
+
+def test_hazards_are_told_in_three_scripts_and_hurry_is_none() -> None:
+    found = hazards.matrix(
+        [
+            "बस स्टैंड के पास बिजली के खंभे में करंट आ रहा है",
+            "gaon me khambe me karant aa raha hai",
+            "An 11 kV wire snapped and is lying on the road",
+            "सड़क पर सीवर का मैनहोल खुला पड़ा है, ढक्कन नहीं है",
+            "nal ka ganda pani pee ke sab bimar, ulti dast",
+            "गांव की पुलिया पानी में बह गई",
+            "URGENT!!! bahut urgent hai, turant karo, jaldi",
+            "तुरंत कार्रवाई करें, अति आवश्यक, बहुत जरूरी है",
+            "Please act immediately, this is very urgent!!!",
+        ]
+    )
+    named = [{hazards.NAMES[i] for i in np.flatnonzero(row)} for row in found]
+    assert all("live-wire" in n for n in named[:3])
+    assert "open-pit" in named[3] and "illness" in named[4] and "collapse" in named[5]
+    assert named[6:] == [set(), set(), set()]
+
+
+def test_the_model_learns_what_each_hazard_weighs_from_the_labelled_examples() -> None:
+    weights = seed_model().hazard_weights
+    assert set(weights) == set(hazards.NAMES)
+    # Each of these is told of in the corpus mostly by urgent complaints.
+    assert all(weights[n] > 0 for n in ("live-wire", "open-pit", "illness", "violence"))
 
 
 def test_the_routing_threshold_is_the_lowest_score_still_right_often_enough() -> None:

@@ -33,6 +33,17 @@ def test_places_are_the_rare_names_not_the_grievances_words() -> None:
     assert places(text) == {sound_key("Hamirgarh")}
 
 
+def test_words_met_in_many_districts_are_no_places_however_rare() -> None:
+    # "puliya" and "tanker" are met in few seed complaints but in many districts: the
+    # grievance, not where it is; two villages' culverts share no place.
+    hindi = "बस्सी की पुलिया टूटी\nनदी वाली पुलिया टूट गई, रास्ता बंद"
+    hinglish = "Broken puliya near Kapasan\nKapasan ke paas naale ki puliya toot gayi"
+    assert sound_key("पुलिया") not in places(hindi) | places(hinglish)
+    assert sound_key("tanker") not in places("jayal tanker band\njayal me tanker nahi aaya")
+    # A village named in Roman letters counts even where it also opens a sentence.
+    assert sound_key("Kapasan") in places(hinglish)
+
+
 def test_another_village_is_cut_and_the_same_person_counts() -> None:
     here = Complaint("Transformer burnt in Hamirgarh\nNo light for days", None, [0.9, 0.1])
     there = Complaint("Transformer burnt in Asind\nNo light for days", None, [0.9, 0.1])
