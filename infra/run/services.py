@@ -18,6 +18,8 @@ from domain.disclosure import Disclosure
 from domain.feedback import Unsatisfied
 from infra import locks
 from infra.adapters.blobs import BlobStore
+from infra.adapters.media import WhatsAppMedia
+from infra.adapters.providers import token_source
 from infra.eventstore.receipts import ReceiptBook
 from infra.eventstore.store import (
     SequenceRegistrationNumbers,
@@ -29,6 +31,7 @@ from infra.eventstore.store import (
 from infra.security.access_log import AccessLog
 from infra.security.rate_limits import RateLimiter
 from infra.settings import Settings
+from projections.notify import conversations, outbox
 from projections.store import migrate
 
 
@@ -43,6 +46,9 @@ def open_services(
     )
     with pool.connection() as conn, conn.transaction():
         migrate(conn)
+    with pool.connection() as conn:  # the WhatsApp conversation answers through the outbox
+        outbox.migrate(conn)
+        conversations.migrate(conn)
     # The event store's tables are created when the application starts; processes that
     # start together (two schedulers, say) take turns, or PostgreSQL may refuse one.
     with psycopg.connect(database_url, autocommit=True) as turn:
@@ -59,6 +65,15 @@ def open_services(
         audit_key=settings.signing_key().public_key(),
         disclosure=Disclosure(settings.pseudonym_secret()),
         assistant=Assistant(pool, poll_seconds=settings.assist_poll_seconds),
+        media=(
+            WhatsAppMedia(
+                settings.whatsapp_base_url,
+                token_source(settings.whatsapp_token, settings.whatsapp_token_file),
+                max_bytes=settings.max_upload_bytes,
+            )
+            if settings.whatsapp_base_url
+            else None
+        ),
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from domain.directory import Directory
@@ -88,6 +89,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "hi": "{0} का दैनिक इन्फोग्राफ़िक प्रकाशन हेतु तैयार है। हिंदी: {1} अंग्रेज़ी: {2}",
         "en": "The daily infographic of {0} is ready to publish. Hindi: {1} English: {2}",
     },
+    "sampark_chat": {
+        "hi": "राजस्थान सम्पर्क: {0} (उत्तर देने के लिए कोई भी संदेश भेजें)",
+        "en": "Rajasthan Sampark: {0} (send any message to reply)",
+    },
     "sampark_unmatched": {
         "hi": "धन्यवाद। हम आपका संदेश किसी शिकायत से नहीं जोड़ सके। कृपया रिपोर्ट वाले संदेश "
         "का उत्तर दें, या 181 पर कॉल करें।",
@@ -127,6 +132,10 @@ class Message:
     params: list[str]
     text: str
     buttons: bool = False
+    # A conversation's answer (docs/whatsapp.md): the Cloud API's body of a free-form message,
+    # sent as such until `session_until` (the citizen's 24-hour window); the template after.
+    session: dict[str, Any] | None = None
+    session_until: datetime | None = None
 
 
 def render(template: str, language: str, params: list[str]) -> str:
