@@ -37,6 +37,8 @@ MENU = ("file", "status", "remind", "photo", "withdraw")
 DISTRICTS_PER_PAGE = 9  # and a tenth row: the next page
 LANGUAGES = {"lang:hi": Language.HINDI, "lang:en": Language.ENGLISH}
 TYPED_LANGUAGES = {"hindi": "hi", "हिंदी": "hi", "हिन्दी": "hi", "english": "en", "अंग्रेज़ी": "en"}
+# The choices numbered as the template after the 24-hour window shows them.
+NUMBERED_LANGUAGES = {"1": "hi", "2": "en"}
 CANCEL = {"cancel", "रद्द", "stop"}
 
 
@@ -208,7 +210,11 @@ class Turn:
 
     def choose_language(self) -> None:
         words = (self.input.words or "").strip().casefold()
-        chosen = LANGUAGES.get(self.input.choice or "") or TYPED_LANGUAGES.get(words)
+        chosen = (
+            LANGUAGES.get(self.input.choice or "")
+            or TYPED_LANGUAGES.get(words)
+            or NUMBERED_LANGUAGES.get(words)
+        )
         if chosen is None:
             self.said.add(
                 texts.buttons(

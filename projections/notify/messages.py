@@ -31,7 +31,7 @@ from domain.events import (
     Triaged,
 )
 from domain.sla import INDIA
-from domain.values import Language, Outcome
+from domain.values import Channel, Language, Outcome, Role
 
 COMPLAINANT, HOLDER = "complainant", "holder"
 SATISFIED, NOT_SATISFIED = "SATISFIED", "NOT_SATISFIED"  # the quick-reply payloads
@@ -204,6 +204,8 @@ def messages_for(
     reg = recipient.registration_no if recipient else str(complaint)
     language = recipient.language if recipient else Language.HINDI
     match event:
+        case Filed() if answered_in_the_conversation(event):
+            pass  # its registration number and link were the conversation's answer
         case Filed():
             department = directory.departments.get(event.department)
             to_complainant(
@@ -257,6 +259,12 @@ def messages_for(
                 [reg, str(event.level), local_time(event.due_at)],
             )
     return found
+
+
+def answered_in_the_conversation(event: Filed) -> bool:
+    """A citizen's own filing on WhatsApp: the conversation (docs/whatsapp.md) answered it with
+    the registration number and the report link, so `sampark_filed` would say it twice."""
+    return event.channel == Channel.WHATSAPP and event.actor.role == Role.CITIZEN
 
 
 def _with_you(event: object, reg: str) -> list[str]:
