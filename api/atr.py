@@ -197,6 +197,36 @@ class ActionTakenReport(Controller):
             status_code=200 if notice == built.label("given") else 409,
         )
 
+    @post("/withdraw", sync_to_thread=True, status_code=200, summary="Withdrawal from the page")
+    def withdraw(
+        self,
+        services: Injected,
+        token: FromPath[str],
+        data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
+        lang: FromQuery[str | None] = None,
+    ) -> Response[Any]:
+        """The complainant takes back its open complaint from the page its link opens (the
+        signed link stands for its login, as for feedback)."""
+        complaint_id = _complaint_of(services, token)
+        reason = checked("reason", data.get("reason") or "", inputs.REASON.clean)
+        assert reason is not None
+        complaint = services.app.complaint(complaint_id)
+        notice = None
+        try:
+            services.app.withdraw(
+                complaint_id, by=access.citizen(complaint.complainant.mobile), reason=reason
+            )
+        except DomainError as refused:
+            notice = str(refused)
+        built = self._report(services, token, lang)
+        done = notice is None
+        nonce = headers.nonce()
+        return html_page(
+            report.page(built, f"/atr/{token}", nonce, notice=notice or built.label("withdrawn")),
+            nonce,
+            status_code=200 if done else 409,
+        )
+
     @get("/evidence/{sha256:str}", sync_to_thread=True, summary="Evidence of the disposal")
     def evidence(self, services: Injected, token: FromPath[str], sha256: FromPath[str]) -> Any:
         complaint = services.app.complaint(_complaint_of(services, token))

@@ -18,6 +18,7 @@ from api import schemas, views
 from api.assist import at_filing, duplicates_of
 from api.attachments import may_refer_to, stored_media_type
 from api.exports import Format, FormatQuery
+from api.guards import only_roles_allowed_to
 from api.idempotency import receipt_for, run_once
 from api.openapi import filed_at
 from api.problems import Problem
@@ -439,6 +440,20 @@ class ComplaintController(Controller):
     ) -> Response[schemas.CommandResult]:
         return _on_complaint(
             services, request, ref, data, partial(services.app.remind, note=data.note)
+        )
+
+    @post(
+        "/{ref:str}/withdraw",
+        sync_to_thread=True,
+        status_code=200,
+        summary="The complainant withdraws an open complaint, saying why",
+        guards=[only_roles_allowed_to("withdraw", "withdraw a complaint")],
+    )
+    def withdraw(
+        self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Withdraw]
+    ) -> Response[schemas.CommandResult]:
+        return _on_complaint(
+            services, request, ref, data, partial(services.app.withdraw, reason=data.reason)
         )
 
     @post("/{ref:str}/comments", sync_to_thread=True, status_code=200, summary="A staff comment")

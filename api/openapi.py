@@ -155,6 +155,13 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "content": {200: HTML, 409: HTML},
         "descriptions": {409: "The page again, saying why the feedback was not taken"},
     },
+    # Likewise the withdrawal: the page again, withdrawn, or saying why not (409).
+    ("post", "/atr/{token}/withdraw"): {
+        "kinds": {"report link"},
+        "parameters": {"lang": LANGUAGE},
+        "content": {200: HTML, 409: HTML},
+        "descriptions": {409: "The page again, saying why the complaint was not withdrawn"},
+    },
     ("get", "/atr/{token}/evidence/{sha256}"): {
         "kinds": {"report link"},
         "content": {200: EVIDENCE},

@@ -12,6 +12,7 @@ from datetime import datetime
 from api.pages import render
 from domain.complaint import Complaint
 from domain.directory import Directory
+from domain.location import Location
 from domain.sla import INDIA
 from domain.values import Language, Status
 from projections.notify.messages import OUTCOMES
@@ -43,6 +44,14 @@ LABELS: dict[str, dict[str, str]] = {
     "other": {"hi": "English", "en": "हिंदी"},
     "pdf": {"hi": "PDF डाउनलोड करें", "en": "Download PDF"},
     "level": {"hi": "स्तर", "en": "level"},
+    "location": {"hi": "स्थान", "en": "Location"},
+    "withdraw": {
+        "hi": "समस्या हल हो गई या अब शिकायत नहीं रखनी? कारण लिखकर शिकायत वापस लें।",
+        "en": "Problem solved, or no longer want to pursue it? Withdraw it, saying why.",
+    },
+    "reason": {"hi": "कारण", "en": "Reason"},
+    "withdraw_button": {"hi": "शिकायत वापस लें", "en": "Withdraw the complaint"},
+    "withdrawn": {"hi": "आपकी शिकायत वापस ले ली गई है", "en": "Your complaint is withdrawn"},
 }
 STATUSES: dict[str, dict[str, str]] = {
     Status.UNASSIGNED: {"hi": "राज्य स्तर पर प्रतीक्षारत", "en": "waiting at state level"},
@@ -50,6 +59,7 @@ STATUSES: dict[str, dict[str, str]] = {
     Status.RESOLVED: {"hi": "निस्तारित", "en": "disposed of"},
     Status.REOPENED: {"hi": "पुनः खोली गई", "en": "reopened"},
     Status.CLOSED: {"hi": "बंद", "en": "closed"},
+    Status.WITHDRAWN: {"hi": "आपके द्वारा वापस ली गई", "en": "withdrawn by you"},
 }
 
 
@@ -71,6 +81,7 @@ class Report:
     resolved_by: str | None  # designation of the post that disposed of it
     evidence: list[Evidence]
     may_give_feedback: bool
+    may_withdraw: bool  # open: the complainant may still take it back
 
     def label(self, name: str) -> str:
         return LABELS[name][self.language]
@@ -82,6 +93,7 @@ class Report:
             (self.label("subject"), c.subject),
             (self.label("description"), c.description),
             (self.label("place"), f"{self.district} / {self.department} ({self.category})"),
+            *([(self.label("location"), place(c.location))] if c.location else []),
             (self.label("filed_at"), when(c.filed_at)),
             (self.label("status"), STATUSES[c.status][self.language]),
         ]
@@ -128,7 +140,15 @@ def build(
             for a in (resolution.evidence if resolution else ())
         ],
         may_give_feedback=complaint.status == Status.RESOLVED and complaint.feedback is None,
+        may_withdraw=complaint.is_open,
     )
+
+
+def place(location: Location) -> str:
+    """A location in one line: ward, landmark, pincode, and the point."""
+    point = f"{location.latitude:.5f}, {location.longitude:.5f}" if location.point else None
+    parts = (location.ward, location.landmark, location.pincode, point)
+    return ", ".join(p for p in parts if p)
 
 
 def when(moment: datetime | None) -> str:

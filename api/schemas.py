@@ -263,6 +263,13 @@ class WithReason(Base):
     expected_version: Version | None = None
 
 
+class Withdraw(Base):
+    """`POST /v1/complaints/{id}/withdraw`: the complainant's reason for taking it back."""
+
+    reason: Reason
+    expected_version: Version | None = None
+
+
 class Resolve(Base):
     outcome: Outcome
     action_taken: LongText

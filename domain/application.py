@@ -336,6 +336,23 @@ class Sampark(DirectoryKeeping):
             recorded_with or {},
         )
 
+    def withdraw(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        reason: str,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            by,
+            expected_version,
+            lambda c, at, d: c.withdraw(by=by, reason=reason, at=at),
+            recorded_with or {},
+        )
+
     def comment(
         self,
         complaint_id: UUID,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from domain import access, sla
+from domain import access, inputs, sla
 from domain.directory import Directory, Post
 from domain.errors import IllegalMove, InvalidCommand
 from domain.events import (
@@ -25,6 +25,7 @@ from domain.events import (
     ReviewRecorded,
     Transferred,
     Triaged,
+    Withdrawn,
 )
 from domain.feedback import FeedbackRules
 from domain.location import Location
@@ -385,6 +386,22 @@ class Complaint(FeedbackRules):
             actor=by.actor,
             reason=_text(reason, "reason"),
             trigger=Trigger.MANUAL,
+        )
+
+    def withdraw(self, *, by: Identity, reason: str, at: datetime) -> None:
+        """The complainant takes back an open complaint, saying why. Only the complainant:
+        a withdrawal ends the state's duty to act, so it must come from the one who asked
+        (its own login, the signed report link, or its own WhatsApp number), never from an
+        office or the helpline on its word (`docs/security.md`)."""
+        access.require(by, self, "withdraw")
+        self._require_open("withdraw")
+        self.trigger_event(
+            Withdrawn,
+            timestamp=at,
+            actor=by.actor,
+            reason=inputs.REASON.clean(reason, "reason").strip(),
+            holder=self.holder,
+            level=self.level,
         )
 
     # --- the timeline's other entries --------------------------------------------------

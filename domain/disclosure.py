@@ -40,6 +40,7 @@ from domain.events import (
     Resolved,
     ReviewRecorded,
     Transferred,
+    Withdrawn,
 )
 from domain.location import Location
 from domain.permissions import PERMISSIONS, PSEUDONYMOUS, Scope
@@ -78,6 +79,7 @@ FREE_TEXT: dict[type, frozenset[str]] = {
     ReminderReceived: frozenset({"note"}),
     CommentAdded: frozenset({"text"}),
     ReviewRecorded: frozenset({"note"}),
+    Withdrawn: frozenset({"reason"}),
 }
 # Fields of events listing files, whose names are free text too.
 FILES: dict[type, frozenset[str]] = {

@@ -237,6 +237,20 @@ class Closed(ComplaintEvent):
         complaint.due_at = None
 
 
+class Withdrawn(ComplaintEvent):
+    """The complainant withdrew the complaint while it was open, with a reason: it leaves
+    the pending work as withdrawn (neither disposed of nor relief), and the post that held
+    it is told."""
+
+    reason: str
+    holder: str | None  # the post that held it; None: the state-level pool
+    level: int
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.status = Status.WITHDRAWN
+        complaint.due_at = None
+
+
 class PriorityRaised(ComplaintEvent):
     reason: str
 
@@ -357,4 +371,5 @@ COMPLAINT_EVENTS: tuple[type[Aggregate.Event], ...] = (
     QueuedForReview,
     ReviewRecorded,
     Linked,
+    Withdrawn,
 )

@@ -50,6 +50,7 @@ class Status(StrEnum):
     RESOLVED = "resolved"
     REOPENED = "reopened"
     CLOSED = "closed"
+    WITHDRAWN = "withdrawn"  # by the complainant, while it was open
 
 
 OPEN_STATUSES = frozenset({Status.UNASSIGNED, Status.ASSIGNED, Status.REOPENED})

@@ -5,7 +5,7 @@ dashboards (`projections/queries.py`) fill a ledger from the aggregates the proj
 the oracle (`projections/oracle.py`) fills one by replaying every complaint's events. Both
 must agree, and every ledger balances:
 
-    brought_forward + received - disposed - moved_out = pending
+    brought_forward + received - disposed - moved_out - withdrawn = pending
 """
 
 from __future__ import annotations
@@ -163,6 +163,7 @@ class Ledger:
     disposed_in_time: int = 0
     transferred_out: int = 0
     reassigned_out: int = 0
+    withdrawn: int = 0  # by the complainant: out of pending, neither disposed nor relief
     pending: int = 0
     escalated: Counter[int] = field(default_factory=Counter)  # by the level climbed to
     satisfied: int = 0
@@ -190,7 +191,8 @@ class Ledger:
     @property
     def balances(self) -> bool:
         return (
-            self.brought_forward + self.received - self.disposals - self.moved_out == self.pending
+            self.brought_forward + self.received - self.disposals - self.moved_out - self.withdrawn
+            == self.pending
         )
 
 
@@ -221,6 +223,7 @@ def report(key: Any, ledger: Ledger, *, with_now: bool) -> dict[str, Any]:
             "to_department": ledger.transferred_out,
             "to_post": ledger.reassigned_out,
         },
+        "withdrawn": ledger.withdrawn,
         "pending": ledger.pending,
         "relief_pct": _share(ledger.disposed["relief"], disposals),
         "satisfaction_pct": _share(ledger.satisfied, answered),

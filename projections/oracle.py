@@ -24,6 +24,7 @@ from domain.events import (
     Resolved,
     Transferred,
     Triaged,
+    Withdrawn,
 )
 from domain.values import HIGH_PRIORITY_CHANNELS, OPEN_STATUSES, Trigger
 from projections.figures import FigureScope, Ledger, age_band, window_end, window_start
@@ -170,6 +171,8 @@ def _count(out: Ledger, step: Step, scope: FigureScope) -> None:
             out.days_to_dispose.add((day_in_india(step.at) - filed).days)
         elif isinstance(event, Transferred):
             out.transferred_out += 1
+        elif isinstance(event, Withdrawn):
+            out.withdrawn += 1
         else:
             out.reassigned_out += 1
     if isinstance(event, Escalated) and step.before and step.before.within(scope):

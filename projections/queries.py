@@ -374,7 +374,7 @@ class ReadQueries:
         # Pending at the window's end: pending now, less what flowed in since.
         today = day_in_india(now)
         into, out = _movements(rows_scope)
-        net = sql.SQL("sum(({into}) - disposed - ({out}))").format(into=into, out=out)
+        net = sql.SQL("sum(({into}) - disposed - withdrawn - ({out}))").format(into=into, out=out)
         after = cover(last + timedelta(days=1), today) if last < today else []
         # Every statement sent at once, in one round trip (a pipeline), then read.
         with self.conn.pipeline():
@@ -405,7 +405,11 @@ class ReadQueries:
                 received += c[REASSIGNED_IN]
                 moved_out += c[REASSIGNED_OUT]
             return Ledger(
-                brought_forward=at_end - received + sum(c[i] for i in BY_OUTCOME) + moved_out,
+                brought_forward=at_end
+                - received
+                + sum(c[i] for i in BY_OUTCOME)
+                + moved_out
+                + c[WITHDRAWN],
                 filed=c[FILED],
                 transferred_in=c[TRANSFERRED_IN] if transfers else 0,
                 reassigned_in=c[REASSIGNED_IN] if reassignments else 0,
@@ -414,6 +418,7 @@ class ReadQueries:
                 disposed_in_time=c[IN_TIME],
                 transferred_out=c[TRANSFERRED_OUT] if transfers else 0,
                 reassigned_out=c[REASSIGNED_OUT] if reassignments else 0,
+                withdrawn=c[WITHDRAWN],
                 pending=at_end,
                 escalated=_counter({n: c[i] for n, i in zip(CLIMBED_TO, ESCALATED, strict=True)}),
                 satisfied=c[SATISFIED],
@@ -690,6 +695,7 @@ IN_TIME, TRANSFERRED_OUT, REASSIGNED_OUT = (
 ESCALATED = [FLOW_COUNTERS.index(f"escalated_l{n}") for n in CLIMBED_TO]
 SATISFIED = FLOW_COUNTERS.index("feedback_satisfied")
 NOT_SATISFIED = FLOW_COUNTERS.index("feedback_not_satisfied")
+WITHDRAWN = FLOW_COUNTERS.index("withdrawn")
 AGES = slice(2, 2 + len(AGE_BANDS))
 BY_LEVEL = slice(AGES.stop, AGES.stop + len(LEVELS))
 

@@ -37,6 +37,7 @@ from domain.events import (
     ReviewRecorded,
     Transferred,
     Triaged,
+    Withdrawn,
 )
 from domain.location import Location
 from domain.sla import INDIA
@@ -154,6 +155,7 @@ FLOW_COUNTERS = (
     *(f"escalated_l{n}" for n in CLIMBED_TO),  # escalations from the cell, by level climbed to
     "feedback_satisfied",  # the complainants' answers
     "feedback_not_satisfied",
+    "withdrawn",  # withdrawn by the complainant: out of pending, neither disposed nor relief
 )
 # The counters of `read.pending`: the complaints open now per cell, by level, from CMO/VIP.
 PENDING_COUNTERS = ("complaints", *(f"level_{n}" for n in LEVELS), "cmo_vip")
@@ -425,6 +427,8 @@ def apply(row: ComplaintRow | None, event: object) -> ComplaintRow:
             )
         case Closed():
             return replace(row, status=Status.CLOSED, due_at=None)
+        case Withdrawn():
+            return replace(row, status=Status.WITHDRAWN, due_at=None)
         case PriorityRaised():
             return replace(row, priority=Priority.HIGH)
         case ReminderReceived():
@@ -468,7 +472,7 @@ def cell(row: ComplaintRow) -> tuple[str, str, str]:
 def tallies(before: ComplaintRow | None, after: ComplaintRow, event: object) -> list[Tally]:
     """What `event` adds to `read.flows`. A complaint counts where it is: every movement
     into a cell's pending (filed, transferred in, reassigned in, reopened) and out of it
-    (disposed, transferred out, reassigned out) is counted, so that per cell and day
+    (disposed, withdrawn, transferred out, reassigned out) is counted, so that per cell and day
     brought forward + in - out = pending. A filing's own routing (`Assigned` by route)
     moves the filing to the post it was routed to."""
     if (
@@ -490,7 +494,7 @@ def tallies(before: ComplaintRow | None, after: ComplaintRow, event: object) -> 
         add(after, **{"filed" if isinstance(event, Filed) else "reopened": 1})
     elif was and not now:
         assert before is not None
-        counts = {"disposed": 1}
+        counts = {"withdrawn" if isinstance(event, Withdrawn) else "disposed": 1}
         if isinstance(event, Resolved):
             counts[f"disposed_{event.outcome}"] = 1
             if before.due_at is not None and at <= before.due_at:

@@ -144,8 +144,11 @@ CREATE TABLE IF NOT EXISTS {schema}.flows (
     escalated_l4 integer NOT NULL DEFAULT 0,
     feedback_satisfied integer NOT NULL DEFAULT 0,
     feedback_not_satisfied integer NOT NULL DEFAULT 0,
+    withdrawn integer NOT NULL DEFAULT 0,
     PRIMARY KEY (district, department, holder, day)
 );
+-- Added later (issue 17: withdrawal); each table of the flows gets it last, as here.
+ALTER TABLE {schema}.flows ADD COLUMN IF NOT EXISTS withdrawn integer NOT NULL DEFAULT 0;
 CREATE INDEX IF NOT EXISTS flows_day ON {schema}.flows (day);
 CREATE INDEX IF NOT EXISTS flows_department ON {schema}.flows (department, day);
 CREATE INDEX IF NOT EXISTS flows_holder ON {schema}.flows (holder, day);
@@ -154,6 +157,7 @@ CREATE INDEX IF NOT EXISTS flows_holder ON {schema}.flows (holder, day);
 -- `BLOCKS`): a long window reads a few blocks per cell, not every day.
 CREATE TABLE IF NOT EXISTS {schema}.flows_blocks (LIKE {schema}.flows INCLUDING DEFAULTS);
 ALTER TABLE {schema}.flows_blocks ADD COLUMN IF NOT EXISTS span smallint NOT NULL;
+ALTER TABLE {schema}.flows_blocks ADD COLUMN IF NOT EXISTS withdrawn integer NOT NULL DEFAULT 0;
 CREATE UNIQUE INDEX IF NOT EXISTS flows_blocks_key
     ON {schema}.flows_blocks (district, department, holder, span, day);
 CREATE INDEX IF NOT EXISTS flows_blocks_span ON {schema}.flows_blocks (span, day);
@@ -191,6 +195,7 @@ CREATE TABLE IF NOT EXISTS {schema}.flows_totals (
 );
 ALTER TABLE {schema}.flows_totals DROP COLUMN IF EXISTS holder;
 ALTER TABLE {schema}.flows_totals ADD COLUMN IF NOT EXISTS span smallint NOT NULL;
+ALTER TABLE {schema}.flows_totals ADD COLUMN IF NOT EXISTS withdrawn integer NOT NULL DEFAULT 0;
 CREATE UNIQUE INDEX IF NOT EXISTS flows_totals_key
     ON {schema}.flows_totals (district, department, span, day);
 -- The rows of each district (of the state, or of a department), and of each department.

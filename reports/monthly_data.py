@@ -52,6 +52,7 @@ WORDS: dict[str, dict[str, str]] = {
     "received": {"hi": "प्राप्त", "en": "Received"},
     "disposed": {"hi": "निस्तारित", "en": "Disposed"},
     "transferred_out": {"hi": "अन्यत्र भेजी", "en": "Transferred out"},
+    "withdrawn": {"hi": "वापस ली गई", "en": "Withdrawn"},
     "pending": {"hi": "लंबित", "en": "Pending"},
     "pending_end": {"hi": "माह के अंत में लंबित", "en": "Pending at month end"},
     "pending_now": {"hi": "लंबित (अभी)", "en": "Pending now"},
@@ -210,13 +211,15 @@ def gather(
 
 
 def district_table(data: MonthlyData) -> tuple[list[str], list[list[Any]]]:
-    # brought forward + received - disposed - transferred out = pending at month end, each row
+    # brought forward + received - disposed - transferred out - withdrawn = pending at month
+    # end, each row
     names = (
         "district",
         "brought_forward",
         "received",
         "disposed",
         "transferred_out",
+        "withdrawn",
         "pending_end",
         "pending_now",
     )
@@ -233,6 +236,7 @@ def district_table(data: MonthlyData) -> tuple[list[str], list[list[Any]]]:
             row["received"],
             row["disposed"],
             row["transferred_out"],
+            row["withdrawn"],
             row["pending"],
             row["pending_now"],
             *(row["pending_by_age"][band] for band, _, _ in AGE_BANDS),

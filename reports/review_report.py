@@ -51,6 +51,7 @@ STATUSES: dict[str, dict[str, str]] = {
     "reopened": {"hi": "पुनः खोली गई", "en": "reopened"},
     "resolved": {"hi": "निस्तारित", "en": "disposed of"},
     "closed": {"hi": "बंद", "en": "closed"},
+    "withdrawn": {"hi": "वापस ली गई", "en": "withdrawn"},
 }
 
 

@@ -29,6 +29,7 @@ from domain.events import (
     Resolved,
     Transferred,
     Triaged,
+    Withdrawn,
 )
 from domain.sla import INDIA
 from domain.values import Channel, Language, Outcome, Role
@@ -76,6 +77,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "sampark_reminder": {
         "hi": "शिकायतकर्ता ने शिकायत {0} के बारे में स्मरण भेजा है; कृपया शीघ्र निस्तारण करें।",
         "en": "The complainant sent a reminder about complaint {0}; please dispose of it soon.",
+    },
+    "sampark_withdrawn": {
+        "hi": "आपकी शिकायत {0} आपके अनुरोध पर वापस ले ली गई है।",
+        "en": "Your complaint {0} is withdrawn, as you asked.",
+    },
+    "sampark_withdrawn_holder": {
+        "hi": "शिकायतकर्ता ने शिकायत {0} वापस ले ली है; इस पर आगे कार्यवाही की आवश्यकता नहीं।",
+        "en": "The complainant withdrew complaint {0}; no further action is needed on it.",
     },
     "sampark_thanks": {
         "hi": "शिकायत {0} पर आपकी राय दर्ज हो गई है। धन्यवाद।",
@@ -252,6 +261,9 @@ def messages_for(
             to_complainant("sampark_closed", [reg])
         case ReminderReceived():
             to_holder(event.holder, "sampark_reminder", [reg])
+        case Withdrawn():
+            to_complainant("sampark_withdrawn", [reg])
+            to_holder(event.holder, "sampark_withdrawn_holder", [reg])
         case DeadlineApproaching():
             to_holder(
                 event.holder,

@@ -44,6 +44,7 @@ from domain.events import (
     Resolved,
     Transferred,
     Triaged,
+    Withdrawn,
 )
 from projections.apply import Applied
 from projections.envelope import event_name
@@ -65,7 +66,7 @@ log = logging.getLogger(__name__)
 
 # The events that move a complaint on: to another holder (or another level, or back to one),
 # or out of anyone's hands. After one, what an earlier event told the holder is old news.
-MOVES_ON = (Assigned, Triaged, Transferred, Escalated, Reopened, Resolved, Closed)
+MOVES_ON = (Assigned, Triaged, Transferred, Escalated, Reopened, Resolved, Closed, Withdrawn)
 _MOVES_ON_NAMES = frozenset(c.__name__ for c in MOVES_ON)
 
 

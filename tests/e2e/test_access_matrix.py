@@ -107,6 +107,7 @@ ENDPOINTS = [
     Endpoint("reopen", "POST", "/v1/complaints/{id}/reopen", {"reason": "again"}, "resolved"),
     Endpoint("close", "POST", "/v1/complaints/{id}/close", {"reason": "done"}, "resolved"),
     Endpoint("remind", "POST", "/v1/complaints/{id}/remind", {}),
+    Endpoint("withdraw", "POST", "/v1/complaints/{id}/withdraw", {"reason": "the pump works"}),
     Endpoint("comment", "POST", "/v1/complaints/{id}/comments", {"text": "noted"}),
     Endpoint("review", "POST", "/v1/complaints/{id}/review", {"note": "call the XEN"}),
     # FIRST: an earlier complaint of the same place, filed for the request.

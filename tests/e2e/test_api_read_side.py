@@ -197,7 +197,11 @@ def test_dashboards_count_what_happened_in_each_scope(
 
 def balances(row: dict[str, Any]) -> bool:
     return (
-        row["brought_forward"] + row["received"] - row["disposed"] - row["transferred_out"]
+        row["brought_forward"]
+        + row["received"]
+        - row["disposed"]
+        - row["transferred_out"]
+        - row["withdrawn"]
         == row["pending"]
     )
 

@@ -44,7 +44,14 @@ from tests.support import (
 Client = TestClient[Any]
 PATH = "/v1/reports/monthly"
 NOVEMBER = date(2026, 11, 1)
-WORDS_THAT_ADD_UP = ("brought_forward", "received", "disposed", "transferred_out", "pending_end")
+WORDS_THAT_ADD_UP = (
+    "brought_forward",
+    "received",
+    "disposed",
+    "transferred_out",
+    "withdrawn",
+    "pending_end",
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -87,12 +94,12 @@ def a_month_of_complaints(client: Client, tokens: Tokens, pipeline: Pipeline) ->
 
 def each_row_adds_up_as_printed(data: monthly_data.MonthlyData) -> None:
     """A secretary can check the district table by hand: brought forward + received -
-    disposed - transferred out = pending at the month's end, on every row."""
+    disposed - transferred out - withdrawn = pending at the month's end, on every row."""
     header, body = monthly_data.district_table(data)
     at = {name: header.index(data.word(name)) for name in WORDS_THAT_ADD_UP}
     for row in body:
         came = row[at["brought_forward"]] + row[at["received"]]
-        went = row[at["disposed"]] + row[at["transferred_out"]]
+        went = row[at["disposed"]] + row[at["transferred_out"]] + row[at["withdrawn"]]
         assert came - went == row[at["pending_end"]], row
     assert any(row[at["transferred_out"]] for row in body)  # the moved one left PHED
 

@@ -41,7 +41,14 @@ from projections.rebuild import (
 )
 from projections.rows import ALL, BLOCKS, SPANS, block_start, day_in_india
 from projections.store import LIVE, ReadModels, migrate
-from tests.support import ADMIN, AJMER_COLLECTOR, JAIPUR_COLLECTOR, START, TurnableClock
+from tests.support import (
+    ADMIN,
+    AJMER_COLLECTOR,
+    JAIPUR_COLLECTOR,
+    START,
+    TurnableClock,
+    citizen,
+)
 
 PHOTO = Attachment(sha256="d" * 64, filename="atr.jpg", media_type="image/jpeg", size=1)
 PLACES = [("JAI", "PHED", "water-supply"), ("AJM", "PHED", "water-supply")]
@@ -62,6 +69,7 @@ ACTIONS = [
     "close",
     "deadlines",
     "close_unanswered",
+    "withdraw",
 ]
 LAST_HOUR = 20 * 24
 NOW = START + timedelta(hours=LAST_HOUR + 30)  # after every event of every script
@@ -92,6 +100,8 @@ EVERY_MOVEMENT = [
     ("deadlines", 1, 200, 0),  # its deadline passes: it climbs
     ("resolve", 1, 201, 1),
     ("close", 1, 202, 0),
+    ("file", 2, 203, 1),  # Jaipur power, withdrawn by its complainant a day later
+    ("withdraw", 2, 227, 0),
 ]
 
 
@@ -163,6 +173,10 @@ def act(services: Services, complaints: list[UUID], step: tuple[str, int, int, i
             app.pass_deadlines(complaint_id)
         case "close_unanswered":
             app.close_unanswered(complaint_id)
+        case "withdraw":
+            app.withdraw(
+                complaint_id, by=citizen(c.complainant.mobile), reason="the supply is back"
+            )
 
 
 def project(database: str, position: int, rng: random.Random) -> int:
@@ -260,7 +274,8 @@ def test_the_dashboards_equal_the_event_store_and_always_balance(
     with psycopg.connect(database) as conn:
         happened = Counter(type(s.event).__name__ for life in histories(conn) for s in life)
     # The lives went through every kind of movement.
-    for kind in ("Transferred", "Assigned", "Escalated", "Resolved", "Reopened", "Closed"):
+    kinds = ("Transferred", "Assigned", "Escalated", "Resolved", "Reopened", "Closed", "Withdrawn")
+    for kind in kinds:
         assert happened[kind] > 0, happened
     assert happened["FeedbackGiven"] > 0, happened
     # And `sampark projections verify` finds nothing to report, the figures included; a
