@@ -207,18 +207,12 @@ def remind(services: Services, mobile: str, complaint: UUID, message_id: str) ->
 def withdraw(
     services: Services, mobile: str, complaint: UUID, reason: str, message_id: str
 ) -> Complaint:
-    """h-citizen's command (issue 17 item 5); `Refused` while the application has none."""
-    command = getattr(services.app, "withdraw", None)
-    if command is None:
-        raise Refused("unavailable")
+    """The complainant's withdrawal (issue 17 item 5), once for the message that confirmed it."""
     receipt = _receipt("withdraw", message_id)
     done = _done_before(services, receipt)
-    if done is not None:
-        return done
-    result: Complaint = command(
+    return done or services.app.withdraw(
         complaint, by=access.citizen(mobile), reason=reason, recorded_with={"receipt": receipt}
     )
-    return result
 
 
 def _done_before(services: Services, receipt: Receipt) -> Complaint | None:

@@ -550,10 +550,7 @@ class Turn:
         try:
             complaint = acts.own(self.services, self.state.mobile, registration_no)
             acts.withdraw(self.services, self.state.mobile, complaint, reason, self.message_id)
-        except acts.Refused as refused:
-            self.say("unavailable" if str(refused) == "unavailable" else "refused", refused)
-        except DomainError as refused:
+        except (acts.Refused, DomainError) as refused:
             self.say("refused", refused)
-        else:
-            self.say("withdrawn", registration_no)
+        # Done: the notifier tells the complainant (`sampark_withdrawn`), once.
         self.menu()

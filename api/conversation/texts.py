@@ -127,10 +127,6 @@ SAY: dict[str, dict[str, str]] = {
         "en": "Withdraw complaint {0}? Reason: {1}",
     },
     "yes_withdraw": {"hi": "हाँ, वापस लें", "en": "Yes, withdraw"},
-    "withdrawn": {
-        "hi": "शिकायत {0} वापस ले ली गई है।",
-        "en": "Complaint {0} is withdrawn.",
-    },
     "unavailable": {
         "hi": "यह सुविधा अभी WhatsApp पर उपलब्ध नहीं है; कृपया 181 पर कॉल करें।",
         "en": "This is not yet available on WhatsApp; please call 181.",
