@@ -53,7 +53,7 @@ class WhatsAppWebhook(Controller):
         "/",
         sync_to_thread=True,
         status_code=200,
-        summary="Replies from citizens",
+        summary="Citizens' messages: feedback on a report, or the conversation (docs/whatsapp.md)",
         opt={OWN_JSON_CHECK: True},  # the signature first, then the depth: see receive
     )
     def receive(

@@ -339,3 +339,27 @@ def test_a_photo_that_cannot_be_had_or_is_not_a_photo_is_asked_for_again(
     assert "could not be taken" in said(chat.send(wa.image(chat.mobile, "3000001")))
     standin.media["3000002"] = JPEG
     assert "Share the place" in said(chat.send(wa.image(chat.mobile, "3000002")))
+
+
+def test_a_fault_of_ours_is_answered_with_an_apology_and_the_message_can_come_again(
+    client: Client,
+    talking: Services,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    chat = Chat(client, talking, settings, new_mobile())
+    chat.text("hi")
+    chat.tap("lang:en")
+
+    def broken(*_: object, **__: object) -> list[object]:
+        raise RuntimeError("the read model went away")
+
+    monkeypatch.setattr("api.conversation.acts.mine", broken)
+    status = wa.list_reply(chat.mobile, "menu:status")
+    assert wa.send(client, settings.whatsapp_app_secret, wa.envelope(chat.mobile, status)) == {
+        "recorded": 0
+    }
+    assert "something went wrong" in said(chat.answers(status["id"]))
+    monkeypatch.undo()
+    again = chat.send(status)  # the provider's retry is taken: nothing of it was kept
+    assert "no complaint filed from this number" in said(again)
