@@ -204,6 +204,20 @@ def remind(services: Services, mobile: str, complaint: UUID, message_id: str) ->
     )
 
 
+def add_photo(
+    services: Services, mobile: str, complaint: UUID, photo: dict[str, Any], message_id: str
+) -> Complaint:
+    """A photo added to the citizen's open complaint (`EvidenceAdded`), once per message."""
+    receipt = _receipt("photo", message_id)
+    done = _done_before(services, receipt)
+    return done or services.app.add_evidence(
+        complaint,
+        by=access.citizen(mobile),
+        attachments=(Attachment(**photo),),
+        recorded_with={"receipt": receipt},
+    )
+
+
 def withdraw(
     services: Services, mobile: str, complaint: UUID, reason: str, message_id: str
 ) -> Complaint:

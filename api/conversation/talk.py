@@ -254,8 +254,7 @@ class Turn:
             case "withdraw":
                 self.which("withdraw")
             case "photo":
-                self.say("unavailable")
-                self.menu()
+                self.which("photo")
             case _:
                 self.say("not_understood")
                 self.menu()
@@ -499,6 +498,37 @@ class Turn:
             self.say("refused", refused)
         else:
             self.say("reminded", registration_no)
+        self.menu()
+
+    def at_photo_which(self) -> None:
+        registration_no = self.chosen("photo")
+        if registration_no is None:
+            self.say("not_understood")
+            self.which("photo")
+            return
+        try:
+            acts.own(self.services, self.state.mobile, registration_no)
+        except (acts.Refused, DomainError) as refused:
+            self.say("refused", refused)
+            self.menu()
+            return
+        self.state.step, self.state.draft = "photo.wait", {"complaint": registration_no}
+        self.say("photo_send", registration_no)
+
+    def at_photo_wait(self) -> None:
+        message, registration_no = self.input.message, self.state.draft.get("complaint", "")
+        if message.type != "image" or message.image is None:
+            self.say("not_understood")
+            self.say("photo_send", registration_no)
+            return
+        photo = acts.evidence(self.services, message.image.id, acts.PHOTOS, self.state.mobile)
+        try:
+            complaint = acts.own(self.services, self.state.mobile, registration_no)
+            acts.add_photo(self.services, self.state.mobile, complaint, photo, self.message_id)
+        except (acts.Refused, DomainError) as refused:
+            self.say("refused", refused)
+        else:
+            self.say("photo_added", registration_no)
         self.menu()
 
     def at_withdraw_which(self) -> None:

@@ -127,9 +127,13 @@ SAY: dict[str, dict[str, str]] = {
         "en": "Withdraw complaint {0}? Reason: {1}",
     },
     "yes_withdraw": {"hi": "हाँ, वापस लें", "en": "Yes, withdraw"},
-    "unavailable": {
-        "hi": "यह सुविधा अभी WhatsApp पर उपलब्ध नहीं है; कृपया 181 पर कॉल करें।",
-        "en": "This is not yet available on WhatsApp; please call 181.",
+    "photo_send": {
+        "hi": "शिकायत {0} के लिए फ़ोटो भेजें।",
+        "en": "Send the photo for complaint {0}.",
+    },
+    "photo_added": {
+        "hi": "फ़ोटो शिकायत {0} में जोड़ दी गई है।",
+        "en": "The photo is added to complaint {0}.",
     },
     "fault": {
         "hi": "क्षमा करें, कुछ गड़बड़ हुई। कृपया फिर से संदेश भेजें।",

@@ -19,11 +19,12 @@ from litestar.testing import TestClient
 from api.services import Services
 from assist.store import Models
 from domain.access import citizen
-from domain.events import Filed, ReminderReceived, Withdrawn
+from domain.events import EvidenceAdded, Filed, ReminderReceived, Withdrawn
 from domain.values import Channel, Role
 from infra.adapters.media import WhatsAppMedia
 from infra.local.standin import ProviderStandIn
 from infra.settings import Settings
+from projections.queries import ReadQueries
 from tests.assisting import seed_model
 from tests.conftest import Pipeline
 from tests.integration import whatsapp_payloads as wa
@@ -363,3 +364,40 @@ def test_a_fault_of_ours_is_answered_with_an_apology_and_the_message_can_come_ag
     monkeypatch.undo()
     again = chat.send(status)  # the provider's retry is taken: nothing of it was kept
     assert "no complaint filed from this number" in said(again)
+
+
+def test_a_photo_is_added_to_the_citizens_own_open_complaint_once(
+    client: Client,
+    talking: Services,
+    settings: Settings,
+    standin: ProviderStandIn,  # noqa: F811
+    pipeline: Pipeline,
+) -> None:
+    mine = new_mobile()
+    complaint = file_by_operator(talking, mine)
+    someone_elses = file_by_operator(talking, new_mobile())
+    pipeline.settle()
+    own_no = talking.app.complaint(complaint).registration_no
+    chat = Chat(client, talking, settings, mine)
+    chat.text("hi")
+    chat.tap("lang:en")
+    listed = chat.pick("menu:photo")
+    assert choices(listed) == [f"photo:{own_no}"]
+    other_no = talking.app.complaint(someone_elses).registration_no
+    assert "no such complaint" in said(chat.pick(f"photo:{other_no}"))
+    chat.pick("menu:photo")
+    assert f"Send the photo for complaint {own_no}" in said(chat.pick(f"photo:{own_no}"))
+    standin.media["4000001"] = JPEG
+    photo = wa.image(mine, "4000001")
+    added = chat.send(photo)
+    chat.send(photo)  # delivered again
+    assert f"The photo is added to complaint {own_no}" in said(added)
+    (evidence,) = [e for e in talking.app.timeline(complaint) if isinstance(e, EvidenceAdded)]
+    assert evidence.actor.id == citizen(mine).id
+    (attached,) = evidence.attachments
+    assert attached.media_type == "image/jpeg" and talking.blobs.get(attached.sha256) == JPEG
+    assert talking.app.complaint(complaint).attachments == (attached,)
+    pipeline.settle()
+    with talking.pool.connection() as conn:
+        row = ReadQueries(conn).complaint(complaint)
+    assert row is not None and [a["sha256"] for a in row.attachments] == [attached.sha256]
