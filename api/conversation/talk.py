@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+import psycopg
+
 from api.conversation import acts, texts
 from api.conversation.texts import say
 from api.services import Services
@@ -93,7 +95,13 @@ class Talk:
         now = self.services.app.clock()
         language: str | None = None
         try:
-            with self.services.pool.connection() as conn, conn.transaction():
+            # A connection of its own, not the pool's: the turn holds it (and the number's
+            # lock) while the commands it sends take the pool's, so a burst of messages can
+            # never hold every pooled connection while each waits for one more.
+            with (
+                psycopg.connect(self._conninfo(), autocommit=True) as conn,
+                conn.transaction(),
+            ):
                 store = Conversations(conn)
                 state = store.hold(mobile)
                 language = state.language
@@ -108,6 +116,10 @@ class Talk:
             log.exception("WhatsApp message %s could not be taken", message_id)
             self._apologise(mobile, language, message_id, now)
             return False
+
+    def _conninfo(self) -> str:
+        conninfo = self.services.pool.conninfo
+        return conninfo() if callable(conninfo) else conninfo
 
     def _messages(self, state: State, message_id: str, said: Said, now: datetime) -> list[Message]:
         language = state.language or Language.HINDI
