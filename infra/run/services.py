@@ -31,7 +31,6 @@ from infra.eventstore.store import (
 from infra.security.access_log import AccessLog
 from infra.security.rate_limits import RateLimiter
 from infra.settings import Settings
-from projections.notify import conversations, outbox
 from projections.store import migrate
 
 
@@ -46,9 +45,6 @@ def open_services(
     )
     with pool.connection() as conn, conn.transaction():
         migrate(conn)
-    with pool.connection() as conn:  # the WhatsApp conversation answers through the outbox
-        outbox.migrate(conn)
-        conversations.migrate(conn)
     # The event store's tables are created when the application starts; processes that
     # start together (two schedulers, say) take turns, or PostgreSQL may refuse one.
     with psycopg.connect(database_url, autocommit=True) as turn:
