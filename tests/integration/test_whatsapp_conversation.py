@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
+from api.app import create_app
 from api.services import Services
 from assist.store import Models
 from domain.access import citizen
@@ -23,6 +24,7 @@ from domain.events import EvidenceAdded, Filed, ReminderReceived, Withdrawn
 from domain.values import Channel, Role
 from infra.adapters.media import WhatsAppMedia
 from infra.local.standin import ProviderStandIn
+from infra.run.services import opened
 from infra.settings import Settings
 from projections.queries import ReadQueries
 from tests.assisting import seed_model
@@ -225,6 +227,7 @@ def test_the_conversation_is_kept_in_postgresql_and_starts_again_after_the_idle_
     talking: Services,
     settings: Settings,
     clock: TurnableClock,
+    database: str,
 ) -> None:
     chat = Chat(client, talking, settings, new_mobile())
     chat.text("hi")
@@ -232,7 +235,13 @@ def test_the_conversation_is_kept_in_postgresql_and_starts_again_after_the_idle_
     chat.pick("menu:file")
     chat.pick("district:JAI")
     clock.advance(minutes=20)  # within the idle time: the conversation goes on where it was
-    asked = chat.text("Street light not working near the school for a week")
+    # ... in another API process (a restart): the conversation is where the database keeps it
+    with (
+        opened(settings, database, clock=clock) as restarted,
+        TestClient(app=create_app(restarted)) as other_client,
+    ):
+        elsewhere = Chat(other_client, restarted, settings, chat.mobile)
+        asked = elsewhere.text("Street light not working near the school for a week")
     assert choices(asked) == ["skip"]
     clock.advance(minutes=31)
     again = chat.tap("skip")
