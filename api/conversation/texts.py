@@ -114,8 +114,8 @@ SAY: dict[str, dict[str, str]] = {
     "which": {"hi": "कौन सी शिकायत?", "en": "Which complaint?"},
     "which_button": {"hi": "शिकायत चुनें", "en": "Choose"},
     "reminded": {
-        "hi": "शिकायत {0} के लिए आपका स्मरण संबंधित अधिकारी को भेज दिया गया है।",
-        "en": "Your reminder about complaint {0} was passed on to the officer who holds it.",
+        "hi": "शिकायत {0} के लिए आपका स्मरण दर्ज हो गया है।",
+        "en": "Your reminder about complaint {0} is recorded.",
     },
     "refused": {"hi": "यह नहीं हो सका: {0}", "en": "That could not be done: {0}"},
     "withdraw_reason": {

@@ -277,7 +277,7 @@ def test_status_remind_and_withdraw_are_for_the_citizens_own_complaints_only(
     assert not [e for e in talking.app.timeline(other) if isinstance(e, ReminderReceived)]
     chat.pick("menu:remind")
     done = chat.pick(f"remind:{own_no}")
-    assert "passed on to the officer" in said(done)
+    assert f"Your reminder about complaint {own_no} is recorded" in said(done)
     (reminder,) = [e for e in talking.app.timeline(first) if isinstance(e, ReminderReceived)]
     assert reminder.actor.id == citizen(mine).id
 
