@@ -52,6 +52,7 @@ OPENS_IN_BROWSER = frozenset(
         "video/mp4",
         "video/3gpp",
         "audio/mpeg",
+        "audio/ogg",
     }
 )
 _NOT_A_TOKEN = re.compile(r"[^A-Za-z0-9._-]")

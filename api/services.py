@@ -16,6 +16,7 @@ from domain.application import Sampark
 from domain.disclosure import Disclosure, Reader, reader
 from domain.values import Identity
 from infra.adapters.blobs import BlobStore
+from infra.adapters.media import WhatsAppMedia
 from infra.eventstore.receipts import ReceiptBook
 from infra.eventstore.store import SamparkRecorder
 from infra.security.access_log import AccessLog, Looker
@@ -35,6 +36,7 @@ class Services:
     audit_key: Ed25519PublicKey  # verifies the signed audit checkpoints
     disclosure: Disclosure  # what each reader is shown; keys citizens' pseudonyms
     assistant: Assistant  # the newest trained model (`docs/assist.md`)
+    media: WhatsAppMedia | None = None  # citizens' photos and voice notes (docs/whatsapp.md)
 
     def looker(self, who: Identity, endpoint: str) -> Looker | None:
         """The entry a look by `who` is recorded with, if its looks are recorded: staff

@@ -1,8 +1,11 @@
-"""`/v1/webhooks/whatsapp`: the citizen's answers on WhatsApp become `FeedbackGiven`.
+"""`/v1/webhooks/whatsapp`: citizens' messages on WhatsApp: answers to an Action Taken Report
+become `FeedbackGiven`, everything else is the conversation (docs/whatsapp.md).
 
 GET answers the provider's verification handshake. POST must carry `X-Hub-Signature-256`, the
 HMAC-SHA256 of the body with the app secret; anything unsigned or wrongly signed is refused.
-A signed body is read and its replies taken by `projections/notify/replies.py`.
+A signed body is read message by message (`projections/notify/inbound.py`); each is either
+feedback (`projections/notify/replies.py`, by `api/conversation/routing.py`) or a turn of the
+conversation (`api/conversation/talk.py`).
 """
 
 from __future__ import annotations
@@ -15,12 +18,15 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter, RawBody
 
+from api.conversation.routing import is_feedback
+from api.conversation.talk import Talk
 from api.limits import OWN_JSON_CHECK
 from api.problems import Problem
 from api.services import Services
 from infra.security.json_depth import MAX_JSON_DEPTH, too_deep
 from infra.security.signing import check_hub_signature
-from projections.notify.replies import replies, take
+from projections.notify.inbound import received
+from projections.notify.replies import reply_of, take
 
 Injected = NamedDependency[Services]
 log = logging.getLogger(__name__)
@@ -47,7 +53,7 @@ class WhatsAppWebhook(Controller):
         "/",
         sync_to_thread=True,
         status_code=200,
-        summary="Replies from citizens",
+        summary="Citizens' messages: feedback on a report, or the conversation (docs/whatsapp.md)",
         opt={OWN_JSON_CHECK: True},  # the signature first, then the depth: see receive
     )
     def receive(
@@ -64,12 +70,19 @@ class WhatsAppWebhook(Controller):
             log.warning("a signed WhatsApp body nests over %d levels: ignored", MAX_JSON_DEPTH)
             return {"recorded": 0}
         try:
-            found = replies(body)
+            found = received(body)
         except msgspec.DecodeError as broken:
             log.warning("a signed WhatsApp body is not JSON (%s): ignored", broken)
             return {"recorded": 0}
-        return {
-            "recorded": sum(
-                take(services.app, services.pool, services.receipts, reply) for reply in found
-            )
-        }
+        # `recorded` counts feedback recorded; the conversation's turns answer on WhatsApp.
+        recorded = 0
+        talk = Talk(services)
+        for got in found:
+            reply = reply_of(got.message)
+            if reply is not None and is_feedback(
+                services.pool, got.message, reply, services.app.clock()
+            ):
+                recorded += take(services.app, services.pool, services.receipts, reply)
+            else:
+                talk.take(got)
+        return {"recorded": recorded}

@@ -57,6 +57,7 @@ VERBS = {
     "raise_priority": "raise the priority of",
     "give_feedback": "give feedback on",
     "remind": "send a reminder on",
+    "add_evidence": "add evidence to",
     "comment": "comment on",
 }
 

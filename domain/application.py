@@ -366,6 +366,23 @@ class Sampark(DirectoryKeeping):
             recorded_with or {},
         )
 
+    def add_evidence(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        attachments: tuple[Attachment, ...],
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            by,
+            expected_version,
+            lambda c, at, d: c.add_evidence(by=by, attachments=attachments, at=at),
+            recorded_with or {},
+        )
+
     def withdraw(
         self,
         complaint_id: UUID,

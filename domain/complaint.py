@@ -18,6 +18,7 @@ from domain.events import (
     Assigned,
     Closed,
     CommentAdded,
+    EvidenceAdded,
     Filed,
     Followed,
     FollowOffered,
@@ -424,6 +425,20 @@ class Complaint(FeedbackRules, AppealRules):
             holder=self.holder,
             level=self.level,
         )
+
+    def add_evidence(
+        self, *, by: Identity, attachments: tuple[Attachment, ...], at: datetime
+    ) -> None:
+        """Files the complainant adds to its open complaint (at most `MAX_EVIDENCE` in all)."""
+        access.require(by, self, "add_evidence")
+        self._require_open("add evidence to")
+        if not attachments:
+            raise InvalidCommand("name at least one file to add", field="attachments")
+        if len(self.attachments) + len(attachments) > inputs.MAX_EVIDENCE:
+            raise InvalidCommand(
+                f"a complaint holds at most {inputs.MAX_EVIDENCE} files", field="attachments"
+            )
+        self.trigger_event(EvidenceAdded, timestamp=at, actor=by.actor, attachments=attachments)
 
     # --- the timeline's other entries --------------------------------------------------
 

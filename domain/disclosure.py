@@ -31,6 +31,7 @@ from domain.events import (
     DeadlineApproaching,
     Escalated,
     EscalationBlocked,
+    EvidenceAdded,
     FeedbackGiven,
     Filed,
     FirstAppealDecided,
@@ -101,6 +102,7 @@ FREE_TEXT: dict[type, frozenset[str]] = {
 FILES: dict[type, frozenset[str]] = {
     Filed: frozenset({"attachments"}),
     Resolved: frozenset({"evidence"}),
+    EvidenceAdded: frozenset({"attachments"}),
 }
 # Fields of events holding a `Location`, of which pseudonymous readers see only a part.
 PLACES: dict[type, frozenset[str]] = {Filed: frozenset({"location"})}

@@ -266,6 +266,16 @@ class Withdrawn(ComplaintEvent):
         complaint.due_at = None
 
 
+class EvidenceAdded(ComplaintEvent):
+    """The complainant (or the helpline for them) added files to an open complaint: a photo
+    sent on WhatsApp after filing, say. The files join the complaint's attachments."""
+
+    attachments: tuple[Attachment, ...]
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.attachments = (*complaint.attachments, *self.attachments)
+
+
 class PriorityRaised(ComplaintEvent):
     reason: str
 
@@ -540,4 +550,5 @@ COMPLAINT_EVENTS: tuple[type[Aggregate.Event], ...] = (
     FollowOffered,
     Followed,
     *GUARANTEE_EVENTS,
+    EvidenceAdded,
 )

@@ -76,6 +76,8 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
     },
     "close": {R.CITIZEN: S.OWN_COMPLAINT, R.COLLECTOR: S.DISTRICT, R.ADMIN: S.STATE},
     "remind": {R.CITIZEN: S.OWN_COMPLAINT, R.OPERATOR: S.STATE},
+    # Files added to an open complaint after filing (a photo sent on WhatsApp).
+    "add_evidence": {R.CITIZEN: S.OWN_COMPLAINT, R.OPERATOR: S.STATE},
     # Only the complainant: a withdrawal ends the state's duty to act on its word alone.
     "withdraw": {R.CITIZEN: S.OWN_COMPLAINT},
     # Following an open complaint about the same grievance, from one's own complaint (the

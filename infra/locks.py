@@ -39,3 +39,6 @@ REPORTS_SCHEMA = 7210008
 
 ASSIST_SCHEMA = 7210009
 """Creating the assistant's schema of trained models (`assist/store.py`)."""
+
+CONVERSATIONS = 7210010
+"""Creating the WhatsApp conversations' tables (`projections/notify/conversations.py`)."""

@@ -27,6 +27,7 @@ from domain.events import (
     DeadlineMissed,
     Escalated,
     EscalationBlocked,
+    EvidenceAdded,
     FeedbackGiven,
     Filed,
     Followed,
@@ -434,6 +435,8 @@ def apply(row: ComplaintRow | None, event: object) -> ComplaintRow:
             return replace(row, status=Status.CLOSED, due_at=None)
         case Withdrawn():
             return replace(row, status=Status.WITHDRAWN, due_at=None)
+        case EvidenceAdded():
+            return replace(row, attachments=[*row.attachments, *files(event.attachments)])
         case PriorityRaised():
             return replace(row, priority=Priority.HIGH)
         case ReminderReceived():

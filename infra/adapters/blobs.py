@@ -34,6 +34,7 @@ SIGNATURES: dict[str, Callable[[bytes], bool]] = {
     "video/mp4": lambda h: _is_iso_media(h, third_generation=False),
     "video/3gpp": lambda h: _is_iso_media(h, third_generation=True),
     "audio/mpeg": lambda h: h.startswith((b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2")),
+    "audio/ogg": lambda h: h.startswith(b"OggS"),  # WhatsApp's voice notes (Opus in Ogg)
 }
 
 

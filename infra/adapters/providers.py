@@ -138,10 +138,30 @@ class WhatsAppCloud:
             {"Authorization": f"Bearer {self.token()}"},
             self.timeout,
         )
-        try:
-            return str(body["messages"][0]["id"])
-        except (KeyError, IndexError, TypeError):
-            return None  # accepted (2xx), but unnamed: sent, and no reply can refer to it
+        return _message_id(body)
+
+    def send_session(self, mobile: str, message: dict[str, Any]) -> str | None:
+        """A free-form message (`text` or `interactive`, the Cloud API's own body), allowed
+        only within 24 hours of the citizen's last message to us."""
+        body = _post(
+            self.url,
+            {
+                "messaging_product": "whatsapp",
+                "recipient_type": "individual",
+                "to": international(mobile),
+                **message,
+            },
+            {"Authorization": f"Bearer {self.token()}"},
+            self.timeout,
+        )
+        return _message_id(body)
+
+
+def _message_id(body: Any) -> str | None:
+    try:
+        return str(body["messages"][0]["id"])
+    except (KeyError, IndexError, TypeError):
+        return None  # accepted (2xx), but unnamed: sent, and no reply can refer to it
 
 
 class SmsGateway:

@@ -1,6 +1,8 @@
 """A local stand-in for the message providers: the WhatsApp Cloud API and an SMS gateway.
 
-`make run` starts one when no provider is configured and prints what it receives; the tests
+`make run` starts one when no provider is configured and prints what it receives (and serves
+the media files put in `<SAMPARK_HOME>/standin-media/`, named by media id, as a citizen's photos
+and voice notes); the tests
 use it to see exactly what was sent and to play the provider's failures: an outage (5xx),
 a number that is not on WhatsApp, an invalid number, an expired token, a slow answer (the
 message is accepted at once, the 200 comes `answer_delay` seconds later).
@@ -15,14 +17,17 @@ uuid), so a restarted stand-in never names a new message like an old one.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 WHATSAPP_VERSION = "v21.0"
+MEDIA_ID = re.compile(r"[0-9A-Za-z._-]{1,128}")
 
 
 class ProviderStandIn:
@@ -34,6 +39,7 @@ class ProviderStandIn:
         echo: Callable[[str], None] | None = None,
         port: int = 0,
         message_ids: Callable[[str], str] | None = None,
+        media_dir: Path | None = None,
     ) -> None:
         self.tokens = {token}
         self.sms_key = sms_key
@@ -44,6 +50,8 @@ class ProviderStandIn:
         self.not_on_whatsapp: set[str] = set()
         self.invalid_numbers: set[str] = set()
         self.answer_delay = 0.0  # seconds between accepting a message and saying so
+        self.media: dict[str, bytes] = {}  # media id -> bytes a citizen "sent" (GET {id})
+        self.media_dir = media_dir  # and files there, named by media id (`sampark run`)
         self._message_id = message_ids or (lambda channel: f"{channel}.{uuid.uuid4().hex}")
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
@@ -102,6 +110,9 @@ class ProviderStandIn:
             self.refused.append({"channel": "whatsapp", "reason": "not on whatsapp", "to": to})
             return 400, {"error": {"message": "Message undeliverable", "code": 131026}}
         message_id = self._message_id("wamid")
+        if body.get("type") in ("text", "interactive"):
+            self._record(_session_message(message_id, to, body))
+            return 200, {"messaging_product": "whatsapp", "messages": [{"id": message_id}]}
         template = body.get("template", {})
         params = [
             p.get("text")
@@ -137,6 +148,32 @@ class ProviderStandIn:
         self._record({"channel": "sms", "id": message_id, "to": to, "text": body.get("text")})
         return 200, {"id": message_id}
 
+    def fetch(self, path: str, headers: dict[str, str]) -> tuple[int, Any, str]:
+        """The Cloud API's media: `GET /v21.0/{id}` describes it, `GET /media/{id}` is it."""
+        if headers.get("authorization", "").removeprefix("Bearer ") not in self.tokens:
+            return 401, {"error": {"message": "Invalid OAuth access token", "code": 190}}, ""
+        media_id = path.rsplit("/", 1)[-1]
+        content = self._media(media_id)
+        if content is None:
+            return 404, {"error": {"message": f"no media {media_id}", "code": 100}}, ""
+        if path.startswith("/media/"):
+            return 200, content, "application/octet-stream"
+        described = {
+            "messaging_product": "whatsapp",
+            "url": f"{self.base_url}/media/{media_id}",
+            "file_size": len(content),
+            "id": media_id,
+        }
+        return 200, described, "application/json"
+
+    def _media(self, media_id: str) -> bytes | None:
+        if media_id in self.media:
+            return self.media[media_id]
+        if self.media_dir is None or not MEDIA_ID.fullmatch(media_id):
+            return None
+        found = self.media_dir / media_id
+        return found.read_bytes() if found.is_file() else None
+
     def _record(self, message: dict[str, Any]) -> None:
         self.received.append(message)
         if self.echo is not None:
@@ -164,7 +201,38 @@ class ProviderStandIn:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def do_GET(self) -> None:
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                status, answer, media_type = standin.fetch(self.path, headers)
+                data = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", media_type or "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
         return Handler
+
+
+def _session_message(message_id: str, to: str, body: dict[str, Any]) -> dict[str, Any]:
+    """A free-form message as the log keeps it: its text and the choices it offered."""
+    interactive = body.get("interactive") or {}
+    action = interactive.get("action") or {}
+    choices = [b.get("reply", {}).get("id") for b in action.get("buttons", [])] + [
+        row.get("id") for section in action.get("sections", []) for row in section.get("rows", [])
+    ]
+    text = (body.get("text") or {}).get("body") or (interactive.get("body") or {}).get("text")
+    return {
+        "channel": "whatsapp",
+        "id": message_id,
+        "to": to,
+        "template": None,
+        "session": body.get("type"),
+        "text": text,
+        "choices": choices,
+        "params": [],
+        "buttons": [],
+    }

@@ -18,6 +18,8 @@ from domain.disclosure import Disclosure
 from domain.feedback import Unsatisfied
 from infra import locks
 from infra.adapters.blobs import BlobStore
+from infra.adapters.media import WhatsAppMedia
+from infra.adapters.providers import token_source
 from infra.eventstore.receipts import ReceiptBook
 from infra.eventstore.store import (
     SequenceRegistrationNumbers,
@@ -59,6 +61,15 @@ def open_services(
         audit_key=settings.signing_key().public_key(),
         disclosure=Disclosure(settings.pseudonym_secret()),
         assistant=Assistant(pool, poll_seconds=settings.assist_poll_seconds),
+        media=(
+            WhatsAppMedia(
+                settings.whatsapp_base_url,
+                token_source(settings.whatsapp_token, settings.whatsapp_token_file),
+                max_bytes=settings.max_upload_bytes,
+            )
+            if settings.whatsapp_base_url
+            else None
+        ),
     )
 
 

@@ -59,7 +59,10 @@ def providers(settings: Settings) -> Iterator[Settings]:
         return
     from infra.local.standin import ProviderStandIn
 
-    standin = ProviderStandIn(echo=lambda line: print(f"stand-in provider: {line}", flush=True))
+    standin = ProviderStandIn(
+        echo=lambda line: print(f"stand-in provider: {line}", flush=True),
+        media_dir=Path(settings.home) / "standin-media",
+    )
     standin.start()
     try:
         yield msgspec.structs.replace(

@@ -55,6 +55,8 @@ class TemplateSender(Protocol):
         self, mobile: str, template: str, language: str, params: list[str], buttons: bool
     ) -> str | None: ...
 
+    def send_session(self, mobile: str, message: dict[str, Any]) -> str | None: ...
+
 
 class TextSender(Protocol):
     def send_text(self, mobile: str, text: str) -> str | None: ...
@@ -231,7 +233,10 @@ class Sender(Worker):
         now = self.clock()
         channel = claim.channel
         try:
-            if channel == WHATSAPP and self.whatsapp is not None:
+            in_window = claim.session_until is not None and now < claim.session_until
+            if channel == WHATSAPP and self.whatsapp is not None and claim.session and in_window:
+                provider_id = self.whatsapp.send_session(claim.mobile, claim.session)
+            elif channel == WHATSAPP and self.whatsapp is not None:
                 provider_id = self.whatsapp.send(
                     claim.mobile, claim.template, claim.language, claim.params, claim.buttons
                 )

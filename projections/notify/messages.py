@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from domain.directory import Directory
@@ -38,7 +39,7 @@ from domain.events import (
     Withdrawn,
 )
 from domain.sla import INDIA
-from domain.values import Language, Outcome
+from domain.values import Channel, Language, Outcome, Role
 
 COMPLAINANT, HOLDER = "complainant", "holder"
 # Told to the complainant only with the holder's own message, and held back with it.
@@ -133,6 +134,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "अधिरोपित की।",
         "en": "Complaint {0}: the second appeal authority fined the designated officer Rs {1}.",
     },
+    "sampark_chat": {
+        "hi": "राजस्थान सम्पर्क: {0} (उत्तर देने के लिए कोई भी संदेश भेजें)",
+        "en": "Rajasthan Sampark: {0} (send any message to reply)",
+    },
     "sampark_unmatched": {
         "hi": "धन्यवाद। हम आपका संदेश किसी शिकायत से नहीं जोड़ सके। कृपया रिपोर्ट वाले संदेश "
         "का उत्तर दें, या 181 पर कॉल करें।",
@@ -178,6 +183,10 @@ class Message:
     params: list[str]
     text: str
     buttons: bool = False
+    # A conversation's answer (docs/whatsapp.md): the Cloud API's body of a free-form message,
+    # sent as such until `session_until` (the citizen's 24-hour window); the template after.
+    session: dict[str, Any] | None = None
+    session_until: datetime | None = None
 
 
 def render(template: str, language: str, params: list[str]) -> str:
@@ -246,6 +255,8 @@ def messages_for(
     reg = recipient.registration_no if recipient else str(complaint)
     language = recipient.language if recipient else Language.HINDI
     match event:
+        case Filed() if answered_in_the_conversation(event):
+            pass  # its registration number and link were the conversation's answer
         case Filed():
             department = directory.departments.get(event.department)
             to_complainant(
@@ -368,6 +379,12 @@ def under_the_act(
         case PenaltyImposed():
             return to_complainant("sampark_penalty", [reg, str(event.amount)])
     return []
+
+
+def answered_in_the_conversation(event: Filed) -> bool:
+    """A citizen's own filing on WhatsApp: the conversation (docs/whatsapp.md) answered it with
+    the registration number and the report link, so `sampark_filed` would say it twice."""
+    return event.channel == Channel.WHATSAPP and event.actor.role == Role.CITIZEN
 
 
 def _with_you(event: object, reg: str) -> list[str]:

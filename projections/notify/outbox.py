@@ -80,6 +80,11 @@ ALTER TABLE notify.messages
     ADD COLUMN IF NOT EXISTS claimed_by text,
     ADD COLUMN IF NOT EXISTS attempt uuid,
     ADD COLUMN IF NOT EXISTS resends integer NOT NULL DEFAULT 0;
+-- A conversation's answer (docs/whatsapp.md): the Cloud API's message body, sent as such while
+-- the citizen's 24-hour window is open; after it, the template (`template`, `params`) instead.
+ALTER TABLE notify.messages
+    ADD COLUMN IF NOT EXISTS session jsonb,
+    ADD COLUMN IF NOT EXISTS session_until timestamptz;
 DO $$
 BEGIN
     IF NOT EXISTS (
@@ -170,6 +175,8 @@ class Queued:
     attempts: int
     attempt: UUID
     resends: int = 0
+    session: dict[str, Any] | None = None  # a conversation's answer, while its window is open
+    session_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -183,7 +190,8 @@ class Doubt:
 
 
 _QUEUED = (
-    "id, mobile, language, template, params, text, buttons, channel, attempts, attempt, resends"
+    "id, mobile, language, template, params, text, buttons, channel, attempts, attempt, resends, "
+    "session, session_until"
 )
 
 
@@ -240,8 +248,8 @@ class Outbox:
             for m in messages:
                 cur.execute(
                     "INSERT INTO notify.messages (key, complaint_id, audience, mobile, language, "
-                    "template, params, text, buttons, created_at, next_attempt_at) "
-                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                    "template, params, text, buttons, created_at, next_attempt_at, session, "
+                    "session_until) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
                     "ON CONFLICT (key) DO NOTHING",
                     (
                         m.key,
@@ -255,6 +263,8 @@ class Outbox:
                         m.buttons,
                         at,
                         at,
+                        None if m.session is None else Jsonb(m.session),
+                        m.session_until,
                     ),
                 )
                 added += cur.rowcount

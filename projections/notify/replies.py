@@ -13,12 +13,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TypeVar
 from uuid import UUID
 
-import msgspec
 from psycopg_pool import ConnectionPool
 
 from domain import access, inputs
@@ -26,6 +23,7 @@ from domain.application import Sampark
 from domain.errors import DomainError, InvalidCommand, VersionConflict
 from domain.values import Language
 from infra.eventstore.receipts import Receipt, ReceiptBook
+from projections.notify.inbound import InboundMessage, received
 from projections.notify.messages import NOT_SATISFIED, SATISFIED, Message, render
 from projections.notify.outbox import Outbox
 
@@ -49,74 +47,6 @@ class Reply:
     satisfied: bool | None
     rating: int | None
     comment: str | None
-
-
-# --- what the provider sends: every part optional, anything else ignored -------------------
-# A signed body is the provider's, but its shape is still only a promise: each level is read
-# on its own, and a part that is missing, null or of another type is skipped, never a 500.
-
-
-class Part(msgspec.Struct, forbid_unknown_fields=False):
-    pass
-
-
-class Context(Part):
-    id: str | None = None
-
-
-class TextPart(Part):
-    body: str | None = None
-
-
-class ButtonPart(Part):
-    payload: str | None = None
-
-
-class Choice(Part):
-    id: str | None = None
-
-
-class Interactive(Part):
-    button_reply: Choice | None = None
-    list_reply: Choice | None = None
-
-
-class InboundMessage(Part):
-    id: str
-    sender: str = msgspec.field(name="from")
-    type: str | None = None
-    context: Context | None = None
-    text: TextPart | None = None
-    button: ButtonPart | None = None
-    interactive: Interactive | None = None
-
-
-class Value(Part):
-    messages: list[msgspec.Raw] | None = None  # `statuses` are not replies: not read
-
-
-class Change(Part):
-    value: Value | None = None
-
-
-class Entry(Part):
-    changes: list[msgspec.Raw] | None = None
-
-
-class Notification(Part):
-    entry: list[msgspec.Raw] | None = None
-
-
-P = TypeVar("P", bound=Part)
-
-
-def each(raws: list[msgspec.Raw] | None, kind: type[P]) -> Iterator[P]:
-    """The parts of a list that read as `kind`; the others are skipped (and logged)."""
-    for raw in raws or []:
-        try:
-            yield msgspec.json.decode(raw, type=kind)
-        except msgspec.ValidationError as ignored:
-            log.info("a WhatsApp %s of another shape was ignored: %s", kind.__name__, ignored)
 
 
 # --- what a message says ---------------------------------------------------------------------
@@ -186,20 +116,8 @@ def reply_of(message: InboundMessage) -> Reply | None:
 
 def replies(body: bytes) -> list[Reply]:
     """The replies in a webhook's body: each entry, change and message read on its own."""
-    try:
-        notification = msgspec.json.decode(body, type=Notification)
-    except msgspec.ValidationError as ignored:
-        log.info("a WhatsApp notification of another shape was ignored: %s", ignored)
-        return []
-    found = []
-    for entry in each(notification.entry, Entry):
-        for change in each(entry.changes, Change):
-            messages = change.value.messages if change.value is not None else None
-            for message in each(messages, InboundMessage):
-                reply = reply_of(message)
-                if reply is not None:
-                    found.append(reply)
-    return found
+    found = (reply_of(r.message) for r in received(body))
+    return [reply for reply in found if reply is not None]
 
 
 # --- taking a reply ------------------------------------------------------------------------

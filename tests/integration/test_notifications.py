@@ -297,7 +297,7 @@ def test_a_webhook_delivered_twice_is_recorded_once(
     assert len([m for m in standin.whatsapp_to(mobile) if m["template"] == "sampark_thanks"]) == 1
 
 
-def test_a_reply_that_matches_no_complaint_gets_a_polite_answer(
+def test_a_stranger_who_writes_is_answered_by_the_conversation_and_a_stray_button_politely(
     client: Client, settings: Settings, standin: ProviderStandIn, notifier: Notifier
 ) -> None:
     stranger = new_mobile()
@@ -323,8 +323,14 @@ def test_a_reply_that_matches_no_complaint_gets_a_polite_answer(
     }
     answer = webhook(client, payload, settings.whatsapp_app_secret)
     assert answer.status_code == 200 and answer.json() == {"recorded": 0}
-    (polite,) = eventually(lambda: standin.whatsapp_to(stranger))
-    assert polite["template"] == "sampark_unmatched" and polite["language"] == "hi"
+    (asked,) = eventually(lambda: standin.whatsapp_to(stranger))
+    assert asked["session"] == "interactive" and asked["choices"] == ["lang:hi", "lang:en"]
+    stray = button_reply(stranger, "wamid.in.4b", "wamid.never-ours", "SATISFIED")
+    assert webhook(client, stray, settings.whatsapp_app_secret).json() == {"recorded": 0}
+    polite = eventually(
+        lambda: [m for m in standin.whatsapp_to(stranger) if m["template"] == "sampark_unmatched"]
+    )
+    assert polite[0]["language"] == "hi"
 
 
 def test_an_outage_at_the_provider_is_retried_with_backoff_and_nothing_is_doubled(

@@ -8,12 +8,12 @@ from uuid import UUID
 import pytest
 
 from domain.directory import Directory
-from domain.values import Attachment, Identity, Language, Outcome, Role
+from domain.values import Attachment, Channel, Identity, Language, Outcome, Role
 from infra.security.signing import BadToken, check_hub_signature, hub_signature, sign, verify
 from projections.notify.delivery import Backoff
 from projections.notify.messages import COMPLAINANT, HOLDER, Links, Recipient, messages_for
 from projections.notify.replies import read_answer
-from tests.support import JAIPUR_COLLECTOR, JAIPUR_WATER_OFFICER, START, citizen
+from tests.support import JAIPUR_COLLECTOR, JAIPUR_WATER_OFFICER, OPERATOR, START, citizen
 from tests.unit import world
 
 RAMESH = citizen("9876543210")
@@ -57,6 +57,16 @@ def test_each_step_tells_the_complainant_and_the_post_that_holds_it() -> None:
         ("Escalated", HOLDER, "sampark_assigned", False),
         ("Resolved", COMPLAINANT, "sampark_resolved", True),
     ]
+
+
+def test_a_citizens_own_whatsapp_filing_is_answered_in_its_conversation_not_again() -> None:
+    directory = world.directory()
+    on_whatsapp = world.file(directory, RAMESH, channel=Channel.WHATSAPP)
+    for_them = world.file(directory, OPERATOR, channel=Channel.WHATSAPP)
+    (filed, *_), (by_desk, *_) = on_whatsapp.collect_events(), for_them.collect_events()
+    assert messages_for(filed, recipient(on_whatsapp.id), directory, LINKS) == []
+    (told,) = messages_for(by_desk, recipient(for_them.id), directory, LINKS)
+    assert told.template == "sampark_filed"
 
 
 def test_the_report_link_and_the_language_follow_the_complainant() -> None:
