@@ -27,7 +27,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from domain.sla import INDIA
 from infra.eventstore.audit import take_checkpoint
-from projections.worker import Worker
+from projections.worker import Reports, Worker
 from scheduler.jobs import Clockwork, Moves, describe
 from scheduler.leadership import Leadership
 
@@ -56,6 +56,8 @@ class Scheduler(Worker):
         self.checkpoint_minutes = checkpoint_minutes
         self.signing_key = signing_key
         self.stopping = threading.Event()
+        # A job failing at every scan (the database is down) is reported once a minute.
+        self.reports: dict[str, Reports] = {}
 
     def run(self) -> None:
         timetable = BackgroundScheduler(timezone=INDIA)
@@ -145,8 +147,17 @@ class Scheduler(Worker):
                 return
             try:
                 moves = job()
-            except Exception:
-                log.exception("%s failed; it runs again at its next time", name)
+            except Exception as error:
+                reports = self.reports.setdefault(name, Reports())
+                if (unreported := reports.due()) is not None:
+                    log.exception(
+                        "%s failed (%d more time(s) since the last report); it runs again at "
+                        "its next time",
+                        name,
+                        unreported,
+                    )
+                else:
+                    log.debug("%s failed again: %s", name, error)
                 return
             if moves:
                 log.info("%s: %s", name, describe(moves))
