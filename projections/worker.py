@@ -19,6 +19,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from infra.metrics import WORKER_BEAT, WORKER_FAILURES
+
 log = logging.getLogger(__name__)
 
 FIRST_WAIT = 1.0  # seconds after the first failure
@@ -88,6 +90,20 @@ def jittered(ceiling: float, rng: random.Random) -> float:
 
 class Worker(ABC):
     stopping: threading.Event
+    # When the loop last went round (monotonic and Unix time); None before its first round.
+    beat_at: float | None = None
+    beat_unix: float | None = None
+
+    @property
+    def kind(self) -> str:
+        """The worker's kind, as its heartbeat and its figures name it: relay, projector,
+        notifications, sender, scheduler."""
+        return type(self).__name__.lower()
+
+    def beat(self) -> None:
+        """Say the loop is going round (the readiness probe and the heartbeat read it)."""
+        self.beat_at, self.beat_unix = time.monotonic(), time.time()
+        WORKER_BEAT.labels(self.kind).set(self.beat_unix)
 
     @abstractmethod
     def run(self) -> None:
@@ -135,6 +151,7 @@ class Worker(ABC):
                 continue
             except Exception as error:
                 failures = self.failures
+                WORKER_FAILURES.labels(self.kind).inc()
                 if clock() - started > HEALTHY_AFTER:
                     failures.count = failures.repeats = 0
                     failures.place = None

@@ -16,8 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from infra.logs import configure as configure_logs
 from infra.run.directory import SAMPLE_DIRECTORY, directory_at_start, load_directory
 from infra.run.lifecycle import running, wait_while_alive
+from infra.run.probe import observed
 from infra.run.services import opened
 from infra.run.stack import broker, database, providers
 from infra.run.welcome import welcome
@@ -37,16 +39,22 @@ def cmd_notifier(args: argparse.Namespace, settings: Settings) -> None:
         broker(settings) as configured,
         providers(configured) as ready,
         opened(ready, url) as services,
-        running(notifier(ready, services.app, url), daemon=True) as threads,
     ):
-        wait_while_alive(threads)
+        workers = notifier(ready, services.app, url)
+        with (
+            observed(ready, url, workers, needs_broker=True),
+            running(workers, daemon=True) as threads,
+        ):
+            wait_while_alive(threads)
 
 
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> None:
     from infra.run.workers import scheduler
 
     with database(settings) as url, opened(settings, url) as services:
-        scheduler(settings, services.app, services.pool, url).run_until_stopped()
+        clockwork = scheduler(settings, services.app, services.pool, url)
+        with observed(settings, url, [clockwork], needs_broker=False):
+            clockwork.run_until_stopped()
 
 
 def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> None:
@@ -102,7 +110,8 @@ def cmd_relay(args: argparse.Namespace, settings: Settings) -> None:
 
     with database(settings) as url, broker(settings) as configured:
         relay, _ = read_side(configured, url)
-        relay.run_until_stopped()
+        with observed(configured, url, [relay], needs_broker=True):
+            relay.run_until_stopped()
 
 
 def cmd_projector(args: argparse.Namespace, settings: Settings) -> None:
@@ -110,7 +119,8 @@ def cmd_projector(args: argparse.Namespace, settings: Settings) -> None:
 
     with database(settings) as url, broker(settings) as configured:
         _, projector = read_side(configured, url)
-        projector.run_until_stopped()
+        with observed(configured, url, [projector], needs_broker=True):
+            projector.run_until_stopped()
 
 
 def positive(text: str) -> int:
@@ -261,6 +271,7 @@ def server_config(app: Litestar, settings: Settings) -> uvicorn.Config:
         host=settings.host,
         port=settings.port,
         log_level="info",
+        log_config=None,  # uvicorn's lines go to the root logger, formatted as every other
         lifespan="on",
         proxy_headers=False,
     )
@@ -283,7 +294,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
             scheduler(configured, services.app, services.pool, url),
             *notifier(configured, services.app, url),
         ]
-        with running(workers):
+        with observed(configured, url, workers, needs_broker=True) as readiness, running(workers):
+            services.readiness = readiness
             requested = Path(args.directory) if args.directory else None
             said = directory_at_start(services.app, requested)
             logging.getLogger("sampark").info("%s", said)
@@ -448,17 +460,13 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    # fpdf2's font subsetting (fontTools) says some thirty lines a document at INFO: the
-    # morning's infographic alone filled a pipe nobody was reading and stalled every thread
-    # that logs (the API's included).
-    logging.getLogger("fontTools").setLevel(logging.WARNING)
-    from infra.security.redaction import install
-
-    install()
     args = parser().parse_args(argv)
     settings = Settings.from_env()
     settings.check()
+    # JSON lines or text, redacted, each with its request and complaint (`infra/logs.py`);
+    # fontTools kept quiet: fpdf2's font subsetting says some thirty lines a document at
+    # INFO, and the morning's infographic alone once stalled every thread that logs.
+    configure_logs(settings.logs_as)
     # `docker stop` and process managers send SIGTERM: stop as cleanly as on Ctrl-C.
     signal.signal(signal.SIGTERM, _interrupt)
     try:

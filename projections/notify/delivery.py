@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,6 +35,7 @@ from psycopg_pool import ConnectionPool
 
 from infra import locks
 from infra.adapters.providers import AuthFailed, Permanent, Transient, Unconfirmed
+from infra.metrics import SENDER_HALTED, SENDS
 from projections.notify.outbox import Outbox, Queued, migrate
 from projections.worker import Reports, Worker, jittered
 
@@ -141,6 +143,7 @@ class Sender(Worker):
                 migrate(conn)
             self.claimant = self._claim_a_name(lifeline)
             while not self.stopping.is_set():
+                self.beat()
                 lifeline.execute("SELECT 1")  # lost: our claims are settled by others; rerun
                 try:
                     worked = self.send_due(pool)
@@ -237,6 +240,12 @@ class Sender(Worker):
             )
 
     def _attempt(self, claim: Queued) -> Answer:
+        started = time.perf_counter()
+        answer = self._attempt_once(claim)
+        SENDS.labels(answer.channel, answer.outcome).observe(time.perf_counter() - started)
+        return answer
+
+    def _attempt_once(self, claim: Queued) -> Answer:
         now = self.clock()
         channel = claim.channel
         try:
@@ -330,6 +339,7 @@ class Sender(Worker):
                 reason,
             )
         self.halted = reason
+        SENDER_HALTED.set(1)
         with conn.transaction():
             outbox.set_sender(self.name, "halted", reason, self.clock())
 
@@ -337,5 +347,6 @@ class Sender(Worker):
         if self.halted is not None:
             log.warning("the message provider accepts our credentials again; sending resumes")
         self.halted = None
+        SENDER_HALTED.set(0)
         with conn.transaction():
             outbox.set_sender(self.name, "running", None, self.clock())
