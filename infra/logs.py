@@ -85,7 +85,7 @@ def formatter(kind: str = "text") -> logging.Formatter:
 _installed: list[bool] = []
 
 
-def _install_context() -> None:
+def install_context() -> None:
     """Copy the context's ids onto each record as it is made (once per process)."""
     if _installed:
         return
@@ -105,7 +105,7 @@ def configure(kind: str) -> None:
     """The process's logging: the root logger writes `kind` lines to stderr at INFO; every
     record is redacted and carries its context."""
     redaction.install()
-    _install_context()
+    install_context()
     handler = logging.StreamHandler()
     handler.setFormatter(formatter(kind))
     root = logging.getLogger()
