@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from infra.logs import configure as configure_logs
+from infra.run.addresses import Addresses, written
+from infra.run.addresses import running as running_stack
 from infra.run.directory import SAMPLE_DIRECTORY, directory_at_start, load_directory
 from infra.run.lifecycle import running, wait_while_alive
 from infra.run.probe import observed
@@ -283,11 +286,26 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
     from api.app import create_app
     from infra.run.workers import notifier, read_side, scheduler
 
+    already = running_stack(settings.home)
+    if already is not None:
+        raise SystemExit(
+            f"a stack is already running under {settings.home} (process {already.pid}, API at "
+            f"{already.api}); stop it first, or set SAMPARK_HOME to start another"
+        )
     with (
         database(settings) as url,
         broker(settings) as with_broker,
         providers(with_broker) as configured,
         opened(configured, url) as services,
+        written(
+            settings.home,
+            Addresses(
+                pid=os.getpid(),
+                api=f"http://{settings.host}:{settings.port}",
+                database_url=None if settings.database_url else url,
+                kafka_bootstrap=None if settings.kafka_bootstrap else with_broker.kafka_bootstrap,
+            ),
+        ) as addresses,
     ):
         workers = [
             *read_side(configured, url),
@@ -305,7 +323,16 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
             async def startup(sockets: Any = None) -> None:
                 await original_startup(sockets)
                 standin = not settings.whatsapp_base_url
-                print(welcome(configured, standin=standin, directory=said), flush=True)
+                print(
+                    welcome(
+                        configured,
+                        standin=standin,
+                        directory=said,
+                        addresses=addresses,
+                        database_url="(SAMPARK_DATABASE_URL)" if settings.database_url else url,
+                    ),
+                    flush=True,
+                )
 
             server.startup = startup  # type: ignore[method-assign]
             server.run()
