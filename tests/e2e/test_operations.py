@@ -27,6 +27,7 @@ from projections.relay import Relay
 from projections.rows import day_in_india
 from tests.conftest import Pipeline, Tokens, filed_by_a_citizen
 from tests.support import ANALYST, TurnableClock
+from tests.unit.test_alert_rules import documented
 
 Client = Any
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -161,6 +162,8 @@ def test_metrics_show_the_lag_the_commands_and_the_deadlines_moving(
         today = day_in_india(now)
         want = oracle.ledger(lives, FigureScope(), today, today, now).beyond_deadline
         assert value(overdue, "sampark_complaints_beyond_deadline") == want == 1
+        shown = {name for name, _ in overdue if name.startswith("sampark_")}
+        assert all(documented(name) for name in shown), "every figure is in docs/operations.md"
 
         def beats() -> Any:
             status = client.get("/v1/pipeline/status", headers=tokens.headers(ANALYST)).json()
