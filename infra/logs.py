@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -35,6 +37,42 @@ def about(complaint: UUID | str | None) -> Iterator[None]:
         yield
     finally:
         COMPLAINT_ID.reset(token)
+
+
+class OnceAMinute(logging.Filter):
+    """Lets a message that keeps coming (the same logger and template: a client library
+    saying "connection refused" at each of its retries) through at most once every `every`
+    seconds, saying how many like it were held back since."""
+
+    def __init__(self, every: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.every = every
+        self.clock = clock
+        self.last: dict[tuple[str, str], float] = {}
+        self.held: Counter[tuple[str, str]] = Counter()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = (record.name, str(record.msg))
+        now = self.clock()
+        last = self.last.get(key)
+        if last is not None and now - last < self.every:
+            self.held[key] += 1
+            return False
+        self.last[key] = now
+        held = self.held.pop(key, 0)
+        if held:
+            record.msg = f"{record.msg} [{held} more like this since, not shown]"
+        return True
+
+
+def once_a_minute(prefix: str) -> None:
+    """Put one `OnceAMinute` on every logger under `prefix` that exists now (a filter on a
+    logger applies to its own records only, so each gets it)."""
+    repeats = OnceAMinute()
+    for name in [n for n in logging.root.manager.loggerDict if n.split(".")[0] == prefix]:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, OnceAMinute) for f in logger.filters):
+            logger.addFilter(repeats)
 
 
 class JsonLines(logging.Formatter):

@@ -12,7 +12,7 @@ from uuid import uuid4
 
 import pytest
 
-from infra.logs import REQUEST_ID, about, formatter, install_context
+from infra.logs import REQUEST_ID, OnceAMinute, about, formatter, install_context
 from infra.security.redaction import install as install_redaction
 from infra.settings import Settings
 
@@ -96,3 +96,20 @@ def test_production_writes_json_and_development_text_unless_told() -> None:
     assert Settings(log_format="json").logs_as == "json"
     with pytest.raises(SystemExit, match="SAMPARK_LOG_FORMAT"):
         Settings(log_format="xml").check()
+
+
+def test_a_client_librarys_repeated_complaint_is_written_once_a_minute(
+    written: tuple[logging.Logger, io.StringIO, logging.Handler],
+) -> None:
+    logger, out, handler = written
+    handler.setFormatter(formatter("text"))
+    now = [0.0]
+    logger.addFilter(OnceAMinute(clock=lambda: now[0]))
+    for _ in range(600):  # ten minutes of a broker away, a retry every second
+        logger.error("Connection failed: %s", "KafkaConnectionError: 111 ECONNREFUSED")
+        logger.error("Metadata refresh: failed %s", "ECONNREFUSED")
+        now[0] += 1.0
+    shown = out.getvalue().splitlines()
+    assert len(shown) == 20, "each message once a minute"
+    assert shown[2].endswith("ECONNREFUSED [59 more like this since, not shown]")
+    assert "ECONNREFUSED" in shown[0]
