@@ -21,6 +21,7 @@ from infra.metrics import COMMANDS, command_outcome
 
 HEADER = "X-Request-Id"
 SOUND_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+FILED = re.compile(r"/v1/complaints/([0-9a-f-]{36})")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # Request counts and latency: labelled by the route's template (`/v1/complaints/{ref:str}`),
@@ -73,7 +74,11 @@ class Observed(ASGIMiddleware):
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableScopeHeaders.from_message(message)[HEADER] = rid
+                headers = MutableScopeHeaders.from_message(message)
+                headers[HEADER] = rid
+                made = FILED.fullmatch(headers.get("location") or "")
+                if made:  # a filing: the rest of its lines (the access line) are about it
+                    COMPLAINT_ID.set(made.group(1))
                 if command is not None:
                     COMMANDS.labels(command, command_outcome(message["status"])).inc()
             await send(message)

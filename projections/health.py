@@ -30,6 +30,7 @@ BEAT_EVERY = 5.0
 PROBE_TIMEOUT = 2.0
 
 HEARTBEATS = """
+CREATE SCHEMA IF NOT EXISTS sampark;
 CREATE TABLE IF NOT EXISTS sampark.heartbeats (
     worker text NOT NULL,
     process text NOT NULL,
@@ -37,7 +38,9 @@ CREATE TABLE IF NOT EXISTS sampark.heartbeats (
     failures integer NOT NULL DEFAULT 0,
     last_error text,
     PRIMARY KEY (worker, process)
-)
+);
+-- The beats of processes gone a week ago say nothing any more.
+DELETE FROM sampark.heartbeats WHERE beat_at < now() - interval '7 days';
 """
 
 

@@ -5,10 +5,11 @@ complaint by id or registration number has that complaint's id on its lines."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 from uuid import uuid4
 
 import pytest
-from litestar import Litestar, get, post
+from litestar import Litestar, Response, get, post
 from litestar.params import FromPath
 from litestar.testing import TestClient
 
@@ -32,7 +33,7 @@ def poke(ref: FromPath[str]) -> dict[str, str]:
     return {"ref": ref}
 
 
-APP = Litestar([look, poke], middleware=[Observed()])
+APP = Litestar([look, poke], middleware=[Observed()], logging_config=None)
 
 
 def lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -66,3 +67,40 @@ def test_a_command_is_counted_by_its_outcome() -> None:
     assert COMMANDS.labels("poke", "conflict")._value.get() == before + 1
     counted = {s.labels["command"] for family in COMMANDS.collect() for s in family.samples}
     assert "look" not in counted, "a read is not a command"
+
+
+FILED_ID = "0b7d1f2a-3c4d-5e6f-8a9b-0c1d2e3f4a5b"
+
+
+@post("/v1/complaints", sync_to_thread=False, status_code=201)
+def file() -> Response[dict[str, str]]:
+    return Response(
+        {"id": FILED_ID}, status_code=201, headers={"Location": f"/v1/complaints/{FILED_ID}"}
+    )
+
+
+def like_uvicorn(app: Any) -> Any:
+    """The server's access line, written as the answer starts, as uvicorn writes it."""
+
+    async def serve(scope: Any, receive: Any, send: Any) -> None:
+        async def sending(message: Any) -> None:
+            await send(message)
+            if message["type"] == "http.response.start":
+                log.info('"%s %s" %d', scope["method"], scope["path"], message["status"])
+
+        await app(scope, receive, sending)
+
+    return serve
+
+
+def test_the_access_line_of_a_filing_names_the_complaint_it_made(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    install_context()
+    app = Litestar([file], middleware=[Observed()], logging_config=None)
+    with TestClient(like_uvicorn(app)) as client, caplog.at_level(logging.INFO):
+        filed = client.post("/v1/complaints")
+    (access,) = lines(caplog)
+    assert filed.status_code == 201
+    assert access.complaint_id == FILED_ID  # type: ignore[attr-defined]
+    assert access.request_id == filed.headers["X-Request-Id"]  # type: ignore[attr-defined]
