@@ -133,6 +133,7 @@ class Scheduler(Worker):
             *self.review_at,
         )
         try:
+            self.beat()
             while not self.stopping.wait(BEAT_SECONDS):
                 self.beat()
         finally:
