@@ -12,6 +12,7 @@ import pytest
 
 from infra.metrics import COMPLAINTS_MOVED, JOB_RUNS, JOB_SECONDS, SCHEDULER_LEADS
 from projections.worker import Reports
+from scheduler.leadership import Leadership
 from scheduler.service import Scheduler
 
 
@@ -80,3 +81,13 @@ def test_a_job_failing_at_every_scan_is_reported_once_a_minute(
     assert count(JOB_RUNS, "auto-close", "failed") == failed_before + 60
     assert len(reported) == 10
     assert "5 more time(s) since the last report" in reported[1].getMessage()
+
+
+def test_a_lock_whose_database_is_down_says_so_once_a_minute_not_at_every_job(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    lock = Leadership("postgresql://sampark@127.0.0.1:1/sampark?connect_timeout=1")
+    with caplog.at_level(logging.WARNING, logger="scheduler.leadership"):
+        assert not any(lock.holds() for _ in range(20))  # every job of two scans
+    said = [r for r in caplog.records if "lost the database connection" in r.getMessage()]
+    assert len(said) == 1
