@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from litestar import Litestar, get
+from litestar import Litestar
 from litestar.di import Provide
+from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
@@ -20,7 +21,9 @@ from api.directory import DirectoryController
 from api.documents import sent_document
 from api.guarantee import AppealsController, GuaranteeController
 from api.headers import security_headers
+from api.health import health, live, metrics, ready
 from api.limits import MAX_BODY_BYTES, input_limits
+from api.observing import HTTP_FIGURES, Observed
 from api.open311 import Open311Controller
 from api.openapi import render_plugins
 from api.oversight import ReviewController, directory_gaps
@@ -31,14 +34,10 @@ from api.reports import ReportController
 from api.services import Services
 from api.triage import TriageController
 from api.webhooks import WhatsAppWebhook
+from infra.logs import litestar_formatters
 from infra.settings import Settings
 
 MAX_JSON_BODY = MAX_BODY_BYTES
-
-
-@get("/health", summary="Liveness", sync_to_thread=False)
-def health() -> dict[str, str]:
-    return {"status": "ok"}
 
 
 def create_app(services: Services) -> Litestar:
@@ -58,6 +57,9 @@ def app_serving(settings: Settings, services: Callable[[], Services]) -> Litesta
     return Litestar(
         route_handlers=[
             health,
+            live,
+            ready,
+            metrics,
             ComplaintController,
             GuaranteeController,
             AppealsController,
@@ -81,7 +83,8 @@ def app_serving(settings: Settings, services: Callable[[], Services]) -> Litesta
         dependencies={"services": Provide(services, sync_to_thread=False)},
         on_app_init=[auth.on_app_init],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[input_limits, DocumentedQuery()],
+        middleware=[HTTP_FIGURES.middleware, Observed(), input_limits, DocumentedQuery()],
+        logging_config=LoggingConfig(formatters=litestar_formatters(settings.logs_as)),
         before_send=[security_headers, allow_header],
         request_max_body_size=MAX_JSON_BODY,
         openapi_config=_openapi(_public(auth.exclude)) if settings.schema_served else None,

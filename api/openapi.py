@@ -62,6 +62,10 @@ ANSWERS: dict[str, dict[int, str]] = {
     "handshake": {403: "The verification token does not match"},
     "report link": {403: "The report link is not valid, or has expired"},
     "open311 key": {403: "No valid `api_key` (filing and reading requests need one)"},
+    "readiness": {
+        503: "Not ready: PostgreSQL, the broker or a worker of this process does not answer "
+        "(`checks` names each and what failed)"
+    },
     "stored": {
         503: "The event store or the read model cannot answer now; retry (a command with "
         "the same Idempotency-Key)"
@@ -185,6 +189,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         },
         "headers": {200: DOCUMENT_HEADERS},
     },
+    ("get", "/health/ready"): {"kinds": {"readiness"}},
     ("get", "/v1/webhooks/whatsapp"): {
         "kinds": {"handshake"},
         "content": {200: {"text/plain": {"schema": {"type": "string"}}}},
@@ -232,7 +237,11 @@ OPEN311: dict[tuple[str, str], dict[str, Any]] = {
     ("get", "/open311/v2/tokens/{name}"): {"kinds": {"open311 key"}, "answer": OPEN311_LIST},
 }
 OPERATIONS.update(OPEN311)
-UNSTORED = {("get", "/health"), ("get", "/v1/webhooks/whatsapp")}  # no database behind them
+UNSTORED = {
+    ("get", "/health"),
+    ("get", "/health/live"),
+    ("get", "/v1/webhooks/whatsapp"),
+}  # no database behind them
 
 PROBLEM_SCHEMA: Schema = {
     "type": "object",

@@ -18,6 +18,7 @@ from api.services import Services
 from domain import inputs
 from domain.values import Identity
 from projections.figures import OutsideScope
+from projections.health import heartbeats
 from projections.queries import OutOfScope, ReadQueries
 from projections.rows import day_in_india
 from projections.status import notifications_status, pipeline_status
@@ -193,4 +194,5 @@ def pipeline(request: Req, services: Injected) -> dict[str, Any]:
     with services.pool.connection() as conn:
         status = pipeline_status(conn, settings.kafka_topic, settings.kafka_group, now)
         status["notifications"] = notifications_status(conn, settings.kafka_topic, now)
+        status["workers"] = heartbeats(conn, now)
     return status

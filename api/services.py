@@ -5,7 +5,7 @@ The composition root builds it (`infra/run/services.py`); the controllers only u
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -22,6 +22,7 @@ from infra.eventstore.store import SamparkRecorder
 from infra.security.access_log import AccessLog, Looker
 from infra.security.rate_limits import RateLimiter
 from infra.settings import Settings
+from projections.health import Readiness
 
 
 @dataclass
@@ -37,6 +38,9 @@ class Services:
     disclosure: Disclosure  # what each reader is shown; keys citizens' pseudonyms
     assistant: Assistant  # the newest trained model (`docs/assist.md`)
     media: WhatsAppMedia | None = None  # citizens' photos and voice notes (docs/whatsapp.md)
+    # What `/health/ready` checks beyond PostgreSQL: the broker and the workers of this
+    # process (`sampark run` runs them beside the API; `sampark serve` none).
+    readiness: Readiness = field(default_factory=Readiness)
 
     def looker(self, who: Identity, endpoint: str) -> Looker | None:
         """The entry a look by `who` is recorded with, if its looks are recorded: staff

@@ -27,6 +27,7 @@ SECRET_FILES = (
     "whatsapp_app_secret",
     "whatsapp_verify_token",
     "sms_api_key",
+    "metrics_token",
 )
 
 
@@ -96,6 +97,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     checkpoint_minutes: float = 60.0  # how often the scheduler signs a checkpoint
     notify_max_age_hours: float = 72.0  # older events are not announced
     notify_probe_seconds: float = 30.0  # how often a halted sender tries the provider again
+    # Operations (docs/operations.md): the bearer token Prometheus scrapes /metrics with
+    # (unset: open in development, not served in production); the port a worker process
+    # (relay, projector, notifier, scheduler) serves /metrics and /health/* on (unset: none);
+    # the log format, json (one object a line) or text (default: json in production).
+    metrics_token: str | None = None
+    metrics_port: int | None = None
+    log_format: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -149,6 +157,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 "SAMPARK_REMINDER_LEAD_HOURS must not be negative; SAMPARK_REVIEW_SIZE and "
                 "SAMPARK_SCHEDULER_WORKERS must be at least 1"
             )
+        if self.log_format not in (None, "json", "text"):
+            raise SystemExit("SAMPARK_LOG_FORMAT must be json or text")
+        if self.metrics_port is not None and not 0 < self.metrics_port < 65536:
+            raise SystemExit("SAMPARK_METRICS_PORT must be a port number (1-65535)")
         self.review_clock()
         self.infographic_clock()
         self.trusted_proxy_networks()
@@ -222,6 +234,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return load_signing_key(
             self.audit_signing_key, self.audit_signing_key_file, Path(self.home)
         )
+
+    @property
+    def logs_as(self) -> str:
+        """The log format: `log_format`, else json in production and text elsewhere."""
+        return self.log_format or ("json" if self.environment == "production" else "text")
 
     @property
     def schema_served(self) -> bool:

@@ -101,6 +101,7 @@ class Projector(Worker):
             checked = time.monotonic()
             try:
                 while not self.stopping.is_set():
+                    self.beat()
                     if time.monotonic() - checked > EPOCH_CHECK_SECONDS:
                         with pool.connection() as conn:
                             self.follow_relay_epoch(conn, consumer)

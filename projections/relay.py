@@ -148,6 +148,7 @@ class Relay(Worker):
             ).fetchone()
             if found and found[0]:
                 return True
+            self.beat()  # a standby relay is alive, ready to take over
             self.stopping.wait(self.idle_wait)
         return False
 
@@ -190,6 +191,7 @@ class Relay(Worker):
             log.info("relay: from notification %d, epoch %d", state.position, state.epoch)
             try:
                 while not self.stopping.is_set():
+                    self.beat()
                     batch = self.fetch(conn, state.position)
                     if not batch:
                         for _ in listener.notifies(timeout=self.idle_wait, stop_after=1):

@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from infra import locks
+from infra.logs import about
 from projections import envelope
 from projections.apply import TRANSIENT, Applied
 from projections.dead_letters import FAILED, HELD, DeadLetters, Letter, error_text, held_error
@@ -83,9 +84,13 @@ def apply_or_set_aside(
             first = held[letter.complaint_id] if letter.complaint_id else 0
             letters.set_aside(letter, HELD, held_error(first))
         else:
-            log.error(
-                "%s: set aside %s as a dead letter: %s", who, letter.describe(), error_text(error)
-            )
+            with about(letter.complaint_id):
+                log.error(
+                    "%s: set aside %s as a dead letter: %s",
+                    who,
+                    letter.describe(),
+                    error_text(error),
+                )
             letters.set_aside(letter, FAILED, error_text(error))
             if letter.complaint_id is not None:
                 version = letter.complaint_version or 0

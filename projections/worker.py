@@ -1,7 +1,9 @@
 """A long-running loop (the relay, a projector) that outlives the failures of its peers.
 
 After a failure it starts again after a wait that doubles with each failure in a row, up to
-a cap, with jitter (so restarted peers do not come back in step). A failure at a known record
+a cap, with jitter (so restarted peers do not come back in step). A worker that keeps failing
+(the database is down) is reported in full at most once a minute (`Reports`), with the number
+of failures since the last report; the others are logged at debug level. A failure at a known record
 (`FailedAt`) that repeats at the same record is reported as such once, with the record's
 coordinates, rather than logged in full on every attempt; `failure` / `recovered` let a
 worker keep the count where the pipeline status reads it.
@@ -14,13 +16,17 @@ import random
 import threading
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from infra.metrics import WORKER_BEAT, WORKER_FAILURES
 
 log = logging.getLogger(__name__)
 
 FIRST_WAIT = 1.0  # seconds after the first failure
 MOST_WAIT = 60.0  # the cap
 HEALTHY_AFTER = 120.0  # a life this long without failing starts the count again
+REPORT_EVERY = 60.0  # a worker that keeps failing is reported in full at most this often
 
 
 class StartAgain(Exception):
@@ -50,11 +56,54 @@ class Failures:
 def wait_after(failures: int, first: float, cap: float, rng: random.Random) -> float:
     """Capped exponential backoff with jitter: between half and all of min(cap, first*2^n)."""
     ceiling: float = min(cap, first * 2.0 ** max(0, failures - 1))
+    return jittered(ceiling, rng)
+
+
+class Reports:
+    """Whether a failure that keeps coming back is reported now: the first at once, then at
+    most one every `every` seconds (by `clock`), each saying how many were not reported."""
+
+    def __init__(
+        self, every: float = REPORT_EVERY, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.every = every
+        self.clock = clock
+        self.last: float | None = None
+        self.unreported = 0
+
+    def due(self) -> int | None:
+        """None when this failure is not to be reported; else how many went unreported
+        since the last report."""
+        now = self.clock()
+        if self.last is not None and now - self.last < self.every:
+            self.unreported += 1
+            return None
+        self.last, held = now, self.unreported
+        self.unreported = 0
+        return held
+
+
+def jittered(ceiling: float, rng: random.Random) -> float:
+    """Between half and all of `ceiling`: peers waiting the same time do not wake in step."""
     return ceiling / 2 + rng.random() * ceiling / 2
 
 
 class Worker(ABC):
     stopping: threading.Event
+    # When the loop last went round (monotonic and Unix time); None before its first round.
+    beat_at: float | None = None
+    beat_unix: float | None = None
+
+    @property
+    def kind(self) -> str:
+        """The worker's kind, as its heartbeat and its figures name it: relay, projector,
+        notifications, sender, scheduler."""
+        return type(self).__name__.lower()
+
+    def beat(self) -> None:
+        """Say the loop is going round (the readiness probe and the heartbeat read it)."""
+        self.beat_at, self.beat_unix = time.monotonic(), time.time()
+        WORKER_BEAT.labels(self.kind).set(self.beat_unix)
 
     @abstractmethod
     def run(self) -> None:
@@ -84,12 +133,17 @@ class Worker(ABC):
         cap: float = MOST_WAIT,
         *,
         rng: random.Random | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], object] | None = None,
     ) -> None:
-        """Run, and after a failure (the broker or the database went away) run again."""
+        """Run, and after a failure (the broker or the database went away) run again.
+        `clock` and `sleep` are the monotonic clock and the wait (the tests pass their own)."""
         rng = rng or random.Random()
+        sleep = sleep or self.stopping.wait
+        reports = Reports(clock=clock)
         name = type(self).__name__
         while not self.stopping.is_set():
-            started = time.monotonic()
+            started = clock()
             try:
                 self.run()
             except StartAgain as news:
@@ -97,7 +151,8 @@ class Worker(ABC):
                 continue
             except Exception as error:
                 failures = self.failures
-                if time.monotonic() - started > HEALTHY_AFTER:
+                WORKER_FAILURES.labels(self.kind).inc()
+                if clock() - started > HEALTHY_AFTER:
                     failures.count = failures.repeats = 0
                     failures.place = None
                 place = error.place if isinstance(error, FailedAt) else None
@@ -118,15 +173,18 @@ class Worker(ABC):
                     )
                 elif failures.repeats > 1:
                     log.debug("%s failed again at %s (%d times)", name, place, failures.repeats)
-                else:
+                elif (unreported := reports.due()) is not None:
                     log.exception(
-                        "%s failed (%d in a row); starting again in %.1f s",
+                        "%s failed (%d in a row%s); starting again in %.1f s",
                         name,
                         failures.count,
+                        f", {unreported} since the last report" if unreported else "",
                         wait,
                     )
+                else:
+                    log.debug("%s failed again (%d in a row): %s", name, failures.count, error)
                 try:
                     self.failure(failures)
                 except Exception:
                     log.debug("%s could not record its failure", name, exc_info=True)
-                self.stopping.wait(wait)
+                sleep(wait)

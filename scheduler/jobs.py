@@ -38,6 +38,7 @@ from assist.store import Models
 from assist.teaching import retrain_apart
 from domain.application import Sampark
 from domain.sla import INDIA
+from infra.logs import about
 from projections import guarantee
 from projections.agenda import Agenda, Key
 from reports.infographic import last_whole_day
@@ -200,11 +201,14 @@ class Clockwork:
     @staticmethod
     def _one(command: Callable[[UUID], Sequence[Any]], complaint: UUID) -> Moves:
         """One complaint's command; its failure is logged and left to the next run."""
-        try:
-            return Counter(type(e).__name__ for e in command(complaint))
-        except Exception:
-            log.exception("the scheduler could not move complaint %s; will try again", complaint)
-            return Counter({"failed": 1})
+        with about(complaint):
+            try:
+                return Counter(type(e).__name__ for e in command(complaint))
+            except Exception:
+                log.exception(
+                    "the scheduler could not move complaint %s; will try again", complaint
+                )
+                return Counter({"failed": 1})
 
 
 def describe(moves: Moves) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 import psycopg
 
 from infra import locks
+from projections.worker import Reports
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,8 @@ class Leadership:
         self._conn: psycopg.Connection[Any] | None = None
         self._held = False
         self._lock = threading.Lock()
+        # Every job asks at every scan: while the database is down, said once a minute.
+        self._reports = Reports()
 
     def holds(self) -> bool:
         """Whether this scheduler leads now: keeps the lock, or takes it if it is free."""
@@ -44,7 +47,13 @@ class Leadership:
                     log.info("this scheduler leads (advisory lock %d)", self.key)
                 return self._held
             except psycopg.Error as error:
-                log.warning("lost the database connection of the scheduler's lock: %s", error)
+                if (unreported := self._reports.due()) is not None:
+                    log.warning(
+                        "lost the database connection of the scheduler's lock (%d more time(s) "
+                        "since the last report): %s",
+                        unreported,
+                        error,
+                    )
                 self._drop()
                 return False
 

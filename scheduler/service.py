@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -27,11 +28,15 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from domain.sla import INDIA
 from infra.eventstore.audit import take_checkpoint
-from projections.worker import Worker
+from infra.metrics import COMPLAINTS_MOVED, JOB_RUNS, JOB_SECONDS, SCHEDULER_LEADS
+from projections.worker import Reports, Worker
 from scheduler.jobs import Clockwork, Moves, describe
 from scheduler.leadership import Leadership
 
 log = logging.getLogger(__name__)
+# The jobs whose moves are complaints' events (the others make lists and documents).
+MOVING_COMPLAINTS = frozenset({"deadline scan", "deadline warnings", "auto-close"})
+BEAT_SECONDS = 5.0  # how often the scheduler says it is alive (its timetable runs apart)
 
 
 class Scheduler(Worker):
@@ -56,6 +61,8 @@ class Scheduler(Worker):
         self.checkpoint_minutes = checkpoint_minutes
         self.signing_key = signing_key
         self.stopping = threading.Event()
+        # A job failing at every scan (the database is down) is reported once a minute.
+        self.reports: dict[str, Reports] = {}
 
     def run(self) -> None:
         timetable = BackgroundScheduler(timezone=INDIA)
@@ -127,7 +134,9 @@ class Scheduler(Worker):
             *self.review_at,
         )
         try:
-            self.stopping.wait()
+            self.beat()
+            while not self.stopping.wait(BEAT_SECONDS):
+                self.beat()
         finally:
             timetable.shutdown(wait=True)
             self.leadership.release()
@@ -142,13 +151,31 @@ class Scheduler(Worker):
 
     def _as_leader(self, name: str, job: Callable[[], Moves]) -> Callable[[], None]:
         def run() -> None:
-            if not self.leadership.holds():
+            leads = self.leadership.holds()
+            SCHEDULER_LEADS.set(1 if leads else 0)
+            if not leads:
                 return
+            started = time.perf_counter()
             try:
                 moves = job()
-            except Exception:
-                log.exception("%s failed; it runs again at its next time", name)
+            except Exception as error:
+                JOB_RUNS.labels(name, "failed").inc()
+                reports = self.reports.setdefault(name, Reports())
+                if (unreported := reports.due()) is not None:
+                    log.exception(
+                        "%s failed (%d more time(s) since the last report); it runs again at "
+                        "its next time",
+                        name,
+                        unreported,
+                    )
+                else:
+                    log.debug("%s failed again: %s", name, error)
                 return
+            finally:
+                JOB_SECONDS.labels(name).observe(time.perf_counter() - started)
+            JOB_RUNS.labels(name, "ok").inc()
+            if name in MOVING_COMPLAINTS:
+                COMPLAINTS_MOVED.labels(name).inc(sum(n for e, n in moves.items() if e != "failed"))
             if moves:
                 log.info("%s: %s", name, describe(moves))
 

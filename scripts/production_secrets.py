@@ -89,6 +89,7 @@ def make(folder: Path) -> list[str]:
         "whatsapp_app_secret": lambda: PLACEHOLDER,
         "whatsapp_verify_token": _random,
         "whatsapp_token": lambda: PLACEHOLDER,
+        "metrics_token": _random,  # Prometheus scrapes /metrics with it (deploy/prometheus.yml)
     }
     written = []
     for name, content in files.items():

@@ -17,7 +17,12 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
+from infra.logs import once_a_minute
+
 log = logging.getLogger(__name__)
+# While the broker is away kafka-python logs "connection refused" at ERROR on every retry,
+# several times a second: each such message is written once a minute.
+once_a_minute("kafka")
 COMPLAINT_TOPIC = "sampark.complaints"
 NO_AUTO_CREATE = {"allow_auto_create_topics": False}
 

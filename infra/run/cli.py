@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from infra.logs import configure as configure_logs
+from infra.run.addresses import Addresses, written
+from infra.run.addresses import running as running_stack
 from infra.run.directory import SAMPLE_DIRECTORY, directory_at_start, load_directory
 from infra.run.lifecycle import running, wait_while_alive
+from infra.run.probe import observed
 from infra.run.services import opened
 from infra.run.stack import broker, database, providers
 from infra.run.welcome import welcome
@@ -37,16 +42,22 @@ def cmd_notifier(args: argparse.Namespace, settings: Settings) -> None:
         broker(settings) as configured,
         providers(configured) as ready,
         opened(ready, url) as services,
-        running(notifier(ready, services.app, url), daemon=True) as threads,
     ):
-        wait_while_alive(threads)
+        workers = notifier(ready, services.app, url)
+        with (
+            observed(ready, url, workers, needs_broker=True),
+            running(workers, daemon=True) as threads,
+        ):
+            wait_while_alive(threads)
 
 
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> None:
     from infra.run.workers import scheduler
 
     with database(settings) as url, opened(settings, url) as services:
-        scheduler(settings, services.app, services.pool, url).run_until_stopped()
+        clockwork = scheduler(settings, services.app, services.pool, url)
+        with observed(settings, url, [clockwork], needs_broker=False):
+            clockwork.run_until_stopped()
 
 
 def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> None:
@@ -102,7 +113,8 @@ def cmd_relay(args: argparse.Namespace, settings: Settings) -> None:
 
     with database(settings) as url, broker(settings) as configured:
         relay, _ = read_side(configured, url)
-        relay.run_until_stopped()
+        with observed(configured, url, [relay], needs_broker=True):
+            relay.run_until_stopped()
 
 
 def cmd_projector(args: argparse.Namespace, settings: Settings) -> None:
@@ -110,7 +122,8 @@ def cmd_projector(args: argparse.Namespace, settings: Settings) -> None:
 
     with database(settings) as url, broker(settings) as configured:
         _, projector = read_side(configured, url)
-        projector.run_until_stopped()
+        with observed(configured, url, [projector], needs_broker=True):
+            projector.run_until_stopped()
 
 
 def positive(text: str) -> int:
@@ -279,6 +292,7 @@ def server_config(app: Litestar, settings: Settings) -> uvicorn.Config:
         host=settings.host,
         port=settings.port,
         log_level="info",
+        log_config=None,  # uvicorn's lines go to the root logger, formatted as every other
         lifespan="on",
         proxy_headers=False,
     )
@@ -290,18 +304,34 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
     from api.app import create_app
     from infra.run.workers import notifier, read_side, scheduler
 
+    already = running_stack(settings.home)
+    if already is not None:
+        raise SystemExit(
+            f"a stack is already running under {settings.home} (process {already.pid}, API at "
+            f"{already.api}); stop it first, or set SAMPARK_HOME to start another"
+        )
     with (
         database(settings) as url,
         broker(settings) as with_broker,
         providers(with_broker) as configured,
         opened(configured, url) as services,
+        written(
+            settings.home,
+            Addresses(
+                pid=os.getpid(),
+                api=f"http://{settings.host}:{settings.port}",
+                database_url=None if settings.database_url else url,
+                kafka_bootstrap=None if settings.kafka_bootstrap else with_broker.kafka_bootstrap,
+            ),
+        ) as addresses,
     ):
         workers = [
             *read_side(configured, url),
             scheduler(configured, services.app, services.pool, url),
             *notifier(configured, services.app, url),
         ]
-        with running(workers):
+        with observed(configured, url, workers, needs_broker=True) as readiness, running(workers):
+            services.readiness = readiness
             requested = Path(args.directory) if args.directory else None
             said = directory_at_start(services.app, requested)
             logging.getLogger("sampark").info("%s", said)
@@ -311,7 +341,16 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
             async def startup(sockets: Any = None) -> None:
                 await original_startup(sockets)
                 standin = not settings.whatsapp_base_url
-                print(welcome(configured, standin=standin, directory=said), flush=True)
+                print(
+                    welcome(
+                        configured,
+                        standin=standin,
+                        directory=said,
+                        addresses=addresses,
+                        database_url="(SAMPARK_DATABASE_URL)" if settings.database_url else url,
+                    ),
+                    flush=True,
+                )
 
             server.startup = startup  # type: ignore[method-assign]
             server.run()
@@ -482,17 +521,13 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    # fpdf2's font subsetting (fontTools) says some thirty lines a document at INFO: the
-    # morning's infographic alone filled a pipe nobody was reading and stalled every thread
-    # that logs (the API's included).
-    logging.getLogger("fontTools").setLevel(logging.WARNING)
-    from infra.security.redaction import install
-
-    install()
     args = parser().parse_args(argv)
     settings = Settings.from_env()
     settings.check()
+    # JSON lines or text, redacted, each with its request and complaint (`infra/logs.py`);
+    # fontTools kept quiet: fpdf2's font subsetting says some thirty lines a document at
+    # INFO, and the morning's infographic alone once stalled every thread that logs.
+    configure_logs(settings.logs_as)
     # `docker stop` and process managers send SIGTERM: stop as cleanly as on Ctrl-C.
     signal.signal(signal.SIGTERM, _interrupt)
     try:

@@ -1,23 +1,34 @@
-"""The stack's servers, from settings: the database and the broker (configured, or embedded),
+"""The stack's servers, from settings: the database and the broker (configured; else those of
+the embedded stack running under SAMPARK_HOME, `addresses.py`; else embedded, started here),
 the message providers (configured, or a local stand-in that prints what it gets). The
 workers that run on them are put together in `workers.py`."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import msgspec
 
+from infra.run.addresses import running_broker, running_database
 from infra.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 @contextmanager
 def database(settings: Settings) -> Iterator[str]:
-    """The configured PostgreSQL, or the embedded one kept under `<home>/postgres`."""
+    """The configured PostgreSQL, or the running stack's, or the embedded one kept under
+    `<home>/postgres`, started here."""
     if settings.database_url:
         yield settings.database_url
+        return
+    running = running_database(settings.home)
+    if running:
+        log.info("using the database of the stack running under %s", settings.home)
+        yield running
         return
     from infra.local.embedded import EmbeddedPostgres
 
@@ -30,9 +41,19 @@ def database(settings: Settings) -> Iterator[str]:
 
 @contextmanager
 def broker(settings: Settings) -> Iterator[Settings]:
-    """Settings that name a broker: the configured one, or the embedded Tansu."""
+    """Settings that name a broker: the configured one, or the running stack's, or the
+    embedded Tansu, started here."""
     if settings.kafka_bootstrap:
         yield settings
+        return
+    running = running_broker(settings.home)
+    if running:
+        log.info("using the broker of the stack running under %s", settings.home)
+        yield msgspec.structs.replace(
+            settings,
+            kafka_bootstrap=running,
+            kafka_session_timeout_ms=settings.kafka_session_timeout_ms or 1000,
+        )
         return
     from infra.local.broker import EmbeddedBroker
 

@@ -1,9 +1,11 @@
-"""What `sampark run` prints once the API is up: where it is, a ready token for each role,
+"""What `sampark run` prints once the API is up: where it is, where its servers are (also in
+`<SAMPARK_HOME>/stack.json`, for the other `sampark` commands), a ready token for each role,
 and a curl that files a complaint."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from domain.access import citizen
 from infra.security.tokens import mint
@@ -34,12 +36,33 @@ def configured_scan(settings: Settings) -> str:
     return f"{settings.scan_seconds:g} s"
 
 
-def welcome(settings: Settings, *, standin: bool, directory: str = "") -> str:
+def stack_addresses(settings: Settings, database_url: str, addresses: Path) -> list[str]:
+    """Where the servers are, and that the other commands find them."""
+    return [
+        "",
+        f"The stack's addresses (also in {addresses}; every `sampark` command run with",
+        "this SAMPARK_HOME and no URL of its own uses them while this runs):",
+        f"  database   {database_url}",
+        f"  broker     {settings.kafka_bootstrap}",
+        f"  metrics    http://{settings.host}:{settings.port}/metrics"
+        f"   ready: http://{settings.host}:{settings.port}/health/ready",
+    ]
+
+
+def welcome(
+    settings: Settings,
+    *,
+    standin: bool,
+    directory: str = "",
+    addresses: Path | None = None,
+    database_url: str = "",
+) -> str:
     base = f"http://{settings.host}:{settings.port}"
     lines = [
         "",
         f"Sampark is up: {base}   (API docs: {base}/schema)",
         *([directory] if directory else []),
+        *(stack_addresses(settings, database_url, addresses) if addresses else []),
         "",
         "Ready tokens (12 hours), one per role:",
     ]

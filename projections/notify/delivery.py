@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,8 +35,9 @@ from psycopg_pool import ConnectionPool
 
 from infra import locks
 from infra.adapters.providers import AuthFailed, Permanent, Transient, Unconfirmed
+from infra.metrics import SENDER_HALTED, SENDS
 from projections.notify.outbox import Outbox, Queued, migrate
-from projections.worker import Worker
+from projections.worker import Reports, Worker, jittered
 
 log = logging.getLogger(__name__)
 WHATSAPP, SMS = "whatsapp", "sms"
@@ -69,8 +71,13 @@ class Backoff:
     attempts: int = 6  # per channel
 
     def after(self, attempts: int) -> timedelta:
-        """The wait after the `attempts`-th failed attempt."""
+        """The longest wait after the `attempts`-th failed attempt."""
         return min(self.cap, self.first * (1 << min(30, max(0, attempts - 1))))
+
+    def jittered(self, attempts: int, rng: random.Random) -> timedelta:
+        """The wait after the `attempts`-th failed attempt: between half and all of `after`,
+        so that messages (and senders) that failed together are not tried again in step."""
+        return timedelta(seconds=jittered(self.after(attempts).total_seconds(), rng))
 
 
 # The sender's own loop, when a pass fails (the database went away): 1 s doubling to a
@@ -124,6 +131,8 @@ class Sender(Worker):
         self.unrecorded: list[Answer] = []  # answers the database would not take yet
         self.record_failures = 0
         self.failed_passes = 0
+        self.rng = random.Random()
+        self.reports = Reports()  # a pass failing over and over is reported once a minute
 
     def run(self) -> None:
         with (
@@ -136,18 +145,21 @@ class Sender(Worker):
                 migrate(conn)
             self.claimant = self._claim_a_name(lifeline)
             while not self.stopping.is_set():
+                self.beat()
                 lifeline.execute("SELECT 1")  # lost: our claims are settled by others; rerun
                 try:
                     worked = self.send_due(pool)
                 except Exception:
                     self.failed_passes += 1
-                    wait = PASS_BACKOFF.after(self.failed_passes).total_seconds()
-                    wait *= random.uniform(0.75, 1.25)
-                    log.exception(
-                        "sender: pass failed (%d in a row); next in %.1f s",
-                        self.failed_passes,
-                        wait,
-                    )
+                    wait = PASS_BACKOFF.jittered(self.failed_passes, self.rng).total_seconds()
+                    if (unreported := self.reports.due()) is not None:
+                        log.exception(
+                            "sender: pass failed (%d in a row, %d since the last report); "
+                            "next in %.1f s",
+                            self.failed_passes,
+                            unreported,
+                            wait,
+                        )
                     self.stopping.wait(wait)
                     continue
                 self.failed_passes = 0
@@ -230,6 +242,12 @@ class Sender(Worker):
             )
 
     def _attempt(self, claim: Queued) -> Answer:
+        started = time.perf_counter()
+        answer = self._attempt_once(claim)
+        SENDS.labels(answer.channel, answer.outcome).observe(time.perf_counter() - started)
+        return answer
+
+    def _attempt_once(self, claim: Queued) -> Answer:
         now = self.clock()
         channel = claim.channel
         try:
@@ -257,7 +275,7 @@ class Sender(Worker):
                 log.exception("message %d: sending failed unexpectedly", claim.id)
                 reason = f"{type(error).__name__}: {error}"
             if claim.attempts + 1 < self.backoff.attempts:
-                wait = self.backoff.after(claim.attempts + 1)
+                wait = self.backoff.jittered(claim.attempts + 1, self.rng)
                 return Answer(claim, RETRY, channel, now, error=reason, retry_at=now + wait)
             return self._give_up_on(claim, channel, f"gave up: {reason}", now)
         return Answer(claim, SENT, channel, now, provider_id=provider_id)
@@ -326,6 +344,7 @@ class Sender(Worker):
                 reason,
             )
         self.halted = reason
+        SENDER_HALTED.set(1)
         with conn.transaction():
             outbox.set_sender(self.name, "halted", reason, self.clock())
 
@@ -333,5 +352,6 @@ class Sender(Worker):
         if self.halted is not None:
             log.warning("the message provider accepts our credentials again; sending resumes")
         self.halted = None
+        SENDER_HALTED.set(0)
         with conn.transaction():
             outbox.set_sender(self.name, "running", None, self.clock())

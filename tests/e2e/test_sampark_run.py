@@ -114,10 +114,22 @@ def test_sampark_run_files_a_complaint_with_the_printed_curl(
             check=False,
         )
         assert verified.returncode == 0, verified.stdout + verified.stderr
+        # ... on the stack's own database, found under SAMPARK_HOME (and printed at start).
+        assert "using the database of the stack running under" in verified.stderr
+        stack = json.loads((tmp_path / "home" / "stack.json").read_text())
+        assert f"  database   {stack['database_url']}" in output
+        assert f"  broker     {stack['kafka_bootstrap']}" in output
+        assert stack["api"] == f"http://127.0.0.1:{port}"
+        ready = httpx.get(f"http://127.0.0.1:{port}/health/ready")
+        assert ready.status_code == 200, ready.text
+        assert set(ready.json()["checks"]) >= {"database", "broker", "relay", "projector"}
+        figures = httpx.get(f"http://127.0.0.1:{port}/metrics").text
+        assert "sampark_relay_lag_events 0.0" in figures
     finally:
         process.send_signal(stop)
         code = process.wait(timeout=30)
     assert code == 0
+    assert not (tmp_path / "home" / "stack.json").exists(), "its addresses go with it"
     # PostgreSQL was shut down cleanly, and its data stays for the next run.
     data = tmp_path / "home" / "postgres"
     assert (data / "PG_VERSION").exists()

@@ -54,7 +54,7 @@ def test_every_error_an_operation_answers_is_documented_as_a_problem(
             wanted.add("404")
         if method == "post" and not public:
             wanted |= {"409", "422"}
-        if path != "/health":
+        if path not in ("/health", "/health/live"):
             wanted.add("503") if (method, path) != ("get", "/v1/webhooks/whatsapp") else None
         assert wanted <= set(responses), (method, path, sorted(responses))
         for code, response in responses.items():
@@ -72,6 +72,8 @@ def test_only_the_citizens_page_the_sent_documents_the_webhook_and_health_need_n
     public = {(method, path) for method, path, op in operations(spec) if op.get("security") == []}
     assert public == {
         ("get", "/health"),
+        ("get", "/health/live"),
+        ("get", "/health/ready"),
         ("get", "/atr/{token}"),
         ("post", "/atr/{token}/feedback"),
         ("post", "/atr/{token}/withdraw"),  # the same link: the complainant's withdrawal

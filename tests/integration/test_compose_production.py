@@ -176,3 +176,17 @@ def test_the_image_holds_every_package_the_project_installs() -> None:
         if line.startswith("COPY ")
     }
     assert packages <= copied, f"the Dockerfile does not copy {sorted(packages - copied)}"
+
+
+def test_each_long_running_service_is_healthy_only_when_ready(secrets: Path) -> None:
+    """The compose file's health checks ask `/health/ready` where each process serves it: the
+    API on its port, each worker process on SAMPARK_METRICS_PORT."""
+    for name, service in sampark_services().items():
+        if service["command"][1:] == ["directory", "load", "/app/data/directory.json"]:
+            assert service["healthcheck"] == {"disable": True}
+            continue
+        settings = Settings.from_env(environment_of(service, OPERATOR, secrets))
+        port = settings.port if service["command"][1] == "serve" else settings.metrics_port
+        check = " ".join(service["healthcheck"]["test"])
+        assert f"http://127.0.0.1:{port}/health/ready" in check, name
+        assert settings.metrics_token and settings.logs_as == "json", name

@@ -26,6 +26,7 @@ import pytest
 from api.services import Services
 from infra.adapters.providers import SmsGateway, WhatsAppCloud, token_source
 from infra.local.standin import ProviderStandIn
+from infra.metrics import SENDS
 from infra.settings import Settings
 from projections.notify.delivery import Backoff, Sender
 from projections.notify.messages import Message
@@ -54,6 +55,16 @@ def outbox_status(database: str) -> dict[str, Any]:
         return Outbox(conn).status()
 
 
+def sends_timed(channel: str, outcome: str) -> float:
+    """How many sends the send-latency histogram has seen (`infra/metrics.py`)."""
+    return sum(
+        s.value
+        for family in SENDS.collect()
+        for s in family.samples
+        if s.name.endswith("_count") and s.labels == {"channel": channel, "outcome": outcome}
+    )
+
+
 def per_message(standin: ProviderStandIn) -> Counter[tuple[str, str, str]]:
     """What the provider got, per (recipient, kind, registration number): one complaint's
     event version and audience."""
@@ -69,6 +80,7 @@ def test_a_restarted_provider_never_makes_the_sender_send_again(
     first = ProviderStandIn().start()
     port = int(first.base_url.rsplit(":", 1)[1])
     notifier = Notifier(services, settings, database, first)
+    timed_before = sends_timed("whatsapp", "sent")
     try:
         before = file(services, new_mobile())
         eventually(lambda: len(first.received) == 2)  # filed, and the officer's "with you"
@@ -86,6 +98,7 @@ def test_a_restarted_provider_never_makes_the_sender_send_again(
             assert len(set(ids)) == len(ids), "a provider's ids stay unique across restarts"
             status = outbox_status(database)["messages"]
             assert status["sent"] == 4 and status["failed"] == 0 and status["sending"] == 0
+            assert sends_timed("whatsapp", "sent") == timed_before + 4, "each send is timed"
         finally:
             second.stop()
     finally:

@@ -137,3 +137,15 @@ def test_a_webhook_signature_is_the_hmac_of_the_body() -> None:
 def test_retries_back_off_exponentially_up_to_a_cap() -> None:
     backoff = Backoff(first=timedelta(seconds=5), cap=timedelta(minutes=1))
     assert [backoff.after(n).total_seconds() for n in range(1, 7)] == [5, 10, 20, 40, 60, 60]
+
+
+def test_a_provider_retry_waits_with_jitter_within_the_backoff() -> None:
+    import random
+
+    backoff = Backoff(first=timedelta(seconds=5), cap=timedelta(minutes=1))
+    rng = random.Random(3)
+    for attempts in range(1, 7):
+        waits = {backoff.jittered(attempts, rng) for _ in range(20)}
+        ceiling = backoff.after(attempts)
+        assert all(ceiling / 2 <= w <= ceiling for w in waits)
+        assert len(waits) > 10, "messages that failed together are not retried in step"

@@ -81,3 +81,40 @@ def test_a_planned_restart_is_news_not_a_failure(caplog: pytest.LogCaptureFixtur
     assert worker.seen == [] and worker.failures.count == 0
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert sum("starts again" in r.getMessage() for r in caplog.records) == 2
+
+
+class DatabaseDown(Worker):
+    """A worker whose every life fails at once, as when PostgreSQL is down."""
+
+    def __init__(self) -> None:
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        raise ConnectionError("connection refused: is PostgreSQL running?")
+
+
+def test_a_worker_that_keeps_failing_is_reported_once_a_minute_not_once_a_second(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    worker = DatabaseDown()
+    now = [0.0]
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:  # ten minutes pass without anyone waiting
+        waits.append(seconds)
+        now[0] += seconds
+        if now[0] >= 600:
+            worker.stop()
+
+    with caplog.at_level(logging.DEBUG, logger="projections.worker"):
+        worker.run_until_stopped(backoff=0.05, cap=2.0, clock=lambda: now[0], sleep=sleep)
+    reported = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(waits) > 300, "it kept trying, about every one to two seconds"
+    assert all(w <= 2.0 for w in waits) and len({round(w, 3) for w in waits}) > 100
+    assert 10 <= len(reported) <= 11, "in full once a minute"
+    assert reported[0].exc_info is not None
+    later = reported[1].getMessage()
+    assert "since the last report" in later and "DatabaseDown failed" in later
+    assert len([r for r in caplog.records if r.levelno == logging.DEBUG]) == len(waits) - len(
+        reported
+    )
