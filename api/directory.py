@@ -58,6 +58,7 @@ class DistrictIn(Base):
     code: Code
     name: Name
     division: Name
+    name_hi: Name | None = None  # the name in Hindi (null: not given)
 
 
 class DepartmentIn(Base):
@@ -65,6 +66,7 @@ class DepartmentIn(Base):
     name: Name
     default_category: Code
     sla: SlaIn | None = None  # None: 7 calendar days at each level
+    name_hi: Name | None = None
 
 
 class CategoryIn(Base):
@@ -72,6 +74,7 @@ class CategoryIn(Base):
     code: Code
     name: Name
     sla: SlaIn | None = None  # None: the department's
+    name_hi: Name | None = None
 
 
 class HolidayIn(Base):
@@ -91,6 +94,7 @@ class PostIn(Base):
     district: Code | None = None
     holder: Name | None = None
     mobile: Mobile | None = None
+    name_hi: Name | None = None  # the designation in Hindi
 
 
 class HolderIn(Base):
@@ -277,7 +281,9 @@ class DirectoryController(Controller):
     def define_district(
         self, request: Req, services: Injected, data: JSONBody[DistrictIn]
     ) -> Response[Any]:
-        district = District(code=data.code, name=data.name, division=data.division)
+        district = District(
+            code=data.code, name=data.name, division=data.division, name_hi=data.name_hi
+        )
         return _change(
             services,
             request,
@@ -294,6 +300,7 @@ class DirectoryController(Controller):
             name=data.name,
             default_category=data.default_category,
             sla=data.sla.policy() if data.sla else DEFAULT_SLA,
+            name_hi=data.name_hi,
         )
         return _change(
             services,
@@ -311,6 +318,7 @@ class DirectoryController(Controller):
             code=data.code,
             name=data.name,
             sla=data.sla.policy() if data.sla else None,
+            name_hi=data.name_hi,
         )
         return _change(
             services,
@@ -331,6 +339,7 @@ class DirectoryController(Controller):
             level=data.level,
             holder=data.holder,
             mobile=data.mobile,
+            name_hi=data.name_hi,
         )
         return _change(
             services, request, data, lambda d, at: d.define_post(post_, request.user.actor, at)
