@@ -18,6 +18,7 @@ from api.auth import jwt_auth
 from api.complaints import ComplaintController
 from api.directory import DirectoryController
 from api.documents import sent_document
+from api.fonts import web_font
 from api.headers import security_headers
 from api.limits import MAX_BODY_BYTES, input_limits
 from api.openapi import render_plugins
@@ -68,6 +69,7 @@ def app_serving(settings: Settings, services: Callable[[], Services]) -> Litesta
             ReportController,
             pipeline,
             ActionTakenReport,
+            web_font,
             sent_document,
             complaint_audit,
             who_looked,

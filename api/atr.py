@@ -22,7 +22,7 @@ from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 
-from api import headers, pages, report
+from api import headers, pages, report, report_pdf
 from api.attachments import file_response
 from api.problems import EXCEPTION_HANDLERS, PROBLEM_JSON, Problem
 from api.schemas import checked
@@ -59,6 +59,12 @@ def html_page(
             "Cache-Control": "no-store",
         },
     )
+
+
+def _photos(services: Services, built: report.Report) -> dict[str, bytes]:
+    """The evidence's photos, for the PDF's thumbnails (by their sha256)."""
+    found = {e.sha256: services.blobs.get(e.sha256) for e in built.evidence if e.is_photo}
+    return {sha256: content for sha256, content in found.items() if content is not None}
 
 
 def _wants_a_page(request: Request[Any, Any, Any]) -> bool:
@@ -135,7 +141,8 @@ class ActionTakenReport(Controller):
             complaint,
             services.app.directory(),
             _language(lang, complaint.complainant.language),
-            f"{services.settings.public_url}/atr/{token}/evidence",
+            f"/atr/{token}/evidence",
+            services.blobs.media_type,
         )
 
     @get("/", sync_to_thread=True, summary="The Action Taken Report (HTML, or ?format=pdf)")
@@ -149,7 +156,7 @@ class ActionTakenReport(Controller):
         built = self._report(services, token, lang)
         if format == "pdf":
             return Response(
-                report.pdf(built),
+                report_pdf.pdf(built, services.settings.public_url, _photos(services, built)),
                 media_type="application/pdf",
                 headers={
                     "Content-Disposition": (

@@ -130,5 +130,12 @@ def jwt_auth(
         verify_expiry=True,
         verify_not_before=True,
         # The citizen's report page and the provider's webhook carry signatures of their own.
-        exclude=["^/schema", "^/health", "^/atr/", "^/documents/", "^/v1/webhooks/"],
+        exclude=[
+            "^/schema",
+            "^/health",
+            "^/atr/",
+            "^/fonts/",
+            "^/documents/",
+            "^/v1/webhooks/",
+        ],
     )

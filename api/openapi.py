@@ -159,6 +159,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "kinds": {"report link"},
         "content": {200: EVIDENCE},
     },
+    ("get", "/fonts/{name}"): {"content": {200: {"font/ttf": BINARY}}},
     ("get", "/documents/{token}"): {
         "kinds": {"report link"},
         "content": {
@@ -194,7 +195,11 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "headers": {200: DOCUMENT_HEADERS},
     },
 }
-UNSTORED = {("get", "/health"), ("get", "/v1/webhooks/whatsapp")}  # no database behind them
+UNSTORED = {
+    ("get", "/health"),
+    ("get", "/v1/webhooks/whatsapp"),
+    ("get", "/fonts/{name}"),
+}  # no database behind them
 
 PROBLEM_SCHEMA: Schema = {
     "type": "object",

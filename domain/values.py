@@ -26,6 +26,11 @@ class Role(StrEnum):
         return f"{'an' if self.value[0] in 'aeiou' else 'a'} {self.value}"
 
 
+# The state's grievance helpline (Rajasthan Sampark, toll-free): the number every page and
+# document a citizen holds tells them to call.
+HELPLINE = "181"
+
+
 class Channel(StrEnum):
     PORTAL = "portal"
     HELPLINE_181 = "helpline_181"
