@@ -26,6 +26,7 @@ from api.oversight import ReviewController, directory_gaps
 from api.parameters import DocumentedQuery
 from api.problems import EXCEPTION_HANDLERS, allow_header
 from api.read import DashboardController, InboxController, pipeline
+from api.receipt import complaint_receipt
 from api.reports import ReportController
 from api.services import Services
 from api.triage import TriageController
@@ -72,6 +73,7 @@ def app_serving(settings: Settings, services: Callable[[], Services]) -> Litesta
             web_font,
             sent_document,
             complaint_audit,
+            complaint_receipt,
             who_looked,
             WhatsAppWebhook,
         ],

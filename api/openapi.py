@@ -159,6 +159,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "kinds": {"report link"},
         "content": {200: EVIDENCE},
     },
+    ("get", "/v1/complaints/{ref}/receipt"): {"content": {200: {"application/pdf": BINARY}}},
     ("get", "/fonts/{name}"): {"content": {200: {"font/ttf": BINARY}}},
     ("get", "/documents/{token}"): {
         "kinds": {"report link"},

@@ -58,6 +58,7 @@ VERBS = {
     "give_feedback": "give feedback on",
     "remind": "send a reminder on",
     "comment": "comment on",
+    "receipt": "print the receipt of",
 }
 
 

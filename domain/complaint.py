@@ -101,6 +101,7 @@ class Complaint(FeedbackRules):
         self.assistant: AssistantChoice | None = None  # its choice at filing, if it chose
         self.awaiting_triage = False  # filed without a category the assistant was sure of
         self.duplicate_of: str | None = None  # the id of the earlier complaint it repeats
+        self.desk: str | None = None  # the e-Mitra kiosk or 181 desk that filed it
 
     # --- filing and routing ------------------------------------------------------------
 
@@ -156,6 +157,7 @@ class Complaint(FeedbackRules):
                 urgent=channel in HIGH_PRIORITY_CHANNELS,
             ),
             assistant=assistant,
+            desk=by.desk if by.role == Role.OPERATOR else None,
         )
         post = directory.level_one_post(department, category, district)
         if post is not None and not complaint.awaiting_triage:

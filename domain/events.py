@@ -55,9 +55,13 @@ class Filed(Aggregate.Created):
     # The assistant's choice, when the filer named no category (docs/assist.md); payloads
     # from before the assistant read as None: the filer chose.
     assistant: AssistantChoice | None = None
+    # The e-Mitra kiosk or 181 desk of the operator who filed it (the `desk` claim of its
+    # token); None for any other filer, and on payloads from before desks were recorded.
+    desk: str | None = None
 
     def apply(self, complaint: Complaint) -> None:
         complaint.registration_no = self.registration_no
+        complaint.desk = self.desk
         complaint.complainant = self.complainant
         complaint.district = self.district
         complaint.department = self.department

@@ -112,6 +112,7 @@ class Identity:
     post: str | None = None
     mobile: str | None = None
     departments: tuple[str, ...] = ()  # a minister's departments
+    desk: str | None = None  # an operator's e-Mitra kiosk or 181 desk, recorded on its filings
 
     @property
     def actor(self) -> Actor:
