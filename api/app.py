@@ -29,6 +29,7 @@ from api.read import DashboardController, InboxController, pipeline
 from api.receipt import complaint_receipt
 from api.reports import ReportController
 from api.services import Services
+from api.status import PublicStatus
 from api.triage import TriageController
 from api.webhooks import WhatsAppWebhook
 from infra.settings import Settings
@@ -70,6 +71,7 @@ def app_serving(settings: Settings, services: Callable[[], Services]) -> Litesta
             ReportController,
             pipeline,
             ActionTakenReport,
+            PublicStatus,
             web_font,
             sent_document,
             complaint_audit,

@@ -75,7 +75,7 @@ def _wants_a_page(request: Request[Any, Any, Any]) -> bool:
         return False
 
 
-def _as_page(handler: Handler) -> Handler:
+def as_page(handler: Handler) -> Handler:
     """The same error, as a page for a browser that asks for HTML."""
 
     def answer(request: Request[Any, Any, Any], error: Any) -> Response[Any]:
@@ -97,7 +97,7 @@ def _as_page(handler: Handler) -> Handler:
     return answer
 
 
-def _language(wanted: str | None, default: str) -> str:
+def language_of(wanted: str | None, default: str) -> str:
     if wanted is None:
         return default
     if wanted not in (Language.HINDI, Language.ENGLISH):
@@ -133,14 +133,14 @@ def feedback_form(data: dict[str, str]) -> FormAnswer:
 class ActionTakenReport(Controller):
     path = "/atr/{token:str}"
     tags = ["citizens"]
-    exception_handlers = {kind: _as_page(handler) for kind, handler in EXCEPTION_HANDLERS.items()}
+    exception_handlers = {kind: as_page(handler) for kind, handler in EXCEPTION_HANDLERS.items()}
 
     def _report(self, services: Services, token: str, lang: str | None) -> report.Report:
         complaint = services.app.complaint(_complaint_of(services, token))
         return report.build(
             complaint,
             services.app.directory(),
-            _language(lang, complaint.complainant.language),
+            language_of(lang, complaint.complainant.language),
             f"/atr/{token}/evidence",
             services.blobs.media_type,
         )

@@ -136,6 +136,7 @@ def jwt_auth(
             "^/health",
             "^/atr/",
             "^/fonts/",
+            "^/status/",
             "^/documents/",
             "^/v1/webhooks/",
         ],

@@ -61,6 +61,7 @@ ANSWERS: dict[str, dict[int, str]] = {
     },
     "handshake": {403: "The verification token does not match"},
     "report link": {403: "The report link is not valid, or has expired"},
+    "status": {429: "Too many status checks from this address or of this number (Retry-After)"},
     "stored": {
         503: "The event store or the read model cannot answer now; retry (a command with "
         "the same Idempotency-Key)"
@@ -160,6 +161,20 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "content": {200: EVIDENCE},
     },
     ("get", "/v1/complaints/{ref}/receipt"): {"content": {200: {"application/pdf": BINARY}}},
+    # The public status page: the check's form, or the status (by key); the same 404 page
+    # for a number never issued, a wrong check and a key not valid.
+    ("get", "/status/{registration_no}"): {
+        "kinds": {"status"},
+        "parameters": {"lang": LANGUAGE},
+        "content": {200: HTML, 404: HTML, 429: HTML},
+        "descriptions": {404: "No complaint matches (the same page whatever the reason)"},
+    },
+    ("post", "/status/{registration_no}"): {
+        "kinds": {"status"},
+        "parameters": {"lang": LANGUAGE},
+        "content": {200: HTML, 404: HTML, 429: HTML},
+        "descriptions": {404: "No complaint matches (the same page whatever the reason)"},
+    },
     ("get", "/fonts/{name}"): {"content": {200: {"font/ttf": BINARY}}},
     ("get", "/documents/{token}"): {
         "kinds": {"report link"},
