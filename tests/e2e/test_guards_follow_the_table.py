@@ -70,6 +70,7 @@ REQUESTS: dict[tuple[str, str], str] = {
     ("GET", "/v1/reports/monthly"): "/v1/reports/monthly?department=NOPE&month=2099-01",
     ("GET", "/v1/assist/routing"): "/v1/assist/routing",
     ("POST", "/v1/assist/duplicates"): "/v1/assist/duplicates",
+    ("GET", "/v1/complaints/{ref:str}/receipt"): "/v1/complaints/JAI-2026-999999/receipt",
 }
 A_BACKWARD_WINDOW = "?from=2026-11-10&to=2026-11-01"
 
