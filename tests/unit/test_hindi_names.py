@@ -61,3 +61,32 @@ def test_directory_events_stored_before_hindi_names_read_without_them() -> None:
     post = mapper.to_domain_event(stored("domain.directory.PostDefined"))
     assert isinstance(post, PostDefined)
     assert post.post.name_hi is None
+
+
+def test_the_documents_name_categories_and_posts_in_hindi_and_places_by_their_short_forms() -> None:
+    from domain.directory import Category, Department, Directory
+    from reports import places
+    from tests.support import START
+
+    directory = Directory.create(world.ROOT, START)
+    directory.load(world.master_data(), world.ROOT, START)
+    directory.define_department(
+        Department("NEWDEPT", "New Department", "x", name_hi="नया विभाग"), world.ROOT, START
+    )
+    directory.define_category(
+        Category("PHED", "water-supply", "Drinking water supply", name_hi="पेयजल आपूर्ति"),
+        world.ROOT,
+        START,
+    )
+    post = directory.posts["PHED-JAI-L1"]
+    directory.define_post(
+        dataclasses.replace(post, name_hi="सहायक अभियंता, जयपुर"), world.ROOT, START
+    )
+    assert places.category_name(directory, "PHED", "water-supply", "hi") == "पेयजल आपूर्ति"
+    assert places.category_name(directory, "PHED", "water-supply", "en") == "Drinking water supply"
+    assert places.post_name(directory, "PHED-JAI-L1", "hi") == "सहायक अभियंता, जयपुर"
+    assert places.post_name(directory, "PHED-JAI-L1", "en") == post.designation
+    # A department the documents' table of short names lacks: the directory's Hindi name.
+    assert places.department_name(directory, "NEWDEPT", "hi") == "नया विभाग"
+    # One the table has: its short form, to fit the tables.
+    assert places.department_name(directory, "PHED", "hi") == "जन स्वास्थ्य अभियांत्रिकी"
