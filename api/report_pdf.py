@@ -45,9 +45,11 @@ def pdf(report: Report, public_url: str, photos: Mapping[str, bytes]) -> bytes:
     document.set_title(f"{report.label('title')} {report.complaint.registration_no}")
     document.add_font("Devanagari", fname=devanagari)
     document.add_font("Latin", fname=latin)
-    # The script named, not guessed per line: a Hindi line that starts with a date or a
+    # The script named, not guessed per line, in either language: a line of Hindi (the
+    # complainant's words, in an English report too) that starts with a date, a number or a
     # Latin word (IST) would otherwise be shaped as Latin, its i-matras left after the letter.
-    document.set_text_shaping(True, script="deva" if report.language == "hi" else None)
+    # Latin text is drawn the same under it.
+    document.set_text_shaping(True, script="deva")
     document.set_fallback_fonts(["Latin"])
     document.set_margins(18, 18, 18)
     document.add_page()
