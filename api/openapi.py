@@ -72,7 +72,7 @@ HEADERS: dict[int, dict[str, Schema]] = {
     401: {"WWW-Authenticate": {"description": "Bearer", "schema": {"type": "string"}}},
     429: {
         "Retry-After": {
-            "description": "Seconds until a filing is accepted again",
+            "description": "Seconds until a filing or a status check is accepted again",
             "schema": {"type": "integer"},
         }
     },

@@ -9,7 +9,8 @@ default, in English with `lang=en`.
 Against enumeration: every check counts against the client's address and against the
 registration number asked about (`SAMPARK_STATUS_LIMIT_PER_ADDRESS`, `..._PER_COMPLAINT`),
 whether or not such a complaint exists, and a wrong check gets the very answer a registration
-number never issued gets.
+number never issued gets. The receipt's valid key counts against the client only, so one who
+spends a number's checks cannot lock out the holder of its receipt.
 """
 
 from __future__ import annotations
@@ -90,33 +91,42 @@ class PublicStatus(Controller):
     exception_handlers = {kind: as_page(handler) for kind, handler in EXCEPTION_HANDLERS.items()}
 
     def _count(self, services: Services, request: Req, registration_no: str) -> None:
-        """One look-up, counted against the client and the number asked about; a 429 when
-        either has had its share."""
-        settings, now = services.settings, services.app.clock()
+        """One check, counted against the client and the number asked about."""
+        self._count_address(services, request)
+        self._count_number(services, registration_no)
+
+    def _count_address(self, services: Services, request: Req) -> None:
+        settings = services.settings
         address = client_address(
             request.client.host if request.client else None,
             request.headers.get("x-forwarded-for"),
             settings.trusted_proxy_networks(),
         )
-        for key, limit, seconds in (
-            (
-                f"status:address:{address}",
-                settings.status_limit_per_address,
-                settings.status_limit_per_address_seconds,
-            ),
-            (
-                f"status:complaint:{registration_no}",
-                settings.status_limit_per_complaint,
-                settings.status_limit_per_complaint_seconds,
-            ),
-        ):
-            wait = services.limits.take(key, limit, seconds, now)
-            if wait is not None:
-                raise Problem(
-                    429,
-                    f"too many status checks; try again in {int(wait)} seconds",
-                    retry_after_seconds=int(wait),
-                )
+        self._take(
+            services,
+            f"status:address:{address}",
+            settings.status_limit_per_address,
+            settings.status_limit_per_address_seconds,
+        )
+
+    def _count_number(self, services: Services, registration_no: str) -> None:
+        settings = services.settings
+        self._take(
+            services,
+            f"status:complaint:{registration_no}",
+            settings.status_limit_per_complaint,
+            settings.status_limit_per_complaint_seconds,
+        )
+
+    def _take(self, services: Services, key: str, limit: int, seconds: int) -> None:
+        """Count one use of `key`; a 429 when it has had its share."""
+        wait = services.limits.take(key, limit, seconds, services.app.clock())
+        if wait is not None:
+            raise Problem(
+                429,
+                f"too many status checks; try again in {int(wait)} seconds",
+                retry_after_seconds=int(wait),
+            )
 
     def _complaint(self, services: Services, registration_no: str) -> Complaint | None:
         if not 1 <= len(registration_no) <= 64:
@@ -174,10 +184,14 @@ class PublicStatus(Controller):
         language = language_of(lang, Language.HINDI)
         if key is None:  # the form: nothing looked up, nothing counted
             return self._page(services, registration_no, language, None)
-        self._count(services, request, registration_no)
-        now = services.app.clock()
+        # A key is counted against the client; against the number only when it is not the
+        # number's: one who spends a number's checks cannot lock its receipt's holder out.
+        self._count_address(services, request)
+        if not status_key_holds(services.settings, registration_no, key, services.app.clock()):
+            self._count_number(services, registration_no)
+            return self._no_match(services, registration_no, language)
         found = self._complaint(services, registration_no)
-        if found is None or not status_key_holds(services.settings, registration_no, key, now):
+        if found is None:
             return self._no_match(services, registration_no, language)
         return self._page(services, registration_no, language, found, key=key)
 
