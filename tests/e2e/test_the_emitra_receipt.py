@@ -47,6 +47,8 @@ def test_the_kiosk_is_recorded_on_the_filing(
     assert complaint.desk == "EMITRA-JAI-0311"
     (first, *_) = services.app.timeline(complaint.id)
     assert first.desk == "EMITRA-JAI-0311"  # type: ignore[attr-defined]
+    timeline = client.get(f"/v1/complaints/{filed['id']}/timeline", headers=tokens.headers(KIOSK))
+    assert timeline.json()["events"][0]["data"]["desk"] == "EMITRA-JAI-0311"
     # A citizen's own filing names no desk.
     mobile = new_mobile()
     answer = client.post(
