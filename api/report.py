@@ -67,8 +67,7 @@ LABELS: dict[str, dict[str, str]] = {
         "reopened and acted on again. For help, call {1} and give your registration number.",
     },
     "unsatisfied_later": {
-        "hi": "हेल्पलाइन {0} पर कॉल करें और अपनी पंजीयन संख्या बताएं: आगे क्या हो सकता है, "
-        "वहाँ बताया जाएगा।",
+        "hi": "हेल्पलाइन {0} पर कॉल करें और अपनी पंजीयन संख्या बताएं: आगे क्या हो सकता है, वहाँ बताया जाएगा।",
         "en": "Call the helpline {0} and give your registration number: they will tell you "
         "what can be done.",
     },
