@@ -29,7 +29,7 @@ from reports.drawing import fonts
 
 Req = Request[Identity, Any, Any]
 Injected = NamedDependency[Services]
-MAX_WORDS = 600  # characters of the description on the receipt; the rest is on the record
+MAX_WORDS = 400  # characters of the description on the receipt (one page); the rest is on record
 CHANNELS = {
     Channel.EMITRA: "ई-मित्र / e-Mitra",
     Channel.HELPLINE_181: "हेल्पलाइन 181 / Helpline 181",
@@ -62,8 +62,9 @@ def rows(complaint: Complaint, directory: Directory) -> list[tuple[str, str]]:
         ("दर्ज होने की तिथि / Filed on", when(complaint.filed_at)),
         (
             "शिकायतकर्ता / Complainant",
-            f"{complaint.complainant.name}, {_masked(complaint.complainant.mobile)}",
+            complaint.complainant.name,
         ),
+        ("मोबाइल / Mobile", _masked(complaint.complainant.mobile)),
         (
             "ज़िला / District",
             _both(district.name, district.name_hi) if district else complaint.district,
@@ -84,6 +85,25 @@ def rows(complaint: Complaint, directory: Directory) -> list[tuple[str, str]]:
     if complaint.desk:
         found.append(("केंद्र / Kiosk or desk", complaint.desk))
     return found
+
+
+# The most lines a value takes (the others 2), so that the longest filing the input rules
+# allow still prints on one page.
+LINES = {"विषय / Subject": 3, "शिकायत / Complaint": 6}
+
+
+def fitted(document: Any, width: float, text: str, most: int) -> str:
+    """`text` cut to the lines it may take in the current font, marked … when cut."""
+    lines = document.multi_cell(width, 5.6, text, dry_run=True, output="LINES")
+    if len(lines) <= most:
+        return text
+    kept = " ".join(line.strip() for line in lines[:most])
+    while (
+        kept
+        and len(document.multi_cell(width, 5.6, kept + " …", dry_run=True, output="LINES")) > most
+    ):
+        kept = kept[:-8].rstrip()
+    return kept + " …"
 
 
 def qr_png(link: str) -> bytes:
@@ -128,7 +148,8 @@ def pdf(complaint: Complaint, directory: Directory, link: str) -> bytes:
         document.multi_cell(width, 4.5, name, new_x="LMARGIN", new_y="NEXT")
         document.set_font("Devanagari", size=11.5 if name.endswith("Registration no.") else 10.5)
         document.set_text_color(*INK)
-        document.multi_cell(width, 5.6, value, new_x="LMARGIN", new_y="NEXT")
+        shown = fitted(document, width, value, LINES.get(name, 2))
+        document.multi_cell(width, 5.6, shown, new_x="LMARGIN", new_y="NEXT")
         document.ln(1.2)
     _how_to_follow(document, complaint, link)
     return bytes(document.output())
