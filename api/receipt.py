@@ -18,7 +18,7 @@ from litestar.di import NamedDependency
 from api.complaints import Ref, seen_complaint
 from api.guards import only_roles_allowed_to
 from api.report import when
-from api.report_pdf import GREY, INK, NAVY
+from api.report_pdf import GREY, INK, NAVY, letterhead
 from api.services import Services
 from domain import access
 from domain.complaint import Complaint
@@ -129,7 +129,13 @@ def pdf(complaint: Complaint, directory: Directory, link: str) -> bytes:
     document.set_margins(18, 18, 18)
     document.set_auto_page_break(False)
     document.add_page()
-    _letterhead(document)
+    letterhead(
+        document,
+        "राजस्थान सरकार / Government of Rajasthan",
+        "राजस्थान सम्पर्क · जन शिकायत निवारण / Rajasthan Sampark",
+        f"हेल्पलाइन / Helpline {HELPLINE}",
+        size=12.5,
+    )
     document.set_font("Devanagari", size=16)
     document.cell(0, 9, "शिकायत की पावती / Complaint receipt", new_x="LMARGIN", new_y="NEXT")
     document.ln(1)
@@ -153,22 +159,6 @@ def pdf(complaint: Complaint, directory: Directory, link: str) -> bytes:
         document.ln(1.2)
     _how_to_follow(document, complaint, link)
     return bytes(document.output())
-
-
-def _letterhead(document: Any) -> None:
-    document.set_fill_color(*NAVY)
-    document.rect(0, 0, document.w, 24, style="F")
-    document.set_text_color(255, 255, 255)
-    document.set_xy(18, 5)
-    document.set_font("Devanagari", size=12.5)
-    document.cell(0, 7, "राजस्थान सरकार / Government of Rajasthan", new_x="LMARGIN", new_y="NEXT")
-    document.set_font("Devanagari", size=9.5)
-    document.cell(0, 6, "राजस्थान सम्पर्क · जन शिकायत निवारण / Rajasthan Sampark")
-    document.set_xy(18, 5)
-    document.set_font("Devanagari", size=12.5)
-    document.cell(document.w - 36, 7, f"हेल्पलाइन / Helpline {HELPLINE}", align="R")
-    document.set_text_color(*INK)
-    document.set_y(30)
 
 
 def _how_to_follow(document: Any, complaint: Complaint, link: str) -> None:

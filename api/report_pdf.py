@@ -18,19 +18,19 @@ INK = (20, 20, 20)
 THUMB = 42.0  # mm: a photo's longer side
 
 
-def letterhead(document: Any, report: Report) -> None:
-    """The band at the top: the state, Sampark, and the helpline's number."""
+def letterhead(document: Any, state: str, sampark: str, helpline: str, size: float = 13) -> None:
+    """The band at the top of the citizen's papers: the state, Sampark, and the helpline."""
     document.set_fill_color(*NAVY)
     document.rect(0, 0, document.w, 24, style="F")
     document.set_text_color(255, 255, 255)
     document.set_xy(18, 5)
-    document.set_font("Devanagari", size=13)
-    document.cell(0, 7, report.label("state"), new_x="LMARGIN", new_y="NEXT")
-    document.set_font("Devanagari", size=10)
-    document.cell(0, 6, report.label("sampark"))
+    document.set_font("Devanagari", size=size)
+    document.cell(0, 7, state, new_x="LMARGIN", new_y="NEXT")
+    document.set_font("Devanagari", size=size - 3)
+    document.cell(0, 6, sampark)
     document.set_xy(18, 5)
-    document.set_font("Devanagari", size=13)
-    document.cell(document.w - 36, 7, report.helpline, align="R")
+    document.set_font("Devanagari", size=size)
+    document.cell(document.w - 36, 7, helpline, align="R")
     document.set_text_color(*INK)
     document.set_y(30)
 
@@ -53,7 +53,7 @@ def pdf(report: Report, public_url: str, photos: Mapping[str, bytes]) -> bytes:
     document.set_fallback_fonts(["Latin"])
     document.set_margins(18, 18, 18)
     document.add_page()
-    letterhead(document, report)
+    letterhead(document, report.label("state"), report.label("sampark"), report.helpline)
     document.set_font("Devanagari", size=17)
     document.multi_cell(0, 10, report.title, new_x="LMARGIN", new_y="NEXT")
     document.ln(2)
