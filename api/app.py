@@ -19,6 +19,7 @@ from api.auth import jwt_auth
 from api.complaints import ComplaintController
 from api.directory import DirectoryController
 from api.documents import sent_document
+from api.fonts import web_font
 from api.guarantee import AppealsController, GuaranteeController
 from api.headers import security_headers
 from api.health import health, live, metrics, ready
@@ -30,8 +31,10 @@ from api.oversight import ReviewController, directory_gaps
 from api.parameters import DocumentedQuery
 from api.problems import EXCEPTION_HANDLERS, allow_header
 from api.read import DashboardController, InboxController, pipeline
+from api.receipt import complaint_receipt
 from api.reports import ReportController
 from api.services import Services
+from api.status import PublicStatus
 from api.triage import TriageController
 from api.webhooks import WhatsAppWebhook
 from infra.logs import litestar_formatters
@@ -74,8 +77,11 @@ def app_serving(settings: Settings, services: Callable[[], Services]) -> Litesta
             ReportController,
             pipeline,
             ActionTakenReport,
+            PublicStatus,
+            web_font,
             sent_document,
             complaint_audit,
+            complaint_receipt,
             who_looked,
             WhatsAppWebhook,
             Open311Controller,

@@ -60,6 +60,7 @@ class DistrictIn(Base):
     code: Code
     name: Name
     division: Name
+    name_hi: Name | None = None  # the name in Hindi (null: not given)
 
 
 class DepartmentIn(Base):
@@ -67,6 +68,7 @@ class DepartmentIn(Base):
     name: Name
     default_category: Code
     sla: SlaIn | None = None  # None: 7 calendar days at each level
+    name_hi: Name | None = None
 
 
 class CategoryIn(Base):
@@ -74,6 +76,7 @@ class CategoryIn(Base):
     code: Code
     name: Name
     sla: SlaIn | None = None  # None: the department's
+    name_hi: Name | None = None
 
 
 class ServiceIn(Base):
@@ -106,6 +109,7 @@ class PostIn(Base):
     district: Code | None = None
     holder: Name | None = None
     mobile: Mobile | None = None
+    name_hi: Name | None = None  # the designation in Hindi
 
 
 class HolderIn(Base):
@@ -292,7 +296,9 @@ class DirectoryController(Controller):
     def define_district(
         self, request: Req, services: Injected, data: JSONBody[DistrictIn]
     ) -> Response[Any]:
-        district = District(code=data.code, name=data.name, division=data.division)
+        district = District(
+            code=data.code, name=data.name, division=data.division, name_hi=data.name_hi
+        )
         return _change(
             services,
             request,
@@ -309,6 +315,7 @@ class DirectoryController(Controller):
             name=data.name,
             default_category=data.default_category,
             sla=data.sla.policy() if data.sla else DEFAULT_SLA,
+            name_hi=data.name_hi,
         )
         return _change(
             services,
@@ -326,6 +333,7 @@ class DirectoryController(Controller):
             code=data.code,
             name=data.name,
             sla=data.sla.policy() if data.sla else None,
+            name_hi=data.name_hi,
         )
         return _change(
             services,
@@ -346,6 +354,7 @@ class DirectoryController(Controller):
             level=data.level,
             holder=data.holder,
             mobile=data.mobile,
+            name_hi=data.name_hi,
         )
         return _change(
             services, request, data, lambda d, at: d.define_post(post_, request.user.actor, at)

@@ -115,6 +115,7 @@ class Complaint(FeedbackRules, AppealRules):
         # Under the Public Services Guarantee Act (domain/appeals.py); None: not about a
         # notified service.
         self.guarantee: guarantee.Guarantee | None = None
+        self.desk: str | None = None  # the e-Mitra kiosk or 181 desk that filed it
 
     # --- filing and routing ------------------------------------------------------------
 
@@ -180,6 +181,7 @@ class Complaint(FeedbackRules, AppealRules):
             assistant=assistant,
             location=location,
             service=claim,
+            desk=by.desk if by.role == Role.OPERATOR else None,
         )
         if post is not None and not complaint.awaiting_triage:
             complaint._assign(by, post, Trigger.ROUTE, directory, at)

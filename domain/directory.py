@@ -30,6 +30,7 @@ class District:
     code: str
     name: str
     division: str
+    name_hi: str | None = None  # the name in Hindi, as the state writes it (None: not given)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Category:
     code: str
     name: str
     sla: Sla | None = None  # None: the department's
+    name_hi: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,13 @@ class Department:
     name: str
     default_category: str
     sla: Sla = DEFAULT_SLA  # for its categories that set none of their own
+    name_hi: str | None = None
+
+
+def in_hindi(name: str, name_hi: str | None, language: str) -> str:
+    """A directory name as a reader of `language` ("hi" or "en") reads it: the Hindi form
+    where one is given, else the name as recorded."""
+    return name_hi if language == "hi" and name_hi else name
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,7 @@ class Post:
     holder: str | None  # the officer's name; None while vacant
     mobile: str | None = None  # the holder's number, where the post hears of its complaints
     # (WhatsApp, SMS); it goes with the holder: a vacant post has none
+    name_hi: str | None = None  # the designation in Hindi
 
     @property
     def reachable_at(self) -> str | None:

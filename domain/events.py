@@ -71,10 +71,14 @@ class Filed(Aggregate.Created):
     # A complaint about a service notified under the Public Services Guarantee Act
     # (docs/guarantee.md): the service and the day the citizen applied. None: any other.
     service: ServiceClaim | None = None
+    # The e-Mitra kiosk or 181 desk of the operator who filed it (the `desk` claim of its
+    # token); None for any other filer, and on payloads from before desks were recorded.
+    desk: str | None = None
 
     def apply(self, complaint: Complaint) -> None:
         complaint.guarantee = Guarantee(self.service) if self.service else None
         complaint.registration_no = self.registration_no
+        complaint.desk = self.desk
         complaint.complainant = self.complainant
         complaint.district = self.district
         complaint.department = self.department

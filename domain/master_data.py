@@ -19,16 +19,23 @@ Rule = Callable[[Any, str], Any]
 
 # Each field of each record, and the rule it obeys; a field not named has no input rule.
 RULES: dict[type, dict[str, Rule]] = {
-    District: {"code": inputs.CODE.clean, "name": inputs.NAME.clean, "division": inputs.NAME.clean},
+    District: {
+        "code": inputs.CODE.clean,
+        "name": inputs.NAME.clean,
+        "division": inputs.NAME.clean,
+        "name_hi": inputs.NAME.clean,
+    },
     Department: {
         "code": inputs.CODE.clean,
         "name": inputs.NAME.clean,
         "default_category": inputs.CODE.clean,
+        "name_hi": inputs.NAME.clean,
     },
     Category: {
         "department": inputs.CODE.clean,
         "code": inputs.CODE.clean,
         "name": inputs.NAME.clean,
+        "name_hi": inputs.NAME.clean,
     },
     Post: {
         "id": inputs.CODE.clean,
@@ -37,6 +44,7 @@ RULES: dict[type, dict[str, Rule]] = {
         "district": inputs.CODE.clean,
         "holder": inputs.NAME.clean,
         "mobile": inputs.MOBILE.clean,
+        "name_hi": inputs.NAME.clean,
     },
     Route: {
         "department": inputs.CODE.clean,

@@ -93,6 +93,8 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
         R.DEPARTMENT_HEAD: S.DEPARTMENT,
         R.ADMIN: S.STATE,
     },
+    # The receipt of a filing (`GET /v1/complaints/{id}/receipt`), printed for the citizen.
+    "receipt": {R.CITIZEN: S.OWN_COMPLAINT, R.OPERATOR: S.STATE, R.ADMIN: S.STATE},
     "audit": {R.AUDITOR: S.STATE, R.ADMIN: S.STATE},  # check the hash chain
     # The Public Services Guarantee Act (domain/appeals.py): the citizen appeals (a 181 or
     # e-Mitra operator for them); the post the appeal lies before decides it; the designated
@@ -262,6 +264,11 @@ SCOPE_CLAIMS: dict[Scope, tuple[frozenset[str], frozenset[str]]] = {
 }
 
 
+# Claims that say where a caller works, not what it may see: an operator's `desk` (the
+# e-Mitra kiosk or 181 desk, recorded on the complaints it files). Optional.
+WORKPLACE_CLAIMS: dict[Role, frozenset[str]] = {R.OPERATOR: frozenset({"desk"})}
+
+
 def scopes_of(role: Role) -> frozenset[Scope]:
     """Every scope the tables hold `role` to, for any action or endpoint."""
     tables = (PERMISSIONS, SERVICES)
@@ -279,6 +286,7 @@ def claims_of(role: Role) -> tuple[frozenset[str], frozenset[str]]:
         needs, may = SCOPE_CLAIMS[scope]
         required |= needs
         allowed |= needs | may
+    allowed |= WORKPLACE_CLAIMS.get(role, frozenset())
     return frozenset(required), frozenset(allowed)
 
 

@@ -26,6 +26,11 @@ class Role(StrEnum):
         return f"{'an' if self.value[0] in 'aeiou' else 'a'} {self.value}"
 
 
+# The state's grievance helpline (Rajasthan Sampark, toll-free): the number every page and
+# document a citizen holds tells them to call.
+HELPLINE = "181"
+
+
 class Channel(StrEnum):
     PORTAL = "portal"
     HELPLINE_181 = "helpline_181"
@@ -109,6 +114,7 @@ class Identity:
     post: str | None = None
     mobile: str | None = None
     departments: tuple[str, ...] = ()  # a minister's departments
+    desk: str | None = None  # an operator's e-Mitra kiosk or 181 desk, recorded on its filings
 
     @property
     def actor(self) -> Actor:

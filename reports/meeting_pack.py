@@ -163,20 +163,17 @@ def gather(
         }
         | {p.department: places.department_name(directory, p.department, language) for p in oldest},
         categories={
-            (p.department, p.category): _category(directory, p.department, p.category)
+            (p.department, p.category): places.category_name(
+                directory, p.department, p.category, language
+            )
             for p in oldest
         },
         posts={
-            p.holder: directory.posts[p.holder].designation
+            p.holder: places.post_name(directory, p.holder, language)
             for p in oldest
             if p.holder and p.holder in directory.posts
         },
     )
-
-
-def _category(directory: Directory, department: str, category: str) -> str:
-    found = directory.category(department, category)
-    return found.name if found else category
 
 
 def _with_change(value: float | None, change: float | None) -> str:

@@ -113,6 +113,7 @@ ENDPOINTS = [
     # FIRST: an earlier complaint of the same place, filed for the request.
     Endpoint("link", "POST", "/v1/complaints/{id}/link", {"duplicate_of": "FIRST"}),
     Endpoint("audit", "GET", "/v1/complaints/{id}/audit"),
+    Endpoint("receipt", "GET", "/v1/complaints/{id}/receipt"),
 ]
 
 CASES = [
@@ -149,7 +150,7 @@ def expected(action: str, who: Identity, services: Services, complaint: UUID) ->
     found = services.app.complaint(complaint)
     if permits(who, action, found):
         return 200
-    if action == "audit":
+    if action in ("audit", "receipt") and who.role not in PERMISSIONS[action]:
         return 403  # refused by role, before the complaint is even looked up
     if not may_see(who, found) and (action == "see" or who.role == Role.CITIZEN):
         return 404  # what one may not read does not exist for it
