@@ -28,6 +28,7 @@ from api.read import DashboardController, InboxController, pipeline
 from api.reports import ReportController
 from api.services import Services
 from api.triage import TriageController
+from api.waiting import WaitingController
 from api.webhooks import WhatsAppWebhook
 from infra.settings import Settings
 
@@ -57,6 +58,7 @@ def app_serving(settings: Settings, services: Callable[[], Services]) -> Litesta
         route_handlers=[
             health,
             ComplaintController,
+            WaitingController,
             AssistController,
             TriageController,
             AttachmentController,

@@ -158,7 +158,7 @@ class OnComplaint(Protocol):
     ) -> Complaint: ...
 
 
-def _on_complaint(
+def on_complaint(
     services: Services, request: Req, ref: str, data: Versioned, command: OnComplaint
 ) -> Response[Any]:
     """Send `command` for the complaint `ref`, once per Idempotency-Key. Scope comes before
@@ -275,7 +275,7 @@ class ComplaintController(Controller):
     def assign(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Assign]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services, request, ref, data, partial(services.app.assign, post=data.post)
         )
 
@@ -288,7 +288,7 @@ class ComplaintController(Controller):
     def transfer(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Transfer]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services,
             request,
             ref,
@@ -310,7 +310,7 @@ class ComplaintController(Controller):
     def triage(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Triage]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services,
             request,
             ref,
@@ -322,7 +322,7 @@ class ComplaintController(Controller):
     def escalate(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services, request, ref, data, partial(services.app.escalate, reason=data.reason)
         )
 
@@ -335,7 +335,7 @@ class ComplaintController(Controller):
     def raise_priority(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services, request, ref, data, partial(services.app.raise_priority, reason=data.reason)
         )
 
@@ -348,7 +348,7 @@ class ComplaintController(Controller):
     def link(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Link]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services, request, ref, data, partial(services.app.link, duplicate_of=data.duplicate_of)
         )
 
@@ -364,7 +364,7 @@ class ComplaintController(Controller):
         # The command's own rule first: the files named tell nothing to one who may not act.
         access.require(request.user, services.app.complaint(parse_complaint_id(ref)), "resolve")
         evidence = attachments(services, request.user, data.attachments)
-        return _on_complaint(
+        return on_complaint(
             services,
             request,
             ref,
@@ -386,7 +386,7 @@ class ComplaintController(Controller):
     def feedback(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.GiveFeedback]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services,
             request,
             ref,
@@ -408,7 +408,7 @@ class ComplaintController(Controller):
     def reopen(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services, request, ref, data, partial(services.app.reopen, reason=data.reason)
         )
 
@@ -416,7 +416,7 @@ class ComplaintController(Controller):
     def close(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services, request, ref, data, partial(services.app.close_complaint, reason=data.reason)
         )
 
@@ -429,7 +429,7 @@ class ComplaintController(Controller):
     def remind(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Remind]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services, request, ref, data, partial(services.app.remind, note=data.note)
         )
 
@@ -437,7 +437,7 @@ class ComplaintController(Controller):
     def comment(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Comment]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services,
             request,
             ref,
@@ -449,7 +449,7 @@ class ComplaintController(Controller):
     def review(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Review]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services, request, ref, data, partial(services.app.record_review, note=data.note)
         )
 

@@ -254,6 +254,36 @@ class Review(Base):
     expected_version: Version | None = None
 
 
+# The clock that waits (docs/hearings.md).
+
+
+class Clarify(Base):
+    """`POST /v1/complaints/{id}/clarify`: the holder asks the complainant; the clock stops."""
+
+    question: Reason
+    expected_version: Version | None = None
+
+
+class Answer(Base):
+    """`POST /v1/complaints/{id}/answer`: the complainant's answer; the clock runs again."""
+
+    answer: LongText
+    expected_version: Version | None = None
+
+
+class InterimReply(Base):
+    """`POST /v1/complaints/{id}/interim-reply`: a note to the complainant; it stays open."""
+
+    note: Reason
+    expected_version: Version | None = None
+
+
+class Versioned(Base):
+    """A command with nothing to say but the version it was decided on."""
+
+    expected_version: Version | None = None
+
+
 # --- answers -------------------------------------------------------------------------------
 
 

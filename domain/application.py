@@ -368,6 +368,77 @@ class Sampark(DirectoryKeeping):
             recorded_with or {},
         )
 
+    # --- the clock that waits (domain/clarification.py) -----------------------------------
+
+    def seek_clarification(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        question: str,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            by,
+            expected_version,
+            lambda c, at, d: c.seek_clarification(by=by, question=question, at=at),
+            recorded_with or {},
+        )
+
+    def answer_clarification(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        answer: str,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            by,
+            expected_version,
+            lambda c, at, d: c.answer_clarification(by=by, answer=answer, at=at),
+            recorded_with or {},
+        )
+
+    def dispose_unanswered(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            by,
+            expected_version,
+            lambda c, at, d: c.dispose_unanswered(
+                by=by, feedback_window=self.policy.feedback_window, at=at
+            ),
+            recorded_with or {},
+        )
+
+    def reply_interim(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        note: str,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            by,
+            expected_version,
+            lambda c, at, d: c.reply_interim(by=by, note=note, at=at),
+            recorded_with or {},
+        )
+
     # --- complaints: what the clock does (sent by the scheduler) ------------------------
 
     def pass_deadlines(self, complaint_id: UUID) -> list[Aggregate.Event]:

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain import access, sla
+from domain.clarification import ClarificationRules
 from domain.directory import Directory, Post
 from domain.errors import IllegalMove, InvalidCommand
 from domain.events import (
@@ -35,6 +36,7 @@ from domain.values import (
     AssistantChoice,
     Attachment,
     Channel,
+    Clarification,
     Complainant,
     Feedback,
     Identity,
@@ -66,7 +68,7 @@ def _text(value: str, field: str) -> str:
     return value.strip()
 
 
-class Complaint(FeedbackRules):
+class Complaint(FeedbackRules, ClarificationRules):
     def __init__(self) -> None:
         self.registration_no = ""
         self.complainant = Complainant(name="", mobile="")
@@ -101,6 +103,9 @@ class Complaint(FeedbackRules):
         self.assistant: AssistantChoice | None = None  # its choice at filing, if it chose
         self.awaiting_triage = False  # filed without a category the assistant was sure of
         self.duplicate_of: str | None = None  # the id of the earlier complaint it repeats
+        self.clarification: Clarification | None = None  # a question awaiting the complainant
+        self.paused_seconds = 0  # how long its clock has waited for the complainant, in all
+        self.interim_count = 0
 
     # --- filing and routing ------------------------------------------------------------
 
@@ -184,6 +189,7 @@ class Complaint(FeedbackRules):
         category, and so its level-1 post and deadline."""
         access.require(by, self, "triage")
         self._require_open("triage")
+        self.require_not_waiting("triage")
         if not self.awaiting_triage:
             raise IllegalMove("the complaint is not awaiting triage")
         directory.check_filing(department, category, self.district)
@@ -210,6 +216,7 @@ class Complaint(FeedbackRules):
         """Hand the complaint to a post of its own department, e.g. from the unassigned pool."""
         access.require(by, self, "assign")
         self._require_open("assign")
+        self.require_not_waiting("assign")
         post = directory.posts.get(post_id)
         if post is None:
             raise InvalidCommand(f"unknown post {post_id!r}", field="post")
@@ -253,6 +260,7 @@ class Complaint(FeedbackRules):
         """ "Not my department" is a transfer, never a disposal: back to level 1 elsewhere."""
         access.require(by, self, "transfer")
         self._require_open("transfer")
+        self.require_not_waiting("transfer")
         reason = _text(reason, "reason")
         if department == self.department:
             raise InvalidCommand(
@@ -298,6 +306,7 @@ class Complaint(FeedbackRules):
         (When a deadline passes the complaint climbs by itself: `pass_deadlines`.)"""
         access.require(by, self, "escalate")
         self._require_open("escalate")
+        self.require_not_waiting("escalate")
         reason = _text(reason, "reason")
         if self.level >= MAX_LEVEL:
             raise IllegalMove("the complaint is already with the state government (level 4)")
@@ -330,6 +339,7 @@ class Complaint(FeedbackRules):
         """Disposal by the holder, with the action taken and at least one piece of evidence."""
         access.require(by, self, "resolve")
         self._require_open("resolve")
+        self.require_not_waiting("resolve")
         action_taken = _text(action_taken, "action_taken")
         if not evidence:
             raise InvalidCommand(

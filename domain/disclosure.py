@@ -24,6 +24,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from domain.events import (
+    ClarificationAnswered,
+    ClarificationSought,
     Closed,
     CommentAdded,
     DeadlineApproaching,
@@ -31,6 +33,7 @@ from domain.events import (
     EscalationBlocked,
     FeedbackGiven,
     Filed,
+    InterimReplied,
     PriorityRaised,
     QueuedForReview,
     ReminderReceived,
@@ -75,6 +78,9 @@ FREE_TEXT: dict[type, frozenset[str]] = {
     ReminderReceived: frozenset({"note"}),
     CommentAdded: frozenset({"text"}),
     ReviewRecorded: frozenset({"note"}),
+    ClarificationSought: frozenset({"question"}),
+    ClarificationAnswered: frozenset({"answer"}),
+    InterimReplied: frozenset({"note"}),
 }
 # Fields of events listing files, whose names are free text too.
 FILES: dict[type, frozenset[str]] = {

@@ -7,7 +7,7 @@ complaint; the rules that decide whether it may happen live in `domain/complaint
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from eventsourcing.domain import Aggregate
@@ -18,6 +18,7 @@ from domain.values import (
     AssistantChoice,
     Attachment,
     Channel,
+    Clarification,
     Complainant,
     Feedback,
     Outcome,
@@ -334,6 +335,73 @@ class ReviewRecorded(ComplaintEvent):
         complaint.review_count += 1
 
 
+# --- the clock that waits (domain/clarification.py) ---------------------------------------
+
+
+class ClarificationSought(ComplaintEvent):
+    """The holder asked the complainant for information or a document: the complaint's clock
+    stops until the answer (`paused_due_at` is the deadline it stopped at)."""
+
+    question: str
+    answer_by: datetime  # unanswered after this, the holder may dispose of it as such
+    paused_due_at: datetime | None
+    holder: str | None
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.clarification = Clarification(
+            question=self.question,
+            asked_at=self.timestamp,
+            answer_by=self.answer_by,
+            paused_due_at=self.paused_due_at,
+            holder=self.holder,
+        )
+        complaint.due_at = None
+
+
+class ClarificationAnswered(ComplaintEvent):
+    """The complainant answered (or the office took the answer down): the clock runs again
+    with the time that was left, to the new `due_at`."""
+
+    answer: str
+    due_at: datetime | None
+    paused_seconds: int  # how long the clock was stopped
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.clarification = None
+        complaint.due_at = self.due_at
+        if complaint.due_since is not None:
+            complaint.due_since += timedelta(seconds=self.paused_seconds)
+        complaint.paused_seconds += self.paused_seconds
+
+
+class ClarificationLapsed(ComplaintEvent):
+    """The complainant did not answer in time; the holder disposes of the complaint as such
+    (a `Resolved` follows in the same change)."""
+
+    paused_seconds: int
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.clarification = None
+        complaint.paused_seconds += self.paused_seconds
+
+
+class InterimReplied(ComplaintEvent):
+    """An interim reply to the complainant: the complaint stays open, its clock runs."""
+
+    note: str
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.interim_count += 1
+
+
+CLARIFICATION_EVENTS: tuple[type[Aggregate.Event], ...] = (
+    ClarificationSought,
+    ClarificationAnswered,
+    ClarificationLapsed,
+    InterimReplied,
+)
+
+
 COMPLAINT_EVENTS: tuple[type[Aggregate.Event], ...] = (
     Filed,
     Assigned,
@@ -353,4 +421,5 @@ COMPLAINT_EVENTS: tuple[type[Aggregate.Event], ...] = (
     QueuedForReview,
     ReviewRecorded,
     Linked,
+    *CLARIFICATION_EVENTS,
 )

@@ -82,6 +82,11 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
         R.DEPARTMENT_HEAD: S.DEPARTMENT,
         R.ADMIN: S.STATE,
     },
+    # The clock that waits (domain/clarification.py): the holder asks the complainant, the
+    # complainant (or the helpline, or the holder taking it down from a call) answers.
+    "clarify": {R.OFFICER: S.OWN_POST},
+    "answer": {R.CITIZEN: S.OWN_COMPLAINT, R.OPERATOR: S.STATE, R.OFFICER: S.OWN_POST},
+    "interim_reply": {R.OFFICER: S.OWN_POST},
     "audit": {R.AUDITOR: S.STATE, R.ADMIN: S.STATE},  # check the hash chain
     # What the scheduler does by itself.
     "pass_deadlines": {R.SYSTEM: S.STATE},

@@ -193,3 +193,15 @@ class RoutingGap:
     to_level: int
     post: str | None  # the vacant post; None when the chain has no post at that level
     reason: str
+
+
+@dataclass(frozen=True)
+class Clarification:
+    """A question the holder asked the complainant; the complaint's clock waits for the answer
+    (`domain/clarification.py`)."""
+
+    question: str
+    asked_at: datetime
+    answer_by: datetime  # after this, the holder may dispose of the complaint unanswered
+    paused_due_at: datetime | None  # the deadline when the clock stopped
+    holder: str | None  # the post that asked

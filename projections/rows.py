@@ -20,6 +20,9 @@ from msgspec.structs import replace
 from domain.complaint import Complaint
 from domain.events import (
     Assigned,
+    ClarificationAnswered,
+    ClarificationLapsed,
+    ClarificationSought,
     Closed,
     CommentAdded,
     DeadlineApproaching,
@@ -28,6 +31,7 @@ from domain.events import (
     EscalationBlocked,
     FeedbackGiven,
     Filed,
+    InterimReplied,
     Linked,
     PriorityRaised,
     QueuedForReview,
@@ -440,6 +444,14 @@ def apply(row: ComplaintRow | None, event: object) -> ComplaintRow:
                 gap_reason=event.reason,
             )
         case QueuedForReview() | Linked():
+            return row
+        # The clock that waits: no deadline while the complainant is asked (so no scan picks
+        # it); the answer sets the resumed one. Paused time is counted in read.waiting.
+        case ClarificationSought():
+            return replace(row, due_at=None)
+        case ClarificationAnswered():
+            return replace(row, due_at=event.due_at)
+        case ClarificationLapsed() | InterimReplied():
             return row
         case ReviewRecorded():
             return replace(row, review_count=row.review_count + 1)

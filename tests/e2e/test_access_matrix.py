@@ -112,6 +112,10 @@ ENDPOINTS = [
     # FIRST: an earlier complaint of the same place, filed for the request.
     Endpoint("link", "POST", "/v1/complaints/{id}/link", {"duplicate_of": "FIRST"}),
     Endpoint("audit", "GET", "/v1/complaints/{id}/audit"),
+    # The clock that waits: asked by the holder, answered by the complainant or an office.
+    Endpoint("clarify", "POST", "/v1/complaints/{id}/clarify", {"question": "Your bill?"}),
+    Endpoint("answer", "POST", "/v1/complaints/{id}/answer", {"answer": "Sent"}, "waiting"),
+    Endpoint("interim_reply", "POST", "/v1/complaints/{id}/interim-reply", {"note": "Soon"}),
 ]
 
 CASES = [
@@ -140,6 +144,10 @@ def new_complaint(services: Services, state: str) -> UUID:
             outcome=Outcome.RELIEF,
             action_taken="Fixed",
             evidence=(PHOTO,),
+        )
+    if state == "waiting":
+        services.app.seek_clarification(
+            complaint, by=JAIPUR_WATER_OFFICER, question="Please send the bill"
         )
     return complaint
 
