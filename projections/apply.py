@@ -14,6 +14,7 @@ from uuid import UUID
 import psycopg
 
 from projections import rows as projection
+from projections import waiting
 from projections.store import ReadModels
 
 # Failures of the database itself, not of an event: what failed is tried again, whole.
@@ -44,6 +45,7 @@ def apply_events(models: ReadModels, events: Sequence[Any]) -> Applied:
     disposals: list[projection.DaysToDispose] = []
     pending = projection.PendingMargins()
     reviews: list[projection.ReviewEntry] = []
+    waits: list[waiting.WaitingTally] = []
     for event in events:
         complaint: UUID = event.originator_id
         row = rows.get(complaint)
@@ -64,6 +66,7 @@ def apply_events(models: ReadModels, events: Sequence[Any]) -> Applied:
             pending.add(key, delta)
         if (entry := projection.review(after, event)) is not None:
             reviews.append(entry)
+        waits += waiting.tallies(after, event)
         rows[complaint] = changed[complaint] = after
         result.applied += 1
     models.save_rows(list(changed.values()))
@@ -71,4 +74,5 @@ def apply_events(models: ReadModels, events: Sequence[Any]) -> Applied:
     models.add_disposal_days(disposals)
     models.add_pending(pending)
     models.save_reviews(reviews)
+    waiting.save(models.conn, waits, models.schema)
     return result

@@ -30,6 +30,7 @@ import psycopg
 from psycopg import sql
 
 from projections import rows as projection
+from projections import waiting
 from projections.apply import TRANSIENT, Applied
 from projections.relay import COMPLAINT_EVENT_TOPIC, EVENTS_TABLE
 from projections.store import COUNTER_COLUMNS, COUNTER_INDEX, REBUILD, ReadModels
@@ -168,6 +169,7 @@ class Chunk:
     stored: list[Stored] = field(default_factory=list)
     rows: list[projection.ComplaintRow] = field(default_factory=list)
     reviews: list[projection.ReviewEntry] = field(default_factory=list)
+    waits: list[waiting.WaitingTally] = field(default_factory=list)
     gaps: list[tuple[UUID, int, int]] = field(default_factory=list)
     sums: Sums = field(default_factory=Sums)
     done: Applied = field(default_factory=Applied)
@@ -195,6 +197,7 @@ class Chunk:
                 disposed = projection.days_to_dispose(row, after, event)
                 pending = projection.pending_changes(row, after)
                 entry = projection.review(after, event)
+                waits = waiting.tallies(after, event)
                 counted = [
                     (t, [(COUNTER_INDEX[n], a) for n, a in t.counts.items()]) for t in tallies
                 ]
@@ -212,6 +215,7 @@ class Chunk:
                 self.sums.pending.add(key, delta)
             if entry is not None:
                 self.reviews.append(entry)
+            self.waits += waits
             row = after
             done.applied += 1
         if row is not None:
@@ -221,6 +225,7 @@ class Chunk:
         """The rows, reviews and gaps, in the caller's transaction (the sums wait)."""
         models.insert_rows(self.rows)
         models.save_reviews(self.reviews)
+        waiting.save(models.conn, self.waits, models.schema)
         for complaint, have, got in self.gaps:
             models.record_gap(complaint, have, got)
 

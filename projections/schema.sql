@@ -281,3 +281,20 @@ CREATE TABLE IF NOT EXISTS {schema}.gaps (
     seen_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (complaint_id, got_version)
 );
+
+-- The clock that waits (projections/waiting.py, docs/hearings.md): per district x department
+-- and day (Asia/Kolkata), questions asked of complainants, answered, lapsed (disposed of
+-- unanswered), and the seconds the clocks stood still, counted on the day each wait ended.
+-- A complaint cannot change district or department while it waits, so its wait stays in
+-- one cell: waiting at the end of a day = asked - answered - lapsed up to that day.
+CREATE TABLE IF NOT EXISTS {schema}.waiting (
+    district text NOT NULL,
+    department text NOT NULL,
+    day date NOT NULL,
+    asked bigint NOT NULL DEFAULT 0,
+    answered bigint NOT NULL DEFAULT 0,
+    lapsed bigint NOT NULL DEFAULT 0,
+    paused_seconds bigint NOT NULL DEFAULT 0,
+    interim_replies bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (district, department, day)
+);
