@@ -19,10 +19,12 @@ from uuid import UUID
 from domain.directory import Directory
 from domain.events import (
     Assigned,
+    ClarificationSought,
     Closed,
     DeadlineApproaching,
     Escalated,
     Filed,
+    InterimReplied,
     ReminderReceived,
     Reopened,
     Resolved,
@@ -87,6 +89,23 @@ TEXTS: dict[str, dict[str, str]] = {
     "sampark_infographic": {
         "hi": "{0} का दैनिक इन्फोग्राफ़िक प्रकाशन हेतु तैयार है। हिंदी: {1} अंग्रेज़ी: {2}",
         "en": "The daily infographic of {0} is ready to publish. Hindi: {1} English: {2}",
+    },
+    # The clock that waits (docs/hearings.md).
+    "sampark_clarify": {
+        "hi": "शिकायत {0}: अधिकारी ने आपसे पूछा है: {1} कृपया इस संदेश का उत्तर दें, या "
+        "रिपोर्ट पृष्ठ पर उत्तर दें: {3} उत्तर आने तक समय-सीमा रुकी रहेगी; {2} तक उत्तर न आने "
+        "पर शिकायत का निस्तारण किया जा सकता है।",
+        "en": "Complaint {0}: the officer asks you: {1} Please reply to this message, or answer "
+        "on the report page: {3} The deadline waits for your answer; without one by {2} the "
+        "complaint may be disposed of.",
+    },
+    "sampark_answer_thanks": {
+        "hi": "शिकायत {0} पर आपका उत्तर दर्ज हो गया है; कार्यवाही फिर से शुरू हो गई है।",
+        "en": "Thank you: your answer on complaint {0} is recorded, and work on it resumes.",
+    },
+    "sampark_interim": {
+        "hi": "शिकायत {0} पर अंतरिम उत्तर: {1}",
+        "en": "An interim reply on complaint {0}: {1}",
     },
     "sampark_unmatched": {
         "hi": "धन्यवाद। हम आपका संदेश किसी शिकायत से नहीं जोड़ सके। कृपया रिपोर्ट वाले संदेश "
@@ -241,6 +260,18 @@ def messages_for(
             to_complainant("sampark_closed", [reg])
         case ReminderReceived():
             to_holder(event.holder, "sampark_reminder", [reg])
+        case ClarificationSought():
+            to_complainant(
+                "sampark_clarify",
+                [
+                    reg,
+                    event.question,
+                    local_time(event.answer_by),
+                    links.report(complaint, event.timestamp),
+                ],
+            )
+        case InterimReplied():
+            to_complainant("sampark_interim", [reg, event.note])
         case DeadlineApproaching():
             to_holder(
                 event.holder,
