@@ -46,7 +46,7 @@ def test_the_complainant_answers_the_question_on_the_report_page(
     assert empty.status_code == 400
     answered = client.post(f"{path}/answer", data={"answer": "The one by the temple"})
     assert answered.status_code == 200 and "Your answer is recorded" in answered.text
-    assert 'action="' + path + '/answer' not in answered.text  # no question waits now
+    assert 'action="' + path + "/answer" not in answered.text  # no question waits now
     again = client.post(f"{path}/answer", data={"answer": "again"})
     assert again.status_code == 409 and "no question waits" in again.text
 
