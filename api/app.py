@@ -19,6 +19,7 @@ from api.complaints import ComplaintController
 from api.directory import DirectoryController
 from api.documents import sent_document
 from api.headers import security_headers
+from api.hearings import HearingController
 from api.limits import MAX_BODY_BYTES, input_limits
 from api.openapi import render_plugins
 from api.oversight import ReviewController, directory_gaps
@@ -59,6 +60,7 @@ def app_serving(settings: Settings, services: Callable[[], Services]) -> Litesta
             health,
             ComplaintController,
             WaitingController,
+            HearingController,
             AssistController,
             TriageController,
             AttachmentController,

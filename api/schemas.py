@@ -24,7 +24,16 @@ from msgspec import Meta
 from api.problems import Problem
 from domain import inputs
 from domain.errors import InvalidCommand
-from domain.values import Channel, Language, Outcome, Priority, Role, Status, Visibility
+from domain.values import (
+    Channel,
+    HearingMode,
+    Language,
+    Outcome,
+    Priority,
+    Role,
+    Status,
+    Visibility,
+)
 
 
 def meta(rule: inputs.Text | inputs.Shape, description: str | None = None) -> Meta:
@@ -275,6 +284,23 @@ class InterimReply(Base):
     """`POST /v1/complaints/{id}/interim-reply`: a note to the complainant; it stays open."""
 
     note: Reason
+    expected_version: Version | None = None
+
+
+class ScheduleHearing(Base):
+    """`POST /v1/complaints/{id}/hearing`: a hearing of the complainant (docs/hearings.md)."""
+
+    on: Annotated[datetime, Meta(tz=True)]  # a time to come, with its timezone
+    post: Code  # the hearing officer's post
+    mode: HearingMode
+    expected_version: Version | None = None
+
+
+class RecordHearing(Base):
+    """`POST /v1/complaints/{id}/hearing/record`: the scheduled hearing, held or missed."""
+
+    attended: bool
+    directions: Reason
     expected_version: Version | None = None
 
 

@@ -30,6 +30,7 @@ from domain.values import (
     Attachment,
     Channel,
     Complainant,
+    HearingMode,
     Identity,
     Outcome,
     RiskRead,
@@ -436,6 +437,49 @@ class Sampark(DirectoryKeeping):
             by,
             expected_version,
             lambda c, at, d: c.reply_interim(by=by, note=note, at=at),
+            recorded_with or {},
+        )
+
+    # --- hearings (domain/hearing.py) ------------------------------------------------------
+
+    def schedule_hearing(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        on: datetime,
+        post: str,
+        mode: HearingMode,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            by,
+            expected_version,
+            lambda c, at, d: c.schedule_hearing(
+                by=by, on=on, post=post, mode=mode, directory=d, at=at
+            ),
+            recorded_with or {},
+        )
+
+    def record_hearing(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        attended: bool,
+        directions: str,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            by,
+            expected_version,
+            lambda c, at, d: c.record_hearing(
+                by=by, attended=attended, directions=directions, at=at
+            ),
             recorded_with or {},
         )
 

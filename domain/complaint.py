@@ -28,6 +28,7 @@ from domain.events import (
     Triaged,
 )
 from domain.feedback import FeedbackRules
+from domain.hearing import HearingRules
 from domain.values import (
     ASSISTANT,
     HIGH_PRIORITY_CHANNELS,
@@ -39,6 +40,7 @@ from domain.values import (
     Clarification,
     Complainant,
     Feedback,
+    Hearing,
     Identity,
     Outcome,
     Priority,
@@ -68,7 +70,7 @@ def _text(value: str, field: str) -> str:
     return value.strip()
 
 
-class Complaint(FeedbackRules, ClarificationRules):
+class Complaint(FeedbackRules, ClarificationRules, HearingRules):
     def __init__(self) -> None:
         self.registration_no = ""
         self.complainant = Complainant(name="", mobile="")
@@ -106,6 +108,7 @@ class Complaint(FeedbackRules, ClarificationRules):
         self.clarification: Clarification | None = None  # a question awaiting the complainant
         self.paused_seconds = 0  # how long its clock has waited for the complainant, in all
         self.interim_count = 0
+        self.hearings: tuple[Hearing, ...] = ()  # scheduled, held or missed (domain/hearing.py)
 
     # --- filing and routing ------------------------------------------------------------
 

@@ -33,6 +33,7 @@ from domain.events import (
     EscalationBlocked,
     FeedbackGiven,
     Filed,
+    HearingHeld,
     InterimReplied,
     PriorityRaised,
     QueuedForReview,
@@ -81,6 +82,7 @@ FREE_TEXT: dict[type, frozenset[str]] = {
     ClarificationSought: frozenset({"question"}),
     ClarificationAnswered: frozenset({"answer"}),
     InterimReplied: frozenset({"note"}),
+    HearingHeld: frozenset({"directions"}),
 }
 # Fields of events listing files, whose names are free text too.
 FILES: dict[type, frozenset[str]] = {

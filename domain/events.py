@@ -7,6 +7,7 @@ complaint; the rules that decide whether it may happen live in `domain/complaint
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,8 @@ from domain.values import (
     Clarification,
     Complainant,
     Feedback,
+    Hearing,
+    HearingMode,
     Outcome,
     Priority,
     Resolution,
@@ -402,6 +405,49 @@ CLARIFICATION_EVENTS: tuple[type[Aggregate.Event], ...] = (
 )
 
 
+# --- hearings (domain/hearing.py): the Right to Hearing Act, and Rajasthan Sampark Diwas ----
+
+
+class HearingScheduled(ComplaintEvent):
+    """A hearing of the complainant was fixed: when, before which post, in person or by video
+    (and, for a Rajasthan Sampark Diwas, which day's session: `diwas`). The complainant is
+    told on WhatsApp."""
+
+    number: int
+    on: datetime
+    post: str
+    mode: HearingMode
+    diwas: date | None = None
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.hearings = (
+            *complaint.hearings,
+            Hearing(
+                number=self.number, on=self.on, post=self.post, mode=self.mode, diwas=self.diwas
+            ),
+        )
+
+
+class HearingHeld(ComplaintEvent):
+    """The hearing took place with the complainant (`attended`), or the complainant did not
+    come (`attended` false); the directions given (or, if missed, what follows) recorded."""
+
+    number: int
+    attended: bool
+    directions: str
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.hearings = tuple(
+            replace(h, attended=self.attended, directions=self.directions)
+            if h.number == self.number
+            else h
+            for h in complaint.hearings
+        )
+
+
+HEARING_EVENTS: tuple[type[Aggregate.Event], ...] = (HearingScheduled, HearingHeld)
+
+
 COMPLAINT_EVENTS: tuple[type[Aggregate.Event], ...] = (
     Filed,
     Assigned,
@@ -422,4 +468,5 @@ COMPLAINT_EVENTS: tuple[type[Aggregate.Event], ...] = (
     ReviewRecorded,
     Linked,
     *CLARIFICATION_EVENTS,
+    *HEARING_EVENTS,
 )

@@ -87,6 +87,9 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
     "clarify": {R.OFFICER: S.OWN_POST},
     "answer": {R.CITIZEN: S.OWN_COMPLAINT, R.OPERATOR: S.STATE, R.OFFICER: S.OWN_POST},
     "interim_reply": {R.OFFICER: S.OWN_POST},
+    # Hearings (domain/hearing.py): the holder, or the collector (Sampark Diwas) or the
+    # head of the department above it, fix a hearing and record it.
+    "hear": {R.OFFICER: S.OWN_POST, R.COLLECTOR: S.DISTRICT, R.DEPARTMENT_HEAD: S.DEPARTMENT},
     "audit": {R.AUDITOR: S.STATE, R.ADMIN: S.STATE},  # check the hash chain
     # What the scheduler does by itself.
     "pass_deadlines": {R.SYSTEM: S.STATE},

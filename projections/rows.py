@@ -31,6 +31,8 @@ from domain.events import (
     EscalationBlocked,
     FeedbackGiven,
     Filed,
+    HearingHeld,
+    HearingScheduled,
     InterimReplied,
     Linked,
     PriorityRaised,
@@ -451,7 +453,7 @@ def apply(row: ComplaintRow | None, event: object) -> ComplaintRow:
             return replace(row, due_at=None)
         case ClarificationAnswered():
             return replace(row, due_at=event.due_at)
-        case ClarificationLapsed() | InterimReplied():
+        case ClarificationLapsed() | InterimReplied() | HearingScheduled() | HearingHeld():
             return row
         case ReviewRecorded():
             return replace(row, review_count=row.review_count + 1)

@@ -24,6 +24,7 @@ from domain.events import (
     DeadlineApproaching,
     Escalated,
     Filed,
+    HearingScheduled,
     InterimReplied,
     ReminderReceived,
     Reopened,
@@ -32,7 +33,7 @@ from domain.events import (
     Triaged,
 )
 from domain.sla import INDIA
-from domain.values import Language, Outcome
+from domain.values import HearingMode, Language, Outcome
 
 COMPLAINANT, HOLDER = "complainant", "holder"
 SATISFIED, NOT_SATISFIED = "SATISFIED", "NOT_SATISFIED"  # the quick-reply payloads
@@ -107,12 +108,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "hi": "शिकायत {0} पर अंतरिम उत्तर: {1}",
         "en": "An interim reply on complaint {0}: {1}",
     },
+    # Hearings (docs/hearings.md).
+    "sampark_hearing": {
+        "hi": "शिकायत {0}: आपकी सुनवाई {1} को {2} द्वारा होगी ({3})।",
+        "en": "Complaint {0}: you will be heard on {1} by the {2} ({3}).",
+    },
     "sampark_unmatched": {
         "hi": "धन्यवाद। हम आपका संदेश किसी शिकायत से नहीं जोड़ सके। कृपया रिपोर्ट वाले संदेश "
         "का उत्तर दें, या 181 पर कॉल करें।",
         "en": "Thank you. We could not match your message to a complaint. Please reply to the "
         "message with the report, or call 181.",
     },
+}
+
+MODES: dict[str, dict[str, str]] = {
+    HearingMode.IN_PERSON: {"hi": "व्यक्तिगत रूप से", "en": "in person"},
+    HearingMode.VIDEO: {"hi": "वीडियो कॉन्फ्रेंस द्वारा", "en": "by video"},
 }
 
 OUTCOMES: dict[str, dict[str, str]] = {
@@ -269,6 +280,11 @@ def messages_for(
                     local_time(event.answer_by),
                     links.report(complaint, event.timestamp),
                 ],
+            )
+        case HearingScheduled():
+            to_complainant(
+                "sampark_hearing",
+                [reg, local_time(event.on), designation(event.post), MODES[event.mode][language]],
             )
         case InterimReplied():
             to_complainant("sampark_interim", [reg, event.note])

@@ -116,6 +116,12 @@ ENDPOINTS = [
     Endpoint("clarify", "POST", "/v1/complaints/{id}/clarify", {"question": "Your bill?"}),
     Endpoint("answer", "POST", "/v1/complaints/{id}/answer", {"answer": "Sent"}, "waiting"),
     Endpoint("interim_reply", "POST", "/v1/complaints/{id}/interim-reply", {"note": "Soon"}),
+    Endpoint(
+        "hear",
+        "POST",
+        "/v1/complaints/{id}/hearing",
+        {"on": "2026-12-05T05:30:00Z", "post": "PHED-JAI-L1", "mode": "video"},
+    ),
 ]
 
 CASES = [

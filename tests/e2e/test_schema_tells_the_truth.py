@@ -72,6 +72,7 @@ def test_only_the_citizens_page_the_sent_documents_the_webhook_and_health_need_n
         ("get", "/health"),
         ("get", "/atr/{token}"),
         ("post", "/atr/{token}/feedback"),
+        ("post", "/atr/{token}/answer"),  # the answer to an officer's question
         ("get", "/atr/{token}/evidence/{sha256}"),
         ("get", "/documents/{token}"),  # a signed link: the secretaries' monthly data
         ("get", "/v1/webhooks/whatsapp"),
