@@ -17,6 +17,7 @@ from api.audit import complaint_audit, who_looked
 from api.auth import jwt_auth
 from api.complaints import ComplaintController
 from api.directory import DirectoryController
+from api.diwas import DiwasController, DiwasListing
 from api.documents import sent_document
 from api.headers import security_headers
 from api.hearings import HearingController
@@ -29,7 +30,7 @@ from api.read import DashboardController, InboxController, pipeline
 from api.reports import ReportController
 from api.services import Services
 from api.triage import TriageController
-from api.waiting import WaitingController
+from api.waiting import WaitingController, WaitingDashboard
 from api.webhooks import WhatsAppWebhook
 from infra.settings import Settings
 
@@ -60,7 +61,10 @@ def app_serving(settings: Settings, services: Callable[[], Services]) -> Litesta
             health,
             ComplaintController,
             WaitingController,
+            WaitingDashboard,
             HearingController,
+            DiwasListing,
+            DiwasController,
             AssistController,
             TriageController,
             AttachmentController,

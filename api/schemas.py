@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import typing
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from types import UnionType
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
@@ -539,3 +539,37 @@ class Dashboard(msgspec.Struct, kw_only=True):
     first_day: str
     last_day: str
     rows: list[dict[str, Any]]
+
+
+# --- Rajasthan Sampark Diwas (docs/hearings.md) ----------------------------------------------
+
+
+class ListForDiwas(Base):
+    """`POST /v1/complaints/{id}/diwas`: list the complaint for its district's session."""
+
+    day: date  # the session's day (India)
+    mode: HearingMode = HearingMode.IN_PERSON
+    expected_version: Version | None = None
+
+
+class DiwasLine(msgspec.Struct, kw_only=True):
+    turn: int
+    id: UUID
+    registration_no: str
+    department: str
+    subject: str
+    listed_at: datetime
+    listed_by_role: str  # citizen, operator (e-Mitra) or collector
+    post: str  # the officer who answers for it
+    mode: HearingMode
+    attended: bool | None  # None: not yet heard
+    directions: str | None
+    recorded_at: datetime | None
+
+
+class DiwasDay(msgspec.Struct, kw_only=True):
+    district: str
+    day: date
+    starts_at: datetime
+    place: str
+    items: list[DiwasLine]

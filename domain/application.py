@@ -463,6 +463,24 @@ class Sampark(DirectoryKeeping):
             recorded_with or {},
         )
 
+    def list_for_diwas(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        day: date,
+        mode: HearingMode,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            by,
+            expected_version,
+            lambda c, at, d: c.list_for_diwas(by=by, day=day, mode=mode, directory=d, at=at),
+            recorded_with or {},
+        )
+
     def record_hearing(
         self,
         complaint_id: UUID,

@@ -17,7 +17,7 @@ from eventsourcing.domain import Aggregate
 
 from domain import inputs
 from domain.errors import InvalidCommand
-from domain.sla import DEFAULT_SLA, Calendar, Sla
+from domain.sla import DEFAULT_SLA, INDIA, Calendar, Sla
 from domain.values import MAX_LEVEL, MIN_LEVEL, Actor
 
 DIRECTORY_ID = uuid5(NAMESPACE_URL, "sampark:directory")
@@ -53,6 +53,16 @@ class Holiday:
 
     day: date
     name: str
+
+
+@dataclass(frozen=True)
+class DiwasSession:
+    """A Rajasthan Sampark Diwas: a district's monthly day of direct hearings, from
+    `starts_at`, presided over by the collector (docs/hearings.md)."""
+
+    district: str
+    starts_at: datetime
+    place: str  # where the citizens come (the collectorate), e-Mitra kiosks joining by video
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,7 @@ class MasterData:
     routes: tuple[Route, ...]
     chains: tuple[Chain, ...]
     holidays: tuple[Holiday, ...] = ()
+    diwas: tuple[DiwasSession, ...] = ()
 
 
 # Where a post sits: routes, chains and the complaints it holds count on these. A post that
@@ -217,6 +228,17 @@ class HolidayCancelled(DirectoryEvent):
         del directory.holidays[self.day]
 
 
+class DiwasScheduled(DirectoryEvent):
+    """A district's Rajasthan Sampark Diwas fixed (or moved within its day, or re-placed)."""
+
+    session: DiwasSession
+
+    def apply(self, directory: Directory) -> None:
+        directory.diwas[
+            (self.session.district, self.session.starts_at.astimezone(INDIA).date())
+        ] = self.session
+
+
 class Directory(Aggregate):
     """The master data that routing and escalation read."""
 
@@ -228,6 +250,7 @@ class Directory(Aggregate):
         self.routes: dict[tuple[str, str | None, str], Route] = {}
         self.chains: dict[tuple[str, str], Chain] = {}
         self.holidays: dict[date, Holiday] = {}
+        self.diwas: dict[tuple[str, date], DiwasSession] = {}  # (district, day in India)
 
     @classmethod
     def create(cls, actor: Actor, at: datetime) -> Directory:
@@ -396,6 +419,20 @@ class Directory(Aggregate):
             raise InvalidCommand(f"{day.isoformat()} is not a holiday", field="day")
         self.trigger_event(HolidayCancelled, day=day, actor=actor, timestamp=at)
 
+    def schedule_diwas(self, session: DiwasSession, actor: Actor, at: datetime) -> None:
+        """Fix a district's Sampark Diwas: one session a district and day."""
+        if session.district not in self.districts:
+            raise InvalidCommand(f"unknown district {session.district!r}", field="district")
+        inputs.moment(session.starts_at, "starts_at")
+        if not session.place.strip():
+            raise InvalidCommand("a Sampark Diwas needs a place", field="place")
+        day = session.starts_at.astimezone(INDIA).date()
+        if self.diwas.get((session.district, day)) != session:
+            self.trigger_event(DiwasScheduled, session=session, actor=actor, timestamp=at)
+
+    def diwas_on(self, district: str, day: date) -> DiwasSession | None:
+        return self.diwas.get((district, day))
+
     def load(self, data: MasterData, actor: Actor, at: datetime) -> int:
         """Bring the directory in line with `data`; only differences become events."""
         before = len(self.pending_events)
@@ -407,6 +444,7 @@ class Directory(Aggregate):
             (self.set_route, data.routes),
             (self.set_chain, data.chains),
             (self.declare_holiday, data.holidays),
+            (self.schedule_diwas, data.diwas),
         )
         for define, items in steps:
             for item in items:

@@ -45,6 +45,7 @@ class HearingRules(Aggregate):
         status: Status
         district: str
         department: str
+        holder: str | None
         hearings: tuple[Hearing, ...]
 
     @property
@@ -87,6 +88,46 @@ class HearingRules(Aggregate):
             post=post,
             mode=mode,
             diwas=diwas,
+        )
+
+    def list_for_diwas(
+        self,
+        *,
+        by: Identity,
+        day: date,
+        mode: HearingMode,
+        directory: Directory,
+        at: datetime,
+    ) -> None:
+        """List the complaint for its district's Rajasthan Sampark Diwas on `day`: by the
+        collector, or at the complainant's request (themselves, or an e-Mitra operator for
+        them). It is heard there, in the order listed, with its holder answering for it."""
+        access.require(by, cast("Complaint", self), "list_for_diwas")
+        session = directory.diwas_on(self.district, day)
+        if session is None:
+            raise InvalidCommand(
+                f"no Sampark Diwas is scheduled in {self.district!r} on {day.isoformat()}",
+                field="day",
+            )
+        if session.starts_at <= at:
+            raise IllegalMove("that Sampark Diwas has begun; list it for a coming one")
+        if self.status not in OPEN_STATUSES:
+            raise IllegalMove(f"only an open complaint is heard; it is {self.status}")
+        if self.holder is None:
+            raise IllegalMove("the complaint is with no officer yet; it cannot be heard")
+        if self.pending_hearing is not None:
+            raise IllegalMove(
+                f"hearing {self.pending_hearing.number} is already scheduled; record it first"
+            )
+        self.trigger_event(
+            HearingScheduled,
+            timestamp=at,
+            actor=by.actor,
+            number=len(self.hearings) + 1,
+            on=session.starts_at,
+            post=self.holder,
+            mode=mode,
+            diwas=day,
         )
 
     def record_hearing(

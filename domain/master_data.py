@@ -12,7 +12,17 @@ from collections.abc import Callable
 from typing import Any
 
 from domain import inputs
-from domain.directory import Category, Chain, Department, District, Holiday, MasterData, Post, Route
+from domain.directory import (
+    Category,
+    Chain,
+    Department,
+    District,
+    DiwasSession,
+    Holiday,
+    MasterData,
+    Post,
+    Route,
+)
 
 Rule = Callable[[Any, str], Any]
 
@@ -51,6 +61,11 @@ RULES: dict[type, dict[str, Rule]] = {
         ),
     },
     Holiday: {"day": inputs.day, "name": inputs.NAME.clean},
+    DiwasSession: {
+        "district": inputs.CODE.clean,
+        "starts_at": inputs.moment,
+        "place": inputs.NAME.clean,
+    },
 }
 
 

@@ -90,6 +90,8 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
     # Hearings (domain/hearing.py): the holder, or the collector (Sampark Diwas) or the
     # head of the department above it, fix a hearing and record it.
     "hear": {R.OFFICER: S.OWN_POST, R.COLLECTOR: S.DISTRICT, R.DEPARTMENT_HEAD: S.DEPARTMENT},
+    # Listing for a Rajasthan Sampark Diwas: the collector, or at the complainant's request.
+    "list_for_diwas": {R.CITIZEN: S.OWN_COMPLAINT, R.OPERATOR: S.STATE, R.COLLECTOR: S.DISTRICT},
     "audit": {R.AUDITOR: S.STATE, R.ADMIN: S.STATE},  # check the hash chain
     # What the scheduler does by itself.
     "pass_deadlines": {R.SYSTEM: S.STATE},
@@ -127,6 +129,8 @@ SERVICES: dict[str, dict[Role, Scope]] = {
         R.SECRETARY: S.DEPARTMENT,
         R.ADMIN: S.STATE,  # the state-level pool
     },
+    # A Sampark Diwas' list and proceedings (GET /v1/diwas/{district}/{day}).
+    "diwas": {R.OPERATOR: S.STATE, R.COLLECTOR: S.DISTRICT, R.ADMIN: S.STATE},
     "dashboards": {
         R.COLLECTOR: S.DISTRICT,
         R.DEPARTMENT_HEAD: S.DEPARTMENT,

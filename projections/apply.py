@@ -13,8 +13,8 @@ from uuid import UUID
 
 import psycopg
 
+from projections import hearings, waiting
 from projections import rows as projection
-from projections import waiting
 from projections.store import ReadModels
 
 # Failures of the database itself, not of an event: what failed is tried again, whole.
@@ -46,6 +46,7 @@ def apply_events(models: ReadModels, events: Sequence[Any]) -> Applied:
     pending = projection.PendingMargins()
     reviews: list[projection.ReviewEntry] = []
     waits: list[waiting.WaitingTally] = []
+    heard: list[hearings.HearingChange] = []
     for event in events:
         complaint: UUID = event.originator_id
         row = rows.get(complaint)
@@ -67,6 +68,7 @@ def apply_events(models: ReadModels, events: Sequence[Any]) -> Applied:
         if (entry := projection.review(after, event)) is not None:
             reviews.append(entry)
         waits += waiting.tallies(after, event)
+        heard += hearings.changes(after, event)
         rows[complaint] = changed[complaint] = after
         result.applied += 1
     models.save_rows(list(changed.values()))
@@ -75,4 +77,5 @@ def apply_events(models: ReadModels, events: Sequence[Any]) -> Applied:
     models.add_pending(pending)
     models.save_reviews(reviews)
     waiting.save(models.conn, waits, models.schema)
+    hearings.save(models.conn, heard, models.schema)
     return result

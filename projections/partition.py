@@ -29,8 +29,8 @@ from uuid import UUID
 import psycopg
 from psycopg import sql
 
+from projections import hearings, waiting
 from projections import rows as projection
-from projections import waiting
 from projections.apply import TRANSIENT, Applied
 from projections.relay import COMPLAINT_EVENT_TOPIC, EVENTS_TABLE
 from projections.store import COUNTER_COLUMNS, COUNTER_INDEX, REBUILD, ReadModels
@@ -170,6 +170,7 @@ class Chunk:
     rows: list[projection.ComplaintRow] = field(default_factory=list)
     reviews: list[projection.ReviewEntry] = field(default_factory=list)
     waits: list[waiting.WaitingTally] = field(default_factory=list)
+    heard: list[hearings.HearingChange] = field(default_factory=list)
     gaps: list[tuple[UUID, int, int]] = field(default_factory=list)
     sums: Sums = field(default_factory=Sums)
     done: Applied = field(default_factory=Applied)
@@ -198,6 +199,7 @@ class Chunk:
                 pending = projection.pending_changes(row, after)
                 entry = projection.review(after, event)
                 waits = waiting.tallies(after, event)
+                heard = hearings.changes(after, event)
                 counted = [
                     (t, [(COUNTER_INDEX[n], a) for n, a in t.counts.items()]) for t in tallies
                 ]
@@ -216,6 +218,7 @@ class Chunk:
             if entry is not None:
                 self.reviews.append(entry)
             self.waits += waits
+            self.heard += heard
             row = after
             done.applied += 1
         if row is not None:
@@ -226,6 +229,7 @@ class Chunk:
         models.insert_rows(self.rows)
         models.save_reviews(self.reviews)
         waiting.save(models.conn, self.waits, models.schema)
+        hearings.save(models.conn, self.heard, models.schema)
         for complaint, have, got in self.gaps:
             models.record_gap(complaint, have, got)
 

@@ -298,3 +298,27 @@ CREATE TABLE IF NOT EXISTS {schema}.waiting (
     interim_replies bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (district, department, day)
 );
+
+-- Hearings of complainants (projections/hearings.py, docs/hearings.md), a row per hearing;
+-- those at a Rajasthan Sampark Diwas carry its day, and make the day's list in the order
+-- they were listed. Written by upserts that fill what each event knows, in any order.
+CREATE TABLE IF NOT EXISTS {schema}.hearings (
+    complaint_id uuid NOT NULL,
+    number integer NOT NULL,
+    registration_no text,
+    district text,
+    department text,
+    subject text,
+    scheduled_at timestamptz,  -- when it was fixed (listed, for a Sampark Diwas)
+    scheduled_by_role text,
+    hearing_on timestamptz,
+    post text,
+    mode text,
+    diwas date,
+    attended boolean,
+    directions text,
+    recorded_at timestamptz,
+    PRIMARY KEY (complaint_id, number)
+);
+CREATE INDEX IF NOT EXISTS hearings_diwas ON {schema}.hearings (district, diwas, scheduled_at)
+    WHERE diwas IS NOT NULL;

@@ -46,6 +46,7 @@ def holds_directory(directory: Directory) -> bool:
             directory.routes,
             directory.chains,
             directory.holidays,
+            directory.diwas,
         )
     )
 

@@ -70,6 +70,7 @@ REQUESTS: dict[tuple[str, str], str] = {
     ("GET", "/v1/reports/monthly"): "/v1/reports/monthly?department=NOPE&month=2099-01",
     ("GET", "/v1/assist/routing"): "/v1/assist/routing",
     ("POST", "/v1/assist/duplicates"): "/v1/assist/duplicates",
+    ("GET", "/v1/diwas/{district:str}/{day:str}"): "/v1/diwas/NOPE/2099-01-01",
 }
 A_BACKWARD_WINDOW = "?from=2026-11-10&to=2026-11-01"
 
