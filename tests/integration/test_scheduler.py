@@ -19,6 +19,7 @@ import pytest
 
 from api.services import Services
 from domain.events import (
+    Assigned,
     ClarificationAnswered,
     ClarificationSought,
     Closed,
@@ -388,5 +389,6 @@ def test_a_complaint_waiting_for_its_complainant_does_not_climb_until_answered(
     assert climbed.missed_due_at == answered.due_at
     (sought,) = kinds(services, waiting, ClarificationSought)
     (answer,) = kinds(services, waiting, ClarificationAnswered)
-    assert sought.paused_due_at == START + 3 * DAY
-    assert answered.due_at == answer.timestamp + (START + 3 * DAY - sought.timestamp)
+    (assigned,) = kinds(services, waiting, Assigned)
+    assert sought.paused_due_at == assigned.due_at  # the level-1 deadline, 3 days on
+    assert answered.due_at == answer.timestamp + (assigned.due_at - sought.timestamp)
