@@ -7,7 +7,7 @@ proceedings are drawn as a PDF in Hindi and English. The complainant is told of 
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -15,7 +15,6 @@ from uuid import UUID
 from litestar.testing import TestClient
 
 from api.services import Services
-from domain.directory import DiwasSession
 from domain.events import HearingScheduled
 from domain.values import Channel, Complainant
 from reports import drawing
@@ -54,8 +53,21 @@ def test_a_sampark_diwas_lists_hears_in_turn_and_prints_its_proceedings(
 ) -> None:
     starts_at = clock.now + timedelta(days=10)
     day = (starts_at + timedelta(hours=5, minutes=30)).date()
-    session = DiwasSession(district="JAI", starts_at=starts_at, place="Collectorate, Jaipur")
-    services.app.change_directory(ADMIN, lambda d, at: d.schedule_diwas(session, ADMIN.actor, at))
+    session = {"district": "JAI", "starts_at": starts_at.isoformat(), "place": "Collectorate"}
+    refused = client.post(
+        "/v1/directory/diwas", json=session, headers=tokens.headers(JAIPUR_COLLECTOR)
+    )
+    assert refused.status_code == 403  # the directory is the admins'
+    nowhere = {**session, "district": "NOPE"}
+    unknown = client.post("/v1/directory/diwas", json=nowhere, headers=tokens.headers(ADMIN))
+    assert unknown.status_code == 422 and unknown.json()["field"] == "district"
+    fixed = client.post("/v1/directory/diwas", json=session, headers=tokens.headers(ADMIN))
+    assert fixed.status_code == 200, fixed.text
+    sessions = client.get("/v1/directory/diwas?district=JAI", headers=tokens.headers(ADMIN))
+    assert {"district": "JAI", "starts_at": session["starts_at"], "place": "Collectorate"} in [
+        {**d, "starts_at": datetime.fromisoformat(d["starts_at"]).isoformat()}
+        for d in sessions.json()
+    ]
 
     by_collector = filed(services, new_mobile(), "No water for a week")
     asha = new_mobile()
