@@ -122,6 +122,8 @@ ENDPOINTS = [
         "/v1/complaints/{id}/hearing",
         {"on": "2026-12-05T05:30:00Z", "post": "PHED-JAI-L1", "mode": "video"},
     ),
+    # Jaipur's Sampark Diwas of December in the sample directory (the third Thursday).
+    Endpoint("list_for_diwas", "POST", "/v1/complaints/{id}/diwas", {"day": "2026-12-17"}),
 ]
 
 CASES = [
