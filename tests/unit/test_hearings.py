@@ -8,11 +8,12 @@ from datetime import timedelta
 import pytest
 
 from domain.complaint import Complaint
-from domain.directory import Directory
+from domain.directory import Directory, DiwasSession
 from domain.errors import Forbidden, IllegalMove, InvalidCommand
 from domain.events import HearingHeld, HearingScheduled
+from domain.sla import INDIA
 from domain.values import HearingMode
-from tests.support import JAIPUR_COLLECTOR, JAIPUR_WATER_OFFICER, OPERATOR, START, citizen
+from tests.support import ADMIN, JAIPUR_COLLECTOR, JAIPUR_WATER_OFFICER, OPERATOR, START, citizen
 from tests.unit import world
 
 RAMESH = citizen("9876543210")
@@ -110,3 +111,39 @@ def test_a_hearing_is_fixed_by_the_offices_for_a_time_to_come_before_a_post_of_t
     assert elsewhere.value.field == "post"
     with pytest.raises(IllegalMove, match="no hearing"):
         complaint.record_hearing(by=JAIPUR_WATER_OFFICER, attended=True, directions="x", at=START)
+
+
+def test_a_complaint_is_listed_for_its_districts_sampark_diwas_before_it_begins(
+    complaint: Complaint, directory: Directory
+) -> None:
+    session = DiwasSession(district="JAI", starts_at=START + 7 * DAY, place="Collectorate")
+    directory.schedule_diwas(session, ADMIN.actor, START)
+    day = (START + 7 * DAY).astimezone(INDIA).date()
+    with pytest.raises(InvalidCommand) as none_that_day:
+        complaint.list_for_diwas(
+            by=RAMESH, day=day + DAY, mode=HearingMode.VIDEO, directory=directory, at=START
+        )
+    assert none_that_day.value.field == "day"
+    with pytest.raises(Forbidden):  # an officer does not list; the collector or the citizen does
+        complaint.list_for_diwas(
+            by=JAIPUR_WATER_OFFICER,
+            day=day,
+            mode=HearingMode.VIDEO,
+            directory=directory,
+            at=START,
+        )
+    with pytest.raises(IllegalMove, match="has begun"):
+        complaint.list_for_diwas(
+            by=RAMESH, day=day, mode=HearingMode.VIDEO, directory=directory, at=START + 7 * DAY
+        )
+    complaint.list_for_diwas(
+        by=RAMESH, day=day, mode=HearingMode.VIDEO, directory=directory, at=START + DAY
+    )
+    (listed,) = complaint.collect_events()
+    assert isinstance(listed, HearingScheduled)
+    assert (listed.diwas, listed.on, listed.post) == (day, session.starts_at, "PHED-JAI-L1")
+    assert listed.actor.role == "citizen"  # at the complainant's request
+    with pytest.raises(IllegalMove, match="already scheduled"):
+        complaint.list_for_diwas(
+            by=JAIPUR_COLLECTOR, day=day, mode=HearingMode.VIDEO, directory=directory, at=START
+        )
