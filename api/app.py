@@ -18,11 +18,13 @@ from api.audit import complaint_audit, who_looked
 from api.auth import jwt_auth
 from api.complaints import ComplaintController
 from api.directory import DirectoryController
+from api.diwas import DiwasController, DiwasListing
 from api.documents import sent_document
 from api.fonts import web_font
 from api.guarantee import AppealsController, GuaranteeController
 from api.headers import security_headers
 from api.health import health, live, metrics, ready
+from api.hearings import HearingController
 from api.limits import MAX_BODY_BYTES, input_limits
 from api.observing import HTTP_FIGURES, Observed
 from api.open311 import Open311Controller
@@ -36,6 +38,7 @@ from api.reports import ReportController
 from api.services import Services
 from api.status import PublicStatus
 from api.triage import TriageController
+from api.waiting import WaitingController, WaitingDashboard
 from api.webhooks import WhatsAppWebhook
 from infra.logs import litestar_formatters
 from infra.settings import Settings
@@ -66,6 +69,11 @@ def app_serving(settings: Settings, services: Callable[[], Services]) -> Litesta
             ComplaintController,
             GuaranteeController,
             AppealsController,
+            WaitingController,
+            WaitingDashboard,
+            HearingController,
+            DiwasListing,
+            DiwasController,
             AssistController,
             TriageController,
             AttachmentController,

@@ -273,6 +273,34 @@ class ActionTakenReport(Controller):
             status_code=200 if taken else 409,
         )
 
+    @post("/answer", sync_to_thread=True, status_code=200, summary="Answer the officer's question")
+    def answer(
+        self,
+        services: Injected,
+        token: FromPath[str],
+        data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
+        lang: FromQuery[str | None] = None,
+    ) -> Response[Any]:
+        """The complainant's answer from the report page: the clock runs again."""
+        complaint_id = _complaint_of(services, token)
+        answer = checked("answer", data.get("answer") or "", inputs.LONG_TEXT.clean)
+        complaint = services.app.complaint(complaint_id)
+        notice = None
+        try:
+            services.app.answer_clarification(
+                complaint_id, by=access.citizen(complaint.complainant.mobile), answer=answer or ""
+            )
+        except DomainError as refused:
+            notice = str(refused)
+        built = self._report(services, token, lang)
+        notice = notice or built.label("answered")
+        nonce = headers.nonce()
+        return html_page(
+            report.page(built, f"/atr/{token}", nonce, notice=notice),
+            nonce,
+            status_code=200 if notice == built.label("answered") else 409,
+        )
+
     @get("/evidence/{sha256:str}", sync_to_thread=True, summary="Evidence of the disposal")
     def evidence(self, services: Injected, token: FromPath[str], sha256: FromPath[str]) -> Any:
         complaint = services.app.complaint(_complaint_of(services, token))

@@ -17,15 +17,16 @@ from api import schemas
 from api.guards import only_roles_allowed_to
 from api.idempotency import receipt_for, run_once
 from api.problems import Problem
-from api.schemas import ActorOut, Base, Code, Mobile, Name
+from api.schemas import ActorOut, Base, Code, Mobile, Name, checked
 from api.services import Services
-from domain import guarantee
+from domain import guarantee, inputs
 from domain.directory import (
     Category,
     Chain,
     Department,
     Directory,
     District,
+    DiwasSession,
     Holiday,
     Post,
     Route,
@@ -99,6 +100,14 @@ class HolidayIn(Base):
 
 class HolidayKey(Base):
     day: date
+
+
+class DiwasIn(Base):
+    """A district's Rajasthan Sampark Diwas (docs/hearings.md)."""
+
+    district: Code
+    starts_at: Annotated[datetime, Meta(tz=True)]
+    place: Name
 
 
 class PostIn(Base):
@@ -253,6 +262,22 @@ class DirectoryController(Controller):
     def holidays(self, services: Injected, year: FromQuery[int | None] = None) -> list[Holiday]:
         items = sorted(services.app.directory().holidays.values(), key=lambda h: h.day)
         return [h for h in items if year is None or h.day.year == year]
+
+    @get("/diwas", sync_to_thread=True, summary="Rajasthan Sampark Diwas sessions")
+    def diwas(
+        self,
+        services: Injected,
+        district: FromQuery[str | None] = None,
+        year: FromQuery[int | None] = None,
+    ) -> list[DiwasSession]:
+        items = sorted(
+            services.app.directory().diwas.values(), key=lambda s: (s.starts_at, s.district)
+        )
+        return [
+            s
+            for s in _filtered(items, district=district)
+            if year is None or s.starts_at.year == year
+        ]
 
     @get(
         "/timeline",
@@ -452,6 +477,20 @@ class DirectoryController(Controller):
             request,
             data,
             lambda d, at: d.declare_holiday(holiday, request.user.actor, at),
+        )
+
+    @post("/diwas", sync_to_thread=True, status_code=200, summary="Fix a Sampark Diwas")
+    def schedule_diwas(
+        self, request: Req, services: Injected, data: JSONBody[DiwasIn]
+    ) -> Response[Any]:
+        starts_at = checked("starts_at", data.starts_at, inputs.moment)
+        assert starts_at is not None
+        session = DiwasSession(district=data.district, starts_at=starts_at, place=data.place)
+        return _change(
+            services,
+            request,
+            data,
+            lambda d, at: d.schedule_diwas(session, request.user.actor, at),
         )
 
     @post("/holidays/cancel", sync_to_thread=True, status_code=200, summary="Cancel a holiday")

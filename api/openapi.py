@@ -175,6 +175,13 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "content": {200: HTML, 409: HTML},
         "descriptions": {409: "The page again, saying why the appeal was not taken"},
     },
+    # The answer to an officer's question (docs/hearings.md), the same way.
+    ("post", "/atr/{token}/answer"): {
+        "kinds": {"report link"},
+        "parameters": {"lang": LANGUAGE},
+        "content": {200: HTML, 409: HTML},
+        "descriptions": {409: "The page again, saying why the answer was not taken"},
+    },
     ("get", "/atr/{token}/evidence/{sha256}"): {
         "kinds": {"report link"},
         "content": {200: EVIDENCE},

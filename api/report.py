@@ -116,6 +116,15 @@ LABELS: dict[str, dict[str, str]] = {
         "hi": "शिकायत के बारे में कुछ पूछना है? {0} पर कॉल करें और अपनी पंजीयन संख्या बताएं।",
         "en": "Any question about your complaint? Call {0} and give your registration number.",
     },
+    "question": {"hi": "अधिकारी का प्रश्न", "en": "The officer asks"},
+    "answer_by": {"hi": "उत्तर देने की अंतिम तिथि", "en": "Answer by"},
+    "waiting": {
+        "hi": "आपके उत्तर तक समय-सीमा रुकी है",
+        "en": "the deadline waits for your answer",
+    },
+    "answer": {"hi": "आपका उत्तर", "en": "Your answer"},
+    "send": {"hi": "उत्तर भेजें", "en": "Send the answer"},
+    "answered": {"hi": "आपका उत्तर दर्ज है", "en": "Your answer is recorded"},
 }
 # The rating's five choices, each with its meaning (1 the worst).
 RATINGS: dict[int, dict[str, str]] = {
@@ -223,6 +232,12 @@ class Report:
             rows.append((self.label("with"), f"{self.holder or '-'} ({level})"))
             if c.due_at:
                 rows.append((self.label("due_at"), when(c.due_at)))
+        if c.clarification is not None:  # the clock that waits (docs/hearings.md)
+            rows += [
+                (self.label("due_at"), self.label("waiting")),
+                (self.label("question"), c.clarification.question),
+                (self.label("answer_by"), when(c.clarification.answer_by)),
+            ]
         if c.resolution is not None:
             r = c.resolution
             rows += [

@@ -12,7 +12,17 @@ from collections.abc import Callable
 from typing import Any
 
 from domain import inputs
-from domain.directory import Category, Chain, Department, District, Holiday, MasterData, Post, Route
+from domain.directory import (
+    Category,
+    Chain,
+    Department,
+    District,
+    DiwasSession,
+    Holiday,
+    MasterData,
+    Post,
+    Route,
+)
 from domain.guarantee import NotifiedService
 
 Rule = Callable[[Any, str], Any]
@@ -68,6 +78,11 @@ RULES: dict[type, dict[str, Rule]] = {
         "designated_officer": inputs.NAME.clean,
         "first_appeal_officer": inputs.NAME.clean,
         "second_appeal_authority": inputs.NAME.clean,
+    },
+    DiwasSession: {
+        "district": inputs.CODE.clean,
+        "starts_at": inputs.moment,
+        "place": inputs.NAME.clean,
     },
 }
 

@@ -331,3 +331,44 @@ CREATE TABLE IF NOT EXISTS {schema}.guarantee_days (
     revisions integer NOT NULL DEFAULT 0,
     PRIMARY KEY (department, day, district)
 );
+
+-- The clock that waits (projections/waiting.py, docs/hearings.md): per district x department
+-- and day (Asia/Kolkata), questions asked of complainants, answered, lapsed (disposed of
+-- unanswered), and the seconds the clocks stood still, counted on the day each wait ended.
+-- A complaint cannot change district or department while it waits, so its wait stays in
+-- one cell: waiting at the end of a day = asked - answered - lapsed up to that day.
+CREATE TABLE IF NOT EXISTS {schema}.waiting (
+    district text NOT NULL,
+    department text NOT NULL,
+    day date NOT NULL,
+    asked bigint NOT NULL DEFAULT 0,
+    answered bigint NOT NULL DEFAULT 0,
+    lapsed bigint NOT NULL DEFAULT 0,
+    paused_seconds bigint NOT NULL DEFAULT 0,
+    interim_replies bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (district, department, day)
+);
+
+-- Hearings of complainants (projections/hearings.py, docs/hearings.md), a row per hearing;
+-- those at a Rajasthan Sampark Diwas carry its day, and make the day's list in the order
+-- they were listed. Written by upserts that fill what each event knows, in any order.
+CREATE TABLE IF NOT EXISTS {schema}.hearings (
+    complaint_id uuid NOT NULL,
+    number integer NOT NULL,
+    registration_no text,
+    district text,
+    department text,
+    subject text,
+    scheduled_at timestamptz,  -- when it was fixed (listed, for a Sampark Diwas)
+    scheduled_by_role text,
+    hearing_on timestamptz,
+    post text,
+    mode text,
+    diwas date,
+    attended boolean,
+    directions text,
+    recorded_at timestamptz,
+    PRIMARY KEY (complaint_id, number)
+);
+CREATE INDEX IF NOT EXISTS hearings_diwas ON {schema}.hearings (district, diwas, scheduled_at)
+    WHERE diwas IS NOT NULL;

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date, timedelta
 
 DIVISIONS = {
     "Ajmer": [
@@ -650,7 +651,23 @@ def build() -> dict[str, object]:
         "chains": chains,
         "holidays": [{"day": day, "name": name} for day, name in HOLIDAYS],
         "services": notified_services(),
+        "diwas": [
+            {"district": d["code"], "starts_at": starts_at, "place": f"Collectorate, {d['name']}"}
+            for d in districts
+            for starts_at in diwas_days()
+        ],
     }
+
+
+def diwas_days() -> list[str]:
+    """A sample Rajasthan Sampark Diwas timetable: the third Thursday of each month of
+    December 2026 to December 2027, from 11:00 in India (05:30 UTC)."""
+    days = []
+    for year, month in [(2026, 12)] + [(2027, m) for m in range(1, 13)]:
+        first = date(year, month, 1)
+        thursday = first + timedelta(days=(3 - first.weekday()) % 7 + 14)
+        days.append(f"{thursday.isoformat()}T05:30:00Z")
+    return days
 
 
 if __name__ == "__main__":

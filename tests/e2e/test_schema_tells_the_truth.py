@@ -78,6 +78,7 @@ def test_only_the_citizens_page_the_sent_documents_the_webhook_and_health_need_n
         ("post", "/atr/{token}/feedback"),
         ("post", "/atr/{token}/withdraw"),  # the same link: the complainant's withdrawal
         ("post", "/atr/{token}/appeal"),  # the citizen's appeal under the Act, from the page
+        ("post", "/atr/{token}/answer"),  # the answer to an officer's question
         ("get", "/atr/{token}/evidence/{sha256}"),
         ("get", "/documents/{token}"),  # a signed link: the secretaries' monthly data
         ("get", "/v1/webhooks/whatsapp"),
