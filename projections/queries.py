@@ -157,6 +157,12 @@ def _escaped(word: str) -> str:
 
 
 @dataclass(frozen=True)
+class DashboardPage:
+    rows: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
 class Attached:
     anywhere: int
     visible: int
@@ -341,21 +347,59 @@ class ReadQueries:
         """The figures (docs/read-models.md, "The figures") for the days first..last, one
         row per district, department, post or day of the caller's scope, narrowed to
         `district`, `department` and `post` when given. Reads only the aggregates."""
+        return self.dashboard_page(
+            who, by, first, last, now, district=district, department=department, post=post
+        ).rows
+
+    def dashboard_page(
+        self,
+        who: Identity,
+        by: str,
+        first: date,
+        last: date,
+        now: datetime,
+        *,
+        district: str | None = None,
+        department: str | None = None,
+        post: str | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> DashboardPage:
+        """The dashboard's rows of places (district, department or post) in the order of
+        their keys, `limit` of them after `cursor` (every row when `limit` is None; a
+        dashboard per day is never paged); ValueError when the cursor is not ours."""
         if by not in BY or by == "total":
             raise ValueError(f"no dashboard by {by}")
+        if by == "day" and (cursor is not None or limit is not None):
+            raise ValueError("a dashboard per day is not paged")
         scope = dashboard_scope(who, department).narrowed(
             district=district, department=department, post=post
         )
-        return [
-            report(key, ledger, with_now=by != "day")
-            for key, ledger in self.ledgers(scope, by, first, last, now)
-        ]
+        after = None if cursor is None else cursors.decode(cursor, cursors.text)[0]
+        found = self.ledgers(scope, by, first, last, now, after=after, limit=limit)
+        more = limit is not None and len(found) > limit
+        found = found[:limit] if limit is not None else found
+        return DashboardPage(
+            rows=[report(key, ledger, with_now=by != "day") for key, ledger in found],
+            next_cursor=cursors.encode(found[-1][0]) if more and found else None,
+        )
 
     def ledgers(
-        self, scope: FigureScope, by: str, first: date, last: date, now: datetime
+        self,
+        scope: FigureScope,
+        by: str,
+        first: date,
+        last: date,
+        now: datetime,
+        *,
+        after: str | None = None,
+        limit: int | None = None,
     ) -> list[tuple[Any, Ledger]]:
         """The ledger of each row: `scope` narrowed to each district, department or post
-        (with a movement), or `scope` on each day of the window."""
+        (with a movement), or `scope` on each day of the window. Rows of places may be
+        asked a page at a time: those whose key comes after `after`, the first `limit` + 1
+        of them (one more than the page: whether there is a next one); rows per day and
+        the total are never paged."""
         column = BY[by]
         whole = by in ("day", "total")  # the rows are the scope itself
         rows_scope = scope if whole else scope.narrowed(**{by: "*"})
@@ -368,6 +412,9 @@ class ReadQueries:
             rows_scope.department,
         )
         condition, params = _scope_where(rows_scope) if per_cell else _totals_where(rows_scope)
+        if after is not None:
+            condition = sql.SQL("{} AND {} > %s").format(condition, key)
+            params = [*params, after]
         where = (condition, params, per_cell)
         # The window's days, as whole blocks where they fit (per day for a row per day).
         runs = [(1, first, last)] if by == "day" else cover(first, last)
@@ -375,55 +422,47 @@ class ReadQueries:
         today = day_in_india(now)
         into, out = _movements(rows_scope)
         net = sql.SQL("sum(({into}) - disposed - ({out}))").format(into=into, out=out)
-        after = cover(last + timedelta(days=1), today) if last < today else []
+        days_after = cover(last + timedelta(days=1), today) if last < today else []
         # Every statement sent at once, in one round trip (a pipeline), then read.
         with self.conn.pipeline():
             window_sent = self._flows(sql.SQL("{}, {}").format(key, SUMS), runs, where)
             since_sent = self._flows(
-                sql.SQL("{}, {}").format(place, net), after, where, beyond=max(last, today)
+                sql.SQL("{}, {}").format(place, net), days_after, where, beyond=max(last, today)
             )
-            pending_sent = self._pending_now(None if whole else column, rows_scope, where, now)
-            histogram_sent = self._days_to_dispose(key, runs, where)
+            pending_sent = self._pending_now(
+                None if whole else column, rows_scope, where, now, after=after
+            )
+            every = None if limit is not None else self._days_to_dispose(key, runs, where)
         window = {r[0]: r[1:] for r in window_sent()}
         since = {r[0]: int(r[1]) for r in since_sent()}
         pending = pending_sent()
-        histogram = histogram_sent()
+        keys = sorted(set(window) | set(since) | set(pending))
+        if every is not None:
+            histogram = every()
+            keys = sorted(set(keys) | set(histogram))
+        else:
+            # A page: the histograms of its rows only, asked once they are known (a row
+            # with disposals in the window has them in its flows: it is among the keys).
+            keys = keys[: (limit or 0) + 1]
+            page = (
+                sql.SQL("{} AND {} = ANY(%s)").format(condition, key),
+                [*params, keys[:limit]],
+                per_cell,
+            )
+            histogram = self._days_to_dispose(key, runs, page)()
         transfers = rows_scope.counts_transfers
         reassignments = rows_scope.counts_reassignments
         nothing = (0,) * len(FLOW_COUNTERS)
         no_pending = (0,) * PENDING_SUMS
 
         def ledger(k: Any, at_end: int, now_key: Any) -> Ledger:
-            c = window.get(k, nothing)
-            p = pending.get(now_key, no_pending)
-            received = c[FILED] + c[REOPENED]
-            moved_out = 0
-            if transfers:
-                received += c[TRANSFERRED_IN]
-                moved_out += c[TRANSFERRED_OUT]
-            if reassignments:
-                received += c[REASSIGNED_IN]
-                moved_out += c[REASSIGNED_OUT]
-            return Ledger(
-                brought_forward=at_end - received + sum(c[i] for i in BY_OUTCOME) + moved_out,
-                filed=c[FILED],
-                transferred_in=c[TRANSFERRED_IN] if transfers else 0,
-                reassigned_in=c[REASSIGNED_IN] if reassignments else 0,
-                reopened=c[REOPENED],
-                disposed=_counter({o: c[i] for o, i in zip(OUTCOMES, BY_OUTCOME, strict=True)}),
-                disposed_in_time=c[IN_TIME],
-                transferred_out=c[TRANSFERRED_OUT] if transfers else 0,
-                reassigned_out=c[REASSIGNED_OUT] if reassignments else 0,
-                pending=at_end,
-                escalated=_counter({n: c[i] for n, i in zip(CLIMBED_TO, ESCALATED, strict=True)}),
-                satisfied=c[SATISFIED],
-                not_satisfied=c[NOT_SATISFIED],
-                days_to_dispose=histogram.get(k) or DaysToDispose(),
-                pending_now=p[0],
-                beyond_deadline=p[1],
-                by_age=_counter(dict(zip(AGE_NAMES, p[AGES], strict=True))),
-                by_level=_counter(dict(zip(LEVELS, p[BY_LEVEL], strict=True))),
-                cmo_vip=p[-1],
+            return _ledger(
+                window.get(k, nothing),
+                pending.get(now_key, no_pending),
+                at_end,
+                histogram.get(k) or DaysToDispose(),
+                transfers=transfers,
+                reassignments=reassignments,
             )
 
         def open_now(k: Any) -> int:
@@ -432,7 +471,6 @@ class ReadQueries:
         if by == "total":
             return [(None, ledger(None, open_now(None), None))]
         if by != "day":
-            keys = sorted(set(window) | set(since) | set(pending) | set(histogram))
             return [(k, ledger(k, open_now(k), k)) for k in keys]
         # Per day: each day's pending is the next day's brought forward.
         result: list[tuple[Any, Ledger]] = []
@@ -470,6 +508,8 @@ class ReadQueries:
         scope: FigureScope,
         where: tuple[sql.Composable, list[Any], bool],
         now: datetime,
+        *,
+        after: str | None = None,
     ) -> Callable[[], dict[Any, tuple[int, ...]]]:
         """Per row (`column`'s values, or the scope as a whole): the complaints pending
         now, those beyond their deadline, by age band, by level, and CMO/VIP
@@ -503,6 +543,9 @@ class ReadQueries:
         )
         # The deadlines passed earlier today: from the complaints due today (an index range).
         on_complaints, on_params = _scope_where(scope, pool=None)
+        if after is not None:  # a page of rows: those whose key comes after `after`
+            on_complaints = sql.SQL("{} AND {} > %s").format(on_complaints, place)
+            on_params = [*on_params, after]
         if column is not None:
             place = sql.SQL("coalesce({}, '')").format(place)
         overdue_sent = self._send(
@@ -683,6 +726,49 @@ SATISFIED = FLOW_COUNTERS.index("feedback_satisfied")
 NOT_SATISFIED = FLOW_COUNTERS.index("feedback_not_satisfied")
 AGES = slice(2, 2 + len(AGE_BANDS))
 BY_LEVEL = slice(AGES.stop, AGES.stop + len(LEVELS))
+
+
+def _ledger(
+    c: tuple[int, ...],
+    p: tuple[int, ...],
+    at_end: int,
+    days_to_dispose: DaysToDispose,
+    *,
+    transfers: bool,
+    reassignments: bool,
+) -> Ledger:
+    """A row's ledger from its sums of flows `c` (FLOW_COUNTERS), its pending work now `p`
+    (PENDING_SUMS), its pending at the window's end and its days to dispose; transfers and
+    reassignments count where they cross the edge of the row's scope."""
+    received = c[FILED] + c[REOPENED]
+    moved_out = 0
+    if transfers:
+        received += c[TRANSFERRED_IN]
+        moved_out += c[TRANSFERRED_OUT]
+    if reassignments:
+        received += c[REASSIGNED_IN]
+        moved_out += c[REASSIGNED_OUT]
+    return Ledger(
+        brought_forward=at_end - received + sum(c[i] for i in BY_OUTCOME) + moved_out,
+        filed=c[FILED],
+        transferred_in=c[TRANSFERRED_IN] if transfers else 0,
+        reassigned_in=c[REASSIGNED_IN] if reassignments else 0,
+        reopened=c[REOPENED],
+        disposed=_counter({o: c[i] for o, i in zip(OUTCOMES, BY_OUTCOME, strict=True)}),
+        disposed_in_time=c[IN_TIME],
+        transferred_out=c[TRANSFERRED_OUT] if transfers else 0,
+        reassigned_out=c[REASSIGNED_OUT] if reassignments else 0,
+        pending=at_end,
+        escalated=_counter({n: c[i] for n, i in zip(CLIMBED_TO, ESCALATED, strict=True)}),
+        satisfied=c[SATISFIED],
+        not_satisfied=c[NOT_SATISFIED],
+        days_to_dispose=days_to_dispose,
+        pending_now=p[0],
+        beyond_deadline=p[1],
+        by_age=_counter(dict(zip(AGE_NAMES, p[AGES], strict=True))),
+        by_level=_counter(dict(zip(LEVELS, p[BY_LEVEL], strict=True))),
+        cmo_vip=p[-1],
+    )
 
 
 def _counter(counts: dict[Any, int]) -> Counter[Any]:

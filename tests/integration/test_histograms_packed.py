@@ -49,7 +49,9 @@ def one_by_one(rows: list[tuple[str, Histogram]]) -> dict[str, DaysToDispose]:
     return found
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(rows=rows_of_histograms)
 def test_packed_histograms_add_up_to_the_same_figures(
     database: str, rows: list[tuple[str, Histogram]]
@@ -57,8 +59,7 @@ def test_packed_histograms_add_up_to_the_same_figures(
     small = [(k, [min(n, 3) for n in h]) for k, h in rows]  # the slow way adds each one
     with psycopg.connect(database) as conn:
         assert days_to_dispose(packed(conn, rows)) == {
-            k: DaysToDispose.counted(_added([h for key, h in rows if key == k]))
-            for k in dict(rows)
+            k: DaysToDispose.counted(_added([h for key, h in rows if key == k])) for k in dict(rows)
         }
         assert days_to_dispose(packed(conn, small)) == one_by_one(small)
 
