@@ -483,3 +483,4 @@ class Dashboard(msgspec.Struct, kw_only=True):
     first_day: str
     last_day: str
     rows: list[dict[str, Any]]
+    next_cursor: str | None = None  # per post: where the next page starts (None: the last)

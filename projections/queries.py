@@ -436,14 +436,15 @@ class ReadQueries:
         window = {r[0]: r[1:] for r in window_sent()}
         since = {r[0]: int(r[1]) for r in since_sent()}
         pending = pending_sent()
-        keys = sorted(set(window) | set(since) | set(pending))
+        keys: list[Any] = []  # the rows of places, in order
         if every is not None:
             histogram = every()
-            keys = sorted(set(keys) | set(histogram))
+            if not whole:
+                keys = sorted(set(window) | set(since) | set(pending) | set(histogram))
         else:
             # A page: the histograms of its rows only, asked once they are known (a row
             # with disposals in the window has them in its flows: it is among the keys).
-            keys = keys[: (limit or 0) + 1]
+            keys = sorted(set(window) | set(since) | set(pending))[: (limit or 0) + 1]
             page = (
                 sql.SQL("{} AND {} = ANY(%s)").format(condition, key),
                 [*params, keys[:limit]],
