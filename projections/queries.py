@@ -365,24 +365,59 @@ class ReadQueries:
         cursor: str | None = None,
         limit: int | None = None,
     ) -> DashboardPage:
-        """The dashboard's rows of places (district, department or post) in the order of
-        their keys, `limit` of them after `cursor` (every row when `limit` is None; a
-        dashboard per day is never paged); ValueError when the cursor is not ours."""
+        """The dashboard's rows; per post, `limit` posts after `cursor` in the order of
+        their ids (every post when `limit` is None; the other dashboards are not paged);
+        ValueError when the cursor is not ours."""
         if by not in BY or by == "total":
             raise ValueError(f"no dashboard by {by}")
-        if by == "day" and (cursor is not None or limit is not None):
-            raise ValueError("a dashboard per day is not paged")
+        if by != "post" and (cursor is not None or limit is not None):
+            raise ValueError(f"a dashboard by {by} is not paged")
         scope = dashboard_scope(who, department).narrowed(
             district=district, department=department, post=post
         )
         after = None if cursor is None else cursors.decode(cursor, cursors.text)[0]
-        found = self.ledgers(scope, by, first, last, now, after=after, limit=limit)
-        more = limit is not None and len(found) > limit
-        found = found[:limit] if limit is not None else found
+        page, more = None, False
+        if limit is not None or after is not None:
+            page = self.posts_page(scope, first, after, limit)
+            more = limit is not None and len(page) > limit
+            page = page[:limit]
+        found = self.ledgers(scope, by, first, last, now, posts=page)
         return DashboardPage(
             rows=[report(key, ledger, with_now=by != "day") for key, ledger in found],
             next_cursor=cursors.encode(found[-1][0]) if more and found else None,
         )
+
+    def posts_page(
+        self, scope: FigureScope, first: date, after: str | None, limit: int | None
+    ) -> list[str]:
+        """The posts of a dashboard per post from `first` on (its rows: each post of
+        `scope` with flows from `first` on, in the window or since, or with pending work
+        counted), the first `limit` + 1 after `after` in the order of their ids (one more
+        than a page: whether there is a next one). Found by stepping from post to post
+        through the flows' index on (holder, day), so a page costs its posts, not the
+        state's."""
+        condition, params = _scope_where(scope.narrowed(post="*"))
+        after_condition, after_params = (
+            (sql.SQL("TRUE"), []) if after is None else (sql.SQL("holder > %s"), [after])
+        )
+        most = sql.SQL("ALL") if limit is None else sql.Literal(limit + 1)
+        query = sql.SQL(
+            "WITH RECURSIVE moved(holder) AS ("
+            "(SELECT holder FROM {s}.flows WHERE {scope} AND {after} AND day >= %s "
+            "ORDER BY holder LIMIT 1) "
+            "UNION ALL SELECT (SELECT holder FROM {s}.flows WHERE {scope} "
+            "AND holder > moved.holder AND day >= %s ORDER BY holder LIMIT 1) "
+            "FROM moved WHERE moved.holder IS NOT NULL) "
+            "SELECT holder FROM ("
+            "(SELECT holder FROM moved WHERE holder IS NOT NULL LIMIT {most}) UNION "
+            "(SELECT DISTINCT holder FROM {s}.pending WHERE {scope} AND {after} "
+            "ORDER BY holder LIMIT {most})) AS rows ORDER BY holder LIMIT {most}"
+        ).format(s=self.schema, scope=condition, after=after_condition, most=most)
+        found = self.conn.execute(
+            query,
+            [*params, *after_params, first, *params, first, *params, *after_params],
+        )
+        return [r[0] for r in found]
 
     def ledgers(
         self,
@@ -392,14 +427,11 @@ class ReadQueries:
         last: date,
         now: datetime,
         *,
-        after: str | None = None,
-        limit: int | None = None,
+        posts: list[str] | None = None,
     ) -> list[tuple[Any, Ledger]]:
         """The ledger of each row: `scope` narrowed to each district, department or post
-        (with a movement), or `scope` on each day of the window. Rows of places may be
-        asked a page at a time: those whose key comes after `after`, the first `limit` + 1
-        of them (one more than the page: whether there is a next one); rows per day and
-        the total are never paged."""
+        (with a movement), or `scope` on each day of the window; by post, only the rows of
+        `posts` when given (a page of them, `posts_page`)."""
         column = BY[by]
         whole = by in ("day", "total")  # the rows are the scope itself
         rows_scope = scope if whole else scope.narrowed(**{by: "*"})
@@ -412,9 +444,9 @@ class ReadQueries:
             rows_scope.department,
         )
         condition, params = _scope_where(rows_scope) if per_cell else _totals_where(rows_scope)
-        if after is not None:
-            condition = sql.SQL("{} AND {} > %s").format(condition, key)
-            params = [*params, after]
+        if posts is not None:
+            condition = sql.SQL("{} AND holder = ANY(%s)").format(condition)
+            params = [*params, posts]
         where = (condition, params, per_cell)
         # The window's days, as whole blocks where they fit (per day for a row per day).
         runs = [(1, first, last)] if by == "day" else cover(first, last)
@@ -430,27 +462,13 @@ class ReadQueries:
                 sql.SQL("{}, {}").format(place, net), days_after, where, beyond=max(last, today)
             )
             pending_sent = self._pending_now(
-                None if whole else column, rows_scope, where, now, after=after
+                None if whole else column, rows_scope, where, now, posts=posts
             )
-            every = None if limit is not None else self._days_to_dispose(key, runs, where)
+            histogram_sent = self._days_to_dispose(key, runs, where)
         window = {r[0]: r[1:] for r in window_sent()}
         since = {r[0]: int(r[1]) for r in since_sent()}
         pending = pending_sent()
-        keys: list[Any] = []  # the rows of places, in order
-        if every is not None:
-            histogram = every()
-            if not whole:
-                keys = sorted(set(window) | set(since) | set(pending) | set(histogram))
-        else:
-            # A page: the histograms of its rows only, asked once they are known (a row
-            # with disposals in the window has them in its flows: it is among the keys).
-            keys = sorted(set(window) | set(since) | set(pending))[: (limit or 0) + 1]
-            page = (
-                sql.SQL("{} AND {} = ANY(%s)").format(condition, key),
-                [*params, keys[:limit]],
-                per_cell,
-            )
-            histogram = self._days_to_dispose(key, runs, page)()
+        histogram = histogram_sent()
         transfers = rows_scope.counts_transfers
         reassignments = rows_scope.counts_reassignments
         nothing = (0,) * len(FLOW_COUNTERS)
@@ -472,6 +490,7 @@ class ReadQueries:
         if by == "total":
             return [(None, ledger(None, open_now(None), None))]
         if by != "day":
+            keys = sorted(set(window) | set(since) | set(pending) | set(histogram))
             return [(k, ledger(k, open_now(k), k)) for k in keys]
         # Per day: each day's pending is the next day's brought forward.
         result: list[tuple[Any, Ledger]] = []
@@ -510,7 +529,7 @@ class ReadQueries:
         where: tuple[sql.Composable, list[Any], bool],
         now: datetime,
         *,
-        after: str | None = None,
+        posts: list[str] | None = None,
     ) -> Callable[[], dict[Any, tuple[int, ...]]]:
         """Per row (`column`'s values, or the scope as a whole): the complaints pending
         now, those beyond their deadline, by age band, by level, and CMO/VIP
@@ -544,9 +563,9 @@ class ReadQueries:
         )
         # The deadlines passed earlier today: from the complaints due today (an index range).
         on_complaints, on_params = _scope_where(scope, pool=None)
-        if after is not None:  # a page of rows: those whose key comes after `after`
-            on_complaints = sql.SQL("{} AND {} > %s").format(on_complaints, place)
-            on_params = [*on_params, after]
+        if posts is not None:  # a page of posts
+            on_complaints = sql.SQL("{} AND holder = ANY(%s)").format(on_complaints)
+            on_params = [*on_params, posts]
         if column is not None:
             place = sql.SQL("coalesce({}, '')").format(place)
         overdue_sent = self._send(

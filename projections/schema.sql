@@ -152,6 +152,9 @@ ALTER TABLE {schema}.flows_blocks ADD COLUMN IF NOT EXISTS span smallint NOT NUL
 CREATE UNIQUE INDEX IF NOT EXISTS flows_blocks_key
     ON {schema}.flows_blocks (district, department, holder, span, day);
 CREATE INDEX IF NOT EXISTS flows_blocks_span ON {schema}.flows_blocks (span, day);
+-- A page of the dashboard per post: its posts' blocks, not every post's (the per-day rows
+-- have `flows_holder`).
+CREATE INDEX IF NOT EXISTS flows_blocks_holder ON {schema}.flows_blocks (holder, span, day);
 
 -- Days to dispose, per cell and day: one histogram a row, `disposals[n + 1]` disposals that
 -- day took n whole days (as long as the longest of them).
@@ -177,6 +180,10 @@ CREATE INDEX IF NOT EXISTS disposal_days_blocks_span
     ON {schema}.disposal_days_blocks (span, day);
 CREATE INDEX IF NOT EXISTS disposal_days_blocks_place
     ON {schema}.disposal_days_blocks (district, span, day);
+-- A page of the dashboard per post: its posts' histograms, not every post's.
+CREATE INDEX IF NOT EXISTS disposal_days_holder ON {schema}.disposal_days (holder, day);
+CREATE INDEX IF NOT EXISTS disposal_days_blocks_holder
+    ON {schema}.disposal_days_blocks (holder, span, day);
 
 -- The same sums per district, per department and for the state ('' stands for every
 -- district or every department), per day (`span` 1) and per block of 8 and 64 days: what the
