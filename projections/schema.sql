@@ -239,6 +239,8 @@ CREATE TABLE IF NOT EXISTS {schema}.pending_days (
 );
 CREATE INDEX IF NOT EXISTS pending_days_day ON {schema}.pending_days (day);
 CREATE INDEX IF NOT EXISTS pending_days_place ON {schema}.pending_days (district, day);
+-- A page of the dashboard per post: its posts' recent days, not every post's.
+CREATE INDEX IF NOT EXISTS pending_days_holder ON {schema}.pending_days (holder, day);
 -- The same per district, per department and for the state ('' as in `flows_totals`).
 CREATE TABLE IF NOT EXISTS {schema}.pending_totals (LIKE {schema}.pending INCLUDING DEFAULTS);
 ALTER TABLE {schema}.pending_totals DROP COLUMN IF EXISTS holder;
