@@ -382,6 +382,10 @@ class ReadQueries:
             page = self.posts_page(scope, first, after, limit)
             found = self.ledgers(scope, by, first, last, now, posts=page[:limit])
             more = limit is not None and len(page) > limit
+            # In the database's order of the posts' ids, which the cursor follows (under a
+            # collation other than "C" it need not be Python's order of the strings).
+            place = {post: i for i, post in enumerate(page)}
+            found.sort(key=lambda row: place[row[0]])
         else:
             # A district's or a department's posts (a few dozen): read, then cut. Stepping
             # through every post's flows for those of one district would cost more.
