@@ -617,6 +617,7 @@ class Dashboard(msgspec.Struct, kw_only=True):
     first_day: str
     last_day: str
     rows: list[dict[str, Any]]
+    next_cursor: str | None = None  # per post: where the next page starts (None: the last)
 
 
 # --- Rajasthan Sampark Diwas (docs/hearings.md) ----------------------------------------------

@@ -28,7 +28,7 @@ from domain.complaint import Complaint
 from domain.errors import DomainError
 from domain.values import Attachment, Channel, Complainant, Identity, Outcome, Role
 from projections import oracle, waiting
-from projections.figures import FigureScope, report
+from projections.figures import FigureScope, Ledger, report
 from projections.queries import ReadQueries
 from projections.rebuild import (
     compare_figures,
@@ -240,6 +240,7 @@ def check_every_scope(database: str) -> None:
         check_days_chain(reads, lives, FigureScope(), START.date(), START.date() + timedelta(9))
         check_days_chain(reads, lives, FigureScope(department="PHED"), START.date(), NOW.date())
         check_rows(reads, lives)
+        check_pages_of_posts(reads)
         check_waiting(conn)
 
 
@@ -280,6 +281,24 @@ def check_rows(reads: ReadQueries, lives: list[list[oracle.Step]]) -> None:
             for key, ledger in reads.ledgers(whole, by, first, last, NOW):
                 scope = whole.narrowed(**{by: key})
                 assert ledger == oracle.ledger(lives, scope, first, last, NOW), (whole, by, key)
+
+
+def check_pages_of_posts(reads: ReadQueries, size: int = 2) -> None:
+    """The dashboard per post read a page at a time (its posts found first, then only
+    theirs read) is the whole one, post by post, for every window: a post with flows in
+    the window or after it, or with pending work counted, is on exactly one page."""
+    for first, last in WINDOWS:
+        for whole in (FigureScope(), FigureScope(district="JAI")):
+            rows = reads.ledgers(whole, "post", first, last, NOW)
+            paged: list[tuple[object, Ledger]] = []
+            after = None
+            while True:
+                posts = reads.posts_page(whole, first, after, size)
+                paged += reads.ledgers(whole, "post", first, last, NOW, posts=posts[:size])
+                if len(posts) <= size:
+                    break
+                after = posts[size - 1]
+            assert paged == rows, (whole, first, last)
 
 
 def test_the_dashboards_equal_the_event_store_and_always_balance(
