@@ -18,7 +18,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter, RawBody
 
-from api.conversation.routing import is_feedback
+from api.conversation.routing import answers_a_question, is_feedback
 from api.conversation.talk import Talk
 from api.limits import OWN_JSON_CHECK
 from api.problems import Problem
@@ -79,8 +79,9 @@ class WhatsAppWebhook(Controller):
         talk = Talk(services)
         for got in found:
             reply = reply_of(got.message)
-            if reply is not None and is_feedback(
-                services.pool, got.message, reply, services.app.clock()
+            if reply is not None and (
+                answers_a_question(services.app, services.pool, reply)
+                or is_feedback(services.pool, got.message, reply, services.app.clock())
             ):
                 recorded += take(services.app, services.pool, services.receipts, reply)
             else:

@@ -139,7 +139,7 @@ def take(app: Sampark, pool: ConnectionPool, receipts: ReceiptBook, reply: Reply
     )
     if receipts.find(receipt.principal, receipt.key) is not None:
         return 0  # delivered before: recorded then
-    complaint = _complaint_for(pool, reply)
+    complaint = complaint_for(pool, reply)
     asked = answers.question_answered(app, pool, reply, complaint)
     if asked is not None:
         return answers.take_answer(app, pool, receipts, reply, receipt, asked)
@@ -188,7 +188,7 @@ def take(app: Sampark, pool: ConnectionPool, receipts: ReceiptBook, reply: Reply
     return int(recorded)
 
 
-def _complaint_for(pool: ConnectionPool, reply: Reply) -> UUID | None:
+def complaint_for(pool: ConnectionPool, reply: Reply) -> UUID | None:
     """The complaint a reply answers: the one of the message it replies to, else the last
     report sent to its number."""
     with pool.connection() as conn:

@@ -11,8 +11,10 @@ from typing import Any
 from litestar.testing import TestClient
 
 from api.services import Services
+from assist.store import Models
+from tests.assisting import seed_model
 from tests.conftest import Pipeline, Tokens
-from tests.support import ANALYST, JAIPUR_WATER_OFFICER, OPERATOR, citizen, new_mobile
+from tests.support import ANALYST, JAIPUR_WATER_OFFICER, OPERATOR, START, citizen, new_mobile
 
 Client = TestClient[Any]
 HAND_PUMP = {
@@ -109,6 +111,9 @@ def test_a_broken_location_is_refused_by_name_and_files_nothing(
 def test_a_neighbours_filing_at_the_same_spot_is_named_and_one_a_town_away_is_not(
     client: Client, tokens: Tokens, services: Services, pipeline: Pipeline
 ) -> None:
+    # The topic is the trained model's, as in service (its threshold is set on the model's).
+    with services.pool.connection() as conn:
+        Models(conn).save(seed_model(), START)
     operator = tokens.headers(OPERATOR)
     first = client.post(
         "/v1/complaints",

@@ -111,8 +111,8 @@ EVERY_MOVEMENT = [
     ("deadlines", 1, 200, 0),  # its deadline passes: it climbs
     ("resolve", 1, 201, 1),
     ("close", 1, 202, 0),
-    ("file", 2, 203, 1),  # Jaipur power, withdrawn by its complainant a day later
-    ("withdraw", 2, 227, 0),
+    ("file", 3, 203, 1),  # Jaipur power, withdrawn by its complainant a day later
+    ("withdraw", 3, 227, 0),
 ]
 
 
