@@ -110,6 +110,7 @@ def test_production_will_not_start_on_a_placeholder_left_in(left: str, secrets: 
 
 def test_every_sampark_service_of_the_compose_file_is_checked() -> None:
     assert set(sampark_services()) == {
+        "migrate",
         "directory-load",
         "api",
         "relay",
@@ -178,12 +179,25 @@ def test_the_image_holds_every_package_the_project_installs() -> None:
     assert packages <= copied, f"the Dockerfile does not copy {sorted(packages - copied)}"
 
 
+def test_the_migrations_run_once_before_every_other_service() -> None:
+    services = sampark_services()
+    assert services["migrate"]["command"] == ["sampark", "migrate"]
+    assert services["migrate"]["restart"] == "no"
+    for name, service in services.items():
+        if name != "migrate":
+            waits = service["depends_on"]["migrate"]
+            assert waits == {"condition": "service_completed_successfully"}, name
+
+
 def test_each_long_running_service_is_healthy_only_when_ready(secrets: Path) -> None:
     """The compose file's health checks ask `/health/ready` where each process serves it: the
     API on its port, each worker process on SAMPARK_METRICS_PORT."""
     for name, service in sampark_services().items():
-        if service["command"][1:] == ["directory", "load", "/app/data/directory.json"]:
-            assert service["healthcheck"] == {"disable": True}
+        if service["command"][1:] in (
+            ["directory", "load", "/app/data/directory.json"],
+            ["migrate"],
+        ):
+            assert service["healthcheck"] == {"disable": True}  # runs once and ends
             continue
         settings = Settings.from_env(environment_of(service, OPERATOR, secrets))
         port = settings.port if service["command"][1] == "serve" else settings.metrics_port
