@@ -11,7 +11,8 @@ free id after the highest below.
 from __future__ import annotations
 
 STARTUP = 7210001
-"""Creating the event store's tables and functions: processes that start together take turns."""
+"""The event store's function and the library's events table: processes that start together
+take turns (the other tables are the migrations', `MIGRATIONS`)."""
 
 READ_MODELS = 7210002
 """The live read models: each projector batch takes it shared; a rebuild's switch alone."""

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from infra import migrations
 from infra.logs import configure as configure_logs
 from infra.migrations import MigrationChanged, MigrationsPending
 from infra.run.addresses import Addresses, written
@@ -62,8 +63,6 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
-    from infra import migrations
-
     with database(settings, migrated=False) as url:
         applied = migrations.migrate(url)
     for migration in applied:

@@ -204,3 +204,31 @@ def test_each_long_running_service_is_healthy_only_when_ready(secrets: Path) -> 
         check = " ".join(service["healthcheck"]["test"])
         assert f"http://127.0.0.1:{port}/health/ready" in check, name
         assert settings.metrics_token and settings.logs_as == "json", name
+
+
+def test_in_production_a_service_refuses_a_pending_migration_until_sampark_migrate_ran(
+    database: str,
+    secrets: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A database the previous release made (its migration not recorded): the services of the
+    compose file refuse to start, naming `sampark migrate`; the `migrate` service applies it."""
+    import psycopg
+
+    from infra.run import cli
+
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute("DELETE FROM sampark.schema_migrations")
+    (secrets / "database_url").write_text(database)
+    services = sampark_services()
+    for name, value in environment_of(services["relay"], OPERATOR, secrets).items():
+        monkeypatch.setenv(name, value)
+
+    with pytest.raises(SystemExit, match=r"run `sampark migrate` before starting"):
+        cli.main(["audit", "verify"])  # any command that opens the database
+
+    cli.main(services["migrate"]["command"][1:])
+    assert "applied 0001_tables_before_migrations" in capsys.readouterr().out
+    cli.main(["audit", "verify"])  # starts now
+    assert "chain(s) hold" in capsys.readouterr().out
