@@ -18,10 +18,13 @@ from api.audit import complaint_audit, who_looked
 from api.auth import jwt_auth
 from api.complaints import ComplaintController
 from api.directory import DirectoryController
+from api.diwas import DiwasController, DiwasListing
 from api.documents import sent_document
+from api.fonts import web_font
 from api.guarantee import AppealsController, GuaranteeController
 from api.headers import security_headers
 from api.health import health, live, metrics, ready
+from api.hearings import HearingController
 from api.limits import MAX_BODY_BYTES, input_limits
 from api.observing import HTTP_FIGURES, Observed
 from api.open311 import Open311Controller
@@ -30,9 +33,12 @@ from api.oversight import ReviewController, directory_gaps
 from api.parameters import DocumentedQuery
 from api.problems import EXCEPTION_HANDLERS, allow_header
 from api.read import DashboardController, InboxController, pipeline
+from api.receipt import complaint_receipt
 from api.reports import ReportController
 from api.services import Services
+from api.status import PublicStatus
 from api.triage import TriageController
+from api.waiting import WaitingController, WaitingDashboard
 from api.webhooks import WhatsAppWebhook
 from infra.logs import litestar_formatters
 from infra.settings import Settings
@@ -63,6 +69,11 @@ def app_serving(settings: Settings, services: Callable[[], Services]) -> Litesta
             ComplaintController,
             GuaranteeController,
             AppealsController,
+            WaitingController,
+            WaitingDashboard,
+            HearingController,
+            DiwasListing,
+            DiwasController,
             AssistController,
             TriageController,
             AttachmentController,
@@ -74,8 +85,11 @@ def app_serving(settings: Settings, services: Callable[[], Services]) -> Litesta
             ReportController,
             pipeline,
             ActionTakenReport,
+            PublicStatus,
+            web_font,
             sent_document,
             complaint_audit,
+            complaint_receipt,
             who_looked,
             WhatsAppWebhook,
             Open311Controller,

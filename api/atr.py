@@ -22,7 +22,7 @@ from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 
-from api import headers, pages, report
+from api import headers, pages, report, report_pdf
 from api.attachments import file_response
 from api.problems import EXCEPTION_HANDLERS, PROBLEM_JSON, Problem
 from api.schemas import checked
@@ -61,6 +61,12 @@ def html_page(
     )
 
 
+def _photos(services: Services, built: report.Report) -> dict[str, bytes]:
+    """The evidence's photos, for the PDF's thumbnails (by their sha256)."""
+    found = {e.sha256: services.blobs.get(e.sha256) for e in built.evidence if e.is_photo}
+    return {sha256: content for sha256, content in found.items() if content is not None}
+
+
 def _wants_a_page(request: Request[Any, Any, Any]) -> bool:
     """A browser's `Accept` prefers HTML to problem+json (`*/*` alone does not)."""
     try:
@@ -69,7 +75,7 @@ def _wants_a_page(request: Request[Any, Any, Any]) -> bool:
         return False
 
 
-def _as_page(handler: Handler) -> Handler:
+def as_page(handler: Handler) -> Handler:
     """The same error, as a page for a browser that asks for HTML."""
 
     def answer(request: Request[Any, Any, Any], error: Any) -> Response[Any]:
@@ -91,7 +97,7 @@ def _as_page(handler: Handler) -> Handler:
     return answer
 
 
-def _language(wanted: str | None, default: str) -> str:
+def language_of(wanted: str | None, default: str) -> str:
     if wanted is None:
         return default
     if wanted not in (Language.HINDI, Language.ENGLISH):
@@ -127,15 +133,16 @@ def feedback_form(data: dict[str, str]) -> FormAnswer:
 class ActionTakenReport(Controller):
     path = "/atr/{token:str}"
     tags = ["citizens"]
-    exception_handlers = {kind: _as_page(handler) for kind, handler in EXCEPTION_HANDLERS.items()}
+    exception_handlers = {kind: as_page(handler) for kind, handler in EXCEPTION_HANDLERS.items()}
 
     def _report(self, services: Services, token: str, lang: str | None) -> report.Report:
         complaint = services.app.complaint(_complaint_of(services, token))
         return report.build(
             complaint,
             services.app.directory(),
-            _language(lang, complaint.complainant.language),
-            f"{services.settings.public_url}/atr/{token}/evidence",
+            language_of(lang, complaint.complainant.language),
+            f"/atr/{token}/evidence",
+            services.blobs.media_type,
         )
 
     @get("/", sync_to_thread=True, summary="The Action Taken Report (HTML, or ?format=pdf)")
@@ -149,7 +156,7 @@ class ActionTakenReport(Controller):
         built = self._report(services, token, lang)
         if format == "pdf":
             return Response(
-                report.pdf(built),
+                report_pdf.pdf(built, services.settings.public_url, _photos(services, built)),
                 media_type="application/pdf",
                 headers={
                     "Content-Disposition": (
@@ -264,6 +271,34 @@ class ActionTakenReport(Controller):
             report.page(built, f"/atr/{token}", nonce, notice=notice or built.label("appealed")),
             nonce,
             status_code=200 if taken else 409,
+        )
+
+    @post("/answer", sync_to_thread=True, status_code=200, summary="Answer the officer's question")
+    def answer(
+        self,
+        services: Injected,
+        token: FromPath[str],
+        data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
+        lang: FromQuery[str | None] = None,
+    ) -> Response[Any]:
+        """The complainant's answer from the report page: the clock runs again."""
+        complaint_id = _complaint_of(services, token)
+        answer = checked("answer", data.get("answer") or "", inputs.LONG_TEXT.clean)
+        complaint = services.app.complaint(complaint_id)
+        notice = None
+        try:
+            services.app.answer_clarification(
+                complaint_id, by=access.citizen(complaint.complainant.mobile), answer=answer or ""
+            )
+        except DomainError as refused:
+            notice = str(refused)
+        built = self._report(services, token, lang)
+        notice = notice or built.label("answered")
+        nonce = headers.nonce()
+        return html_page(
+            report.page(built, f"/atr/{token}", nonce, notice=notice),
+            nonce,
+            status_code=200 if notice == built.label("answered") else 409,
         )
 
     @get("/evidence/{sha256:str}", sync_to_thread=True, summary="Evidence of the disposal")

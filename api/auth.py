@@ -32,6 +32,7 @@ SHAPES = {
     "department": CODE,
     "post": CODE,
     "mobile": re.compile(r"[6-9][0-9]{9}"),
+    "desk": CODE,
 }
 MAX_SUBJECT = 200
 MAX_DEPARTMENTS = 64  # a minister's departments
@@ -135,6 +136,8 @@ def jwt_auth(
             "^/health",
             "^/metrics$",
             "^/atr/",
+            "^/fonts/",
+            "^/status/",
             "^/documents/",
             "^/v1/webhooks/",
             "^/open311/",

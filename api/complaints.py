@@ -170,7 +170,7 @@ class OnComplaint(Protocol):
     ) -> Complaint: ...
 
 
-def _on_complaint(
+def on_complaint(
     services: Services, request: Req, ref: str, data: Versioned, command: OnComplaint
 ) -> Response[Any]:
     """Send `command` for the complaint `ref`, once per Idempotency-Key. Scope comes before
@@ -324,7 +324,7 @@ class ComplaintController(Controller):
     def assign(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Assign]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services, request, ref, data, partial(services.app.assign, post=data.post)
         )
 
@@ -337,7 +337,7 @@ class ComplaintController(Controller):
     def transfer(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Transfer]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services,
             request,
             ref,
@@ -359,7 +359,7 @@ class ComplaintController(Controller):
     def triage(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Triage]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services,
             request,
             ref,
@@ -371,7 +371,7 @@ class ComplaintController(Controller):
     def escalate(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services, request, ref, data, partial(services.app.escalate, reason=data.reason)
         )
 
@@ -384,7 +384,7 @@ class ComplaintController(Controller):
     def raise_priority(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services, request, ref, data, partial(services.app.raise_priority, reason=data.reason)
         )
 
@@ -397,7 +397,7 @@ class ComplaintController(Controller):
     def link(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Link]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services, request, ref, data, partial(services.app.link, duplicate_of=data.duplicate_of)
         )
 
@@ -413,7 +413,7 @@ class ComplaintController(Controller):
         # The command's own rule first: the files named tell nothing to one who may not act.
         access.require(request.user, services.app.complaint(parse_complaint_id(ref)), "resolve")
         evidence = attachments(services, request.user, data.attachments)
-        return _on_complaint(
+        return on_complaint(
             services,
             request,
             ref,
@@ -435,7 +435,7 @@ class ComplaintController(Controller):
     def feedback(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.GiveFeedback]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services,
             request,
             ref,
@@ -457,7 +457,7 @@ class ComplaintController(Controller):
     def reopen(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services, request, ref, data, partial(services.app.reopen, reason=data.reason)
         )
 
@@ -465,7 +465,7 @@ class ComplaintController(Controller):
     def close(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.WithReason]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services, request, ref, data, partial(services.app.close_complaint, reason=data.reason)
         )
 
@@ -478,7 +478,7 @@ class ComplaintController(Controller):
     def remind(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Remind]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services, request, ref, data, partial(services.app.remind, note=data.note)
         )
 
@@ -492,7 +492,7 @@ class ComplaintController(Controller):
     def withdraw(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Withdraw]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services, request, ref, data, partial(services.app.withdraw, reason=data.reason)
         )
 
@@ -525,7 +525,7 @@ class ComplaintController(Controller):
     def comment(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Comment]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services,
             request,
             ref,
@@ -537,7 +537,7 @@ class ComplaintController(Controller):
     def review(
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[schemas.Review]
     ) -> Response[schemas.CommandResult]:
-        return _on_complaint(
+        return on_complaint(
             services, request, ref, data, partial(services.app.record_review, note=data.note)
         )
 

@@ -17,15 +17,16 @@ from api import schemas
 from api.guards import only_roles_allowed_to
 from api.idempotency import receipt_for, run_once
 from api.problems import Problem
-from api.schemas import ActorOut, Base, Code, Mobile, Name
+from api.schemas import ActorOut, Base, Code, Mobile, Name, checked
 from api.services import Services
-from domain import guarantee
+from domain import guarantee, inputs
 from domain.directory import (
     Category,
     Chain,
     Department,
     Directory,
     District,
+    DiwasSession,
     Holiday,
     Post,
     Route,
@@ -60,6 +61,7 @@ class DistrictIn(Base):
     code: Code
     name: Name
     division: Name
+    name_hi: Name | None = None  # the name in Hindi (null: not given)
 
 
 class DepartmentIn(Base):
@@ -67,6 +69,7 @@ class DepartmentIn(Base):
     name: Name
     default_category: Code
     sla: SlaIn | None = None  # None: 7 calendar days at each level
+    name_hi: Name | None = None
 
 
 class CategoryIn(Base):
@@ -74,6 +77,7 @@ class CategoryIn(Base):
     code: Code
     name: Name
     sla: SlaIn | None = None  # None: the department's
+    name_hi: Name | None = None
 
 
 class ServiceIn(Base):
@@ -98,6 +102,14 @@ class HolidayKey(Base):
     day: date
 
 
+class DiwasIn(Base):
+    """A district's Rajasthan Sampark Diwas (docs/hearings.md)."""
+
+    district: Code
+    starts_at: Annotated[datetime, Meta(tz=True)]
+    place: Name
+
+
 class PostIn(Base):
     id: Code
     designation: Name
@@ -106,6 +118,7 @@ class PostIn(Base):
     district: Code | None = None
     holder: Name | None = None
     mobile: Mobile | None = None
+    name_hi: Name | None = None  # the designation in Hindi
 
 
 class HolderIn(Base):
@@ -250,6 +263,22 @@ class DirectoryController(Controller):
         items = sorted(services.app.directory().holidays.values(), key=lambda h: h.day)
         return [h for h in items if year is None or h.day.year == year]
 
+    @get("/diwas", sync_to_thread=True, summary="Rajasthan Sampark Diwas sessions")
+    def diwas(
+        self,
+        services: Injected,
+        district: FromQuery[str | None] = None,
+        year: FromQuery[int | None] = None,
+    ) -> list[DiwasSession]:
+        items = sorted(
+            services.app.directory().diwas.values(), key=lambda s: (s.starts_at, s.district)
+        )
+        return [
+            s
+            for s in _filtered(items, district=district)
+            if year is None or s.starts_at.year == year
+        ]
+
     @get(
         "/timeline",
         sync_to_thread=True,
@@ -292,7 +321,9 @@ class DirectoryController(Controller):
     def define_district(
         self, request: Req, services: Injected, data: JSONBody[DistrictIn]
     ) -> Response[Any]:
-        district = District(code=data.code, name=data.name, division=data.division)
+        district = District(
+            code=data.code, name=data.name, division=data.division, name_hi=data.name_hi
+        )
         return _change(
             services,
             request,
@@ -309,6 +340,7 @@ class DirectoryController(Controller):
             name=data.name,
             default_category=data.default_category,
             sla=data.sla.policy() if data.sla else DEFAULT_SLA,
+            name_hi=data.name_hi,
         )
         return _change(
             services,
@@ -326,6 +358,7 @@ class DirectoryController(Controller):
             code=data.code,
             name=data.name,
             sla=data.sla.policy() if data.sla else None,
+            name_hi=data.name_hi,
         )
         return _change(
             services,
@@ -346,6 +379,7 @@ class DirectoryController(Controller):
             level=data.level,
             holder=data.holder,
             mobile=data.mobile,
+            name_hi=data.name_hi,
         )
         return _change(
             services, request, data, lambda d, at: d.define_post(post_, request.user.actor, at)
@@ -443,6 +477,20 @@ class DirectoryController(Controller):
             request,
             data,
             lambda d, at: d.declare_holiday(holiday, request.user.actor, at),
+        )
+
+    @post("/diwas", sync_to_thread=True, status_code=200, summary="Fix a Sampark Diwas")
+    def schedule_diwas(
+        self, request: Req, services: Injected, data: JSONBody[DiwasIn]
+    ) -> Response[Any]:
+        starts_at = checked("starts_at", data.starts_at, inputs.moment)
+        assert starts_at is not None
+        session = DiwasSession(district=data.district, starts_at=starts_at, place=data.place)
+        return _change(
+            services,
+            request,
+            data,
+            lambda d, at: d.schedule_diwas(session, request.user.actor, at),
         )
 
     @post("/holidays/cancel", sync_to_thread=True, status_code=200, summary="Cancel a holiday")

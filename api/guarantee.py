@@ -19,7 +19,7 @@ from litestar.params import JSONBody, QueryParameter
 from msgspec import Meta
 
 from api import schemas
-from api.complaints import Injected, Ref, Req, _on_complaint, seen_complaint
+from api.complaints import Injected, Ref, Req, on_complaint, seen_complaint
 from api.guards import only_roles_allowed_to
 from api.problems import Problem
 from api.schemas import Base, Reason, Version
@@ -192,7 +192,7 @@ class GuaranteeController(Controller):
     ) -> Response[schemas.CommandResult]:
         """Within 30 days of the rejection or of the stipulated time's end; to the first
         appeal officer (the level-2 post of the complaint's department and district)."""
-        return _on_complaint(
+        return on_complaint(
             services, request, ref, data, partial(services.app.first_appeal, grounds=data.grounds)
         )
 
@@ -207,7 +207,7 @@ class GuaranteeController(Controller):
     ) -> Response[schemas.CommandResult]:
         """Within 60 days of the first appeal's decision; to the second appeal authority
         (the level-3 post of the chain)."""
-        return _on_complaint(
+        return on_complaint(
             services,
             request,
             ref,
@@ -225,7 +225,7 @@ class GuaranteeController(Controller):
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[DecisionIn]
     ) -> Response[schemas.CommandResult]:
         penalty = data.penalty
-        return _on_complaint(
+        return on_complaint(
             services,
             request,
             ref,
@@ -250,7 +250,7 @@ class GuaranteeController(Controller):
         self, request: Req, services: Injected, ref: Ref, data: JSONBody[RevisionIn]
     ) -> Response[schemas.CommandResult]:
         """Within 60 days of the penalty's order."""
-        return _on_complaint(
+        return on_complaint(
             services,
             request,
             ref,

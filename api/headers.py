@@ -35,13 +35,14 @@ def nonce() -> str:
 
 
 def page_policy(style_nonce: str) -> str:
-    """A page's CSP: its own inline style (by nonce), images from us, forms posted to us, no
-    scripts, no plugins, no framing, no `<base>`."""
+    """A page's CSP: its own inline style (by nonce), images and fonts from us, forms posted
+    to us, no scripts, no plugins, no framing, no `<base>`."""
     return "; ".join(
         (
             "default-src 'none'",
             f"style-src 'nonce-{style_nonce}'",
             "img-src 'self'",
+            "font-src 'self'",
             "form-action 'self'",
             "base-uri 'none'",
             NO_FRAMING,

@@ -66,6 +66,7 @@ ANSWERS: dict[str, dict[int, str]] = {
         503: "Not ready: PostgreSQL, the broker or a worker of this process does not answer "
         "(`checks` names each and what failed)"
     },
+    "status": {429: "Too many status checks from this address or of this number (Retry-After)"},
     "stored": {
         503: "The event store or the read model cannot answer now; retry (a command with "
         "the same Idempotency-Key)"
@@ -76,7 +77,7 @@ HEADERS: dict[int, dict[str, Schema]] = {
     401: {"WWW-Authenticate": {"description": "Bearer", "schema": {"type": "string"}}},
     429: {
         "Retry-After": {
-            "description": "Seconds until a filing is accepted again",
+            "description": "Seconds until a filing or a status check is accepted again",
             "schema": {"type": "integer"},
         }
     },
@@ -174,10 +175,33 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "content": {200: HTML, 409: HTML},
         "descriptions": {409: "The page again, saying why the appeal was not taken"},
     },
+    # The answer to an officer's question (docs/hearings.md), the same way.
+    ("post", "/atr/{token}/answer"): {
+        "kinds": {"report link"},
+        "parameters": {"lang": LANGUAGE},
+        "content": {200: HTML, 409: HTML},
+        "descriptions": {409: "The page again, saying why the answer was not taken"},
+    },
     ("get", "/atr/{token}/evidence/{sha256}"): {
         "kinds": {"report link"},
         "content": {200: EVIDENCE},
     },
+    ("get", "/v1/complaints/{ref}/receipt"): {"content": {200: {"application/pdf": BINARY}}},
+    # The public status page: the check's form, or the status (by key); the same 404 page
+    # for a number never issued, a wrong check and a key not valid.
+    ("get", "/status/{registration_no}"): {
+        "kinds": {"status"},
+        "parameters": {"lang": LANGUAGE},
+        "content": {200: HTML, 404: HTML, 429: HTML},
+        "descriptions": {404: "No complaint matches (the same page whatever the reason)"},
+    },
+    ("post", "/status/{registration_no}"): {
+        "kinds": {"status"},
+        "parameters": {"lang": LANGUAGE},
+        "content": {200: HTML, 404: HTML, 429: HTML},
+        "descriptions": {404: "No complaint matches (the same page whatever the reason)"},
+    },
+    ("get", "/fonts/{name}"): {"content": {200: {"font/ttf": BINARY}}},
     ("get", "/documents/{token}"): {
         "kinds": {"report link"},
         "content": {
@@ -241,6 +265,7 @@ UNSTORED = {
     ("get", "/health"),
     ("get", "/health/live"),
     ("get", "/v1/webhooks/whatsapp"),
+    ("get", "/fonts/{name}"),
 }  # no database behind them
 
 PROBLEM_SCHEMA: Schema = {

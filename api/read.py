@@ -26,6 +26,7 @@ from projections.status import notifications_status, pipeline_status
 Req = Request[Identity, Any, Any]
 Injected = NamedDependency[Services]
 MAX_DAYS = 366
+POSTS_PAGE, MAX_POSTS = 100, 500  # the dashboard per post's page: by default, at most
 
 
 class InboxController(Controller):
@@ -92,6 +93,9 @@ class DashboardController(Controller):
         last: date | None,
         narrowed: dict[str, str | None],
         format: Format,
+        *,
+        cursor: str | None = None,
+        limit: int | None = None,
     ) -> Response[schemas.Dashboard]:
         now = services.app.clock()
         first = checked("from", first, inputs.day)
@@ -105,18 +109,28 @@ class DashboardController(Controller):
         for name, value in narrowed.items():
             if value is not None and (not value.strip() or value == "*"):
                 raise Problem(400, f"{name} must name one {name}", field=name)
+        if format != Format.JSON:
+            limit = None  # a file holds every row from the cursor on, not a page
         try:
             with services.pool.connection() as conn:
-                rows = ReadQueries(conn).dashboard(request.user, by, first, last, now, **narrowed)
+                page = ReadQueries(conn).dashboard_page(
+                    request.user, by, first, last, now, cursor=cursor, limit=limit, **narrowed
+                )
         except OutOfScope as refused:
             raise Problem(403, str(refused)) from None
         except OutsideScope as refused:
             raise Problem(403, str(refused), field=refused.field) from None
+        except ValueError as bad:
+            raise Problem(400, str(bad), field="cursor") from None
         if format != Format.JSON:
-            return dashboard_file(format, by, first, last, rows)
+            return dashboard_file(format, by, first, last, page.rows)
         return Response(
             schemas.Dashboard(
-                by=by, first_day=first.isoformat(), last_day=last.isoformat(), rows=rows
+                by=by,
+                first_day=first.isoformat(),
+                last_day=last.isoformat(),
+                rows=page.rows,
+                next_cursor=page.next_cursor,
             )
         )
 
@@ -150,7 +164,7 @@ class DashboardController(Controller):
         narrowed = {"district": district, "department": department, "post": post}
         return self._dashboard(request, services, "department", first, last, narrowed, format)
 
-    @get("/posts", sync_to_thread=True, summary="Figures per officer post")
+    @get("/posts", sync_to_thread=True, summary="Figures per officer post, a page at a time")
     def posts(
         self,
         request: Req,
@@ -161,9 +175,15 @@ class DashboardController(Controller):
         department: Department = None,
         post: Post = None,
         format: FormatQuery = Format.JSON,
+        cursor: schemas.Cursor = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_POSTS)] = POSTS_PAGE,
     ) -> Response[schemas.Dashboard]:
+        """The posts in the order of their ids, `limit` of them after `cursor` (the state
+        has hundreds of posts); `format=csv` or `xlsx` holds every post from `cursor` on."""
         narrowed = {"district": district, "department": department, "post": post}
-        return self._dashboard(request, services, "post", first, last, narrowed, format)
+        return self._dashboard(
+            request, services, "post", first, last, narrowed, format, cursor=cursor, limit=limit
+        )
 
     @get("/daily", sync_to_thread=True, summary="Figures per day (Asia/Kolkata)")
     def daily(

@@ -25,7 +25,16 @@ from api.problems import Problem
 from domain import inputs
 from domain.errors import InvalidCommand
 from domain.location import EAST, LANDMARK, NORTH, PINCODE, SOUTH, WARD, WEST, Location
-from domain.values import Channel, Language, Outcome, Priority, Role, Status, Visibility
+from domain.values import (
+    Channel,
+    HearingMode,
+    Language,
+    Outcome,
+    Priority,
+    Role,
+    Status,
+    Visibility,
+)
 
 
 def meta(rule: inputs.Text | inputs.Shape, description: str | None = None) -> Meta:
@@ -317,6 +326,53 @@ class Review(Base):
     expected_version: Version | None = None
 
 
+# The clock that waits (docs/hearings.md).
+
+
+class Clarify(Base):
+    """`POST /v1/complaints/{id}/clarify`: the holder asks the complainant; the clock stops."""
+
+    question: Reason
+    expected_version: Version | None = None
+
+
+class Answer(Base):
+    """`POST /v1/complaints/{id}/answer`: the complainant's answer; the clock runs again."""
+
+    answer: LongText
+    expected_version: Version | None = None
+
+
+class InterimReply(Base):
+    """`POST /v1/complaints/{id}/interim-reply`: a note to the complainant; it stays open."""
+
+    note: Reason
+    expected_version: Version | None = None
+
+
+class ScheduleHearing(Base):
+    """`POST /v1/complaints/{id}/hearing`: a hearing of the complainant (docs/hearings.md)."""
+
+    on: Annotated[datetime, Meta(tz=True)]  # a time to come, with its timezone
+    post: Code  # the hearing officer's post
+    mode: HearingMode
+    expected_version: Version | None = None
+
+
+class RecordHearing(Base):
+    """`POST /v1/complaints/{id}/hearing/record`: the scheduled hearing, held or missed."""
+
+    attended: bool
+    directions: Reason
+    expected_version: Version | None = None
+
+
+class Versioned(Base):
+    """A command with nothing to say but the version it was decided on."""
+
+    expected_version: Version | None = None
+
+
 # --- answers -------------------------------------------------------------------------------
 
 
@@ -561,3 +617,38 @@ class Dashboard(msgspec.Struct, kw_only=True):
     first_day: str
     last_day: str
     rows: list[dict[str, Any]]
+    next_cursor: str | None = None  # per post: where the next page starts (None: the last)
+
+
+# --- Rajasthan Sampark Diwas (docs/hearings.md) ----------------------------------------------
+
+
+class ListForDiwas(Base):
+    """`POST /v1/complaints/{id}/diwas`: list the complaint for its district's session."""
+
+    day: date  # the session's day (India)
+    mode: HearingMode = HearingMode.IN_PERSON
+    expected_version: Version | None = None
+
+
+class DiwasLine(msgspec.Struct, kw_only=True):
+    turn: int
+    id: UUID
+    registration_no: str
+    department: str
+    subject: str
+    listed_at: datetime
+    listed_by_role: str  # citizen, operator (e-Mitra) or collector
+    post: str  # the officer who answers for it
+    mode: HearingMode
+    attended: bool | None  # None: not yet heard
+    directions: str | None
+    recorded_at: datetime | None
+
+
+class DiwasDay(msgspec.Struct, kw_only=True):
+    district: str
+    day: date
+    starts_at: datetime
+    place: str
+    items: list[DiwasLine]

@@ -3,7 +3,8 @@
     .venv/bin/python -m bench.dashboards --database-url URL [--explain [--by post --days 366]]
 
 Each dashboard (by district, department, post and day) for windows of 1, 30 and 366 days
-ending today, as the state (an analyst) and as a collector, p50 and p99 over `--times` runs.
+ending today, as the state (an analyst) and as a collector, p50 and p99 over `--times` runs;
+the one per post both whole and as the API answers it, its first page of posts.
 `make bench` runs it on its big store (`bench/suite.py`); run it alone on a larger one to show
 the time does not grow with the store (see BENCHMARKS.md, "Dashboards", for how to build one).
 `--explain` prints the plan of every statement one dashboard sends, with the tables it reads.
@@ -21,6 +22,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from api.read import POSTS_PAGE
 from bench.servers import percentile
 from domain.values import Identity, Role
 from projections.queries import ReadQueries, Sent
@@ -96,6 +98,13 @@ def measure_dashboards(url: str, times: int = 50) -> dict[str, Any]:
                             who, by, first, last, now
                         ),
                     )
+                    if by == "post":  # as the API answers it: the first page of posts
+                        found[f"{name} by post, a page, {days} days"] = _latencies_ms(
+                            times,
+                            lambda who=who, first=first: queries.dashboard_page(  # type: ignore[misc]
+                                who, "post", first, last, now, limit=POSTS_PAGE
+                            ),
+                        )
     return found
 
 

@@ -59,6 +59,7 @@ VERBS = {
     "remind": "send a reminder on",
     "add_evidence": "add evidence to",
     "comment": "comment on",
+    "receipt": "print the receipt of",
 }
 
 

@@ -33,6 +33,7 @@ from domain.values import (
     Attachment,
     Channel,
     Complainant,
+    HearingMode,
     Identity,
     Offered,
     Outcome,
@@ -531,6 +532,138 @@ class Sampark(DirectoryKeeping):
         """Sent by the scheduler: mark a notified service's stipulated time as passed."""
         return self._automatic(
             complaint_id, lambda c, at, d: c.pass_stipulated_time(by=SCHEDULER, at=at)
+        )
+
+    # --- the clock that waits (domain/clarification.py) -----------------------------------
+
+    def seek_clarification(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        question: str,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            by,
+            expected_version,
+            lambda c, at, d: c.seek_clarification(by=by, question=question, at=at),
+            recorded_with or {},
+        )
+
+    def answer_clarification(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        answer: str,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            by,
+            expected_version,
+            lambda c, at, d: c.answer_clarification(by=by, answer=answer, at=at),
+            recorded_with or {},
+        )
+
+    def dispose_unanswered(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            by,
+            expected_version,
+            lambda c, at, d: c.dispose_unanswered(
+                by=by, feedback_window=self.policy.feedback_window, at=at
+            ),
+            recorded_with or {},
+        )
+
+    def reply_interim(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        note: str,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            by,
+            expected_version,
+            lambda c, at, d: c.reply_interim(by=by, note=note, at=at),
+            recorded_with or {},
+        )
+
+    # --- hearings (domain/hearing.py) ------------------------------------------------------
+
+    def schedule_hearing(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        on: datetime,
+        post: str,
+        mode: HearingMode,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            by,
+            expected_version,
+            lambda c, at, d: c.schedule_hearing(
+                by=by, on=on, post=post, mode=mode, directory=d, at=at
+            ),
+            recorded_with or {},
+        )
+
+    def list_for_diwas(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        day: date,
+        mode: HearingMode,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            by,
+            expected_version,
+            lambda c, at, d: c.list_for_diwas(by=by, day=day, mode=mode, directory=d, at=at),
+            recorded_with or {},
+        )
+
+    def record_hearing(
+        self,
+        complaint_id: UUID,
+        *,
+        by: Identity,
+        attended: bool,
+        directions: str,
+        expected_version: int | None = None,
+        recorded_with: RecordedWith | None = None,
+    ) -> Complaint:
+        return self._command(
+            complaint_id,
+            by,
+            expected_version,
+            lambda c, at, d: c.record_hearing(
+                by=by, attended=attended, directions=directions, at=at
+            ),
+            recorded_with or {},
         )
 
     # --- complaints: what the clock does (sent by the scheduler) ------------------------

@@ -12,6 +12,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain import access, guarantee, inputs, sla
 from domain.appeals import AppealRules
+from domain.clarification import ClarificationRules
 from domain.directory import Directory, Post
 from domain.errors import IllegalMove, InvalidCommand, NotFound
 from domain.events import (
@@ -32,6 +33,7 @@ from domain.events import (
     Withdrawn,
 )
 from domain.feedback import FeedbackRules
+from domain.hearing import HearingRules
 from domain.location import Location
 from domain.values import (
     ASSISTANT,
@@ -41,8 +43,10 @@ from domain.values import (
     AssistantChoice,
     Attachment,
     Channel,
+    Clarification,
     Complainant,
     Feedback,
+    Hearing,
     Identity,
     Offered,
     Outcome,
@@ -73,7 +77,7 @@ def _text(value: str, field: str) -> str:
     return value.strip()
 
 
-class Complaint(FeedbackRules, AppealRules):
+class Complaint(FeedbackRules, AppealRules, ClarificationRules, HearingRules):
     def __init__(self) -> None:
         self.registration_no = ""
         self.complainant = Complainant(name="", mobile="")
@@ -115,6 +119,11 @@ class Complaint(FeedbackRules, AppealRules):
         # Under the Public Services Guarantee Act (domain/appeals.py); None: not about a
         # notified service.
         self.guarantee: guarantee.Guarantee | None = None
+        self.desk: str | None = None  # the e-Mitra kiosk or 181 desk that filed it
+        self.clarification: Clarification | None = None  # a question awaiting the complainant
+        self.paused_seconds = 0  # how long its clock has waited for the complainant, in all
+        self.interim_count = 0
+        self.hearings: tuple[Hearing, ...] = ()  # scheduled, held or missed (domain/hearing.py)
 
     # --- filing and routing ------------------------------------------------------------
 
@@ -180,6 +189,7 @@ class Complaint(FeedbackRules, AppealRules):
             assistant=assistant,
             location=location,
             service=claim,
+            desk=by.desk if by.role == Role.OPERATOR else None,
         )
         if post is not None and not complaint.awaiting_triage:
             complaint._assign(by, post, Trigger.ROUTE, directory, at)
@@ -211,6 +221,7 @@ class Complaint(FeedbackRules, AppealRules):
         category, and so its level-1 post and deadline."""
         access.require(by, self, "triage")
         self._require_open("triage")
+        self.require_not_waiting("triage")
         if not self.awaiting_triage:
             raise IllegalMove("the complaint is not awaiting triage")
         directory.check_filing(department, category, self.district)
@@ -237,6 +248,7 @@ class Complaint(FeedbackRules, AppealRules):
         """Hand the complaint to a post of its own department, e.g. from the unassigned pool."""
         access.require(by, self, "assign")
         self._require_open("assign")
+        self.require_not_waiting("assign")
         post = directory.posts.get(post_id)
         if post is None:
             raise InvalidCommand(f"unknown post {post_id!r}", field="post")
@@ -280,6 +292,7 @@ class Complaint(FeedbackRules, AppealRules):
         """ "Not my department" is a transfer, never a disposal: back to level 1 elsewhere."""
         access.require(by, self, "transfer")
         self._require_open("transfer")
+        self.require_not_waiting("transfer")
         reason = _text(reason, "reason")
         if department == self.department:
             raise InvalidCommand(
@@ -325,6 +338,7 @@ class Complaint(FeedbackRules, AppealRules):
         (When a deadline passes the complaint climbs by itself: `pass_deadlines`.)"""
         access.require(by, self, "escalate")
         self._require_open("escalate")
+        self.require_not_waiting("escalate")
         reason = _text(reason, "reason")
         if self.level >= MAX_LEVEL:
             raise IllegalMove("the complaint is already with the state government (level 4)")
@@ -357,6 +371,7 @@ class Complaint(FeedbackRules, AppealRules):
         """Disposal by the holder, with the action taken and at least one piece of evidence."""
         access.require(by, self, "resolve")
         self._require_open("resolve")
+        self.require_not_waiting("resolve")
         action_taken = _text(action_taken, "action_taken")
         if not evidence:
             raise InvalidCommand(
@@ -417,6 +432,9 @@ class Complaint(FeedbackRules, AppealRules):
         office or the helpline on its word (`docs/security.md`)."""
         access.require(by, self, "withdraw")
         self._require_open("withdraw")
+        # A complaint waiting for its complainant's answer ends its wait only by an answer or
+        # a lapse (docs/hearings.md), which the figures of waiting count.
+        self.require_not_waiting("withdraw")
         self.trigger_event(
             Withdrawn,
             timestamp=at,

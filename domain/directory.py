@@ -18,7 +18,7 @@ from eventsourcing.domain import Aggregate
 from domain import guarantee, inputs
 from domain.errors import InvalidCommand
 from domain.guarantee import NotifiedService, ServiceClaim
-from domain.sla import DEFAULT_SLA, Calendar, Sla
+from domain.sla import DEFAULT_SLA, INDIA, Calendar, Sla
 from domain.values import MAX_LEVEL, MIN_LEVEL, Actor
 
 DIRECTORY_ID = uuid5(NAMESPACE_URL, "sampark:directory")
@@ -30,6 +30,7 @@ class District:
     code: str
     name: str
     division: str
+    name_hi: str | None = None  # the name in Hindi, as the state writes it (None: not given)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Category:
     code: str
     name: str
     sla: Sla | None = None  # None: the department's
+    name_hi: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,13 @@ class Department:
     name: str
     default_category: str
     sla: Sla = DEFAULT_SLA  # for its categories that set none of their own
+    name_hi: str | None = None
+
+
+def in_hindi(name: str, name_hi: str | None, language: str) -> str:
+    """A directory name as a reader of `language` ("hi" or "en") reads it: the Hindi form
+    where one is given, else the name as recorded."""
+    return name_hi if language == "hi" and name_hi else name
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,16 @@ class Holiday:
 
     day: date
     name: str
+
+
+@dataclass(frozen=True)
+class DiwasSession:
+    """A Rajasthan Sampark Diwas: a district's monthly day of direct hearings, from
+    `starts_at`, presided over by the collector (docs/hearings.md)."""
+
+    district: str
+    starts_at: datetime
+    place: str  # where the citizens come (the collectorate), e-Mitra kiosks joining by video
 
 
 @dataclass(frozen=True)
@@ -66,6 +85,7 @@ class Post:
     holder: str | None  # the officer's name; None while vacant
     mobile: str | None = None  # the holder's number, where the post hears of its complaints
     # (WhatsApp, SMS); it goes with the holder: a vacant post has none
+    name_hi: str | None = None  # the designation in Hindi
 
     @property
     def reachable_at(self) -> str | None:
@@ -106,6 +126,7 @@ class MasterData:
     holidays: tuple[Holiday, ...] = ()
     # Services notified under the Public Services Guarantee Act (docs/guarantee.md).
     services: tuple[NotifiedService, ...] = ()
+    diwas: tuple[DiwasSession, ...] = ()
 
 
 # Where a post sits: routes, chains and the complaints it holds count on these. A post that
@@ -230,6 +251,17 @@ class ServiceNotified(DirectoryEvent):
         directory.services[self.service.code] = self.service
 
 
+class DiwasScheduled(DirectoryEvent):
+    """A district's Rajasthan Sampark Diwas fixed (or moved within its day, or re-placed)."""
+
+    session: DiwasSession
+
+    def apply(self, directory: Directory) -> None:
+        directory.diwas[
+            (self.session.district, self.session.starts_at.astimezone(INDIA).date())
+        ] = self.session
+
+
 class Directory(Aggregate):
     """The master data that routing and escalation read."""
 
@@ -242,6 +274,7 @@ class Directory(Aggregate):
         self.chains: dict[tuple[str, str], Chain] = {}
         self.holidays: dict[date, Holiday] = {}
         self.services: dict[str, NotifiedService] = {}
+        self.diwas: dict[tuple[str, date], DiwasSession] = {}  # (district, day in India)
 
     @classmethod
     def create(cls, actor: Actor, at: datetime) -> Directory:
@@ -452,6 +485,20 @@ class Directory(Aggregate):
         if self.services.get(service.code) != service:
             self.trigger_event(ServiceNotified, service=service, actor=actor, timestamp=at)
 
+    def schedule_diwas(self, session: DiwasSession, actor: Actor, at: datetime) -> None:
+        """Fix a district's Sampark Diwas: one session a district and day."""
+        if session.district not in self.districts:
+            raise InvalidCommand(f"unknown district {session.district!r}", field="district")
+        inputs.moment(session.starts_at, "starts_at")
+        if not session.place.strip():
+            raise InvalidCommand("a Sampark Diwas needs a place", field="place")
+        day = session.starts_at.astimezone(INDIA).date()
+        if self.diwas.get((session.district, day)) != session:
+            self.trigger_event(DiwasScheduled, session=session, actor=actor, timestamp=at)
+
+    def diwas_on(self, district: str, day: date) -> DiwasSession | None:
+        return self.diwas.get((district, day))
+
     def load(self, data: MasterData, actor: Actor, at: datetime) -> int:
         """Bring the directory in line with `data`; only differences become events."""
         before = len(self.pending_events)
@@ -464,6 +511,7 @@ class Directory(Aggregate):
             (self.set_chain, data.chains),
             (self.declare_holiday, data.holidays),
             (self.notify_service, data.services),
+            (self.schedule_diwas, data.diwas),
         )
         for define, items in steps:
             for item in items:

@@ -26,6 +26,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from domain.events import (
+    ClarificationAnswered,
+    ClarificationSought,
     Closed,
     CommentAdded,
     DeadlineApproaching,
@@ -36,6 +38,8 @@ from domain.events import (
     Filed,
     FirstAppealDecided,
     FirstAppealFiled,
+    HearingHeld,
+    InterimReplied,
     PenaltyImposed,
     PriorityRaised,
     QueuedForReview,
@@ -97,6 +101,10 @@ FREE_TEXT: dict[type, frozenset[str]] = {
     SecondAppealDecided: frozenset({"order"}),
     PenaltyImposed: frozenset({"reasons"}),
     RevisionSought: frozenset({"grounds"}),
+    ClarificationSought: frozenset({"question"}),
+    ClarificationAnswered: frozenset({"answer"}),
+    InterimReplied: frozenset({"note"}),
+    HearingHeld: frozenset({"directions"}),
 }
 # Fields of events listing files, whose names are free text too.
 FILES: dict[type, frozenset[str]] = {

@@ -8,7 +8,7 @@ complaint; the rules that decide whether it may happen live in `domain/complaint
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from eventsourcing.domain import Aggregate
@@ -28,8 +28,11 @@ from domain.values import (
     AssistantChoice,
     Attachment,
     Channel,
+    Clarification,
     Complainant,
     Feedback,
+    Hearing,
+    HearingMode,
     Offered,
     Outcome,
     Priority,
@@ -71,10 +74,14 @@ class Filed(Aggregate.Created):
     # A complaint about a service notified under the Public Services Guarantee Act
     # (docs/guarantee.md): the service and the day the citizen applied. None: any other.
     service: ServiceClaim | None = None
+    # The e-Mitra kiosk or 181 desk of the operator who filed it (the `desk` claim of its
+    # token); None for any other filer, and on payloads from before desks were recorded.
+    desk: str | None = None
 
     def apply(self, complaint: Complaint) -> None:
         complaint.guarantee = Guarantee(self.service) if self.service else None
         complaint.registration_no = self.registration_no
+        complaint.desk = self.desk
         complaint.complainant = self.complainant
         complaint.district = self.district
         complaint.department = self.department
@@ -527,6 +534,116 @@ GUARANTEE_EVENTS: tuple[type[ComplaintEvent], ...] = (
 )
 
 
+# --- the clock that waits (domain/clarification.py) ---------------------------------------
+
+
+class ClarificationSought(ComplaintEvent):
+    """The holder asked the complainant for information or a document: the complaint's clock
+    stops until the answer (`paused_due_at` is the deadline it stopped at)."""
+
+    question: str
+    answer_by: datetime  # unanswered after this, the holder may dispose of it as such
+    paused_due_at: datetime | None
+    holder: str | None
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.clarification = Clarification(
+            question=self.question,
+            asked_at=self.timestamp,
+            answer_by=self.answer_by,
+            paused_due_at=self.paused_due_at,
+            holder=self.holder,
+        )
+        complaint.due_at = None
+
+
+class ClarificationAnswered(ComplaintEvent):
+    """The complainant answered (or the office took the answer down): the clock runs again
+    with the time that was left, to the new `due_at`."""
+
+    answer: str
+    due_at: datetime | None
+    paused_seconds: int  # how long the clock was stopped
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.clarification = None
+        complaint.due_at = self.due_at
+        if complaint.due_since is not None:
+            complaint.due_since += timedelta(seconds=self.paused_seconds)
+        complaint.paused_seconds += self.paused_seconds
+
+
+class ClarificationLapsed(ComplaintEvent):
+    """The complainant did not answer in time; the holder disposes of the complaint as such
+    (a `Resolved` follows in the same change)."""
+
+    paused_seconds: int
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.clarification = None
+        complaint.paused_seconds += self.paused_seconds
+
+
+class InterimReplied(ComplaintEvent):
+    """An interim reply to the complainant: the complaint stays open, its clock runs."""
+
+    note: str
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.interim_count += 1
+
+
+CLARIFICATION_EVENTS: tuple[type[Aggregate.Event], ...] = (
+    ClarificationSought,
+    ClarificationAnswered,
+    ClarificationLapsed,
+    InterimReplied,
+)
+
+
+# --- hearings (domain/hearing.py): the Right to Hearing Act, and Rajasthan Sampark Diwas ----
+
+
+class HearingScheduled(ComplaintEvent):
+    """A hearing of the complainant was fixed: when, before which post, in person or by video
+    (and, for a Rajasthan Sampark Diwas, which day's session: `diwas`). The complainant is
+    told on WhatsApp."""
+
+    number: int
+    on: datetime
+    post: str
+    mode: HearingMode
+    diwas: date | None = None
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.hearings = (
+            *complaint.hearings,
+            Hearing(
+                number=self.number, on=self.on, post=self.post, mode=self.mode, diwas=self.diwas
+            ),
+        )
+
+
+class HearingHeld(ComplaintEvent):
+    """The hearing took place with the complainant (`attended`), or the complainant did not
+    come (`attended` false); the directions given (or, if missed, what follows) recorded."""
+
+    number: int
+    attended: bool
+    directions: str
+
+    def apply(self, complaint: Complaint) -> None:
+        complaint.hearings = tuple(
+            replace(h, attended=self.attended, directions=self.directions)
+            if h.number == self.number
+            else h
+            for h in complaint.hearings
+        )
+
+
+HEARING_EVENTS: tuple[type[Aggregate.Event], ...] = (HearingScheduled, HearingHeld)
+
+
 COMPLAINT_EVENTS: tuple[type[Aggregate.Event], ...] = (
     Filed,
     Assigned,
@@ -551,4 +668,6 @@ COMPLAINT_EVENTS: tuple[type[Aggregate.Event], ...] = (
     Followed,
     *GUARANTEE_EVENTS,
     EvidenceAdded,
+    *CLARIFICATION_EVENTS,
+    *HEARING_EVENTS,
 )

@@ -12,23 +12,40 @@ from collections.abc import Callable
 from typing import Any
 
 from domain import inputs
-from domain.directory import Category, Chain, Department, District, Holiday, MasterData, Post, Route
+from domain.directory import (
+    Category,
+    Chain,
+    Department,
+    District,
+    DiwasSession,
+    Holiday,
+    MasterData,
+    Post,
+    Route,
+)
 from domain.guarantee import NotifiedService
 
 Rule = Callable[[Any, str], Any]
 
 # Each field of each record, and the rule it obeys; a field not named has no input rule.
 RULES: dict[type, dict[str, Rule]] = {
-    District: {"code": inputs.CODE.clean, "name": inputs.NAME.clean, "division": inputs.NAME.clean},
+    District: {
+        "code": inputs.CODE.clean,
+        "name": inputs.NAME.clean,
+        "division": inputs.NAME.clean,
+        "name_hi": inputs.NAME.clean,
+    },
     Department: {
         "code": inputs.CODE.clean,
         "name": inputs.NAME.clean,
         "default_category": inputs.CODE.clean,
+        "name_hi": inputs.NAME.clean,
     },
     Category: {
         "department": inputs.CODE.clean,
         "code": inputs.CODE.clean,
         "name": inputs.NAME.clean,
+        "name_hi": inputs.NAME.clean,
     },
     Post: {
         "id": inputs.CODE.clean,
@@ -37,6 +54,7 @@ RULES: dict[type, dict[str, Rule]] = {
         "district": inputs.CODE.clean,
         "holder": inputs.NAME.clean,
         "mobile": inputs.MOBILE.clean,
+        "name_hi": inputs.NAME.clean,
     },
     Route: {
         "department": inputs.CODE.clean,
@@ -60,6 +78,11 @@ RULES: dict[type, dict[str, Rule]] = {
         "designated_officer": inputs.NAME.clean,
         "first_appeal_officer": inputs.NAME.clean,
         "second_appeal_authority": inputs.NAME.clean,
+    },
+    DiwasSession: {
+        "district": inputs.CODE.clean,
+        "starts_at": inputs.moment,
+        "place": inputs.NAME.clean,
     },
 }
 

@@ -93,6 +93,18 @@ PERMISSIONS: dict[str, dict[Role, Scope]] = {
         R.DEPARTMENT_HEAD: S.DEPARTMENT,
         R.ADMIN: S.STATE,
     },
+    # The receipt of a filing (`GET /v1/complaints/{id}/receipt`), printed for the citizen.
+    "receipt": {R.CITIZEN: S.OWN_COMPLAINT, R.OPERATOR: S.STATE, R.ADMIN: S.STATE},
+    # The clock that waits (domain/clarification.py): the holder asks the complainant, the
+    # complainant (or the helpline, or the holder taking it down from a call) answers.
+    "clarify": {R.OFFICER: S.OWN_POST},
+    "answer": {R.CITIZEN: S.OWN_COMPLAINT, R.OPERATOR: S.STATE, R.OFFICER: S.OWN_POST},
+    "interim_reply": {R.OFFICER: S.OWN_POST},
+    # Hearings (domain/hearing.py): the holder, or the collector (Sampark Diwas) or the
+    # head of the department above it, fix a hearing and record it.
+    "hear": {R.OFFICER: S.OWN_POST, R.COLLECTOR: S.DISTRICT, R.DEPARTMENT_HEAD: S.DEPARTMENT},
+    # Listing for a Rajasthan Sampark Diwas: the collector, or at the complainant's request.
+    "list_for_diwas": {R.CITIZEN: S.OWN_COMPLAINT, R.OPERATOR: S.STATE, R.COLLECTOR: S.DISTRICT},
     "audit": {R.AUDITOR: S.STATE, R.ADMIN: S.STATE},  # check the hash chain
     # The Public Services Guarantee Act (domain/appeals.py): the citizen appeals (a 181 or
     # e-Mitra operator for them); the post the appeal lies before decides it; the designated
@@ -138,6 +150,8 @@ SERVICES: dict[str, dict[Role, Scope]] = {
         R.SECRETARY: S.DEPARTMENT,
         R.ADMIN: S.STATE,  # the state-level pool
     },
+    # A Sampark Diwas' list and proceedings (GET /v1/diwas/{district}/{day}).
+    "diwas": {R.OPERATOR: S.STATE, R.COLLECTOR: S.DISTRICT, R.ADMIN: S.STATE},
     "dashboards": {
         R.COLLECTOR: S.DISTRICT,
         R.DEPARTMENT_HEAD: S.DEPARTMENT,
@@ -262,6 +276,11 @@ SCOPE_CLAIMS: dict[Scope, tuple[frozenset[str], frozenset[str]]] = {
 }
 
 
+# Claims that say where a caller works, not what it may see: an operator's `desk` (the
+# e-Mitra kiosk or 181 desk, recorded on the complaints it files). Optional.
+WORKPLACE_CLAIMS: dict[Role, frozenset[str]] = {R.OPERATOR: frozenset({"desk"})}
+
+
 def scopes_of(role: Role) -> frozenset[Scope]:
     """Every scope the tables hold `role` to, for any action or endpoint."""
     tables = (PERMISSIONS, SERVICES)
@@ -279,6 +298,7 @@ def claims_of(role: Role) -> tuple[frozenset[str], frozenset[str]]:
         needs, may = SCOPE_CLAIMS[scope]
         required |= needs
         allowed |= needs | may
+    allowed |= WORKPLACE_CLAIMS.get(role, frozenset())
     return frozenset(required), frozenset(allowed)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -24,6 +24,11 @@ class Role(StrEnum):
     def a(self) -> str:
         """The role with its article, for messages: "an analyst", "a citizen"."""
         return f"{'an' if self.value[0] in 'aeiou' else 'a'} {self.value}"
+
+
+# The state's grievance helpline (Rajasthan Sampark, toll-free): the number every page and
+# document a citizen holds tells them to call.
+HELPLINE = "181"
 
 
 class Channel(StrEnum):
@@ -109,6 +114,7 @@ class Identity:
     post: str | None = None
     mobile: str | None = None
     departments: tuple[str, ...] = ()  # a minister's departments
+    desk: str | None = None  # an operator's e-Mitra kiosk or 181 desk, recorded on its filings
 
     @property
     def actor(self) -> Actor:
@@ -204,3 +210,35 @@ class RoutingGap:
     to_level: int
     post: str | None  # the vacant post; None when the chain has no post at that level
     reason: str
+
+
+@dataclass(frozen=True)
+class Clarification:
+    """A question the holder asked the complainant; the complaint's clock waits for the answer
+    (`domain/clarification.py`)."""
+
+    question: str
+    asked_at: datetime
+    answer_by: datetime  # after this, the holder may dispose of the complaint unanswered
+    paused_due_at: datetime | None  # the deadline when the clock stopped
+    holder: str | None  # the post that asked
+
+
+class HearingMode(StrEnum):
+    """How a hearing is held (Rajasthan Right to Hearing Act, 2012; docs/hearings.md)."""
+
+    IN_PERSON = "in_person"
+    VIDEO = "video"
+
+
+@dataclass(frozen=True)
+class Hearing:
+    """A hearing of the complainant, scheduled for a complaint, and what came of it."""
+
+    number: int  # 1 for the complaint's first hearing
+    on: datetime
+    post: str  # the hearing officer's post
+    mode: HearingMode
+    diwas: date | None  # the Rajasthan Sampark Diwas it is heard at, if any
+    attended: bool | None = None  # None: not yet held
+    directions: str | None = None

@@ -61,6 +61,13 @@ def uuid(value: object) -> UUID:
     return UUID(value)
 
 
+def text(value: object) -> str:
+    """A name (a post's, a district's): text PostgreSQL can hold (no NUL character)."""
+    if not isinstance(value, str) or "\x00" in value:
+        raise ValueError(NOT_OURS)
+    return value
+
+
 def flag(value: object) -> bool:
     if not isinstance(value, bool):
         raise ValueError(NOT_OURS)

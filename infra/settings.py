@@ -54,6 +54,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     file_limit_per_mobile_seconds: int = 3600
     file_limit_per_address: int = 30
     file_limit_per_address_seconds: int = 600
+    # The public status page (`/status/{registration_no}`), against enumeration: lookups per
+    # client address, and checks of one registration number from anywhere.
+    status_limit_per_address: int = 20
+    status_limit_per_address_seconds: int = 600
+    status_limit_per_complaint: int = 10
+    status_limit_per_complaint_seconds: int = 3600
     # Our own reverse proxies (addresses or networks, comma-separated): only from these is
     # X-Forwarded-For believed, to find the client's address. Empty: from none.
     trusted_proxies: str = ""

@@ -13,7 +13,7 @@ from uuid import UUID
 
 import psycopg
 
-from projections import guarantee
+from projections import guarantee, hearings, waiting
 from projections import rows as projection
 from projections.store import ReadModels
 
@@ -46,6 +46,8 @@ def apply_events(models: ReadModels, events: Sequence[Any]) -> Applied:
     pending = projection.PendingMargins()
     reviews: list[projection.ReviewEntry] = []
     under_the_act = guarantee.Changes()
+    waits: list[waiting.WaitingTally] = []
+    heard: list[hearings.HearingChange] = []
     for event in events:
         complaint: UUID = event.originator_id
         row = rows.get(complaint)
@@ -67,6 +69,8 @@ def apply_events(models: ReadModels, events: Sequence[Any]) -> Applied:
         if (entry := projection.review(after, event)) is not None:
             reviews.append(entry)
         under_the_act.add(after, event)
+        waits += waiting.tallies(after, event)
+        heard += hearings.changes(after, event)
         rows[complaint] = changed[complaint] = after
         result.applied += 1
     models.save_rows(list(changed.values()))
@@ -75,4 +79,6 @@ def apply_events(models: ReadModels, events: Sequence[Any]) -> Applied:
     models.add_pending(pending)
     models.save_reviews(reviews)
     under_the_act.save(models.conn, models.schema)
+    waiting.save(models.conn, waits, models.schema)
+    hearings.save(models.conn, heard, models.schema)
     return result

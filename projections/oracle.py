@@ -17,9 +17,13 @@ from typing import Any
 from domain.complaint import Complaint
 from domain.events import (
     Assigned,
+    ClarificationAnswered,
+    ClarificationLapsed,
+    ClarificationSought,
     Escalated,
     FeedbackGiven,
     Filed,
+    InterimReplied,
     Reopened,
     Resolved,
     Transferred,
@@ -30,6 +34,7 @@ from domain.values import HIGH_PRIORITY_CHANNELS, OPEN_STATUSES, Trigger
 from projections.figures import FigureScope, Ledger, age_band, window_end, window_start
 from projections.rows import day_in_india
 from projections.safe import CODE_LIMIT, safe_text
+from projections.waiting import WaitingFigures
 
 
 @dataclass(frozen=True)
@@ -267,3 +272,40 @@ def act_figures(
                 and (was.penalty is None or was.penalty.revision_sought_at is None)
             )
     return out
+
+
+# --- the clock that waits (projections/waiting.py), the slow way --------------------------
+
+
+def waiting(
+    complaints: Iterable[list[Any]], scope: FigureScope, first: date, last: date
+) -> WaitingFigures:
+    """The waiting figures of `scope` over first..last, by folding each complaint's events
+    with the domain and measuring each wait from the question's time to its end."""
+    start, end = window_start(first), window_end(last)
+    asked = answered = lapsed = paused = interim = waiting_at_end = 0
+    for events in complaints:
+        complaint: Complaint | None = None
+        waits_at_end = False
+        for event in events:
+            before = complaint.clarification if complaint is not None else None
+            complaint = event.mutate(complaint)
+            assert complaint is not None
+            if event.timestamp >= end:
+                break
+            in_scope = where(complaint).within(scope)
+            waits_at_end = in_scope and complaint.clarification is not None
+            if event.timestamp < start or not in_scope:
+                continue
+            match event:
+                case ClarificationSought():
+                    asked += 1
+                case ClarificationAnswered() | ClarificationLapsed():
+                    assert before is not None
+                    answered += isinstance(event, ClarificationAnswered)
+                    lapsed += isinstance(event, ClarificationLapsed)
+                    paused += int((event.timestamp - before.asked_at).total_seconds())
+                case InterimReplied():
+                    interim += 1
+        waiting_at_end += waits_at_end
+    return WaitingFigures(asked, answered, lapsed, paused, interim, waiting_at_end)

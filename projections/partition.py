@@ -29,7 +29,7 @@ from uuid import UUID
 import psycopg
 from psycopg import sql
 
-from projections import guarantee
+from projections import guarantee, hearings, waiting
 from projections import rows as projection
 from projections.apply import TRANSIENT, Applied
 from projections.relay import COMPLAINT_EVENT_TOPIC, EVENTS_TABLE
@@ -169,6 +169,8 @@ class Chunk:
     stored: list[Stored] = field(default_factory=list)
     rows: list[projection.ComplaintRow] = field(default_factory=list)
     reviews: list[projection.ReviewEntry] = field(default_factory=list)
+    waits: list[waiting.WaitingTally] = field(default_factory=list)
+    heard: list[hearings.HearingChange] = field(default_factory=list)
     gaps: list[tuple[UUID, int, int]] = field(default_factory=list)
     sums: Sums = field(default_factory=Sums)
     done: Applied = field(default_factory=Applied)
@@ -197,6 +199,8 @@ class Chunk:
                 disposed = projection.days_to_dispose(row, after, event)
                 pending = projection.pending_changes(row, after)
                 entry = projection.review(after, event)
+                waits = waiting.tallies(after, event)
+                heard = hearings.changes(after, event)
                 counted = [
                     (t, [(COUNTER_INDEX[n], a) for n, a in t.counts.items()]) for t in tallies
                 ]
@@ -215,6 +219,8 @@ class Chunk:
             if entry is not None:
                 self.reviews.append(entry)
             self.under_the_act.add(after, event)
+            self.waits += waits
+            self.heard += heard
             row = after
             done.applied += 1
         if row is not None:
@@ -225,6 +231,8 @@ class Chunk:
         models.insert_rows(self.rows)
         models.save_reviews(self.reviews)
         self.under_the_act.save(models.conn, models.schema)
+        waiting.save(models.conn, self.waits, models.schema)
+        hearings.save(models.conn, self.heard, models.schema)
         for complaint, have, got in self.gaps:
             models.record_gap(complaint, have, got)
 

@@ -7,7 +7,6 @@ only ever counts its district and a citizen only finds its own complaints.
 from __future__ import annotations
 
 import json
-import operator
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from domain.permissions import PERMISSIONS, PSEUDONYMOUS, SERVICES, Scope
 from domain.values import OPEN_STATUSES, Identity
 from infra import cursors
 from infra.security.access_log import Looker, looked_params, shown_and_looked
+from projections import histograms
 from projections.figures import (
     AGE_BANDS,
     DaysToDispose,
@@ -154,6 +154,12 @@ def name_matches(name: str) -> tuple[sql.Composable, list[Any]]:
 def _escaped(word: str) -> str:
     """A word as a LIKE pattern matching itself (backslash is LIKE's escape character)."""
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass(frozen=True)
+class DashboardPage:
+    rows: list[dict[str, Any]]
+    next_cursor: str | None
 
 
 @dataclass(frozen=True)
@@ -381,21 +387,103 @@ class ReadQueries:
         """The figures (docs/read-models.md, "The figures") for the days first..last, one
         row per district, department, post or day of the caller's scope, narrowed to
         `district`, `department` and `post` when given. Reads only the aggregates."""
+        return self.dashboard_page(
+            who, by, first, last, now, district=district, department=department, post=post
+        ).rows
+
+    def dashboard_page(
+        self,
+        who: Identity,
+        by: str,
+        first: date,
+        last: date,
+        now: datetime,
+        *,
+        district: str | None = None,
+        department: str | None = None,
+        post: str | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> DashboardPage:
+        """The dashboard's rows; per post, `limit` posts after `cursor` in the order of
+        their ids (every post when `limit` is None; the other dashboards are not paged);
+        ValueError when the cursor is not ours."""
         if by not in BY or by == "total":
             raise ValueError(f"no dashboard by {by}")
+        if by != "post" and (cursor is not None or limit is not None):
+            raise ValueError(f"a dashboard by {by} is not paged")
         scope = dashboard_scope(who, department).narrowed(
             district=district, department=department, post=post
         )
-        return [
-            report(key, ledger, with_now=by != "day")
-            for key, ledger in self.ledgers(scope, by, first, last, now)
-        ]
+        after = None if cursor is None else cursors.decode(cursor, cursors.text)[0]
+        paged = limit is not None or after is not None
+        if paged and scope == FigureScope():
+            # The state's posts (about a thousand): the page's found first, then read.
+            page = self.posts_page(scope, first, after, limit)
+            found = self.ledgers(scope, by, first, last, now, posts=page[:limit])
+            more = limit is not None and len(page) > limit
+            # In the database's order of the posts' ids, which the cursor follows (under a
+            # collation other than "C" it need not be Python's order of the strings).
+            place = {post: i for i, post in enumerate(page)}
+            found.sort(key=lambda row: place[row[0]])
+        else:
+            # A district's or a department's posts (a few dozen): read, then cut. Stepping
+            # through every post's flows for those of one district would cost more.
+            found = self.ledgers(scope, by, first, last, now)
+            found = [(k, ledger) for k, ledger in found if after is None or k > after]
+            more = limit is not None and len(found) > limit
+            found = found[:limit]
+        return DashboardPage(
+            rows=[report(key, ledger, with_now=by != "day") for key, ledger in found],
+            next_cursor=cursors.encode(found[-1][0]) if more and found else None,
+        )
+
+    def posts_page(
+        self, scope: FigureScope, first: date, after: str | None, limit: int | None
+    ) -> list[str]:
+        """The posts of a dashboard per post from `first` on (its rows: each post of
+        `scope` with flows from `first` on, in the window or since, or with pending work
+        counted), the first `limit` + 1 after `after` in the order of their ids (one more
+        than a page: whether there is a next one). Found by stepping from post to post
+        through the flows' index on (holder, day), so a page costs its posts, not the
+        state's (for the state's scope: a narrower one would step through every post's
+        rows to find its own)."""
+        condition, params = _scope_where(scope.narrowed(post="*"))
+        after_condition, after_params = (
+            (sql.SQL("TRUE"), []) if after is None else (sql.SQL("holder > %s"), [after])
+        )
+        most = sql.SQL("ALL") if limit is None else sql.Literal(limit + 1)
+        query = sql.SQL(
+            "WITH RECURSIVE moved(holder) AS ("
+            "(SELECT holder FROM {s}.flows WHERE {scope} AND {after} AND day >= %s "
+            "ORDER BY holder LIMIT 1) "
+            "UNION ALL SELECT (SELECT holder FROM {s}.flows WHERE {scope} "
+            "AND holder > moved.holder AND day >= %s ORDER BY holder LIMIT 1) "
+            "FROM moved WHERE moved.holder IS NOT NULL) "
+            "SELECT holder FROM ("
+            "(SELECT holder FROM moved WHERE holder IS NOT NULL LIMIT {most}) UNION "
+            "(SELECT DISTINCT holder FROM {s}.pending WHERE {scope} AND {after} "
+            "ORDER BY holder LIMIT {most})) AS rows ORDER BY holder LIMIT {most}"
+        ).format(s=self.schema, scope=condition, after=after_condition, most=most)
+        found = self.conn.execute(
+            query,
+            [*params, *after_params, first, *params, first, *params, *after_params],
+        )
+        return [r[0] for r in found]
 
     def ledgers(
-        self, scope: FigureScope, by: str, first: date, last: date, now: datetime
+        self,
+        scope: FigureScope,
+        by: str,
+        first: date,
+        last: date,
+        now: datetime,
+        *,
+        posts: list[str] | None = None,
     ) -> list[tuple[Any, Ledger]]:
         """The ledger of each row: `scope` narrowed to each district, department or post
-        (with a movement), or `scope` on each day of the window."""
+        (with a movement), or `scope` on each day of the window; by post, only the rows of
+        `posts` when given (a page of them, `posts_page`)."""
         column = BY[by]
         whole = by in ("day", "total")  # the rows are the scope itself
         rows_scope = scope if whole else scope.narrowed(**{by: "*"})
@@ -408,6 +496,9 @@ class ReadQueries:
             rows_scope.department,
         )
         condition, params = _scope_where(rows_scope) if per_cell else _totals_where(rows_scope)
+        if posts is not None:
+            condition = sql.SQL("{} AND holder = ANY(%s)").format(condition)
+            params = [*params, posts]
         where = (condition, params, per_cell)
         # The window's days, as whole blocks where they fit (per day for a row per day).
         runs = [(1, first, last)] if by == "day" else cover(first, last)
@@ -415,14 +506,16 @@ class ReadQueries:
         today = day_in_india(now)
         into, out = _movements(rows_scope)
         net = sql.SQL("sum(({into}) - disposed - withdrawn - ({out}))").format(into=into, out=out)
-        after = cover(last + timedelta(days=1), today) if last < today else []
+        days_after = cover(last + timedelta(days=1), today) if last < today else []
         # Every statement sent at once, in one round trip (a pipeline), then read.
         with self.conn.pipeline():
             window_sent = self._flows(sql.SQL("{}, {}").format(key, SUMS), runs, where)
             since_sent = self._flows(
-                sql.SQL("{}, {}").format(place, net), after, where, beyond=max(last, today)
+                sql.SQL("{}, {}").format(place, net), days_after, where, beyond=max(last, today)
             )
-            pending_sent = self._pending_now(None if whole else column, rows_scope, where, now)
+            pending_sent = self._pending_now(
+                None if whole else column, rows_scope, where, now, posts=posts
+            )
             histogram_sent = self._days_to_dispose(key, runs, where)
         window = {r[0]: r[1:] for r in window_sent()}
         since = {r[0]: int(r[1]) for r in since_sent()}
@@ -434,41 +527,13 @@ class ReadQueries:
         no_pending = (0,) * PENDING_SUMS
 
         def ledger(k: Any, at_end: int, now_key: Any) -> Ledger:
-            c = window.get(k, nothing)
-            p = pending.get(now_key, no_pending)
-            received = c[FILED] + c[REOPENED]
-            moved_out = 0
-            if transfers:
-                received += c[TRANSFERRED_IN]
-                moved_out += c[TRANSFERRED_OUT]
-            if reassignments:
-                received += c[REASSIGNED_IN]
-                moved_out += c[REASSIGNED_OUT]
-            return Ledger(
-                brought_forward=at_end
-                - received
-                + sum(c[i] for i in BY_OUTCOME)
-                + moved_out
-                + c[WITHDRAWN],
-                filed=c[FILED],
-                transferred_in=c[TRANSFERRED_IN] if transfers else 0,
-                reassigned_in=c[REASSIGNED_IN] if reassignments else 0,
-                reopened=c[REOPENED],
-                disposed=_counter({o: c[i] for o, i in zip(OUTCOMES, BY_OUTCOME, strict=True)}),
-                disposed_in_time=c[IN_TIME],
-                transferred_out=c[TRANSFERRED_OUT] if transfers else 0,
-                reassigned_out=c[REASSIGNED_OUT] if reassignments else 0,
-                withdrawn=c[WITHDRAWN],
-                pending=at_end,
-                escalated=_counter({n: c[i] for n, i in zip(CLIMBED_TO, ESCALATED, strict=True)}),
-                satisfied=c[SATISFIED],
-                not_satisfied=c[NOT_SATISFIED],
-                days_to_dispose=histogram.get(k) or DaysToDispose(),
-                pending_now=p[0],
-                beyond_deadline=p[1],
-                by_age=_counter(dict(zip(AGE_NAMES, p[AGES], strict=True))),
-                by_level=_counter(dict(zip(LEVELS, p[BY_LEVEL], strict=True))),
-                cmo_vip=p[-1],
+            return _ledger(
+                window.get(k, nothing),
+                pending.get(now_key, no_pending),
+                at_end,
+                histogram.get(k) or DaysToDispose(),
+                transfers=transfers,
+                reassignments=reassignments,
             )
 
         def open_now(k: Any) -> int:
@@ -515,6 +580,8 @@ class ReadQueries:
         scope: FigureScope,
         where: tuple[sql.Composable, list[Any], bool],
         now: datetime,
+        *,
+        posts: list[str] | None = None,
     ) -> Callable[[], dict[Any, tuple[int, ...]]]:
         """Per row (`column`'s values, or the scope as a whole): the complaints pending
         now, those beyond their deadline, by age band, by level, and CMO/VIP
@@ -548,6 +615,9 @@ class ReadQueries:
         )
         # The deadlines passed earlier today: from the complaints due today (an index range).
         on_complaints, on_params = _scope_where(scope, pool=None)
+        if posts is not None:  # a page of posts
+            on_complaints = sql.SQL("{} AND holder = ANY(%s)").format(on_complaints)
+            on_params = [*on_params, posts]
         if column is not None:
             place = sql.SQL("coalesce({}, '')").format(place)
         overdue_sent = self._send(
@@ -586,27 +656,18 @@ class ReadQueries:
     ) -> Callable[[], dict[Any, DaysToDispose]]:
         """Per row: the whole days the disposals within `runs` took, their sum and median,
         from a histogram a cell (or total) and day or block (`disposals[n + 1]`: that many
-        took n days), added up here and read once (`DaysToDispose.counted`)."""
+        took n days), each sent packed as PostgreSQL keeps it and all added up at once
+        (`projections/histograms.py`)."""
         condition, params, per_cell = where
         source, source_params = self._covering("disposal_days", runs, per_cell=per_cell)
         sent = self._send(
-            sql.SQL("SELECT {key}, disposals FROM {source} WHERE {where}").format(
+            sql.SQL("SELECT {key}, array_send(disposals) FROM {source} WHERE {where}").format(
                 key=key, source=source, where=condition
             ),
             [*source_params, *params],
             binary=True,
         )
-
-        def histograms() -> dict[Any, DaysToDispose]:
-            found: dict[Any, list[list[int]]] = {}
-            for k, histogram in sent():
-                found.setdefault(k, []).append(histogram)
-            return {
-                k: DaysToDispose.counted(rows[0] if len(rows) == 1 else _added(rows))
-                for k, rows in found.items()
-            }
-
-        return histograms
+        return lambda: histograms.days_to_dispose(sent())
 
     def _covering(
         self,
@@ -740,14 +801,52 @@ AGES = slice(2, 2 + len(AGE_BANDS))
 BY_LEVEL = slice(AGES.stop, AGES.stop + len(LEVELS))
 
 
-def _added(histograms: list[list[int]]) -> list[int]:
-    """Histograms (disposals by whole days) added up, position by position (a slice at a
-    time: a third faster than summing a tuple per position, for the ~26 histograms a post
-    has over 366 days)."""
-    total = [0] * max(map(len, histograms))
-    for histogram in histograms:
-        total[: len(histogram)] = map(operator.add, total, histogram)
-    return total
+def _ledger(
+    c: tuple[int, ...],
+    p: tuple[int, ...],
+    at_end: int,
+    days_to_dispose: DaysToDispose,
+    *,
+    transfers: bool,
+    reassignments: bool,
+) -> Ledger:
+    """A row's ledger from its sums of flows `c` (FLOW_COUNTERS), its pending work now `p`
+    (PENDING_SUMS), its pending at the window's end and its days to dispose; transfers and
+    reassignments count where they cross the edge of the row's scope."""
+    received = c[FILED] + c[REOPENED]
+    moved_out = 0
+    if transfers:
+        received += c[TRANSFERRED_IN]
+        moved_out += c[TRANSFERRED_OUT]
+    if reassignments:
+        received += c[REASSIGNED_IN]
+        moved_out += c[REASSIGNED_OUT]
+    return Ledger(
+        brought_forward=at_end
+        - received
+        + sum(c[i] for i in BY_OUTCOME)
+        + moved_out
+        + c[WITHDRAWN],
+        filed=c[FILED],
+        transferred_in=c[TRANSFERRED_IN] if transfers else 0,
+        reassigned_in=c[REASSIGNED_IN] if reassignments else 0,
+        reopened=c[REOPENED],
+        disposed=_counter({o: c[i] for o, i in zip(OUTCOMES, BY_OUTCOME, strict=True)}),
+        disposed_in_time=c[IN_TIME],
+        transferred_out=c[TRANSFERRED_OUT] if transfers else 0,
+        reassigned_out=c[REASSIGNED_OUT] if reassignments else 0,
+        withdrawn=c[WITHDRAWN],
+        pending=at_end,
+        escalated=_counter({n: c[i] for n, i in zip(CLIMBED_TO, ESCALATED, strict=True)}),
+        satisfied=c[SATISFIED],
+        not_satisfied=c[NOT_SATISFIED],
+        days_to_dispose=days_to_dispose,
+        pending_now=p[0],
+        beyond_deadline=p[1],
+        by_age=_counter(dict(zip(AGE_NAMES, p[AGES], strict=True))),
+        by_level=_counter(dict(zip(LEVELS, p[BY_LEVEL], strict=True))),
+        cmo_vip=p[-1],
+    )
 
 
 def _counter(counts: dict[Any, int]) -> Counter[Any]:

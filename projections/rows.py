@@ -21,6 +21,9 @@ from domain.complaint import Complaint
 from domain.events import (
     GUARANTEE_EVENTS,
     Assigned,
+    ClarificationAnswered,
+    ClarificationLapsed,
+    ClarificationSought,
     Closed,
     CommentAdded,
     DeadlineApproaching,
@@ -32,6 +35,9 @@ from domain.events import (
     Filed,
     Followed,
     FollowOffered,
+    HearingHeld,
+    HearingScheduled,
+    InterimReplied,
     Linked,
     PriorityRaised,
     QueuedForReview,
@@ -462,6 +468,14 @@ def apply(row: ComplaintRow | None, event: object) -> ComplaintRow:
                 gap_reason=event.reason,
             )
         case QueuedForReview() | Linked() | FollowOffered() | Followed():
+            return row
+        # The clock that waits: no deadline while the complainant is asked (so no scan picks
+        # it); the answer sets the resumed one. Paused time is counted in read.waiting.
+        case ClarificationSought():
+            return replace(row, due_at=None)
+        case ClarificationAnswered():
+            return replace(row, due_at=event.due_at)
+        case ClarificationLapsed() | InterimReplied() | HearingScheduled() | HearingHeld():
             return row
         case ReviewRecorded():
             return replace(row, review_count=row.review_count + 1)

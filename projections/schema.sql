@@ -162,6 +162,9 @@ ALTER TABLE {schema}.flows_blocks ADD COLUMN IF NOT EXISTS withdrawn integer NOT
 CREATE UNIQUE INDEX IF NOT EXISTS flows_blocks_key
     ON {schema}.flows_blocks (district, department, holder, span, day);
 CREATE INDEX IF NOT EXISTS flows_blocks_span ON {schema}.flows_blocks (span, day);
+-- A page of the dashboard per post: its posts' blocks, not every post's (the per-day rows
+-- have `flows_holder`).
+CREATE INDEX IF NOT EXISTS flows_blocks_holder ON {schema}.flows_blocks (holder, span, day);
 
 -- Days to dispose, per cell and day: one histogram a row, `disposals[n + 1]` disposals that
 -- day took n whole days (as long as the longest of them).
@@ -187,6 +190,10 @@ CREATE INDEX IF NOT EXISTS disposal_days_blocks_span
     ON {schema}.disposal_days_blocks (span, day);
 CREATE INDEX IF NOT EXISTS disposal_days_blocks_place
     ON {schema}.disposal_days_blocks (district, span, day);
+-- A page of the dashboard per post: its posts' histograms, not every post's.
+CREATE INDEX IF NOT EXISTS disposal_days_holder ON {schema}.disposal_days (holder, day);
+CREATE INDEX IF NOT EXISTS disposal_days_blocks_holder
+    ON {schema}.disposal_days_blocks (holder, span, day);
 
 -- The same sums per district, per department and for the state ('' stands for every
 -- district or every department), per day (`span` 1) and per block of 8 and 64 days: what the
@@ -243,6 +250,8 @@ CREATE TABLE IF NOT EXISTS {schema}.pending_days (
 );
 CREATE INDEX IF NOT EXISTS pending_days_day ON {schema}.pending_days (day);
 CREATE INDEX IF NOT EXISTS pending_days_place ON {schema}.pending_days (district, day);
+-- A page of the dashboard per post: its posts' recent days, not every post's.
+CREATE INDEX IF NOT EXISTS pending_days_holder ON {schema}.pending_days (holder, day);
 -- The same per district, per department and for the state ('' as in `flows_totals`).
 CREATE TABLE IF NOT EXISTS {schema}.pending_totals (LIKE {schema}.pending INCLUDING DEFAULTS);
 ALTER TABLE {schema}.pending_totals DROP COLUMN IF EXISTS holder;
@@ -331,3 +340,44 @@ CREATE TABLE IF NOT EXISTS {schema}.guarantee_days (
     revisions integer NOT NULL DEFAULT 0,
     PRIMARY KEY (department, day, district)
 );
+
+-- The clock that waits (projections/waiting.py, docs/hearings.md): per district x department
+-- and day (Asia/Kolkata), questions asked of complainants, answered, lapsed (disposed of
+-- unanswered), and the seconds the clocks stood still, counted on the day each wait ended.
+-- A complaint cannot change district or department while it waits, so its wait stays in
+-- one cell: waiting at the end of a day = asked - answered - lapsed up to that day.
+CREATE TABLE IF NOT EXISTS {schema}.waiting (
+    district text NOT NULL,
+    department text NOT NULL,
+    day date NOT NULL,
+    asked bigint NOT NULL DEFAULT 0,
+    answered bigint NOT NULL DEFAULT 0,
+    lapsed bigint NOT NULL DEFAULT 0,
+    paused_seconds bigint NOT NULL DEFAULT 0,
+    interim_replies bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (district, department, day)
+);
+
+-- Hearings of complainants (projections/hearings.py, docs/hearings.md), a row per hearing;
+-- those at a Rajasthan Sampark Diwas carry its day, and make the day's list in the order
+-- they were listed. Written by upserts that fill what each event knows, in any order.
+CREATE TABLE IF NOT EXISTS {schema}.hearings (
+    complaint_id uuid NOT NULL,
+    number integer NOT NULL,
+    registration_no text,
+    district text,
+    department text,
+    subject text,
+    scheduled_at timestamptz,  -- when it was fixed (listed, for a Sampark Diwas)
+    scheduled_by_role text,
+    hearing_on timestamptz,
+    post text,
+    mode text,
+    diwas date,
+    attended boolean,
+    directions text,
+    recorded_at timestamptz,
+    PRIMARY KEY (complaint_id, number)
+);
+CREATE INDEX IF NOT EXISTS hearings_diwas ON {schema}.hearings (district, diwas, scheduled_at)
+    WHERE diwas IS NOT NULL;

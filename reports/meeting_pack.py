@@ -40,6 +40,7 @@ WORDS: dict[str, dict[str, str]] = {
     "brought_forward": {"hi": "पिछला शेष", "en": "Brought forward"},
     "received": {"hi": "प्राप्त", "en": "Received"},
     "transferred_out": {"hi": "अन्यत्र भेजी", "en": "Moved out"},
+    "withdrawn": {"hi": "वापस ली गई", "en": "Withdrawn"},
     "disposed": {"hi": "निस्तारित", "en": "Disposed of"},
     "pending": {"hi": "लंबित", "en": "Pending"},
     "beyond": {"hi": "समय-सीमा पार", "en": "Beyond deadline"},
@@ -163,20 +164,17 @@ def gather(
         }
         | {p.department: places.department_name(directory, p.department, language) for p in oldest},
         categories={
-            (p.department, p.category): _category(directory, p.department, p.category)
+            (p.department, p.category): places.category_name(
+                directory, p.department, p.category, language
+            )
             for p in oldest
         },
         posts={
-            p.holder: directory.posts[p.holder].designation
+            p.holder: places.post_name(directory, p.holder, language)
             for p in oldest
             if p.holder and p.holder in directory.posts
         },
     )
-
-
-def _category(directory: Directory, department: str, category: str) -> str:
-    found = directory.category(department, category)
-    return found.name if found else category
 
 
 def _with_change(value: float | None, change: float | None) -> str:
@@ -189,7 +187,8 @@ def _with_change(value: float | None, change: float | None) -> str:
 def department_table(pack: MeetingPack) -> tuple[list[str], list[list[Any]]]:
     """The departments' table: header and rows (numbers as numbers, for the XLSX)."""
     header = [pack.word(n) for n in ("department", "brought_forward", "received", "disposed")]
-    header += [pack.word(n) for n in ("transferred_out", "pending", "beyond")]
+    # brought forward + received - disposed - moved out - withdrawn = pending, on every row.
+    header += [pack.word(n) for n in ("transferred_out", "withdrawn", "pending", "beyond")]
     header += [pack.word(n) for n in ("relief", "satisfaction", "cmo_vip", "transferred")]
     rows = []
     for code in pack.departments():
@@ -201,6 +200,7 @@ def department_table(pack: MeetingPack) -> tuple[list[str], list[list[Any]]]:
                 row["received"],
                 row["disposed"],
                 row["transferred_out"],
+                row["withdrawn"],
                 row["pending"],
                 row["pending_beyond_deadline"],
                 _with_change(row["relief_pct"], pack.change(code, "relief_pct")),
@@ -254,7 +254,7 @@ def pdf(pack: MeetingPack) -> bytes:
     page.ln(6)
     page.set_text_color(20, 20, 20)
     header, rows = department_table(pack)
-    widths: tuple[int, ...] = (132, 60, 52, 58, 56, 52, 60, 78, 78, 74, 72)
+    widths: tuple[int, ...] = (112, 58, 52, 56, 54, 54, 52, 56, 56, 60, 86, 76)
     drawing.table(page, header, rows, widths, size=8.5, text=_text)
     page.ln(14)
     page.set_font("Devanagari", size=13)

@@ -203,13 +203,15 @@ def gather(
         for code in {department, *(s.key for s in index)}
     }
     for category, _ in found:
-        known = directory.category(department, category)
-        names[f"category:{category}"] = known.name if known else category
+        names[f"category:{category}"] = places.category_name(
+            directory, department, category, language
+        )
     for row in posts:
         post = directory.posts.get(row["key"] or "")
+        shown = places.post_name(directory, row["key"] or "", language) if post else None
         names[f"post:{row['key']}"] = (
-            f"{post.designation} ({post.district})" if post and post.district
-            else post.designation if post else (row["key"] or "-")
+            f"{shown} ({post.district})" if post and post.district
+            else shown if shown else (row["key"] or "-")
         )  # fmt: skip
     return MonthlyData(
         department=department,

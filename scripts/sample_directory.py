@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date, timedelta
 
 DIVISIONS = {
     "Ajmer": [
@@ -274,6 +275,160 @@ DEPARTMENTS = [
     ),
 ]
 
+# The Hindi names, as the state's own offices write them (districts, departments, designations
+# at L1..L4, categories): the citizen's report and the documents in Hindi name them so.
+DISTRICTS_HI = {
+    "AJM": "अजमेर",
+    "BWR": "ब्यावर",
+    "BHL": "भीलवाड़ा",
+    "NAG": "नागौर",
+    "DDK": "डीडवाना-कुचामन",
+    "TON": "टोंक",
+    "BHP": "भरतपुर",
+    "DEG": "डीग",
+    "DHO": "धौलपुर",
+    "KRL": "करौली",
+    "SWM": "सवाई माधोपुर",
+    "BKN": "बीकानेर",
+    "CHU": "चूरू",
+    "HNM": "हनुमानगढ़",
+    "SGN": "श्रीगंगानगर",
+    "JAI": "जयपुर",
+    "ALW": "अलवर",
+    "DAU": "दौसा",
+    "JJN": "झुंझुनूं",
+    "SIK": "सीकर",
+    "KHT": "खैरथल-तिजारा",
+    "KPB": "कोटपूतली-बहरोड़",
+    "JOD": "जोधपुर",
+    "BLT": "बालोतरा",
+    "BMR": "बाड़मेर",
+    "JSM": "जैसलमेर",
+    "JLR": "जालोर",
+    "PAL": "पाली",
+    "PHL": "फलोदी",
+    "SIR": "सिरोही",
+    "KOT": "कोटा",
+    "BRN": "बारां",
+    "BUN": "बूंदी",
+    "JHL": "झालावाड़",
+    "UDR": "उदयपुर",
+    "BSW": "बांसवाड़ा",
+    "CTG": "चित्तौड़गढ़",
+    "DUN": "डूंगरपुर",
+    "PTG": "प्रतापगढ़",
+    "RSM": "राजसमंद",
+    "SLM": "सलूम्बर",
+}
+DEPARTMENTS_HI = {
+    "PHED": (
+        "जन स्वास्थ्य अभियांत्रिकी विभाग",
+        ["सहायक अभियंता", "अधिशासी अभियंता", "मुख्य अभियंता", "अतिरिक्त मुख्य सचिव, जन स्वास्थ्य अभियांत्रिकी"],
+    ),
+    "ENERGY": (
+        "ऊर्जा विभाग (डिस्कॉम)",
+        ["सहायक अभियंता", "अधिशासी अभियंता", "प्रबंध निदेशक, डिस्कॉम", "प्रमुख शासन सचिव, ऊर्जा"],
+    ),
+    "PWD": (
+        "सार्वजनिक निर्माण विभाग",
+        ["सहायक अभियंता", "अधिशासी अभियंता", "मुख्य अभियंता", "अतिरिक्त मुख्य सचिव, सार्वजनिक निर्माण"],
+    ),
+    "FOOD": (
+        "खाद्य, नागरिक आपूर्ति एवं उपभोक्ता मामले विभाग",
+        ["प्रवर्तन निरीक्षक", "जिला रसद अधिकारी", "आयुक्त, खाद्य", "शासन सचिव, खाद्य"],
+    ),
+    "REVENUE": (
+        "राजस्व विभाग",
+        ["तहसीलदार", "उपखण्ड अधिकारी", "अध्यक्ष, राजस्व मण्डल", "प्रमुख शासन सचिव, राजस्व"],
+    ),
+    "MEDICAL": (
+        "चिकित्सा एवं स्वास्थ्य विभाग",
+        [
+            "ब्लॉक मुख्य चिकित्सा अधिकारी",
+            "मुख्य चिकित्सा एवं स्वास्थ्य अधिकारी",
+            "निदेशक, जन स्वास्थ्य",
+            "अतिरिक्त मुख्य सचिव, चिकित्सा एवं स्वास्थ्य",
+        ],
+    ),
+    "EDUCATION": (
+        "स्कूल शिक्षा विभाग",
+        [
+            "ब्लॉक शिक्षा अधिकारी",
+            "जिला शिक्षा अधिकारी",
+            "निदेशक, माध्यमिक शिक्षा",
+            "शासन सचिव, स्कूल शिक्षा",
+        ],
+    ),
+    "LSG": (
+        "स्वायत्त शासन विभाग",
+        [
+            "अधिशासी अधिकारी, नगरपालिका",
+            "उप निदेशक (क्षेत्रीय), स्वायत्त शासन",
+            "निदेशक, स्वायत्त शासन",
+            "प्रमुख शासन सचिव, नगरीय विकास एवं स्वायत्त शासन",
+        ],
+    ),
+    "RDPR": (
+        "ग्रामीण विकास एवं पंचायती राज विभाग",
+        [
+            "विकास अधिकारी, पंचायत समिति",
+            "मुख्य कार्यकारी अधिकारी, जिला परिषद",
+            "आयुक्त, ईजीएस",
+            "अतिरिक्त मुख्य सचिव, ग्रामीण विकास एवं पंचायती राज",
+        ],
+    ),
+    "SJE": (
+        "सामाजिक न्याय एवं अधिकारिता विभाग",
+        [
+            "तहसील समाज कल्याण अधिकारी",
+            "उप निदेशक, सामाजिक न्याय",
+            "निदेशक, सामाजिक न्याय",
+            "शासन सचिव, सामाजिक न्याय एवं अधिकारिता",
+        ],
+    ),
+    "POLICE": (
+        "गृह विभाग (पुलिस)",
+        ["थानाधिकारी", "पुलिस अधीक्षक", "पुलिस महानिदेशक", "अतिरिक्त मुख्य सचिव, गृह"],
+    ),
+}
+CATEGORIES_HI = {
+    ("PHED", "water-supply"): "पेयजल आपूर्ति",
+    ("PHED", "contaminated-water"): "दूषित पानी",
+    ("PHED", "handpump-repair"): "हैंडपंप या ट्यूबवेल की मरम्मत",
+    ("PHED", "new-connection"): "नया जल कनेक्शन",
+    ("PHED", "demo-minutes"): "प्रदर्शन: हर स्तर पर एक मिनट",
+    ("ENERGY", "power-supply"): "बिजली आपूर्ति बाधित",
+    ("ENERGY", "transformer"): "जला या खराब ट्रांसफार्मर",
+    ("ENERGY", "meter-billing"): "मीटर या बिल संबंधी विवाद",
+    ("ENERGY", "new-connection"): "नया बिजली कनेक्शन",
+    ("PWD", "road-repair"): "क्षतिग्रस्त सड़क या गड्ढे",
+    ("PWD", "bridge-culvert"): "पुल या पुलिया",
+    ("FOOD", "ration-not-received"): "राशन नहीं मिला",
+    ("FOOD", "ration-card"): "राशन कार्ड संबंधी समस्या या सुधार",
+    ("FOOD", "fair-price-shop"): "उचित मूल्य दुकान पर अनियमितता",
+    ("REVENUE", "land-records"): "नामांतरण या भू-अभिलेख",
+    ("REVENUE", "encroachment"): "सार्वजनिक भूमि पर अतिक्रमण",
+    ("REVENUE", "certificates"): "जाति, मूल निवास या आय प्रमाण पत्र",
+    ("MEDICAL", "hospital-services"): "अस्पताल सेवाएं",
+    ("MEDICAL", "medicine-availability"): "निःशुल्क दवाइयां उपलब्ध नहीं",
+    ("MEDICAL", "health-scheme"): "स्वास्थ्य बीमा योजना का दावा",
+    ("EDUCATION", "teacher-absence"): "शिक्षक अनुपस्थित",
+    ("EDUCATION", "scholarship"): "छात्रवृत्ति नहीं मिली",
+    ("EDUCATION", "mid-day-meal"): "मिड-डे मील",
+    ("LSG", "sanitation"): "कचरा एवं सफाई",
+    ("LSG", "streetlight"): "स्ट्रीट लाइट बंद",
+    ("LSG", "sewerage"): "सीवरेज जाम या ओवरफ्लो",
+    ("RDPR", "mgnrega-wages"): "मनरेगा मजदूरी का भुगतान नहीं",
+    ("RDPR", "awas-yojana"): "आवास योजना की किस्त",
+    ("RDPR", "panchayat-works"): "ग्राम पंचायत के कार्य",
+    ("SJE", "pension"): "सामाजिक सुरक्षा पेंशन नहीं मिली",
+    ("SJE", "hostel"): "राजकीय छात्रावास",
+    ("SJE", "disability"): "दिव्यांगता प्रमाण पत्र या सहायता",
+    ("POLICE", "fir-not-registered"): "एफआईआर दर्ज नहीं",
+    ("POLICE", "traffic"): "यातायात एवं पार्किंग",
+    ("POLICE", "cyber-fraud"): "साइबर धोखाधड़ी",
+}
+
 FIRST = [
     "Rakesh",
     "Sunita",
@@ -383,13 +538,14 @@ def office_mobile(n: int) -> str:
 
 def build() -> dict[str, object]:
     districts = [
-        {"code": code, "name": name, "division": division}
+        {"code": code, "name": name, "division": division, "name_hi": DISTRICTS_HI[code]}
         for division, members in DIVISIONS.items()
         for code, name in members
     ]
     departments, categories, posts, routes, chains = [], [], [], [], []
     n = 0
     for code, name, designations, cats in DEPARTMENTS:
+        name_hi, designations_hi = DEPARTMENTS_HI[code]
         unit = "working_days" if code in WORKING_DAY_DEPARTMENTS else "calendar_days"
         departments.append(
             {
@@ -397,6 +553,7 @@ def build() -> dict[str, object]:
                 "name": name,
                 "default_category": cats[0][0],
                 "sla": {"allowed": [7, 7, 7, 7], "unit": unit},
+                "name_hi": name_hi,
             }
         )
         categories += [
@@ -405,6 +562,7 @@ def build() -> dict[str, object]:
                 "code": c,
                 "name": cname,
                 "sla": {"allowed": days, "unit": unit},
+                "name_hi": CATEGORIES_HI[(code, c)],
             }
             for c, cname, days in cats
         ]
@@ -413,6 +571,7 @@ def build() -> dict[str, object]:
             {
                 "id": hod,
                 "designation": designations[2],
+                "name_hi": designations_hi[2],
                 "department": code,
                 "district": None,
                 "level": 3,
@@ -424,6 +583,7 @@ def build() -> dict[str, object]:
             {
                 "id": state,
                 "designation": designations[3],
+                "name_hi": designations_hi[3],
                 "department": code,
                 "district": None,
                 "level": 4,
@@ -438,6 +598,7 @@ def build() -> dict[str, object]:
                 {
                     "id": l1,
                     "designation": f"{designations[0]}, {district['name']}",
+                    "name_hi": f"{designations_hi[0]}, {district['name_hi']}",
                     "department": code,
                     "district": d,
                     "level": 1,
@@ -449,6 +610,7 @@ def build() -> dict[str, object]:
                 {
                     "id": l2,
                     "designation": f"{designations[1]}, {district['name']}",
+                    "name_hi": f"{designations_hi[1]}, {district['name_hi']}",
                     "department": code,
                     "district": d,
                     "level": 2,
@@ -463,6 +625,7 @@ def build() -> dict[str, object]:
         {
             "id": "ENERGY-JAI-CONTROL-ROOM",
             "designation": "Assistant Engineer (Control Room), Jaipur",
+            "name_hi": "सहायक अभियंता (कंट्रोल रूम), जयपुर",
             "department": "ENERGY",
             "district": "JAI",
             "level": 1,
@@ -478,7 +641,7 @@ def build() -> dict[str, object]:
             "post": "ENERGY-JAI-CONTROL-ROOM",
         }
     )
-    categories.append(DEMO_CATEGORY)
+    categories.append({**DEMO_CATEGORY, "name_hi": CATEGORIES_HI[("PHED", "demo-minutes")]})
     return {
         "districts": districts,
         "departments": departments,
@@ -488,7 +651,23 @@ def build() -> dict[str, object]:
         "chains": chains,
         "holidays": [{"day": day, "name": name} for day, name in HOLIDAYS],
         "services": notified_services(),
+        "diwas": [
+            {"district": d["code"], "starts_at": starts_at, "place": f"Collectorate, {d['name']}"}
+            for d in districts
+            for starts_at in diwas_days()
+        ],
     }
+
+
+def diwas_days() -> list[str]:
+    """A sample Rajasthan Sampark Diwas timetable: the third Thursday of each month of
+    December 2026 to December 2027, from 11:00 in India (05:30 UTC)."""
+    days = []
+    for year, month in [(2026, 12)] + [(2027, m) for m in range(1, 13)]:
+        first = date(year, month, 1)
+        thursday = first + timedelta(days=(3 - first.weekday()) % 7 + 14)
+        days.append(f"{thursday.isoformat()}T05:30:00Z")
+    return days
 
 
 if __name__ == "__main__":

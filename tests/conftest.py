@@ -253,6 +253,7 @@ class Tokens:
             post=who.post,
             mobile=who.mobile,
             departments=list(who.departments) or None,
+            desk=who.desk,
         )
         return {"Authorization": f"Bearer {token}", **extra}
 

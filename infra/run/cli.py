@@ -230,6 +230,7 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
             post=args.post,
             mobile=args.mobile,
             departments=args.departments.split(",") if args.departments else None,
+            desk=args.desk,
         )
     )
 
@@ -429,7 +430,7 @@ def parser() -> argparse.ArgumentParser:
     token = commands.add_parser("token", help="mint a bearer token")
     token.add_argument("--role", required=True, type=role)
     token.add_argument("--sub", required=True, type=rule("IDENTIFIER", "--sub"))
-    for claim in ("district", "department", "post"):
+    for claim in ("district", "department", "post", "desk"):
         token.add_argument(f"--{claim}", type=rule("CODE", f"--{claim}"))
     token.add_argument("--mobile", type=rule("MOBILE", "--mobile"))
     token.add_argument(

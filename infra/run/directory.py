@@ -47,6 +47,7 @@ def holds_directory(directory: Directory) -> bool:
             directory.chains,
             directory.holidays,
             directory.services,
+            directory.diwas,
         )
     )
 

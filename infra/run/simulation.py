@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 
 from domain.access import citizen as citizen_identity
 from domain.application import Sampark
+from domain.clarification import ANSWER_WITHIN
 from domain.complaint import Complaint
 from domain.directory import Directory
 from domain.location import Location
@@ -184,6 +185,11 @@ class History:
                 directory=self.directory,
                 at=at,
             )
+        if complaint.holder and complaint.is_open and rng.random() < 1 / 25:
+            resumed = self._ask(complaint, citizen, at)
+            if resumed is None:
+                return
+            at = resumed
         for _ in range(3):  # a disposal, and up to two more after reopening
             resolved_at = self._dispose(complaint, at)
             if resolved_at is None:
@@ -192,6 +198,31 @@ class History:
             if reopened_at is None:
                 return
             at = reopened_at
+
+    def _ask(self, complaint: Complaint, citizen: Identity, since: datetime) -> datetime | None:
+        """The holder asks the complainant for something (the clock waits); most answer in a
+        few days, some never (disposed of as such once they may be). The time it goes on
+        from; None when the story ends here (still waiting now, or disposed of)."""
+        rng = self.rng
+        asked_at = since + timedelta(hours=rng.uniform(2, 48))
+        if asked_at > self.now:
+            return since
+        holder = self._holder(complaint)
+        complaint.seek_clarification(
+            by=holder, question="Please send a photo of the site and your address", at=asked_at
+        )
+        if rng.random() < 0.8:
+            answered_at = asked_at + timedelta(hours=rng.uniform(3, 24 * 6))
+            if answered_at > self.now:
+                return None
+            complaint.answer_clarification(
+                by=citizen, answer="Sent the photo; the address is as filed", at=answered_at
+            )
+            return answered_at
+        lapsed_at = asked_at + ANSWER_WITHIN + timedelta(hours=rng.uniform(1, 72))
+        if lapsed_at <= self.now:
+            complaint.dispose_unanswered(by=holder, feedback_window=FEEDBACK_WINDOW, at=lapsed_at)
+        return None
 
     def _dispose(self, complaint: Complaint, since: datetime) -> datetime | None:
         """Deadlines pass while nobody acts; the holder disposes; None if still open now."""

@@ -15,7 +15,7 @@ DEMO_MOBILE = "9876543210"
 # One ready identity per role, scoped to the sample directory (Jaipur, water supply).
 DEMO_IDENTITIES: list[dict[str, str]] = [
     {"role": "citizen", "sub": citizen(DEMO_MOBILE).id, "mobile": DEMO_MOBILE},
-    {"role": "operator", "sub": "helpline-181-agent-07"},
+    {"role": "operator", "sub": "helpline-181-agent-07", "desk": "RJ181-DESK-07"},
     {
         "role": "officer",
         "sub": "ae-phed-jaipur",
@@ -76,6 +76,7 @@ def welcome(
             department=identity.get("department"),
             post=identity.get("post"),
             mobile=identity.get("mobile"),
+            desk=identity.get("desk"),
         )
         tokens[identity["role"]] = token
         scope = ", ".join(f"{k}={v}" for k, v in identity.items() if k not in ("role", "sub"))

@@ -16,6 +16,8 @@ from infra.security.signing import BadToken, sign, verify
 from infra.settings import Settings
 
 PURPOSE = "atr"
+STATUS = "status"
+STATUS_DAYS = 400  # a receipt's QR code: as long as a complaint may take and a while after
 DOCUMENT = "document"
 DOCUMENT_DAYS = 45  # a month's data, opened until the next month's is sent and a fortnight
 DOCUMENT_PARTS = 5  # kind, subject, period, language, format (`reports.kept.Name`)
@@ -38,6 +40,22 @@ def complaint_of(settings: Settings, token: str, now: datetime) -> UUID:
     if str(complaint) != subject:
         raise BadToken("the token names no complaint")
     return complaint
+
+
+def status_link(settings: Settings, registration_no: str, issued_at: datetime) -> str:
+    """The public status page of a complaint, opened without the mobile's last digits:
+    what the e-Mitra receipt's QR code holds (valid STATUS_DAYS)."""
+    expires = issued_at + timedelta(days=STATUS_DAYS)
+    token = sign(_secret(settings), STATUS, registration_no, expires)
+    return f"{settings.public_url}/status/{registration_no}?key={token}"
+
+
+def status_key_holds(settings: Settings, registration_no: str, key: str, now: datetime) -> bool:
+    """Whether `key` is a status link's signature for exactly this registration number."""
+    try:
+        return verify(_secret(settings), STATUS, key, now) == registration_no
+    except BadToken:
+        return False
 
 
 def _secret(settings: Settings) -> str:

@@ -25,7 +25,8 @@ ISSUER = "sampark"
 AUDIENCE = "sampark-api"
 ALGORITHM = "HS256"
 ASYMMETRIC = frozenset({"RS256", "ES256"})
-SCOPE_CLAIMS = ("district", "department", "post", "mobile", "departments")
+# The claims that scope a token, and `desk`: the e-Mitra kiosk or 181 desk an operator works at.
+SCOPE_CLAIMS = ("district", "department", "post", "mobile", "departments", "desk")
 # The registered claims Litestar's `Token` holds as fields; every other claim is an extra.
 REGISTERED = ("exp", "sub", "iat", "iss", "aud", "jti")
 
@@ -145,6 +146,7 @@ def mint(
     post: str | None = None,
     mobile: str | None = None,
     departments: list[str] | None = None,
+    desk: str | None = None,
     lifetime: timedelta = timedelta(hours=12),
     now: datetime | None = None,
 ) -> str:
@@ -155,6 +157,7 @@ def mint(
         "post": post,
         "mobile": mobile,
         "departments": departments,
+        "desk": desk,
     }
     token = Token(
         sub=sub,

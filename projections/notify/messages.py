@@ -21,12 +21,15 @@ from domain.directory import Directory
 from domain.events import (
     GUARANTEE_EVENTS,
     Assigned,
+    ClarificationSought,
     Closed,
     DeadlineApproaching,
     Escalated,
     Filed,
     FirstAppealDecided,
     FirstAppealFiled,
+    HearingScheduled,
+    InterimReplied,
     PenaltyImposed,
     ReminderReceived,
     Reopened,
@@ -39,7 +42,7 @@ from domain.events import (
     Withdrawn,
 )
 from domain.sla import INDIA
-from domain.values import Channel, Language, Outcome, Role
+from domain.values import Channel, HearingMode, Language, Outcome, Role
 
 COMPLAINANT, HOLDER = "complainant", "holder"
 # Told to the complainant only with the holder's own message, and held back with it.
@@ -138,6 +141,28 @@ TEXTS: dict[str, dict[str, str]] = {
         "hi": "राजस्थान सम्पर्क: {0} (उत्तर देने के लिए कोई भी संदेश भेजें)",
         "en": "Rajasthan Sampark: {0} (send any message to reply)",
     },
+    # The clock that waits (docs/hearings.md).
+    "sampark_clarify": {
+        "hi": "शिकायत {0}: अधिकारी ने आपसे पूछा है: {1} कृपया इस संदेश का उत्तर दें, या "
+        "रिपोर्ट पृष्ठ पर उत्तर दें: {3} उत्तर आने तक समय-सीमा रुकी रहेगी; {2} तक उत्तर न आने "
+        "पर शिकायत का निस्तारण किया जा सकता है।",
+        "en": "Complaint {0}: the officer asks you: {1} Please reply to this message, or answer "
+        "on the report page: {3} The deadline waits for your answer; without one by {2} the "
+        "complaint may be disposed of.",
+    },
+    "sampark_answer_thanks": {
+        "hi": "शिकायत {0} पर आपका उत्तर दर्ज हो गया है; कार्यवाही फिर से शुरू हो गई है।",
+        "en": "Thank you: your answer on complaint {0} is recorded, and work on it resumes.",
+    },
+    "sampark_interim": {
+        "hi": "शिकायत {0} पर अंतरिम उत्तर: {1}",
+        "en": "An interim reply on complaint {0}: {1}",
+    },
+    # Hearings (docs/hearings.md).
+    "sampark_hearing": {
+        "hi": "शिकायत {0}: आपकी सुनवाई {1} को {2} द्वारा होगी ({3})।",
+        "en": "Complaint {0}: you will be heard on {1} by the {2} ({3}).",
+    },
     "sampark_unmatched": {
         "hi": "धन्यवाद। हम आपका संदेश किसी शिकायत से नहीं जोड़ सके। कृपया रिपोर्ट वाले संदेश "
         "का उत्तर दें, या 181 पर कॉल करें।",
@@ -150,6 +175,10 @@ STAGES = {1: {"hi": "प्रथम", "en": "first"}, 2: {"hi": "द्वि�
 DECISIONS = {
     "allowed": {"hi": "स्वीकार", "en": "allowed"},
     "dismissed": {"hi": "अस्वीकार", "en": "dismissed"},
+}
+MODES: dict[str, dict[str, str]] = {
+    HearingMode.IN_PERSON: {"hi": "व्यक्तिगत रूप से", "en": "in person"},
+    HearingMode.VIDEO: {"hi": "वीडियो कॉन्फ्रेंस द्वारा", "en": "by video"},
 }
 
 OUTCOMES: dict[str, dict[str, str]] = {
@@ -299,8 +328,6 @@ def messages_for(
                 ],
                 buttons=True,
             )
-        case Closed():
-            to_complainant("sampark_closed", [reg])
         case ReminderReceived():
             to_holder(event.holder, "sampark_reminder", [reg])
             if found:  # only what is true: a post with no one to tell hears nothing of it
@@ -308,6 +335,8 @@ def messages_for(
         case Withdrawn():
             to_complainant("sampark_withdrawn", [reg])
             to_holder(event.holder, "sampark_withdrawn_holder", [reg])
+        case Closed() | ClarificationSought() | HearingScheduled() | InterimReplied():
+            to_complainant(*_waiting_and_hearing(event, reg, language, links, designation))
         case DeadlineApproaching():
             to_holder(
                 event.holder,
@@ -317,6 +346,28 @@ def messages_for(
         case _ if isinstance(event, GUARANTEE_EVENTS):
             found += under_the_act(event, recipient, directory, links)
     return found
+
+
+def _waiting_and_hearing(
+    event: Closed | ClarificationSought | HearingScheduled | InterimReplied,
+    reg: str,
+    language: str,
+    links: Links,
+    designation: Callable[[str | None], str],
+) -> tuple[str, list[str]]:
+    """The complainant's news that goes to it alone: a closing, the clock that waits and
+    hearings (docs/hearings.md)."""
+    match event:
+        case Closed():
+            return "sampark_closed", [reg]
+        case ClarificationSought():
+            report = links.report(event.originator_id, event.timestamp)
+            return "sampark_clarify", [reg, event.question, local_time(event.answer_by), report]
+        case HearingScheduled():
+            mode = MODES[event.mode][language]
+            return "sampark_hearing", [reg, local_time(event.on), designation(event.post), mode]
+        case InterimReplied():
+            return "sampark_interim", [reg, event.note]
 
 
 def under_the_act(

@@ -325,6 +325,17 @@ class Outbox:
         ).fetchall()
         return [r[0] for r in sorted(found, key=lambda r: r[1], reverse=True)]
 
+    def asked_of(self, mobile: str) -> list[UUID]:
+        """Complaints whose officer's question went to this number (newest first)."""
+        found = self.conn.execute(
+            "SELECT DISTINCT ON (complaint_id) complaint_id, created_at FROM notify.messages "
+            "WHERE mobile = %s AND template = 'sampark_clarify' "
+            "AND state IN ('sent', 'uncertain') "
+            "ORDER BY complaint_id, created_at DESC",
+            (mobile,),
+        ).fetchall()
+        return [r[0] for r in sorted(found, key=lambda r: r[1], reverse=True)]
+
     def set_sender(self, name: str, state: str, reason: str | None, at: datetime) -> None:
         self.conn.execute(
             "INSERT INTO notify.sender (name, state, reason, since, checked_at) "

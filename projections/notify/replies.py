@@ -23,6 +23,7 @@ from domain.application import Sampark
 from domain.errors import DomainError, InvalidCommand, VersionConflict
 from domain.values import Language
 from infra.eventstore.receipts import Receipt, ReceiptBook
+from projections.notify import answers
 from projections.notify.inbound import InboundMessage, received
 from projections.notify.messages import NOT_SATISFIED, SATISFIED, Message, render
 from projections.notify.outbox import Outbox
@@ -47,6 +48,7 @@ class Reply:
     satisfied: bool | None
     rating: int | None
     comment: str | None
+    text: str | None = None  # a text message's words, as an answer to an officer's question
 
 
 # --- what a message says ---------------------------------------------------------------------
@@ -97,6 +99,8 @@ def reply_of(message: InboundMessage) -> Reply | None:
     """One message as a reply, by the rules every way in applies; None if not understood."""
     try:
         satisfied, rating, comment = answer_of(message)
+        body = message.text.body if message.text is not None else None
+        words = inputs.WHATSAPP_TEXT.clean(body, "text.body").strip() if body else ""
         return Reply(
             message_id=inputs.IDENTIFIER.clean(message.id, "id"),
             mobile=inputs.whatsapp_mobile(message.sender),
@@ -108,6 +112,7 @@ def reply_of(message: InboundMessage) -> Reply | None:
             satisfied=satisfied,
             rating=rating,
             comment=comment,
+            text=words if message.type == "text" and words else None,
         )
     except InvalidCommand as ignored:
         log.info("a WhatsApp message was ignored: %s", ignored)
@@ -135,6 +140,9 @@ def take(app: Sampark, pool: ConnectionPool, receipts: ReceiptBook, reply: Reply
     if receipts.find(receipt.principal, receipt.key) is not None:
         return 0  # delivered before: recorded then
     complaint = _complaint_for(pool, reply)
+    asked = answers.question_answered(app, pool, reply, complaint)
+    if asked is not None:
+        return answers.take_answer(app, pool, receipts, reply, receipt, asked)
     recorded = False
     reg = ""
     language: str = Language.HINDI

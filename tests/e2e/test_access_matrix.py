@@ -113,6 +113,19 @@ ENDPOINTS = [
     # FIRST: an earlier complaint of the same place, filed for the request.
     Endpoint("link", "POST", "/v1/complaints/{id}/link", {"duplicate_of": "FIRST"}),
     Endpoint("audit", "GET", "/v1/complaints/{id}/audit"),
+    Endpoint("receipt", "GET", "/v1/complaints/{id}/receipt"),
+    # The clock that waits: asked by the holder, answered by the complainant or an office.
+    Endpoint("clarify", "POST", "/v1/complaints/{id}/clarify", {"question": "Your bill?"}),
+    Endpoint("answer", "POST", "/v1/complaints/{id}/answer", {"answer": "Sent"}, "waiting"),
+    Endpoint("interim_reply", "POST", "/v1/complaints/{id}/interim-reply", {"note": "Soon"}),
+    Endpoint(
+        "hear",
+        "POST",
+        "/v1/complaints/{id}/hearing",
+        {"on": "2026-12-05T05:30:00Z", "post": "PHED-JAI-L1", "mode": "video"},
+    ),
+    # Jaipur's Sampark Diwas of December in the sample directory (the third Thursday).
+    Endpoint("list_for_diwas", "POST", "/v1/complaints/{id}/diwas", {"day": "2026-12-17"}),
 ]
 
 CASES = [
@@ -142,6 +155,10 @@ def new_complaint(services: Services, state: str) -> UUID:
             action_taken="Fixed",
             evidence=(PHOTO,),
         )
+    if state == "waiting":
+        services.app.seek_clarification(
+            complaint, by=JAIPUR_WATER_OFFICER, question="Please send the bill"
+        )
     return complaint
 
 
@@ -149,7 +166,7 @@ def expected(action: str, who: Identity, services: Services, complaint: UUID) ->
     found = services.app.complaint(complaint)
     if permits(who, action, found):
         return 200
-    if action == "audit":
+    if action in ("audit", "receipt") and who.role not in PERMISSIONS[action]:
         return 403  # refused by role, before the complaint is even looked up
     if not may_see(who, found) and (action == "see" or who.role == Role.CITIZEN):
         return 404  # what one may not read does not exist for it

@@ -19,7 +19,8 @@ def test_the_sample_directory_covers_every_district_of_rajasthan(
     headers = tokens.headers(citizen("9876543210"))
     districts = client.get("/v1/directory/districts", headers=headers).json()
     assert len(districts) == 41
-    assert {"code": "JAI", "name": "Jaipur", "division": "Jaipur"} in districts
+    jaipur = {"code": "JAI", "name": "Jaipur", "division": "Jaipur", "name_hi": "जयपुर"}
+    assert jaipur in districts
     departments = client.get("/v1/directory/departments", headers=headers).json()
     assert len(departments) >= 10
     water = client.get("/v1/directory/categories", params={"department": "PHED"}, headers=headers)
@@ -40,6 +41,20 @@ def test_the_sample_directory_covers_every_district_of_rajasthan(
     ]
     missing = client.get("/v1/directory/posts/NOPE", headers=headers)
     assert missing.status_code == 404
+
+
+def test_an_admin_gives_a_hindi_name_by_the_rule_of_names(client: Client, tokens: Tokens) -> None:
+    admin = tokens.headers(ADMIN)
+    district = {"code": "JAI", "name": "Jaipur", "division": "Jaipur", "name_hi": "जयपुर शहर"}
+    assert client.post("/v1/directory/districts", json=district, headers=admin).status_code == 200
+    districts = client.get("/v1/directory/districts", headers=admin).json()
+    assert district in districts
+    broken = client.post(
+        "/v1/directory/categories",
+        json={"department": "PHED", "code": "water-supply", "name": "Water", "name_hi": "\x07"},
+        headers=admin,
+    )
+    assert broken.status_code == 400 and broken.json()["field"] == "name_hi", broken.text
 
 
 def test_an_admin_reroutes_and_new_complaints_follow_the_new_route(

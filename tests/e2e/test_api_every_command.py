@@ -41,6 +41,18 @@ COMMANDS = [
     ("close", {"reason": "done"}, {"reason": "done", "extra": 1}, "extra"),
     ("remind", {"note": "any news?"}, {"note": 5}, "note"),
     ("comments", {"text": "noted"}, {"txt": "noted"}, "txt"),  # unknown fields are refused
+    ("clarify", {"question": "Which ward?"}, {"question": "\u0000"}, "question"),
+    ("answer", {"answer": "Ward 7"}, {"answer": ["Ward 7"]}, "answer"),
+    ("dispose-unanswered", {}, {"expected_version": 0}, "expected_version"),
+    ("interim-reply", {"note": "Soon"}, {"note": " "}, "note"),
+    (
+        "hearing",
+        {"on": "2026-12-05T05:30:00Z", "post": "PHED-JAI-L1", "mode": "video"},
+        {"on": "2026-12-05T05:30:00", "post": "PHED-JAI-L1", "mode": "video"},  # no timezone
+        "on",
+    ),
+    ("hearing/record", {"attended": True, "directions": "x"}, {"attended": "yes"}, "attended"),
+    ("diwas", {"day": "2026-12-17"}, {"day": "2026-12-17", "mode": "phone"}, "mode"),
 ]
 
 

@@ -270,6 +270,8 @@ def test_a_collectors_figures_add_up_through_transfers_and_reopenings(
     ).json()["rows"]
     assert all(balances(r) for r in posts) and {r["key"] for r in posts} == {"PHED-JAI-L1"}
 
+    the_posts_come_a_page_at_a_time(client, tokens.headers(ANALYST))
+
     # A collector's figures stay in their district; a secretary's in their department.
     elsewhere = client.get(
         "/v1/dashboards/departments", params={"district": "AJM"}, headers=collector
@@ -285,6 +287,35 @@ def test_a_collectors_figures_add_up_through_transfers_and_reopenings(
     with psycopg.connect(database) as conn:
         lives = [oracle.history(decoded_one(r) for r in c) for c in complaints_in_store(conn)]
         assert compare_figures(conn, lives, clock.now) == []
+
+
+def the_posts_come_a_page_at_a_time(client: Client, analyst: dict[str, str]) -> None:
+    """The state's posts come a page at a time, in the order of their ids: the pages
+    together are the whole list, each post once; a file holds every post from a cursor on."""
+    whole = client.get("/v1/dashboards/posts", params={"limit": 500}, headers=analyst).json()
+    assert whole["next_cursor"] is None and len(whole["rows"]) >= 2
+    paged: list[dict[str, Any]] = []
+    cursors: list[str] = []
+    params: dict[str, Any] = {"limit": 1}
+    while True:
+        page = client.get("/v1/dashboards/posts", params=params, headers=analyst).json()
+        assert len(page["rows"]) == 1
+        paged += page["rows"]
+        if page["next_cursor"] is None:
+            break
+        cursors.append(page["next_cursor"])
+        params["cursor"] = page["next_cursor"]
+    assert paged == whole["rows"] == sorted(whole["rows"], key=lambda r: r["key"])
+    rest = client.get(
+        "/v1/dashboards/posts",
+        params={"cursor": cursors[0], "format": "csv", "limit": 1},
+        headers=analyst,
+    )
+    assert rest.status_code == 200 and len(rest.text.strip().splitlines()) == len(paged)
+    for bad in ({"cursor": "not-ours"}, {"limit": 0}, {"limit": 501}):
+        refused = client.get("/v1/dashboards/posts", params=bad, headers=analyst)
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["field"] == next(iter(bad))
 
 
 def test_the_pipeline_reports_its_lag(client: Client, tokens: Tokens, pipeline: Pipeline) -> None:

@@ -108,8 +108,10 @@ def test_the_pdf_renders_and_the_xlsx_opens(
     book = openpyxl.load_workbook(io.BytesIO(sheet.content), read_only=True)
     assert book.sheetnames == ["departments", "oldest pending"]
     rows = [list(r) for r in book["departments"].iter_rows(values_only=True)]
-    # brought forward, received, disposed, moved out, pending
-    assert [r[1:6] for r in rows[2:]] == [[0, 4, 0, 1, 3], [0, 1, 0, 0, 1]]
+    # brought forward, received, disposed, moved out, withdrawn, pending
+    assert [r[1:7] for r in rows[2:]] == [[0, 4, 0, 1, 0, 3], [0, 1, 0, 0, 0, 1]]
+    for row in rows[2:]:  # each row adds up as printed
+        assert row[1] + row[2] - row[3] - row[4] - row[5] == row[6], row
 
 
 def test_made_twice_it_is_the_same_bytes_and_recorded(

@@ -73,6 +73,8 @@ REQUESTS: dict[tuple[str, str], str] = {
     ("POST", "/v1/complaints/{ref:str}/withdraw"): "/v1/complaints/JAI-2026-999999/withdraw",
     ("POST", "/v1/complaints/{ref:str}/follow"): "/v1/complaints/JAI-2026-999999/follow",
     ("GET", "/v1/appeals"): "/v1/appeals",
+    ("GET", "/v1/complaints/{ref:str}/receipt"): "/v1/complaints/JAI-2026-999999/receipt",
+    ("GET", "/v1/diwas/{district:str}/{day:str}"): "/v1/diwas/NOPE/2099-01-01",
 }
 A_BACKWARD_WINDOW = "?from=2026-11-10&to=2026-11-01"
 

@@ -12,7 +12,7 @@ import pytest
 from litestar.testing import TestClient
 
 from api.app import create_app
-from api.openapi import ANSWERS, amend
+from api.openapi import ANSWERS, UNSTORED, amend
 from api.services import Services
 from tests.conftest import Pipeline, Tokens
 from tests.support import ADMIN, JAIPUR_WATER_OFFICER, OPERATOR, new_mobile, water_complaint
@@ -54,8 +54,8 @@ def test_every_error_an_operation_answers_is_documented_as_a_problem(
             wanted.add("404")
         if method == "post" and not public:
             wanted |= {"409", "422"}
-        if path not in ("/health", "/health/live"):
-            wanted.add("503") if (method, path) != ("get", "/v1/webhooks/whatsapp") else None
+        if (method, path) not in UNSTORED:  # health, the webhook's handshake, the font
+            wanted.add("503")
         assert wanted <= set(responses), (method, path, sorted(responses))
         for code, response in responses.items():
             if path.startswith("/open311/"):  # the spec's own errors, as its clients parse them
@@ -78,6 +78,7 @@ def test_only_the_citizens_page_the_sent_documents_the_webhook_and_health_need_n
         ("post", "/atr/{token}/feedback"),
         ("post", "/atr/{token}/withdraw"),  # the same link: the complainant's withdrawal
         ("post", "/atr/{token}/appeal"),  # the citizen's appeal under the Act, from the page
+        ("post", "/atr/{token}/answer"),  # the answer to an officer's question
         ("get", "/atr/{token}/evidence/{sha256}"),
         ("get", "/documents/{token}"),  # a signed link: the secretaries' monthly data
         ("get", "/v1/webhooks/whatsapp"),
@@ -88,6 +89,9 @@ def test_only_the_citizens_page_the_sent_documents_the_webhook_and_health_need_n
         ("get", "/open311/v2/services/{name}"),
         ("get", "/open311/v2/requests/{name}"),
         ("get", "/open311/v2/tokens/{name}"),
+        ("get", "/status/{registration_no}"),  # the public status: the mobile's last digits
+        ("post", "/status/{registration_no}"),  # or the receipt's signed key
+        ("get", "/fonts/{name}"),  # the pages' Devanagari font
     }
     report = spec["paths"]["/atr/{token}"]["get"]["responses"]["200"]["content"]
     assert set(report) == {"text/html", "application/pdf"}

@@ -27,8 +27,8 @@ from api.services import Services
 from domain.complaint import Complaint
 from domain.errors import DomainError
 from domain.values import Attachment, Channel, Complainant, Identity, Outcome, Role
-from projections import oracle
-from projections.figures import FigureScope, report
+from projections import oracle, waiting
+from projections.figures import FigureScope, Ledger, report
 from projections.queries import ReadQueries
 from projections.rebuild import (
     compare_figures,
@@ -70,6 +70,10 @@ ACTIONS = [
     "deadlines",
     "close_unanswered",
     "withdraw",
+    "clarify",  # the clock that waits (projections/waiting.py)
+    "answer",
+    "dispose_unanswered",
+    "interim_reply",
 ]
 LAST_HOUR = 20 * 24
 NOW = START + timedelta(hours=LAST_HOUR + 30)  # after every event of every script
@@ -97,6 +101,13 @@ EVERY_MOVEMENT = [
     ("resolve", 0, 30, 2),  # rejected, on another day
     ("feedback", 0, 31, 3),  # satisfied: closed
     ("file", 1, 32, 4),  # Ajmer water, from the CMO cell
+    ("clarify", 1, 40, 0),  # its officer asks the complainant: the clock stops
+    ("deadlines", 1, 100, 0),  # past the old deadline: nothing moves
+    ("answer", 1, 150, 0),  # the clock runs again
+    ("interim_reply", 1, 151, 0),
+    ("file", 2, 33, 1),  # Jaipur power
+    ("clarify", 2, 34, 0),
+    ("dispose_unanswered", 2, 34 + 15 * 24, 0),  # unanswered for 15 days
     ("deadlines", 1, 200, 0),  # its deadline passes: it climbs
     ("resolve", 1, 201, 1),
     ("close", 1, 202, 0),
@@ -177,6 +188,16 @@ def act(services: Services, complaints: list[UUID], step: tuple[str, int, int, i
             app.withdraw(
                 complaint_id, by=citizen(c.complainant.mobile), reason="the supply is back"
             )
+        case "clarify":
+            app.seek_clarification(complaint_id, by=officer_of(c), question="Your bill?")
+        case "answer":
+            app.answer_clarification(
+                complaint_id, by=Identity(id="helpline", role=Role.OPERATOR), answer="Sent"
+            )
+        case "dispose_unanswered":
+            app.dispose_unanswered(complaint_id, by=officer_of(c))
+        case "interim_reply":
+            app.reply_interim(complaint_id, by=officer_of(c), note="Work is sanctioned")
 
 
 def project(database: str, position: int, rng: random.Random) -> int:
@@ -219,6 +240,21 @@ def check_every_scope(database: str) -> None:
         check_days_chain(reads, lives, FigureScope(), START.date(), START.date() + timedelta(9))
         check_days_chain(reads, lives, FigureScope(department="PHED"), START.date(), NOW.date())
         check_rows(reads, lives)
+        check_pages_of_posts(reads)
+        check_waiting(conn)
+
+
+def check_waiting(conn: psycopg.Connection[Any]) -> None:
+    """The waiting figures (questions, answers, lapses, paused time, waiting at the end)
+    equal a fold of every complaint's events, for every district x department scope."""
+    stored = [[decoded_one(r) for r in rows] for rows in complaints_in_store(conn)]
+    found = [
+        s for s in oracle.scopes(oracle.history(events) for events in stored) if s.post is None
+    ]
+    for scope in found:
+        for first, last in WINDOWS:
+            want = oracle.waiting(stored, scope, first, last)
+            assert waiting.figures(conn, scope, first, last) == want, (scope, first, last)
 
 
 def check_days_chain(
@@ -245,6 +281,24 @@ def check_rows(reads: ReadQueries, lives: list[list[oracle.Step]]) -> None:
             for key, ledger in reads.ledgers(whole, by, first, last, NOW):
                 scope = whole.narrowed(**{by: key})
                 assert ledger == oracle.ledger(lives, scope, first, last, NOW), (whole, by, key)
+
+
+def check_pages_of_posts(reads: ReadQueries, size: int = 2) -> None:
+    """The dashboard per post read a page at a time (its posts found first, then only
+    theirs read) is the whole one, post by post, for every window: a post with flows in
+    the window or after it, or with pending work counted, is on exactly one page."""
+    for first, last in WINDOWS:
+        for whole in (FigureScope(), FigureScope(district="JAI")):
+            rows = reads.ledgers(whole, "post", first, last, NOW)
+            paged: list[tuple[object, Ledger]] = []
+            after = None
+            while True:
+                posts = reads.posts_page(whole, first, after, size)
+                paged += reads.ledgers(whole, "post", first, last, NOW, posts=posts[:size])
+                if len(posts) <= size:
+                    break
+                after = posts[size - 1]
+            assert paged == rows, (whole, first, last)
 
 
 def test_the_dashboards_equal_the_event_store_and_always_balance(
@@ -278,6 +332,14 @@ def test_the_dashboards_equal_the_event_store_and_always_balance(
     for kind in kinds:
         assert happened[kind] > 0, happened
     assert happened["FeedbackGiven"] > 0, happened
+    waits = (
+        "ClarificationSought",
+        "ClarificationAnswered",
+        "ClarificationLapsed",
+        "InterimReplied",
+    )
+    for kind in waits:
+        assert happened[kind] > 0, happened
     # And `sampark projections verify` finds nothing to report, the figures included; a
     # rebuild (which sums the aggregates in memory) makes the same figures.
     assert verify(database) == []

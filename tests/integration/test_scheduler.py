@@ -19,6 +19,9 @@ import pytest
 
 from api.services import Services
 from domain.events import (
+    Assigned,
+    ClarificationAnswered,
+    ClarificationSought,
     Closed,
     DeadlineApproaching,
     DeadlineMissed,
@@ -355,3 +358,37 @@ def test_each_morning_a_secretary_gets_the_ten_most_pressing_complaints(
     assert recent[6] not in ranks and newest not in ranks
     pipeline.settle()
     assert clockwork.queue_reviews() == Counter()  # a second run that day tops up nothing
+
+
+def test_a_complaint_waiting_for_its_complainant_does_not_climb_until_answered(
+    services: Services, clock: TurnableClock, pipeline: Pipeline, clockwork: Clockwork
+) -> None:
+    """The clock that waits (docs/hearings.md): asked on day 1 with 2 days left, a week past
+    its old deadline nothing moves and no one is warned; answered on day 10, it is due on
+    day 12 and climbs then, not before."""
+    waiting = file(services)
+    clock.now = START + DAY
+    services.app.seek_clarification(waiting, by=JAIPUR_WATER_OFFICER, question="Which ward?")
+    clock.now = START + 10 * DAY
+    pipeline.settle()
+    assert clockwork.warn_of_deadlines() == Counter()
+    assert clockwork.scan_deadlines() == Counter()
+    with psycopg.connect(services.pool.conninfo) as conn:
+        row = conn.execute("SELECT due_at FROM read.complaints WHERE id = %s", (waiting,))
+        assert row.fetchone() == (None,)  # not overdue: paused
+
+    answered = services.app.answer_clarification(waiting, by=OPERATOR, answer="Ward 7")
+    assert answered.due_at is not None
+    clock.now = answered.due_at - timedelta(hours=1)
+    pipeline.settle()
+    assert clockwork.scan_deadlines() == Counter()
+    clock.now = answered.due_at + timedelta(minutes=1)
+    pipeline.settle()
+    assert clockwork.scan_deadlines() == Counter({"Escalated": 1})
+    (climbed,) = kinds(services, waiting, Escalated)
+    assert climbed.missed_due_at == answered.due_at
+    (sought,) = kinds(services, waiting, ClarificationSought)
+    (answer,) = kinds(services, waiting, ClarificationAnswered)
+    (assigned,) = kinds(services, waiting, Assigned)
+    assert sought.paused_due_at == assigned.due_at  # the level-1 deadline, 3 days on
+    assert answered.due_at == answer.timestamp + (assigned.due_at - sought.timestamp)

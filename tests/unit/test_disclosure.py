@@ -16,6 +16,7 @@ from tests.unit import world
 CODES = {
     "originator_topic",
     "registration_no",
+    "desk",  # an e-Mitra kiosk's or a 181 desk's code: an office, not a person
     "duplicate_of",  # a complaint id
     "duplicate_of_registration_no",
     "following",  # a complaint id

@@ -109,3 +109,15 @@ def test_the_complainant_and_the_holder_are_told() -> None:
     ]
     assert told[0].text == f"Your complaint {complaint.registration_no} is withdrawn, as you asked."
     assert told[0].key != told[1].key
+
+
+def test_a_complaint_waiting_for_his_answer_is_answered_first_then_withdrawn() -> None:
+    complaint = world.file(world.directory(), RAMESH)
+    complaint.seek_clarification(by=JAIPUR_WATER_OFFICER, question="Your meter no.?", at=LATER)
+    # The wait ends only by an answer or a lapse, which the figures of waiting count.
+    with pytest.raises(IllegalMove, match="waits for the complainant's answer"):
+        complaint.withdraw(by=RAMESH, reason="the supply is back", at=LATER)
+    assert complaint.is_open
+    complaint.answer_clarification(by=RAMESH, answer="No need now", at=LATER)
+    complaint.withdraw(by=RAMESH, reason="the supply is back", at=LATER)
+    assert complaint.status == Status.WITHDRAWN
