@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -164,3 +165,19 @@ def test_each_migration_is_its_own_transaction(empty_database: Callable[[], str]
         assert conn.execute("SELECT to_regclass('sampark.half')").fetchone() == (None,)
     with psycopg.connect(url) as conn:  # still pending: the next migrate tries it again
         assert migrations.pending(conn, [*migrations.known(), broken]) == [broken]
+
+
+def test_processes_starting_together_apply_each_migration_once(
+    empty_database: Callable[[], str],
+) -> None:
+    url = empty_database()
+    results: list[list[Migration]] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(migrations.migrate(url))) for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(len(r) for r in results) == [0, 0, 1]  # the advisory lock: one applied it
+    assert applied(url) == [(1, "tables_before_migrations")]
