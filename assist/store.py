@@ -18,43 +18,9 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from assist.model import Bag, Model, Reading
-from infra import locks
 
-DDL = """
-CREATE SCHEMA IF NOT EXISTS assist;
-CREATE TABLE IF NOT EXISTS assist.models (
-    version bigserial PRIMARY KEY,
-    trained_at timestamptz NOT NULL,
-    labels text[] NOT NULL,
-    character_terms text[] NOT NULL,
-    character_idf bytea NOT NULL,
-    word_terms text[] NOT NULL,
-    word_idf bytea NOT NULL,
-    coefficients bytea NOT NULL,
-    intercepts bytea NOT NULL,
-    urgent_coefficients bytea NOT NULL,
-    urgent_intercept double precision NOT NULL,
-    route_threshold double precision NOT NULL,
-    urgent_threshold double precision NOT NULL,
-    facts jsonb NOT NULL,
-    reason_terms text[] NOT NULL DEFAULT '{}'
-);
-ALTER TABLE assist.models ADD COLUMN IF NOT EXISTS hazard_weights jsonb NOT NULL DEFAULT '{}';
-"""
 KEEP = 5  # versions kept; older ones are deleted when a new one is saved
 FLOAT = np.dtype("<f4")
-
-
-def migrate(conn: psycopg.Connection[Any]) -> None:
-    found = conn.execute(
-        "SELECT 1 FROM information_schema.columns WHERE table_schema = 'assist' "
-        "AND table_name = 'models' AND column_name = 'hazard_weights'"
-    ).fetchone()
-    if found:
-        return
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (locks.ASSIST_SCHEMA,))
-        conn.execute(DDL)
 
 
 def _bytes(array: np.ndarray) -> bytes:
@@ -73,7 +39,6 @@ class Models:
 
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self.conn = conn
-        migrate(conn)
 
     def save(self, model: Model, at: datetime) -> int:
         """Store `model` as the newest version; its number."""

@@ -11,7 +11,8 @@ free id after the highest below.
 from __future__ import annotations
 
 STARTUP = 7210001
-"""Creating the event store's tables: processes that start together take turns."""
+"""The event store's function and the library's events table: processes that start together
+take turns (the other tables are the migrations', `MIGRATIONS`)."""
 
 READ_MODELS = 7210002
 """The live read models: each projector batch takes it shared; a rebuild's switch alone."""
@@ -25,20 +26,14 @@ RELAY = 7210004
 SCHEDULER = 7210005
 """The scheduler's leadership: one of two schedulers moves complaints, the other waits."""
 
-OUTBOX = 7210006
-"""Creating the notifications' outbox schema."""
-
 SENDER = 7210007
 """Held (with each sender's own second key) by a live sender while its claims are its own."""
 
 CHECKPOINT = 7210007
 """Signing an audit checkpoint: one at a time (one key, so apart from `SENDER`)."""
 
-REPORTS_SCHEMA = 7210008
-"""Creating the schema of the documents made and kept (`reports/kept.py`)."""
+MIGRATIONS = 7210011
+"""Applying the schema's migrations (`infra/migrations/`): one process at a time."""
 
-ASSIST_SCHEMA = 7210009
-"""Creating the assistant's schema of trained models (`assist/store.py`)."""
-
-CONVERSATIONS = 7210010
-"""Creating the WhatsApp conversations' tables (`projections/notify/conversations.py`)."""
+# 7210006, 7210008, 7210009 and 7210010 made the outbox's, the reports', the assistant's and
+# the conversations' tables before the migrations did: retired, not to be used again.

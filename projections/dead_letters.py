@@ -24,45 +24,6 @@ from projections.safe import CODE_LIMIT, TEXT_LIMIT, safe_text
 
 FAILED, HELD = "failed", "held"
 
-DDL = """
-CREATE SCHEMA IF NOT EXISTS sampark;
-CREATE TABLE IF NOT EXISTS sampark.dead_letters (
-    id bigserial PRIMARY KEY,
-    consumer_group text NOT NULL,
-    key text NOT NULL,  -- '<complaint id>/<version>', or '<epoch>/<partition>/<offset>'
-    topic text NOT NULL,
-    relay_epoch integer NOT NULL,
-    partition integer NOT NULL,
-    "offset" bigint NOT NULL,
-    complaint_id uuid,  -- null when not even the envelope could be read
-    complaint_version integer,
-    event_type text,
-    kind text NOT NULL CHECK (kind IN ('failed', 'held')),
-    error text NOT NULL,
-    first_seen timestamptz NOT NULL DEFAULT now(),
-    last_tried timestamptz NOT NULL DEFAULT now(),
-    attempts integer NOT NULL DEFAULT 1,
-    record bytea NOT NULL,  -- the record's value as the broker delivered it
-    UNIQUE (consumer_group, key)
-);
-CREATE INDEX IF NOT EXISTS dead_letters_complaint
-    ON sampark.dead_letters (consumer_group, complaint_id, complaint_version);
--- A consumer failing again and again (its worker restarts with backoff), and where.
-CREATE TABLE IF NOT EXISTS sampark.consumer_failures (
-    consumer_group text PRIMARY KEY,
-    failures integer NOT NULL,  -- in a row
-    repeats integer NOT NULL,  -- of those, how many at the same record as the one before
-    at_record text,  -- topic/partition/offset, when the failure is at a known record
-    error text NOT NULL,
-    since timestamptz NOT NULL,
-    last_failed_at timestamptz NOT NULL
-);
-"""
-
-
-def migrate(conn: psycopg.Connection[Any]) -> None:
-    conn.execute(DDL.encode())
-
 
 @dataclass(frozen=True)
 class Letter:

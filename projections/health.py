@@ -29,16 +29,7 @@ STALE_AFTER = 90.0  # a worker silent this long is not ready (longer than the lo
 BEAT_EVERY = 5.0
 PROBE_TIMEOUT = 2.0
 
-HEARTBEATS = """
-CREATE SCHEMA IF NOT EXISTS sampark;
-CREATE TABLE IF NOT EXISTS sampark.heartbeats (
-    worker text NOT NULL,
-    process text NOT NULL,
-    beat_at timestamptz NOT NULL,
-    failures integer NOT NULL DEFAULT 0,
-    last_error text,
-    PRIMARY KEY (worker, process)
-);
+FORGET_OLD_BEATS = """
 -- The beats of processes gone a week ago say nothing any more.
 DELETE FROM sampark.heartbeats WHERE beat_at < now() - interval '7 days';
 """
@@ -125,7 +116,7 @@ class Heartbeats(Worker):
 
     def run(self) -> None:
         with psycopg.connect(self.database_url, autocommit=True) as conn:
-            conn.execute(HEARTBEATS)
+            conn.execute(FORGET_OLD_BEATS)
             while not self.stopping.is_set():
                 self.beat()
                 self.write(conn)

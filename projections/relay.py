@@ -37,17 +37,6 @@ COMPLAINT_EVENT_TOPIC = "domain.events:"
 EVENTS_TABLE = "sampark_events"
 NOTIFY_CHANNEL = "sampark_events"
 
-STATE_SQL = """
-CREATE SCHEMA IF NOT EXISTS sampark;
-CREATE TABLE IF NOT EXISTS sampark.relay_state (
-    topic text PRIMARY KEY,
-    position bigint NOT NULL,
-    epoch integer NOT NULL,
-    acked jsonb NOT NULL,
-    updated_at timestamptz NOT NULL DEFAULT now()
-);
-"""
-
 
 class BrokerSilent(Exception):
     """The broker did not answer whether it holds what it acknowledged."""
@@ -86,7 +75,6 @@ class Relay(Worker):
     # --- state in PostgreSQL ------------------------------------------------------------
 
     def load_state(self, conn: psycopg.Connection[Any]) -> RelayState:
-        conn.execute(STATE_SQL)
         row = conn.execute(
             "SELECT position, epoch, acked FROM sampark.relay_state WHERE topic = %s",
             (self.topic,),

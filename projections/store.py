@@ -17,7 +17,6 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from infra import locks
-from projections import dead_letters
 from projections.rows import (
     ALL,
     BLOCKS,
@@ -52,7 +51,6 @@ def ddl(schema: str) -> str:
 def migrate(conn: psycopg.Connection[Any], schema: str = LIVE) -> None:
     conn.execute("SELECT pg_advisory_xact_lock(%s)", (locks.READ_SCHEMA,))
     conn.execute(ddl(schema).encode())
-    dead_letters.migrate(conn)  # outside the read schema: a rebuild keeps them
 
 
 _AS_IS = frozenset({str, int, bool, datetime, UUID, type(None)})  # what psycopg takes as it is

@@ -19,48 +19,7 @@ from typing import Any
 
 import psycopg
 
-from infra import locks
 from projections.store import LIVE
-
-DDL = """
-CREATE SCHEMA IF NOT EXISTS reports;
-CREATE TABLE IF NOT EXISTS reports.made (
-    id bigserial PRIMARY KEY,
-    kind text NOT NULL,
-    subject text NOT NULL,
-    period text NOT NULL,
-    language text NOT NULL,
-    format text NOT NULL,
-    sha256 text NOT NULL,
-    size integer NOT NULL,
-    data_version text NOT NULL,
-    made_by text NOT NULL,
-    made_at timestamptz NOT NULL
-);
-CREATE TABLE IF NOT EXISTS reports.kept (
-    kind text NOT NULL,
-    subject text NOT NULL,
-    period text NOT NULL,
-    language text NOT NULL,
-    format text NOT NULL,
-    sha256 text NOT NULL,
-    content bytea NOT NULL,
-    data_version text NOT NULL,
-    made_by text NOT NULL,
-    made_at timestamptz NOT NULL,
-    PRIMARY KEY (kind, subject, period, language, format)
-);
-CREATE TABLE IF NOT EXISTS reports.copies (
-    kind text NOT NULL,
-    subject text NOT NULL,
-    period text NOT NULL,
-    language text NOT NULL,
-    format text NOT NULL,
-    data_version text NOT NULL,
-    content bytea NOT NULL,
-    PRIMARY KEY (kind, subject, period, language, format)
-);
-"""
 
 
 @dataclass(frozen=True)
@@ -84,15 +43,6 @@ class Copy:
     data_version: str
     made_by: str
     made_at: datetime
-
-
-def migrate(conn: psycopg.Connection[Any]) -> None:
-    found = conn.execute("SELECT to_regclass('reports.copies')").fetchone()
-    if found and found[0]:
-        return
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (locks.REPORTS_SCHEMA,))
-        conn.execute(DDL)
 
 
 def data_version(conn: psycopg.Connection[Any]) -> str:
@@ -124,7 +74,6 @@ class Shelf:
 
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self.conn = conn
-        migrate(conn)
 
     def record(self, name: Name, content: bytes, version: str, by: str, at: datetime) -> str:
         digest = hashlib.sha256(content).hexdigest()

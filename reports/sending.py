@@ -21,7 +21,6 @@ from domain.directory import Directory, Post
 from domain.values import MAX_LEVEL, Identity, Role
 from projections.notify.messages import Message, render
 from projections.notify.outbox import Outbox
-from projections.notify.outbox import migrate as outbox_migrate
 from reports import infographic, monthly_data, places
 from reports.kept import Name, Shelf, anything_by, data_version
 from reports.publishing import LANGUAGES, Picture, Sheet, infographic_name
@@ -55,7 +54,6 @@ def send_monthly_data(
         if not anything_by(conn, last):
             done[f"monthly data {month}: no complaint by the month's end"] += 1
             return done
-        outbox_migrate(conn)
     for department in sorted(directory.departments):
         key = f"monthly_data:{department}:{month}:{SECRETARY}"
         secretary = secretary_of(directory, department)
@@ -114,7 +112,6 @@ def announce_infographic(
     done: Counter[str] = Counter()
     names = [infographic_name(day, language, Picture.PNG) for language in LANGUAGES]
     with pool.connection() as conn:
-        outbox_migrate(conn)
         shelf = Shelf(conn)
         if any(shelf.kept(n) is None for n in names):
             return done  # nothing to announce before it is kept

@@ -13,7 +13,6 @@ with an apology: never a 500 (the provider would only send the message again), n
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,7 +27,6 @@ from domain.errors import DomainError, InvalidCommand
 from domain.sla import INDIA
 from domain.values import Language
 from infra.adapters.media import MediaUnavailable
-from projections.notify import conversations, outbox
 from projections.notify.conversations import IDLE, IDLE_TIMEOUT, Conversations, State
 from projections.notify.inbound import InboundMessage, Received
 from projections.notify.messages import COMPLAINANT, Message, render
@@ -81,27 +79,9 @@ class Input:
         return cls(message, choice if isinstance(choice, str) else None, words)
 
 
-# The databases whose conversation tables (and the outbox) this process has made sure of.
-_READY: set[str] = set()
-_READY_LOCK = threading.Lock()
-
-
 class Talk:
     def __init__(self, services: Services) -> None:
         self.services = services
-        self._ready()
-
-    def _ready(self) -> None:
-        """The outbox and the conversations' tables, made once per process and database (the
-        API may take a message before the notifier ever ran)."""
-        conninfo = self._conninfo()
-        with _READY_LOCK:
-            if conninfo in _READY:
-                return
-            with psycopg.connect(conninfo, autocommit=True) as conn:
-                outbox.migrate(conn)
-                conversations.migrate(conn)
-            _READY.add(conninfo)
 
     def take(self, got: Received) -> bool:
         """Take one message; False if it was taken before (or cannot be answered at all)."""

@@ -32,32 +32,6 @@ from infra import locks
 EVENTS_TABLE = "public.sampark_events"
 GENESIS = bytes(32)
 
-AUDIT_SQL = """
-CREATE TABLE IF NOT EXISTS sampark.event_hashes (
-    originator_id uuid NOT NULL,
-    originator_version bigint NOT NULL,
-    previous_hash bytea NOT NULL,
-    event_hash bytea NOT NULL,
-    PRIMARY KEY (originator_id, originator_version)
-);
-CREATE TABLE IF NOT EXISTS sampark.audit_checkpoints (
-    id bigserial PRIMARY KEY,
-    taken_at timestamptz NOT NULL,
-    chains bigint NOT NULL,
-    root bytea NOT NULL,
-    public_key bytea NOT NULL,
-    signature bytea NOT NULL
-);
--- The chain heads the latest checkpoint signed.
-CREATE TABLE IF NOT EXISTS sampark.audit_heads (
-    checkpoint_id bigint NOT NULL,
-    originator_id uuid NOT NULL,
-    originator_version bigint NOT NULL,
-    event_hash bytea NOT NULL,
-    PRIMARY KEY (checkpoint_id, originator_id)
-);
-"""
-
 
 def event_hash(
     previous: bytes, originator_id: UUID, version: int, topic: str, state: bytes

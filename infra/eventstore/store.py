@@ -23,7 +23,6 @@ from psycopg_pool import ConnectionPool
 
 from domain.sla import INDIA
 from infra import locks
-from infra.eventstore.audit import AUDIT_SQL
 from infra.eventstore.recording import (
     RECORD_SQL,
     Command,
@@ -31,26 +30,8 @@ from infra.eventstore.recording import (
     Outcome,
     record_commands_call,
 )
-from infra.security.access_log import ACCESS_LOG_SQL
-from infra.security.api_keys import API_KEYS_SQL
-from infra.security.rate_limits import RATE_LIMITS_SQL
 
 WRITER_QUIET_SECONDS = 1.0  # a writer unused this long is checked before the next batch
-
-SCHEMA_SQL = """
-CREATE SCHEMA IF NOT EXISTS sampark;
-CREATE SEQUENCE IF NOT EXISTS sampark.registration_no;
-CREATE TABLE IF NOT EXISTS sampark.idempotency_keys (
-    principal text NOT NULL,
-    key text NOT NULL,
-    request_hash text NOT NULL,
-    originator_id uuid,
-    originator_version bigint,
-    response bytea,
-    created_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (principal, key)
-);
-"""
 
 
 class PoolCheck:
@@ -174,15 +155,12 @@ def eventsourcing_env(database_url: str) -> dict[str, str]:
     }
 
 
-def create_schema(database_url: str) -> None:
+def create_functions(database_url: str) -> None:
+    """The event store's PL/pgSQL (code, not schema: replaced at each start). The tables
+    are the migrations' (`infra/migrations/`)."""
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("SELECT pg_advisory_lock(%s)", (locks.STARTUP,))
         try:
-            conn.execute(SCHEMA_SQL)
-            conn.execute(AUDIT_SQL)
-            conn.execute(ACCESS_LOG_SQL)
-            conn.execute(RATE_LIMITS_SQL)
-            conn.execute(API_KEYS_SQL)
             conn.execute(RECORD_SQL)
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (locks.STARTUP,))

@@ -17,7 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from infra import migrations
 from infra.logs import configure as configure_logs
+from infra.migrations import MigrationChanged, MigrationsPending
 from infra.run.addresses import Addresses, written
 from infra.run.addresses import running as running_stack
 from infra.run.directory import SAMPLE_DIRECTORY, directory_at_start, load_directory
@@ -58,6 +60,14 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> None:
         clockwork = scheduler(settings, services.app, services.pool, url)
         with observed(settings, url, [clockwork], needs_broker=False):
             clockwork.run_until_stopped()
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
+    with database(settings, migrated=False) as url:
+        applied = migrations.migrate(url)
+    for migration in applied:
+        print(f"applied {migration}")
+    print(f"{len(applied)} migration(s) applied; the schema is current")
 
 
 def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> None:
@@ -409,6 +419,11 @@ def parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=cmd_run)
 
+    migrate = commands.add_parser(
+        "migrate", help="apply the schema's pending migrations (docs/operations.md)"
+    )
+    migrate.set_defaults(handler=cmd_migrate)
+
     serve = commands.add_parser("serve", help="serve the API only")
     serve.set_defaults(handler=cmd_serve)
 
@@ -533,6 +548,8 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         args.handler(args, settings)
+    except (MigrationsPending, MigrationChanged) as refused:
+        raise SystemExit(f"sampark: {refused}") from None
     except KeyboardInterrupt:
         # uvicorn shuts down gracefully, then passes Ctrl-C on; by now everything is closed.
         print("Sampark stopped.", flush=True)

@@ -16,7 +16,7 @@ from assist.assistant import Assistant
 from domain.application import Policy, Sampark
 from domain.disclosure import Disclosure
 from domain.feedback import Unsatisfied
-from infra import locks
+from infra import locks, migrations
 from infra.adapters.blobs import BlobStore
 from infra.adapters.media import WhatsAppMedia
 from infra.adapters.providers import token_source
@@ -24,7 +24,7 @@ from infra.eventstore.receipts import ReceiptBook
 from infra.eventstore.store import (
     SequenceRegistrationNumbers,
     checked_pool,
-    create_schema,
+    create_functions,
     eventsourcing_env,
     system_clock,
 )
@@ -37,7 +37,8 @@ from projections.store import migrate
 def open_services(
     settings: Settings, database_url: str, *, clock: Callable[[], datetime] = system_clock
 ) -> Services:
-    create_schema(database_url)
+    migrations.at_start(database_url, settings.environment)
+    create_functions(database_url)
     # Each connection is checked as it is handed out: after PostgreSQL restarts or drops
     # the API's connections, no request is given a dead one.
     pool = checked_pool(

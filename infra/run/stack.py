@@ -12,6 +12,7 @@ from pathlib import Path
 
 import msgspec
 
+from infra import migrations
 from infra.run.addresses import running_broker, running_database
 from infra.settings import Settings
 
@@ -19,9 +20,18 @@ log = logging.getLogger(__name__)
 
 
 @contextmanager
-def database(settings: Settings) -> Iterator[str]:
+def database(settings: Settings, *, migrated: bool = True) -> Iterator[str]:
     """The configured PostgreSQL, or the running stack's, or the embedded one kept under
-    `<home>/postgres`, started here."""
+    `<home>/postgres`, started here; its migrations applied (development) or checked
+    (production refuses a database that lacks one) unless not `migrated`."""
+    with _database(settings) as url:
+        if migrated:
+            migrations.at_start(url, settings.environment)
+        yield url
+
+
+@contextmanager
+def _database(settings: Settings) -> Iterator[str]:
     if settings.database_url:
         yield settings.database_url
         return

@@ -17,24 +17,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-import psycopg
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
 from infra import cursors
-
-ACCESS_LOG_SQL = """
-CREATE TABLE IF NOT EXISTS sampark.access_log (
-    id bigserial PRIMARY KEY,
-    at timestamptz NOT NULL,
-    actor_id text NOT NULL,
-    actor_role text NOT NULL,
-    complaint_id uuid NOT NULL,
-    endpoint text NOT NULL
-);
-CREATE INDEX IF NOT EXISTS access_log_complaint ON sampark.access_log (complaint_id, at);
-CREATE INDEX IF NOT EXISTS access_log_actor ON sampark.access_log (actor_id, at);
-"""
 
 
 @dataclass(frozen=True)
@@ -141,7 +127,3 @@ class AccessLog:
         page = found[:limit]
         after = cursors.encode(page[-1][0], page[-1][5]) if len(found) > limit else None
         return Looks(looks=[Look(*r[:5]) for r in page], next_cursor=after)
-
-
-def migrate(conn: psycopg.Connection[Any]) -> None:
-    conn.execute(ACCESS_LOG_SQL)

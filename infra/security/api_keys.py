@@ -19,16 +19,6 @@ from psycopg_pool import ConnectionPool
 from domain.inputs import CODE
 from domain.values import Identity, Role
 
-API_KEYS_SQL = """
-CREATE TABLE IF NOT EXISTS sampark.api_keys (
-    id text PRIMARY KEY,
-    digest bytea NOT NULL UNIQUE,
-    client text NOT NULL,
-    issued_at timestamptz NOT NULL,
-    revoked_at timestamptz
-);
-"""
-
 PREFIX = "o311"
 MAX_KEY_LENGTH = 128
 

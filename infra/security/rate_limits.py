@@ -11,15 +11,6 @@ from typing import Any
 
 from psycopg_pool import ConnectionPool
 
-RATE_LIMITS_SQL = """
-CREATE TABLE IF NOT EXISTS sampark.rate_windows (
-    key text NOT NULL,
-    window_start timestamptz NOT NULL,
-    count integer NOT NULL,
-    PRIMARY KEY (key, window_start)
-);
-"""
-
 
 class RateLimiter:
     def __init__(self, pool: ConnectionPool[Any]) -> None:

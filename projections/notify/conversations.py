@@ -17,34 +17,9 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-from infra import locks
-
 # A conversation silent this long starts again at the menu (its draft is dropped).
 IDLE_TIMEOUT = timedelta(minutes=30)
 IDLE = "idle"
-
-DDL = """
-CREATE SCHEMA IF NOT EXISTS notify;
-CREATE TABLE IF NOT EXISTS notify.conversations (
-    mobile text PRIMARY KEY,
-    language text,
-    step text NOT NULL DEFAULT 'idle',
-    draft jsonb NOT NULL DEFAULT '{}',
-    last_message_at timestamptz,
-    updated_at timestamptz NOT NULL DEFAULT now()
-);
-CREATE TABLE IF NOT EXISTS notify.conversation_messages (
-    message_id text PRIMARY KEY,
-    mobile text NOT NULL,
-    taken_at timestamptz NOT NULL
-);
-"""
-
-
-def migrate(conn: psycopg.Connection[Any]) -> None:
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (locks.CONVERSATIONS,))
-        conn.execute(DDL.encode())
 
 
 @dataclass

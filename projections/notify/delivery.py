@@ -36,7 +36,7 @@ from psycopg_pool import ConnectionPool
 from infra import locks
 from infra.adapters.providers import AuthFailed, Permanent, Transient, Unconfirmed
 from infra.metrics import SENDER_HALTED, SENDS
-from projections.notify.outbox import Outbox, Queued, migrate
+from projections.notify.outbox import Outbox, Queued
 from projections.worker import Reports, Worker, jittered
 
 log = logging.getLogger(__name__)
@@ -141,8 +141,6 @@ class Sender(Worker):
             ) as pool,
             psycopg.connect(self.database_url, autocommit=True) as lifeline,
         ):
-            with pool.connection() as conn:
-                migrate(conn)
             self.claimant = self._claim_a_name(lifeline)
             while not self.stopping.is_set():
                 self.beat()

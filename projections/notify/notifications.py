@@ -58,7 +58,7 @@ from projections.notify.messages import (
     first_disposed,
     messages_for,
 )
-from projections.notify.outbox import GROUP, Decision, Outbox, migrate
+from projections.notify.outbox import GROUP, Decision, Outbox
 from projections.projector import Projector
 from projections.relay import EVENTS_TABLE
 from projections.safe import CODE_LIMIT, safe_text
@@ -117,7 +117,6 @@ class Notifications(Projector):
 
     def prepare(self, conn: Any) -> None:
         migrate_read_models(conn)  # the offsets table
-        migrate(conn)
 
     def project(self, conn: Any, events: list[Any]) -> Applied:
         outbox = Outbox(conn)

@@ -17,7 +17,7 @@ from domain.values import Attachment, Channel, Complainant, Outcome
 from infra.security.report_links import report_link
 from infra.security.signing import hub_signature
 from projections.notify.messages import Message
-from projections.notify.outbox import Outbox, migrate
+from projections.notify.outbox import Outbox
 from tests.support import JAIPUR_WATER_OFFICER, OPERATOR, new_mobile
 
 Client = TestClient[Any]
@@ -80,33 +80,31 @@ def awaiting_reply(services: Services) -> tuple[UUID, str, str]:
     mobile = new_mobile()
     complaint = disposed(services, mobile)
     provider_id = f"wamid.report.{mobile}"
-    with services.pool.connection() as conn:
-        migrate(conn)
-        with conn.transaction():
-            outbox = Outbox(conn)
-            outbox.add(
-                [
-                    Message(
-                        key=f"{complaint}:report",
-                        complaint_id=complaint,
-                        audience="complainant",
-                        mobile=mobile,
-                        language="en",
-                        template="sampark_resolved",
-                        params=[],
-                        text="Your complaint was disposed of",
-                    )
-                ],
-                services.app.clock(),
-            )
-            row = conn.execute(
-                "SELECT id FROM notify.messages WHERE key = %s", (f"{complaint}:report",)
-            ).fetchone()
-            assert row is not None
-            claim = next(
-                c for c in outbox.claim(services.app.clock(), "a-sender", 1000) if c.id == row[0]
-            )
-            outbox.sent(claim, "whatsapp", provider_id, services.app.clock())
+    with services.pool.connection() as conn, conn.transaction():
+        outbox = Outbox(conn)
+        outbox.add(
+            [
+                Message(
+                    key=f"{complaint}:report",
+                    complaint_id=complaint,
+                    audience="complainant",
+                    mobile=mobile,
+                    language="en",
+                    template="sampark_resolved",
+                    params=[],
+                    text="Your complaint was disposed of",
+                )
+            ],
+            services.app.clock(),
+        )
+        row = conn.execute(
+            "SELECT id FROM notify.messages WHERE key = %s", (f"{complaint}:report",)
+        ).fetchone()
+        assert row is not None
+        claim = next(
+            c for c in outbox.claim(services.app.clock(), "a-sender", 1000) if c.id == row[0]
+        )
+        outbox.sent(claim, "whatsapp", provider_id, services.app.clock())
     return complaint, mobile, provider_id
 
 

@@ -110,6 +110,7 @@ def test_production_will_not_start_on_a_placeholder_left_in(left: str, secrets: 
 
 def test_every_sampark_service_of_the_compose_file_is_checked() -> None:
     assert set(sampark_services()) == {
+        "migrate",
         "directory-load",
         "api",
         "relay",
@@ -178,15 +179,56 @@ def test_the_image_holds_every_package_the_project_installs() -> None:
     assert packages <= copied, f"the Dockerfile does not copy {sorted(packages - copied)}"
 
 
+def test_the_migrations_run_once_before_every_other_service() -> None:
+    services = sampark_services()
+    assert services["migrate"]["command"] == ["sampark", "migrate"]
+    assert services["migrate"]["restart"] == "no"
+    for name, service in services.items():
+        if name != "migrate":
+            waits = service["depends_on"]["migrate"]
+            assert waits == {"condition": "service_completed_successfully"}, name
+
+
 def test_each_long_running_service_is_healthy_only_when_ready(secrets: Path) -> None:
     """The compose file's health checks ask `/health/ready` where each process serves it: the
     API on its port, each worker process on SAMPARK_METRICS_PORT."""
     for name, service in sampark_services().items():
-        if service["command"][1:] == ["directory", "load", "/app/data/directory.json"]:
-            assert service["healthcheck"] == {"disable": True}
+        if service["command"][1:] in (
+            ["directory", "load", "/app/data/directory.json"],
+            ["migrate"],
+        ):
+            assert service["healthcheck"] == {"disable": True}  # runs once and ends
             continue
         settings = Settings.from_env(environment_of(service, OPERATOR, secrets))
         port = settings.port if service["command"][1] == "serve" else settings.metrics_port
         check = " ".join(service["healthcheck"]["test"])
         assert f"http://127.0.0.1:{port}/health/ready" in check, name
         assert settings.metrics_token and settings.logs_as == "json", name
+
+
+def test_in_production_a_service_refuses_a_pending_migration_until_sampark_migrate_ran(
+    database: str,
+    secrets: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A database the previous release made (its migration not recorded): the services of the
+    compose file refuse to start, naming `sampark migrate`; the `migrate` service applies it."""
+    import psycopg
+
+    from infra.run import cli
+
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute("DELETE FROM sampark.schema_migrations")
+    (secrets / "database_url").write_text(database)
+    services = sampark_services()
+    for name, value in environment_of(services["relay"], OPERATOR, secrets).items():
+        monkeypatch.setenv(name, value)
+
+    with pytest.raises(SystemExit, match=r"run `sampark migrate` before starting"):
+        cli.main(["audit", "verify"])  # any command that opens the database
+
+    cli.main(services["migrate"]["command"][1:])
+    assert "applied 0001_tables_before_migrations" in capsys.readouterr().out
+    cli.main(["audit", "verify"])  # starts now
+    assert "chain(s) hold" in capsys.readouterr().out

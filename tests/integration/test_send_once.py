@@ -24,13 +24,14 @@ import psycopg
 import pytest
 
 from api.services import Services
+from infra import migrations
 from infra.adapters.providers import SmsGateway, WhatsAppCloud, token_source
 from infra.local.standin import ProviderStandIn
 from infra.metrics import SENDS
 from infra.settings import Settings
 from projections.notify.delivery import Backoff, Sender
 from projections.notify.messages import Message
-from projections.notify.outbox import Outbox, migrate
+from projections.notify.outbox import Outbox
 from projections.notify.uncertain import MAX_RESENDS
 from tests.conftest import Pipeline
 from tests.integration.test_notifications import Notifier, eventually, file, resolve
@@ -146,26 +147,24 @@ def queue(database: str, clock: TurnableClock, *templates: str) -> dict[str, str
     """Messages of the given kinds for one complainant; returns template -> mobile."""
     complaint = uuid4()
     mobile = new_mobile()
-    with psycopg.connect(database, autocommit=True) as conn:
-        migrate(conn)
-        with conn.transaction():
-            Outbox(conn).add(
-                [
-                    Message(
-                        key=f"{complaint}:{n}:complainant",
-                        complaint_id=complaint,
-                        audience="complainant",
-                        mobile=mobile,
-                        language="en",
-                        template=template,
-                        params=[f"RJ-{n}", "x", "https://example.test/atr"],
-                        text=f"message {n}",
-                        buttons=template == ATR,
-                    )
-                    for n, template in enumerate(templates, start=1)
-                ],
-                clock(),
-            )
+    with psycopg.connect(database, autocommit=True) as conn, conn.transaction():
+        Outbox(conn).add(
+            [
+                Message(
+                    key=f"{complaint}:{n}:complainant",
+                    complaint_id=complaint,
+                    audience="complainant",
+                    mobile=mobile,
+                    language="en",
+                    template=template,
+                    params=[f"RJ-{n}", "x", "https://example.test/atr"],
+                    text=f"message {n}",
+                    buttons=template == ATR,
+                )
+                for n, template in enumerate(templates, start=1)
+            ],
+            clock(),
+        )
     return dict.fromkeys(templates, mobile)
 
 
@@ -371,9 +370,11 @@ def test_an_outbox_kept_by_the_previous_version_takes_claims_and_repeated_ids(
     database: str, clock: TurnableClock
 ) -> None:
     with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA notify CASCADE")  # as a release before migrations left it
+        conn.execute("DELETE FROM sampark.schema_migrations")
         conn.execute(OLD_OUTBOX.encode())
-        migrate(conn)
-        migrate(conn)  # and again: nothing to do
+    assert [str(m) for m in migrations.migrate(database)] == ["0001_tables_before_migrations"]
+    assert migrations.migrate(database) == []  # and again: nothing to do
     (mobile,) = queue(database, clock, "sampark_filed").values()
     with psycopg.connect(database, autocommit=True) as conn:
         outbox = Outbox(conn)
