@@ -130,8 +130,7 @@ class Changes:
             case FirstAppealFiled() | SecondAppealFiled():
                 self._set(
                     after.id,
-                    "appeal_post = %s, appeal_stage = %s, appeal_decide_by = %s, "
-                    + CONCERNS,
+                    "appeal_post = %s, appeal_stage = %s, appeal_decide_by = %s, " + CONCERNS,
                     _code(event.post),
                     1 if isinstance(event, FirstAppealFiled) else 2,
                     event.decide_by,
