@@ -21,7 +21,7 @@ from api.directory import DirectoryController
 from api.diwas import DiwasController, DiwasListing
 from api.documents import sent_document
 from api.fonts import web_font
-from api.guarantee import AppealsController, GuaranteeController
+from api.guarantee import AppealsController, GuaranteeController, GuaranteeDashboard
 from api.headers import security_headers
 from api.health import health, live, metrics, ready
 from api.hearings import HearingController
@@ -68,6 +68,7 @@ def app_serving(settings: Settings, services: Callable[[], Services]) -> Litesta
             metrics,
             ComplaintController,
             GuaranteeController,
+            GuaranteeDashboard,
             AppealsController,
             WaitingController,
             WaitingDashboard,

@@ -22,10 +22,11 @@ from api import schemas
 from api.complaints import Injected, Ref, Req, on_complaint, seen_complaint
 from api.guards import only_roles_allowed_to
 from api.problems import Problem
+from api.read import Day, Department, District, LastDay, figures_window
 from api.schemas import Base, Reason, Version
 from domain import guarantee
 from domain.guarantee import AppealDecision, PenaltyBasis
-from projections.guarantee import pending_appeals
+from projections.guarantee import figures, pending_appeals
 
 Rupees = Annotated[int, Meta(ge=guarantee.PENALTY_MIN, le=guarantee.PENALTY_MAX)]
 
@@ -256,4 +257,63 @@ class GuaranteeController(Controller):
             ref,
             data,
             partial(services.app.seek_revision, grounds=data.grounds),
+        )
+
+
+class ActFiguresOut(msgspec.Struct, kw_only=True):
+    """`GET /v1/dashboards/guarantee`: the Act's figures of a scope over a window of days,
+    each defined in docs/read-models.md ("The Act's figures")."""
+
+    first_day: date
+    last_day: date
+    district: str | None
+    department: str | None
+    filed: int  # complaints filed about a notified service
+    lapsed: int  # stipulated times that passed unserved
+    first_appeals: int
+    second_appeals: int
+    appeals_received: int  # first_appeals + second_appeals
+    first_decided: int
+    second_decided: int
+    appeals_decided: int  # first_decided + second_decided
+    penalties: int
+    penalty_rupees: int
+    revisions: int
+
+
+class GuaranteeDashboard(Controller):
+    path = "/v1/dashboards"
+    tags = ["read side"]
+    guards = [only_roles_allowed_to("dashboards", "read the dashboards")]
+
+    @get(
+        "/guarantee",
+        sync_to_thread=True,
+        summary="The Public Services Guarantee Act: appeals received, decided, penalties",
+    )
+    def guarantee(
+        self,
+        request: Req,
+        services: Injected,
+        first: Day = None,
+        last: LastDay = None,
+        district: District = None,
+        department: Department = None,
+    ) -> ActFiguresOut:
+        """The scope's figures under the Act over a window of days (30 to today by default,
+        at most 366), from `read.guarantee_days`: each step counted on its day under the
+        complaint's district and department then."""
+        first, last, scope = figures_window(
+            request, services.app.clock(), first, last, district, department
+        )
+        with services.pool.connection() as conn:
+            found = figures(conn, first, last, department=scope.department, district=scope.district)
+        return ActFiguresOut(
+            first_day=first,
+            last_day=last,
+            district=scope.district,
+            department=scope.department,
+            appeals_received=found.appeals_received,
+            appeals_decided=found.appeals_decided,
+            **dataclasses.asdict(found),
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get
@@ -17,9 +17,9 @@ from api.schemas import checked
 from api.services import Services
 from domain import inputs
 from domain.values import Identity
-from projections.figures import OutsideScope
+from projections.figures import FigureScope, OutsideScope
 from projections.health import heartbeats
-from projections.queries import OutOfScope, ReadQueries
+from projections.queries import OutOfScope, ReadQueries, dashboard_scope
 from projections.rows import day_in_india
 from projections.status import notifications_status, pipeline_status
 
@@ -61,6 +61,37 @@ LastDay = Annotated[date | None, QueryParameter(name="to")]
 District = Annotated[str | None, QueryParameter(max_length=200)]
 Department = Annotated[str | None, QueryParameter(max_length=200)]
 Post = Annotated[str | None, QueryParameter(max_length=200)]
+
+
+def figures_window(
+    request: Req,
+    now: datetime,
+    first: date | None,
+    last: date | None,
+    district: str | None,
+    department: str | None,
+) -> tuple[date, date, FigureScope]:
+    """A dashboard's window (30 days to today by default, at most `MAX_DAYS`) and the
+    caller's scope narrowed to `district` and `department` (the `dashboards` row of the
+    permissions table), for the dashboards of one row: refused as the others refuse."""
+    last = checked("to", last, inputs.day) or day_in_india(now)
+    first = checked("from", first, inputs.day) or last - timedelta(days=29)
+    if first > last:
+        raise Problem(400, "from must not be after to", field="from")
+    if (last - first).days >= MAX_DAYS:
+        raise Problem(400, f"a dashboard covers at most {MAX_DAYS} days", field="from")
+    for name, value in (("district", district), ("department", department)):
+        if value is not None and (not value.strip() or value == "*"):
+            raise Problem(400, f"{name} must name one {name}", field=name)
+    try:
+        scope = dashboard_scope(request.user, department).narrowed(
+            district=district, department=department
+        )
+    except OutOfScope as refused:
+        raise Problem(403, str(refused)) from None
+    except OutsideScope as refused:
+        raise Problem(403, str(refused), field=refused.field) from None
+    return first, last, scope
 
 
 def dashboard_file(

@@ -3,7 +3,7 @@ an unanswered complaint, and an interim reply (`domain/clarification.py`)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from functools import partial
 
 import msgspec
@@ -13,12 +13,7 @@ from litestar.params import JSONBody
 from api import schemas
 from api.complaints import Injected, Ref, Req, on_complaint
 from api.guards import only_roles_allowed_to
-from api.problems import Problem
-from api.read import MAX_DAYS, Day, Department, District, LastDay
-from domain import inputs
-from projections.figures import OutsideScope
-from projections.queries import OutOfScope, dashboard_scope
-from projections.rows import day_in_india
+from api.read import Day, Department, District, LastDay, figures_window
 from projections.waiting import figures
 
 
@@ -117,24 +112,9 @@ class WaitingDashboard(Controller):
     ) -> WaitingFigures:
         """The scope's waiting figures over a window of days (30 to today by default), kept
         apart from the Sampark deadline figures of the other dashboards."""
-        now = services.app.clock()
-        last = schemas.checked("to", last, inputs.day) or day_in_india(now)
-        first = schemas.checked("from", first, inputs.day) or last - timedelta(days=29)
-        if first > last:
-            raise Problem(400, "from must not be after to", field="from")
-        if (last - first).days >= MAX_DAYS:
-            raise Problem(400, f"a dashboard covers at most {MAX_DAYS} days", field="from")
-        for name, value in (("district", district), ("department", department)):
-            if value is not None and (not value.strip() or value == "*"):
-                raise Problem(400, f"{name} must name one {name}", field=name)
-        try:
-            scope = dashboard_scope(request.user, department).narrowed(
-                district=district, department=department
-            )
-        except OutOfScope as refused:
-            raise Problem(403, str(refused)) from None
-        except OutsideScope as refused:
-            raise Problem(403, str(refused), field=refused.field) from None
+        first, last, scope = figures_window(
+            request, services.app.clock(), first, last, district, department
+        )
         with services.pool.connection() as conn:
             found = figures(conn, scope, first, last)
         return WaitingFigures(

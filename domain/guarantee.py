@@ -148,6 +148,16 @@ class Guarantee:
                 return appeal.post
         return None
 
+    @property
+    def posts_concerned(self) -> frozenset[str]:
+        """The posts the Act brings the complaint before: each post an appeal on it lies (or
+        lay) before, and the post it fined. Their officers see the complaint (scope
+        `office`), as its holder does."""
+        posts = {appeal.post for appeal in (self.first, self.second) if appeal is not None}
+        if self.penalty is not None:
+            posts.add(self.penalty.post)
+        return frozenset(posts)
+
     def with_appeal(self, appeal: Appeal) -> Guarantee:
         if appeal.stage == 1:
             return replace(self, first=appeal)

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 class Scope(StrEnum):
     OWN_COMPLAINT = "own_complaint"  # filed under the mobile number of the citizen's login
     OWN_POST = "own_post"  # held by the officer's post
-    OFFICE = "office"  # held by the officer's post, or in the officer's district and department
+    # held by the officer's post, or in the officer's district and department, or before its
+    # post under the Public Services Guarantee Act (an appeal lies or lay before it; it was fined)
+    OFFICE = "office"
     DISTRICT = "district"  # in the collector's district
     DEPARTMENT = "department"  # of the head's or secretary's department
     DEPARTMENTS = "departments"  # of one of the minister's departments
@@ -323,8 +325,11 @@ def in_scope(who: Identity, scope: Scope, complaint: Complaint) -> bool:
                     and who.department == complaint.department
                     and who.district is not None
                 )
-                or in_scope(who, Scope.APPEAL_POST, complaint)
-                or in_scope(who, Scope.PENALISED_POST, complaint)
+                or (
+                    who.post is not None
+                    and complaint.guarantee is not None
+                    and who.post in complaint.guarantee.posts_concerned
+                )
             )
         case Scope.DISTRICT:
             return who.district is not None and who.district == complaint.district

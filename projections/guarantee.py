@@ -16,6 +16,9 @@ district and department then:
 | `first_decided`, `second_decided` | appeals decided |
 | `penalties`, `penalty_rupees` | penalties imposed, and their sum in rupees |
 | `revisions` | revisions sought by officers penalised |
+
+A case's `posts` are those the Act brought the complaint before (each appeal's post, the post
+fined): their officers see the complaint (`projections/queries.py` scope_conditions).
 """
 
 from __future__ import annotations
@@ -57,6 +60,9 @@ FIGURES = (
 )
 OPEN = "c.status IN ('unassigned', 'assigned', 'reopened')"
 PAGE = 500
+# A post the Act brought the complaint before, added to its `posts` once (a second copy of
+# the event, or the same post at both stages, adds nothing).
+CONCERNS = "posts = CASE WHEN %s = ANY(posts) THEN posts ELSE posts || %s::text END"
 Key = tuple[datetime, UUID]
 
 
@@ -124,17 +130,25 @@ class Changes:
             case FirstAppealFiled() | SecondAppealFiled():
                 self._set(
                     after.id,
-                    "appeal_post = %s, appeal_stage = %s, appeal_decide_by = %s",
+                    "appeal_post = %s, appeal_stage = %s, appeal_decide_by = %s, " + CONCERNS,
                     _code(event.post),
                     1 if isinstance(event, FirstAppealFiled) else 2,
                     event.decide_by,
+                    _code(event.post),
+                    _code(event.post),
                 )
             case FirstAppealDecided() | SecondAppealDecided():
                 self._set(
                     after.id, "appeal_post = NULL, appeal_stage = NULL, appeal_decide_by = NULL"
                 )
             case PenaltyImposed():
-                self._set(after.id, "penalty_amount = %s", event.amount)
+                self._set(
+                    after.id,
+                    "penalty_amount = %s, " + CONCERNS,
+                    event.amount,
+                    _code(event.post),
+                    _code(event.post),
+                )
 
     def _set(self, complaint: UUID, assignments: str, *values: Any) -> None:
         self.cases.append(

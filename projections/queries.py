@@ -87,20 +87,30 @@ class Page:
 
 
 def scope_conditions(
-    who: Identity, scope: Scope | None = None
+    who: Identity, scope: Scope | None = None, *, schema: str = LIVE
 ) -> tuple[list[sql.Composable], list[Any]]:
     """What part of the state's complaints the caller may see (`domain/permissions.py`,
-    action "see", or the `scope` given), as WHERE conditions."""
+    action "see", or the `scope` given), as WHERE conditions on `schema`'s complaints.
+
+    An officer's office takes in, besides the complaints its post holds and those of its
+    district and department, those the Public Services Guarantee Act brought before its post
+    (an appeal lies or lay before it, or it was fined: `guarantee_cases.posts`), found by
+    that table's index of posts."""
     match scope or PERMISSIONS["see"].get(who.role):
         case Scope.OWN_COMPLAINT:
             return [sql.SQL("complainant_mobile = %s")], [who.mobile or ""]
         case Scope.OWN_POST:
             return [sql.SQL("holder = %s")], [who.post or ""]
         case Scope.OFFICE:
-            return [sql.SQL("(holder = %s OR (district = %s AND department = %s))")], [
+            office = sql.SQL(
+                "(holder = %s OR (district = %s AND department = %s) OR id IN "
+                "(SELECT id FROM {s}.guarantee_cases WHERE posts @> ARRAY[%s]::text[]))"
+            ).format(s=sql.Identifier(schema))
+            return [office], [
                 who.post or "",
                 who.district or "",
                 who.department or "",
+                who.post or "",
             ]
         case Scope.DISTRICT:
             return [sql.SQL("district = %s")], [who.district or ""]
@@ -199,7 +209,7 @@ class ReadQueries:
         query = sql.SQL("SELECT count(*) FROM {s}.complaints WHERE ").format(s=self.schema)
         anywhere = self.conn.execute(query + refers, [file, file]).fetchone()
         try:
-            where, params = scope_conditions(who)
+            where, params = scope_conditions(who, schema=self.schema_name)
         except OutOfScope:
             return Attached(anywhere=int(anywhere[0]) if anywhere else 0, visible=0)
         seen = sql.SQL(" AND ").join([refers, *where])
@@ -219,7 +229,7 @@ class ReadQueries:
         """One complaint's row; with `seen_by`, only if that caller's scope takes it in. With
         `looker`, the same statement records the look when the row is shown and has at
         least `min_version` (`infra/security/access_log.py`): one round trip in all."""
-        where, params = scope_conditions(seen_by) if seen_by else ([], [])
+        where, params = scope_conditions(seen_by, schema=self.schema_name) if seen_by else ([], [])
         scope = PERMISSIONS["see"].get(seen_by.role) if seen_by else None
         query = _one_complaint(self.schema_name, scope, where, looked=looker is not None)
         params = [complaint_id, *params]
@@ -260,7 +270,7 @@ class ReadQueries:
         self, who: Identity, search: Search, now: datetime
     ) -> tuple[list[sql.Composable], list[Any]]:
         """`search` within the caller's scope, as WHERE conditions."""
-        where, params = scope_conditions(who)
+        where, params = scope_conditions(who, schema=self.schema_name)
         if search.words and who.role in PSEUDONYMOUS:
             # Words would find what the text says, which these callers are not shown.
             raise OutOfScope(f"{who.role.a} does not search the complaints' text (q)", "q")
@@ -351,7 +361,7 @@ class ReadQueries:
         scope = SERVICES["inbox"].get(who.role)
         if scope is None:
             raise OutOfScope(f"{who.role.a} has no inbox")
-        where, params = scope_conditions(who, scope)
+        where, params = scope_conditions(who, scope, schema=self.schema_name)
         where.append(sql.SQL("status = ANY(%s)"))
         params.append(OPEN)
         if scope == Scope.STATE:

@@ -323,6 +323,14 @@ CREATE INDEX IF NOT EXISTS guarantee_cases_lapsing
     ON {schema}.guarantee_cases (lapses_at, id) WHERE lapsed_at IS NULL;
 CREATE INDEX IF NOT EXISTS guarantee_cases_appeals
     ON {schema}.guarantee_cases (appeal_post, appeal_decide_by) WHERE appeal_post IS NOT NULL;
+-- The posts the Act brought the complaint before (each appeal's, the post fined): their
+-- officers see it (scope `office`, `projections/queries.py` scope_conditions). A read schema
+-- older than the column needs a rebuild for the appeals it already holds.
+ALTER TABLE {schema}.guarantee_cases ADD COLUMN IF NOT EXISTS posts text[] NOT NULL DEFAULT '{}';
+-- Written straight into the index (no pending list, which the planner would scan past until
+-- a vacuum): a case's posts change a few times in its life.
+CREATE INDEX IF NOT EXISTS guarantee_cases_posts ON {schema}.guarantee_cases USING gin (posts)
+    WITH (fastupdate = off);
 -- Its figures per district, department and day (in Asia/Kolkata): what the Act's steps
 -- counted, by the complaint's district and department when each happened.
 CREATE TABLE IF NOT EXISTS {schema}.guarantee_days (

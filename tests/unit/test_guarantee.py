@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from domain import guarantee
+from domain.access import may_see
 from domain.complaint import Complaint
 from domain.directory import Directory
 from domain.errors import Forbidden, IllegalMove, InvalidCommand
@@ -234,6 +235,26 @@ def test_only_the_first_appeal_officer_decides_it() -> None:
         complaint.decide_first_appeal(
             by=JAIPUR_WATER_L2, decision=AppealDecision.ALLOWED, order="x", at=on(DUE)
         )
+
+
+def test_the_posts_the_act_brings_it_before_see_it_by_their_post_alone() -> None:
+    directory = the_directory()
+    complaint = appealed_twice(directory, date(2026, 11, 25))
+    complaint.decide_second_appeal(
+        by=HOD,
+        decision=AppealDecision.ALLOWED,
+        order="connect at once",
+        penalty=PenaltyBasis.PER_DAY,
+        amount=None,
+        reasons="late without cause",
+        directory=directory,
+        at=on(date(2026, 12, 1)),
+    )
+    assert complaint.guarantee is not None
+    assert complaint.guarantee.posts_concerned == {"PHED-JAI-L1", "PHED-JAI-L2", "PHED-HOD"}
+    for post in ("PHED-JAI-L2", "PHED-HOD"):  # appeals decided: they lay before these posts
+        assert may_see(Identity(id=post, role=Role.OFFICER, post=post), complaint)
+    assert not may_see(Identity(id="x", role=Role.OFFICER, post="PHED-AJM-L2"), complaint)
 
 
 # --- the second appeal ----------------------------------------------------------------
