@@ -1,0 +1,146 @@
+"""Every line the notifications consumer and the sender log about a complaint names it: the
+operator who greps the JSON lines for one complaint finds what the notifier did with its
+news, not only what the API did. The mobile numbers and report links stay redacted.
+
+Real PostgreSQL; the stand-in plays WhatsApp and the SMS gateway over HTTP.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+from uuid import uuid4
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+from domain import access
+from domain.events import Linked
+from domain.values import Actor, Role
+from infra.adapters.providers import SmsGateway, WhatsAppCloud, token_source
+from infra.local.standin import ProviderStandIn
+from infra.logs import formatter, install_context
+from infra.security.redaction import install as install_redaction
+from projections.notify.delivery import Backoff, Sender
+from projections.notify.messages import Links, Message
+from projections.notify.notifications import Notifications
+from projections.notify.outbox import Outbox, migrate
+from tests.support import TurnableClock, new_mobile
+from tests.unit import world
+
+
+@contextmanager
+def json_lines() -> Iterator[list[dict[str, Any]]]:
+    """The lines logged inside, as production writes them (JSON, redacted, with context)."""
+    install_redaction()
+    install_context()
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(formatter("json"))
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    lines: list[dict[str, Any]] = []
+    try:
+        yield lines
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+        lines += [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_the_consumers_lines_name_the_complaint_of_the_event_they_are_about(
+    database: str, clock: TurnableClock
+) -> None:
+    directory = world.directory()
+    mobile = new_mobile()
+    filed = world.file(directory, access.citizen(mobile), at=clock())
+    linked = uuid4()
+    # A link whose first complaint is no id (a stored event of another time): the consumer says so.
+    broken_link = Linked(  # type: ignore[call-arg]
+        originator_id=linked,
+        originator_version=2,
+        timestamp=clock(),
+        actor=Actor(id="desk", role=Role.OPERATOR),
+        duplicate_of=f"call {mobile}",
+        duplicate_of_registration_no="JAI-2026-0000009",
+    )
+    consumer = Notifications(
+        database,
+        "unused:9092",
+        directory=lambda: directory,
+        links=Links(report=lambda complaint, at: f"https://sampark.test/atr/{complaint}.secret"),
+        clock=clock,
+    )
+    with json_lines() as lines:
+        with psycopg.connect(database, autocommit=True) as conn, conn.transaction():
+            consumer.prepare(conn)
+            consumer.project(conn, [*filed.collect_events(), broken_link])
+        logging.getLogger("sampark.test").info("after the batch")
+
+    (warned,) = [line for line in lines if line["logger"] == "projections.notify.notifications"]
+    assert warned["complaint_id"] == str(linked)
+    assert warned["message"] == "a link or follow names no complaint id: 'call <mobile>'"
+    assert "complaint_id" not in lines[-1], "the context ends with the event"
+    assert not any(mobile in json.dumps(line) for line in lines)
+
+
+def test_the_senders_lines_name_the_complaint_of_the_message_they_are_about(
+    database: str, clock: TurnableClock
+) -> None:
+    complaint, mobile = uuid4(), new_mobile()
+    standin = ProviderStandIn().start()
+    standin.outage = 1_000  # WhatsApp and SMS both answer 503: a fall-back, then given up
+    pool: ConnectionPool[Any] = ConnectionPool(
+        database, min_size=1, max_size=2, kwargs={"autocommit": True}, open=True
+    )
+    try:
+        with pool.connection() as conn:
+            migrate(conn)
+            with conn.transaction():
+                Outbox(conn).add(
+                    [
+                        Message(
+                            key=f"{complaint}:3:complainant",
+                            complaint_id=complaint,
+                            audience="complainant",
+                            mobile=mobile,
+                            language="en",
+                            template="sampark_resolved",
+                            params=["JAI-2026-0000001", "x", "https://sampark.test/atr/ab.c"],
+                            text=f"resolved; tell {mobile}: https://sampark.test/atr/ab.c",
+                            buttons=True,
+                        )
+                    ],
+                    clock(),
+                )
+        sender = Sender(
+            database,
+            whatsapp=WhatsAppCloud(
+                standin.whatsapp_base, "sampark", token_source(next(iter(standin.tokens)), None)
+            ),
+            sms=SmsGateway(standin.sms_base, standin.sms_key),
+            clock=clock,
+            backoff=Backoff(first=timedelta(seconds=0), attempts=1),
+        )
+        sender.claimant = "notifier:logs"
+        with json_lines() as lines:
+            sender.send_due(pool)  # WhatsApp fails, SMS fails: given up on, in one pass
+            logging.getLogger("sampark.test").info("after the pass")
+    finally:
+        pool.close()
+        standin.stop()
+
+    told = [line for line in lines if line["logger"] == "projections.notify.delivery"]
+    assert [line["level"] for line in told] == ["WARNING", "WARNING"]
+    assert "falling back to SMS" in told[0]["message"]
+    assert "failed for good" in told[1]["message"]
+    assert all(line["complaint_id"] == str(complaint) for line in told)
+    assert "complaint_id" not in lines[-1], "the context ends with the message"
+    assert not any(mobile in json.dumps(line) for line in lines)
