@@ -1,8 +1,10 @@
-"""Every line the notifications consumer and the sender log about a complaint names it: the
-operator who greps the JSON lines for one complaint finds what the notifier did with its
-news, not only what the API did. The mobile numbers and report links stay redacted.
+"""Every line the notifications consumer, the sender and the WhatsApp conversation log about
+a complaint names it: the operator who greps the JSON lines for one complaint finds what the
+notifier did with its news, not only what the API did. The mobile numbers and report links
+stay redacted.
 
-Real PostgreSQL; the stand-in plays WhatsApp and the SMS gateway over HTTP.
+Real PostgreSQL (and the broker for the conversation's read model); the stand-in plays
+WhatsApp and the SMS gateway over HTTP.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from typing import Any
 from uuid import uuid4
 
 import psycopg
+import pytest
 from psycopg_pool import ConnectionPool
 
+from api.services import Services
 from domain import access
 from domain.events import Linked
 from domain.values import Actor, Role
@@ -26,10 +30,21 @@ from infra.adapters.providers import SmsGateway, WhatsAppCloud, token_source
 from infra.local.standin import ProviderStandIn
 from infra.logs import formatter, install_context
 from infra.security.redaction import install as install_redaction
+from infra.settings import Settings
 from projections.notify.delivery import Backoff, Sender
 from projections.notify.messages import Links, Message
 from projections.notify.notifications import Notifications
 from projections.notify.outbox import Outbox, migrate
+from tests.conftest import Pipeline
+from tests.integration import whatsapp_payloads as wa
+from tests.integration.test_notifications import file as file_by_operator
+from tests.integration.test_notifications import standin  # noqa: F401 (fixture)
+from tests.integration.test_whatsapp_conversation import (
+    JPEG,
+    Chat,
+    Client,
+    talking,  # noqa: F401 (fixture)
+)
 from tests.support import TurnableClock, new_mobile
 from tests.unit import world
 
@@ -95,8 +110,8 @@ def test_the_senders_lines_name_the_complaint_of_the_message_they_are_about(
     database: str, clock: TurnableClock
 ) -> None:
     complaint, mobile = uuid4(), new_mobile()
-    standin = ProviderStandIn().start()
-    standin.outage = 1_000  # WhatsApp and SMS both answer 503: a fall-back, then given up
+    provider = ProviderStandIn().start()
+    provider.outage = 1_000  # WhatsApp and SMS both answer 503: a fall-back, then given up
     pool: ConnectionPool[Any] = ConnectionPool(
         database, min_size=1, max_size=2, kwargs={"autocommit": True}, open=True
     )
@@ -123,9 +138,9 @@ def test_the_senders_lines_name_the_complaint_of_the_message_they_are_about(
         sender = Sender(
             database,
             whatsapp=WhatsAppCloud(
-                standin.whatsapp_base, "sampark", token_source(next(iter(standin.tokens)), None)
+                provider.whatsapp_base, "sampark", token_source(next(iter(provider.tokens)), None)
             ),
-            sms=SmsGateway(standin.sms_base, standin.sms_key),
+            sms=SmsGateway(provider.sms_base, provider.sms_key),
             clock=clock,
             backoff=Backoff(first=timedelta(seconds=0), attempts=1),
         )
@@ -135,7 +150,7 @@ def test_the_senders_lines_name_the_complaint_of_the_message_they_are_about(
             logging.getLogger("sampark.test").info("after the pass")
     finally:
         pool.close()
-        standin.stop()
+        provider.stop()
 
     told = [line for line in lines if line["logger"] == "projections.notify.delivery"]
     assert [line["level"] for line in told] == ["WARNING", "WARNING"]
@@ -143,4 +158,49 @@ def test_the_senders_lines_name_the_complaint_of_the_message_they_are_about(
     assert "failed for good" in told[1]["message"]
     assert all(line["complaint_id"] == str(complaint) for line in told)
     assert "complaint_id" not in lines[-1], "the context ends with the message"
+    assert not any(mobile in json.dumps(line) for line in lines)
+
+
+def test_a_conversations_lines_name_the_complaint_the_citizen_chose(
+    client: Client,
+    talking: Services,  # noqa: F811
+    settings: Settings,
+    standin: ProviderStandIn,  # noqa: F811
+    pipeline: Pipeline,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    mobile = new_mobile()
+    complaint = file_by_operator(talking, mobile)
+    pipeline.settle()
+    registration_no = talking.app.complaint(complaint).registration_no
+    chat = Chat(client, talking, settings, mobile)
+    chat.text("hi")
+    chat.tap("lang:en")
+    chat.pick("menu:photo")
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError(f"the event store went away while adding a photo for {mobile}")
+
+    with json_lines() as lines:
+        chat.pick(f"photo:{registration_no}")
+        chat.send(wa.image(mobile, "5000404"))  # the provider has no such media
+        standin.media["5000001"] = JPEG
+        monkeypatch.setattr("api.conversation.acts.add_photo", broken)
+        chat.send(wa.image(mobile, "5000001"))  # a fault of ours: an apology
+
+    talk = [line for line in lines if line["logger"] == "api.conversation.talk"]
+    assert talk[0]["message"] == "WhatsApp media not taken: media 5000404: HTTP 404"
+    assert talk[1]["message"].endswith("could not be taken")
+    fault = "RuntimeError: the event store went away while adding a photo for <mobile>"
+    assert fault in talk[1]["exception"]
+    assert len(talk) == 2
+    assert all(line["complaint_id"] == str(complaint) for line in talk)
+    assert all(line.get("request_id") for line in talk), "and the webhook's request"
+    named = [line for line in lines if "complaint_id" in line]
+    fetched = [line for line in named if line["logger"] == "httpx"]
+    assert all(line["message"].startswith("HTTP Request: GET") for line in fetched), (
+        "the media fetched for it"
+    )
+    assert len(named) == len(talk) + len(fetched) == 2 + 3
+    assert all(line["complaint_id"] == str(complaint) for line in named)
     assert not any(mobile in json.dumps(line) for line in lines)
