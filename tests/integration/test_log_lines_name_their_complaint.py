@@ -1,7 +1,7 @@
-"""Every line the notifications consumer, the sender and the WhatsApp conversation log about
-a complaint names it: the operator who greps the JSON lines for one complaint finds what the
-notifier did with its news, not only what the API did. The mobile numbers and report links
-stay redacted.
+"""Every line the notifications consumer, the sender, the WhatsApp conversation and the
+replies log about a complaint names it: the operator who greps the JSON lines for one
+complaint finds what the notifier did with its news, not only what the API did. The mobile
+numbers and report links stay redacted.
 
 Real PostgreSQL (and the broker for the conversation's read model); the stand-in plays
 WhatsApp and the SMS gateway over HTTP.
@@ -37,8 +37,12 @@ from projections.notify.notifications import Notifications
 from projections.notify.outbox import Outbox, migrate
 from tests.conftest import Pipeline
 from tests.integration import whatsapp_payloads as wa
+from tests.integration.test_notifications import (
+    button_reply,
+    standin,  # noqa: F401 (fixture)
+    webhook,
+)
 from tests.integration.test_notifications import file as file_by_operator
-from tests.integration.test_notifications import standin  # noqa: F401 (fixture)
 from tests.integration.test_whatsapp_conversation import (
     JPEG,
     Chat,
@@ -203,4 +207,45 @@ def test_a_conversations_lines_name_the_complaint_the_citizen_chose(
     )
     assert len(named) == len(talk) + len(fetched) == 2 + 3
     assert all(line["complaint_id"] == str(complaint) for line in named)
+    assert not any(mobile in json.dumps(line) for line in lines)
+
+
+def test_a_reply_on_whatsapp_names_the_complaint_it_ties_to(
+    client: Client, services: Services, settings: Settings, clock: TurnableClock
+) -> None:
+    mobile = new_mobile()
+    complaint = file_by_operator(services, mobile)  # still open: no feedback is taken yet
+    with services.pool.connection() as conn:
+        migrate(conn)
+    with services.pool.connection() as conn, conn.transaction():
+        Outbox(conn).add(
+            [
+                Message(
+                    key=f"{complaint}:1:complainant",
+                    complaint_id=complaint,
+                    audience="complainant",
+                    mobile=mobile,
+                    language="en",
+                    template="sampark_filed",
+                    params=["JAI-2026-0000001"],
+                    text="filed",
+                )
+            ],
+            clock(),
+        )
+        conn.execute(
+            "UPDATE notify.messages SET state = 'sent', provider_message_id = 'wamid.out.1' "
+            "WHERE complaint_id = %s",
+            (complaint,),
+        )
+    with json_lines() as lines:
+        answer = webhook(
+            client,
+            button_reply(mobile, "wamid.in.1", "wamid.out.1", "SATISFIED"),
+            settings.whatsapp_app_secret,
+        )
+    assert answer.json() == {"recorded": 0}
+    (refused,) = [line for line in lines if line["logger"] == "projections.notify.replies"]
+    assert refused["message"].startswith("WhatsApp reply wamid.in.1 not recorded")
+    assert refused["complaint_id"] == str(complaint) and refused["request_id"]
     assert not any(mobile in json.dumps(line) for line in lines)
