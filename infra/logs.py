@@ -2,7 +2,8 @@
 development, each line carrying the request and the complaint it is about.
 
 The request id and the complaint id live in context variables, set by the API for each request
-(`api/observing.py`) and by the workers around each complaint they handle (`about`). They are
+(`api/observing.py`) and by the workers around each complaint they handle (`about`, or
+`now_about` when the complaint is known only halfway). They are
 copied onto each log record as it is made (the record factory, the same place the redaction
 of `infra/security/redaction.py` happens), so a line written later by another thread (the
 queue handler Litestar puts on the root logger) still carries them.
@@ -37,6 +38,13 @@ def about(complaint: UUID | str | None) -> Iterator[None]:
         yield
     finally:
         COMPLAINT_ID.reset(token)
+
+
+def now_about(complaint: UUID | str) -> None:
+    """From here to the end of the enclosing `about`, every line is about `complaint`: for
+    work that learns its complaint halfway (a WhatsApp conversation, when the citizen chooses
+    one). Call it inside an `about`, whose end puts the context back as it was."""
+    COMPLAINT_ID.set(str(complaint))
 
 
 class OnceAMinute(logging.Filter):

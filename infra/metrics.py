@@ -42,7 +42,7 @@ JOB_SECONDS = Histogram(
 )
 COMPLAINTS_MOVED = Counter(
     "sampark_scheduler_complaints_moved",
-    "Complaints a scheduler job moved (escalated, warned of, closed, listed, ...), by job",
+    "Complaints a scheduler job moved (escalated, warned of, closed), each once a run, by job",
     ["job"],
 )
 SCHEDULER_LEADS = Gauge(

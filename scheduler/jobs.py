@@ -17,14 +17,15 @@ complaint decide for itself (`domain/deadlines.py`).
 - `train_assistant`: the assistant retrained on its corpus and the history (docs/assist.md),
   nightly; and whenever no model is fresh (`ASSISTANT_FRESH`), asked every minute.
 
-Each job returns what it recorded, counted by event type.
+Each job returns what it recorded, counted by event type, and the complaints it moved, each
+once however many events it recorded for one (`Moves`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from functools import partial
@@ -47,7 +48,26 @@ from reports.publishing import LANGUAGES, all_kept, make_infographic
 from reports.sending import Link, announce_infographic, send_monthly_data
 
 log = logging.getLogger(__name__)
-Moves = Counter[str]
+
+
+class Moves(Counter[str]):
+    """What a job recorded, counted by event type (or by what it made), and the complaints it
+    moved: `moved` holds each once, however many of its events the job recorded (an
+    escalation is `Escalated` and `Reassigned`), and is kept when moves are added up."""
+
+    def __init__(self, counts: Iterable[str] | Mapping[str, int] = (), moved: Iterable[UUID] = ()):
+        super().__init__(counts)
+        self.moved: set[UUID] = set(moved)
+
+    def __add__(self, other: Counter[str]) -> Moves:  # type: ignore[override]
+        return Moves(super().__add__(other), self.moved | getattr(other, "moved", set()))
+
+    def __iadd__(self, other: Counter[str]) -> Moves:  # type: ignore[override,misc]
+        super().__iadd__(other)
+        self.moved |= getattr(other, "moved", set())
+        return self
+
+
 ASSISTANT_FRESH = timedelta(hours=20)  # a model younger is not retrained when asked `fresh`
 
 
@@ -108,7 +128,7 @@ class Clockwork:
         """Top each department's list for `day` (today in India) up to `review_size`."""
         now = self.app.clock()
         day = day or now.astimezone(INDIA).date()
-        moves: Moves = Counter()
+        moves = Moves()
         with self.pool.connection() as conn:
             agenda = Agenda(conn)
             wanted = []
@@ -127,10 +147,10 @@ class Clockwork:
         nothing when its copies are kept already (a restart costs nothing)."""
         now = self.app.clock()
         day = day or last_whole_day(now)
-        made: Moves = Counter()
+        made = Moves()
         with self.pool.connection() as conn:
             if not anything_by(conn, day):
-                return Counter({f"infographic {day.isoformat()}: nothing happened by then": 1})
+                return Moves({f"infographic {day.isoformat()}: nothing happened by then": 1})
         directory = self.app.directory()
         if not all_kept(self.pool, day):
             for language in LANGUAGES:
@@ -144,12 +164,12 @@ class Clockwork:
         """Keep each department's data of the month from `first` (by default the month
         before, India) and send it to its secretary; what was sent is never sent again."""
         if self.link is None:
-            return Counter()
+            return Moves()
         now = self.app.clock()
         first = first or (now.astimezone(INDIA).date().replace(day=1) - timedelta(days=1)).replace(
             day=1
         )
-        return send_monthly_data(self.pool, self.app.directory(), now, first, self.link)
+        return Moves(send_monthly_data(self.pool, self.app.directory(), now, first, self.link))
 
     def train_assistant(self, *, when_stale: bool = False) -> Moves:
         """Retrain the assistant and store the new version; with `when_stale`, only if the
@@ -158,18 +178,18 @@ class Clockwork:
         now = self.app.clock()
         directory = self.app.directory()
         if len(directory.categories) < 2:
-            return Counter()
+            return Moves()
         with self.pool.connection() as conn:
             if when_stale:
                 models = Models(conn)
                 latest = models.latest_version()
                 trained = models.trained_at(latest) if latest is not None else None
                 if trained is not None and now - trained < ASSISTANT_FRESH:
-                    return Counter()
+                    return Moves()
         conninfo = self.pool.conninfo
         url = conninfo() if callable(conninfo) else conninfo
         version = retrain_apart(url, directory, now)
-        return Counter({f"assistant model version {version}": 1})
+        return Moves({f"assistant model version {version}": 1})
 
     # --- doing it for many complaints -----------------------------------------------------
 
@@ -178,7 +198,7 @@ class Clockwork:
         page: Callable[[Agenda, Key | None], list[Key]],
         command: Callable[[UUID], Sequence[Any]],
     ) -> Moves:
-        moves: Moves = Counter()
+        moves = Moves()
         after: Key | None = None
         while True:
             with self.pool.connection() as conn:
@@ -189,7 +209,7 @@ class Clockwork:
             after = found[-1]
 
     def _each(self, complaints: Iterable[UUID], command: Callable[[UUID], Sequence[Any]]) -> Moves:
-        moves: Moves = Counter()
+        moves = Moves()
         waiting = iter(complaints)
         with ThreadPoolExecutor(self.workers, thread_name_prefix="clockwork") as pool:
             # A slice at a time: `map` makes a future for every item it is given at once.
@@ -203,12 +223,13 @@ class Clockwork:
         """One complaint's command; its failure is logged and left to the next run."""
         with about(complaint):
             try:
-                return Counter(type(e).__name__ for e in command(complaint))
+                events = command(complaint)
             except Exception:
                 log.exception(
                     "the scheduler could not move complaint %s; will try again", complaint
                 )
-                return Counter({"failed": 1})
+                return Moves({"failed": 1})
+            return Moves((type(e).__name__ for e in events), [complaint] if events else [])
 
 
 def describe(moves: Moves) -> str:

@@ -8,6 +8,8 @@ its answers queued in the outbox, keyed by the message's id. What the conversati
 complaint (`acts.py`) is done once per message by an idempotency receipt of its own, so a
 delivery taken again after a crash finds it done. Anything unforeseen is logged and answered
 with an apology: never a 500 (the provider would only send the message again), never silence.
+Once a turn knows the complaint it is about (the citizen chose one, or filed one), every line
+it logs names it (`infra.logs.now_about`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 import psycopg
 
@@ -23,10 +26,12 @@ from api.conversation import acts, texts
 from api.conversation.texts import say
 from api.services import Services
 from domain import inputs
+from domain.complaint import complaint_id
 from domain.errors import DomainError, InvalidCommand
 from domain.sla import INDIA
 from domain.values import Language
 from infra.adapters.media import MediaUnavailable
+from infra.logs import about, now_about
 from projections.notify.conversations import IDLE, IDLE_TIMEOUT, Conversations, State
 from projections.notify.inbound import InboundMessage, Received
 from projections.notify.messages import COMPLAINANT, Message, render
@@ -92,6 +97,10 @@ class Talk:
         except InvalidCommand as ignored:
             log.info("a WhatsApp message was ignored: %s", ignored)
             return False
+        with about(None):  # the turn names its complaint once it knows it (`Turn.about`)
+            return self._take(got, mobile, message_id)
+
+    def _take(self, got: Received, mobile: str, message_id: str) -> bool:
         now = self.services.app.clock()
         language: str | None = None
         try:
@@ -185,8 +194,17 @@ class Turn:
     def say(self, key: str, *params: object) -> None:
         self.said.text(say(key, self.language, *params))
 
+    def own(self, registration_no: str) -> UUID:
+        """The citizen's own complaint of that number (`acts.own`), named on every line
+        logged from here on."""
+        complaint = acts.own(self.services, self.state.mobile, registration_no)
+        now_about(complaint)
+        return complaint
+
     def take(self) -> None:
         state, choice = self.state, self.input.choice
+        if chosen := state.draft.get("complaint"):  # chosen (and found its own) at a turn before
+            now_about(complaint_id(chosen))
         if state.timed_out(self.now):
             self.say("timed_out", int(IDLE_TIMEOUT / timedelta(minutes=1)))
             self.reset()
@@ -439,6 +457,7 @@ class Turn:
             self.menu()
             return
         complaint = filed.complaint
+        now_about(complaint.id)
         self.say(
             "filed",
             complaint.registration_no,
@@ -504,7 +523,7 @@ class Turn:
             self.which("remind")
             return
         try:
-            complaint = acts.own(self.services, self.state.mobile, registration_no)
+            complaint = self.own(registration_no)
             acts.remind(self.services, self.state.mobile, complaint, self.message_id)
         except (acts.Refused, DomainError) as refused:
             self.say("refused", refused)
@@ -519,7 +538,7 @@ class Turn:
             self.which("photo")
             return
         try:
-            acts.own(self.services, self.state.mobile, registration_no)
+            self.own(registration_no)
         except (acts.Refused, DomainError) as refused:
             self.say("refused", refused)
             self.menu()
@@ -535,7 +554,7 @@ class Turn:
             return
         photo = acts.evidence(self.services, message.image.id, acts.PHOTOS, self.state.mobile)
         try:
-            complaint = acts.own(self.services, self.state.mobile, registration_no)
+            complaint = self.own(registration_no)
             acts.add_photo(self.services, self.state.mobile, complaint, photo, self.message_id)
         except (acts.Refused, DomainError) as refused:
             self.say("refused", refused)
@@ -550,7 +569,7 @@ class Turn:
             self.which("withdraw")
             return
         try:
-            acts.own(self.services, self.state.mobile, registration_no)
+            self.own(registration_no)
         except (acts.Refused, DomainError) as refused:
             self.say("refused", refused)
             self.menu()
@@ -590,7 +609,7 @@ class Turn:
             self.at_withdraw_reason()
             return
         try:
-            complaint = acts.own(self.services, self.state.mobile, registration_no)
+            complaint = self.own(registration_no)
             acts.withdraw(self.services, self.state.mobile, complaint, reason, self.message_id)
         except (acts.Refused, DomainError) as refused:
             self.say("refused", refused)

@@ -16,6 +16,9 @@ advisory lock named after itself, so the others see at once when it is gone; its
 then settled by the rule in `projections/notify/uncertain.py` (the Action Taken Report is sent
 again, once; anything else is marked `uncertain` and never sent again). Nothing is sent
 again in a loop: a message is claimed once per attempt, and attempts are capped.
+
+Every line logged about a message names its complaint (`infra.logs.about`); a conversation's
+answer, about no complaint, names none.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from psycopg_pool import ConnectionPool
 
 from infra import locks
 from infra.adapters.providers import AuthFailed, Permanent, Transient, Unconfirmed
+from infra.logs import about
 from infra.metrics import SENDER_HALTED, SENDS
 from projections.notify.outbox import Outbox, Queued
 from projections.worker import Reports, Worker, jittered
@@ -189,12 +193,13 @@ class Sender(Worker):
                     claimed = outbox.claim(self.clock(), self.claimant)
                 if not claimed:
                     break
-                answer = self._attempt(claimed[0])
-                try:
-                    self._record(conn, outbox, answer)
-                except Exception:
-                    self.unrecorded.append(answer)
-                    raise
+                with about(claimed[0].complaint_id):  # every line of its sending names it
+                    answer = self._attempt(claimed[0])
+                    try:
+                        self._record(conn, outbox, answer)
+                    except Exception:
+                        self.unrecorded.append(answer)
+                        raise
                 if answer.outcome == RELEASE:
                     self._halt(conn, outbox, answer.error or "refused")
                     return worked
@@ -207,17 +212,19 @@ class Sender(Worker):
         """An answer the database would not take: tried again on each pass, a few times; then
         left to the claim lease and the uncertain-send rule, so it never blocks the queue."""
         try:
-            self._record(conn, outbox, answer)
+            with about(answer.claim.complaint_id):
+                self._record(conn, outbox, answer)
         except Exception:
             self.record_failures += 1
             if self.record_failures >= RECORD_TRIES:
-                log.error(
-                    "message %d: its answer (%s) could not be recorded in %d tries; the "
-                    "uncertain-send rule settles it when its claim lapses",
-                    answer.claim.id,
-                    answer.outcome,
-                    self.record_failures,
-                )
+                with about(answer.claim.complaint_id):
+                    log.error(
+                        "message %d: its answer (%s) could not be recorded in %d tries; the "
+                        "uncertain-send rule settles it when its claim lapses",
+                        answer.claim.id,
+                        answer.outcome,
+                        self.record_failures,
+                    )
                 self.unrecorded.remove(answer)
                 self.record_failures = 0
             raise
@@ -231,13 +238,14 @@ class Sender(Worker):
             gone = [c for c in outbox.claimants() if c != self.claimant and outbox.gone(c)]
             doubts = outbox.abandoned(gone, now - self.claim_lease, now)
         for doubt in doubts:
-            log.warning(
-                "message %d (%s): %s stopped with it in flight; %s",
-                doubt.id,
-                doubt.template,
-                doubt.claimed_by,
-                "sent again (at least once)" if doubt.sent_again else "marked uncertain",
-            )
+            with about(doubt.complaint_id):
+                log.warning(
+                    "message %d (%s): %s stopped with it in flight; %s",
+                    doubt.id,
+                    doubt.template,
+                    doubt.claimed_by,
+                    "sent again (at least once)" if doubt.sent_again else "marked uncertain",
+                )
 
     def _attempt(self, claim: Queued) -> Answer:
         started = time.perf_counter()

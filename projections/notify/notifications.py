@@ -21,7 +21,8 @@ changed since). What it decides:
 
 What it writes from an event (a number, a registration number, a code in a message) is made
 safe first (`projections/safe.py`); an event it still cannot handle is a dead letter of its
-own group, as for the projector.
+own group, as for the projector. Every line logged while deciding an event names its
+complaint (`infra.logs.about`).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from domain.events import (
     Triaged,
     Withdrawn,
 )
+from infra.logs import about
 from projections.apply import Applied
 from projections.envelope import event_name
 from projections.notify.messages import (
@@ -121,21 +123,8 @@ class Notifications(Projector):
     def project(self, conn: Any, events: list[Any]) -> Applied:
         outbox = Outbox(conn)
         for event in events:
-            if isinstance(event, Filed):
-                outbox.remember(
-                    safe_recipient(
-                        Recipient(
-                            complaint_id=event.originator_id,
-                            registration_no=event.registration_no,
-                            mobile=event.complainant.mobile,
-                            language=event.complainant.language,
-                        )
-                    )
-                )
-            elif isinstance(event, Linked):
-                remember_link(conn, event.duplicate_of, event.originator_id)
-            elif isinstance(event, Followed):  # told as a linked complaint is (once)
-                remember_link(conn, event.following, event.originator_id)
+            with about(event.originator_id):
+                self.remember(conn, outbox, event)
         recipients = outbox.recipients(e.originator_id for e in events)
         linked = linked_to(conn, [e.originator_id for e in events if isinstance(e, Resolved)])
         told = outbox.recipients(c for cs in linked.values() for c in cs)
@@ -144,24 +133,44 @@ class Notifications(Projector):
         now = self.clock()
         done = Applied()
         for event in events:
-            decision = self.decide(event, recipients, moved, directory, now)
-            if isinstance(event, Resolved) and decision.note is None:
-                first = recipients.get(event.originator_id)
-                extra = [
-                    first_disposed(event, first, told[c], self.links)
-                    for c in linked.get(event.originator_id, ())
-                    if c in told
-                ]
-                decision = dataclasses.replace(
-                    decision, messages=decision.messages + [safe_message(m) for m in extra]
-                )
-            if not outbox.decide(decision, now):
-                done.duplicates += 1  # decided before: a replay decides nothing again
-                continue
-            added = outbox.add(decision.messages, now)
-            done.applied += added
-            done.duplicates += len(decision.messages) - added
+            with about(event.originator_id):
+                decision = self.decide(event, recipients, moved, directory, now)
+                if isinstance(event, Resolved) and decision.note is None:
+                    first = recipients.get(event.originator_id)
+                    extra = [
+                        first_disposed(event, first, told[c], self.links)
+                        for c in linked.get(event.originator_id, ())
+                        if c in told
+                    ]
+                    decision = dataclasses.replace(
+                        decision, messages=decision.messages + [safe_message(m) for m in extra]
+                    )
+                if not outbox.decide(decision, now):
+                    done.duplicates += 1  # decided before: a replay decides nothing again
+                    continue
+                added = outbox.add(decision.messages, now)
+                done.applied += added
+                done.duplicates += len(decision.messages) - added
         return done
+
+    @staticmethod
+    def remember(conn: Any, outbox: Outbox, event: Any) -> None:
+        """What a later event needs of this one: who filed it, and what it is linked to."""
+        if isinstance(event, Filed):
+            outbox.remember(
+                safe_recipient(
+                    Recipient(
+                        complaint_id=event.originator_id,
+                        registration_no=event.registration_no,
+                        mobile=event.complainant.mobile,
+                        language=event.complainant.language,
+                    )
+                )
+            )
+        elif isinstance(event, Linked):
+            remember_link(conn, event.duplicate_of, event.originator_id)
+        elif isinstance(event, Followed):  # told as a linked complaint is (once)
+            remember_link(conn, event.following, event.originator_id)
 
     def decide(
         self,

@@ -70,6 +70,7 @@ class Queued:
     resends: int = 0
     session: dict[str, Any] | None = None  # a conversation's answer, while its window is open
     session_until: datetime | None = None
+    complaint_id: UUID | None = None  # what it is about (a conversation's answer: nothing)
 
 
 @dataclass(frozen=True)
@@ -80,11 +81,12 @@ class Doubt:
     template: str
     claimed_by: str | None
     sent_again: bool
+    complaint_id: UUID | None = None
 
 
 _QUEUED = (
     "id, mobile, language, template, params, text, buttons, channel, attempts, attempt, resends, "
-    "session, session_until"
+    "session, session_until, complaint_id"
 )
 
 
@@ -240,7 +242,7 @@ class Outbox:
     def doubt(self, claim: Queued, why: str, at: datetime) -> Doubt | None:
         """The provider may or may not have the message: settle it by the rule."""
         found = self.conn.execute(
-            "SELECT id, template, claimed_by, resends FROM notify.messages "
+            "SELECT id, template, claimed_by, resends, complaint_id FROM notify.messages "
             "WHERE id = %s AND attempt = %s AND state = 'sending' FOR UPDATE",
             (claim.id, claim.attempt),
         ).fetchone()
@@ -250,7 +252,7 @@ class Outbox:
         """Settle, by the rule, the claims of senders that are gone (or claimed before
         `before`: a sender that never answers is as good as gone)."""
         found = self.conn.execute(
-            "SELECT id, template, claimed_by, resends FROM notify.messages "
+            "SELECT id, template, claimed_by, resends, complaint_id FROM notify.messages "
             "WHERE state = 'sending' AND (claimed_by = ANY(%s) OR claimed_at < %s) "
             "ORDER BY id FOR UPDATE SKIP LOCKED",
             (list(claimants), before),
@@ -259,7 +261,7 @@ class Outbox:
         return [self._doubt(row, why, at) for row in found]
 
     def _doubt(self, row: tuple[Any, ...], why: str, at: datetime) -> Doubt:
-        message, template, claimed_by, resends = row
+        message, template, claimed_by, resends, complaint = row
         again = uncertain.send_again(template, resends)
         if again:
             verdict = f"outcome unknown ({why}); sent again ({uncertain.AT_LEAST_ONCE})"
@@ -281,7 +283,7 @@ class Outbox:
                 "last_error = %s, claimed_by = NULL WHERE id = %s",
                 (verdict, message),
             )
-        return Doubt(message, template, claimed_by, again)
+        return Doubt(message, template, claimed_by, again, complaint)
 
     def claimants(self) -> list[str]:
         """The senders holding claims now."""

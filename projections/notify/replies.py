@@ -6,6 +6,7 @@ outbox's provider message id), else through the last report sent to that number,
 recorded once per WhatsApp message id, however often the provider delivers it. A reply that
 ties to nothing, or that cannot be recorded, gets a polite answer on WhatsApp, never an error.
 The webhook (`api/webhooks.py`) checks the signature before anything here reads the body.
+Every line logged while taking a reply names the complaint it ties to (`infra.logs.about`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from domain.application import Sampark
 from domain.errors import DomainError, InvalidCommand, VersionConflict
 from domain.values import Language
 from infra.eventstore.receipts import Receipt, ReceiptBook
+from infra.logs import about
 from projections.notify import answers
 from projections.notify.inbound import InboundMessage, received
 from projections.notify.messages import NOT_SATISFIED, SATISFIED, Message, render
@@ -140,9 +142,23 @@ def take(app: Sampark, pool: ConnectionPool, receipts: ReceiptBook, reply: Reply
     if receipts.find(receipt.principal, receipt.key) is not None:
         return 0  # delivered before: recorded then
     complaint = complaint_for(pool, reply)
+    with about(complaint):  # every line of it names the complaint it ties to
+        return _take_for(app, pool, receipts, reply, receipt, complaint)
+
+
+def _take_for(
+    app: Sampark,
+    pool: ConnectionPool,
+    receipts: ReceiptBook,
+    reply: Reply,
+    receipt: Receipt,
+    complaint: UUID | None,
+) -> int:
+    """`take`, for a reply tied to `complaint` (or to none)."""
     asked = answers.question_answered(app, pool, reply, complaint)
     if asked is not None:
-        return answers.take_answer(app, pool, receipts, reply, receipt, asked)
+        with about(asked):  # the complaint whose question it answers
+            return answers.take_answer(app, pool, receipts, reply, receipt, asked)
     recorded = False
     reg = ""
     language: str = Language.HINDI

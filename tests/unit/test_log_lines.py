@@ -12,7 +12,7 @@ from uuid import uuid4
 
 import pytest
 
-from infra.logs import REQUEST_ID, OnceAMinute, about, formatter, install_context
+from infra.logs import REQUEST_ID, OnceAMinute, about, formatter, install_context, now_about
 from infra.security.redaction import install as install_redaction
 from infra.settings import Settings
 
@@ -70,6 +70,22 @@ def test_a_traceback_in_a_json_line_is_redacted_and_kept_in_the_same_line(
     record = json.loads(line)
     assert "ValueError: no such mobile <mobile>" in record["exception"]
     assert "9876543210" not in line
+
+
+def test_work_that_learns_its_complaint_halfway_names_it_until_its_about_ends(
+    written: tuple[logging.Logger, io.StringIO, logging.Handler],
+) -> None:
+    logger, out, handler = written
+    handler.setFormatter(formatter("json"))
+    complaint = uuid4()
+    with about(None):  # a WhatsApp turn: which complaint, the citizen says halfway
+        logger.info("the menu")
+        now_about(complaint)
+        logger.info("a photo for it")
+    logger.info("the next turn")
+    before, during, after = (json.loads(line) for line in out.getvalue().splitlines())
+    assert "complaint_id" not in before and "complaint_id" not in after
+    assert during["complaint_id"] == str(complaint)
 
 
 def test_a_text_line_names_its_request_and_complaint_after_the_message(

@@ -1,5 +1,6 @@
 """The scheduler's figures: each job run while leading is counted by its result and timed,
-the complaints the deadline jobs move are counted, a standby says it stands by, and a job
+the complaints the deadline jobs move are counted (each once a run, however many events it
+got), a standby says it stands by, and a job
 failing at every scan (the database down) is reported in full once a minute."""
 
 from __future__ import annotations
@@ -7,11 +8,13 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from typing import Any
+from uuid import UUID, uuid4
 
 import pytest
 
 from infra.metrics import COMPLAINTS_MOVED, JOB_RUNS, JOB_SECONDS, SCHEDULER_LEADS
 from projections.worker import Reports
+from scheduler.jobs import Clockwork, Moves
 from scheduler.leadership import Leadership
 from scheduler.service import Scheduler
 
@@ -45,13 +48,15 @@ def test_a_leaders_jobs_are_counted_timed_and_their_moves_added_up() -> None:
     scheduler = Scheduler(clockwork=None, leadership=lock)  # type: ignore[arg-type]
     ran_before = count(JOB_RUNS, "deadline scan", "ok")
     moved_before = count(COMPLAINTS_MOVED, "deadline scan")
+    escalated = [uuid4() for _ in range(3)]
     scan = scheduler._as_leader(
-        "deadline scan", lambda: Counter({"Escalated": 3, "Reassigned": 3, "failed": 1})
+        "deadline scan",
+        lambda: Moves({"Escalated": 3, "Reassigned": 3, "failed": 1}, moved=escalated),
     )
 
     scan()
     assert count(JOB_RUNS, "deadline scan", "ok") == ran_before + 1
-    assert count(COMPLAINTS_MOVED, "deadline scan") == moved_before + 6, "a failure moves none"
+    assert count(COMPLAINTS_MOVED, "deadline scan") == moved_before + 3, "each once"
     assert timed("deadline scan") >= 1
     assert SCHEDULER_LEADS._value.get() == 1
 
@@ -68,7 +73,7 @@ def test_a_job_failing_at_every_scan_is_reported_once_a_minute(
     now = [0.0]
     scheduler.reports["auto-close"] = Reports(clock=lambda: now[0])
 
-    def database_down() -> Counter[str]:
+    def database_down() -> Moves:
         raise ConnectionError("connection refused")
 
     close = scheduler._as_leader("auto-close", database_down)
@@ -91,3 +96,34 @@ def test_a_lock_whose_database_is_down_says_so_once_a_minute_not_at_every_job(
         assert not any(lock.holds() for _ in range(20))  # every job of two scans
     said = [r for r in caplog.records if "lost the database connection" in r.getMessage()]
     assert len(said) == 1
+
+
+class Escalated:
+    pass
+
+
+class Reassigned:
+    pass
+
+
+def test_a_complaint_escalated_and_reassigned_is_one_complaint_moved() -> None:
+    """An escalation records two events of one complaint: the job's moves count both events
+    and the complaint once; one the command moved not at all, or failed on, is not moved."""
+    escalated, untouched, broken = uuid4(), uuid4(), uuid4()
+    also_escalated = uuid4()
+
+    def pass_deadlines(complaint: UUID) -> list[object]:
+        if complaint == broken:
+            raise ConnectionError("the database went away")
+        return [] if complaint == untouched else [Escalated(), Reassigned()]
+
+    clockwork = Clockwork(app=None, pool=None, workers=2)  # type: ignore[arg-type]
+    moves = clockwork._each([escalated, untouched, broken], pass_deadlines)
+    moves += clockwork._each([also_escalated, escalated], pass_deadlines)  # a second page
+    assert moves == Counter({"Escalated": 3, "Reassigned": 3, "failed": 1})
+    assert moves.moved == {escalated, also_escalated}, "each complaint once a run"
+
+    scheduler = Scheduler(clockwork=None, leadership=Lock())  # type: ignore[arg-type]
+    before = count(COMPLAINTS_MOVED, "auto-close")
+    scheduler._as_leader("auto-close", lambda: moves)()
+    assert count(COMPLAINTS_MOVED, "auto-close") == before + 2
