@@ -127,7 +127,8 @@ def test_sampark_run_files_a_complaint_with_the_printed_curl(
         assert "sampark_relay_lag_events 0.0" in figures
     finally:
         process.send_signal(stop)
-        code = process.wait(timeout=30)
+        process.communicate(timeout=30)  # reading what it prints to the end, so it never blocks
+        code = process.returncode
     assert code == 0
     assert not (tmp_path / "home" / "stack.json").exists(), "its addresses go with it"
     # PostgreSQL was shut down cleanly, and its data stays for the next run.
@@ -191,7 +192,8 @@ def test_in_sampark_run_a_demo_complaint_climbs_to_level_2_on_its_own(tmp_path: 
         assert missed == datetime.fromisoformat(filed["due_at"])  # the deadline of level 1
     finally:
         process.send_signal(signal.SIGINT)
-        code = process.wait(timeout=30)
+        process.communicate(timeout=30)  # reading what it prints to the end, so it never blocks
+        code = process.returncode
     assert code == 0
 
 
@@ -295,7 +297,8 @@ def test_in_sampark_run_the_citizen_gets_the_report_on_whatsapp_and_answers(
         assert output_count(process, "sampark_resolved") == 0  # one message, not two
     finally:
         process.send_signal(signal.SIGINT)
-        code = process.wait(timeout=30)
+        process.communicate(timeout=30)  # reading what it prints to the end, so it never blocks
+        code = process.returncode
     assert code == 0
 
 

@@ -34,7 +34,7 @@ from infra.settings import Settings
 from projections.notify.delivery import Backoff, Sender
 from projections.notify.messages import Links, Message
 from projections.notify.notifications import Notifications
-from projections.notify.outbox import Outbox, migrate
+from projections.notify.outbox import Outbox
 from tests.conftest import Pipeline
 from tests.integration import whatsapp_payloads as wa
 from tests.integration.test_notifications import (
@@ -120,25 +120,23 @@ def test_the_senders_lines_name_the_complaint_of_the_message_they_are_about(
         database, min_size=1, max_size=2, kwargs={"autocommit": True}, open=True
     )
     try:
-        with pool.connection() as conn:
-            migrate(conn)
-            with conn.transaction():
-                Outbox(conn).add(
-                    [
-                        Message(
-                            key=f"{complaint}:3:complainant",
-                            complaint_id=complaint,
-                            audience="complainant",
-                            mobile=mobile,
-                            language="en",
-                            template="sampark_resolved",
-                            params=["JAI-2026-0000001", "x", "https://sampark.test/atr/ab.c"],
-                            text=f"resolved; tell {mobile}: https://sampark.test/atr/ab.c",
-                            buttons=True,
-                        )
-                    ],
-                    clock(),
-                )
+        with pool.connection() as conn, conn.transaction():  # tables: the template's
+            Outbox(conn).add(
+                [
+                    Message(
+                        key=f"{complaint}:3:complainant",
+                        complaint_id=complaint,
+                        audience="complainant",
+                        mobile=mobile,
+                        language="en",
+                        template="sampark_resolved",
+                        params=["JAI-2026-0000001", "x", "https://sampark.test/atr/ab.c"],
+                        text=f"resolved; tell {mobile}: https://sampark.test/atr/ab.c",
+                        buttons=True,
+                    )
+                ],
+                clock(),
+            )
         sender = Sender(
             database,
             whatsapp=WhatsAppCloud(
@@ -215,8 +213,6 @@ def test_a_reply_on_whatsapp_names_the_complaint_it_ties_to(
 ) -> None:
     mobile = new_mobile()
     complaint = file_by_operator(services, mobile)  # still open: no feedback is taken yet
-    with services.pool.connection() as conn:
-        migrate(conn)
     with services.pool.connection() as conn, conn.transaction():
         Outbox(conn).add(
             [
