@@ -28,7 +28,9 @@ from api import schemas
 from api.complaints import Injected, Req, file_complaint
 from api.problems import EXCEPTION_HANDLERS
 from api.services import Services
+from domain import inputs
 from domain.directory import Category, Directory
+from domain.errors import InvalidCommand
 from domain.values import OPEN_STATUSES, Channel, Identity, Status
 from infra.security.api_keys import ApiKeys
 from projections.queries import ReadQueries
@@ -243,10 +245,14 @@ def complaint_of(filing: Filing, category: Category) -> schemas.FileComplaint:
         "pincode": filing.pincode or None,
         "ward": filing.ward or None,
     }
+    try:  # as a desk agent types it: +91, spaces, hyphens (the search's rule)
+        mobile = inputs.dialled_mobile(filing.phone, "phone")
+    except InvalidCommand as wrong:
+        raise Open311Error(400, f"phone: {wrong.reason}") from None
     body: dict[str, Any] = {
         "complainant": {
             "name": name or None,
-            "mobile": filing.phone,
+            "mobile": mobile,
             **({"email": filing.email} if filing.email else {}),
             **({"language": filing.language} if filing.language else {}),
         },

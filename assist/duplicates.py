@@ -149,24 +149,41 @@ def common_keys() -> frozenset[str]:
 _SENTENCE = re.compile(r"(?:^|[.!?।\n]\s*)([\w\u0900-\u097f]+)")
 
 
-@lru_cache(maxsize=4096)
 def places(text: str) -> frozenset[str]:
     """Sound-keys of the words that name places: rare in the seed corpus, and in Roman letters
     capitalised inside a sentence (unless the text is written all in small letters, as
     Hinglish often is)."""
+    return _place_words(text)[0]
+
+
+def places_named_by(text: str, other: str) -> frozenset[str]:
+    """`text`'s places, and a rare capitalised word opening one of its sentences ("Sanganer
+    ward 5 me ...") when `other` names that place: its capital alone cannot tell a place from
+    the first word of a sentence, the other complaint can."""
+    named, opening = _place_words(text)
+    return named | (opening & places(other))
+
+
+@lru_cache(maxsize=4096)
+def _place_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The keys of `text`'s places, and of the rare capitalised Roman words it has only at
+    the opening of a sentence (maybe places, maybe not)."""
     lower = text == text.lower() or not any(c.isupper() for c in text if c.isascii())
     first = {m.start(1) for m in _SENTENCE.finditer(text)}  # where sentences begin
-    found = set()
+    found, opening = set(), set()
     for match in _WORD.finditer(text):
         word = match.group(0)
         key = sound_key_of(word)
         if len(key) < 2 or key.isdigit() or key in common_keys() or word.lower() in NOT_PLACES:
             continue
         roman = word.isascii()
-        if roman and not lower and (not word[0].isupper() or match.start() in first):
-            continue  # one capitalised inside a sentence elsewhere in the text still counts
+        if roman and not lower and not word[0].isupper():
+            continue
+        if roman and not lower and match.start() in first:
+            opening.add(key)  # one capitalised inside a sentence elsewhere still counts
+            continue
         found.add(key)
-    return frozenset(found)
+    return frozenset(found), frozenset(opening - found)
 
 
 @dataclass(frozen=True)
@@ -195,7 +212,7 @@ def score(one: Complaint, other: Complaint) -> float:
         topic = _cosine(one.topic, other.topic)
     else:
         topic = _overlap(keys(one.text) - places(one.text), keys(other.text) - places(other.text))
-    here, there = places(one.text), places(other.text)
+    here, there = places_named_by(one.text, other.text), places_named_by(other.text, one.text)
     points = by_points(one, other)
     place = 1.0 if points == "near" else _overlap(here, there)
     found = TOPIC_WEIGHT * topic + PLACE_WEIGHT * place

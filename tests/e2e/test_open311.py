@@ -52,7 +52,7 @@ def a_filing(key: str, **overrides: str) -> dict[str, str]:
         "service_code": "PHED.water-supply",
         "first_name": "Sunita",
         "last_name": "Devi",
-        "phone": new_mobile(),
+        "phone": f"+91 {new_mobile()}",  # as dialled
         "description": "हैंडपंप तीन दिन से खराब है, पानी नहीं आ रहा",
         "lat": "26.8467",
         "long": "75.8056",

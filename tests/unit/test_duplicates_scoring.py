@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assist import duplicates
 from assist.duplicates import (
     THRESHOLD,
     Complaint,
@@ -74,3 +75,24 @@ def test_the_threshold_is_the_one_chosen_on_the_first_half_of_the_pairs() -> Non
     assert choose_threshold(scored(tune)) == THRESHOLD
     on_held = measure(scored(held), THRESHOLD)
     assert on_held.pairs == len(held)
+
+
+def test_a_place_that_opens_a_sentence_counts_when_the_other_complaint_names_it() -> None:
+    hinglish = "gali me transformer jal gaya\nSanganer ward 5 me kal raat se transformer jal gaya"
+    hindi = "सांगानेर वार्ड 5 में ट्रांसफार्मर जल गया\nसांगानेर वार्ड 5 में कल रात से अंधेरा है"
+    elsewhere = "transformer jal gaya\nChomu ward 5 me kal raat se transformer jal gaya"
+    # Its capital alone cannot tell "Sanganer" from a sentence's first word ...
+    assert duplicates.places(hinglish) == frozenset()
+    # ... the neighbour's complaint naming the place can.
+    assert duplicates.places_named_by(hinglish, hindi) == duplicates.places(hindi) != frozenset()
+    assert duplicates.places_named_by(elsewhere, hindi) == frozenset()
+    same = [1.0, 0.0]  # one topic: only the places differ
+
+    def score(one: str, other: str) -> float:
+        return duplicates.score(
+            duplicates.Complaint(one, topic=same), duplicates.Complaint(other, topic=same)
+        )
+
+    assert score(hinglish, hindi) >= duplicates.THRESHOLD
+    assert score(hindi, hinglish) >= duplicates.THRESHOLD
+    assert score(hindi, elsewhere) < duplicates.THRESHOLD
