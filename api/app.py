@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from litestar import Litestar
 from litestar.di import Provide
@@ -97,6 +98,7 @@ def app_serving(settings: Settings, services: Callable[[], Services]) -> Litesta
         ],
         dependencies={"services": Provide(services, sync_to_thread=False)},
         on_app_init=[auth.on_app_init],
+        on_shutdown=[partial(_close_reads, services)],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[HTTP_FIGURES.middleware, Observed(), input_limits, DocumentedQuery()],
         logging_config=LoggingConfig(formatters=litestar_formatters(settings.logs_as)),
@@ -104,6 +106,11 @@ def app_serving(settings: Settings, services: Callable[[], Services]) -> Litesta
         request_max_body_size=MAX_JSON_BODY,
         openapi_config=_openapi(_public(auth.exclude)) if settings.schema_served else None,
     )
+
+
+async def _close_reads(services: Callable[[], Services]) -> None:
+    """The async handlers' pool of this event loop, closed with the application."""
+    await services().reads.close_here()
 
 
 def _public(exclude: str | list[str] | None) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -38,8 +39,9 @@ from domain.values import (
     Role,
     Status,
 )
+from infra.loop_pools import fetch_one
 from infra.security.rate_limits import client_address
-from projections.queries import ReadQueries, Search, decode_cursor
+from projections.queries import Search, decode_cursor, one_complaint
 from projections.rows import ComplaintRow
 
 Req = Request[Identity, Any, Any]
@@ -92,31 +94,33 @@ def seen_complaint(services: Services, ref: str, who: Identity) -> Complaint:
     return services.app.complaint(parse_complaint_id(ref), by=who)
 
 
-def read_model_row(
+async def read_model_row(
     services: Services, who: Identity, complaint: UUID, min_version: int | None, endpoint: str
 ) -> ComplaintRow:
     """The read model's row for a complaint `who` may see, the look recorded for `endpoint`
-    by the statement that reads it when the row is served (`Services.looker`). Scope comes
-    first: one who may not see the complaint gets the 404 of a missing one, whatever
-    `min_version` asks."""
+    by the statement that reads it when the row is served (`Services.looker`), awaited on
+    the event loop (`infra/loop_pools.py`). Scope comes first: one who may not see the
+    complaint gets the 404 of a missing one, whatever `min_version` asks."""
     if min_version is not None:
         # Wait only for what the event store holds: an unknown complaint or a version never
         # written is answered at once.
-        stored = seen_complaint(services, str(complaint), who).version
-        if stored < min_version:
-            raise Problem(404, f"the complaint has versions 1 to {stored}", field="min_version")
-    looker = services.looker(who, endpoint)
+        stored = await asyncio.to_thread(seen_complaint, services, str(complaint), who)
+        if stored.version < min_version:
+            raise Problem(
+                404, f"the complaint has versions 1 to {stored.version}", field="min_version"
+            )
+    query, params = one_complaint(
+        complaint, seen_by=who, looker=services.looker(who, endpoint), min_version=min_version or 0
+    )
     deadline = time.monotonic() + services.settings.read_wait_seconds
     while True:
-        with services.pool.connection() as conn:
-            row = ReadQueries(conn).complaint(
-                complaint, seen_by=who, looker=looker, min_version=min_version or 0
-            )
+        found = await fetch_one(services.reads, query, params)
+        row = ComplaintRow(*found) if found else None
         if row is not None and (min_version is None or row.version >= min_version):
             return row
         if min_version is None or time.monotonic() >= deadline:
             break
-        time.sleep(0.02)
+        await asyncio.sleep(0.02)
     if row is None and min_version is None:
         raise Problem(404, NO_SUCH_COMPLAINT)
     raise Problem(
@@ -631,8 +635,8 @@ class ComplaintController(Controller):
             )
         )
 
-    @get("/{ref:str}", sync_to_thread=True, summary="The complaint as it is now (read model)")
-    def current(
+    @get("/{ref:str}", summary="The complaint as it is now (read model)")
+    async def current(
         self,
         request: Req,
         services: Injected,
@@ -641,7 +645,7 @@ class ComplaintController(Controller):
     ) -> schemas.ComplaintOut:
         """With `min_version`, waits a few seconds for the read model to hold that version,
         so a frontend reads its own writes."""
-        row = read_model_row(
+        row = await read_model_row(
             services, request.user, parse_complaint_id(ref), min_version, "GET /v1/complaints/{ref}"
         )
         return views.complaint_from_row(row, request.user)

@@ -19,6 +19,7 @@ from infra.adapters.blobs import BlobStore
 from infra.adapters.media import WhatsAppMedia
 from infra.eventstore.receipts import ReceiptBook
 from infra.eventstore.store import SamparkRecorder
+from infra.loop_pools import LoopPools
 from infra.security.access_log import AccessLog, Looker
 from infra.security.rate_limits import RateLimiter
 from infra.settings import Settings
@@ -30,6 +31,7 @@ class Services:
     settings: Settings
     app: Sampark
     pool: ConnectionPool
+    reads: LoopPools  # the async handlers' connections (one complaint's read)
     receipts: ReceiptBook
     blobs: BlobStore
     looks: AccessLog
@@ -62,3 +64,4 @@ class Services:
             self.app.recorder.close()
         self.app.close()
         self.pool.close()
+        self.reads.forget_closed_loops()

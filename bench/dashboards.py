@@ -119,14 +119,19 @@ class Recorded(ReadQueries):
 
 
 def explain(url: str, by: str = "district", days: int = 30) -> list[str]:
-    """The plans of the statements one state dashboard sends, and the tables they read."""
+    """The plans of the statements one state dashboard sends (per post: its first page's,
+    after the statement finding the page's posts), and the tables they read."""
     now = datetime.now(UTC)
     last = day_in_india(now)
     plans: list[str] = []
     with psycopg.connect(url) as conn:
         queries = Recorded(conn)
         queries.statements = []
-        queries.dashboard(ANALYST, by, last - timedelta(days=days - 1), last, now)
+        first = last - timedelta(days=days - 1)
+        if by == "post":  # as the API answers it: a page of posts
+            queries.dashboard_page(ANALYST, by, first, last, now, limit=POSTS_PAGE)
+        else:
+            queries.dashboard(ANALYST, by, first, last, now)
         for query, params in queries.statements:
             text = query.as_string(conn)
             plan = conn.execute(

@@ -102,7 +102,9 @@ class DaysToDispose:
     def __init__(self, total: int = 0, median: float | None = None) -> None:
         self._total = total
         self._median = median
-        self._added: Counter[int] = Counter()
+        # The oracle's disposals, made on its first `add` (a dashboard makes thousands of
+        # these and adds to none).
+        self._added: Counter[int] | None = None
         self._unsettled = False
 
     @classmethod
@@ -118,12 +120,14 @@ class DaysToDispose:
 
     def add(self, days: int) -> None:
         """One more disposal that took `days` (the oracle's way)."""
+        if self._added is None:
+            self._added = Counter()
         self._added[days] += 1
         self._unsettled = True
 
     def _settled(self) -> None:
         """The disposals added so far counted into the sum and the median."""
-        if self._unsettled:
+        if self._unsettled and self._added:
             longest = max(self._added)
             found = DaysToDispose.counted([self._added[n] for n in range(longest + 1)])
             self._total, self._median, self._unsettled = found._total, found._median, False

@@ -7,8 +7,9 @@ only ever counts its district and a citizen only finds its own complaints.
 from __future__ import annotations
 
 import json
+import operator
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -227,14 +228,14 @@ class ReadQueries:
         min_version: int = 0,
     ) -> ComplaintRow | None:
         """One complaint's row; with `seen_by`, only if that caller's scope takes it in. With
-        `looker`, the same statement records the look when the row is shown and has at
-        least `min_version` (`infra/security/access_log.py`): one round trip in all."""
-        where, params = scope_conditions(seen_by, schema=self.schema_name) if seen_by else ([], [])
-        scope = PERMISSIONS["see"].get(seen_by.role) if seen_by else None
-        query = _one_complaint(self.schema_name, scope, where, looked=looker is not None)
-        params = [complaint_id, *params]
-        if looker is not None:
-            params = looked_params(params, looker, min_version=min_version)
+        `looker`, the same statement records the look (`one_complaint`)."""
+        query, params = one_complaint(
+            complaint_id,
+            seen_by=seen_by,
+            looker=looker,
+            min_version=min_version,
+            schema=self.schema_name,
+        )
         found = self.conn.execute(query, params).fetchone()
         return ComplaintRow(*found) if found else None
 
@@ -475,11 +476,10 @@ class ReadQueries:
             "(SELECT DISTINCT holder FROM {s}.pending WHERE {scope} AND {after} "
             "ORDER BY holder LIMIT {most})) AS rows ORDER BY holder LIMIT {most}"
         ).format(s=self.schema, scope=condition, after=after_condition, most=most)
-        found = self.conn.execute(
-            query,
-            [*params, *after_params, first, *params, first, *params, *after_params],
+        found = self._send(
+            query, [*params, *after_params, first, *params, first, *params, *after_params]
         )
-        return [r[0] for r in found]
+        return [r[0] for r in found()]
 
     def ledgers(
         self,
@@ -755,20 +755,32 @@ Sent = Callable[[], list[tuple[Any, ...]]]
 _ONE_COMPLAINT: dict[tuple[str, Scope | None, bool], bytes] = {}
 
 
-def _one_complaint(
-    schema: str, scope: Scope | None, where: list[sql.Composable], *, looked: bool
-) -> bytes:
-    """The text of the read of one complaint under `where`, the conditions of a caller whose
-    scope is of the kind `scope` (the same kind, the same conditions)."""
-    key = (schema, scope, looked)
+def one_complaint(
+    complaint_id: UUID,
+    *,
+    seen_by: Identity | None = None,
+    looker: Looker | None = None,
+    min_version: int = 0,
+    schema: str = LIVE,
+) -> tuple[bytes, list[Any]]:
+    """The statement reading one complaint's row (`COLUMNS`), and its parameters; with
+    `seen_by`, a row only if that caller's scope takes it in. With `looker`, the same
+    statement records the look when the row is shown and has at least `min_version`
+    (`infra/security/access_log.py`): one round trip in all."""
+    where, params = scope_conditions(seen_by, schema=schema) if seen_by else ([], [])
+    scope = PERMISSIONS["see"].get(seen_by.role) if seen_by else None
+    key = (schema, scope, looker is not None)
     if key not in _ONE_COMPLAINT:
         query: sql.Composable = sql.SQL("SELECT {columns} FROM {s}.complaints WHERE ").format(
             columns=sql.SQL(", ").join(map(sql.Identifier, COLUMNS)), s=sql.Identifier(schema)
         ) + sql.SQL(" AND ").join([sql.SQL("id = %s"), *where])
-        if looked:
+        if looker is not None:
             query = shown_and_looked(query)
         _ONE_COMPLAINT[key] = query.as_bytes(None)
-    return _ONE_COMPLAINT[key]
+    params = [complaint_id, *params]
+    if looker is not None:
+        params = looked_params(params, looker, min_version=min_version)
+    return _ONE_COMPLAINT[key], params
 
 
 # The SQL a dashboard repeats, composed once: the columns it reads from the aggregates per
@@ -804,6 +816,9 @@ IN_TIME, TRANSFERRED_OUT, REASSIGNED_OUT = (
     FLOW_COUNTERS.index(c) for c in ("disposed_in_time", "transferred_out", "reassigned_out")
 )
 ESCALATED = [FLOW_COUNTERS.index(f"escalated_l{n}") for n in CLIMBED_TO]
+# The counts by outcome and by level climbed to, picked out of a row of sums at once.
+assert len(BY_OUTCOME) > 1 and len(ESCALATED) > 1, "itemgetter of one index is no tuple"
+_BY_OUTCOME, _ESCALATED = operator.itemgetter(*BY_OUTCOME), operator.itemgetter(*ESCALATED)
 SATISFIED = FLOW_COUNTERS.index("feedback_satisfied")
 NOT_SATISFIED = FLOW_COUNTERS.index("feedback_not_satisfied")
 WITHDRAWN = FLOW_COUNTERS.index("withdrawn")
@@ -823,45 +838,45 @@ def _ledger(
     """A row's ledger from its sums of flows `c` (FLOW_COUNTERS), its pending work now `p`
     (PENDING_SUMS), its pending at the window's end and its days to dispose; transfers and
     reassignments count where they cross the edge of the row's scope."""
-    received = c[FILED] + c[REOPENED]
-    moved_out = 0
-    if transfers:
-        received += c[TRANSFERRED_IN]
-        moved_out += c[TRANSFERRED_OUT]
-    if reassignments:
-        received += c[REASSIGNED_IN]
-        moved_out += c[REASSIGNED_OUT]
+    filed, reopened, withdrawn = c[FILED], c[REOPENED], c[WITHDRAWN]
+    transferred_in = c[TRANSFERRED_IN] if transfers else 0
+    transferred_out = c[TRANSFERRED_OUT] if transfers else 0
+    reassigned_in = c[REASSIGNED_IN] if reassignments else 0
+    reassigned_out = c[REASSIGNED_OUT] if reassignments else 0
+    by_outcome = _BY_OUTCOME(c)
     return Ledger(
         brought_forward=at_end
-        - received
-        + sum(c[i] for i in BY_OUTCOME)
-        + moved_out
-        + c[WITHDRAWN],
-        filed=c[FILED],
-        transferred_in=c[TRANSFERRED_IN] if transfers else 0,
-        reassigned_in=c[REASSIGNED_IN] if reassignments else 0,
-        reopened=c[REOPENED],
-        disposed=_counter({o: c[i] for o, i in zip(OUTCOMES, BY_OUTCOME, strict=True)}),
+        - (filed + reopened + transferred_in + reassigned_in)
+        + sum(by_outcome)
+        + transferred_out
+        + reassigned_out
+        + withdrawn,
+        filed=filed,
+        transferred_in=transferred_in,
+        reassigned_in=reassigned_in,
+        reopened=reopened,
+        disposed=_counter(zip(OUTCOMES, by_outcome, strict=True)),
         disposed_in_time=c[IN_TIME],
-        transferred_out=c[TRANSFERRED_OUT] if transfers else 0,
-        reassigned_out=c[REASSIGNED_OUT] if reassignments else 0,
-        withdrawn=c[WITHDRAWN],
+        transferred_out=transferred_out,
+        reassigned_out=reassigned_out,
+        withdrawn=withdrawn,
         pending=at_end,
-        escalated=_counter({n: c[i] for n, i in zip(CLIMBED_TO, ESCALATED, strict=True)}),
+        escalated=_counter(zip(CLIMBED_TO, _ESCALATED(c), strict=True)),
         satisfied=c[SATISFIED],
         not_satisfied=c[NOT_SATISFIED],
         days_to_dispose=days_to_dispose,
         pending_now=p[0],
         beyond_deadline=p[1],
-        by_age=_counter(dict(zip(AGE_NAMES, p[AGES], strict=True))),
-        by_level=_counter(dict(zip(LEVELS, p[BY_LEVEL], strict=True))),
+        by_age=_counter(zip(AGE_NAMES, p[AGES], strict=True)),
+        by_level=_counter(zip(LEVELS, p[BY_LEVEL], strict=True)),
         cmo_vip=p[-1],
     )
 
 
-def _counter(counts: dict[Any, int]) -> Counter[Any]:
-    """A Counter of `counts`, made as the dict it is (Counter's own constructor checks the
-    type of its argument, which costs more than the copy when a dashboard fills thousands)."""
+def _counter(counts: Iterable[tuple[Any, int]]) -> Counter[Any]:
+    """A Counter of the pairs `counts`, made as the dict it is (Counter's own constructor
+    checks the type of its argument, which costs more than the copy when a dashboard fills
+    thousands)."""
     found: Counter[Any] = Counter.__new__(Counter)
     dict.update(found, counts)
     return found

@@ -3,8 +3,10 @@ mapper, a recorder that stores idempotency receipts with the events, and our own
 
 from __future__ import annotations
 
+import select
 import threading
 import time
+import weakref
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -19,7 +21,7 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import get_topic
 from psycopg.conninfo import conninfo_to_dict
-from psycopg_pool import ConnectionPool
+from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
 from domain.sla import INDIA
 from infra import locks
@@ -32,29 +34,65 @@ from infra.eventstore.recording import (
 )
 
 WRITER_QUIET_SECONDS = 1.0  # a writer unused this long is checked before the next batch
+QUIET_SECONDS = 2.0  # a pooled connection handed out less recently is checked by a round trip
 
 
 class PoolCheck:
-    """Checks each connection as its pool hands it out (one empty query).
+    """Checks each connection as its pool hands it out.
 
     PostgreSQL restarting, failing over or dropping idle sessions kills every idle connection
     at once; the pool would find them one by one, backing off longer each time (1 s, 2 s,
     4 s, ... until the 30 s timeout). So the first dead connection found makes the pool check
     all its idle ones and replace the dead: the request that found it waits for a fresh
     connection (about a second), the next ones find the pool healthy. `sweeps` counts them.
+
+    The check is a round trip (an empty query) unless the connection is plainly sound: handed
+    out within the last `QUIET_SECONDS` and nothing has arrived on it since. PostgreSQL
+    sends a FATAL message before it drops a session (a restart, a terminated backend, an
+    idle timeout) and a crashed server's sockets close, so either makes the socket readable
+    and brings the round trip; a connection cut silently by the network is caught once it
+    has been quiet that long. A busy API so pays one round trip per request, not two.
     """
 
-    def __init__(self, pool: ConnectionPool[Any] | None = None) -> None:
+    def __init__(self, pool: ConnectionPool[Any] | AsyncConnectionPool[Any] | None = None) -> None:
         self.pool = pool
         self.sweeps = 0
+        self._handed_out: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()  # a thread pool hands out from many threads
+
+    def plainly_sound(self, conn: psycopg.Connection[Any] | psycopg.AsyncConnection[Any]) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            last = self._handed_out.get(conn)
+            self._handed_out[conn] = now
+        if last is None or now - last > QUIET_SECONDS or conn.closed:
+            return False
+        try:
+            return not select.select([conn.fileno()], [], [], 0)[0]
+        except (OSError, ValueError):
+            return False
 
     def __call__(self, conn: psycopg.Connection[Any]) -> None:
+        if self.plainly_sound(conn):
+            return
         try:
             ConnectionPool.check_connection(conn)
         except Exception:
             self.sweeps += 1
-            if self.pool is not None:
+            if isinstance(self.pool, ConnectionPool):
                 self.pool.check()  # checks with check_connection: no recursion
+            raise
+
+    async def checked_async(self, conn: psycopg.AsyncConnection[Any]) -> None:
+        """The same check for an asyncio pool's connection."""
+        if self.plainly_sound(conn):
+            return
+        try:
+            await AsyncConnectionPool.check_connection(conn)
+        except Exception:
+            self.sweeps += 1
+            if isinstance(self.pool, AsyncConnectionPool):
+                await self.pool.check()
             raise
 
     @classmethod

@@ -28,6 +28,7 @@ from infra.eventstore.store import (
     eventsourcing_env,
     system_clock,
 )
+from infra.loop_pools import LoopPools
 from infra.security.access_log import AccessLog
 from infra.security.rate_limits import RateLimiter
 from infra.settings import Settings
@@ -55,6 +56,7 @@ def open_services(
         settings=settings,
         app=app,
         pool=pool,
+        reads=LoopPools(database_url, max_size=8),
         receipts=ReceiptBook(pool),
         blobs=BlobStore(settings.blobs),
         looks=AccessLog(pool),
