@@ -27,7 +27,7 @@ from api.headers import security_headers
 from api.health import health, live, metrics, ready
 from api.hearings import HearingController
 from api.limits import MAX_BODY_BYTES, input_limits
-from api.observing import HTTP_FIGURES, Observed
+from api.observing import Observed
 from api.open311 import Open311Controller
 from api.openapi import render_plugins
 from api.oversight import ReviewController, directory_gaps
@@ -100,7 +100,7 @@ def app_serving(settings: Settings, services: Callable[[], Services]) -> Litesta
         on_app_init=[auth.on_app_init],
         on_shutdown=[partial(_close_reads, services)],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[HTTP_FIGURES.middleware, Observed(), input_limits, DocumentedQuery()],
+        middleware=[Observed(), input_limits, DocumentedQuery()],
         logging_config=LoggingConfig(formatters=litestar_formatters(settings.logs_as)),
         before_send=[security_headers, allow_header],
         request_max_body_size=MAX_JSON_BODY,

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import secrets
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 NO_FRAMING = "frame-ancestors 'none'"
@@ -56,18 +55,27 @@ def _documentation_path(scope: Scope) -> str | None:
     return getattr(config, "path", None)
 
 
+# The same, as the raw header pairs an ASGI message carries (names in lower case).
+_EVERY_RESPONSE = [
+    (name.lower().encode(), value.encode()) for name, value in EVERY_RESPONSE.items()
+]
+_CSP = b"content-security-policy"
+
+
 async def security_headers(message: Message, scope: Scope) -> None:
-    """The `before_send` hook: add what a response does not already set."""
+    """The `before_send` hook: add what a response does not already set (one pass over the
+    message's headers: every response goes through here)."""
     if message["type"] != "http.response.start":
         return
-    headers = MutableScopeHeaders.from_message(message)
-    for name, value in EVERY_RESPONSE.items():
-        if name not in headers:
-            headers[name] = value
-    if "Content-Security-Policy" not in headers:
+    headers = message.setdefault("headers", [])
+    if not isinstance(headers, list):
+        headers = message["headers"] = list(headers)
+    present = {name.lower() for name, _ in headers}
+    headers.extend(pair for pair in _EVERY_RESPONSE if pair[0] not in present)
+    if _CSP not in present:
         documentation = _documentation_path(scope)
         path = str(scope.get("path", ""))
         viewer = documentation is not None and (
             path == documentation or path.startswith(documentation.rstrip("/") + "/")
         )
-        headers["Content-Security-Policy"] = NO_FRAMING if viewer else NOTHING_LOADS
+        headers.append((_CSP, (NO_FRAMING if viewer else NOTHING_LOADS).encode()))

@@ -13,6 +13,24 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
+# Every request the API routes, by method, route template (`/v1/complaints/{ref:str}`, never
+# the raw path: it holds registration numbers and grows without end), status and app; the
+# names and labels Litestar's Prometheus plugin gave them, which the alerts and dashboards use.
+HTTP_LABELS = ["method", "path", "status_code", "app_name"]
+HTTP_REQUESTS = Counter("sampark_http_requests_total", "Total requests", HTTP_LABELS)
+HTTP_SECONDS = Histogram(
+    "sampark_http_request_duration_seconds",
+    "Request duration, in seconds",
+    HTTP_LABELS,
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+HTTP_IN_PROGRESS = Gauge(
+    "sampark_http_requests_in_progress",
+    "Total requests currently in progress",
+    HTTP_LABELS,
+    multiprocess_mode="livesum",
+)
+HTTP_ERRORS = Counter("sampark_http_requests_error_total", "Total errors in requests", HTTP_LABELS)
 COMMANDS = Counter(
     "sampark_commands",
     "Commands received through the API, by command (the route's handler) and outcome: "
