@@ -7,7 +7,7 @@ import select
 import threading
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -54,14 +54,19 @@ class PoolCheck:
     has been quiet that long. A busy API so pays one round trip per request, not two.
     """
 
-    def __init__(self, pool: ConnectionPool[Any] | AsyncConnectionPool[Any] | None = None) -> None:
+    def __init__(
+        self,
+        pool: ConnectionPool[Any] | AsyncConnectionPool[Any] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.pool = pool
+        self.clock = clock
         self.sweeps = 0
         self._handed_out: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()  # a thread pool hands out from many threads
 
     def plainly_sound(self, conn: psycopg.Connection[Any] | psycopg.AsyncConnection[Any]) -> bool:
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             last = self._handed_out.get(conn)
             self._handed_out[conn] = now

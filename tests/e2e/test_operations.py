@@ -26,7 +26,7 @@ from projections.rebuild import complaints_in_store, decoded_one
 from projections.relay import Relay
 from projections.rows import day_in_india
 from tests.conftest import Pipeline, Tokens, filed_by_a_citizen
-from tests.support import ANALYST, TurnableClock
+from tests.support import ANALYST, OPERATOR, TurnableClock
 from tests.unit.test_alert_rules import documented
 
 Client = Any
@@ -191,3 +191,27 @@ def test_only_the_holder_of_the_metrics_token_scrapes(
 
     services.settings = msgspec.structs.replace(settings, environment="production")
     assert client.get("/metrics").status_code == 404, "production without a token: not served"
+
+
+def test_every_request_is_counted_and_timed_by_its_route_and_status(
+    client: Client, tokens: Tokens
+) -> None:
+    filed = filed_by_a_citizen(client, tokens)
+    one = {"method": "GET", "path": "/v1/complaints/{ref}/timeline", "app_name": "sampark"}
+    before = scrape(client)
+
+    for ref in (filed["id"], filed["registration_no"], "JAI-2026-9999999"):
+        client.get(f"/v1/complaints/{ref}/timeline", headers=tokens.headers(OPERATOR))
+    after = scrape(client)
+
+    def grew(name: str, **labels: str) -> float:
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert grew("sampark_http_requests_total", **one, status_code="200") == 2
+    assert grew("sampark_http_requests_total", **one, status_code="404") == 1
+    assert grew("sampark_http_request_duration_seconds_count", **one, status_code="200") == 2
+    assert grew("sampark_http_request_duration_seconds_sum", **one, status_code="200") > 0
+    assert grew("sampark_http_requests_error_total", **one, status_code="404") == 0
+    assert value(after, "sampark_http_requests_in_progress", **one, status_code="200") == 0
+    assert not any("/metrics" in str(key) for key in after), "the scrape is not counted"
+    assert not any(filed["registration_no"] in str(key) for key in after), "no raw paths"

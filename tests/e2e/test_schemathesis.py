@@ -30,6 +30,7 @@ from schemathesis.specs.openapi.checks import (
 from api.app import create_app
 from api.services import Services
 from domain.values import Identity
+from infra.loop_pools import LoopPools
 from infra.settings import Settings
 from tests.conftest import Tokens
 from tests.support import ADMIN, JAIPUR_WATER_OFFICER, citizen
@@ -55,7 +56,9 @@ class Delegate:
 
 
 APP = Delegate()
-APP.target = create_app(SimpleNamespace(settings=Settings()))  # type: ignore[arg-type]
+APP.target = create_app(
+    SimpleNamespace(settings=Settings(), reads=LoopPools(""))  # type: ignore[arg-type]
+)
 schema = schemathesis.openapi.from_asgi("/schema/openapi.json", APP)
 
 
