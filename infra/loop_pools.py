@@ -14,7 +14,8 @@ time: its application's shutdown closes its connections (`close_here`), and thos
 that ended without one are closed when a new loop starts using them, and at the end
 (`forget_closed_loops`). Connections are
 checked as they are handed out, as the thread pool's are (`infra/eventstore/store.py`,
-`PoolCheck`); the first found dead takes the loop's other idle ones with it.
+`PoolCheck`, skipping the round trip for one used within the last seconds whose socket is
+quiet); the first found dead, or lost in use, takes the loop's other idle ones with it.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 import psycopg
 from psycopg.pq import TransactionStatus
 
-from infra.eventstore.store import PoolCheck
+from infra.eventstore.store import QUIET_SECONDS, PoolCheck
 
 Loop = asyncio.AbstractEventLoop
 Connection = psycopg.AsyncConnection[Any]
@@ -39,7 +40,7 @@ class LoopPools:
     def __init__(self, conninfo: str, *, max_size: int = 8) -> None:
         self.conninfo = conninfo
         self.max_size = max_size
-        self.check = PoolCheck()
+        self.check = PoolCheck(quiet_seconds=QUIET_SECONDS)
         self._idle: dict[Loop, list[Connection]] = {}
         self._turns: dict[Loop, asyncio.Semaphore] = {}
 
@@ -61,6 +62,14 @@ class LoopPools:
             conn = await self._sound(idle)
             try:
                 yield conn
+            except psycopg.OperationalError:
+                # The session was lost (PostgreSQL dropped it a moment before its FATAL
+                # arrived, say): so were the loop's other idle ones, most likely. This request
+                # fails; the next ones connect afresh.
+                await _close(conn)
+                while idle:
+                    await _close(idle.pop())
+                raise
             except BaseException:
                 await _close(conn)
                 raise

@@ -34,7 +34,7 @@ from infra.eventstore.recording import (
 )
 
 WRITER_QUIET_SECONDS = 1.0  # a writer unused this long is checked before the next batch
-QUIET_SECONDS = 2.0  # a pooled connection handed out less recently is checked by a round trip
+QUIET_SECONDS = 2.0  # the async read's connection handed out less recently: a round trip
 
 
 class PoolCheck:
@@ -46,31 +46,40 @@ class PoolCheck:
     all its idle ones and replace the dead: the request that found it waits for a fresh
     connection (about a second), the next ones find the pool healthy. `sweeps` counts them.
 
-    The check is a round trip (an empty query) unless the connection is plainly sound: handed
-    out within the last `QUIET_SECONDS` and nothing has arrived on it since. PostgreSQL
-    sends a FATAL message before it drops a session (a restart, a terminated backend, an
-    idle timeout) and a crashed server's sockets close, so either makes the socket readable
-    and brings the round trip; a connection cut silently by the network is caught once it
-    has been quiet that long. A busy API so pays one round trip per request, not two.
+    The check is a round trip (an empty query). With `quiet_seconds`, it is skipped for a
+    connection that is plainly sound: handed out within that many seconds and nothing has
+    arrived on it since. PostgreSQL sends a FATAL message before it drops a session (a
+    restart, a terminated backend, an idle timeout) and a crashed server's sockets close, so
+    either makes the socket readable and brings the round trip; a connection cut silently by
+    the network is caught once it has been quiet that long. What the skip cannot see is a
+    session dropped a moment before its FATAL arrives: the request using it fails, and its
+    pool must then drop its other idle ones (`infra/loop_pools.py` does). So only the API's
+    one complaint read skips it (one round trip per request, not two); the thread pools, whose
+    requests write, check every time.
     """
 
     def __init__(
         self,
         pool: ConnectionPool[Any] | AsyncConnectionPool[Any] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        *,
+        quiet_seconds: float = 0.0,
     ) -> None:
         self.pool = pool
         self.clock = clock
+        self.quiet_seconds = quiet_seconds
         self.sweeps = 0
         self._handed_out: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()  # a thread pool hands out from many threads
 
     def plainly_sound(self, conn: psycopg.Connection[Any] | psycopg.AsyncConnection[Any]) -> bool:
+        if not self.quiet_seconds:
+            return False
         now = self.clock()
         with self._lock:
             last = self._handed_out.get(conn)
             self._handed_out[conn] = now
-        if last is None or now - last > QUIET_SECONDS or conn.closed:
+        if last is None or now - last > self.quiet_seconds or conn.closed:
             return False
         try:
             return not select.select([conn.fileno()], [], [], 0)[0]

@@ -17,7 +17,7 @@ from infra.loop_pools import LoopPools
 def test_a_connection_handed_out_again_soon_with_nothing_on_its_socket_is_sound(
     database: str,
 ) -> None:
-    check = PoolCheck()
+    check = PoolCheck(quiet_seconds=QUIET_SECONDS)
     with psycopg.connect(database, autocommit=True) as conn:
         assert not check.plainly_sound(conn), "never handed out before: checked"
         check(conn)  # the round trip, which it passes
@@ -26,7 +26,7 @@ def test_a_connection_handed_out_again_soon_with_nothing_on_its_socket_is_sound(
 
 
 def test_a_session_postgres_ended_is_checked_however_recently_it_was_used(database: str) -> None:
-    check = PoolCheck()
+    check = PoolCheck(quiet_seconds=QUIET_SECONDS)
     with psycopg.connect(database, autocommit=True) as conn:
         check(conn)
         with psycopg.connect(database, autocommit=True) as admin:
@@ -42,7 +42,7 @@ def test_a_session_postgres_ended_is_checked_however_recently_it_was_used(databa
 
 def test_a_connection_quiet_for_longer_is_checked_by_a_round_trip(database: str) -> None:
     now = [1000.0]
-    check = PoolCheck(clock=lambda: now[0])
+    check = PoolCheck(clock=lambda: now[0], quiet_seconds=QUIET_SECONDS)
     with psycopg.connect(database, autocommit=True) as conn:
         check(conn)
         now[0] += QUIET_SECONDS / 2
@@ -108,3 +108,40 @@ def test_a_loop_never_has_more_connections_in_use_than_its_share(database: str) 
 
     asyncio.run(many())
     assert most[0] == 2
+
+
+def test_a_thread_pool_checks_every_connection_it_hands_out(database: str) -> None:
+    check = PoolCheck()
+    with psycopg.connect(database, autocommit=True) as conn:
+        check(conn)
+        assert not check.plainly_sound(conn)
+
+
+def test_a_session_lost_in_use_costs_that_read_and_takes_the_loops_idle_ones_with_it(
+    database: str,
+) -> None:
+    pools = LoopPools(database, max_size=2)
+
+    async def morning() -> list[object]:
+        async def hold(seconds: float) -> int:
+            async with pools.connection() as conn:
+                await conn.execute("SELECT pg_sleep(%s)", [seconds])
+                return conn.info.backend_pid
+
+        pids = await asyncio.gather(hold(0.05), hold(0.05))  # two idle ones now
+        with psycopg.connect(database, autocommit=True) as admin:
+            for pid in pids:  # PostgreSQL drops them; their FATALs not yet read
+                admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        answers: list[object] = []
+        for _ in range(3):
+            try:
+                async with pools.connection() as conn:
+                    answers.append(await (await conn.execute("SELECT 1")).fetchone())
+            except psycopg.OperationalError:
+                answers.append("lost")
+        await pools.close_here()
+        return answers
+
+    answers = asyncio.run(morning())
+    assert answers[1:] == [(1,), (1,)], "at most the read that found it"
+    assert answers[0] in ("lost", (1,))
