@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
-# Every request the API routes, by method, route template (`/v1/complaints/{ref:str}`, never
+# Every request the API routes, by method, route template (`/v1/complaints/{ref}`, never
 # the raw path: it holds registration numbers and grows without end), status and app; the
 # names and labels Litestar's Prometheus plugin gave them, which the alerts and dashboards use.
 HTTP_LABELS = ["method", "path", "status_code", "app_name"]

@@ -524,7 +524,7 @@ class ReadQueries:
         # index, and starting workers took longer than that (a page per post over 366 days
         # at 1 M: 30 ms with two workers, 7 ms without).
         with self.conn.pipeline(), self.conn.transaction():
-            self.conn.execute(SERIAL)
+            self.conn.execute(NO_PARALLEL_WORKERS)
             window_sent = self._flows(sql.SQL("{}, {}").format(key, SUMS), runs, where)
             since_sent = self._flows(
                 sql.SQL("{}, {}").format(place, net), days_after, where, beyond=max(last, today)
@@ -738,7 +738,7 @@ class ReadQueries:
         return rows
 
 
-SERIAL = b"SET LOCAL max_parallel_workers_per_gather = 0"
+NO_PARALLEL_WORKERS = b"SET LOCAL max_parallel_workers_per_gather = 0"
 
 # A statement sent, and how to read its rows.
 Sent = Callable[[], list[tuple[Any, ...]]]
