@@ -60,9 +60,9 @@ class PoolCheck:
 
     def __init__(
         self,
-        pool: ConnectionPool[Any] | AsyncConnectionPool[Any] | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        pool: ConnectionPool[Any] | None = None,
         *,
+        clock: Callable[[], float] = time.monotonic,
         quiet_seconds: float = 0.0,
     ) -> None:
         self.pool = pool
@@ -93,20 +93,18 @@ class PoolCheck:
             ConnectionPool.check_connection(conn)
         except Exception:
             self.sweeps += 1
-            if isinstance(self.pool, ConnectionPool):
+            if self.pool is not None:
                 self.pool.check()  # checks with check_connection: no recursion
             raise
 
     async def checked_async(self, conn: psycopg.AsyncConnection[Any]) -> None:
-        """The same check for an asyncio pool's connection."""
+        """The same check for an asyncio connection (its keeper drops the others itself)."""
         if self.plainly_sound(conn):
             return
         try:
             await AsyncConnectionPool.check_connection(conn)
         except Exception:
             self.sweeps += 1
-            if isinstance(self.pool, AsyncConnectionPool):
-                await self.pool.check()
             raise
 
     @classmethod
