@@ -78,9 +78,7 @@ class LoopPools:
             else:
                 idle.append(conn)
 
-    async def _sound(
-        self, idle: list[psycopg.AsyncConnection[Any]]
-    ) -> psycopg.AsyncConnection[Any]:
+    async def _sound(self, idle: list[Connection]) -> Connection:
         while idle:
             conn = idle.pop()
             try:

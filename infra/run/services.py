@@ -56,7 +56,7 @@ def open_services(
         settings=settings,
         app=app,
         pool=pool,
-        reads=LoopPools(database_url, max_size=8),
+        reads=LoopPools(database_url),
         receipts=ReceiptBook(pool),
         blobs=BlobStore(settings.blobs),
         looks=AccessLog(pool),
