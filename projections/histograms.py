@@ -100,3 +100,49 @@ def _read(keys: list[Hashable], histograms: np.ndarray) -> dict[Any, DaysToDispo
         key: DaysToDispose(int(days[i]), float(middle[i])) if counted[i] else DaysToDispose()
         for i, key in enumerate(keys)
     }
+
+
+def added_up(
+    groups: np.ndarray, days: np.ndarray, counts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Disposals counted per group and number of days (three arrays side by side, a group and
+    number of days as often as it was counted) added up: each group and number of days once,
+    in order of group, then days."""
+    if len(groups) == 0:
+        return groups, days, counts
+    if (days < 0).any():
+        raise NotAHistogram("a disposal counted before its complaint was filed")
+    order = np.lexsort((days, groups))
+    group, day = groups[order], days[order]
+    first = np.empty(len(group), dtype=bool)
+    first[0] = True
+    first[1:] = (group[1:] != group[:-1]) | (day[1:] != day[:-1])
+    at = np.flatnonzero(first)
+    return group[at], day[at], np.add.reduceat(counts[order], at)
+
+
+def spread_out(
+    groups: np.ndarray, days: np.ndarray, counts: np.ndarray
+) -> tuple[list[int], list[str]]:
+    """Disposals counted per group and number of days (as `added_up` takes them) as one
+    histogram a group, the way a rebuild writes its tables: the groups in ascending order,
+    and each one's histogram as PostgreSQL's text of an int4[] (`{0,2,1}`: place n + 1 holds
+    the disposals that took n days), all in whole-array steps."""
+    group, day, count = added_up(groups, days, counts)
+    if len(group) == 0:
+        return [], []
+    new = np.empty(len(group), dtype=bool)
+    new[0] = True
+    np.not_equal(group[1:], group[:-1], out=new[1:])
+    owner = np.cumsum(new) - 1  # each count's group, 0-based
+    firsts = np.flatnonzero(new)
+    lengths = day[np.append(firsts[1:], len(group)) - 1] + 1  # up to the group's longest
+    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    dense = np.zeros(int(lengths.sum()), dtype=np.int64)
+    dense[offsets[owner] + day] = count
+    places = dense.tolist()
+    texts = [
+        "{" + ",".join(map(str, places[at : at + n])) + "}"
+        for at, n in zip(offsets.tolist(), lengths.tolist(), strict=True)
+    ]
+    return group[firsts].tolist(), texts

@@ -132,7 +132,8 @@ STAGED = {"flows": FLOWS_STAGED, "disposal_days": DISPOSALS_STAGED}
 def merge_staged(conn: psycopg.Connection[Any], table: str) -> None:
     """The workers' day sums of `table` (one of `STAGED`) added up into it, each key once (to
     what a chunk replayed the projector's way wrote there); the staging table goes. The
-    tables summed from the day rows are derived afterwards (`ReadModels.derive`)."""
+    histograms' blocks and totals are written with their day rows; the flows' are derived
+    afterwards (`ReadModels.derive`)."""
     staged = STAGED[table]
     if table == "flows":
         counters = ", ".join(COUNTER_COLUMNS)
@@ -144,20 +145,16 @@ def merge_staged(conn: psycopg.Connection[Any], table: str) -> None:
             f"ON CONFLICT ({CELL_DAY}) DO UPDATE SET {added}"
         )
     else:
-        # A histogram a cell and day, of what the workers staged and what a chunk replayed
-        # the projector's way wrote there (that row written again).
+        # The histograms of what the workers staged and of what a chunk replayed the
+        # projector's way wrote there (those rows written again), with their blocks and
+        # totals.
         models = ReadModels(conn, REBUILD)
-        counted = sql.SQL(
-            "SELECT {cell}, days, sum(disposals)::int AS disposals FROM ("
-            "SELECT * FROM {s}.{staged} UNION ALL {written}) AS d GROUP BY {cell}, days"
-        ).format(
-            cell=sql.SQL(CELL_DAY),
-            s=sql.Identifier(REBUILD),
-            staged=sql.Identifier(staged),
-            written=models.disposals_by_days(),
-        )
-        models.write_histograms(
-            "disposal_days", ("district", "department", "holder", "day"), counted
+        models.write_disposals(
+            sql.SQL("SELECT * FROM {s}.{staged} UNION ALL {written}").format(
+                s=sql.Identifier(REBUILD),
+                staged=sql.Identifier(staged),
+                written=models.disposals_by_days(),
+            )
         )
     conn.execute(f"DROP TABLE {REBUILD}.{staged}")
 

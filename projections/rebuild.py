@@ -199,7 +199,7 @@ def _in_parallel(database_url: str, phases: list[list[Task]], workers: int) -> N
 
 
 def _finish_copy(database_url: str, indexes: list[str], workers: int) -> None:
-    """Derive the figures' blocks and totals from the day rows (`DERIVED`) and build the
+    """Derive the flows' blocks and totals from the day rows (`DERIVED`) and build the
     copy's indexes once over the whole copy, before the swap's lock: first the derived
     tables and the indexes of the other tables (the largest first: the complaints'
     full-text one), then the derived tables' own indexes, then every table's statistics."""
@@ -216,7 +216,7 @@ def _finish_copy(database_url: str, indexes: list[str], workers: int) -> None:
     largest_first = sorted(indexes, key=lambda d: "USING gin" not in d)
     first = [
         *(build(d) for d in largest_first if "USING gin" in d and not on_derived(d)),
-        *(derive(table) for table in sorted(DERIVED, key=lambda t: "disposal" not in t)),
+        *(derive(table) for table in DERIVED),
         *(build(d) for d in largest_first if "USING gin" not in d and not on_derived(d)),
     ]
     then = [build(d) for d in indexes if on_derived(d)]

@@ -549,7 +549,10 @@ def days_to_dispose(
     if not isinstance(event, Resolved) or before is None:
         return None
     day = day_in_india(event.timestamp)
-    return DaysToDispose(*cell(before), day, (day - day_in_india(after.filed_at)).days)
+    days = (day - day_in_india(after.filed_at)).days
+    if days < 0:  # a stored event's own time before the filing: the event's failure
+        raise ValueError(f"disposed on {day}, before its filing on {after.filed_at:%Y-%m-%d}")
+    return DaysToDispose(*cell(before), day, days)
 
 
 def pending_key(row: ComplaintRow | None) -> PendingKey | None:

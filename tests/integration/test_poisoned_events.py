@@ -480,13 +480,25 @@ def test_a_rebuild_sets_aside_what_the_projector_sets_aside(
         "domain.events:FeedbackGiven",
         feedback(comment="a\x00b"),
     )
+    early = file(services, "disposed years before it was filed")
+    store_straight(
+        services,
+        early.id,
+        early.version + 1,
+        "domain.events:Resolved",
+        {**stored_state(database, model.id, model.version), "timestamp": "2020-01-01T05:00:00Z"},
+    )
     file(services, "ordinary")
     pipeline.settle()
+    assert held_row(database, early.id)[:2] == (early.version, "assigned")  # the projector's
     done = rebuild(database)
-    assert done.set_aside == 1
+    assert done.set_aside == 2
     assert held_row(database, odd.id)[:2] == (odd.version, "assigned")
+    assert held_row(database, early.id)[:2] == (early.version, "assigned")
     assert held_row(database, nul.id)[2] == f"a{REPLACEMENT}b"
-    assert len(verify(database)) == 1
+    # Verify names the two complaints whose events were set aside, and nothing else.
+    named = {line.split(":")[0] for line in verify(database)}
+    assert named == {f"complaint {c.registration_no}" for c in (odd, early)}
 
 
 class ProjectorThatCannotSaveItsPlace(Projector):
