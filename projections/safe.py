@@ -11,7 +11,10 @@ docs/read-models.md.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
+
+import msgspec
 
 TEXT_LIMIT = 20_000  # characters of free text (a description, a comment, a note)
 CODE_LIMIT = 200  # characters of a value in an indexed column (a code, a post, a number)
@@ -38,3 +41,24 @@ def safe_json(value: Any, limit: int = TEXT_LIMIT) -> Any:
     if isinstance(value, dict):
         return {safe_text(str(k), limit): safe_json(v, limit) for k, v in value.items()}
     return value
+
+
+def left_as_they_are(values: Iterable[str], limit: int = TEXT_LIMIT) -> bool:
+    """Whether `safe_text` leaves every one of `values` as it is, checked at once (most
+    values are)."""
+    texts = tuple(values)
+    return not texts or (
+        max(map(len, texts)) <= limit and _UNHOLDABLE.search("".join(texts)) is None
+    )
+
+
+def json_left_as_it_is(value: Any, limit: int = TEXT_LIMIT) -> bool:
+    """Whether `safe_json` leaves `value` as it is (a JSON value whose keys are strings),
+    checked at once on its JSON: no longer than `limit` (so neither is any string in it), no
+    NUL (JSON writes it as an escape), no lone surrogate (UTF-8 cannot encode one). Unsure
+    (say, a backslash before "u0000") is answered no."""
+    try:
+        encoded = msgspec.json.encode(value)
+    except Exception:
+        return False
+    return len(encoded) <= limit and b"\\u0000" not in encoded

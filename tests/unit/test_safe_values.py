@@ -4,12 +4,24 @@ in one place, and a value that needed nothing is left as it was."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from uuid import uuid4
 
+from hypothesis import given
+from hypothesis import strategies as st
 from msgspec.structs import replace
 
 from projections.rows import ComplaintRow, made_safe
-from projections.safe import CLIPPED, CODE_LIMIT, REPLACEMENT, TEXT_LIMIT, safe_json, safe_text
+from projections.safe import (
+    CLIPPED,
+    CODE_LIMIT,
+    REPLACEMENT,
+    TEXT_LIMIT,
+    json_left_as_it_is,
+    left_as_they_are,
+    safe_json,
+    safe_text,
+)
 
 
 def test_a_nul_and_a_lone_surrogate_become_the_replacement_character() -> None:
@@ -67,3 +79,49 @@ def test_a_row_is_made_safe_column_by_column_with_the_bound_of_its_kind() -> Non
     assert safe.attachments == [{"filename": f"x{REPLACEMENT}.jpg"}]
     ordinary = row()
     assert made_safe(ordinary) is ordinary
+
+
+# Text as stored events may hold it: ordinary, Devanagari, NULs, lone surrogates, backslashes
+# before "u0000", and now and then more than a bound.
+hostile_text = st.one_of(
+    st.text(alphabet=st.sampled_from("ab नल\x00\ud800\udfff\\u0"), max_size=12),
+    st.builds(lambda n: "x" * n, st.sampled_from([CODE_LIMIT, CODE_LIMIT + 1, TEXT_LIMIT + 1])),
+)
+hostile_json = st.lists(
+    st.dictionaries(hostile_text, st.one_of(hostile_text, st.integers(), st.none()), max_size=3),
+    max_size=3,
+)
+
+
+@given(texts=st.lists(hostile_text, max_size=5), limit=st.sampled_from([CODE_LIMIT, TEXT_LIMIT]))
+def test_text_is_found_as_it_is_at_once_exactly_when_each_would_be_left_as_it_is(
+    texts: list[str], limit: int
+) -> None:
+    assert left_as_they_are(texts, limit) == all(safe_text(t, limit) is t for t in texts)
+
+
+@given(value=hostile_json)
+def test_json_found_as_it_is_at_once_is_json_made_safe_leaves_as_it_is(
+    value: list[dict[str, Any]],
+) -> None:
+    if json_left_as_it_is(value):
+        assert safe_json(value) == value
+
+
+@given(
+    name=hostile_text,
+    post=hostile_text,
+    comment=st.none() | hostile_text,
+    attachments=hostile_json,
+)
+def test_a_row_is_made_safe_the_same_whether_found_safe_at_once_or_not(
+    name: str, post: str, comment: str | None, attachments: list[dict[str, Any]]
+) -> None:
+    hostile = row(
+        complainant_name=name, holder=post, feedback_comment=comment, attachments=attachments
+    )
+    safe = made_safe(hostile)
+    assert safe.complainant_name == safe_text(name)
+    assert safe.holder == safe_text(post, CODE_LIMIT)
+    assert safe.feedback_comment == (None if comment is None else safe_text(comment))
+    assert safe.attachments == safe_json(attachments)
