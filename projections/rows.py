@@ -224,8 +224,7 @@ def cover(first: date, last: date) -> list[tuple[int, date, date]]:
     return runs
 
 
-@dataclass(frozen=True)
-class Tally:
+class Tally(msgspec.Struct, frozen=True):
     """Counters to add for one district x department x holder x day."""
 
     district: str
@@ -235,8 +234,7 @@ class Tally:
     counts: dict[str, int]
 
 
-@dataclass(frozen=True)
-class DaysToDispose:
+class DaysToDispose(msgspec.Struct, frozen=True):
     """One disposal: whole calendar days (Asia/Kolkata) from filing to disposal."""
 
     district: str
@@ -246,8 +244,7 @@ class DaysToDispose:
     days: int
 
 
-@dataclass(frozen=True)
-class PendingKey:
+class PendingKey(msgspec.Struct, frozen=True):
     """Where an open complaint counts: its cell, level, CMO/VIP, filing day and deadline
     day. The pending tables keep only the margins of these (`PendingMargins`)."""
 
