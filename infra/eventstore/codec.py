@@ -90,9 +90,6 @@ class _Reader:
         self.event_class = event_class
         self.version = class_version(event_class)
         self.decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(stored_struct(event_class))
-        self.names = tuple(
-            f for f in stored_struct(event_class).__struct_fields__ if f != VERSION_KEY
-        )
         missing = [
             upcaster_name(v)
             for v in range(1, self.version)
@@ -114,7 +111,9 @@ class _Reader:
                 decoded = None  # an older shape the current schema cannot hold
             if decoded is None or getattr(decoded, VERSION_KEY) < self.version:
                 decoded = self._upcast(data)
-        return {name: getattr(decoded, name) for name in self.names}
+        state = msgspec.structs.asdict(decoded)
+        state.pop(VERSION_KEY, None)
+        return state
 
     def _upcast(self, data: bytes) -> Any:
         state = msgspec.json.decode(data)
