@@ -33,7 +33,7 @@ from projections import guarantee, hearings, waiting
 from projections import rows as projection
 from projections.apply import TRANSIENT, Applied
 from projections.relay import COMPLAINT_EVENT_TOPIC, EVENTS_TABLE
-from projections.store import COUNTER_COLUMNS, COUNTER_INDEX, REBUILD, ReadModels
+from projections.store import COUNTER_COLUMNS, COUNTER_INDEX, HELD_TOGETHER, REBUILD, ReadModels
 
 COMPLAINTS_PER_CHUNK = 1000
 log = logging.getLogger(__name__)
@@ -139,10 +139,12 @@ def merge_staged(conn: psycopg.Connection[Any], table: str) -> None:
         counters = ", ".join(COUNTER_COLUMNS)
         sums = ", ".join(f"sum({c})" for c in COUNTER_COLUMNS)
         added = ", ".join(f"{c} = flows.{c} + excluded.{c}" for c in COUNTER_COLUMNS)
+        # In the order a page of posts reads them (`HELD_TOGETHER`): each post's days
+        # side by side in the table, not one a page.
         conn.execute(
             f"INSERT INTO {REBUILD}.flows AS flows ({CELL_DAY}, {counters}) "
             f"SELECT {CELL_DAY}, {sums} FROM {REBUILD}.{staged} GROUP BY {CELL_DAY} "
-            f"ON CONFLICT ({CELL_DAY}) DO UPDATE SET {added}"
+            f"ORDER BY {HELD_TOGETHER} ON CONFLICT ({CELL_DAY}) DO UPDATE SET {added}"
         )
     else:
         # The histograms of what the workers staged and of what a chunk replayed the
