@@ -97,6 +97,7 @@ def test_two_workers_rebuild_what_the_projector_built(
 def test_a_value_the_database_refuses_is_set_aside_as_the_projector_sets_it_aside(
     services: Services, pipeline: Pipeline, database: str
 ) -> None:
+    model = disposed(services, "ordinary, disposed")
     for n in range(20):
         (disposed if n % 3 else file)(services, f"ordinary {n}")
     routed = file(services, "assigned to a level no table can hold")
@@ -110,14 +111,26 @@ def test_a_value_the_database_refuses_is_set_aside_as_the_projector_sets_it_asid
     store_straight(  # held behind it
         services, routed.id, routed.version + 2, "domain.events:FeedbackGiven", feedback()
     )
+    # Disposed at a level its row's column cannot hold: the database refuses the chunk, whose
+    # complaints are then replayed the projector's way (their disposals written beside what
+    # the workers stage, and added up with it).
+    high = file(services, "disposed at a level no column can hold")
+    store_straight(
+        services,
+        high.id,
+        high.version + 1,
+        "domain.events:Resolved",
+        {**stored_state(database, model.id, model.version), "level": 40000},
+    )
     file(services, "filed after it")
     pipeline.settle()
     built = read_models(database)
 
     done = rebuild(database, workers=2)
 
-    assert done.set_aside == 2
+    assert done.set_aside == 3
     assert held_row(database, routed.id)[0] == routed.version
+    assert held_row(database, high.id)[:2] == (high.version, "assigned")
     assert read_models(database) == built
 
 
