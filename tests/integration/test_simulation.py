@@ -32,8 +32,9 @@ def test_a_simulated_history_has_every_kind_of_move_and_the_read_models_agree_wi
         for kind in ("Assigned", "Transferred", "Escalated", "Resolved", "FeedbackGiven"):
             assert moves.get(kind, 0) > 0, kind
         assert moves.get("Reopened", 0) > 0 and moves.get("Closed", 0) > 0
-        # Some complaints waited for their complainant: most answered (docs/hearings.md).
-        assert moves.get("ClarificationSought", 0) > moves.get("ClarificationAnswered", 0) > 0
+        # Some complaints waited for their complainant: most answered (docs/hearings.md). Each
+        # answered with a chance of 4 in 5, so with a dozen asked all may be (one run in five).
+        assert moves.get("ClarificationSought", 0) >= moves.get("ClarificationAnswered", 0) > 0
         sample = conn.execute(
             "SELECT DISTINCT originator_id FROM sampark_events "
             "WHERE topic = 'domain.events:Escalated' LIMIT 20"

@@ -101,7 +101,7 @@ def test_text_is_found_as_it_is_at_once_exactly_when_each_would_be_left_as_it_is
 
 
 @given(value=hostile_json)
-def test_json_found_as_it_is_at_once_is_json_made_safe_leaves_as_it_is(
+def test_json_found_as_it_is_at_once_is_left_as_it_is_by_safe_json(
     value: list[dict[str, Any]],
 ) -> None:
     if json_left_as_it_is(value):
