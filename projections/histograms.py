@@ -36,8 +36,7 @@ def days_to_dispose(rows: Sequence[tuple[Hashable, bytes]]) -> dict[Any, DaysToD
     if not rows:
         return {}
     keys, packed = zip(*rows, strict=True)  # the loops here run in C: thousands of rows
-    owners = {key: i for i, key in enumerate(dict.fromkeys(keys))}
-    owner = np.fromiter(map(owners.__getitem__, keys), dtype=np.int64, count=len(keys))
+    owner, owners = numbered(keys)
     sizes = np.fromiter(map(len, packed), dtype=np.int64, count=len(packed))
     if (sizes % 4).any() or (sizes < 4 * _EMPTY_WORDS).any():
         raise NotAHistogram("a packed histogram is not a whole number of int32 words")
@@ -61,7 +60,15 @@ def days_to_dispose(rows: Sequence[tuple[Hashable, bytes]]) -> dict[Any, DaysToD
         key_of * width + place, weights=words[at + 1], minlength=len(owners) * width
     )
     histograms = added.astype(np.int64).reshape(len(owners), width)
-    return _read(list(owners), histograms)
+    return _read(owners, histograms)
+
+
+def numbered(values: Sequence[Hashable]) -> tuple[np.ndarray, list[Any]]:
+    """Each value as a number, its place among the distinct values (first seen first), and
+    the distinct values."""
+    places = {value: i for i, value in enumerate(dict.fromkeys(values))}
+    found = np.fromiter(map(places.__getitem__, values), dtype=np.int64, count=len(values))
+    return found, list(places)
 
 
 def _lengths(words: np.ndarray, sizes: np.ndarray, starts: np.ndarray) -> np.ndarray:

@@ -18,7 +18,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from infra import locks
-from projections.histograms import added_up, spread_out
+from projections.histograms import added_up, numbered, spread_out
 from projections.rows import (
     ALL,
     BLOCKS,
@@ -62,14 +62,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     return Jsonb(value, dumps=msgspec.json.encode) if isinstance(value, list) else value
-
-
-def _codes(values: Iterable[Any]) -> tuple[np.ndarray, list[Any]]:
-    """Each value as a number (its place among the distinct values, first seen first), and
-    the distinct values."""
-    seen: dict[Any, int] = {}
-    codes = [seen.setdefault(v, len(seen)) for v in values]
-    return np.array(codes, dtype=np.int64), list(seen)
 
 
 def _block(ordinals: np.ndarray, span: int) -> np.ndarray:
@@ -259,7 +251,7 @@ class ReadModels:
         if not found:
             return
         districts, departments, holders, ordinals, days, disposals = zip(*found, strict=True)
-        cell_of, cells = _codes(zip(districts, departments, holders, strict=True))
+        cell_of, cells = numbered(list(zip(districts, departments, holders, strict=True)))
 
         def write(
             table: str,
@@ -286,8 +278,8 @@ class ReadModels:
         write("disposal_days", (*CELL, "day"), cells, per_day)
         for span in BLOCKS:
             write("disposal_days_blocks", (*CELL, "span", "day"), cells, per_day, span)
-        district_of, district_names = _codes(c[0] for c in cells)
-        department_of, department_names = _codes(c[1] for c in cells)
+        district_of, district_names = numbered([c[0] for c in cells])
+        department_of, department_names = numbered([c[1] for c in cells])
         names = [
             *((d, ALL) for d in district_names),
             *((ALL, d) for d in department_names),
