@@ -35,5 +35,9 @@ CHECKPOINT = 7210007
 MIGRATIONS = 7210011
 """Applying the schema's migrations (`infra/migrations/`): one process at a time."""
 
+REBUILD_TURN = 7210012
+"""A rebuild's workers adding to its copy's keyed rows (the pending work's margins, a chunk
+replayed the projector's way): one worker at a time (`projections/partition.py`)."""
+
 # 7210006, 7210008, 7210009 and 7210010 made the outbox's, the reports', the assistant's and
 # the conversations' tables before the migrations did: retired, not to be used again.

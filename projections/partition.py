@@ -8,7 +8,7 @@ row once (COPY, a chunk of complaints per transaction). The figures' aggregates 
 additive: a worker sums them in memory for its whole partition and, at the end, copies its
 day sums into unkeyed staging tables, which one process adds up once (`merge_staged`), so no
 worker waits for another's keys; the pending work's margins (cells x days) it adds
-directly, in key order like every writer of them.
+directly, in key order like every writer of them, and in turn (`take_turn`).
 
 A stored event that cannot be decoded or applied is set aside as the projector sets it
 aside: its complaint is kept as of the event before, and its later events are held. A chunk
@@ -29,6 +29,7 @@ from uuid import UUID
 import psycopg
 from psycopg import sql
 
+from infra import locks
 from projections import guarantee, hearings, waiting
 from projections import rows as projection
 from projections.apply import TRANSIENT, Applied
@@ -95,7 +96,7 @@ class Sums:
 
     def stage(self, conn: psycopg.Connection[Any]) -> None:
         """Copy the day sums into the staging tables (no key there: no worker waits for
-        another), and add the pending work's margins, in the caller's transaction."""
+        another), and add the pending work's margins in turn, in the caller's transaction."""
         with conn.cursor() as cur:
             columns = f"{CELL_DAY}, {', '.join(COUNTER_COLUMNS)}"
             with cur.copy(f"COPY {REBUILD}.{FLOWS_STAGED} ({columns}) FROM STDIN") as copy:
@@ -106,7 +107,17 @@ class Sums:
             with cur.copy(f"COPY {REBUILD}.{DISPOSALS_STAGED} ({columns}) FROM STDIN") as copy:
                 for when, disposals in self.disposals.items():
                     copy.write_row((*when, disposals))
+        take_turn(conn)
         ReadModels(conn, REBUILD).add_pending(self.pending)
+
+
+def take_turn(conn: psycopg.Connection[Any]) -> None:
+    """Wait, in the caller's transaction, until no other worker adds to the copy's keyed
+    rows. Each statement adds in key order, but a chunk replayed event by event adds to the
+    state's pending row, then to another cell's, and so on: a worker staging its margins
+    meanwhile could hold that cell while waiting for the state's row, each waiting for
+    the other (a deadlock, which fails the rebuild)."""
+    conn.execute("SELECT pg_advisory_xact_lock(%s)", (locks.REBUILD_TURN,))
 
 
 CELL_DAY = "district, department, holder, day"
@@ -316,6 +327,7 @@ def replay_partition(
                     refused,
                 )
                 with conn.transaction():
+                    take_turn(conn)
                     done += replay(models, chunk.stored, held)
             else:
                 done += chunk.done

@@ -18,10 +18,17 @@ import pytest
 from api.services import Services
 from domain.values import Outcome
 from infra.run.simulation import simulate
-from projections.partition import Partition
+from projections.partition import Partition, Sums, create_staging, take_turn
 from projections.rebuild import RebuildFailed, rebuild, verify
-from projections.rows import FLOW_COUNTERS, PENDING_COUNTERS, PENDING_DAY_COUNTERS
-from projections.store import LIVE
+from projections.rows import (
+    ALL,
+    FLOW_COUNTERS,
+    PENDING_COUNTERS,
+    PENDING_DAY_COUNTERS,
+    PendingKey,
+    PendingMargins,
+)
+from projections.store import LIVE, REBUILD, ReadModels, migrate
 from tests.conftest import Pipeline
 from tests.integration.test_poisoned_events import (
     disposed,
@@ -132,6 +139,73 @@ def test_a_value_the_database_refuses_is_set_aside_as_the_projector_sets_it_asid
     assert held_row(database, routed.id)[0] == routed.version
     assert held_row(database, high.id)[:2] == (high.version, "assigned")
     assert read_models(database) == built
+
+
+def opened(holder: str) -> PendingMargins:
+    """The pending work's margins of one complaint opened in Jaipur's water department."""
+    margins = PendingMargins()
+    today = datetime.now(UTC).date()
+    margins.add(PendingKey("Jaipur", "PHED", holder, 1, False, today, today), +1)
+    return margins
+
+
+def waiting_for_a_lock(conn: psycopg.Connection[Any], name: str) -> bool:
+    found = conn.execute(
+        "SELECT 1 FROM pg_stat_activity WHERE application_name = %s AND wait_event_type = 'Lock'",
+        (name,),
+    ).fetchone()
+    return found is not None
+
+
+def test_a_worker_staging_its_margins_waits_while_another_replays_a_chunk_event_by_event(
+    database: str,
+) -> None:
+    """A chunk replayed the projector's way adds to the state's pending row, then to a cell
+    another worker stages at the same moment: the stager waits its turn rather than hold
+    that cell while waiting for the state's row (a deadlock, which failed a rebuild)."""
+    with psycopg.connect(database, autocommit=True) as conn, conn.transaction():
+        conn.execute(f"DROP SCHEMA IF EXISTS {REBUILD} CASCADE")
+        migrate(conn, REBUILD)
+        create_staging(conn)
+    failures: list[BaseException] = []
+
+    def stage() -> None:
+        try:
+            with (
+                psycopg.connect(database, autocommit=True, application_name="stager") as conn,
+                conn.transaction(),
+            ):
+                Sums(pending=opened("AE 2")).stage(conn)
+        except BaseException as error:
+            failures.append(error)
+
+    stager = threading.Thread(target=stage)
+    with (
+        psycopg.connect(database, autocommit=True) as replaying,
+        psycopg.connect(database, autocommit=True) as watching,
+    ):
+        with replaying.transaction():
+            take_turn(replaying)
+            models = ReadModels(replaying, REBUILD)
+            models.add_pending(opened("AE 1"))  # the first event: the state's row is held
+            stager.start()
+            deadline = time.monotonic() + 30
+            while not waiting_for_a_lock(watching, "stager") and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert waiting_for_a_lock(watching, "stager")
+            models.add_pending(opened("AE 2"))  # the next event: the stager's cell
+        stager.join(timeout=30)
+        assert failures == []
+        pending: dict[str, int] = dict(
+            replaying.execute(f"SELECT holder, complaints FROM {REBUILD}.pending").fetchall()
+        )
+        state = replaying.execute(
+            f"SELECT complaints FROM {REBUILD}.pending_totals WHERE district = %s "
+            "AND department = %s",
+            (ALL, ALL),
+        ).fetchone()
+    assert pending == {"AE 1": 1, "AE 2": 2}
+    assert state == (3,)
 
 
 def test_a_dead_letter_and_the_events_stored_during_the_rebuild(
