@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import operator
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from uuid import UUID
 
 import psycopg
 from psycopg import sql
+from psycopg.pq import TransactionStatus
 
 from domain.permissions import PERMISSIONS, PSEUDONYMOUS, SERVICES, Scope
 from domain.values import OPEN_STATUSES, Identity
@@ -430,11 +432,13 @@ class ReadQueries:
         after = None if cursor is None else cursors.decode(cursor, cursors.text)[0]
         paged = limit is not None or after is not None
         if paged and scope == FigureScope():
-            # The state's posts (about a thousand): the page's found first, then read.
-            page = self.posts_page(scope, first, after, limit)
-            more = limit is not None and len(page) > limit
-            page = page[:limit]
-            found = self.ledgers(scope, by, first, last, now, posts=page)
+            # The state's posts (about a thousand): the page's found first, then read, both
+            # as of one moment.
+            with self.conn.pipeline(), self._one_snapshot():
+                page = self.posts_page(scope, first, after, limit)
+                more = limit is not None and len(page) > limit
+                page = page[:limit]
+                found = self.ledgers(scope, by, first, last, now, posts=page)
             # In the database's order of the posts' ids, which the cursor follows (under a
             # collation other than "C" it need not be Python's order of the strings).
             place = {post: i for i, post in enumerate(page)}
@@ -519,11 +523,11 @@ class ReadQueries:
         into, out = _movements(rows_scope)
         net = sql.SQL("sum(({into}) - disposed - withdrawn - ({out}))").format(into=into, out=out)
         days_after = cover(last + timedelta(days=1), today) if last < today else []
-        # Every statement sent at once, in one round trip (a pipeline), then read; in one
-        # transaction without parallel workers: each statement reads a few thousand rows by
+        # Every statement sent at once, in one round trip (a pipeline), then read; as of one
+        # moment, without parallel workers: each statement reads a few thousand rows by
         # index, and starting workers took longer than that (a page per post over 366 days
         # at 1 M: 30 ms with two workers, 7 ms without).
-        with self.conn.pipeline(), self.conn.transaction():
+        with self.conn.pipeline(), self._one_snapshot():
             self.conn.execute(NO_PARALLEL_WORKERS)
             window_sent = self._flows(sql.SQL("{}, {}").format(key, SUMS), runs, where)
             since_sent = self._flows(
@@ -570,6 +574,19 @@ class ReadQueries:
             at_end = led.brought_forward
             day -= timedelta(days=1)
         return result[::-1]
+
+    @contextmanager
+    def _one_snapshot(self) -> Iterator[None]:
+        """A transaction whose statements all see the read models as of its first one
+        (repeatable read): at read committed each would see the projector's commits made
+        since the one before, and a row's pending at the window's end (pending now, less
+        what flowed in since) could mix two moments. Within a caller's transaction, a
+        savepoint of it: the caller chose what its statements see."""
+        started_here = self.conn.info.transaction_status == TransactionStatus.IDLE
+        with self.conn.transaction():
+            if started_here:
+                self.conn.execute(ONE_SNAPSHOT)
+            yield
 
     def _flows(
         self,
@@ -739,6 +756,7 @@ class ReadQueries:
 
 
 NO_PARALLEL_WORKERS = b"SET LOCAL max_parallel_workers_per_gather = 0"
+ONE_SNAPSHOT = b"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 
 # A statement sent, and how to read its rows.
 Sent = Callable[[], list[tuple[Any, ...]]]

@@ -44,6 +44,7 @@ from projections.store import LIVE, ReadModels, migrate
 from tests.support import (
     ADMIN,
     AJMER_COLLECTOR,
+    ANALYST,
     JAIPUR_COLLECTOR,
     START,
     TurnableClock,
@@ -346,6 +347,46 @@ def test_the_dashboards_equal_the_event_store_and_always_balance(
     rebuild(database)
     assert verify(database) == []
     check_every_scope(database)
+
+
+class ProjectorCommitsMeanwhile(ReadQueries):
+    """A dashboard whose page of posts is found, then a projector batch commits (as one
+    applying other complaints may at any moment), then the page's figures are read."""
+
+    def __init__(self, conn: psycopg.Connection[Any], database: str, batch: str) -> None:
+        super().__init__(conn, LIVE)
+        self.database, self.batch = database, batch
+
+    def posts_page(self, *args: Any, **kwargs: Any) -> list[str]:
+        found = super().posts_page(*args, **kwargs)
+        with psycopg.connect(self.database, autocommit=True) as projector:
+            projector.execute(self.batch)
+        return found
+
+
+def test_a_projector_commit_while_a_dashboard_is_read_shifts_none_of_its_figures(
+    services: Services, database: str, clock: TurnableClock
+) -> None:
+    """Every figure of a dashboard is of one moment: pending at the window's end is
+    pending now less what flowed in since, and a commit between the statements reading
+    those would make it of neither moment."""
+    complaints: list[UUID] = []
+    for n in range(4):
+        clock.now = START + timedelta(hours=n)
+        act(services, complaints, ("file", n, n, 1))
+    project(database, 0, random.Random(1))
+    first, last = START.date(), NOW.date()
+    # One more complaint pending at every post with pending work.
+    batch = "UPDATE read.pending SET complaints = complaints + 1, level_1 = level_1 + 1"
+    for autocommit in (True, False):
+        with psycopg.connect(database, autocommit=autocommit) as conn:
+            before = ReadQueries(conn).dashboard_page(ANALYST, "post", first, last, NOW, limit=9)
+            meanwhile = ProjectorCommitsMeanwhile(conn, database, batch)
+            during = meanwhile.dashboard_page(ANALYST, "post", first, last, NOW, limit=9)
+            after = ReadQueries(conn).dashboard_page(ANALYST, "post", first, last, NOW, limit=9)
+        assert before.rows and all(row["pending_now"] for row in before.rows)
+        assert during.rows == before.rows
+        assert [r["pending_now"] for r in after.rows] == [r["pending_now"] + 1 for r in before.rows]
 
 
 def test_verify_names_a_figure_that_does_not_add_up(
