@@ -73,6 +73,10 @@ def _block(ordinals: np.ndarray, span: int) -> np.ndarray:
 # is its cell's or place's number times this plus its day's ordinal.
 _DAYS = 1 << 22
 
+# How many of the staged counts a rebuild's histograms are made from at a time
+# (`write_disposals`): about 60 MB of Python tuples.
+COUNTS_AT_ONCE = 200_000
+
 
 def _key_array(values: Iterable[Any]) -> str:
     """A key column as an array literal: codes (made safe: no NUL), days or spans."""
@@ -239,65 +243,95 @@ class ReadModels:
         with those of `counted`: a query of (district, department, holder, day, days,
         disposals), a cell, day and number of days as often as it was counted. A rebuild's
         copy, once: added up here in whole-array steps (`histograms.spread_out`), where
-        summing in SQL took half a minute at 1 M complaints."""
-        found = self.conn.execute(
+        summing in SQL took half a minute at 1 M complaints. Read in the order of the posts,
+        `COUNTS_AT_ONCE` counts at a time, each cell's written once all of its are in: what
+        is held grows with that and with the places, not with the complaints."""
+        found = self.conn.cursor(name="counted")
+        found.execute(
             sql.SQL(
                 "SELECT district, department, holder, day - date '0001-01-01' + 1, days, "
-                "disposals FROM ({counted}) AS counted"
+                "disposals FROM ({counted}) AS counted ORDER BY holder, district, department"
             ).format(counted=counted)
-        ).fetchall()
+        )
         for table in ("disposal_days", "disposal_days_blocks", "disposal_days_totals"):
             self.conn.execute(self._q(f"DELETE FROM {{s}}.{table}"))
-        if not found:
-            return
+        numbers: dict[tuple[str, str], int] = {}  # each district's, department's and the state's
+        per_place: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        waiting: list[tuple[Any, ...]] = []  # the last cell read, perhaps not all of it
+        while True:
+            rows = found.fetchmany(COUNTS_AT_ONCE)
+            cells = waiting + rows
+            if rows:  # the last cell may go on in the next rows: it waits for them
+                last = cells[-1][:3]
+                cut = len(cells)
+                while cut and cells[cut - 1][:3] == last:
+                    cut -= 1
+                cells, waiting = cells[:cut], cells[cut:]
+            if cells:
+                per_place.append(self._write_cells_disposals(cells, numbers))
+            if not rows:
+                break
+        found.close()
+        if per_place:
+            names = list(numbers)
+            place, days, disposals = (np.concatenate(a) for a in zip(*per_place, strict=True))
+            for span in SPANS:
+                self._write_histograms(
+                    "disposal_days_totals",
+                    (*PLACE, "span", "day"),
+                    names,
+                    added_up(place, days, disposals),
+                    span,
+                )
+
+    def _write_cells_disposals(
+        self, found: list[tuple[Any, ...]], numbers: dict[tuple[str, str], int]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The histograms of the cells whose every count is in `found` (district, department,
+        holder, day's ordinal, days, disposals), of their days and blocks, written; what
+        they add to each of their places (numbered in `numbers` as first seen), returned as
+        `added_up` takes it."""
         districts, departments, holders, ordinals, days, disposals = zip(*found, strict=True)
         cell_of, cells = numbered(list(zip(districts, departments, holders, strict=True)))
-
-        def write(
-            table: str,
-            columns: tuple[str, ...],
-            names: Sequence[tuple[str, ...]],
-            counted: tuple[np.ndarray, np.ndarray, np.ndarray],
-            span: int = 1,
-        ) -> None:
-            """A histogram a key and block of `span` days into `table` (its key `columns`),
-            from counts per key (a number: its names in `names`) and day (an ordinal)."""
-            key, day = np.divmod(counted[0], _DAYS)
-            groups, texts = spread_out(key * _DAYS + _block(day, span), *counted[1:])
-            spans = (span,) if "span" in columns else ()
-            rows = ((*names[g // _DAYS], *spans, date.fromordinal(g % _DAYS)) for g in groups)
-            self._copy_histograms(table, columns, rows, texts)
-
-        # Each cell and day once, its blocks from those; the totals from the cells' days
-        # without their posts, for each of their places (`places`).
+        # Each cell and day once, its blocks from those.
         per_day = added_up(
             cell_of * _DAYS + np.array(ordinals, dtype=np.int64),
             np.array(days, dtype=np.int64),
             np.array(disposals, dtype=np.int64),
         )
-        write("disposal_days", (*CELL, "day"), cells, per_day)
+        self._write_histograms("disposal_days", (*CELL, "day"), cells, per_day)
         for span in BLOCKS:
-            write("disposal_days_blocks", (*CELL, "span", "day"), cells, per_day, span)
-        district_of, district_names = numbered([c[0] for c in cells])
-        department_of, department_names = numbered([c[1] for c in cells])
-        names = [
-            *((d, ALL) for d in district_names),
-            *((ALL, d) for d in department_names),
-            (ALL, ALL),
-        ]
-        cell, day = np.divmod(per_day[0], _DAYS)
-        place = np.concatenate(
-            (
-                district_of[cell],
-                len(district_names) + department_of[cell],
-                np.full(len(cell), len(names) - 1, dtype=np.int64),
+            self._write_histograms(
+                "disposal_days_blocks", (*CELL, "span", "day"), cells, per_day, span
             )
+        # What the cells' days add to their districts', departments' and the state's.
+        place_of = np.array(
+            [[numbers.setdefault(p, len(numbers)) for p in places(c[0], c[1])] for c in cells],
+            dtype=np.int64,
+        ).reshape(len(cells), 3)
+        cell, day = np.divmod(per_day[0], _DAYS)
+        return added_up(
+            place_of[cell].T.ravel() * _DAYS + np.tile(day, 3),
+            np.tile(per_day[1], 3),
+            np.tile(per_day[2], 3),
         )
-        per_place = added_up(
-            place * _DAYS + np.tile(day, 3), np.tile(per_day[1], 3), np.tile(per_day[2], 3)
-        )
-        for span in SPANS:
-            write("disposal_days_totals", (*PLACE, "span", "day"), names, per_place, span)
+
+    def _write_histograms(
+        self,
+        table: str,
+        columns: tuple[str, ...],
+        names: Sequence[tuple[str, ...]],
+        counted: tuple[np.ndarray, np.ndarray, np.ndarray],
+        span: int = 1,
+    ) -> None:
+        """A histogram a key and block of `span` days into `table` (its key `columns`), from
+        counts per key (a number times `_DAYS` plus a day's ordinal; its names in `names`)
+        and number of days, as `added_up` makes them."""
+        key, day = np.divmod(counted[0], _DAYS)
+        groups, texts = spread_out(key * _DAYS + _block(day, span), *counted[1:])
+        spans = (span,) if "span" in columns else ()
+        rows = ((*names[g // _DAYS], *spans, date.fromordinal(g % _DAYS)) for g in groups)
+        self._copy_histograms(table, columns, rows, texts)
 
     def _copy_histograms(
         self,

@@ -18,6 +18,7 @@ import pytest
 from api.services import Services
 from domain.values import Outcome
 from infra.run.simulation import simulate
+from projections import store
 from projections.partition import Partition, Sums, create_staging, take_turn
 from projections.rebuild import RebuildFailed, rebuild, verify
 from projections.rows import (
@@ -76,7 +77,7 @@ def read_models(database: str) -> dict[str, set[tuple[Any, ...]]]:
 
 
 def test_two_workers_rebuild_what_the_projector_built(
-    services: Services, pipeline: Pipeline, database: str
+    services: Services, pipeline: Pipeline, database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     simulate(services.app, 150, 30, seed=5, now=datetime.now(UTC))
     pipeline.settle(timeout=120)
@@ -85,6 +86,9 @@ def test_two_workers_rebuild_what_the_projector_built(
     # Both partitions hold complaints.
     halves = {c[0] < Partition(1, 2).first for c in built["complaints"]}
     assert halves == {True, False}
+    # The histograms made from a few of the workers' counts at a time: a cell's counts are
+    # cut across two reads, and its histograms wait until all of them are in.
+    monkeypatch.setattr(store, "COUNTS_AT_ONCE", 7)
 
     done = rebuild(database, workers=2)
 
