@@ -4,9 +4,10 @@ A dashboard over many posts and a long window reads thousands of histograms (a c
 day or block of days: `read.disposal_days*`, `disposals[n + 1]` disposals took n days). Read
 as arrays, each of their places became a Python int and the adding ran in Python (at 1 M
 complaints, the state by post over 366 days: ~24,000 arrays of a few hundred places). Here
-PostgreSQL sends each one as it keeps it, packed (`array_send`: the binary format of its
-wire protocol, one bytes value a row), and they are all unpacked, added up per row and read
-(sum of days, median) in a few whole-array steps, whatever their number.
+each one comes as the tables keep it packed beside the array (`packed`, a generated column:
+`array_send`, the binary format of PostgreSQL's wire protocol, one bytes value a row), and
+they are all unpacked, added up per row and read (sum of days, median) in a few whole-array
+steps, whatever their number.
 """
 
 from __future__ import annotations

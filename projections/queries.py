@@ -689,12 +689,12 @@ class ReadQueries:
     ) -> Callable[[], dict[Any, DaysToDispose]]:
         """Per row: the whole days the disposals within `runs` took, their sum and median,
         from a histogram a cell (or total) and day or block (`disposals[n + 1]`: that many
-        took n days), each sent packed as PostgreSQL keeps it and all added up at once
-        (`projections/histograms.py`)."""
+        took n days), each sent as the table keeps it packed (`packed`, the wire format of
+        its int4[]) and all added up at once (`projections/histograms.py`)."""
         condition, params, per_cell = where
         source, source_params = self._covering("disposal_days", runs, per_cell=per_cell)
         sent = self._send(
-            sql.SQL("SELECT {key}, array_send(disposals) FROM {source} WHERE {where}").format(
+            sql.SQL("SELECT {key}, packed FROM {source} WHERE {where}").format(
                 key=key, source=source, where=condition
             ),
             [*source_params, *params],
@@ -800,7 +800,7 @@ COVERED = {
     table: sql.SQL(sql.SQL(", ").join(map(sql.Identifier, columns)).as_string())
     for table, columns in (
         ("flows", ["district", "department", "holder", "day", *FLOW_COUNTERS]),
-        ("disposal_days", ["district", "department", "holder", "day", "disposals"]),
+        ("disposal_days", ["district", "department", "holder", "day", "packed"]),
     )
 }
 # The same of the totals, which have no post.
@@ -808,7 +808,7 @@ COVERED_TOTALS = {
     table: sql.SQL(sql.SQL(", ").join(map(sql.Identifier, columns)).as_string())
     for table, columns in (
         ("flows", ["district", "department", "day", *FLOW_COUNTERS]),
-        ("disposal_days", ["district", "department", "day", "disposals"]),
+        ("disposal_days", ["district", "department", "day", "packed"]),
     )
 }
 

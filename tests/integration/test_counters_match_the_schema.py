@@ -33,7 +33,7 @@ def test_the_read_schema_has_a_column_for_each_counter(database: str) -> None:
         for table in ("pending_days", "pending_days_totals"):
             assert counters(conn, "read", table) == list(PENDING_DAY_COUNTERS), table
         for table in ("disposal_days", "disposal_days_blocks", "disposal_days_totals"):
-            assert counters(conn, "read", table) == ["disposals"], table
+            assert counters(conn, "read", table) == ["disposals", "packed"], table
 
 
 def test_tables_of_an_older_shape_are_replaced(database: str) -> None:
@@ -52,8 +52,42 @@ def test_tables_of_an_older_shape_are_replaced(database: str) -> None:
             )
         migrate(conn, "older")
         assert counters(conn, "older", "pending") == list(PENDING_COUNTERS)
-        assert counters(conn, "older", "disposal_days") == ["disposals"]
-        assert counters(conn, "older", "disposal_days_blocks") == ["disposals"]
+        assert counters(conn, "older", "disposal_days") == ["disposals", "packed"]
+        assert counters(conn, "older", "disposal_days_blocks") == ["disposals", "packed"]
         # Twice is the same as once.
         migrate(conn, "older")
         assert counters(conn, "older", "pending") == list(PENDING_COUNTERS)
+
+
+def test_histograms_kept_before_they_were_packed_are_packed_by_the_migration(
+    database: str,
+) -> None:
+    """A read schema from before `packed`: its histograms are packed when it is migrated,
+    and every histogram written after is packed as it is written."""
+    with psycopg.connect(database) as conn:
+        migrate(conn, "read")
+        for table in ("disposal_days", "disposal_days_blocks", "disposal_days_totals"):
+            conn.execute(f"ALTER TABLE read.{table} DROP COLUMN packed")
+        conn.execute(
+            "INSERT INTO read.disposal_days (district, department, holder, day, disposals) "
+            "VALUES ('JAI', 'PHED', 'PHED-JAI-L1', '2026-11-02', '{0,2,0,1}')"
+        )
+        migrate(conn, "read")
+        conn.execute(
+            "UPDATE read.disposal_days SET disposals = '{1,2,0,1}' WHERE day = '2026-11-02'"
+        )
+        conn.execute(
+            "INSERT INTO read.disposal_days (district, department, holder, day, disposals) "
+            "VALUES ('JAI', 'PHED', 'PHED-JAI-L1', '2026-11-03', '{0,0,5}')"
+        )
+        found = conn.execute(
+            "SELECT disposals, packed, array_send(disposals) FROM read.disposal_days ORDER BY day"
+        ).fetchall()
+    (older, older_packed, older_sent), (newer, newer_packed, newer_sent) = found
+    assert older == [1, 2, 0, 1] and bytes(older_packed) == bytes(older_sent)
+    assert newer == [0, 0, 5] and bytes(newer_packed) == bytes(newer_sent)
+    # The wire format of an int4[] (projections/histograms.py reads it): one dimension, no
+    # NULLs, int4 (oid 23), 4 places from place 1, each a size (4) and a value.
+    assert bytes(older_packed) == b"".join(
+        n.to_bytes(4, "big") for n in (1, 0, 23, 4, 1, 4, 1, 4, 2, 4, 0, 4, 1)
+    )
