@@ -45,21 +45,24 @@ def days_to_dispose(rows: Sequence[tuple[Hashable, bytes]]) -> dict[Any, DaysToD
     words = np.frombuffer(b"".join(packed), dtype=">i4")  # read in place, not copied
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     lengths = _lengths(words, sizes, starts)
-    # Each element's place (its days), where it is among the words (its size, then its
-    # value) and its row, all at once.
-    first = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    place = np.arange(int(lengths.sum())) - np.repeat(first, lengths)
-    at = np.repeat(starts + _HEADER_WORDS, lengths) + 2 * place
-    if (words[at] != 4).any():
-        raise NotAHistogram("a days-to-dispose histogram holds NULLs")
     width = int(lengths.max())
     if width == 0:
         return dict.fromkeys(owners, DaysToDispose())
-    key_of = np.repeat(owner, lengths)
+    # The elements, each a size and a value, are the words but the headers'.
+    elements = np.ones(len(words), dtype=bool)
+    full = lengths > 0
+    for at, header in ((starts[full], _HEADER_WORDS), (starts[~full], _EMPTY_WORDS)):
+        for word in range(header):
+            elements[at + word] = False
+    pairs = words[elements].astype(np.int64)
+    if (pairs[0::2] != 4).any():
+        raise NotAHistogram("a days-to-dispose histogram holds NULLs")
+    # Each element's place in its row's histogram (of `width` places a row): its row's
+    # first place, less where its array starts among all elements, plus where it is.
+    first = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    place = np.repeat(owner * width - first, lengths) + np.arange(int(lengths.sum()))
     # Float weights add exactly below 2**53 disposals; back to integers at once.
-    added = np.bincount(
-        key_of * width + place, weights=words[at + 1], minlength=len(owners) * width
-    )
+    added = np.bincount(place, weights=pairs[1::2], minlength=len(owners) * width)
     histograms = added.astype(np.int64).reshape(len(owners), width)
     return _read(owners, histograms)
 
