@@ -14,14 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from assist import hazards
 from assist.wording import normalise
+
+if TYPE_CHECKING:  # imported where a model is built or read (~1.2 s a process otherwise)
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 # A word: letters, digits and the Devanagari signs (matras, virama, anusvara), which
 # Python's `\w` does not count as letters and would cut a Hindi word at; not the danda.
@@ -53,6 +55,8 @@ class Bag:
     idf: np.ndarray
 
     def vectoriser(self, settings: dict[str, Any]) -> TfidfVectorizer:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         vectoriser = TfidfVectorizer(
             **settings, vocabulary={term: i for i, term in enumerate(self.vocabulary)}
         )
@@ -85,12 +89,16 @@ class Reading:
                 self.characters.vectoriser(CHARACTERS),
                 self.words.vectoriser(WORDS),
             )
+        import scipy.sparse as sp
+
         normalised = [normalise(t) for t in texts]
         chars, words = self._vectorisers
         return sp.hstack([chars.transform(normalised), words.transform(normalised)], format="csr")
 
     @classmethod
     def learned(cls, texts: Sequence[str]) -> Reading:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         normalised = [normalise(t) for t in texts]
         chars = TfidfVectorizer(**CHARACTERS, max_features=MAX_CHARACTER_FEATURES)
         words = TfidfVectorizer(**WORDS, max_features=MAX_WORD_FEATURES)
