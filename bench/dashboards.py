@@ -48,6 +48,13 @@ TABLES = (
 )
 
 
+def answered_by_the_api(dashboard: str) -> bool:
+    """Whether a figure of `bench.dashboards` is a dashboard as the API answers it: every
+    one but the whole of the posts per post, which the API serves a page at a time (the
+    whole is only ever a file, `?format=csv`)."""
+    return " by " in dashboard and (" by post" not in dashboard or ", a page," in dashboard)
+
+
 def _latencies_ms(times: int, one: Callable[[], object]) -> dict[str, float]:
     import statistics
     import time
@@ -164,8 +171,13 @@ def main() -> None:
         return
     found = measure_dashboards(args.database_url, args.times, settled=not args.unsettled)
     print(json.dumps(found, indent=2))
-    worst = max(v["p99_ms"] for k, v in found.items() if " by " in k)
-    print(f"worst dashboard p99 {worst} ms (target < {TARGET_MS} ms)")
+    answered = {k: v["p99_ms"] for k, v in found.items() if answered_by_the_api(k)}
+    missed = sorted(k for k, p99 in answered.items() if p99 >= TARGET_MS)
+    print(
+        f"worst dashboard p99 {max(answered.values())} ms (target < {TARGET_MS} ms): "
+        f"{len(answered) - len(missed)} of {len(answered)} met"
+        + "".join(f"\n  missed: {k}, {answered[k]} ms" for k in missed)
+    )
 
 
 if __name__ == "__main__":

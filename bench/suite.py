@@ -39,7 +39,7 @@ import psycopg
 from api.services import Services
 from bench.assist import measure_assistant
 from bench.assist import rows_of as assistant_rows
-from bench.dashboards import measure_dashboards
+from bench.dashboards import answered_by_the_api, measure_dashboards
 from bench.documents import measure_documents
 from bench.read_side import measure_lag
 from bench.servers import percentile, servers
@@ -92,6 +92,10 @@ def row(
         "target": target,
         "met": met,
     }
+
+
+# The rebuild's target, events a second on the two cores (issue 13).
+REBUILD_TARGET = 40_000
 
 
 # --- baselines ---------------------------------------------------------------------------
@@ -401,7 +405,14 @@ def measure_all(  # noqa: PLR0915
         raw = raw_read(url)
         details["rebuild"] = {"events": applied, "events_per_second": round(rate, 1)}
         rows.append(
-            row("projection rebuild", rate, "events/s", raw, ">= 20,000 events/s", rate >= 20_000)
+            row(
+                "projection rebuild",
+                rate,
+                "events/s",
+                raw,
+                f">= {REBUILD_TARGET:,} events/s",
+                rate >= REBUILD_TARGET,
+            )
         )
 
         # 5. timeline, in-process
@@ -432,11 +443,11 @@ def measure_all(  # noqa: PLR0915
         figures = measure_dashboards(url)
         details["dashboards"] = figures
         for name, measured in figures.items():
-            if not name.startswith("state by "):
+            if not answered_by_the_api(name):
                 continue
             rows.append(
                 row(
-                    f"dashboard p99: {name.removeprefix('state ')}",
+                    f"dashboard p99: {name}",
                     measured["p99_ms"],
                     "ms",
                     figures["select_1"]["p99_ms"],
