@@ -144,6 +144,8 @@ def explain(url: str, by: str = "district", days: int = 30) -> list[str]:
             queries.dashboard_page(ANALYST, by, first, last, now, limit=POSTS_PAGE)
         else:
             queries.dashboard(ANALYST, by, first, last, now)
+        # As the dashboard runs them: without parallel workers (`NO_PARALLEL_WORKERS`).
+        conn.execute("SET max_parallel_workers_per_gather = 0")
         for query, params in queries.statements:
             text = query.as_string(conn)
             plan = conn.execute(

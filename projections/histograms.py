@@ -31,12 +31,14 @@ class NotAHistogram(ValueError):
     """A packed value that is not a one-dimensional int4 array without NULLs."""
 
 
-def days_to_dispose(rows: Sequence[tuple[Hashable, bytes]]) -> dict[Any, DaysToDispose]:
-    """Per key: the days its histograms (packed by `array_send`) count, added up, as the sum
-    of the days and their median (exact, as `DaysToDispose.counted` finds it)."""
+def days_to_dispose(rows: Sequence[tuple[Hashable, bytes, int]]) -> dict[Any, DaysToDispose]:
+    """Per key: the days its histograms (packed by `array_send`) count, each added (sign 1)
+    or taken away (-1: a part of a block outside the window, `rows.cover`), as the sum of
+    the days and their median (exact, as `DaysToDispose.counted` finds it). What is taken
+    away must have been added: a count below zero is refused."""
     if not rows:
         return {}
-    keys, packed = zip(*rows, strict=True)  # the loops here run in C: thousands of rows
+    keys, packed, signs = zip(*rows, strict=True)  # the loops here run in C: thousands of rows
     owner, owners = numbered(keys)
     sizes = np.fromiter(map(len, packed), dtype=np.int64, count=len(packed))
     if (sizes % 4).any() or (sizes < 4 * _EMPTY_WORDS).any():
@@ -61,9 +63,12 @@ def days_to_dispose(rows: Sequence[tuple[Hashable, bytes]]) -> dict[Any, DaysToD
     # first place, less where its array starts among all elements, plus where it is.
     first = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     place = np.repeat(owner * width - first, lengths) + np.arange(int(lengths.sum()))
+    counts = pairs[1::2] * np.repeat(np.fromiter(signs, dtype=np.int64, count=len(signs)), lengths)
     # Float weights add exactly below 2**53 disposals; back to integers at once.
-    added = np.bincount(place, weights=pairs[1::2], minlength=len(owners) * width)
+    added = np.bincount(place, weights=counts, minlength=len(owners) * width)
     histograms = added.astype(np.int64).reshape(len(owners), width)
+    if (histograms < 0).any():
+        raise NotAHistogram("a days-to-dispose histogram takes away more than was added")
     return _read(owners, histograms)
 
 

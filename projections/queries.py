@@ -45,6 +45,7 @@ from projections.rows import (
     PENDING_COUNTERS,
     POOL,
     ComplaintRow,
+    Run,
     cover,
     day_in_india,
 )
@@ -516,13 +517,14 @@ class ReadQueries:
             condition = sql.SQL("{} AND holder = ANY(%s::text[])").format(condition)
             params = [*params, array_literal(posts)]
         where = (condition, params, per_cell)
-        # The window's days, as whole blocks where they fit (per day for a row per day).
-        runs = [(1, first, last)] if by == "day" else cover(first, last)
-        # Pending at the window's end: pending now, less what flowed in since.
+        # The window's days, as whole blocks added and taken away (per day for a row per
+        # day).
         today = day_in_india(now)
+        runs = (Run(1, 1, first, last),) if by == "day" else cover(first, last, today)
+        # Pending at the window's end: pending now, less what flowed in since.
         into, out = _movements(rows_scope)
         net = sql.SQL("sum(({into}) - disposed - withdrawn - ({out}))").format(into=into, out=out)
-        days_after = cover(last + timedelta(days=1), today) if last < today else []
+        days_after = cover(last + timedelta(days=1), today, today) if last < today else ()
         # Every statement sent at once, in one round trip (a pipeline), then read; as of one
         # moment, without parallel workers: each statement reads a few thousand rows by
         # index, and starting workers took longer than that (a page per post over 366 days
@@ -562,7 +564,8 @@ class ReadQueries:
         if by == "total":
             return [(None, ledger(None, open_now(None), None))]
         if by != "day":
-            keys = sorted(set(window) | set(since) | set(pending) | set(histogram))
+            # A disposal in the window is in its flows too: the histograms add no row.
+            keys = sorted(set(window) | set(since) | set(pending))
             return [(k, ledger(k, open_now(k), k)) for k in keys]
         # Per day: each day's pending is the next day's brought forward.
         result: list[tuple[Any, Ledger]] = []
@@ -591,19 +594,20 @@ class ReadQueries:
     def _flows(
         self,
         columns: sql.Composable,
-        runs: list[tuple[int, date, date]],
+        runs: tuple[Run, ...],
         where: tuple[sql.Composable, list[Any], bool],
         *,
         beyond: date | None = None,
     ) -> Sent:
         """`columns` (a key, then sums) of the flows over `runs` and the days after
-        `beyond`, where `where` holds, grouped by the key."""
+        `beyond`, where `where` holds, grouped by the key: the keys whose flows there count
+        anything (`COUNTED`)."""
         condition, params, per_cell = where
         source, source_params = self._covering("flows", runs, per_cell=per_cell, beyond=beyond)
         return self._send(
-            sql.SQL("SELECT {columns} FROM {source} WHERE {where} GROUP BY 1").format(
-                columns=columns, source=source, where=condition
-            ),
+            sql.SQL(
+                "SELECT {columns} FROM {source} WHERE {where} GROUP BY 1 HAVING {having}"
+            ).format(columns=columns, source=source, where=condition, having=COUNTED),
             [*source_params, *params],
         )
 
@@ -684,17 +688,18 @@ class ReadQueries:
     def _days_to_dispose(
         self,
         key: sql.Composable,
-        runs: list[tuple[int, date, date]],
+        runs: tuple[Run, ...],
         where: tuple[sql.Composable, list[Any], bool],
     ) -> Callable[[], dict[Any, DaysToDispose]]:
         """Per row: the whole days the disposals within `runs` took, their sum and median,
         from a histogram a cell (or total) and day or block (`disposals[n + 1]`: that many
         took n days), each sent as the table keeps it packed (`packed`, the wire format of
-        its int4[]) and all added up at once (`projections/histograms.py`)."""
+        its int4[]) with the sign of its run, and all added up at once
+        (`projections/histograms.py`)."""
         condition, params, per_cell = where
         source, source_params = self._covering("disposal_days", runs, per_cell=per_cell)
         sent = self._send(
-            sql.SQL("SELECT {key}, packed FROM {source} WHERE {where}").format(
+            sql.SQL("SELECT {key}, packed, sign FROM {source} WHERE {where}").format(
                 key=key, source=source, where=condition
             ),
             [*source_params, *params],
@@ -705,39 +710,40 @@ class ReadQueries:
     def _covering(
         self,
         table: str,
-        runs: list[tuple[int, date, date]],
+        runs: tuple[Run, ...],
         *,
         per_cell: bool,
         beyond: date | None = None,
     ) -> tuple[sql.Composable, list[Any]]:
-        """The rows that together cover `runs` (`projections/rows.py`, `cover`) and, per
-        day, every day after `beyond`: per cell, of `table` (per day) and `<table>_blocks`;
+        """The rows that together cover `runs` (`projections/rows.py`, `cover`), those of a
+        run taken away with their counts negative (a histogram's `sign` -1), and, per day,
+        every day after `beyond`: per cell, of `table` (per day) and `<table>_blocks`;
         otherwise of `<table>_totals`, whose days are its blocks of span 1. Each run is a
         statement of its own (a union), so that each reads its index by the row's key,
         span and days together rather than every span of the key."""
         blocks = f"{table}_blocks" if per_cell else f"{table}_totals"
-        parts: list[tuple[str, sql.Composable, list[Any]]] = []
-        for span, first, last in runs:
+        parts: list[tuple[str, int, sql.Composable, list[Any]]] = []
+        for sign, span, first, last in runs:
             if span == 1 and per_cell:
-                parts.append((table, sql.SQL("day BETWEEN %s AND %s"), [first, last]))
+                parts.append((table, sign, sql.SQL("day BETWEEN %s AND %s"), [first, last]))
             else:
                 condition = sql.SQL("span = %s AND day BETWEEN %s AND %s")
-                parts.append((blocks, condition, [span, first, last]))
+                parts.append((blocks, sign, condition, [span, first, last]))
         if beyond is not None and per_cell:
-            parts.append((table, sql.SQL("day > %s"), [beyond]))
+            parts.append((table, 1, sql.SQL("day > %s"), [beyond]))
         elif beyond is not None:
-            parts.append((blocks, sql.SQL("span = 1 AND day > %s"), [beyond]))
+            parts.append((blocks, 1, sql.SQL("span = 1 AND day > %s"), [beyond]))
         if not parts:  # nothing to cover: no rows
-            parts.append((table if per_cell else blocks, sql.SQL("FALSE"), []))
-        columns = (COVERED if per_cell else COVERED_TOTALS)[table]
+            parts.append((table if per_cell else blocks, 1, sql.SQL("FALSE"), []))
+        columns = COVERED[table, per_cell]
         union = sql.SQL(" UNION ALL ").join(
             sql.SQL("SELECT {c} FROM {s}.{t} WHERE {cond}").format(
-                c=columns, s=self.schema, t=sql.Identifier(name), cond=condition
+                c=columns[sign], s=self.schema, t=sql.Identifier(name), cond=condition
             )
-            for name, condition, _ in parts
+            for name, sign, condition, _ in parts
         )
         return sql.SQL("({union}) AS covered").format(union=union), [
-            p for _, _, params in parts for p in params
+            p for _, _, _, params in parts for p in params
         ]
 
     def _send(self, query: sql.Composed, params: list[Any], *, binary: bool = False) -> Sent:
@@ -794,22 +800,27 @@ def one_complaint(
     return _ONE_COMPLAINT[key], params
 
 
-# The SQL a dashboard repeats, composed once: the columns it reads from the aggregates per
-# cell (a union of their tables), the flows' sums, and the pending counters' sums.
+def _covered(table: str, per_cell: bool, sign: int) -> sql.SQL:
+    """The columns a dashboard reads of `table`'s rows per cell (or of its totals, which
+    have no post) in a run added (`sign` 1) or taken away (-1): the flows' counters negated,
+    a histogram with its sign beside it."""
+    keys = ["district", "department", *(["holder"] if per_cell else []), "day"]
+    columns: list[sql.Composable] = [sql.Identifier(k) for k in keys]
+    if table == "flows":
+        negated = sql.SQL("-{0} AS {0}" if sign < 0 else "{0}")
+        columns += [negated.format(sql.Identifier(c)) for c in FLOW_COUNTERS]
+    else:
+        columns += [sql.Identifier("packed"), sql.SQL("{} AS sign").format(sql.Literal(sign))]
+    return sql.SQL(sql.SQL(", ").join(columns).as_string())
+
+
+# The SQL a dashboard repeats, composed once: the columns it reads from the aggregates (a
+# union of their tables) by table, per cell or not, and sign; the flows' sums, and the
+# pending counters' sums.
 COVERED = {
-    table: sql.SQL(sql.SQL(", ").join(map(sql.Identifier, columns)).as_string())
-    for table, columns in (
-        ("flows", ["district", "department", "holder", "day", *FLOW_COUNTERS]),
-        ("disposal_days", ["district", "department", "holder", "day", "packed"]),
-    )
-}
-# The same of the totals, which have no post.
-COVERED_TOTALS = {
-    table: sql.SQL(sql.SQL(", ").join(map(sql.Identifier, columns)).as_string())
-    for table, columns in (
-        ("flows", ["district", "department", "day", *FLOW_COUNTERS]),
-        ("disposal_days", ["district", "department", "day", "packed"]),
-    )
+    (table, per_cell): {sign: _covered(table, per_cell, sign) for sign in (1, -1)}
+    for table in ("flows", "disposal_days")
+    for per_cell in (True, False)
 }
 
 
@@ -822,6 +833,14 @@ def _sums(columns: tuple[str, ...]) -> sql.SQL:
 
 
 SUMS = _sums(FLOW_COUNTERS)
+# Flows that count anything: a place or post whose flows in a window's blocks are all in the
+# days taken away (`cover`) sums to zeros and has no flows in the window (a count is never
+# below zero, and every movement counts a one in the place and post it is in).
+COUNTED = sql.SQL(
+    sql.SQL(" OR ")
+    .join(sql.SQL("sum({}) <> 0").format(sql.Identifier(c)) for c in FLOW_COUNTERS)
+    .as_string()
+)
 PENDING_NOW = _sums(PENDING_COUNTERS)
 PENDING_TOTALS = ("pending_totals", "pending_days_totals")
 PENDING_SUMS = 3 + len(AGE_BANDS) + len(LEVELS)  # now, overdue, the bands, the levels, CMO/VIP

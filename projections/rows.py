@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import operator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 import msgspec
@@ -202,26 +203,82 @@ def places(district: str, department: str) -> tuple[tuple[str, str], ...]:
 
 def block_start(day: date, span: int) -> date:
     """The first day of the block of `span` days that holds `day` (aligned on day 1 AD)."""
-    return date.fromordinal((day.toordinal() - 1) // span * span + 1)
+    return date.fromordinal(_before(day.toordinal(), span))
 
 
-def cover(first: date, last: date) -> list[tuple[int, date, date]]:
-    """The days first..last as runs of whole blocks: (span, first block's day, last block's
-    day), the largest blocks that fit, so 366 days take at most ~30 rows per cell."""
-    runs: list[tuple[int, date, date]] = []
-    day = first
-    while day <= last:
-        span = 1
-        for size in reversed(BLOCKS):
-            if block_start(day, size) == day and day.toordinal() + size - 1 <= last.toordinal():
-                span = size
-                break
-        if runs and runs[-1][0] == span and runs[-1][2].toordinal() + span == day.toordinal():
-            runs[-1] = (span, runs[-1][1], day)
-        else:
-            runs.append((span, day, day))
-        day = date.fromordinal(day.toordinal() + span)
-    return runs
+class Run(NamedTuple):
+    """The whole blocks of `span` days from the one starting on `first` to the one starting
+    on `last`, added to a window's sums (`sign` 1) or taken away from them (-1)."""
+
+    sign: int
+    span: int
+    first: date
+    last: date
+
+
+@functools.lru_cache(maxsize=1024)
+def cover(first: date, last: date, today: date = date.max) -> tuple[Run, ...]:
+    """The days first..last as runs of whole blocks, added or taken away, that read the
+    fewest rows: each end of the window goes to a block's edge on either side of it, by
+    days, then by blocks of 8 days, then of 64, and the ends meet by the largest blocks
+    (a window is the difference of the days before its end and those before its start).
+    Blocks that start after `today` hold nothing yet and cost no row: the 366 days to today
+    are the 64-day blocks from the one that holds the window's first day to the one that
+    holds today, less a few blocks and days at the start and the days after today: at most
+    14 rows a cell (10 on average), 16 for any 366 days (whole blocks added alone: up to 32).
+    The same windows are asked for all day: each answer is kept."""
+    start, end = first.toordinal(), last.toordinal() + 1  # the days start..end-1
+    spans = (1, *BLOCKS)
+    best: tuple[tuple[int, int], tuple[Run, ...]] | None = None
+    for top in range(len(spans)):  # the largest blocks read
+        levels = spans[1 : top + 1]
+        sides = list(itertools.product((_before, _after), repeat=len(levels)))
+        for start_sides, end_sides in itertools.product(sides, sides):
+            at_start = [start, *(at(start, s) for at, s in zip(start_sides, levels, strict=True))]
+            at_end = [end, *(at(end, s) for at, s in zip(end_sides, levels, strict=True))]
+            steps = [
+                *((at_start[i], at_start[i + 1], spans[i]) for i in range(top)),
+                (at_start[top], at_end[top], spans[top]),
+                *((at_end[i + 1], at_end[i], spans[i]) for i in reversed(range(top))),
+            ]
+            runs = tuple(run for step in steps if (run := _run(*step)) is not None)
+            cost = _rows(runs, today.toordinal()), sum(_rows((r,), _NEVER) for r in runs)
+            if best is None or cost < best[0]:
+                best = cost, runs
+    assert best is not None
+    return best[1]
+
+
+_NEVER = date.max.toordinal()
+
+
+def _before(day: int, span: int) -> int:
+    """The first day of the block of `span` days holding `day` (as ordinals)."""
+    return (day - 1) // span * span + 1
+
+
+def _after(day: int, span: int) -> int:
+    """`day` if a block of `span` days starts on it, else the first day of the next block."""
+    start = _before(day, span)
+    return start if start == day else start + span
+
+
+def _run(frm: int, to: int, span: int) -> Run | None:
+    """The blocks from day `frm` to day `to` (both a block's first day), taken away when
+    `to` is before `frm`: the days frm..to-1 are added, or to..frm-1 taken away."""
+    if frm == to:
+        return None
+    low, high = min(frm, to), max(frm, to)
+    return Run(1 if to > frm else -1, span, date.fromordinal(low), date.fromordinal(high - span))
+
+
+def _rows(runs: tuple[Run, ...], today: int) -> int:
+    """How many blocks of `runs` start on or before the day `today` (an ordinal)."""
+    return sum(
+        (min(r.last.toordinal(), today) - r.first.toordinal()) // r.span + 1
+        for r in runs
+        if r.first.toordinal() <= today
+    )
 
 
 class Tally(msgspec.Struct, frozen=True):

@@ -1,6 +1,7 @@
 """Days-to-dispose histograms as PostgreSQL packs them (`array_send`), added up per row with
-numpy, give the same sum of days and median as adding them one by one; anything that is
-not such a histogram is refused, never counted."""
+numpy, give the same sum of days and median as adding them one by one, and so do they with
+some taken away (a block read whole, less its days outside the window); anything that is
+not such a histogram, or takes away more than was added, is refused, never counted."""
 
 from __future__ import annotations
 
@@ -25,15 +26,18 @@ rows_of_histograms = st.lists(
 )
 
 
-def packed(conn: psycopg.Connection[Any], rows: list[tuple[str, Histogram]]) -> list[Any]:
-    """The rows as a dashboard receives them: the key, then the histogram packed."""
+def packed(
+    conn: psycopg.Connection[Any], rows: list[tuple[str, Histogram]], sign: int = 1
+) -> list[Any]:
+    """The rows as a dashboard receives them: the key, the histogram packed, and whether it
+    is added (`sign` 1) or taken away (-1)."""
     if not rows:
         return []
     cur = conn.cursor(binary=True)
     cur.execute(
-        "SELECT key, array_send(disposals) FROM jsonb_to_recordset(%s::jsonb) "
+        "SELECT key, array_send(disposals), %s::int4 FROM jsonb_to_recordset(%s::jsonb) "
         "AS r(key text, disposals int[]) ",
-        [psycopg.types.json.Jsonb([{"key": k, "disposals": h} for k, h in rows])],
+        [sign, psycopg.types.json.Jsonb([{"key": k, "disposals": h} for k, h in rows])],
     )
     return cur.fetchall()
 
@@ -94,7 +98,32 @@ def test_the_median_is_exact_to_the_day(database: str) -> None:
 )
 def test_anything_but_a_histogram_is_refused(database: str, value: str) -> None:
     with psycopg.connect(database) as conn:
-        rows = conn.cursor(binary=True).execute(f"SELECT 'a', {value}").fetchall()
+        rows = conn.cursor(binary=True).execute(f"SELECT 'a', {value}, 1").fetchall()
+    with pytest.raises(NotAHistogram):
+        days_to_dispose(rows)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=rows_of_histograms, kept=st.lists(st.booleans(), min_size=30, max_size=30))
+def test_histograms_taken_away_leave_the_figures_of_the_rest(
+    database: str, rows: list[tuple[str, Histogram]], kept: list[bool]
+) -> None:
+    # A block's histogram, less those of its days outside the window, is the window's.
+    small = [(k, [min(n, 3) for n in h]) for k, h in rows]
+    inside = [row for row, keep in zip(small, kept, strict=False) if keep]
+    outside = [row for row, keep in zip(small, kept, strict=False) if not keep]
+    blocks = [(k, _added([h for key, h in small if key == k])) for k in dict(small)]
+    with psycopg.connect(database) as conn:
+        found = days_to_dispose(packed(conn, blocks) + packed(conn, outside, sign=-1))
+    expected = one_by_one(inside)
+    assert {k: v for k, v in found.items() if v != DaysToDispose() or k in expected} == expected
+
+
+def test_taking_away_more_than_was_added_is_refused(database: str) -> None:
+    with psycopg.connect(database) as conn:
+        rows = packed(conn, [("a", [0, 2, 1])]) + packed(conn, [("a", [0, 1, 2])], sign=-1)
     with pytest.raises(NotAHistogram):
         days_to_dispose(rows)
 
