@@ -27,7 +27,7 @@ def counted(runs: tuple[Run, ...]) -> Counter[date]:
             for n in range(run.span):
                 found[start + timedelta(days=n)] += run.sign
             start += timedelta(days=run.span)
-    return +found + -found  # without the days that cancel out
+    return Counter({day: n for day, n in found.items() if n})  # less the days that cancel out
 
 
 def rows_read(runs: tuple[Run, ...], today: date) -> int:
