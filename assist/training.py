@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.model_selection import StratifiedKFold
-from sklearn.svm import LinearSVC
 
 from assist import hazards
 from assist.corpus import Example
 from assist.model import Model, Reading
+
+if TYPE_CHECKING:  # imported where a model is trained: not by every worker that imports this
+    from sklearn.svm import LinearSVC
 
 ROUTING_PRECISION = 0.95
 URGENT_RECALL = 0.9
@@ -43,6 +43,9 @@ HAZARD_SCALE = 1.0
 def train(examples: Sequence[Example], *, thresholds: bool = True) -> Model:
     """A model of these examples. Without `thresholds` (the folds' own models, whose scores
     alone are used to choose the thresholds), it keeps the Model's default thresholds."""
+    import scipy.sparse as sp
+    from sklearn.svm import LinearSVC
+
     started = time.perf_counter()
     texts = [e.text for e in examples]
     reading = Reading.learned(texts)
@@ -141,6 +144,8 @@ def _thresholds(examples: Sequence[Example]) -> tuple[float, float]:
 def _out_of_fold(
     examples: Sequence[Example],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    from sklearn.model_selection import StratifiedKFold
+
     folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=16)
     labels = [e.label for e in examples]
     top, right, urgent, truth = [], [], [], []

@@ -1,6 +1,6 @@
-"""Every `sampark` process imports the API's services, and only those that build or read
-the assistant's model need scikit-learn and SciPy (1.2 of a process's 2.8 s to start here,
-and half its memory): they are imported where a model is, not with the modules."""
+"""Every `sampark` process imports the API's services, and only those that build, train or
+read the assistant's model need scikit-learn and SciPy (1.2 of a process's 2.8 s to start
+here, and half its memory): they are imported where a model is, not with the modules."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ def test_a_process_of_the_stack_starts_without_scikit_learn_or_scipy() -> None:
         [
             sys.executable,
             "-c",
-            "import sys, infra.run.cli, infra.run.services, projections.projector, "
-            "projections.relay, api.app; "
+            # The workers' command (relay, projector, notifier) and the scheduler, which
+            # trains the assistant at night, not at its start.
+            "import sys, infra.run.cli, infra.run.services, infra.run.workers, "
+            "projections.projector, projections.relay, scheduler.service, api.app; "
             "print(sorted({m.split('.')[0] for m in sys.modules}))",
         ],
         capture_output=True,
@@ -24,6 +26,21 @@ def test_a_process_of_the_stack_starts_without_scikit_learn_or_scipy() -> None:
         check=True,
     ).stdout
     assert not [name for name in HEAVY if f"'{name}'" in imported], imported
+
+
+def test_a_model_is_still_trained() -> None:
+    from assist.corpus import Example
+    from assist.training import train
+
+    model = train(
+        [
+            Example("no water for three days", "PHED", "water-supply", urgent=False),
+            Example("transformer burnt in the lane", "ENERGY", "transformer", urgent=True),
+        ],
+        thresholds=False,
+    )
+    (judged,) = model.judge(["no water"], top=1)
+    assert judged.suggestions[0].department == "PHED"
 
 
 def test_a_model_still_reads_words_once_it_is_built() -> None:
