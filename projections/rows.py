@@ -228,18 +228,17 @@ def cover(first: date, last: date, today: date = date.max) -> tuple[Run, ...]:
     14 rows a cell (10 on average), 16 for any 366 days (whole blocks added alone: up to 32).
     The same windows are asked for all day: each answer is kept."""
     start, end = first.toordinal(), last.toordinal() + 1  # the days start..end-1
-    spans = (1, *BLOCKS)
     best: tuple[tuple[int, int], tuple[Run, ...]] | None = None
-    for top in range(len(spans)):  # the largest blocks read
-        levels = spans[1 : top + 1]
+    for top in range(len(SPANS)):  # the largest blocks read
+        levels = SPANS[1 : top + 1]
         sides = list(itertools.product((_before, _after), repeat=len(levels)))
         for start_sides, end_sides in itertools.product(sides, sides):
             at_start = [start, *(at(start, s) for at, s in zip(start_sides, levels, strict=True))]
             at_end = [end, *(at(end, s) for at, s in zip(end_sides, levels, strict=True))]
             steps = [
-                *((at_start[i], at_start[i + 1], spans[i]) for i in range(top)),
-                (at_start[top], at_end[top], spans[top]),
-                *((at_end[i + 1], at_end[i], spans[i]) for i in reversed(range(top))),
+                *((at_start[i], at_start[i + 1], SPANS[i]) for i in range(top)),
+                (at_start[top], at_end[top], SPANS[top]),
+                *((at_end[i + 1], at_end[i], SPANS[i]) for i in reversed(range(top))),
             ]
             runs = tuple(run for step in steps if (run := _run(*step)) is not None)
             cost = _rows(runs, today.toordinal()), sum(_rows((r,), _NEVER) for r in runs)
